@@ -1,0 +1,46 @@
+//! A bucket's CORS configuration: the rules S3 evaluates, in order.
+//!
+//! The same type describes what the manifest asks for and what S3 holds, so that diffing, rendering
+//! and applying never translate between two shapes.
+
+use serde::{Deserialize, Serialize};
+
+/// One S3 CORS rule, with the manifest's field names.
+///
+/// Serialised (JSON plan, import) with absent optional fields left out, the way S3 itself omits
+/// unset fields in GetBucketCors.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CorsRule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub allowed_origins: Vec<String>,
+    pub allowed_methods: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_headers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expose_headers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_seconds: Option<i32>,
+}
+
+/// A bucket's CORS state. S3 has no "empty configuration": an empty rule list cannot be written
+/// (MalformedXML) and reads back as NoSuchCORSConfiguration, so "no rules" and "no configuration"
+/// are one state here.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BucketCors {
+    pub rules: Vec<CorsRule>,
+}
+
+impl BucketCors {
+    pub fn new(rules: Vec<CorsRule>) -> Self {
+        BucketCors { rules }
+    }
+
+    pub fn none() -> Self {
+        BucketCors { rules: Vec::new() }
+    }
+
+    pub fn is_configured(&self) -> bool {
+        !self.rules.is_empty()
+    }
+}

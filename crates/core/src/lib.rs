@@ -1,0 +1,11 @@
+//! The pure core of cors-sync: manifest → desired model, live model → diff → plan → rendering.
+//!
+//! Nothing here talks to AWS or needs an async runtime, so everything is tested in milliseconds.
+
+pub mod bucket_cors;
+pub mod diagnostic;
+pub mod manifest;
+pub mod normalize;
+pub mod plan;
+pub mod render;
+pub mod s3_limits;

@@ -1,0 +1,161 @@
+//! A manifest path (one file, or a directory of `*.yaml` / `*.yml` files) → one merged manifest,
+//! with every problem of every file reported together.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::decode::decode;
+use super::yaml_tree::{self, Position};
+use super::Manifest;
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
+
+/// Manifest files larger than this are refused before parsing: a CORS manifest for thousands of
+/// buckets is a few megabytes, and a bound keeps hostile input from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads and checks the manifest at `path`. `Err` holds every error found (warnings never fail a load).
+pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let files = manifest_files(path, &mut diagnostics);
+    let mut sources = Vec::new();
+    for file in files {
+        if let Some(text) = read_text(&file, &mut diagnostics) {
+            sources.push((file, text));
+        }
+    }
+    let manifest = merge(
+        sources.iter().map(|(file, text)| (file.as_path(), text.as_str())),
+        &mut diagnostics,
+    );
+    finish(manifest, diagnostics)
+}
+
+/// Checks manifest text as if read from `file`; for tests and for text that is not on disk.
+pub fn load_str(file: &Path, text: &str) -> Result<Manifest, Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let manifest = merge([(file, text)], &mut diagnostics);
+    finish(manifest, diagnostics)
+}
+
+fn finish(manifest: Manifest, mut diagnostics: Diagnostics) -> Result<Manifest, Diagnostics> {
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        Err(diagnostics)
+    } else {
+        Ok(manifest)
+    }
+}
+
+fn merge<'a>(
+    sources: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    diagnostics: &mut Diagnostics,
+) -> Manifest {
+    let mut merged = Manifest::default();
+    for (file, text) in sources {
+        let root = match yaml_tree::parse(text) {
+            Ok(root) => root,
+            Err(syntax) => {
+                let location = SourceLocation::new(file, syntax.position);
+                diagnostics.push(Diagnostic::error(location, format!("invalid YAML: {}", syntax.message)));
+                continue;
+            }
+        };
+        merged.buckets.extend(decode(file, &root, diagnostics).buckets);
+    }
+    report_duplicates(&merged, diagnostics);
+    merged
+}
+
+fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
+    let mut first_seen: HashMap<&str, &SourceLocation> = HashMap::new();
+    for bucket in &manifest.buckets {
+        match first_seen.get(bucket.name.as_str()) {
+            Some(first) => diagnostics.push(Diagnostic::error(
+                bucket.location.clone(),
+                format!("bucket `{}` is named twice: first at {first}", bucket.name),
+            ).with_help(Some("a bucket's whole CORS configuration belongs in one entry".into()))),
+            None => {
+                first_seen.insert(&bucket.name, &bucket.location);
+            }
+        }
+    }
+}
+
+fn manifest_files(path: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+    let metadata = match std::fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(
+                SourceLocation::whole_file(path),
+                format!("cannot read the manifest: {error}"),
+            ));
+            return Vec::new();
+        }
+    };
+    if !metadata.is_dir() {
+        return vec![path.to_path_buf()];
+    }
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(
+                SourceLocation::whole_file(path),
+                format!("cannot list the manifest directory: {error}"),
+            ));
+            return Vec::new();
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
+        .collect();
+    // Sorted so that messages and merged order do not depend on the file system.
+    files.sort();
+    if files.is_empty() {
+        diagnostics.push(Diagnostic::error(
+            SourceLocation::whole_file(path),
+            "the manifest directory has no *.yaml or *.yml files",
+        ));
+    }
+    files
+}
+
+fn read_text(file: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
+    let too_large = std::fs::metadata(file).is_ok_and(|m| m.len() > MAX_FILE_BYTES);
+    if too_large {
+        diagnostics.push(Diagnostic::error(
+            SourceLocation::whole_file(file),
+            format!("the file is larger than {} MiB; refusing to read it", MAX_FILE_BYTES >> 20),
+        ));
+        return None;
+    }
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            diagnostics.push(Diagnostic::error(
+                SourceLocation::whole_file(file),
+                format!("cannot read the manifest: {error}"),
+            ));
+            return None;
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Some(text),
+        Err(error) => {
+            let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+            let valid = String::from_utf8_lossy(valid);
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diagnostics.push(Diagnostic::error(
+                SourceLocation::new(file, Position { line, column }),
+                "the manifest is not valid UTF-8",
+            ));
+            None
+        }
+    }
+}

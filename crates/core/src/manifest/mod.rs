@@ -1,0 +1,42 @@
+//! The manifest: what a reviewed YAML file says the CORS state must be.
+//!
+//! Reading happens in three steps, each its own module: `yaml_tree` parses text into positioned
+//! nodes, `decode` turns one file's nodes into the model while checking every field against what
+//! AWS accepts, and `load` gathers the files of a path and checks them against each other.
+
+pub mod decode;
+pub mod load;
+pub mod yaml_tree;
+
+use crate::bucket_cors::BucketCors;
+use crate::diagnostic::SourceLocation;
+
+/// The only manifest format version this build reads.
+pub const MANIFEST_VERSION: i64 = 1;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Manifest {
+    pub buckets: Vec<BucketSpec>,
+}
+
+/// One bucket whose CORS configuration the manifest manages.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BucketSpec {
+    pub name: String,
+    /// When absent, the bucket's region is discovered from S3.
+    pub region: Option<String>,
+    /// The whole configuration, in S3 evaluation order. No rules means no CORS configuration.
+    pub cors: BucketCors,
+    /// Where the bucket entry starts, for messages about the bucket as a whole.
+    pub location: SourceLocation,
+    /// Where each rule starts, index for index with `cors.rules`.
+    pub rule_locations: Vec<SourceLocation>,
+}
+
+impl Manifest {
+    pub fn bucket(&self, name: &str) -> Option<&BucketSpec> {
+        self.buckets.iter().find(|b| b.name == name)
+    }
+}
+
+pub use load::{load, load_str};

@@ -1,0 +1,343 @@
+//! A YAML document as a tree of nodes that remember where they came from.
+//!
+//! serde-based YAML readers stop at the first error and forget the position of every value that
+//! parsed, but `validate` must report every problem at once with its line and column. So the
+//! manifest is first read into this tree (one pass of yaml-rust2's event parser), and the typed
+//! decoder walks the tree, collecting diagnostics as it goes.
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Where a node starts: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Position {
+    fn from_marker(mark: Marker) -> Self {
+        // yaml-rust2 counts lines from 1 and columns from 0.
+        Position {
+            line: mark.line(),
+            column: mark.col() + 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub position: Position,
+    pub value: NodeValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeValue {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    String(String),
+    Sequence(Vec<Node>),
+    /// Entries in document order; duplicate keys are kept so the decoder can report them.
+    Mapping(Vec<(Node, Node)>),
+}
+
+impl NodeValue {
+    /// How a value is described in a "wrong type" message.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            NodeValue::Null => "null",
+            NodeValue::Bool(_) => "a boolean",
+            NodeValue::Integer(_) => "an integer",
+            NodeValue::Float(_) => "a number",
+            NodeValue::String(_) => "a string",
+            NodeValue::Sequence(_) => "a list",
+            NodeValue::Mapping(_) => "a mapping",
+        }
+    }
+}
+
+/// A YAML syntax error, with the position the parser stopped at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub position: Position,
+    pub message: String,
+}
+
+/// Bounds that keep a hostile document (alias bombs, absurd nesting) from exhausting memory or
+/// the stack. Real manifests are orders of magnitude below both.
+const MAX_NODES: usize = 2_000_000;
+const MAX_DEPTH: usize = 64;
+
+/// Parses one YAML document. An empty document is `Null`.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut builder = TreeBuilder::default();
+    let mut parser = Parser::new_from_str(text);
+    let outcome = parser.load(&mut builder, false);
+    if let Some(error) = builder.error {
+        return Err(error);
+    }
+    if let Err(scan) = outcome {
+        return Err(SyntaxError {
+            position: Position::from_marker(*scan.marker()),
+            message: scan.info().to_string(),
+        });
+    }
+    Ok(builder.root.unwrap_or(Node {
+        position: Position { line: 1, column: 1 },
+        value: NodeValue::Null,
+    }))
+}
+
+enum Open {
+    Sequence(Position, usize, Vec<Node>),
+    Mapping(Position, usize, Vec<(Node, Node)>, Option<Node>),
+}
+
+#[derive(Default)]
+struct TreeBuilder {
+    stack: Vec<Open>,
+    root: Option<Node>,
+    anchors: std::collections::HashMap<usize, Node>,
+    node_count: usize,
+    error: Option<SyntaxError>,
+}
+
+impl TreeBuilder {
+    fn fail(&mut self, position: Position, message: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some(SyntaxError {
+                position,
+                message: message.into(),
+            });
+        }
+    }
+
+    fn count(&mut self, position: Position, nodes: usize) -> bool {
+        self.node_count = self.node_count.saturating_add(nodes);
+        if self.node_count > MAX_NODES {
+            self.fail(
+                position,
+                format!("document too large: more than {MAX_NODES} values (alias expansion included)"),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn push_open(&mut self, position: Position, open: Open) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.fail(position, format!("nesting deeper than {MAX_DEPTH} levels"));
+        }
+        self.stack.push(open);
+    }
+
+    fn complete(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Open::Sequence(_, _, items)) => items.push(node),
+            Some(Open::Mapping(_, _, entries, pending_key)) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => {
+                    let mut value = node;
+                    // An empty value is marked at the next token, often lines later; point at its key.
+                    if value.value == NodeValue::Null {
+                        value.position = key.position;
+                    }
+                    entries.push((key, value));
+                }
+            },
+        }
+    }
+}
+
+fn node_size(node: &Node) -> usize {
+    match &node.value {
+        NodeValue::Sequence(items) => 1 + items.iter().map(node_size).sum::<usize>(),
+        NodeValue::Mapping(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| node_size(k) + node_size(v))
+                .sum::<usize>()
+        }
+        _ => 1,
+    }
+}
+
+impl MarkedEventReceiver for TreeBuilder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let position = Position::from_marker(mark);
+        match event {
+            Event::Scalar(text, style, anchor, tag) => {
+                if !self.count(position, 1) {
+                    return;
+                }
+                let explicit_string = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let value = if style == TScalarStyle::Plain && !explicit_string {
+                    resolve_plain(text)
+                } else {
+                    NodeValue::String(text)
+                };
+                self.complete(Node { position, value }, anchor);
+            }
+            Event::SequenceStart(anchor, _) => {
+                self.push_open(position, Open::Sequence(position, anchor, Vec::new()))
+            }
+            Event::MappingStart(anchor, _) => {
+                self.push_open(position, Open::Mapping(position, anchor, Vec::new(), None))
+            }
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Open::Sequence(start, anchor, items)) => {
+                    let value = NodeValue::Sequence(items);
+                    self.complete(Node { position: start, value }, anchor);
+                }
+                Some(Open::Mapping(start, anchor, entries, _)) => {
+                    // A block mapping's start event is marked after its first key; the key is
+                    // where a reader sees the mapping begin.
+                    let start = entries.first().map_or(start, |(k, _)| start.min(k.position));
+                    let value = NodeValue::Mapping(entries);
+                    self.complete(Node { position: start, value }, anchor);
+                }
+                None => self.fail(position, "unbalanced end of collection"),
+            },
+            Event::Alias(id) => match self.anchors.get(&id).cloned() {
+                Some(mut node) => {
+                    if !self.count(position, node_size(&node)) {
+                        return;
+                    }
+                    node.position = position;
+                    self.complete(node, 0);
+                }
+                None => self.fail(position, "alias to an unknown anchor"),
+            },
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd => {}
+        }
+    }
+}
+
+/// YAML 1.2 core schema resolution of an unquoted scalar.
+fn resolve_plain(text: String) -> NodeValue {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return NodeValue::Null,
+        "true" | "True" | "TRUE" => return NodeValue::Bool(true),
+        "false" | "False" | "FALSE" => return NodeValue::Bool(false),
+        _ => {}
+    }
+    if let Ok(integer) = text.parse::<i64>() {
+        return NodeValue::Integer(integer);
+    }
+    let looks_numeric = text
+        .trim_start_matches(['-', '+'])
+        .starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    if looks_numeric {
+        if let Ok(float) = text.parse::<f64>() {
+            return NodeValue::Float(float);
+        }
+    }
+    NodeValue::String(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: usize, column: usize) -> Position {
+        Position { line, column }
+    }
+
+    #[test]
+    fn positions_are_one_based_lines_and_columns() {
+        let root = parse("version: 1\nbuckets:\n  - name: a\n").unwrap();
+        let NodeValue::Mapping(entries) = root.value else {
+            panic!("root is not a mapping")
+        };
+        assert_eq!(entries[0].0.position, at(1, 1));
+        assert_eq!(entries[0].1.position, at(1, 10));
+        let NodeValue::Sequence(items) = &entries[1].1.value else {
+            panic!("buckets is not a list")
+        };
+        let NodeValue::Mapping(bucket) = &items[0].value else {
+            panic!("bucket is not a mapping")
+        };
+        assert_eq!(bucket[0].0.position, at(3, 5));
+        assert_eq!(bucket[0].1.value, NodeValue::String("a".into()));
+    }
+
+    #[test]
+    fn plain_scalars_resolve_by_the_core_schema_and_quoted_ones_stay_strings() {
+        let root = parse("[1, -2, 1.5, true, null, ~, '1', \"true\", GET, !!str 7]").unwrap();
+        let NodeValue::Sequence(items) = root.value else {
+            panic!("not a list")
+        };
+        let values: Vec<NodeValue> = items.into_iter().map(|n| n.value).collect();
+        assert_eq!(
+            values,
+            vec![
+                NodeValue::Integer(1),
+                NodeValue::Integer(-2),
+                NodeValue::Float(1.5),
+                NodeValue::Bool(true),
+                NodeValue::Null,
+                NodeValue::Null,
+                NodeValue::String("1".into()),
+                NodeValue::String("true".into()),
+                NodeValue::String("GET".into()),
+                NodeValue::String("7".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn aliases_expand_to_their_anchor() {
+        let root = parse("a: &x [GET, PUT]\nb: *x\n").unwrap();
+        let NodeValue::Mapping(entries) = root.value else {
+            panic!("not a mapping")
+        };
+        assert_eq!(entries[0].1.value, entries[1].1.value);
+        assert_eq!(entries[1].1.position, at(2, 4));
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_not_expanded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..10 {
+            let prev = level - 1;
+            text.push_str(&format!(
+                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let error = parse(&text).unwrap_err();
+        assert!(error.message.contains("document too large"), "{error:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let text = "[".repeat(200) + &"]".repeat(200);
+        let error = parse(&text).unwrap_err();
+        assert!(error.message.contains("nesting deeper"), "{error:?}");
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let error = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(error.position.line >= 1);
+        assert!(!error.message.is_empty());
+    }
+
+    #[test]
+    fn empty_document_is_null() {
+        assert_eq!(parse("").unwrap().value, NodeValue::Null);
+        assert_eq!(parse("# only a comment\n").unwrap().value, NodeValue::Null);
+    }
+}

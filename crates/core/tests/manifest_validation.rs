@@ -1,0 +1,176 @@
+//! Every validation error the manifest can have, each with its file, line and column, all at once.
+
+use std::path::Path;
+
+use cors_sync_core::manifest::load_str;
+
+fn problems(text: &str) -> String {
+    match load_str(Path::new("m.yaml"), text) {
+        Ok(_) => "ok".to_string(),
+        Err(diagnostics) => diagnostics.to_string(),
+    }
+}
+
+#[test]
+fn a_valid_manifest_loads() {
+    let manifest = load_str(
+        Path::new("m.yaml"),
+        r#"
+version: 1
+buckets:
+  - name: example-assets
+    region: eu-west-1
+    cors_rules:
+      - id: web-app
+        allowed_origins: ["https://www.example.com", "https://*.example.com"]
+        allowed_methods: [GET, HEAD, PUT]
+        allowed_headers: ["*"]
+        expose_headers: [ETag]
+        max_age_seconds: 3000
+  - name: example-private
+    cors_rules: []
+"#,
+    )
+    .unwrap();
+    assert_eq!(manifest.buckets.len(), 2);
+    let assets = &manifest.buckets[0];
+    assert_eq!(assets.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(assets.cors.rules[0].id.as_deref(), Some("web-app"));
+    assert_eq!(assets.cors.rules[0].allowed_methods, ["GET", "HEAD", "PUT"]);
+    assert_eq!(assets.cors.rules[0].max_age_seconds, Some(3000));
+    assert_eq!(assets.rule_locations[0].to_string(), "m.yaml:7:9");
+    assert!(manifest.buckets[1].cors.rules.is_empty());
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_position() {
+    let text = r#"version: 1
+buckets:
+  - name: Bad_Name
+    cors_rules:
+      - allowed_origins: ["https://*.*.example.com", "https://ok.example.com"]
+        allowed_methods: [get, PATCH, GET]
+        allowed_headers: ["x-*-*"]
+        max_age_secs: 10
+      - allowed_origins: []
+        allowed_methods: []
+        max_age_seconds: -5
+        id: "IDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDIDID"
+      - allowed_origins: "https://one.example.com"
+        allowed_methods: [GET, 7]
+        max_age_seconds: "ten"
+  - name: ok-bucket
+    regoin: eu-west-1
+    cors_rules:
+  - name: ok-bucket
+    cors_rules: []
+"#;
+    insta::assert_snapshot!(problems(text), @r#"
+    m.yaml:3:11: error: invalid bucket name `Bad_Name`: may contain only lowercase letters, digits, '.' and '-' (found 'B')
+    m.yaml:5:27: error: allowed origin `https://*.*.example.com` has 2 wildcards; S3 allows at most one `*`
+    m.yaml:6:27: error: `get` is not a method S3 CORS allows (GET, PUT, POST, DELETE, HEAD)
+      help: S3 method names are uppercase: write `GET`
+    m.yaml:6:32: error: `PATCH` is not a method S3 CORS allows (GET, PUT, POST, DELETE, HEAD)
+    m.yaml:7:27: error: allowed header `x-*-*` has 2 wildcards; S3 allows at most one `*`
+    m.yaml:8:9: error: unknown field `max_age_secs` in a CORS rule
+      help: did you mean `max_age_seconds`?
+    m.yaml:9:26: error: `allowed_origins` must list at least one value
+    m.yaml:10:26: error: `allowed_methods` must list at least one value
+    m.yaml:11:26: error: max_age_seconds must not be negative (found -5)
+    m.yaml:12:13: error: id is 276 characters long; S3 allows at most 255
+    m.yaml:13:26: error: `allowed_origins` must be a list of strings, found a string
+    m.yaml:14:32: error: `allowed_methods item` must be a string, found an integer
+      help: quote the value to make it a string
+    m.yaml:15:26: error: `max_age_seconds` must be a whole number of seconds, found a string
+    m.yaml:17:5: error: unknown field `regoin` in a bucket
+      help: did you mean `region`?
+    m.yaml:18:5: error: `cors_rules` must be a list of rules, found null
+      help: write `cors_rules: []` for a bucket that must have no CORS configuration
+    m.yaml:19:5: error: bucket `ok-bucket` is named twice: first at m.yaml:16:5
+      help: a bucket's whole CORS configuration belongs in one entry
+    "#);
+}
+
+#[test]
+fn version_must_be_present_and_one() {
+    insta::assert_snapshot!(problems("buckets: []\n"), @r"
+    m.yaml:1:1: error: the manifest has no `version`
+      help: add `version: 1` as the first line
+    ");
+    insta::assert_snapshot!(problems("version: 2\nbuckets: []\n"), @r"
+    m.yaml:1:10: error: unsupported manifest version 2
+      help: this cors-sync reads `version: 1`
+    ");
+    insta::assert_snapshot!(problems("version: \"1\"\n"), @r#"
+    m.yaml:1:10: error: unsupported manifest version "1"
+      help: this cors-sync reads `version: 1`
+    "#);
+}
+
+#[test]
+fn structural_problems_name_the_field() {
+    insta::assert_snapshot!(problems("version: 1\nbucket: []\n"), @r"
+    m.yaml:2:1: error: unknown field `bucket` in the manifest
+      help: did you mean `buckets`?
+    ");
+    insta::assert_snapshot!(problems("version: 1\nbuckets: {name: a}\n"), @"m.yaml:2:10: error: `buckets` must be a list of buckets, found a mapping");
+    insta::assert_snapshot!(problems("version: 1\nbuckets: [oops]\n"), @"m.yaml:2:11: error: a bucket must be a mapping, found a string");
+    insta::assert_snapshot!(problems("version: 1\nbuckets:\n  - region: eu-west-1\n"), @r"
+    m.yaml:3:5: error: a bucket is missing the required field `name`
+    m.yaml:3:5: error: a bucket is missing the required field `cors_rules`
+    ");
+    insta::assert_snapshot!(problems(""), @"m.yaml:1:1: error: the manifest is empty: expected `version: 1` and `buckets:`");
+    insta::assert_snapshot!(problems("version: 1\nversion: 1\n"), @"m.yaml:2:1: error: field `version` appears twice in the manifest");
+}
+
+#[test]
+fn yaml_syntax_errors_have_a_position() {
+    insta::assert_snapshot!(problems("version: 1\nbuckets: [\n"), @"m.yaml:3:1: error: invalid YAML: while parsing a node, did not find expected node content");
+}
+
+fn bucket_with_rules(rules: usize, origin: &str) -> String {
+    let mut text = String::from("version: 1\nbuckets:\n  - name: big\n    cors_rules:\n");
+    for _ in 0..rules {
+        text.push_str(&format!("      - allowed_origins: [\"{origin}\"]\n        allowed_methods: [GET]\n"));
+    }
+    text
+}
+
+#[test]
+fn s3_size_limits_are_enforced_before_aws_sees_them() {
+    assert_eq!(problems(&bucket_with_rules(100, "https://a.example")), "ok");
+    insta::assert_snapshot!(problems(&bucket_with_rules(101, "https://a.example")), @"m.yaml:5:7: error: 101 CORS rules; S3 allows at most 100");
+    let long_origin = format!("https://{}.example", "a".repeat(700));
+    insta::assert_snapshot!(problems(&bucket_with_rules(100, &long_origin)), @"m.yaml:5:7: error: the CORS configuration is 80325 bytes as XML; S3 allows at most 65536");
+}
+
+#[test]
+fn the_same_bucket_in_two_files_names_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let one = "version: 1\nbuckets:\n  - name: shared\n    cors_rules: []\n";
+    let two = "version: 1\n\nbuckets:\n  - name: other\n    cors_rules: []\n  - name: shared\n    cors_rules: []\n";
+    std::fs::write(dir.path().join("a.yaml"), one).unwrap();
+    std::fs::write(dir.path().join("b.yml"), two).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not yaml: [").unwrap();
+    let error = cors_sync_core::manifest::load(dir.path()).unwrap_err().to_string();
+    let error = error.replace(&dir.path().display().to_string(), "DIR");
+    insta::assert_snapshot!(error, @r"
+    DIR/b.yml:6:5: error: bucket `shared` is named twice: first at DIR/a.yaml:3:5
+      help: a bucket's whole CORS configuration belongs in one entry
+    ");
+}
+
+#[test]
+fn unreadable_input_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = cors_sync_core::manifest::load(&dir.path().join("nope.yaml")).unwrap_err();
+    assert!(missing.to_string().contains("cannot read the manifest"), "{missing}");
+
+    let empty_dir = cors_sync_core::manifest::load(dir.path()).unwrap_err();
+    assert!(empty_dir.to_string().contains("has no *.yaml or *.yml files"), "{empty_dir}");
+
+    let binary = dir.path().join("bin.yaml");
+    std::fs::write(&binary, b"version: 1\nbuckets:\n  - name: \xff\xfe\n").unwrap();
+    let error = cors_sync_core::manifest::load(&binary).unwrap_err().to_string();
+    assert!(error.ends_with("bin.yaml:3:11: error: the manifest is not valid UTF-8\n"), "{error}");
+}
