@@ -1,1 +1,28 @@
-fn main() {}
+//! cors-sync: keep S3 bucket CORS equal to a reviewed YAML manifest.
+//!
+//! Exit codes (a contract): 0 success; 1 error; 2 success with changes present, only with
+//! `plan --detailed-exitcode`.
+
+mod cli;
+mod commands;
+mod terminal;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // clap exits 2 on usage errors, but 2 means "changes present" here.
+            return if error.use_stderr() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    ExitCode::from(commands::run(cli).code())
+}

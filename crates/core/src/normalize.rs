@@ -25,7 +25,8 @@ pub struct CanonicalRule {
 impl CanonicalRule {
     pub fn of(rule: &CorsRule) -> Self {
         let exact = |items: &[String]| items.iter().cloned().collect();
-        let header_names = |items: &[String]| items.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let header_names =
+            |items: &[String]| items.iter().map(|h| h.to_ascii_lowercase()).collect();
         CanonicalRule {
             id: rule.id.clone().unwrap_or_default(),
             allowed_origins: exact(&rule.allowed_origins),
@@ -40,8 +41,7 @@ impl CanonicalRule {
 /// True when S3 would treat both configurations identically.
 pub fn equivalent(a: &BucketCors, b: &BucketCors) -> bool {
     a.rules.len() == b.rules.len()
-        && a
-            .rules
+        && a.rules
             .iter()
             .zip(&b.rules)
             .all(|(x, y)| CanonicalRule::of(x) == CanonicalRule::of(y))
@@ -91,7 +91,10 @@ mod tests {
     #[test]
     fn item_order_and_repeats_inside_a_rule_do_not_matter() {
         let a = cors(vec![rule(&["https://a", "https://b"], &["GET", "PUT"])]);
-        let b = cors(vec![rule(&["https://b", "https://a", "https://b"], &["PUT", "GET", "GET"])]);
+        let b = cors(vec![rule(
+            &["https://b", "https://a", "https://b"],
+            &["PUT", "GET", "GET"],
+        )]);
         assert!(equivalent(&a, &b));
     }
 
@@ -131,15 +134,36 @@ mod tests {
     fn every_field_counts() {
         let base = rule(&["*"], &["GET"]);
         let variants = [
-            CorsRule { id: Some("x".into()), ..base.clone() },
-            CorsRule { allowed_origins: vec!["https://x".into()], ..base.clone() },
-            CorsRule { allowed_methods: vec!["PUT".into()], ..base.clone() },
-            CorsRule { allowed_headers: vec!["x".into()], ..base.clone() },
-            CorsRule { expose_headers: vec!["x".into()], ..base.clone() },
-            CorsRule { max_age_seconds: Some(1), ..base.clone() },
+            CorsRule {
+                id: Some("x".into()),
+                ..base.clone()
+            },
+            CorsRule {
+                allowed_origins: vec!["https://x".into()],
+                ..base.clone()
+            },
+            CorsRule {
+                allowed_methods: vec!["PUT".into()],
+                ..base.clone()
+            },
+            CorsRule {
+                allowed_headers: vec!["x".into()],
+                ..base.clone()
+            },
+            CorsRule {
+                expose_headers: vec!["x".into()],
+                ..base.clone()
+            },
+            CorsRule {
+                max_age_seconds: Some(1),
+                ..base.clone()
+            },
         ];
         for variant in variants {
-            assert!(!equivalent(&cors(vec![base.clone()]), &cors(vec![variant.clone()])), "{variant:?}");
+            assert!(
+                !equivalent(&cors(vec![base.clone()]), &cors(vec![variant.clone()])),
+                "{variant:?}"
+            );
         }
     }
 

@@ -152,10 +152,16 @@ mod tests {
         assert_eq!(bucket_change(&some, &live(vec![rule("https://a")])), None);
 
         let create = bucket_change(&some, &live(vec![])).unwrap();
-        assert_eq!((create.action, create.before, create.after.is_some()), (Action::Create, None, true));
+        assert_eq!(
+            (create.action, create.before, create.after.is_some()),
+            (Action::Create, None, true)
+        );
 
         let delete = bucket_change(&none, &live(vec![rule("https://a")])).unwrap();
-        assert_eq!((delete.action, delete.before.is_some(), delete.after), (Action::Delete, true, None));
+        assert_eq!(
+            (delete.action, delete.before.is_some(), delete.after),
+            (Action::Delete, true, None)
+        );
 
         let update = bucket_change(&other, &live(vec![rule("https://a")])).unwrap();
         assert_eq!(update.action, Action::Update);

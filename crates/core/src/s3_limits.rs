@@ -17,7 +17,9 @@ pub const ALLOWED_METHODS: [&str; 5] = ["GET", "PUT", "POST", "DELETE", "HEAD"];
 pub fn bucket_name_problem(name: &str) -> Option<String> {
     let len = name.len();
     if !(3..=63).contains(&len) {
-        return Some(format!("must be 3 to 63 characters long (this one has {len})"));
+        return Some(format!(
+            "must be 3 to 63 characters long (this one has {len})"
+        ));
     }
     if let Some(bad) = name
         .chars()
@@ -40,7 +42,9 @@ pub fn bucket_name_problem(name: &str) -> Option<String> {
     }
     for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
         if name.starts_with(prefix) {
-            return Some(format!("must not start with the reserved prefix `{prefix}`"));
+            return Some(format!(
+                "must not start with the reserved prefix `{prefix}`"
+            ));
         }
     }
     for suffix in ["-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"] {
@@ -78,7 +82,9 @@ pub fn wildcard_problem(value: &str) -> Option<String> {
 
 pub fn max_age_problem(seconds: i64) -> Option<String> {
     if seconds < 0 {
-        Some(format!("max_age_seconds must not be negative (found {seconds})"))
+        Some(format!(
+            "max_age_seconds must not be negative (found {seconds})"
+        ))
     } else if seconds > i64::from(i32::MAX) {
         Some(format!(
             "max_age_seconds must be at most {} (found {seconds})",
@@ -104,10 +110,26 @@ pub fn configuration_xml_bytes(rules: &[CorsRule]) -> usize {
         .map(|rule| {
             let mut bytes = 2 * "CORSRule".len() + 5;
             bytes += rule.id.as_deref().map_or(0, |id| element("ID", id));
-            bytes += rule.allowed_origins.iter().map(|o| element("AllowedOrigin", o)).sum::<usize>();
-            bytes += rule.allowed_methods.iter().map(|m| element("AllowedMethod", m)).sum::<usize>();
-            bytes += rule.allowed_headers.iter().map(|h| element("AllowedHeader", h)).sum::<usize>();
-            bytes += rule.expose_headers.iter().map(|h| element("ExposeHeader", h)).sum::<usize>();
+            bytes += rule
+                .allowed_origins
+                .iter()
+                .map(|o| element("AllowedOrigin", o))
+                .sum::<usize>();
+            bytes += rule
+                .allowed_methods
+                .iter()
+                .map(|m| element("AllowedMethod", m))
+                .sum::<usize>();
+            bytes += rule
+                .allowed_headers
+                .iter()
+                .map(|h| element("AllowedHeader", h))
+                .sum::<usize>();
+            bytes += rule
+                .expose_headers
+                .iter()
+                .map(|h| element("ExposeHeader", h))
+                .sum::<usize>();
             bytes += rule
                 .max_age_seconds
                 .map_or(0, |s| element("MaxAgeSeconds", &s.to_string()));
@@ -164,7 +186,10 @@ mod tests {
         }
         let (message, hint) = method_problem("get").unwrap();
         assert!(message.contains("`get`"));
-        assert_eq!(hint.as_deref(), Some("S3 method names are uppercase: write `GET`"));
+        assert_eq!(
+            hint.as_deref(),
+            Some("S3 method names are uppercase: write `GET`")
+        );
         assert!(method_problem("PATCH").unwrap().1.is_none());
         assert!(method_problem("OPTIONS").unwrap().1.is_some());
     }

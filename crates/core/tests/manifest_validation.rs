@@ -131,7 +131,9 @@ fn yaml_syntax_errors_have_a_position() {
 fn bucket_with_rules(rules: usize, origin: &str) -> String {
     let mut text = String::from("version: 1\nbuckets:\n  - name: big\n    cors_rules:\n");
     for _ in 0..rules {
-        text.push_str(&format!("      - allowed_origins: [\"{origin}\"]\n        allowed_methods: [GET]\n"));
+        text.push_str(&format!(
+            "      - allowed_origins: [\"{origin}\"]\n        allowed_methods: [GET]\n"
+        ));
     }
     text
 }
@@ -152,7 +154,9 @@ fn the_same_bucket_in_two_files_names_both_places() {
     std::fs::write(dir.path().join("a.yaml"), one).unwrap();
     std::fs::write(dir.path().join("b.yml"), two).unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not yaml: [").unwrap();
-    let error = cors_sync_core::manifest::load(dir.path()).unwrap_err().to_string();
+    let error = cors_sync_core::manifest::load(dir.path())
+        .unwrap_err()
+        .to_string();
     let error = error.replace(&dir.path().display().to_string(), "DIR");
     insta::assert_snapshot!(error, @r"
     DIR/b.yml:6:5: error: bucket `shared` is named twice: first at DIR/a.yaml:3:5
@@ -164,13 +168,26 @@ fn the_same_bucket_in_two_files_names_both_places() {
 fn unreadable_input_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let missing = cors_sync_core::manifest::load(&dir.path().join("nope.yaml")).unwrap_err();
-    assert!(missing.to_string().contains("cannot read the manifest"), "{missing}");
+    assert!(
+        missing.to_string().contains("cannot read the manifest"),
+        "{missing}"
+    );
 
     let empty_dir = cors_sync_core::manifest::load(dir.path()).unwrap_err();
-    assert!(empty_dir.to_string().contains("has no *.yaml or *.yml files"), "{empty_dir}");
+    assert!(
+        empty_dir
+            .to_string()
+            .contains("has no *.yaml or *.yml files"),
+        "{empty_dir}"
+    );
 
     let binary = dir.path().join("bin.yaml");
     std::fs::write(&binary, b"version: 1\nbuckets:\n  - name: \xff\xfe\n").unwrap();
-    let error = cors_sync_core::manifest::load(&binary).unwrap_err().to_string();
-    assert!(error.ends_with("bin.yaml:3:11: error: the manifest is not valid UTF-8\n"), "{error}");
+    let error = cors_sync_core::manifest::load(&binary)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.ends_with("bin.yaml:3:11: error: the manifest is not valid UTF-8\n"),
+        "{error}"
+    );
 }

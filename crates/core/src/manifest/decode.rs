@@ -40,7 +40,10 @@ struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     fn get(&self, name: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -61,7 +64,12 @@ impl Decoder<'_> {
 
     fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
         let mut help = None;
-        if expected == "a string" && matches!(node.value, NodeValue::Integer(_) | NodeValue::Float(_) | NodeValue::Bool(_)) {
+        if expected == "a string"
+            && matches!(
+                node.value,
+                NodeValue::Integer(_) | NodeValue::Float(_) | NodeValue::Bool(_)
+            )
+        {
             help = Some("quote the value to make it a string".to_string());
         }
         let message = format!("`{field}` must be {expected}, found {}", node.value.kind());
@@ -71,7 +79,10 @@ impl Decoder<'_> {
     /// Reads a mapping, reporting unknown (with a suggestion), duplicate and non-string keys.
     fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&str]) -> Option<Fields<'n>> {
         let NodeValue::Mapping(entries) = &node.value else {
-            self.error(node.position, format!("{what} must be a mapping, found {}", node.value.kind()));
+            self.error(
+                node.position,
+                format!("{what} must be a mapping, found {}", node.value.kind()),
+            );
             return None;
         };
         let mut fields = Fields {
@@ -80,18 +91,31 @@ impl Decoder<'_> {
         };
         for (key, value) in entries {
             let NodeValue::String(name) = &key.value else {
-                self.error(key.position, format!("{what} keys must be field names, found {}", key.value.kind()));
+                self.error(
+                    key.position,
+                    format!(
+                        "{what} keys must be field names, found {}",
+                        key.value.kind()
+                    ),
+                );
                 continue;
             };
             if !known.contains(&name.as_str()) {
                 let help = did_you_mean(name, known)
                     .map(|s| format!("did you mean `{s}`?"))
                     .or_else(|| Some(format!("expected one of {}", backticked(known))));
-                self.error_with_help(key.position, format!("unknown field `{name}` in {what}"), help);
+                self.error_with_help(
+                    key.position,
+                    format!("unknown field `{name}` in {what}"),
+                    help,
+                );
                 continue;
             }
             if fields.get(name).is_some() {
-                self.error(key.position, format!("field `{name}` appears twice in {what}"));
+                self.error(
+                    key.position,
+                    format!("field `{name}` appears twice in {what}"),
+                );
                 continue;
             }
             fields.entries.push((name.as_str(), value));
@@ -102,7 +126,10 @@ impl Decoder<'_> {
     fn required<'n>(&mut self, fields: &Fields<'n>, name: &str, what: &str) -> Option<&'n Node> {
         let node = fields.get(name);
         if node.is_none() {
-            self.error(fields.position, format!("{what} is missing the required field `{name}`"));
+            self.error(
+                fields.position,
+                format!("{what} is missing the required field `{name}`"),
+            );
         }
         node
     }
@@ -140,7 +167,10 @@ impl Decoder<'_> {
     fn manifest(&mut self, root: &Node) -> Manifest {
         let mut manifest = Manifest::default();
         if root.value == NodeValue::Null {
-            self.error(root.position, "the manifest is empty: expected `version: 1` and `buckets:`");
+            self.error(
+                root.position,
+                "the manifest is empty: expected `version: 1` and `buckets:`",
+            );
             return manifest;
         }
         let Some(fields) = self.fields(root, "the manifest", MANIFEST_FIELDS) else {
@@ -150,7 +180,9 @@ impl Decoder<'_> {
             None => self.error_with_help(
                 root.position,
                 "the manifest has no `version`".into(),
-                Some(format!("add `version: {MANIFEST_VERSION}` as the first line")),
+                Some(format!(
+                    "add `version: {MANIFEST_VERSION}` as the first line"
+                )),
             ),
             Some(node) if node.value == NodeValue::Integer(MANIFEST_VERSION) => {}
             Some(node) => {
@@ -162,7 +194,9 @@ impl Decoder<'_> {
                 self.error_with_help(
                     node.position,
                     format!("unsupported manifest version {found}"),
-                    Some(format!("this cors-sync reads `version: {MANIFEST_VERSION}`")),
+                    Some(format!(
+                        "this cors-sync reads `version: {MANIFEST_VERSION}`"
+                    )),
                 );
             }
         }
@@ -184,7 +218,10 @@ impl Decoder<'_> {
         let name = name_node.and_then(|n| self.string(n, "name"));
         if let (Some(name), Some(name_node)) = (&name, name_node) {
             if let Some(problem) = s3_limits::bucket_name_problem(name) {
-                self.error(name_node.position, format!("invalid bucket name `{name}`: {problem}"));
+                self.error(
+                    name_node.position,
+                    format!("invalid bucket name `{name}`: {problem}"),
+                );
             }
         }
         let region = fields.get("region").and_then(|n| {
@@ -219,16 +256,25 @@ impl Decoder<'_> {
 
     fn rules(&mut self, node: &Node) -> (Vec<CorsRule>, Vec<SourceLocation>) {
         let NodeValue::Sequence(items) = &node.value else {
-            let message = format!("`cors_rules` must be a list of rules, found {}", node.value.kind());
-            let help = (node.value == NodeValue::Null)
-                .then(|| "write `cors_rules: []` for a bucket that must have no CORS configuration".to_string());
+            let message = format!(
+                "`cors_rules` must be a list of rules, found {}",
+                node.value.kind()
+            );
+            let help = (node.value == NodeValue::Null).then(|| {
+                "write `cors_rules: []` for a bucket that must have no CORS configuration"
+                    .to_string()
+            });
             self.error_with_help(node.position, message, help);
             return Default::default();
         };
         if items.len() > s3_limits::MAX_RULES {
             self.error(
                 node.position,
-                format!("{} CORS rules; S3 allows at most {}", items.len(), s3_limits::MAX_RULES),
+                format!(
+                    "{} CORS rules; S3 allows at most {}",
+                    items.len(),
+                    s3_limits::MAX_RULES
+                ),
             );
         }
         let mut rules = Vec::new();
@@ -270,7 +316,10 @@ impl Decoder<'_> {
             let node = decoder.required(&fields, field, what)?;
             let list = decoder.string_list(node, field)?;
             if list.is_empty() {
-                decoder.error(node.position, format!("`{field}` must list at least one value"));
+                decoder.error(
+                    node.position,
+                    format!("`{field}` must list at least one value"),
+                );
             }
             Some(list)
         };
@@ -332,7 +381,11 @@ impl Decoder<'_> {
 }
 
 fn backticked(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The known name closest to a misspelt one, if any is close enough to be a likely typo.

@@ -24,7 +24,9 @@ pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
         }
     }
     let manifest = merge(
-        sources.iter().map(|(file, text)| (file.as_path(), text.as_str())),
+        sources
+            .iter()
+            .map(|(file, text)| (file.as_path(), text.as_str())),
         &mut diagnostics,
     );
     finish(manifest, diagnostics)
@@ -56,11 +58,16 @@ fn merge<'a>(
             Ok(root) => root,
             Err(syntax) => {
                 let location = SourceLocation::new(file, syntax.position);
-                diagnostics.push(Diagnostic::error(location, format!("invalid YAML: {}", syntax.message)));
+                diagnostics.push(Diagnostic::error(
+                    location,
+                    format!("invalid YAML: {}", syntax.message),
+                ));
                 continue;
             }
         };
-        merged.buckets.extend(decode(file, &root, diagnostics).buckets);
+        merged
+            .buckets
+            .extend(decode(file, &root, diagnostics).buckets);
     }
     report_duplicates(&merged, diagnostics);
     merged
@@ -70,10 +77,15 @@ fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
     let mut first_seen: HashMap<&str, &SourceLocation> = HashMap::new();
     for bucket in &manifest.buckets {
         match first_seen.get(bucket.name.as_str()) {
-            Some(first) => diagnostics.push(Diagnostic::error(
-                bucket.location.clone(),
-                format!("bucket `{}` is named twice: first at {first}", bucket.name),
-            ).with_help(Some("a bucket's whole CORS configuration belongs in one entry".into()))),
+            Some(first) => diagnostics.push(
+                Diagnostic::error(
+                    bucket.location.clone(),
+                    format!("bucket `{}` is named twice: first at {first}", bucket.name),
+                )
+                .with_help(Some(
+                    "a bucket's whole CORS configuration belongs in one entry".into(),
+                )),
+            ),
             None => {
                 first_seen.insert(&bucket.name, &bucket.location);
             }
@@ -130,7 +142,10 @@ fn read_text(file: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
     if too_large {
         diagnostics.push(Diagnostic::error(
             SourceLocation::whole_file(file),
-            format!("the file is larger than {} MiB; refusing to read it", MAX_FILE_BYTES >> 20),
+            format!(
+                "the file is larger than {} MiB; refusing to read it",
+                MAX_FILE_BYTES >> 20
+            ),
         ));
         return None;
     }

@@ -119,7 +119,9 @@ impl TreeBuilder {
         if self.node_count > MAX_NODES {
             self.fail(
                 position,
-                format!("document too large: more than {MAX_NODES} values (alias expansion included)"),
+                format!(
+                    "document too large: more than {MAX_NODES} values (alias expansion included)"
+                ),
             );
             return false;
         }
@@ -196,14 +198,28 @@ impl MarkedEventReceiver for TreeBuilder {
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Open::Sequence(start, anchor, items)) => {
                     let value = NodeValue::Sequence(items);
-                    self.complete(Node { position: start, value }, anchor);
+                    self.complete(
+                        Node {
+                            position: start,
+                            value,
+                        },
+                        anchor,
+                    );
                 }
                 Some(Open::Mapping(start, anchor, entries, _)) => {
                     // A block mapping's start event is marked after its first key; the key is
                     // where a reader sees the mapping begin.
-                    let start = entries.first().map_or(start, |(k, _)| start.min(k.position));
+                    let start = entries
+                        .first()
+                        .map_or(start, |(k, _)| start.min(k.position));
                     let value = NodeValue::Mapping(entries);
-                    self.complete(Node { position: start, value }, anchor);
+                    self.complete(
+                        Node {
+                            position: start,
+                            value,
+                        },
+                        anchor,
+                    );
                 }
                 None => self.fail(position, "unbalanced end of collection"),
             },

@@ -96,7 +96,10 @@ mod tests {
         vec![
             CorsRule {
                 id: Some("web app".into()),
-                allowed_origins: vec!["https://www.example.com".into(), "https://*.example.com".into()],
+                allowed_origins: vec![
+                    "https://www.example.com".into(),
+                    "https://*.example.com".into(),
+                ],
                 allowed_methods: vec!["GET".into(), "PUT".into()],
                 allowed_headers: vec!["*".into(), "x-amz-*".into()],
                 expose_headers: vec!["ETag".into()],
@@ -129,8 +132,16 @@ mod tests {
     fn imported_manifest_reads_back_to_the_same_rules() {
         let rules = sample_rules();
         let text = manifest(&[
-            ImportedBucket { name: "assets", region: Some("eu-west-1"), rules: &rules },
-            ImportedBucket { name: "private", region: None, rules: &[] },
+            ImportedBucket {
+                name: "assets",
+                region: Some("eu-west-1"),
+                rules: &rules,
+            },
+            ImportedBucket {
+                name: "private",
+                region: None,
+                rules: &[],
+            },
         ]);
         let read = load_str(Path::new("import.yaml"), &text).unwrap();
         assert_eq!(read.buckets[0].cors.rules, rules);
@@ -140,7 +151,19 @@ mod tests {
 
     #[test]
     fn scalars_that_yaml_would_retype_are_quoted() {
-        for value in ["true", "null", "123", "1.5", "*", "a: b", "", "ON", "-x", "with space", "é"] {
+        for value in [
+            "true",
+            "null",
+            "123",
+            "1.5",
+            "*",
+            "a: b",
+            "",
+            "ON",
+            "-x",
+            "with space",
+            "é",
+        ] {
             let rendered = scalar(value);
             assert!(rendered.starts_with('"'), "{value} -> {rendered}");
         }

@@ -81,8 +81,16 @@ fn change_block(change: &Change, colour: Colour) -> String {
     );
     let before = listing(change.before.as_deref());
     let after = listing(change.after.as_deref());
-    let before_label = if change.before.is_some() { "live" } else { "live (no CORS configuration)" };
-    let after_label = if change.after.is_some() { "manifest" } else { "manifest (no CORS configuration)" };
+    let before_label = if change.before.is_some() {
+        "live"
+    } else {
+        "live (no CORS configuration)"
+    };
+    let after_label = if change.after.is_some() {
+        "manifest"
+    } else {
+        "manifest (no CORS configuration)"
+    };
     let diff = TextDiff::from_lines(&before, &after);
     let unified = diff
         .unified_diff()
@@ -103,6 +111,10 @@ fn change_block(change: &Change, colour: Colour) -> String {
 }
 
 fn listing(rules: Option<&[CorsRule]>) -> String {
-    let shown: Vec<CorsRule> = rules.unwrap_or_default().iter().map(normalize::for_display).collect();
+    let shown: Vec<CorsRule> = rules
+        .unwrap_or_default()
+        .iter()
+        .map(normalize::for_display)
+        .collect();
     manifest_yaml::rules(&shown)
 }

@@ -1,0 +1,37 @@
+# Everything a fresh clone needs is installed by these targets: the Rust toolchain comes with the
+# machine; the S3 emulator (moto, pinned) is installed from PyPI into .venv.
+
+PYTHON ?= python3
+VENV := .venv
+MOTO := moto[server]==5.2.5
+CARGO ?= cargo
+
+.PHONY: demo test check lint build clean
+
+## demo: start the emulator, seed it, then cors-sync plan → apply → plan on manifests/
+demo: $(VENV)/.installed
+	$(CARGO) build --quiet
+	./scripts/demo.sh target/debug/cors-sync
+
+## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulator)
+test: $(VENV)/.installed lint
+	$(CARGO) test --workspace --all-targets
+
+## check: the pure core's tests only (no emulator, no AWS SDK build): the fast inner loop
+check:
+	$(CARGO) test -p cors-sync-core
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+build:
+	$(CARGO) build --release
+
+$(VENV)/.installed:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO)'
+	touch $@
+
+clean:
+	rm -rf $(VENV) target

@@ -1,0 +1,76 @@
+//! Connecting to AWS the way the AWS CLI does: the standard credential chain (environment,
+//! profiles, SSO, IMDS), plus `--profile`, `--region` and `--endpoint-url` overrides.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+/// The connection flags every AWS-facing command takes.
+#[derive(Debug, Clone, Default)]
+pub struct ConnectionOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// S3's default region, used for region discovery when nothing else configures one.
+const FALLBACK_REGION: &str = "us-east-1";
+
+/// Shared AWS configuration and one S3 client per region, built on first use.
+pub struct Aws {
+    config: SdkConfig,
+    /// Emulators (and custom endpoints in general) serve buckets by path, not by virtual host.
+    path_style: bool,
+    s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
+}
+
+impl Aws {
+    /// Loads the configuration. Credentials are resolved lazily, on the first signed request, so
+    /// this neither fails nor blocks for a missing profile's credentials.
+    pub async fn connect(options: &ConnectionOptions) -> Aws {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest());
+        if let Some(profile) = &options.profile {
+            loader = loader.profile_name(profile);
+        }
+        if let Some(region) = &options.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Some(url) = &options.endpoint_url {
+            loader = loader.endpoint_url(url);
+        }
+        let env_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+            .iter()
+            .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
+        Aws {
+            config: loader.load().await,
+            path_style: options.endpoint_url.is_some() || env_endpoint,
+            s3_clients: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The region configured for this run (flag, environment or profile), or S3's default.
+    pub fn default_region(&self) -> String {
+        self.config
+            .region()
+            .map_or_else(|| FALLBACK_REGION.to_string(), |r| r.to_string())
+    }
+
+    /// An S3 client that talks to `region`; buckets must be addressed in their own region.
+    pub fn s3(&self, region: &str) -> aws_sdk_s3::Client {
+        let mut clients = self
+            .s3_clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        clients
+            .entry(region.to_string())
+            .or_insert_with(|| {
+                let config = aws_sdk_s3::config::Builder::from(&self.config)
+                    .region(Region::new(region.to_string()))
+                    .force_path_style(self.path_style)
+                    .build();
+                aws_sdk_s3::Client::from_conf(config)
+            })
+            .clone()
+    }
+}

@@ -1,0 +1,94 @@
+//! Reading what S3 holds: each managed bucket's region and CORS configuration.
+
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use cors_sync_core::bucket_cors::BucketCors;
+use cors_sync_core::plan::{Address, LiveBucket};
+use futures::stream::{self, StreamExt};
+
+use crate::error::AwsError;
+use crate::s3_rules;
+use crate::Aws;
+
+/// A bucket to read, with its region when the manifest states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketTarget {
+    pub name: String,
+    pub region: Option<String>,
+}
+
+/// S3's answer to GetBucketCors on a bucket without CORS: an error code, not an empty list.
+const NO_CORS_CONFIGURATION: &str = "NoSuchCORSConfiguration";
+/// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
+const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
+
+/// Reads every target, at most `parallelism` at a time, returning results in target order.
+pub async fn read_buckets(
+    aws: &Aws,
+    targets: &[BucketTarget],
+    parallelism: usize,
+) -> Vec<Result<LiveBucket, AwsError>> {
+    stream::iter(targets)
+        .map(|target| read_bucket(aws, &target.name, target.region.as_deref()))
+        .buffered(parallelism.max(1))
+        .collect()
+        .await
+}
+
+pub async fn read_bucket(
+    aws: &Aws,
+    name: &str,
+    region: Option<&str>,
+) -> Result<LiveBucket, AwsError> {
+    let region = match region {
+        Some(region) => region.to_string(),
+        None => discover_region(aws, name).await?,
+    };
+    let cors = read_cors(&aws.s3(&region), name).await?;
+    Ok(LiveBucket {
+        name: name.to_string(),
+        region,
+        cors,
+    })
+}
+
+pub async fn read_cors(client: &aws_sdk_s3::Client, bucket: &str) -> Result<BucketCors, AwsError> {
+    match client.get_bucket_cors().bucket(bucket).send().await {
+        Ok(output) => Ok(BucketCors::new(
+            output.cors_rules().iter().map(s3_rules::from_sdk).collect(),
+        )),
+        Err(error) if error.code() == Some(NO_CORS_CONFIGURATION) => Ok(BucketCors::none()),
+        Err(error) => Err(AwsError::from_sdk(
+            &resource(bucket),
+            "GetBucketCors",
+            &error,
+        )),
+    }
+}
+
+/// The region a bucket lives in, from HeadBucket. Asked in the configured region; S3 answers with
+/// the bucket's real region in a header even when it redirects or denies the request.
+pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError> {
+    let asked_in = aws.default_region();
+    match aws.s3(&asked_in).head_bucket().bucket(bucket).send().await {
+        Ok(output) => Ok(output.bucket_region().map_or(asked_in, str::to_string)),
+        Err(error) => {
+            let from_header = error
+                .raw_response()
+                .and_then(|response| response.headers().get(BUCKET_REGION_HEADER))
+                .map(str::to_string);
+            if let Some(region) = from_header {
+                return Ok(region);
+            }
+            let mut failure = AwsError::from_sdk(&resource(bucket), "HeadBucket", &error);
+            // HeadBucket answers without a body, so a missing bucket comes back as a bare code.
+            if failure.code.as_deref() == Some("NotFound") {
+                failure.message = "the bucket does not exist".to_string();
+            }
+            Err(failure)
+        }
+    }
+}
+
+fn resource(bucket: &str) -> String {
+    Address::S3Bucket(bucket.to_string()).to_string()
+}

@@ -1,0 +1,105 @@
+//! Command-line flags. Names here are a contract with users' pipelines: add, never rename.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cors-sync",
+    version,
+    about = "Keep S3 bucket CORS equal to a reviewed YAML manifest: validate, plan, apply, import.",
+    after_help = "Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// How to reach AWS. Global, so they work before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// AWS profile from ~/.aws/config (default: the standard credential chain).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region to ask first when discovering a bucket's region (default: from the environment
+    /// or profile, else us-east-1). A bucket's `region:` in the manifest always wins.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send requests to this endpoint instead of AWS (an emulator); also AWS_ENDPOINT_URL(_S3).
+    /// Buckets are then addressed by path.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// How many AWS requests to run at once.
+    #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub parallelism: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Never colour output (colour is used only on a terminal, and never when NO_COLOR is set).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check the manifest offline: every problem at once, with file, line and column.
+    Validate(ManifestArgs),
+    /// Show what apply would change in AWS.
+    Plan(PlanArgs),
+    /// Make AWS match the manifest, after showing the plan and asking for `yes`.
+    Apply(ApplyArgs),
+    /// Print a manifest of buckets' live CORS configuration.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManifestArgs {
+    /// A manifest file, or a directory whose *.yaml and *.yml files are merged.
+    #[arg(
+        short = 'f',
+        long = "manifest",
+        value_name = "PATH",
+        default_value = "manifests"
+    )]
+    pub manifest: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+    /// Output format; `json` prints exactly one JSON document (format_version 1).
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    pub format: PlanFormat,
+    /// Exit 2 when the plan has changes (0 when it has none, 1 on error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+    /// Apply without asking; required when stdin is not a terminal.
+    #[arg(long)]
+    pub auto_approve: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A bucket to import; repeat for more.
+    #[arg(long = "bucket", value_name = "NAME", required = true)]
+    pub buckets: Vec<String>,
+}

@@ -1,0 +1,81 @@
+//! One module per subcommand. Each returns an `Outcome`; `main` turns it into the exit code.
+
+mod apply;
+mod import;
+mod plan;
+mod validate;
+
+use std::path::Path;
+
+use cors_sync_aws::{Aws, ConnectionOptions};
+use cors_sync_core::manifest::{self, Manifest};
+
+use crate::cli::{Cli, Command, ConnectionArgs};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    /// Only reported when the user asked for it (`plan --detailed-exitcode`).
+    ChangesPresent,
+    Failure,
+}
+
+impl Outcome {
+    pub fn code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Failure => 1,
+            Outcome::ChangesPresent => 2,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> Outcome {
+    // validate never needs AWS, credentials or a runtime.
+    if let Command::Validate(args) = &cli.command {
+        return validate::run(args);
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the async runtime: {error}");
+            return Outcome::Failure;
+        }
+    };
+    runtime.block_on(async {
+        match &cli.command {
+            Command::Validate(args) => validate::run(args),
+            Command::Plan(args) => plan::run(args, &cli).await,
+            Command::Apply(args) => apply::run(args, &cli).await,
+            Command::Import(args) => import::run(args, &cli).await,
+        }
+    })
+}
+
+/// Loads and validates the manifest, printing every problem to stderr.
+fn load_manifest(path: &Path) -> Option<Manifest> {
+    match manifest::load(path) {
+        Ok(manifest) => Some(manifest),
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            let count = diagnostics.error_count();
+            let noun = if count == 1 { "error" } else { "errors" };
+            eprintln!(
+                "error: the manifest has {count} {noun}; nothing was read from or written to AWS"
+            );
+            None
+        }
+    }
+}
+
+async fn connect(connection: &ConnectionArgs) -> Aws {
+    Aws::connect(&ConnectionOptions {
+        profile: connection.profile.clone(),
+        region: connection.region.clone(),
+        endpoint_url: connection.endpoint_url.clone(),
+    })
+    .await
+}

@@ -1,0 +1,7 @@
+//! End-to-end tests: the built `cors-sync` binary against a real S3 API (moto, started by the
+//! harness on a free loopback port). Each test uses bucket names of its own.
+
+mod support;
+
+mod s3_plan_apply;
+mod terminal;

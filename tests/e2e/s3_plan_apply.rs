@@ -1,0 +1,624 @@
+use cors_sync_core::bucket_cors::CorsRule;
+use serde_json::json;
+
+use crate::support::fault_proxy::{Fault, FaultProxy};
+use crate::support::s3::{self, rule};
+use crate::support::{cors_sync, emulator};
+
+fn web_rule() -> CorsRule {
+    CorsRule {
+        id: Some("web".into()),
+        allowed_origins: vec![
+            "https://www.example.com".into(),
+            "https://app.example.com".into(),
+        ],
+        allowed_methods: vec!["GET".into(), "HEAD".into(), "PUT".into()],
+        allowed_headers: vec!["Content-Type".into()],
+        expose_headers: vec!["ETag".into()],
+        max_age_seconds: Some(600),
+    }
+}
+
+/// Five managed buckets covering create / update / delete / no-op / nothing-to-nothing, and one
+/// bucket the manifest does not name.
+const MIXED_MANIFEST: &str = r#"
+version: 1
+buckets:
+  - name: mixed-create
+    cors_rules:
+      - allowed_origins: ["https://www.example.com"]
+        allowed_methods: [GET]
+  - name: mixed-update
+    cors_rules:
+      - id: web
+        allowed_origins: ["https://www.example.com", "https://app.example.com"]
+        allowed_methods: [GET, HEAD, PUT, POST]
+        allowed_headers: [Content-Type]
+        expose_headers: [ETag]
+        max_age_seconds: 600
+  - name: mixed-delete
+    cors_rules: []
+  - name: mixed-same
+    cors_rules:
+      - id: web
+        allowed_origins: ["https://app.example.com", "https://www.example.com"]
+        allowed_methods: [PUT, GET, HEAD]
+        allowed_headers: [content-type]
+        expose_headers: [etag]
+        max_age_seconds: 600
+  - name: mixed-nothing
+    cors_rules: []
+"#;
+
+fn seed_mixed() {
+    for bucket in [
+        "mixed-create",
+        "mixed-update",
+        "mixed-delete",
+        "mixed-same",
+        "mixed-nothing",
+        "mixed-unmanaged",
+    ] {
+        s3::create_bucket(bucket, "us-east-1");
+    }
+    s3::put_cors("mixed-update", &[web_rule()]);
+    s3::put_cors("mixed-delete", &[rule(&["*"], &["GET"])]);
+    s3::put_cors("mixed-same", &[web_rule()]);
+    s3::put_cors(
+        "mixed-unmanaged",
+        &[rule(&["https://unmanaged.example.com"], &["DELETE"])],
+    );
+}
+
+#[test]
+fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
+    seed_mixed();
+    let cli = cors_sync().manifest(MIXED_MANIFEST);
+
+    let plan = cli.args(["plan", "-f", "manifest.yaml"]).run();
+    plan.code(0);
+    insta::assert_snapshot!(plan.stdout_redacted(), @r#"
+    cors-sync will perform the following actions:
+
+      + s3_bucket.mixed-create (us-east-1): CORS configuration will be created
+          --- live (no CORS configuration)
+          +++ manifest
+          @@ -0,0 +1,2 @@
+          +- allowed_origins: ["https://www.example.com"]
+          +  allowed_methods: [GET]
+
+      ~ s3_bucket.mixed-update (us-east-1): CORS configuration will be updated
+          --- live
+          +++ manifest
+          @@ -1,6 +1,6 @@
+           - id: web
+             allowed_origins: ["https://app.example.com", "https://www.example.com"]
+          -  allowed_methods: [GET, HEAD, PUT]
+          +  allowed_methods: [GET, HEAD, POST, PUT]
+             allowed_headers: [Content-Type]
+             expose_headers: [ETag]
+             max_age_seconds: 600
+
+      - s3_bucket.mixed-delete (us-east-1): CORS configuration will be deleted
+          --- live
+          +++ manifest (no CORS configuration)
+          @@ -1,2 +0,0 @@
+          -- allowed_origins: ["*"]
+          -  allowed_methods: [GET]
+
+    Plan: 1 to create, 1 to update, 1 to delete.
+    "#);
+
+    let apply = cors_sync()
+        .manifest(MIXED_MANIFEST)
+        .args(["apply", "-f", "manifest.yaml", "--auto-approve"])
+        .run();
+    apply.code(0);
+    assert!(
+        apply.stdout.starts_with(&plan.stdout),
+        "apply shows the plan first:\n{}",
+        apply.stdout
+    );
+    insta::assert_snapshot!(apply.stdout[plan.stdout.len()..], @r"
+    s3_bucket.mixed-create: CORS configuration created.
+    s3_bucket.mixed-update: CORS configuration updated.
+    s3_bucket.mixed-delete: CORS configuration deleted.
+
+    Apply complete: 1 created, 1 updated, 1 deleted.
+    ");
+
+    assert_eq!(
+        s3::cors("mixed-create"),
+        vec![rule(&["https://www.example.com"], &["GET"])]
+    );
+    let mut updated = web_rule();
+    updated.allowed_methods.push("POST".into());
+    assert_eq!(s3::cors("mixed-update"), vec![updated]);
+    assert_eq!(s3::cors("mixed-delete"), vec![]);
+    assert_eq!(
+        s3::cors("mixed-same"),
+        vec![web_rule()],
+        "an equivalent bucket is not rewritten"
+    );
+    assert_eq!(s3::cors("mixed-nothing"), vec![]);
+    assert_eq!(
+        s3::cors("mixed-unmanaged"),
+        vec![rule(&["https://unmanaged.example.com"], &["DELETE"])],
+        "a bucket the manifest does not name is never touched"
+    );
+
+    let again = cors_sync()
+        .manifest(MIXED_MANIFEST)
+        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
+        .run();
+    again.code(0);
+    insta::assert_snapshot!(again.stdout, @"No changes. Live CORS configuration matches the manifest.");
+}
+
+#[test]
+fn json_plan_is_the_documented_contract() {
+    let manifest = r#"
+version: 1
+buckets:
+  - name: json-create
+    cors_rules:
+      - id: a
+        allowed_origins: ["https://a.example"]
+        allowed_methods: [GET]
+        allowed_headers: ["*"]
+        max_age_seconds: 5
+  - name: json-delete
+    cors_rules: []
+"#;
+    s3::create_bucket("json-create", "us-east-1");
+    s3::create_bucket("json-delete", "us-east-1");
+    s3::put_cors("json-delete", &[rule(&["*"], &["GET", "HEAD"])]);
+
+    let run = cors_sync()
+        .manifest(manifest)
+        .args([
+            "plan",
+            "-f",
+            "manifest.yaml",
+            "--format",
+            "json",
+            "--detailed-exitcode",
+        ])
+        .run();
+    run.code(2);
+    assert_eq!(
+        run.json(),
+        json!({
+            "format_version": 1,
+            "changes": [
+                {
+                    "address": "s3_bucket.json-create",
+                    "action": "create",
+                    "before": null,
+                    "after": [{"id": "a", "allowed_origins": ["https://a.example"], "allowed_methods": ["GET"], "allowed_headers": ["*"], "max_age_seconds": 5}],
+                    "region": "us-east-1"
+                },
+                {
+                    "address": "s3_bucket.json-delete",
+                    "action": "delete",
+                    "before": [{"allowed_origins": ["*"], "allowed_methods": ["GET", "HEAD"]}],
+                    "after": null,
+                    "region": "us-east-1"
+                }
+            ],
+            "summary": {"create": 1, "update": 0, "delete": 1}
+        })
+    );
+    assert_eq!(run.stderr, "");
+}
+
+#[test]
+fn reordering_inside_a_rule_is_no_change_but_reordering_rules_is() {
+    s3::create_bucket("order-items", "us-east-1");
+    s3::create_bucket("order-rules", "us-east-1");
+    let first = rule(&["https://a.example", "https://b.example"], &["GET", "PUT"]);
+    let second = rule(&["*"], &["GET"]);
+    s3::put_cors("order-items", &[first.clone(), second.clone()]);
+    s3::put_cors("order-rules", &[first, second]);
+    let manifest = r#"
+version: 1
+buckets:
+  - name: order-items
+    cors_rules:
+      - allowed_origins: ["https://b.example", "https://a.example", "https://a.example"]
+        allowed_methods: [PUT, GET]
+      - allowed_origins: ["*"]
+        allowed_methods: [GET]
+  - name: order-rules
+    cors_rules:
+      - allowed_origins: ["*"]
+        allowed_methods: [GET]
+      - allowed_origins: ["https://a.example", "https://b.example"]
+        allowed_methods: [GET, PUT]
+"#;
+    let run = cors_sync()
+        .manifest(manifest)
+        .args(["plan", "-f", "manifest.yaml", "--format", "json"])
+        .run();
+    run.code(0);
+    let plan = run.json();
+    let addresses: Vec<&str> = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["address"].as_str().unwrap())
+        .collect();
+    assert_eq!(addresses, ["s3_bucket.order-rules"]);
+    assert_eq!(plan["changes"][0]["action"], "update");
+}
+
+#[test]
+fn regions_are_discovered_or_taken_from_the_manifest() {
+    s3::create_bucket("region-discovered", "eu-west-1");
+    s3::create_bucket("region-stated", "ap-southeast-2");
+    let manifest = r#"
+version: 1
+buckets:
+  - name: region-discovered
+    cors_rules:
+      - allowed_origins: ["*"]
+        allowed_methods: [GET]
+  - name: region-stated
+    region: ap-southeast-2
+    cors_rules:
+      - allowed_origins: ["*"]
+        allowed_methods: [HEAD]
+"#;
+    let plan = cors_sync()
+        .manifest(manifest)
+        .args(["plan", "-f", "manifest.yaml", "--format", "json"])
+        .run();
+    plan.code(0);
+    let document = plan.json();
+    let regions: Vec<&str> = document["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["region"].as_str().unwrap())
+        .collect();
+    assert_eq!(regions, ["eu-west-1", "ap-southeast-2"]);
+    cors_sync()
+        .manifest(manifest)
+        .args(["apply", "-f", "manifest.yaml", "--auto-approve"])
+        .run()
+        .code(0);
+    assert_eq!(s3::cors("region-discovered"), vec![rule(&["*"], &["GET"])]);
+    assert_eq!(s3::cors("region-stated"), vec![rule(&["*"], &["HEAD"])]);
+}
+
+#[test]
+fn apply_without_a_terminal_needs_auto_approve_and_writes_nothing() {
+    s3::create_bucket("approve-me", "us-east-1");
+    let manifest = "version: 1\nbuckets:\n  - name: approve-me\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n";
+    let run = cors_sync()
+        .manifest(manifest)
+        .stdin("yes\n")
+        .args(["apply", "-f", "manifest.yaml"])
+        .run();
+    run.code(1);
+    assert!(
+        run.stdout
+            .contains("Plan: 1 to create, 0 to update, 0 to delete."),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!(run.stderr, @"error: stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.");
+    assert_eq!(s3::cors("approve-me"), vec![]);
+}
+
+#[test]
+fn a_missing_bucket_is_named_with_its_error_and_nothing_is_written() {
+    s3::create_bucket("missing-neighbour", "us-east-1");
+    let manifest = r#"
+version: 1
+buckets:
+  - name: missing-neighbour
+    cors_rules:
+      - allowed_origins: ["*"]
+        allowed_methods: [GET]
+  - name: missing-bucket
+    cors_rules: []
+  - name: missing-with-region
+    region: us-east-1
+    cors_rules: []
+"#;
+    let plan = cors_sync()
+        .manifest(manifest)
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    plan.code(1);
+    assert_eq!(plan.stdout, "");
+    insta::assert_snapshot!(plan.stderr, @r"
+    error: s3_bucket.missing-bucket: HeadBucket failed: NotFound: the bucket does not exist
+    error: s3_bucket.missing-with-region: GetBucketCors failed: NoSuchBucket: The specified bucket does not exist
+    error: could not read 2 of 3 buckets; no plan was made
+    ");
+    cors_sync()
+        .manifest(manifest)
+        .args(["apply", "-f", "manifest.yaml", "--auto-approve"])
+        .run()
+        .code(1);
+    assert_eq!(s3::cors("missing-neighbour"), vec![]);
+}
+
+#[test]
+fn a_write_failure_on_one_bucket_does_not_stop_the_others_and_a_rerun_converges() {
+    for bucket in ["partial-a", "partial-b", "partial-c"] {
+        s3::create_bucket(bucket, "us-east-1");
+    }
+    s3::put_cors("partial-c", &[rule(&["*"], &["GET"])]);
+    let manifest = r#"
+version: 1
+buckets:
+  - name: partial-a
+    cors_rules:
+      - allowed_origins: ["*"]
+        allowed_methods: [GET]
+  - name: partial-b
+    cors_rules:
+      - allowed_origins: ["*"]
+        allowed_methods: [PUT]
+  - name: partial-c
+    cors_rules: []
+"#;
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(Fault {
+        method: "PUT",
+        target_contains: "/partial-b/?cors".into(),
+        status: 403,
+        code: "AccessDenied",
+        message: "Access Denied",
+    });
+    let cli = cors_sync()
+        .manifest(manifest)
+        .endpoint(Some(&proxy.endpoint))
+        .args(["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    let run = cli.run();
+    run.code(1);
+    assert_eq!(
+        *proxy.failed_requests.lock().unwrap(),
+        ["PUT /partial-b/?cors"]
+    );
+    insta::assert_snapshot!(run.stderr, @"error: s3_bucket.partial-b: PutBucketCors failed: AccessDenied: Access Denied");
+    assert!(run.stdout.ends_with("Apply incomplete: 2 of 3 changes written, 1 failed. Run plan again to see what remains.\n"), "{}", run.stdout);
+    assert_eq!(s3::cors("partial-a"), vec![rule(&["*"], &["GET"])]);
+    assert_eq!(s3::cors("partial-b"), vec![]);
+    assert_eq!(s3::cors("partial-c"), vec![]);
+
+    proxy.clear();
+    let rerun = cli.run();
+    rerun.code(0);
+    assert!(
+        rerun
+            .stdout
+            .contains("Plan: 1 to create, 0 to update, 0 to delete."),
+        "only the failed bucket is left: {}",
+        rerun.stdout
+    );
+    assert_eq!(s3::cors("partial-b"), vec![rule(&["*"], &["PUT"])]);
+    let settled = cors_sync()
+        .manifest(manifest)
+        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
+        .run();
+    settled.code(0);
+}
+
+#[test]
+fn import_then_plan_shows_no_changes() {
+    s3::create_bucket("import-rich", "eu-central-1");
+    s3::create_bucket("import-empty", "us-east-1");
+    let tricky = CorsRule {
+        id: Some("true".into()),
+        allowed_origins: vec!["*".into(), "http://localhost:3000".into()],
+        allowed_methods: vec!["GET".into(), "POST".into()],
+        allowed_headers: vec!["x-amz-*".into(), "Authorization".into()],
+        expose_headers: vec!["x-amz-request-id".into(), "ETag".into()],
+        max_age_seconds: Some(0),
+    };
+    s3::put_cors("import-rich", &[web_rule(), tricky]);
+    let import = cors_sync()
+        .args([
+            "import",
+            "--bucket",
+            "import-rich",
+            "--bucket",
+            "import-empty",
+        ])
+        .run();
+    import.code(0);
+    insta::assert_snapshot!(import.stdout, @r#"
+    version: 1
+    buckets:
+      - name: import-rich
+        region: eu-central-1
+        cors_rules:
+          - id: web
+            allowed_origins: ["https://www.example.com", "https://app.example.com"]
+            allowed_methods: [GET, HEAD, PUT]
+            allowed_headers: [Content-Type]
+            expose_headers: [ETag]
+            max_age_seconds: 600
+          - id: "true"
+            allowed_origins: ["*", "http://localhost:3000"]
+            allowed_methods: [GET, POST]
+            allowed_headers: ["x-amz-*", Authorization]
+            expose_headers: [x-amz-request-id, ETag]
+            max_age_seconds: 0
+      - name: import-empty
+        region: us-east-1
+        cors_rules: []
+    "#);
+    let plan = cors_sync()
+        .manifest(&import.stdout)
+        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
+        .run();
+    plan.code(0);
+}
+
+#[test]
+fn import_of_a_missing_bucket_fails_naming_it() {
+    let run = cors_sync()
+        .args(["import", "--bucket", "import-nowhere"])
+        .run();
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr, @r"
+    error: s3_bucket.import-nowhere: HeadBucket failed: NotFound: the bucket does not exist
+    error: nothing was imported
+    ");
+}
+
+#[test]
+fn a_bad_manifest_touches_nothing() {
+    s3::create_bucket("bad-manifest", "us-east-1");
+    s3::put_cors("bad-manifest", &[rule(&["*"], &["GET"])]);
+    let manifest = r#"
+version: 1
+buckets:
+  - name: bad-manifest
+    cors_rules:
+      - allowed_origins: ["https://ok.example"]
+        allowed_methods: [get]
+"#;
+    for command in [
+        vec!["plan"],
+        vec!["apply", "--auto-approve"],
+        vec!["validate"],
+    ] {
+        let run = cors_sync()
+            .manifest(manifest)
+            .args(command.clone())
+            .args(["-f", "manifest.yaml"])
+            .run();
+        run.code(1);
+        assert_eq!(run.stdout, "", "{command:?}");
+        insta::allow_duplicates! {
+            insta::assert_snapshot!(run.stderr, @r"
+            manifest.yaml:7:27: error: `get` is not a method S3 CORS allows (GET, PUT, POST, DELETE, HEAD)
+              help: S3 method names are uppercase: write `GET`
+            error: the manifest has 1 error; nothing was read from or written to AWS
+            ");
+        }
+    }
+    assert_eq!(s3::cors("bad-manifest"), vec![rule(&["*"], &["GET"])]);
+}
+
+#[test]
+fn connection_flags_work_before_or_after_the_subcommand() {
+    s3::create_bucket("flags-before", "us-east-1");
+    let manifest = "version: 1\nbuckets:\n  - name: flags-before\n    cors_rules: []\n";
+    let endpoint = emulator().endpoint.clone();
+    let run = cors_sync()
+        .manifest(manifest)
+        .endpoint(None)
+        .args([
+            "--endpoint-url",
+            &endpoint,
+            "--region",
+            "us-east-1",
+            "plan",
+            "-f",
+            "manifest.yaml",
+        ])
+        .run();
+    run.code(0);
+    assert!(run.stdout.starts_with("No changes."), "{}", run.stdout);
+    // AWS_ENDPOINT_URL works as the flag does.
+    let run = cors_sync()
+        .manifest(manifest)
+        .endpoint(None)
+        .env("AWS_ENDPOINT_URL", &endpoint)
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    run.code(0);
+}
+
+#[test]
+fn an_unreachable_endpoint_is_a_clear_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let manifest =
+        "version: 1\nbuckets:\n  - name: unreachable\n    region: us-east-1\n    cors_rules: []\n";
+    let run = cors_sync()
+        .manifest(manifest)
+        .endpoint(Some(&closed))
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    run.code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: s3_bucket.unreachable: GetBucketCors failed: dispatch failure"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Connection refused") || run.stderr.contains("connection refused"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn validate_reports_a_valid_manifest() {
+    let run = cors_sync()
+        .endpoint(None)
+        .manifest(MIXED_MANIFEST)
+        .args(["validate", "-f", "manifest.yaml"])
+        .run();
+    run.code(0);
+    insta::assert_snapshot!(run.stdout, @"The manifest is valid: 5 buckets, 3 CORS rules.");
+}
+
+#[test]
+fn usage_errors_exit_1_not_2() {
+    let run = cors_sync()
+        .endpoint(None)
+        .args(["plan", "--no-such-flag"])
+        .run();
+    run.code(1);
+    let run = cors_sync().endpoint(None).args(["import"]).run();
+    run.code(1);
+}
+
+#[test]
+fn the_example_manifests_validate_offline_and_converge() {
+    let manifests = crate::support::emulator::repo_root().join("manifests");
+    let manifests = manifests.to_str().unwrap();
+    // validate needs no AWS: a profile that does not exist and no endpoint change nothing.
+    let validate = cors_sync()
+        .endpoint(None)
+        .env("AWS_PROFILE", "no-such-profile")
+        .args(["validate", "-f", manifests])
+        .run();
+    validate.code(0);
+    insta::assert_snapshot!(validate.stdout, @"The manifest is valid: 4 buckets, 3 CORS rules.");
+
+    s3::create_bucket("storefront-assets", "eu-central-1");
+    s3::create_bucket("storefront-uploads", "eu-west-1");
+    s3::create_bucket("storefront-exports", "us-east-1");
+    s3::create_bucket("storefront-fonts", "us-east-1");
+    let plan = cors_sync()
+        .args(["plan", "-f", manifests, "--detailed-exitcode"])
+        .run();
+    plan.code(2);
+    assert!(
+        plan.stdout
+            .ends_with("Plan: 3 to create, 0 to update, 0 to delete.\n"),
+        "{}",
+        plan.stdout
+    );
+    cors_sync()
+        .args(["apply", "-f", manifests, "--auto-approve"])
+        .run()
+        .code(0);
+    cors_sync()
+        .args(["plan", "-f", manifests, "--detailed-exitcode"])
+        .run()
+        .code(0);
+}

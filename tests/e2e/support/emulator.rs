@@ -1,0 +1,76 @@
+//! The moto server this test binary talks to: started once, on a free loopback port, by
+//! `scripts/emulator.py`, and gone when the test process ends (the script exits when its stdin,
+//! held here, closes).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
+
+pub struct Emulator {
+    pub endpoint: String,
+    // Held so the server lives exactly as long as this process.
+    _stdin: ChildStdin,
+    _child: Child,
+}
+
+static EMULATOR: OnceLock<Result<Emulator, String>> = OnceLock::new();
+
+pub fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("CORS_SYNC_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join(".venv/bin/python"))
+}
+
+/// The running emulator. An emulator-backed test that cannot reach its emulator fails; it never skips.
+pub fn emulator() -> &'static Emulator {
+    match EMULATOR.get_or_init(start) {
+        Ok(emulator) => emulator,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+fn start() -> Result<Emulator, String> {
+    let python = python();
+    let how_to_install =
+        "run `make test` (or `make .venv`), which installs the pinned moto[server] into .venv";
+    if !python.exists() {
+        return Err(format!(
+            "the moto emulator is not installed: {} is missing; {how_to_install}",
+            python.display()
+        ));
+    }
+    let mut child = Command::new(&python)
+        .arg(repo_root().join("scripts/emulator.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| {
+            format!(
+                "cannot start the moto emulator with {}: {e}; {how_to_install}",
+                python.display()
+            )
+        })?;
+    let stdin = child.stdin.take().ok_or("no stdin pipe to the emulator")?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("no stdout pipe from the emulator")?;
+    let mut first_line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first_line)
+        .map_err(|e| format!("the moto emulator did not report its port: {e}"))?;
+    let port: u16 = first_line.trim().parse().map_err(|_| {
+        format!("the moto emulator failed to start (said {first_line:?}); {how_to_install}")
+    })?;
+    Ok(Emulator {
+        endpoint: format!("http://127.0.0.1:{port}"),
+        _stdin: stdin,
+        _child: child,
+    })
+}

@@ -1,0 +1,187 @@
+//! The end-to-end harness: a scenario is seed live state → write a manifest → run the real
+//! binary → assert its output, exit code and the live state afterwards.
+
+pub mod emulator;
+pub mod fault_proxy;
+pub mod s3;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+pub use emulator::emulator;
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// One invocation of `cors-sync`, in a scratch directory holding the manifest, with an
+/// environment that shares nothing with the developer's own AWS setup.
+pub struct CorsSync {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    endpoint: Option<String>,
+    stdin: String,
+    env: Vec<(String, String)>,
+    terminal: bool,
+}
+
+pub fn cors_sync() -> CorsSync {
+    CorsSync {
+        dir: tempfile::tempdir().expect("scratch directory"),
+        args: Vec::new(),
+        endpoint: Some(emulator().endpoint.clone()),
+        stdin: String::new(),
+        env: Vec::new(),
+        terminal: false,
+    }
+}
+
+impl CorsSync {
+    /// Writes `manifest.yaml` in the scratch directory; pass `-f manifest.yaml` to use it.
+    pub fn manifest(self, text: &str) -> Self {
+        self.file("manifest.yaml", text)
+    }
+
+    pub fn file(self, name: &str, text: &str) -> Self {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("manifest directory");
+        }
+        std::fs::write(path, text).expect("write manifest");
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Self {
+        self.args
+            .extend(args.into_iter().map(|a| a.as_ref().to_string()));
+        self
+    }
+
+    /// Talk to this endpoint instead of the emulator (a fault proxy), or to none.
+    pub fn endpoint(mut self, endpoint: Option<&str>) -> Self {
+        self.endpoint = endpoint.map(str::to_string);
+        self
+    }
+
+    pub fn stdin(mut self, text: &str) -> Self {
+        self.stdin = text.to_string();
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Runs the binary on a pseudo-terminal (util-linux `script`), as a person at a shell would;
+    /// stdin is typed into the terminal and stdout and stderr both arrive on stdout.
+    pub fn on_terminal(mut self) -> Self {
+        self.terminal = true;
+        self
+    }
+
+    pub fn run(&self) -> Run {
+        let binary = env!("CARGO_BIN_EXE_cors-sync");
+        let mut args: Vec<String> = self.args.clone();
+        if let Some(endpoint) = &self.endpoint {
+            args.extend(["--endpoint-url".to_string(), endpoint.clone()]);
+        }
+        let mut command = if self.terminal {
+            let line: Vec<String> = std::iter::once(binary.to_string())
+                .chain(args)
+                .map(|a| shell_quote(&a))
+                .collect();
+            let mut script = Command::new("script");
+            script.args([
+                "--quiet",
+                "--return",
+                "--command",
+                &line.join(" "),
+                "/dev/null",
+            ]);
+            script
+        } else {
+            let mut direct = Command::new(binary);
+            direct.args(args);
+            direct
+        };
+        command
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test-secret-key-never-printed")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_CONFIG_FILE", self.dir.path().join("no-aws-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.dir.path().join("no-aws-credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (key, value) in &self.env {
+            command.env(key, value);
+        }
+        let mut child = command.spawn().expect("start cors-sync");
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = stdin.write_all(self.stdin.as_bytes());
+        }
+        let output = child.wait_with_output().expect("wait for cors-sync");
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        };
+        assert!(
+            !run.stdout.contains("test-secret-key-never-printed")
+                && !run.stderr.contains("test-secret-key-never-printed"),
+            "the secret key leaked into output: {run:?}"
+        );
+        run
+    }
+}
+
+impl Run {
+    /// Asserts the exit code, showing all output when it differs.
+    #[track_caller]
+    pub fn code(&self, expected: i32) -> &Self {
+        assert_eq!(
+            self.code, expected,
+            "unexpected exit code\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// stdout with the emulator's port replaced, for snapshots.
+    pub fn stdout_redacted(&self) -> String {
+        redact(&self.stdout)
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}):\n{}", self.stdout))
+    }
+}
+
+fn shell_quote(arg: &str) -> String {
+    format!("'{}'", arg.replace('\'', r"'\''"))
+}
+
+fn redact(text: &str) -> String {
+    let mut out = text.replace(&emulator().endpoint, "http://EMULATOR");
+    for word in out.clone().split_whitespace() {
+        if let Some(rest) = word.strip_prefix("http://127.0.0.1:") {
+            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            out = out.replace(&format!("127.0.0.1:{port}"), "127.0.0.1:PORT");
+        }
+    }
+    out
+}

@@ -1,0 +1,124 @@
+//! Seeding and inspecting the emulator's buckets directly with the SDK, independent of cors-sync.
+
+use std::sync::OnceLock;
+
+use aws_sdk_s3::types::{BucketLocationConstraint, CorsConfiguration, CreateBucketConfiguration};
+use cors_sync_core::bucket_cors::CorsRule;
+
+use super::emulator::emulator;
+
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    })
+}
+
+pub fn client(region: &str) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new(region.to_string()))
+        .endpoint_url(&emulator().endpoint)
+        .force_path_style(true)
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+pub fn create_bucket(name: &str, region: &str) {
+    runtime().block_on(async {
+        let mut request = client(region).create_bucket().bucket(name);
+        if region != "us-east-1" {
+            request = request.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region))
+                    .build(),
+            );
+        }
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("create bucket {name}: {e:?}"));
+    });
+}
+
+pub fn put_cors(name: &str, rules: &[CorsRule]) {
+    let rules: Vec<aws_sdk_s3::types::CorsRule> = rules
+        .iter()
+        .map(|r| {
+            aws_sdk_s3::types::CorsRule::builder()
+                .set_id(r.id.clone())
+                .set_allowed_origins(Some(r.allowed_origins.clone()))
+                .set_allowed_methods(Some(r.allowed_methods.clone()))
+                .set_allowed_headers(
+                    (!r.allowed_headers.is_empty()).then(|| r.allowed_headers.clone()),
+                )
+                .set_expose_headers(
+                    (!r.expose_headers.is_empty()).then(|| r.expose_headers.clone()),
+                )
+                .set_max_age_seconds(r.max_age_seconds)
+                .build()
+                .expect("rule")
+        })
+        .collect();
+    runtime().block_on(async {
+        client("us-east-1")
+            .put_bucket_cors()
+            .bucket(name)
+            .cors_configuration(
+                CorsConfiguration::builder()
+                    .set_cors_rules(Some(rules))
+                    .build()
+                    .expect("config"),
+            )
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("put cors {name}: {e:?}"));
+    });
+}
+
+/// The bucket's live rules; empty when it has no CORS configuration.
+pub fn cors(name: &str) -> Vec<CorsRule> {
+    runtime().block_on(async {
+        match client("us-east-1")
+            .get_bucket_cors()
+            .bucket(name)
+            .send()
+            .await
+        {
+            Ok(out) => out
+                .cors_rules()
+                .iter()
+                .map(|r| CorsRule {
+                    id: r.id().map(str::to_string),
+                    allowed_origins: r.allowed_origins().to_vec(),
+                    allowed_methods: r.allowed_methods().to_vec(),
+                    allowed_headers: r.allowed_headers().to_vec(),
+                    expose_headers: r.expose_headers().to_vec(),
+                    max_age_seconds: r.max_age_seconds(),
+                })
+                .collect(),
+            Err(e)
+                if aws_sdk_s3::error::ProvideErrorMetadata::code(&e)
+                    == Some("NoSuchCORSConfiguration") =>
+            {
+                Vec::new()
+            }
+            Err(e) => panic!("get cors {name}: {e:?}"),
+        }
+    })
+}
+
+/// A rule from its origins and methods, for seeding.
+pub fn rule(origins: &[&str], methods: &[&str]) -> CorsRule {
+    CorsRule {
+        allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
+        allowed_methods: methods.iter().map(|s| s.to_string()).collect(),
+        ..CorsRule::default()
+    }
+}

@@ -1,0 +1,113 @@
+//! Behaviour that depends on a person being at a terminal: colour and the approval prompt.
+
+use crate::support::cors_sync;
+use crate::support::s3::{self, rule};
+
+const MANIFEST: &str = "version: 1\nbuckets:\n  - name: BUCKET\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n";
+
+fn manifest_for(bucket: &str) -> String {
+    MANIFEST.replace("BUCKET", bucket)
+}
+
+#[test]
+fn plan_on_a_terminal_is_coloured_unless_no_color_or_no_color_flag() {
+    s3::create_bucket("tty-colour", "us-east-1");
+    let manifest = manifest_for("tty-colour");
+    let coloured = cors_sync()
+        .manifest(&manifest)
+        .on_terminal()
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    coloured.code(0);
+    assert!(
+        coloured.stdout.contains("\x1b[32m+"),
+        "colour on a terminal: {:?}",
+        coloured.stdout
+    );
+
+    let no_color_env = cors_sync()
+        .manifest(&manifest)
+        .on_terminal()
+        .env("NO_COLOR", "1")
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    no_color_env.code(0);
+    assert!(
+        no_color_env.stdout.contains("Plan: 1 to create"),
+        "{:?}",
+        no_color_env.stdout
+    );
+    assert!(
+        !no_color_env.stdout.contains('\x1b'),
+        "NO_COLOR: {:?}",
+        no_color_env.stdout
+    );
+
+    let no_color_flag = cors_sync()
+        .manifest(&manifest)
+        .on_terminal()
+        .args(["plan", "-f", "manifest.yaml", "--no-color"])
+        .run();
+    assert!(
+        !no_color_flag.stdout.contains('\x1b'),
+        "--no-color: {:?}",
+        no_color_flag.stdout
+    );
+
+    let piped = cors_sync()
+        .manifest(&manifest)
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    assert!(
+        !piped.stdout.contains('\x1b'),
+        "never colour into a pipe: {:?}",
+        piped.stdout
+    );
+}
+
+#[test]
+fn apply_on_a_terminal_writes_only_after_yes() {
+    s3::create_bucket("tty-approve", "us-east-1");
+    let manifest = manifest_for("tty-approve");
+
+    let declined = cors_sync()
+        .manifest(&manifest)
+        .on_terminal()
+        .env("NO_COLOR", "1")
+        .stdin("no\n")
+        .args(["apply", "-f", "manifest.yaml"])
+        .run();
+    declined.code(1);
+    assert!(
+        declined
+            .stdout
+            .contains("Do you want to perform these actions?"),
+        "{:?}",
+        declined.stdout
+    );
+    assert!(
+        declined
+            .stdout
+            .contains("Apply cancelled. Nothing was written."),
+        "{:?}",
+        declined.stdout
+    );
+    assert_eq!(s3::cors("tty-approve"), vec![]);
+
+    let approved = cors_sync()
+        .manifest(&manifest)
+        .on_terminal()
+        .env("NO_COLOR", "1")
+        .stdin("yes\n")
+        .args(["apply", "-f", "manifest.yaml"])
+        .run();
+    approved.code(0);
+    assert!(
+        approved
+            .stdout
+            .contains("Apply complete: 1 created, 0 updated, 0 deleted."),
+        "{:?}",
+        approved.stdout
+    );
+    assert_eq!(s3::cors("tty-approve"), vec![rule(&["*"], &["GET"])]);
+}
