@@ -2,20 +2,27 @@
 
 use cors_sync_aws::live_state::{self, BucketTarget};
 use cors_sync_core::render::manifest_yaml::{self, ImportedBucket};
+use cors_sync_core::s3_limits;
 
 use super::{connect, Outcome};
 use crate::cli::{Cli, ImportArgs};
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
+    let mut targets: Vec<BucketTarget> = Vec::new();
+    for name in &args.buckets {
+        if let Some(problem) = s3_limits::bucket_name_problem(name) {
+            eprintln!("error: invalid bucket name `{name}`: {problem}");
+            return Outcome::Failure;
+        }
+        // Naming a bucket twice would print a manifest that names it twice, which is invalid.
+        if !targets.iter().any(|t| &t.name == name) {
+            targets.push(BucketTarget {
+                name: name.clone(),
+                region: None,
+            });
+        }
+    }
     let aws = connect(&cli.connection).await;
-    let targets: Vec<BucketTarget> = args
-        .buckets
-        .iter()
-        .map(|name| BucketTarget {
-            name: name.clone(),
-            region: None,
-        })
-        .collect();
     let results =
         live_state::read_buckets(&aws, &targets, usize::from(cli.connection.parallelism)).await;
     let mut live = Vec::new();

@@ -428,6 +428,8 @@ fn import_then_plan_shows_no_changes() {
             "import-rich",
             "--bucket",
             "import-empty",
+            "--bucket",
+            "import-rich",
         ])
         .run();
     import.code(0);
@@ -458,6 +460,16 @@ fn import_then_plan_shows_no_changes() {
         .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
         .run();
     plan.code(0);
+}
+
+#[test]
+fn import_refuses_an_invalid_bucket_name_without_calling_aws() {
+    let run = cors_sync()
+        .endpoint(Some("http://127.0.0.1:9"))
+        .args(["import", "--bucket", "Not_A_Bucket"])
+        .run();
+    run.code(1);
+    insta::assert_snapshot!(run.stderr, @"error: invalid bucket name `Not_A_Bucket`: may contain only lowercase letters, digits, '.' and '-' (found 'N')");
 }
 
 #[test]
