@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "cors-sync",
     version,
-    about = "Keep S3 bucket CORS equal to a reviewed YAML manifest: validate, plan, apply, import.",
+    about = "Keep S3 bucket and CloudFront CORS equal to a reviewed YAML manifest: validate, plan, apply, import.",
     after_help = "Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode)."
 )]
 pub struct Cli {
@@ -95,6 +95,20 @@ pub struct ApplyArgs {
     /// Apply without asking; required when stdin is not a terminal.
     #[arg(long)]
     pub auto_approve: bool,
+    /// Wait until every updated CloudFront distribution is deployed.
+    #[arg(long)]
+    pub wait: bool,
+    /// Seconds between deployment status checks with --wait.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "wait")]
+    pub wait_interval: u64,
+    /// Give up waiting after this many seconds (the update itself is already made).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 1800,
+        requires = "wait"
+    )]
+    pub wait_timeout: u64,
 }
 
 #[derive(Debug, Args)]

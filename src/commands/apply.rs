@@ -1,6 +1,10 @@
 //! `cors-sync apply`: plan, show, confirm, then write exactly the planned changes.
 
-use cors_sync_aws::apply;
+use std::time::Duration;
+
+use cors_sync_aws::apply::{self, Applied};
+use cors_sync_aws::cloudfront::distributions;
+use cors_sync_core::plan::Address;
 use cors_sync_core::render::text_plan;
 
 use super::{connect, load_manifest, plan, Outcome};
@@ -32,15 +36,19 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
         }
     }
     println!();
-    let results = apply::apply_changes(&aws, &plan.changes, parallelism).await;
-    let mut written = 0;
+    let results = apply::apply_plan(&aws, &plan, parallelism).await;
     let mut failed = 0;
-    for (change, result) in &results {
-        let (_, verb) = text_plan::action_words(change.action);
-        match result {
-            Ok(()) => {
-                written += 1;
-                println!("{}: CORS configuration {verb}.", change.address);
+    let mut to_wait_for = Vec::new();
+    for result in &results {
+        let (_, verb) = text_plan::action_words(result.change.action);
+        let subject = text_plan::subject(result.change);
+        match &result.outcome {
+            Ok(Applied::Written) => println!("{subject} {verb}."),
+            Ok(Applied::Distribution { status }) => {
+                println!("{subject} {verb}; the distribution is {status}.");
+                if let Address::CloudFrontDistribution(id) = &result.change.address {
+                    to_wait_for.push(id.clone());
+                }
             }
             Err(error) => {
                 failed += 1;
@@ -48,15 +56,48 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             }
         }
     }
+    if args.wait && !to_wait_for.is_empty() && !wait_for_deployments(&aws, &to_wait_for, args).await
+    {
+        failed += 1;
+    }
     if failed == 0 {
         let s = plan.summary();
         println!(
             "\nApply complete: {} created, {} updated, {} deleted.",
             s.create, s.update, s.delete
         );
+        if !args.wait && !to_wait_for.is_empty() {
+            println!("CloudFront is deploying the updated distributions; `--wait` waits for that.");
+        }
         Outcome::Success
     } else {
-        println!("\nApply incomplete: {written} of {} changes written, {failed} failed. Run plan again to see what remains.", results.len());
+        println!(
+            "\nApply incomplete: {} of {} changes written, {failed} failed. Run plan again to see what remains.",
+            results.iter().filter(|r| r.outcome.is_ok()).count(),
+            results.len()
+        );
         Outcome::Failure
     }
+}
+
+/// Waits, one distribution at a time, until each is deployed; progress goes to stderr.
+async fn wait_for_deployments(aws: &cors_sync_aws::Aws, ids: &[String], args: &ApplyArgs) -> bool {
+    let client = aws.cloudfront();
+    let mut all_deployed = true;
+    for id in ids {
+        let progress = |status: &str| eprintln!("cloudfront_distribution.{id}: {status}");
+        let waited = distributions::wait_deployed(
+            &client,
+            id,
+            Duration::from_secs(args.wait_interval),
+            Duration::from_secs(args.wait_timeout),
+            &progress,
+        )
+        .await;
+        if let Err(error) = waited {
+            eprintln!("error: {error}");
+            all_deployed = false;
+        }
+    }
+    all_deployed
 }

@@ -1,9 +1,11 @@
 //! `cors-sync plan`: what apply would change, as text or as the JSON plan contract.
 
+use cors_sync_aws::cloudfront::{distributions, policies};
 use cors_sync_aws::live_state::{self, BucketTarget};
 use cors_sync_aws::Aws;
+use cors_sync_aws::AwsError;
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{self, Plan};
+use cors_sync_core::plan::{self, LiveState, Plan};
 use cors_sync_core::render::{json_plan, text_plan};
 
 use super::{connect, load_manifest, Outcome};
@@ -32,8 +34,8 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
     }
 }
 
-/// Reads every managed bucket and plans. Read failures are printed, and then no plan is made:
-/// a plan missing a bucket would look like "no changes" for it.
+/// Reads everything the manifest manages and plans. Read failures are printed, and then no plan
+/// is made: a plan missing a resource would look like "no changes" for it.
 pub async fn compute(aws: &Aws, manifest: &Manifest, parallelism: usize) -> Option<Plan> {
     let targets: Vec<BucketTarget> = manifest
         .buckets
@@ -43,25 +45,69 @@ pub async fn compute(aws: &Aws, manifest: &Manifest, parallelism: usize) -> Opti
             region: b.region.clone(),
         })
         .collect();
-    let results = live_state::read_buckets(aws, &targets, parallelism).await;
-    let mut live = Vec::with_capacity(results.len());
-    let mut failures = 0;
-    for result in results {
+    let mut live = LiveState::default();
+    let mut errors: Vec<AwsError> = Vec::new();
+    let mut resources = targets.len();
+    for result in live_state::read_buckets(aws, &targets, parallelism).await {
         match result {
-            Ok(bucket) => live.push(bucket),
-            Err(error) => {
-                failures += 1;
-                eprintln!("error: {error}");
+            Ok(bucket) => live.buckets.push(bucket),
+            Err(error) => errors.push(error),
+        }
+    }
+    if manifest.uses_cloudfront() {
+        let client = aws.cloudfront();
+        let ids: Vec<String> = manifest
+            .distributions
+            .iter()
+            .map(|d| d.id.clone())
+            .collect();
+        resources += ids.len();
+        for result in distributions::read_distributions(&client, &ids).await {
+            match result {
+                Ok(distribution) => live.distributions.push(distribution),
+                Err(error) => errors.push(error),
+            }
+        }
+        let needed = plan::policy_listings_needed(manifest);
+        if needed.origin_request {
+            resources += 1;
+            match policies::list_origin_request_policies(&client).await {
+                Ok(found) => live.origin_request_policies = found,
+                Err(error) => errors.push(error),
+            }
+        }
+        if needed.response_headers {
+            resources += 1;
+            match policies::list_response_headers_policies(&client).await {
+                Ok(found) => live.response_headers_policies = found,
+                Err(error) => errors.push(error),
+            }
+        }
+        if needed.cache {
+            resources += 1;
+            match policies::list_cache_policies(&client).await {
+                Ok(found) => live.cache_policies = found,
+                Err(error) => errors.push(error),
             }
         }
     }
-    if failures > 0 {
+    if !errors.is_empty() {
+        for error in &errors {
+            eprintln!("error: {error}");
+        }
         eprintln!(
-            "error: could not read {failures} of {} bucket{}; no plan was made",
-            targets.len(),
-            if targets.len() == 1 { "" } else { "s" }
+            "error: could not read {} of {resources} resource{}; no plan was made",
+            errors.len(),
+            if resources == 1 { "" } else { "s" }
         );
         return None;
     }
-    Some(plan::plan(manifest, &live))
+    match plan::plan(manifest, &live) {
+        Ok(plan) => Some(plan),
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            eprintln!("error: the manifest does not fit live state; no plan was made");
+            None
+        }
+    }
 }

@@ -119,10 +119,11 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
         "apply shows the plan first:\n{}",
         apply.stdout
     );
-    insta::assert_snapshot!(apply.stdout[plan.stdout.len()..], @r"
-    s3_bucket.mixed-create: CORS configuration created.
-    s3_bucket.mixed-update: CORS configuration updated.
-    s3_bucket.mixed-delete: CORS configuration deleted.
+    insta::assert_snapshot!(apply.stdout[plan.stdout.len()..], @"
+
+    s3_bucket.mixed-create (us-east-1): CORS configuration created.
+    s3_bucket.mixed-update (us-east-1): CORS configuration updated.
+    s3_bucket.mixed-delete (us-east-1): CORS configuration deleted.
 
     Apply complete: 1 created, 1 updated, 1 deleted.
     ");
@@ -333,10 +334,10 @@ buckets:
         .run();
     plan.code(1);
     assert_eq!(plan.stdout, "");
-    insta::assert_snapshot!(plan.stderr, @r"
+    insta::assert_snapshot!(plan.stderr, @"
     error: s3_bucket.missing-bucket: HeadBucket failed: NotFound: the bucket does not exist
     error: s3_bucket.missing-with-region: GetBucketCors failed: NoSuchBucket: The specified bucket does not exist
-    error: could not read 2 of 3 buckets; no plan was made
+    error: could not read 2 of 3 resources; no plan was made
     ");
     cors_sync()
         .manifest(manifest)

@@ -1,68 +1,188 @@
-//! Writing planned changes: PutBucketCors for create and update, DeleteBucketCors for delete.
-//! Only what a plan lists is ever written.
+//! Writing a plan: exactly its changes, nothing else. S3 writes run concurrently (bounded);
+//! CloudFront writes run one at a time, spaced, policies before the distributions that use them.
+
+use std::collections::HashMap;
+use std::time::Duration;
 
 use aws_sdk_s3::types::CorsConfiguration;
-use cors_sync_core::plan::{Action, Change};
+use cors_sync_core::bucket_cors::CorsRule;
+use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
+use cors_sync_core::plan::{Action, Address, Change, ChangeDetail, Plan};
 use futures::stream::{self, StreamExt};
 
+use crate::cloudfront::{distributions, policies};
 use crate::error::AwsError;
 use crate::s3_rules;
 use crate::Aws;
 
-/// Applies every change, at most `parallelism` at a time. One failure does not stop the others;
-/// results come back in plan order.
-pub async fn apply_changes<'p>(
-    aws: &Aws,
-    changes: &'p [Change],
-    parallelism: usize,
-) -> Vec<(&'p Change, Result<(), AwsError>)> {
-    stream::iter(changes)
-        .map(|change| async move { (change, apply_change(aws, change).await) })
-        .buffered(parallelism.max(1))
-        .collect()
-        .await
+/// CloudFront throttles after a few updates a minute and publishes no rate; writes are serialised
+/// and spaced by this much, and the client's adaptive retry backs off further on `Throttling`.
+const CLOUDFRONT_WRITE_SPACING: Duration = Duration::from_secs(1);
+
+/// What a successful write left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    Written,
+    /// A distribution update: its status right after (`InProgress` until deployed).
+    Distribution {
+        status: String,
+    },
 }
 
-pub async fn apply_change(aws: &Aws, change: &Change) -> Result<(), AwsError> {
-    let resource = change.address.to_string();
-    let cors_sync_core::plan::Address::S3Bucket(bucket) = &change.address;
-    let client = aws.s3(&change.region);
-    match (change.action, &change.after) {
-        (Action::Create | Action::Update, Some(rules)) => {
-            let rules = rules
-                .iter()
-                .map(s3_rules::to_sdk)
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| AwsError::local(&resource, "PutBucketCors", e))?;
-            let configuration = CorsConfiguration::builder()
-                .set_cors_rules(Some(rules))
-                .build()
-                .map_err(|e| AwsError::local(&resource, "PutBucketCors", e.to_string()))?;
-            client
-                .put_bucket_cors()
-                .bucket(bucket)
-                .cors_configuration(configuration)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(&resource, "PutBucketCors", &e))?;
-        }
-        (Action::Delete, _) => {
-            client
-                .delete_bucket_cors()
-                .bucket(bucket)
-                .send()
-                .await
-                .map_err(|e| AwsError::from_sdk(&resource, "DeleteBucketCors", &e))?;
-        }
-        // A create or update always carries rules (the planner builds it so); refuse rather than
-        // write an empty configuration, which S3 rejects anyway.
-        (Action::Create | Action::Update, None) => {
-            return Err(AwsError::local(
-                &resource,
-                "PutBucketCors",
-                "the planned change has no rules to write",
-            ));
+pub struct ChangeResult<'p> {
+    pub change: &'p Change,
+    pub outcome: Result<Applied, AwsError>,
+}
+
+/// Applies every change of the plan. One failure does not stop the others (except distributions
+/// that refer to a policy whose creation failed). Results come back in plan order.
+pub async fn apply_plan<'p>(
+    aws: &Aws,
+    plan: &'p Plan,
+    parallelism: usize,
+) -> Vec<ChangeResult<'p>> {
+    let (buckets, cloudfront): (Vec<&Change>, Vec<&Change>) = plan
+        .changes
+        .iter()
+        .partition(|c| matches!(c.address, Address::S3Bucket(_)));
+    let mut results: Vec<ChangeResult<'p>> = stream::iter(buckets)
+        .map(|change| async move {
+            ChangeResult {
+                change,
+                outcome: apply_bucket_change(aws, change)
+                    .await
+                    .map(|()| Applied::Written),
+            }
+        })
+        .buffered(parallelism.max(1))
+        .collect()
+        .await;
+    if !cloudfront.is_empty() {
+        let client = aws.cloudfront();
+        let mut created: HashMap<(PolicyKind, String), String> = HashMap::new();
+        for (i, change) in cloudfront.into_iter().enumerate() {
+            if i > 0 {
+                tokio::time::sleep(CLOUDFRONT_WRITE_SPACING).await;
+            }
+            let outcome = apply_cloudfront_change(&client, change, &mut created).await;
+            results.push(ChangeResult { change, outcome });
         }
     }
-    Ok(())
+    results
+}
+
+async fn apply_bucket_change(aws: &Aws, change: &Change) -> Result<(), AwsError> {
+    let resource = change.address.to_string();
+    let (Address::S3Bucket(bucket), ChangeDetail::BucketCors { region, after, .. }) =
+        (&change.address, &change.detail)
+    else {
+        return Err(AwsError::local(
+            &resource,
+            "PutBucketCors",
+            "not a bucket change",
+        ));
+    };
+    let client = aws.s3(region);
+    match (change.action, after) {
+        (Action::Create | Action::Update, Some(rules)) => {
+            put_bucket_cors(&client, bucket, rules, &resource).await
+        }
+        (Action::Delete, _) => client
+            .delete_bucket_cors()
+            .bucket(bucket)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::from_sdk(&resource, "DeleteBucketCors", &e)),
+        // A create or update always carries rules (the planner builds it so); refuse rather than
+        // write an empty configuration, which S3 rejects anyway.
+        (Action::Create | Action::Update, None) => Err(AwsError::local(
+            &resource,
+            "PutBucketCors",
+            "the planned change has no rules to write",
+        )),
+    }
+}
+
+async fn put_bucket_cors(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    rules: &[CorsRule],
+    resource: &str,
+) -> Result<(), AwsError> {
+    let rules = rules
+        .iter()
+        .map(s3_rules::to_sdk)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| AwsError::local(resource, "PutBucketCors", e))?;
+    let configuration = CorsConfiguration::builder()
+        .set_cors_rules(Some(rules))
+        .build()
+        .map_err(|e| AwsError::local(resource, "PutBucketCors", e.to_string()))?;
+    client
+        .put_bucket_cors()
+        .bucket(bucket)
+        .cors_configuration(configuration)
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|e| AwsError::from_sdk(resource, "PutBucketCors", &e))
+}
+
+async fn apply_cloudfront_change(
+    client: &aws_sdk_cloudfront::Client,
+    change: &Change,
+    created: &mut HashMap<(PolicyKind, String), String>,
+) -> Result<Applied, AwsError> {
+    let resource = change.address.to_string();
+    match (&change.address, &change.detail) {
+        (
+            Address::OriginRequestPolicy(name),
+            ChangeDetail::OriginRequestPolicy { id, after, .. },
+        ) => {
+            match id {
+                Some(id) => policies::update_origin_request_policy(client, name, id, after).await?,
+                None => {
+                    let id = policies::create_origin_request_policy(client, name, after).await?;
+                    created.insert((PolicyKind::OriginRequest, name.clone()), id);
+                }
+            }
+            Ok(Applied::Written)
+        }
+        (
+            Address::ResponseHeadersPolicy(name),
+            ChangeDetail::ResponseHeadersPolicy { id, after, .. },
+        ) => {
+            match id {
+                Some(id) => {
+                    policies::update_response_headers_policy(client, name, id, after).await?
+                }
+                None => {
+                    let id = policies::create_response_headers_policy(client, name, after).await?;
+                    created.insert((PolicyKind::ResponseHeaders, name.clone()), id);
+                }
+            }
+            Ok(Applied::Written)
+        }
+        (Address::CloudFrontDistribution(id), ChangeDetail::Distribution { behaviors }) => {
+            let created = &*created;
+            let policy_id = |reference: &PolicyRef| -> Result<String, String> {
+                if let Some(id) = &reference.id {
+                    return Ok(id.clone());
+                }
+                let name = reference.name.clone().unwrap_or_default();
+                [PolicyKind::OriginRequest, PolicyKind::ResponseHeaders]
+                    .into_iter()
+                    .find_map(|kind| created.get(&(kind, name.clone())).cloned())
+                    .ok_or_else(|| format!("policy `{name}` was not created, so the behaviors that use it were not changed"))
+            };
+            let status = distributions::update_behaviors(client, id, behaviors, &policy_id).await?;
+            Ok(Applied::Distribution { status })
+        }
+        _ => Err(AwsError::local(
+            &resource,
+            "apply",
+            "the change does not match its address",
+        )),
+    }
 }

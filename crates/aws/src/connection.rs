@@ -2,8 +2,10 @@
 //! profiles, SSO, IMDS), plus `--profile`, `--region` and `--endpoint-url` overrides.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
+use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
 /// The connection flags every AWS-facing command takes.
@@ -16,6 +18,12 @@ pub struct ConnectionOptions {
 
 /// S3's default region, used for region discovery when nothing else configures one.
 const FALLBACK_REGION: &str = "us-east-1";
+/// CloudFront is global; its API is signed for us-east-1 whatever region the user configured.
+const CLOUDFRONT_REGION: &str = "us-east-1";
+/// CloudFront throttles updates after a few a minute: more attempts and longer backoff than the
+/// SDK's default, with adaptive (client-side rate limiting) retry.
+const CLOUDFRONT_MAX_ATTEMPTS: u32 = 6;
+const CLOUDFRONT_MAX_BACKOFF: Duration = Duration::from_secs(20);
 
 /// Shared AWS configuration and one S3 client per region, built on first use.
 pub struct Aws {
@@ -23,6 +31,7 @@ pub struct Aws {
     /// Emulators (and custom endpoints in general) serve buckets by path, not by virtual host.
     path_style: bool,
     s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
+    cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
 }
 
 impl Aws {
@@ -46,6 +55,7 @@ impl Aws {
             config: loader.load().await,
             path_style: options.endpoint_url.is_some() || env_endpoint,
             s3_clients: Mutex::new(HashMap::new()),
+            cloudfront: OnceLock::new(),
         }
     }
 
@@ -70,6 +80,23 @@ impl Aws {
                     .force_path_style(self.path_style)
                     .build();
                 aws_sdk_s3::Client::from_conf(config)
+            })
+            .clone()
+    }
+
+    /// The CloudFront client, built on first use.
+    pub fn cloudfront(&self) -> aws_sdk_cloudfront::Client {
+        self.cloudfront
+            .get_or_init(|| {
+                let config = aws_sdk_cloudfront::config::Builder::from(&self.config)
+                    .region(Region::new(CLOUDFRONT_REGION))
+                    .retry_config(
+                        RetryConfig::adaptive()
+                            .with_max_attempts(CLOUDFRONT_MAX_ATTEMPTS)
+                            .with_max_backoff(CLOUDFRONT_MAX_BACKOFF),
+                    )
+                    .build();
+                aws_sdk_cloudfront::Client::from_conf(config)
             })
             .clone()
     }

@@ -4,6 +4,7 @@
 //! S3 holds, `apply` writes planned changes. Deciding what to change is the core crate's job.
 
 pub mod apply;
+pub mod cloudfront;
 pub mod connection;
 pub mod error;
 pub mod live_state;

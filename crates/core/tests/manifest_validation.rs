@@ -119,7 +119,7 @@ fn structural_problems_name_the_field() {
     m.yaml:3:5: error: a bucket is missing the required field `name`
     m.yaml:3:5: error: a bucket is missing the required field `cors_rules`
     ");
-    insta::assert_snapshot!(problems(""), @"m.yaml:1:1: error: the manifest is empty: expected `version: 1` and `buckets:`");
+    insta::assert_snapshot!(problems(""), @"m.yaml:1:1: error: the manifest is empty: expected `version: 1` and `buckets:` or `distributions:`");
     insta::assert_snapshot!(problems("version: 1\nversion: 1\n"), @"m.yaml:2:1: error: field `version` appears twice in the manifest");
 }
 
@@ -190,4 +190,121 @@ fn unreadable_input_is_an_error_not_a_panic() {
         error.ends_with("bin.yaml:3:11: error: the manifest is not valid UTF-8\n"),
         "{error}"
     );
+}
+
+#[test]
+fn a_valid_cloudfront_manifest_loads() {
+    let manifest = load_str(
+        Path::new("m.yaml"),
+        r#"
+version: 1
+distributions:
+  - id: E2QWRUHAPOMQZL
+    behaviors:
+      default:
+        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]
+        allowed_methods: [GET, HEAD, OPTIONS]
+        cached_methods: [GET, HEAD, OPTIONS]
+      "/fonts/*":
+        cache_policy: Managed-CachingOptimized
+        origin_request_policy: cors-s3-forward
+        response_headers_policy: fonts-cors
+      "/api/*":
+        response_headers_policy: null
+origin_request_policies:
+  - name: cors-s3-forward
+    headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]
+response_headers_policies:
+  - name: fonts-cors
+    cors:
+      allow_origins: ["https://www.example.com"]
+      allow_methods: [GET, HEAD, OPTIONS]
+      allow_headers: ["*"]
+      expose_headers: [ETag]
+      allow_credentials: false
+      max_age_seconds: 600
+      origin_override: true
+"#,
+    )
+    .unwrap();
+    use cors_sync_core::cloudfront::behavior::Managed;
+    let distribution = &manifest.distributions[0];
+    assert_eq!(distribution.id, "E2QWRUHAPOMQZL");
+    let paths: Vec<&str> = distribution
+        .behaviors
+        .iter()
+        .map(|b| b.path.key())
+        .collect();
+    assert_eq!(paths, ["default", "/fonts/*", "/api/*"]);
+    assert_eq!(
+        distribution.behaviors[0]
+            .forward_headers
+            .as_ref()
+            .map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(distribution.behaviors[0].cache_policy, Managed::Unmanaged);
+    assert_eq!(
+        distribution.behaviors[1].cache_policy,
+        Managed::Set("Managed-CachingOptimized".into())
+    );
+    assert_eq!(
+        distribution.behaviors[2].response_headers_policy,
+        Managed::Detach
+    );
+    assert_eq!(manifest.origin_request_policies[0].headers.len(), 3);
+    let cors = &manifest.response_headers_policies[0].cors;
+    assert_eq!(
+        (
+            cors.max_age_seconds,
+            cors.origin_override,
+            cors.allow_credentials
+        ),
+        (Some(600), true, false)
+    );
+}
+
+#[test]
+fn every_cloudfront_problem_is_reported_at_once() {
+    let text = r#"version: 1
+distributions:
+  - id: e2-lowercase
+    behaviors:
+      default:
+        forward_headers: [Origin, "Bad Header"]
+        allowed_methods: [GET, OPTIONS]
+        cached_methods: [GET, HEAD, OPTIONS]
+        cache_policy: Managed-CachingOptimized
+      "/a/*":
+        cache_policy: null
+        origin_request_policy: Managed-CORS-S3Origin
+      "/b/*":
+        allowed_methods: [GET, HEAD]
+        cached_methods: [GET, HEAD, OPTIONS]
+        response_headers_policy: Managed-NoSuchPolicy
+        forward_headers: [a, b, c, d, e, f, g, h, i, j, k]
+      "/c/*":
+        allowed_methods: null
+  - id: E1
+    behaviors: {}
+  - id: E1
+    behaviors: {}
+origin_request_policies:
+  - name: Managed-Mine
+    headers: [Origin]
+response_headers_policies:
+  - name: cors
+    cors:
+      allow_origins: ["https://a.*.example.com", ALL]
+      allow_methods: ["*", GET]
+      allow_credentials: "no"
+      origin_override: true
+      max_age_seconds: -1
+  - name: cors
+    cors:
+      allow_origins: ["*"]
+      allow_methods: [GET]
+      allow_credentials: false
+"#;
+    insta::assert_snapshot!(problems(text));
 }

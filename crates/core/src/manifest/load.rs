@@ -65,29 +65,81 @@ fn merge<'a>(
                 continue;
             }
         };
+        let decoded = decode(file, &root, diagnostics);
+        merged.buckets.extend(decoded.buckets);
+        merged.distributions.extend(decoded.distributions);
         merged
-            .buckets
-            .extend(decode(file, &root, diagnostics).buckets);
+            .origin_request_policies
+            .extend(decoded.origin_request_policies);
+        merged
+            .response_headers_policies
+            .extend(decoded.response_headers_policies);
     }
     report_duplicates(&merged, diagnostics);
     merged
 }
 
 fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
+    let buckets = manifest
+        .buckets
+        .iter()
+        .map(|b| (b.name.as_str(), &b.location));
+    report_named_twice(
+        "bucket",
+        buckets,
+        "a bucket's whole CORS configuration belongs in one entry",
+        diagnostics,
+    );
+    let distributions = manifest
+        .distributions
+        .iter()
+        .map(|d| (d.id.as_str(), &d.location));
+    report_named_twice(
+        "distribution",
+        distributions,
+        "list all of a distribution's behaviors in one entry",
+        diagnostics,
+    );
+    let origin_request = manifest
+        .origin_request_policies
+        .iter()
+        .map(|p| (p.name.as_str(), &p.location));
+    report_named_twice(
+        "origin request policy",
+        origin_request,
+        "policy names are unique in an account",
+        diagnostics,
+    );
+    let response_headers = manifest
+        .response_headers_policies
+        .iter()
+        .map(|p| (p.name.as_str(), &p.location));
+    report_named_twice(
+        "response headers policy",
+        response_headers,
+        "policy names are unique in an account",
+        diagnostics,
+    );
+}
+
+fn report_named_twice<'m>(
+    what: &str,
+    entries: impl Iterator<Item = (&'m str, &'m SourceLocation)>,
+    help: &str,
+    diagnostics: &mut Diagnostics,
+) {
     let mut first_seen: HashMap<&str, &SourceLocation> = HashMap::new();
-    for bucket in &manifest.buckets {
-        match first_seen.get(bucket.name.as_str()) {
+    for (name, location) in entries {
+        match first_seen.get(name) {
             Some(first) => diagnostics.push(
                 Diagnostic::error(
-                    bucket.location.clone(),
-                    format!("bucket `{}` is named twice: first at {first}", bucket.name),
+                    location.clone(),
+                    format!("{what} `{name}` is named twice: first at {first}"),
                 )
-                .with_help(Some(
-                    "a bucket's whole CORS configuration belongs in one entry".into(),
-                )),
+                .with_help(Some(help.to_string())),
             ),
             None => {
-                first_seen.insert(&bucket.name, &bucket.location);
+                first_seen.insert(name, location);
             }
         }
     }

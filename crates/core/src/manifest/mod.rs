@@ -9,6 +9,8 @@ pub mod load;
 pub mod yaml_tree;
 
 use crate::bucket_cors::BucketCors;
+use crate::cloudfront::distribution::DistributionSpec;
+use crate::cloudfront::policies::{OriginRequestPolicySpec, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
 
 /// The only manifest format version this build reads.
@@ -17,6 +19,9 @@ pub const MANIFEST_VERSION: i64 = 1;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Manifest {
     pub buckets: Vec<BucketSpec>,
+    pub distributions: Vec<DistributionSpec>,
+    pub origin_request_policies: Vec<OriginRequestPolicySpec>,
+    pub response_headers_policies: Vec<ResponseHeadersPolicySpec>,
 }
 
 /// One bucket whose CORS configuration the manifest manages.
@@ -36,6 +41,13 @@ pub struct BucketSpec {
 impl Manifest {
     pub fn bucket(&self, name: &str) -> Option<&BucketSpec> {
         self.buckets.iter().find(|b| b.name == name)
+    }
+
+    /// True when the manifest manages anything on CloudFront, so CloudFront must be read.
+    pub fn uses_cloudfront(&self) -> bool {
+        !(self.distributions.is_empty()
+            && self.origin_request_policies.is_empty()
+            && self.response_headers_policies.is_empty())
     }
 }
 

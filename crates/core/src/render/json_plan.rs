@@ -6,47 +6,80 @@
 //!               "before": [rules] | null, "after": [rules] | null}],
 //!  "summary": {"create": N, "update": N, "delete": N}}
 //! ```
+//!
+//! Additions: a bucket change carries `region`. A distribution change has `before` and `after`
+//! of the form `{"behaviors": {"<path>": settings}}` for its changed behaviors, and `notes` saying
+//! when a behavior moves between legacy settings and a cache policy. A policy change has `id`
+//! (null until created) and `before` (null when created) / `after` of its managed settings.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde_json::{json, Value};
 
-use crate::bucket_cors::CorsRule;
-use crate::plan::{Action, Address, Plan, Summary};
+use crate::plan::{ChangeDetail, Plan, Summary};
 
 pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct PlanDocument<'a> {
+struct PlanDocument {
     format_version: u32,
-    changes: Vec<ChangeDocument<'a>>,
+    changes: Vec<Value>,
     summary: Summary,
 }
 
-#[derive(Serialize)]
-struct ChangeDocument<'a> {
-    address: &'a Address,
-    action: Action,
-    before: Option<&'a [CorsRule]>,
-    after: Option<&'a [CorsRule]>,
-    /// Added beside the contract's fields: where the change is written.
-    region: &'a str,
-}
-
 pub fn render(plan: &Plan) -> String {
+    let changes = plan
+        .changes
+        .iter()
+        .map(|change| {
+            let mut document = json!({
+                "address": change.address,
+                "action": change.action,
+            });
+            let extra = match &change.detail {
+                ChangeDetail::BucketCors { region, before, after } => json!({
+                    "before": before,
+                    "after": after,
+                    "region": region,
+                }),
+                ChangeDetail::Distribution { behaviors } => {
+                    let side = |pick: fn(&crate::plan::BehaviorChange) -> &crate::cloudfront::behavior::BehaviorSettings| {
+                        let map: BTreeMap<&str, _> = behaviors.iter().map(|b| (b.path.key(), pick(b))).collect();
+                        json!({ "behaviors": map })
+                    };
+                    let notes: Vec<String> = behaviors
+                        .iter()
+                        .filter_map(|b| b.migration.map(|m| m.describe(&b.path)))
+                        .collect();
+                    json!({
+                        "before": side(|b| &b.before),
+                        "after": side(|b| &b.after),
+                        "notes": notes,
+                    })
+                }
+                ChangeDetail::OriginRequestPolicy { id, before, after } => json!({
+                    "id": id,
+                    "before": before,
+                    "after": after,
+                }),
+                ChangeDetail::ResponseHeadersPolicy { id, before, after } => json!({
+                    "id": id,
+                    "before": before.as_ref().map(|cors| json!({ "cors": cors })),
+                    "after": { "cors": after },
+                }),
+            };
+            if let (Value::Object(base), Value::Object(more)) = (&mut document, extra) {
+                base.extend(more);
+            }
+            document
+        })
+        .collect();
     let document = PlanDocument {
         format_version: FORMAT_VERSION,
-        changes: plan
-            .changes
-            .iter()
-            .map(|change| ChangeDocument {
-                address: &change.address,
-                action: change.action,
-                before: change.before.as_deref(),
-                after: change.after.as_deref(),
-                region: &change.region,
-            })
-            .collect(),
+        changes,
         summary: plan.summary(),
     };
-    // Serialising these plain structs cannot fail; an empty object would still be valid JSON.
+    // Serialising plain data into a string cannot fail; an empty object would still be valid JSON.
     serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string())
 }

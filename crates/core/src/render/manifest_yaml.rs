@@ -63,7 +63,7 @@ fn indent(text: &str, by: &str) -> String {
     text.lines().map(|line| format!("{by}{line}\n")).collect()
 }
 
-fn list(items: &[String]) -> String {
+pub fn list(items: &[String]) -> String {
     let items: Vec<String> = items.iter().map(|s| scalar(s)).collect();
     format!("[{}]", items.join(", "))
 }

@@ -1,14 +1,16 @@
 //! The human plan: terraform-like blocks, one per changed resource, each with a unified diff of
-//! its rules, then a summary line.
+//! what changes, then a summary line.
 
 use std::fmt::Write;
 
 use similar::TextDiff;
 
-use super::manifest_yaml;
+use super::manifest_yaml::{self, list, scalar};
 use crate::bucket_cors::CorsRule;
+use crate::cloudfront::behavior::BehaviorSettings;
+use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
 use crate::normalize;
-use crate::plan::{Action, Change, Plan};
+use crate::plan::{Action, Change, ChangeDetail, Plan};
 
 /// ANSI colour, only when the caller has decided the output is a terminal that wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,6 +66,29 @@ pub fn action_words(action: Action) -> (&'static str, &'static str) {
     }
 }
 
+/// What a change is to, as its announcement names it: "s3_bucket.x (eu-west-1): CORS configuration".
+pub fn subject(change: &Change) -> String {
+    match &change.detail {
+        ChangeDetail::BucketCors { region, .. } => {
+            format!("{} ({region}): CORS configuration", change.address)
+        }
+        ChangeDetail::Distribution { behaviors } => {
+            let n = behaviors.len();
+            format!(
+                "{}: {n} behavior{}",
+                change.address,
+                if n == 1 { "" } else { "s" }
+            )
+        }
+        ChangeDetail::OriginRequestPolicy { .. } => {
+            format!("{}: origin request policy", change.address)
+        }
+        ChangeDetail::ResponseHeadersPolicy { .. } => {
+            format!("{}: response headers policy", change.address)
+        }
+    }
+}
+
 fn change_block(change: &Change, colour: Colour) -> String {
     let (symbol, verb) = action_words(change.action);
     let symbol_colour = match change.action {
@@ -72,32 +97,89 @@ fn change_block(change: &Change, colour: Colour) -> String {
         Action::Delete => RED,
     };
     let mut out = String::new();
+    let subject = subject(change);
+    let (address, rest) = subject.split_at(change.address.to_string().len());
     let _ = writeln!(
         out,
-        "  {} {} ({}): CORS configuration will be {verb}",
+        "  {} {}{rest} will be {verb}",
         colour.paint(symbol_colour, symbol),
-        colour.paint(BOLD, &change.address.to_string()),
-        change.region,
+        colour.paint(BOLD, address),
     );
-    let before = listing(change.before.as_deref());
-    let after = listing(change.after.as_deref());
-    let before_label = if change.before.is_some() {
-        "live"
-    } else {
-        "live (no CORS configuration)"
-    };
-    let after_label = if change.after.is_some() {
-        "manifest"
-    } else {
-        "manifest (no CORS configuration)"
-    };
-    let diff = TextDiff::from_lines(&before, &after);
-    let unified = diff
+    match &change.detail {
+        ChangeDetail::BucketCors { before, after, .. } => {
+            let label = |side: &str, rules: &Option<Vec<CorsRule>>| match rules {
+                Some(_) => side.to_string(),
+                None => format!("{side} (no CORS configuration)"),
+            };
+            out.push_str(&diff(
+                &rules_listing(before.as_deref()),
+                &rules_listing(after.as_deref()),
+                (&label("live", before), &label("manifest", after)),
+                colour,
+            ));
+        }
+        ChangeDetail::Distribution { behaviors } => {
+            for behavior in behaviors {
+                let _ = writeln!(out, "      behavior {}:", behavior.path);
+                out.push_str(&diff(
+                    &behavior_listing(&behavior.before),
+                    &behavior_listing(&behavior.after),
+                    ("live", "manifest"),
+                    colour,
+                ));
+                if let Some(migration) = behavior.migration {
+                    let _ = writeln!(out, "      note: {}", migration.describe(&behavior.path));
+                }
+            }
+        }
+        ChangeDetail::OriginRequestPolicy { before, after, .. } => {
+            let before_text = before
+                .as_ref()
+                .map(origin_request_listing)
+                .unwrap_or_default();
+            let label = if before.is_some() {
+                "live"
+            } else {
+                "live (no such policy)"
+            };
+            out.push_str(&diff(
+                &before_text,
+                &origin_request_listing(after),
+                (label, "manifest"),
+                colour,
+            ));
+        }
+        ChangeDetail::ResponseHeadersPolicy { before, after, .. } => {
+            let before_text = match before {
+                Some(Some(cors)) => cors_policy_listing(cors),
+                Some(None) => "cors: null\n".to_string(),
+                None => String::new(),
+            };
+            let label = if before.is_some() {
+                "live"
+            } else {
+                "live (no such policy)"
+            };
+            out.push_str(&diff(
+                &before_text,
+                &cors_policy_listing(after),
+                (label, "manifest"),
+                colour,
+            ));
+        }
+    }
+    out
+}
+
+fn diff(before: &str, after: &str, labels: (&str, &str), colour: Colour) -> String {
+    let text_diff = TextDiff::from_lines(before, after);
+    let unified = text_diff
         .unified_diff()
-        // The whole rule list as context: a rule's fields are only meaningful next to its position.
+        // The whole listing as context: a field is only meaningful next to its neighbours.
         .context_radius(before.lines().count().max(after.lines().count()))
-        .header(before_label, after_label)
+        .header(labels.0, labels.1)
         .to_string();
+    let mut out = String::new();
     for line in unified.lines() {
         let painted = match line.chars().next() {
             Some('+') if !line.starts_with("+++") => colour.paint(GREEN, line),
@@ -110,11 +192,60 @@ fn change_block(change: &Change, colour: Colour) -> String {
     out
 }
 
-fn listing(rules: Option<&[CorsRule]>) -> String {
+fn rules_listing(rules: Option<&[CorsRule]>) -> String {
     let shown: Vec<CorsRule> = rules
         .unwrap_or_default()
         .iter()
         .map(normalize::for_display)
         .collect();
     manifest_yaml::rules(&shown)
+}
+
+/// A list sorted case-insensitively, so that order never shows up as a difference.
+fn sorted(items: &[String]) -> String {
+    let mut items = items.to_vec();
+    items.sort_by_key(|s| s.to_ascii_lowercase());
+    list(&items)
+}
+
+fn policy(reference: &Option<PolicyRef>) -> String {
+    reference
+        .as_ref()
+        .map_or_else(|| "null".to_string(), |r| scalar(&r.to_string()))
+}
+
+fn behavior_listing(settings: &BehaviorSettings) -> String {
+    format!(
+        "forward_headers: {}\ncache_policy: {}\norigin_request_policy: {}\nresponse_headers_policy: {}\nallowed_methods: {}\ncached_methods: {}\n",
+        settings.forward_headers.as_deref().map_or_else(|| "null".to_string(), sorted),
+        policy(&settings.cache_policy),
+        policy(&settings.origin_request_policy),
+        policy(&settings.response_headers_policy),
+        sorted(&settings.allowed_methods),
+        sorted(&settings.cached_methods),
+    )
+}
+
+fn origin_request_listing(headers: &OriginRequestHeaders) -> String {
+    format!(
+        "header_behavior: {}\nheaders: {}\n",
+        headers.header_behavior,
+        sorted(&headers.headers)
+    )
+}
+
+fn cors_policy_listing(cors: &CorsPolicy) -> String {
+    let mut out = format!(
+        "allow_origins: {}\nallow_methods: {}\nallow_headers: {}\nexpose_headers: {}\nallow_credentials: {}\n",
+        sorted(&cors.allow_origins),
+        sorted(&cors.allow_methods),
+        sorted(&cors.allow_headers),
+        sorted(&cors.expose_headers),
+        cors.allow_credentials,
+    );
+    if let Some(seconds) = cors.max_age_seconds {
+        let _ = writeln!(out, "max_age_seconds: {seconds}");
+    }
+    let _ = writeln!(out, "origin_override: {}", cors.origin_override);
+    out
 }

@@ -1,0 +1,109 @@
+//! A cache behavior's CORS-relevant settings, as live and as the manifest wants them.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use super::policies::{header_set, PolicyRef};
+use crate::diagnostic::SourceLocation;
+
+/// Which behavior: the distribution's default one, or a cache behavior by its path pattern.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum BehaviorPath {
+    Default,
+    Pattern(String),
+}
+
+impl BehaviorPath {
+    /// The manifest's key for this behavior.
+    pub fn key(&self) -> &str {
+        match self {
+            BehaviorPath::Default => "default",
+            BehaviorPath::Pattern(pattern) => pattern,
+        }
+    }
+
+    pub fn from_key(key: &str) -> Self {
+        if key == "default" {
+            BehaviorPath::Default
+        } else {
+            BehaviorPath::Pattern(key.to_string())
+        }
+    }
+}
+
+impl fmt::Display for BehaviorPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// What cors-sync manages on a behavior. A behavior with a cache policy is policy-based; one
+/// without is legacy, and its `ForwardedValues.Headers` whitelist is `forward_headers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BehaviorSettings {
+    /// `Some` on a legacy behavior (the whitelist, possibly empty); `None` on a policy-based one.
+    pub forward_headers: Option<Vec<String>>,
+    pub allowed_methods: Vec<String>,
+    pub cached_methods: Vec<String>,
+    pub cache_policy: Option<PolicyRef>,
+    pub origin_request_policy: Option<PolicyRef>,
+    pub response_headers_policy: Option<PolicyRef>,
+}
+
+impl BehaviorSettings {
+    pub fn is_legacy(&self) -> bool {
+        self.cache_policy.is_none()
+    }
+
+    /// Same behavior to CloudFront: header names case-insensitive, method lists as sets,
+    /// policies by ID.
+    pub fn equivalent(&self, other: &Self) -> bool {
+        let methods = |m: &[String]| {
+            m.iter()
+                .map(|x| x.to_ascii_uppercase())
+                .collect::<std::collections::BTreeSet<_>>()
+        };
+        let same_ref = |a: &Option<PolicyRef>, b: &Option<PolicyRef>| match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.same_as(b),
+            _ => false,
+        };
+        self.forward_headers.as_deref().map(header_set)
+            == other.forward_headers.as_deref().map(header_set)
+            && methods(&self.allowed_methods) == methods(&other.allowed_methods)
+            && methods(&self.cached_methods) == methods(&other.cached_methods)
+            && same_ref(&self.cache_policy, &other.cache_policy)
+            && same_ref(&self.origin_request_policy, &other.origin_request_policy)
+            && same_ref(
+                &self.response_headers_policy,
+                &other.response_headers_policy,
+            )
+    }
+}
+
+/// A manifest field that may be left out (not managed: the live value stays), set to null
+/// (detach), or set.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Managed<T> {
+    #[default]
+    Unmanaged,
+    Detach,
+    Set(T),
+}
+
+/// What the manifest says about one behavior. Every field is optional: a field left out keeps its
+/// live value exactly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BehaviorSpec {
+    pub path: BehaviorPath,
+    pub forward_headers: Option<Vec<String>>,
+    pub allowed_methods: Option<Vec<String>>,
+    pub cached_methods: Option<Vec<String>>,
+    /// Policy fields hold the manifest's text: a managed name, a declared or account policy's
+    /// name, or an ID. Resolution to IDs happens against live state.
+    pub cache_policy: Managed<String>,
+    pub origin_request_policy: Managed<String>,
+    pub response_headers_policy: Managed<String>,
+    pub location: SourceLocation,
+}

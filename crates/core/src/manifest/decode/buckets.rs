@@ -1,0 +1,177 @@
+//! Buckets and their CORS rules.
+
+use super::super::yaml_tree::{Node, NodeValue, Position};
+use super::super::BucketSpec;
+use super::{Decoder, BUCKET_FIELDS, RULE_FIELDS};
+use crate::bucket_cors::{BucketCors, CorsRule};
+use crate::diagnostic::SourceLocation;
+use crate::s3_limits;
+
+impl Decoder<'_> {
+    pub(super) fn bucket(&mut self, node: &Node) -> Option<BucketSpec> {
+        let fields = self.fields(node, "a bucket", BUCKET_FIELDS)?;
+        let name_node = self.required(&fields, "name", "a bucket");
+        let name = name_node.and_then(|n| self.string(n, "name"));
+        if let (Some(name), Some(name_node)) = (&name, name_node) {
+            if let Some(problem) = s3_limits::bucket_name_problem(name) {
+                self.error(
+                    name_node.position,
+                    format!("invalid bucket name `{name}`: {problem}"),
+                );
+            }
+        }
+        let region = fields.get("region").and_then(|n| {
+            let region = self.string(n, "region")?;
+            let well_formed = !region.is_empty()
+                && region
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !well_formed {
+                self.error_with_help(
+                    n.position,
+                    format!("`{region}` is not an AWS region name"),
+                    Some("region names look like `eu-west-1`".into()),
+                );
+            }
+            Some(region)
+        });
+        // A bucket whose rules have errors is still returned (with the rules that decoded), so
+        // that checks across buckets, such as duplicate names, report everything in one run.
+        let (rules, rule_locations) = self
+            .required(&fields, "cors_rules", "a bucket")
+            .map(|node| self.rules(node))
+            .unwrap_or_default();
+        Some(BucketSpec {
+            name: name?,
+            region,
+            cors: BucketCors::new(rules),
+            location: self.at(fields.position),
+            rule_locations,
+        })
+    }
+
+    fn rules(&mut self, node: &Node) -> (Vec<CorsRule>, Vec<SourceLocation>) {
+        let NodeValue::Sequence(items) = &node.value else {
+            let message = format!(
+                "`cors_rules` must be a list of rules, found {}",
+                node.value.kind()
+            );
+            let help = (node.value == NodeValue::Null).then(|| {
+                "write `cors_rules: []` for a bucket that must have no CORS configuration"
+                    .to_string()
+            });
+            self.error_with_help(node.position, message, help);
+            return Default::default();
+        };
+        if items.len() > s3_limits::MAX_RULES {
+            self.error(
+                node.position,
+                format!(
+                    "{} CORS rules; S3 allows at most {}",
+                    items.len(),
+                    s3_limits::MAX_RULES
+                ),
+            );
+        }
+        let mut rules = Vec::new();
+        let mut locations = Vec::new();
+        for item in items {
+            if let Some(rule) = self.rule(item) {
+                rules.push(rule);
+                locations.push(self.at(item.position));
+            }
+        }
+        let bytes = s3_limits::configuration_xml_bytes(&rules);
+        if bytes > s3_limits::MAX_CONFIGURATION_BYTES {
+            self.error(
+                node.position,
+                format!(
+                    "the CORS configuration is {bytes} bytes as XML; S3 allows at most {}",
+                    s3_limits::MAX_CONFIGURATION_BYTES
+                ),
+            );
+        }
+        (rules, locations)
+    }
+
+    fn rule(&mut self, node: &Node) -> Option<CorsRule> {
+        let what = "a CORS rule";
+        let fields = self.fields(node, what, RULE_FIELDS)?;
+        let mut complete = true;
+
+        let id = fields.get("id").and_then(|n| {
+            let id = self.string(n, "id");
+            complete &= id.is_some();
+            if let Some(problem) = id.as_deref().and_then(s3_limits::rule_id_problem) {
+                self.error(n.position, problem);
+            }
+            id
+        });
+
+        let non_empty_list = |decoder: &mut Self, field: &str| -> Option<Vec<(String, Position)>> {
+            let node = decoder.required(&fields, field, what)?;
+            let list = decoder.string_list(node, field)?;
+            if list.is_empty() {
+                decoder.error(
+                    node.position,
+                    format!("`{field}` must list at least one value"),
+                );
+            }
+            Some(list)
+        };
+        let origins = non_empty_list(self, "allowed_origins");
+        let methods = non_empty_list(self, "allowed_methods");
+        let optional_list = |decoder: &mut Self, field: &str| match fields.get(field) {
+            None => Some(Vec::new()),
+            Some(node) => decoder.string_list(node, field),
+        };
+        let headers = optional_list(self, "allowed_headers");
+        let expose = optional_list(self, "expose_headers");
+
+        for (origin, position) in origins.iter().flatten() {
+            if let Some(problem) = s3_limits::wildcard_problem(origin) {
+                self.error(*position, format!("allowed origin {problem}"));
+            }
+        }
+        for (header, position) in headers.iter().flatten() {
+            if let Some(problem) = s3_limits::wildcard_problem(header) {
+                self.error(*position, format!("allowed header {problem}"));
+            }
+        }
+        for (method, position) in methods.iter().flatten() {
+            if let Some((message, help)) = s3_limits::method_problem(method) {
+                self.error_with_help(*position, message, help);
+            }
+        }
+
+        let max_age_seconds = match fields.get("max_age_seconds") {
+            None => None,
+            Some(n) => match n.value {
+                NodeValue::Null => None,
+                NodeValue::Integer(seconds) => match s3_limits::max_age_problem(seconds) {
+                    Some(problem) => {
+                        self.error(n.position, problem);
+                        None
+                    }
+                    None => i32::try_from(seconds).ok(),
+                },
+                _ => {
+                    self.wrong_type(n, "max_age_seconds", "a whole number of seconds");
+                    complete = false;
+                    None
+                }
+            },
+        };
+
+        let strings = |list: Vec<(String, Position)>| list.into_iter().map(|(s, _)| s).collect();
+        let rule = CorsRule {
+            id,
+            allowed_origins: strings(origins?),
+            allowed_methods: strings(methods?),
+            allowed_headers: strings(headers?),
+            expose_headers: strings(expose?),
+            max_age_seconds,
+        };
+        complete.then_some(rule)
+    }
+}

@@ -1,0 +1,327 @@
+//! Distributions, their behaviors, and the CloudFront policies a manifest declares.
+
+use super::super::yaml_tree::{Node, NodeValue, Position};
+use super::{Decoder, Fields};
+use crate::cloudfront::behavior::{BehaviorPath, BehaviorSpec, Managed};
+use crate::cloudfront::distribution::DistributionSpec;
+use crate::cloudfront::limits;
+use crate::cloudfront::managed_policies::{self, MANAGED_POLICIES, MANAGED_PREFIX};
+use crate::cloudfront::policies::{
+    CorsPolicy, OriginRequestPolicySpec, PolicyKind, ResponseHeadersPolicySpec,
+};
+
+const DISTRIBUTION_FIELDS: &[&str] = &["id", "behaviors"];
+const BEHAVIOR_FIELDS: &[&str] = &[
+    "forward_headers",
+    "allowed_methods",
+    "cached_methods",
+    "cache_policy",
+    "origin_request_policy",
+    "response_headers_policy",
+];
+const ORIGIN_REQUEST_POLICY_FIELDS: &[&str] = &["name", "headers"];
+const RESPONSE_HEADERS_POLICY_FIELDS: &[&str] = &["name", "cors"];
+const CORS_POLICY_FIELDS: &[&str] = &[
+    "allow_origins",
+    "allow_methods",
+    "allow_headers",
+    "expose_headers",
+    "allow_credentials",
+    "max_age_seconds",
+    "origin_override",
+];
+
+impl Decoder<'_> {
+    pub(super) fn distribution(&mut self, node: &Node) -> Option<DistributionSpec> {
+        let fields = self.fields(node, "a distribution", DISTRIBUTION_FIELDS)?;
+        let id_node = self.required(&fields, "id", "a distribution");
+        let id = id_node.and_then(|n| self.string(n, "id"));
+        if let (Some(id), Some(n)) = (&id, id_node) {
+            if let Some(problem) = limits::distribution_id_problem(id) {
+                self.error(n.position, problem);
+            }
+        }
+        let mut behaviors = Vec::new();
+        if let Some(node) = self.required(&fields, "behaviors", "a distribution") {
+            match &node.value {
+                NodeValue::Mapping(entries) => {
+                    for (key, value) in entries {
+                        let NodeValue::String(path) = &key.value else {
+                            self.error(
+                                key.position,
+                                "a behavior key must be `default` or a path pattern",
+                            );
+                            continue;
+                        };
+                        if behaviors
+                            .iter()
+                            .any(|b: &BehaviorSpec| b.path.key() == path)
+                        {
+                            self.error(key.position, format!("behavior `{path}` appears twice"));
+                            continue;
+                        }
+                        if let Some(spec) =
+                            self.behavior(BehaviorPath::from_key(path), key.position, value)
+                        {
+                            behaviors.push(spec);
+                        }
+                    }
+                }
+                _ => self.wrong_type(
+                    node,
+                    "behaviors",
+                    "a mapping of `default` or path patterns to behaviors",
+                ),
+            }
+        }
+        Some(DistributionSpec {
+            id: id?,
+            behaviors,
+            location: self.at(fields.position),
+        })
+    }
+
+    fn behavior(
+        &mut self,
+        path: BehaviorPath,
+        key_position: Position,
+        node: &Node,
+    ) -> Option<BehaviorSpec> {
+        let fields = self.fields(node, "a behavior", BEHAVIOR_FIELDS)?;
+        let forward_headers = self.header_whitelist(&fields, "forward_headers");
+        let allowed_methods = self.method_list(&fields, "allowed_methods");
+        let cached_methods = self.method_list(&fields, "cached_methods");
+        if let Some((methods, position)) = &allowed_methods {
+            if let Some(problem) = limits::allowed_methods_problem(methods) {
+                self.error(*position, problem);
+            }
+        }
+        if let Some((cached, position)) = &cached_methods {
+            let allowed = allowed_methods.as_ref().map(|(m, _)| m.as_slice());
+            if let Some(problem) = limits::cached_methods_problem(cached, allowed) {
+                self.error(*position, problem);
+            }
+        }
+        let cache_policy = self.policy_field(&fields, PolicyKind::Cache);
+        let origin_request_policy = self.policy_field(&fields, PolicyKind::OriginRequest);
+        let response_headers_policy = self.policy_field(&fields, PolicyKind::ResponseHeaders);
+
+        let position_of = |name: &str| fields.get(name).map_or(key_position, |n| n.position);
+        if forward_headers.is_some() && matches!(cache_policy, Managed::Set(_)) {
+            self.error_with_help(
+                position_of("forward_headers"),
+                "`forward_headers` is the legacy ForwardedValues whitelist, which CloudFront rejects on a behavior with a cache policy".into(),
+                Some("forward headers through `origin_request_policy` instead (e.g. Managed-CORS-S3Origin)".into()),
+            );
+        }
+        if cache_policy == Managed::Detach && forward_headers.is_none() {
+            self.error_with_help(
+                position_of("cache_policy"),
+                "`cache_policy: null` moves the behavior back to legacy settings, which need `forward_headers`".into(),
+                Some("list the headers to forward, e.g. `forward_headers: [Origin]`".into()),
+            );
+        }
+        if cache_policy == Managed::Detach && matches!(origin_request_policy, Managed::Set(_)) {
+            self.error(
+                position_of("origin_request_policy"),
+                "an origin request policy needs a cache policy on the same behavior, but `cache_policy` is null",
+            );
+        }
+        Some(BehaviorSpec {
+            path,
+            forward_headers: forward_headers.map(|(h, _)| h),
+            allowed_methods: allowed_methods.map(|(m, _)| m),
+            cached_methods: cached_methods.map(|(m, _)| m),
+            cache_policy,
+            origin_request_policy,
+            response_headers_policy,
+            location: self.at(key_position),
+        })
+    }
+
+    /// An optional list field of a behavior; null is refused, since leaving the field out is how
+    /// a manifest says "keep the live value".
+    fn optional_list(
+        &mut self,
+        fields: &Fields<'_>,
+        field: &str,
+    ) -> Option<(Vec<(String, Position)>, Position)> {
+        let node = fields.get(field)?;
+        if node.value == NodeValue::Null {
+            self.error_with_help(
+                node.position,
+                format!("`{field}` must be a list, found null"),
+                Some(format!("leave `{field}` out to keep its live value")),
+            );
+            return None;
+        }
+        Some((self.string_list(node, field)?, node.position))
+    }
+
+    fn method_list(&mut self, fields: &Fields<'_>, field: &str) -> Option<(Vec<String>, Position)> {
+        let (items, position) = self.optional_list(fields, field)?;
+        Some((items.into_iter().map(|(m, _)| m).collect(), position))
+    }
+
+    /// A header whitelist: valid header names, at most CloudFront's quota.
+    fn header_whitelist(
+        &mut self,
+        fields: &Fields<'_>,
+        field: &str,
+    ) -> Option<(Vec<String>, Position)> {
+        let (items, position) = self.optional_list(fields, field)?;
+        self.check_headers(&items, position);
+        Some((items.into_iter().map(|(h, _)| h).collect(), position))
+    }
+
+    fn check_headers(&mut self, items: &[(String, Position)], list_position: Position) {
+        for (header, position) in items {
+            if let Some(problem) = limits::header_name_problem(header) {
+                self.error(*position, problem);
+            }
+        }
+        if let Some(problem) = limits::whitelist_size_problem(items.len()) {
+            self.error(list_position, problem);
+        }
+    }
+
+    fn policy_field(&mut self, fields: &Fields<'_>, kind: PolicyKind) -> Managed<String> {
+        let field = kind.field();
+        let Some(node) = fields.get(field) else {
+            return Managed::Unmanaged;
+        };
+        match &node.value {
+            NodeValue::Null => Managed::Detach,
+            NodeValue::String(reference) => {
+                if reference.starts_with(MANAGED_PREFIX)
+                    && managed_policies::by_name(kind, reference).is_none()
+                {
+                    let known: Vec<&str> = MANAGED_POLICIES
+                        .iter()
+                        .filter(|p| p.kind == kind)
+                        .map(|p| p.name)
+                        .collect();
+                    self.error_with_help(
+                        node.position,
+                        format!("`{reference}` is not an AWS-managed policy of this kind"),
+                        Some(format!("known: {}", known.join(", "))),
+                    );
+                }
+                Managed::Set(reference.clone())
+            }
+            _ => {
+                self.wrong_type(node, field, "a policy name or ID, or null");
+                Managed::Unmanaged
+            }
+        }
+    }
+
+    fn policy_name(&mut self, fields: &Fields<'_>, what: &str) -> Option<String> {
+        let node = self.required(fields, "name", what)?;
+        let name = self.string(node, "name")?;
+        if let Some(problem) = limits::policy_name_problem(&name) {
+            self.error(node.position, problem);
+        }
+        Some(name)
+    }
+
+    pub(super) fn origin_request_policy(&mut self, node: &Node) -> Option<OriginRequestPolicySpec> {
+        let what = "an origin request policy";
+        let fields = self.fields(node, what, ORIGIN_REQUEST_POLICY_FIELDS)?;
+        let name = self.policy_name(&fields, what);
+        let headers_node = self.required(&fields, "headers", what)?;
+        let headers = self.string_list(headers_node, "headers")?;
+        self.check_headers(&headers, headers_node.position);
+        Some(OriginRequestPolicySpec {
+            name: name?,
+            headers: headers.into_iter().map(|(h, _)| h).collect(),
+            location: self.at(fields.position),
+        })
+    }
+
+    pub(super) fn response_headers_policy(
+        &mut self,
+        node: &Node,
+    ) -> Option<ResponseHeadersPolicySpec> {
+        let what = "a response headers policy";
+        let fields = self.fields(node, what, RESPONSE_HEADERS_POLICY_FIELDS)?;
+        let name = self.policy_name(&fields, what);
+        let cors_node = self.required(&fields, "cors", what)?;
+        let cors = self.cors_policy(cors_node);
+        Some(ResponseHeadersPolicySpec {
+            name: name?,
+            cors: cors?,
+            location: self.at(fields.position),
+        })
+    }
+
+    fn cors_policy(&mut self, node: &Node) -> Option<CorsPolicy> {
+        let what = "a CORS configuration";
+        let fields = self.fields(node, what, CORS_POLICY_FIELDS)?;
+        let required_list = |decoder: &mut Self, field: &str| -> Option<Vec<(String, Position)>> {
+            let node = decoder.required(&fields, field, what)?;
+            let list = decoder.string_list(node, field)?;
+            if list.is_empty() {
+                decoder.error(
+                    node.position,
+                    format!("`{field}` must list at least one value"),
+                );
+            }
+            Some(list)
+        };
+        let origins = required_list(self, "allow_origins");
+        let methods = required_list(self, "allow_methods");
+        let headers = self.optional_list(&fields, "allow_headers").map(|(h, _)| h);
+        let expose = self
+            .optional_list(&fields, "expose_headers")
+            .map(|(h, _)| h);
+        for (origin, position) in origins.iter().flatten() {
+            if let Some(problem) = limits::response_headers_origin_problem(origin) {
+                self.error(*position, problem);
+            }
+        }
+        for (method, position) in methods.iter().flatten() {
+            if let Some(problem) = limits::response_headers_method_problem(method) {
+                self.error(*position, problem);
+            }
+        }
+        let credentials = self
+            .required(&fields, "allow_credentials", what)
+            .and_then(|n| self.boolean(n, "allow_credentials"));
+        let origin_override = self
+            .required(&fields, "origin_override", what)
+            .and_then(|n| self.boolean(n, "origin_override"));
+        let max_age_seconds = match fields.get("max_age_seconds") {
+            None => Some(None),
+            Some(n) => match n.value {
+                NodeValue::Integer(seconds) if (0..=i64::from(i32::MAX)).contains(&seconds) => {
+                    i32::try_from(seconds).ok().map(Some)
+                }
+                NodeValue::Integer(seconds) => {
+                    self.error(
+                        n.position,
+                        format!(
+                            "max_age_seconds must be 0 to {} (found {seconds})",
+                            i32::MAX
+                        ),
+                    );
+                    None
+                }
+                _ => {
+                    self.wrong_type(n, "max_age_seconds", "a whole number of seconds");
+                    None
+                }
+            },
+        };
+        let strings = |list: Vec<(String, Position)>| list.into_iter().map(|(s, _)| s).collect();
+        Some(CorsPolicy {
+            allow_origins: strings(origins?),
+            allow_methods: strings(methods?),
+            allow_headers: headers.map(strings).unwrap_or_default(),
+            expose_headers: expose.map(strings).unwrap_or_default(),
+            allow_credentials: credentials?,
+            max_age_seconds: max_age_seconds?,
+            origin_override: origin_override?,
+        })
+    }
+}

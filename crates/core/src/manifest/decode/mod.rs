@@ -1,0 +1,300 @@
+//! One manifest file's node tree → the manifest model, checking each value against what AWS accepts
+//! and recording every problem, with its position, instead of stopping at the first.
+
+mod buckets;
+mod cloudfront;
+
+use std::path::Path;
+
+use super::yaml_tree::{Node, NodeValue, Position};
+use super::{Manifest, MANIFEST_VERSION};
+use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
+
+pub(super) const MANIFEST_FIELDS: &[&str] = &[
+    "version",
+    "buckets",
+    "distributions",
+    "origin_request_policies",
+    "response_headers_policies",
+];
+pub(super) const BUCKET_FIELDS: &[&str] = &["name", "region", "cors_rules"];
+pub(super) const RULE_FIELDS: &[&str] = &[
+    "id",
+    "allowed_origins",
+    "allowed_methods",
+    "allowed_headers",
+    "expose_headers",
+    "max_age_seconds",
+];
+
+/// Decodes one file's document. Problems go to `diagnostics`; the returned manifest holds whatever
+/// could be decoded, so later checks (duplicates across files) still run.
+pub fn decode(file: &Path, root: &Node, diagnostics: &mut Diagnostics) -> Manifest {
+    let mut decoder = Decoder { file, diagnostics };
+    decoder.manifest(root)
+}
+
+pub(super) struct Decoder<'a> {
+    file: &'a Path,
+    diagnostics: &'a mut Diagnostics,
+}
+
+/// A mapping's known fields, looked up by name.
+pub(super) struct Fields<'n> {
+    pub(super) position: Position,
+    entries: Vec<(&'n str, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    pub(super) fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+impl Decoder<'_> {
+    pub(super) fn at(&self, position: Position) -> SourceLocation {
+        SourceLocation::new(self.file, position)
+    }
+
+    pub(super) fn error(&mut self, position: Position, message: impl Into<String>) {
+        let diagnostic = Diagnostic::error(self.at(position), message);
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(super) fn error_with_help(
+        &mut self,
+        position: Position,
+        message: String,
+        help: Option<String>,
+    ) {
+        let diagnostic = Diagnostic::error(self.at(position), message).with_help(help);
+        self.diagnostics.push(diagnostic);
+    }
+
+    pub(super) fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
+        let mut help = None;
+        if expected == "a string"
+            && matches!(
+                node.value,
+                NodeValue::Integer(_) | NodeValue::Float(_) | NodeValue::Bool(_)
+            )
+        {
+            help = Some("quote the value to make it a string".to_string());
+        }
+        let message = format!("`{field}` must be {expected}, found {}", node.value.kind());
+        self.error_with_help(node.position, message, help);
+    }
+
+    /// Reads a mapping, reporting unknown (with a suggestion), duplicate and non-string keys.
+    pub(super) fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Fields<'n>> {
+        let NodeValue::Mapping(entries) = &node.value else {
+            self.error(
+                node.position,
+                format!("{what} must be a mapping, found {}", node.value.kind()),
+            );
+            return None;
+        };
+        let mut fields = Fields {
+            position: node.position,
+            entries: Vec::new(),
+        };
+        for (key, value) in entries {
+            let NodeValue::String(name) = &key.value else {
+                self.error(
+                    key.position,
+                    format!(
+                        "{what} keys must be field names, found {}",
+                        key.value.kind()
+                    ),
+                );
+                continue;
+            };
+            if !known.contains(&name.as_str()) {
+                let help = did_you_mean(name, known)
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .or_else(|| Some(format!("expected one of {}", backticked(known))));
+                self.error_with_help(
+                    key.position,
+                    format!("unknown field `{name}` in {what}"),
+                    help,
+                );
+                continue;
+            }
+            if fields.get(name).is_some() {
+                self.error(
+                    key.position,
+                    format!("field `{name}` appears twice in {what}"),
+                );
+                continue;
+            }
+            fields.entries.push((name.as_str(), value));
+        }
+        Some(fields)
+    }
+
+    pub(super) fn required<'n>(
+        &mut self,
+        fields: &Fields<'n>,
+        name: &str,
+        what: &str,
+    ) -> Option<&'n Node> {
+        let node = fields.get(name);
+        if node.is_none() {
+            self.error(
+                fields.position,
+                format!("{what} is missing the required field `{name}`"),
+            );
+        }
+        node
+    }
+
+    pub(super) fn string(&mut self, node: &Node, field: &str) -> Option<String> {
+        match &node.value {
+            NodeValue::String(s) => Some(s.clone()),
+            _ => {
+                self.wrong_type(node, field, "a string");
+                None
+            }
+        }
+    }
+
+    /// A list of strings; null reads as an empty list. Items of the wrong type are reported and skipped.
+    pub(super) fn string_list(
+        &mut self,
+        node: &Node,
+        field: &str,
+    ) -> Option<Vec<(String, Position)>> {
+        match &node.value {
+            NodeValue::Null => Some(Vec::new()),
+            NodeValue::Sequence(items) => Some(
+                items
+                    .iter()
+                    .filter_map(|item| {
+                        let text = self.string(item, &format!("{field} item"))?;
+                        Some((text, item.position))
+                    })
+                    .collect(),
+            ),
+            _ => {
+                self.wrong_type(node, field, "a list of strings");
+                None
+            }
+        }
+    }
+
+    /// An optional top-level list whose items decode with `item`; items that fail are left out.
+    fn list_of<T>(
+        &mut self,
+        fields: &Fields<'_>,
+        field: &str,
+        expected: &str,
+        item: fn(&mut Self, &Node) -> Option<T>,
+    ) -> Vec<T> {
+        match fields.get(field).map(|node| (node, &node.value)) {
+            None | Some((_, NodeValue::Null)) => Vec::new(),
+            Some((_, NodeValue::Sequence(items))) => {
+                items.iter().filter_map(|n| item(self, n)).collect()
+            }
+            Some((node, _)) => {
+                self.wrong_type(node, field, expected);
+                Vec::new()
+            }
+        }
+    }
+
+    /// A boolean field.
+    pub(super) fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
+        match node.value {
+            NodeValue::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(node, field, "true or false");
+                None
+            }
+        }
+    }
+
+    fn manifest(&mut self, root: &Node) -> Manifest {
+        let mut manifest = Manifest::default();
+        if root.value == NodeValue::Null {
+            self.error(
+                root.position,
+                "the manifest is empty: expected `version: 1` and `buckets:` or `distributions:`",
+            );
+            return manifest;
+        }
+        let Some(fields) = self.fields(root, "the manifest", MANIFEST_FIELDS) else {
+            return manifest;
+        };
+        match fields.get("version") {
+            None => self.error_with_help(
+                root.position,
+                "the manifest has no `version`".into(),
+                Some(format!(
+                    "add `version: {MANIFEST_VERSION}` as the first line"
+                )),
+            ),
+            Some(node) if node.value == NodeValue::Integer(MANIFEST_VERSION) => {}
+            Some(node) => {
+                let found = match &node.value {
+                    NodeValue::Integer(v) => v.to_string(),
+                    NodeValue::String(s) => format!("{s:?}"),
+                    other => other.kind().to_string(),
+                };
+                self.error_with_help(
+                    node.position,
+                    format!("unsupported manifest version {found}"),
+                    Some(format!(
+                        "this cors-sync reads `version: {MANIFEST_VERSION}`"
+                    )),
+                );
+            }
+        }
+        manifest.buckets = self.list_of(&fields, "buckets", "a list of buckets", Self::bucket);
+        manifest.distributions = self.list_of(
+            &fields,
+            "distributions",
+            "a list of distributions",
+            Self::distribution,
+        );
+        manifest.origin_request_policies = self.list_of(
+            &fields,
+            "origin_request_policies",
+            "a list of origin request policies",
+            Self::origin_request_policy,
+        );
+        manifest.response_headers_policies = self.list_of(
+            &fields,
+            "response_headers_policies",
+            "a list of response headers policies",
+            Self::response_headers_policy,
+        );
+        manifest
+    }
+}
+
+fn backticked(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The known name closest to a misspelt one, if any is close enough to be a likely typo.
+pub fn did_you_mean<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
+    let unknown = unknown.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&unknown, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}

@@ -1,0 +1,92 @@
+//! Bucket CORS changes.
+
+use super::{Action, Address, Change, ChangeDetail, LiveBucket};
+use crate::bucket_cors::BucketCors;
+use crate::normalize;
+
+/// What one bucket needs, or `None` when it already matches.
+pub fn bucket_change(desired: &BucketCors, live: &LiveBucket) -> Option<Change> {
+    let action = match (live.cors.is_configured(), desired.is_configured()) {
+        (false, false) => return None,
+        (false, true) => Action::Create,
+        (true, false) => Action::Delete,
+        (true, true) if normalize::equivalent(desired, &live.cors) => return None,
+        (true, true) => Action::Update,
+    };
+    let rules = |cors: &BucketCors| cors.is_configured().then(|| cors.rules.clone());
+    Some(Change {
+        address: Address::S3Bucket(live.name.clone()),
+        action,
+        detail: ChangeDetail::BucketCors {
+            region: live.region.clone(),
+            before: rules(&live.cors),
+            after: rules(desired),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bucket_cors::CorsRule;
+
+    fn rule(origin: &str) -> CorsRule {
+        CorsRule {
+            allowed_origins: vec![origin.into()],
+            allowed_methods: vec!["GET".into()],
+            ..CorsRule::default()
+        }
+    }
+
+    fn live(rules: Vec<CorsRule>) -> LiveBucket {
+        LiveBucket {
+            name: "b".into(),
+            region: "eu-west-1".into(),
+            cors: BucketCors::new(rules),
+        }
+    }
+
+    fn parts(change: Change) -> (Action, Option<Vec<CorsRule>>, Option<Vec<CorsRule>>) {
+        match change.detail {
+            ChangeDetail::BucketCors { before, after, .. } => (change.action, before, after),
+            other => panic!("not a bucket change: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn actions_follow_live_and_desired_configuration() {
+        let some = BucketCors::new(vec![rule("https://a")]);
+        let other = BucketCors::new(vec![rule("https://b")]);
+        let none = BucketCors::none();
+
+        assert_eq!(bucket_change(&none, &live(vec![])), None);
+        assert_eq!(bucket_change(&some, &live(vec![rule("https://a")])), None);
+
+        let create = parts(bucket_change(&some, &live(vec![])).unwrap());
+        assert_eq!(
+            create,
+            (Action::Create, None, Some(vec![rule("https://a")]))
+        );
+
+        let delete = parts(bucket_change(&none, &live(vec![rule("https://a")])).unwrap());
+        assert_eq!(
+            delete,
+            (Action::Delete, Some(vec![rule("https://a")]), None)
+        );
+
+        let update = bucket_change(&other, &live(vec![rule("https://a")])).unwrap();
+        assert_eq!(update.address.to_string(), "s3_bucket.b");
+        assert!(
+            matches!(&update.detail, ChangeDetail::BucketCors { region, .. } if region == "eu-west-1")
+        );
+        let update = parts(update);
+        assert_eq!(
+            update,
+            (
+                Action::Update,
+                Some(vec![rule("https://a")]),
+                Some(vec![rule("https://b")])
+            )
+        );
+    }
+}

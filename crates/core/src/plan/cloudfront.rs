@@ -1,0 +1,361 @@
+//! CloudFront changes: declared policies to create or update, and behaviors whose managed fields
+//! differ from live. Fields a manifest leaves out keep their live values exactly.
+
+use super::{Action, Address, BehaviorChange, Change, ChangeDetail, LiveState, Migration};
+use crate::cloudfront::behavior::{BehaviorSettings, BehaviorSpec, Managed};
+use crate::cloudfront::distribution::{DistributionSpec, LiveDistribution};
+use crate::cloudfront::managed_policies;
+use crate::cloudfront::policies::{
+    looks_like_policy_id, OriginRequestHeaders, PolicyKind, PolicyRef,
+};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::manifest::Manifest;
+
+/// Which of the account's custom policy lists a plan needs: a list is read only when the manifest
+/// declares policies of that kind or refers to one by a name that is neither AWS-managed nor an ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PolicyListings {
+    pub cache: bool,
+    pub origin_request: bool,
+    pub response_headers: bool,
+}
+
+pub fn policy_listings_needed(manifest: &Manifest) -> PolicyListings {
+    let refers_by_name = |kind: PolicyKind| {
+        manifest
+            .distributions
+            .iter()
+            .flat_map(|d| &d.behaviors)
+            .any(|b| match policy_field(b, kind) {
+                Managed::Set(text) => {
+                    managed_policies::by_name(kind, text).is_none() && !looks_like_policy_id(text)
+                }
+                _ => false,
+            })
+    };
+    PolicyListings {
+        cache: refers_by_name(PolicyKind::Cache),
+        origin_request: !manifest.origin_request_policies.is_empty()
+            || refers_by_name(PolicyKind::OriginRequest),
+        response_headers: !manifest.response_headers_policies.is_empty()
+            || refers_by_name(PolicyKind::ResponseHeaders),
+    }
+}
+
+fn policy_field(behavior: &BehaviorSpec, kind: PolicyKind) -> &Managed<String> {
+    match kind {
+        PolicyKind::Cache => &behavior.cache_policy,
+        PolicyKind::OriginRequest => &behavior.origin_request_policy,
+        PolicyKind::ResponseHeaders => &behavior.response_headers_policy,
+    }
+}
+
+pub(super) fn changes(
+    manifest: &Manifest,
+    live: &LiveState,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Change> {
+    let mut changes = policy_changes(manifest, live);
+    let resolver = Resolver { manifest, live };
+    for spec in &manifest.distributions {
+        let Some(current) = live.distributions.iter().find(|d| d.id == spec.id) else {
+            continue;
+        };
+        if let Some(change) = distribution_change(spec, current, &resolver, diagnostics) {
+            changes.push(change);
+        }
+    }
+    changes
+}
+
+fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for spec in &manifest.origin_request_policies {
+        let desired = OriginRequestHeaders::whitelist(spec.headers.clone());
+        let current = live
+            .origin_request_policies
+            .iter()
+            .find(|p| p.name == spec.name);
+        let action = match current {
+            None => Action::Create,
+            Some(current) if current.headers.equivalent(&desired) => continue,
+            Some(_) => Action::Update,
+        };
+        changes.push(Change {
+            address: Address::OriginRequestPolicy(spec.name.clone()),
+            action,
+            detail: ChangeDetail::OriginRequestPolicy {
+                id: current.map(|p| p.id.clone()),
+                before: current.map(|p| p.headers.clone()),
+                after: desired,
+            },
+        });
+    }
+    for spec in &manifest.response_headers_policies {
+        let current = live
+            .response_headers_policies
+            .iter()
+            .find(|p| p.name == spec.name);
+        let action = match current {
+            None => Action::Create,
+            Some(current)
+                if current
+                    .cors
+                    .as_ref()
+                    .is_some_and(|c| c.equivalent(&spec.cors)) =>
+            {
+                continue
+            }
+            Some(_) => Action::Update,
+        };
+        changes.push(Change {
+            address: Address::ResponseHeadersPolicy(spec.name.clone()),
+            action,
+            detail: ChangeDetail::ResponseHeadersPolicy {
+                id: current.map(|p| p.id.clone()),
+                before: current.map(|p| p.cors.clone()),
+                after: spec.cors.clone(),
+            },
+        });
+    }
+    changes
+}
+
+/// Turns a manifest's policy text into a reference, and live IDs into named references.
+struct Resolver<'a> {
+    manifest: &'a Manifest,
+    live: &'a LiveState,
+}
+
+impl Resolver<'_> {
+    fn live_name(&self, kind: PolicyKind, id: &str) -> Option<String> {
+        let name = match kind {
+            PolicyKind::Cache => self
+                .live
+                .cache_policies
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| &p.name),
+            PolicyKind::OriginRequest => self
+                .live
+                .origin_request_policies
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| &p.name),
+            PolicyKind::ResponseHeaders => self
+                .live
+                .response_headers_policies
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| &p.name),
+        };
+        name.cloned()
+    }
+
+    fn live_id(&self, kind: PolicyKind, name: &str) -> Option<String> {
+        let id = match kind {
+            PolicyKind::Cache => self
+                .live
+                .cache_policies
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| &p.id),
+            PolicyKind::OriginRequest => self
+                .live
+                .origin_request_policies
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| &p.id),
+            PolicyKind::ResponseHeaders => self
+                .live
+                .response_headers_policies
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| &p.id),
+        };
+        id.cloned()
+    }
+
+    fn declared(&self, kind: PolicyKind, name: &str) -> bool {
+        match kind {
+            PolicyKind::Cache => false,
+            PolicyKind::OriginRequest => self
+                .manifest
+                .origin_request_policies
+                .iter()
+                .any(|p| p.name == name),
+            PolicyKind::ResponseHeaders => self
+                .manifest
+                .response_headers_policies
+                .iter()
+                .any(|p| p.name == name),
+        }
+    }
+
+    /// A live reference with its name filled in where it is known.
+    fn named(&self, kind: PolicyKind, reference: &Option<PolicyRef>) -> Option<PolicyRef> {
+        reference.as_ref().map(|r| match (&r.name, &r.id) {
+            (None, Some(id)) => PolicyRef {
+                id: Some(id.clone()),
+                name: self.live_name(kind, id),
+            },
+            _ => r.clone(),
+        })
+    }
+
+    fn resolve(&self, kind: PolicyKind, text: &str) -> Result<PolicyRef, String> {
+        if let Some(managed) = managed_policies::by_name(kind, text) {
+            return Ok(PolicyRef::by_id(managed.id));
+        }
+        if looks_like_policy_id(text) {
+            let mut reference = PolicyRef::by_id(text);
+            reference.name = reference.name.or_else(|| self.live_name(kind, text));
+            return Ok(reference);
+        }
+        let id = self.live_id(kind, text);
+        if id.is_some() || self.declared(kind, text) {
+            return Ok(PolicyRef {
+                id,
+                name: Some(text.to_string()),
+            });
+        }
+        let what = match kind {
+            PolicyKind::Cache => "cache policy",
+            PolicyKind::OriginRequest => "origin request policy",
+            PolicyKind::ResponseHeaders => "response headers policy",
+        };
+        Err(format!("no {what} named `{text}`: it is not AWS-managed, declared in the manifest, or in the account"))
+    }
+}
+
+fn distribution_change(
+    spec: &DistributionSpec,
+    live: &LiveDistribution,
+    resolver: &Resolver<'_>,
+    diagnostics: &mut Diagnostics,
+) -> Option<Change> {
+    let mut behaviors = Vec::new();
+    for behavior in &spec.behaviors {
+        let Some(current) = live.behavior(&behavior.path) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    behavior.location.clone(),
+                    format!(
+                        "distribution {} has no behavior `{}`",
+                        spec.id, behavior.path
+                    ),
+                )
+                .with_help(Some(format!(
+                    "its behaviors are: {}",
+                    live.paths().join(", ")
+                ))),
+            );
+            continue;
+        };
+        let before = BehaviorSettings {
+            cache_policy: resolver.named(PolicyKind::Cache, &current.cache_policy),
+            origin_request_policy: resolver
+                .named(PolicyKind::OriginRequest, &current.origin_request_policy),
+            response_headers_policy: resolver.named(
+                PolicyKind::ResponseHeaders,
+                &current.response_headers_policy,
+            ),
+            ..current.clone()
+        };
+        match desired_settings(&before, behavior, resolver) {
+            Ok((after, migration)) => {
+                if !after.equivalent(&before) {
+                    behaviors.push(BehaviorChange {
+                        path: behavior.path.clone(),
+                        before,
+                        after,
+                        migration,
+                    });
+                }
+            }
+            Err(problem) => diagnostics.push(Diagnostic::error(
+                behavior.location.clone(),
+                format!(
+                    "distribution {} behavior `{}`: {problem}",
+                    spec.id, behavior.path
+                ),
+            )),
+        }
+    }
+    (!behaviors.is_empty()).then(|| Change {
+        address: Address::CloudFrontDistribution(spec.id.clone()),
+        action: Action::Update,
+        detail: ChangeDetail::Distribution { behaviors },
+    })
+}
+
+/// The live settings with every field the manifest manages replaced.
+fn desired_settings(
+    live: &BehaviorSettings,
+    spec: &BehaviorSpec,
+    resolver: &Resolver<'_>,
+) -> Result<(BehaviorSettings, Option<Migration>), String> {
+    let mut after = live.clone();
+    let mut migration = None;
+    match &spec.cache_policy {
+        Managed::Unmanaged => {}
+        Managed::Set(text) => {
+            after.cache_policy = Some(resolver.resolve(PolicyKind::Cache, text)?);
+            if live.is_legacy() {
+                migration = Some(Migration::ToCachePolicy);
+                after.forward_headers = None;
+            }
+        }
+        Managed::Detach => {
+            after.cache_policy = None;
+            after.origin_request_policy = None;
+            if !live.is_legacy() {
+                migration = Some(Migration::ToLegacy);
+            }
+        }
+    }
+    if let Some(headers) = &spec.forward_headers {
+        if let Some(cache_policy) = &after.cache_policy {
+            return Err(format!(
+                "it uses cache policy {cache_policy}, and CloudFront rejects `forward_headers` (the legacy ForwardedValues whitelist) next to a cache policy; forward headers with `origin_request_policy` instead"
+            ));
+        }
+        after.forward_headers = Some(headers.clone());
+    }
+    if let Some(methods) = &spec.allowed_methods {
+        after.allowed_methods = methods.clone();
+    }
+    if let Some(methods) = &spec.cached_methods {
+        after.cached_methods = methods.clone();
+    }
+    if !after
+        .cached_methods
+        .iter()
+        .all(|m| after.allowed_methods.contains(m))
+    {
+        return Err(format!(
+            "cached methods [{}] would not be within allowed methods [{}]; set `cached_methods` too",
+            after.cached_methods.join(", "),
+            after.allowed_methods.join(", ")
+        ));
+    }
+    match &spec.origin_request_policy {
+        Managed::Unmanaged => {}
+        Managed::Detach => after.origin_request_policy = None,
+        Managed::Set(text) => {
+            if after.cache_policy.is_none() {
+                return Err("an origin request policy needs a cache policy on the same behavior; set `cache_policy` too".into());
+            }
+            after.origin_request_policy = Some(resolver.resolve(PolicyKind::OriginRequest, text)?);
+        }
+    }
+    match &spec.response_headers_policy {
+        Managed::Unmanaged => {}
+        Managed::Detach => after.response_headers_policy = None,
+        Managed::Set(text) => {
+            after.response_headers_policy =
+                Some(resolver.resolve(PolicyKind::ResponseHeaders, text)?);
+        }
+    }
+    Ok((after, migration))
+}
