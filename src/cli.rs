@@ -54,7 +54,7 @@ pub enum Command {
     Plan(PlanArgs),
     /// Make AWS match the manifest, after showing the plan and asking for `yes`.
     Apply(ApplyArgs),
-    /// Print a manifest of buckets' live CORS configuration.
+    /// Print a manifest of buckets' and distributions' live CORS configuration.
     Import(ImportArgs),
 }
 
@@ -112,8 +112,13 @@ pub struct ApplyArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("resources").required(true).multiple(true))]
 pub struct ImportArgs {
     /// A bucket to import; repeat for more.
-    #[arg(long = "bucket", value_name = "NAME", required = true)]
+    #[arg(long = "bucket", value_name = "NAME", group = "resources")]
     pub buckets: Vec<String>,
+    /// A CloudFront distribution to import (every behavior, and the custom policies they use);
+    /// repeat for more.
+    #[arg(long = "distribution", value_name = "ID", group = "resources")]
+    pub distributions: Vec<String>,
 }

@@ -1,53 +1,104 @@
-//! `cors-sync import`: live CORS configuration as a version-1 manifest on stdout.
+//! `cors-sync import`: live CORS configuration as a version-1 manifest on stdout, which plans to
+//! no changes.
 
+use cors_sync_aws::cloudfront::import::{self, CloudFrontImport};
 use cors_sync_aws::live_state::{self, BucketTarget};
-use cors_sync_core::render::manifest_yaml::{self, ImportedBucket};
+use cors_sync_aws::AwsError;
+use cors_sync_core::cloudfront::limits;
+use cors_sync_core::cloudfront::policies::CorsPolicy;
+use cors_sync_core::render::manifest_yaml::{self, Imported, ImportedBucket};
 use cors_sync_core::s3_limits;
 
 use super::{connect, Outcome};
 use crate::cli::{Cli, ImportArgs};
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
-    let mut targets: Vec<BucketTarget> = Vec::new();
+    let Some((targets, distribution_ids)) = targets(args) else {
+        return Outcome::Failure;
+    };
+    let aws = connect(&cli.connection).await;
+    let mut errors: Vec<AwsError> = Vec::new();
+    let mut buckets = Vec::new();
+    let parallelism = usize::from(cli.connection.parallelism);
+    for result in live_state::read_buckets(&aws, &targets, parallelism).await {
+        match result {
+            Ok(bucket) => buckets.push(bucket),
+            Err(error) => errors.push(error),
+        }
+    }
+    let mut cloudfront = CloudFrontImport::default();
+    if !distribution_ids.is_empty() {
+        match import::read(&aws.cloudfront(), &distribution_ids).await {
+            Ok(read) => cloudfront = read,
+            Err(mut more) => errors.append(&mut more),
+        }
+    }
+    if !errors.is_empty() {
+        for error in &errors {
+            eprintln!("error: {error}");
+        }
+        eprintln!("error: nothing was imported");
+        return Outcome::Failure;
+    }
+    let imported = Imported {
+        buckets: buckets
+            .iter()
+            .map(|b| ImportedBucket {
+                name: &b.name,
+                region: Some(&b.region),
+                rules: &b.cors.rules,
+            })
+            .collect(),
+        distributions: cloudfront
+            .distributions
+            .iter()
+            .map(|d| (d.id.as_str(), d.behaviors.as_slice()))
+            .collect(),
+        origin_request_policies: cloudfront
+            .origin_request_policies
+            .iter()
+            .filter(|p| matches!(p.headers.header_behavior.as_str(), "whitelist" | "none"))
+            .map(|p| (p.name.as_str(), p.headers.headers.as_slice()))
+            .collect(),
+        response_headers_policies: cloudfront
+            .response_headers_policies
+            .iter()
+            .filter_map(|p| {
+                p.cors
+                    .as_ref()
+                    .map(|cors: &CorsPolicy| (p.name.as_str(), cors))
+            })
+            .collect(),
+    };
+    print!("{}", manifest_yaml::manifest(&imported));
+    Outcome::Success
+}
+
+/// The checked, de-duplicated targets; `None` (after saying why) when a name cannot be valid.
+fn targets(args: &ImportArgs) -> Option<(Vec<BucketTarget>, Vec<String>)> {
+    let mut buckets: Vec<BucketTarget> = Vec::new();
     for name in &args.buckets {
         if let Some(problem) = s3_limits::bucket_name_problem(name) {
             eprintln!("error: invalid bucket name `{name}`: {problem}");
-            return Outcome::Failure;
+            return None;
         }
-        // Naming a bucket twice would print a manifest that names it twice, which is invalid.
-        if !targets.iter().any(|t| &t.name == name) {
-            targets.push(BucketTarget {
+        // Naming a resource twice would print a manifest that names it twice, which is invalid.
+        if !buckets.iter().any(|t| &t.name == name) {
+            buckets.push(BucketTarget {
                 name: name.clone(),
                 region: None,
             });
         }
     }
-    let aws = connect(&cli.connection).await;
-    let results =
-        live_state::read_buckets(&aws, &targets, usize::from(cli.connection.parallelism)).await;
-    let mut live = Vec::new();
-    let mut failed = false;
-    for result in results {
-        match result {
-            Ok(bucket) => live.push(bucket),
-            Err(error) => {
-                failed = true;
-                eprintln!("error: {error}");
-            }
+    let mut distributions: Vec<String> = Vec::new();
+    for id in &args.distributions {
+        if let Some(problem) = limits::distribution_id_problem(id) {
+            eprintln!("error: {problem}");
+            return None;
+        }
+        if !distributions.contains(id) {
+            distributions.push(id.clone());
         }
     }
-    if failed {
-        eprintln!("error: nothing was imported");
-        return Outcome::Failure;
-    }
-    let buckets: Vec<ImportedBucket<'_>> = live
-        .iter()
-        .map(|b| ImportedBucket {
-            name: &b.name,
-            region: Some(&b.region),
-            rules: &b.cors.rules,
-        })
-        .collect();
-    print!("{}", manifest_yaml::manifest(&buckets));
-    Outcome::Success
+    Some((buckets, distributions))
 }

@@ -3,5 +3,6 @@
 
 mod support;
 
+mod cloudfront;
 mod s3_plan_apply;
 mod terminal;

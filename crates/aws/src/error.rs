@@ -4,6 +4,7 @@
 use std::fmt;
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 
@@ -19,19 +20,28 @@ pub struct AwsError {
 }
 
 impl AwsError {
-    pub fn from_sdk<E, R>(resource: &str, operation: &'static str, error: &SdkError<E, R>) -> Self
+    pub fn from_sdk<E>(
+        resource: &str,
+        operation: &'static str,
+        error: &SdkError<E, HttpResponse>,
+    ) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: fmt::Debug,
     {
         let (code, message) = match error {
             SdkError::ServiceError(service) => {
                 let err = service.err();
                 let code = err.code().map(str::to_string);
-                let message = err
-                    .message()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| DisplayErrorContext(err).to_string());
+                let message = match (err.message(), &code) {
+                    (Some(message), _) => message.to_string(),
+                    // An answer AWS's error format does not describe (an emulator without the
+                    // API, a proxy): its HTTP status is what the user can act on.
+                    (None, None) => format!(
+                        "HTTP {} with no AWS error code",
+                        service.raw().status().as_u16()
+                    ),
+                    (None, Some(_)) => DisplayErrorContext(err).to_string(),
+                };
                 (code, message)
             }
             // No AWS answer (connection refused, timeout, DNS...): the whole cause chain is the

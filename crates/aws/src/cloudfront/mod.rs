@@ -5,6 +5,7 @@
 
 pub mod behavior_fields;
 pub mod distributions;
+pub mod import;
 pub mod policies;
 
 use cors_sync_core::plan::Address;

@@ -386,3 +386,95 @@ pub async fn list_cache_policies(
     }
     Ok(policies)
 }
+
+/// One custom origin request policy by ID (for import).
+pub async fn get_origin_request_policy(
+    client: &aws_sdk_cloudfront::Client,
+    id: &str,
+) -> Result<LiveOriginRequestPolicy, AwsError> {
+    let output = client
+        .get_origin_request_policy()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| {
+            AwsError::from_sdk(
+                &format!("origin_request_policy {id}"),
+                "GetOriginRequestPolicy",
+                &e,
+            )
+        })?;
+    let config = output
+        .origin_request_policy
+        .and_then(|p| p.origin_request_policy_config)
+        .ok_or_else(|| {
+            AwsError::local(
+                id,
+                "GetOriginRequestPolicy",
+                "CloudFront returned no configuration",
+            )
+        })?;
+    Ok(LiveOriginRequestPolicy {
+        id: id.to_string(),
+        headers: headers_of(config.headers_config.as_ref()),
+        name: config.name,
+    })
+}
+
+/// One custom response headers policy by ID (for import).
+pub async fn get_response_headers_policy(
+    client: &aws_sdk_cloudfront::Client,
+    id: &str,
+) -> Result<LiveResponseHeadersPolicy, AwsError> {
+    let output = client
+        .get_response_headers_policy()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| {
+            AwsError::from_sdk(
+                &format!("response_headers_policy {id}"),
+                "GetResponseHeadersPolicy",
+                &e,
+            )
+        })?;
+    let config = output
+        .response_headers_policy
+        .and_then(|p| p.response_headers_policy_config)
+        .ok_or_else(|| {
+            AwsError::local(
+                id,
+                "GetResponseHeadersPolicy",
+                "CloudFront returned no configuration",
+            )
+        })?;
+    Ok(LiveResponseHeadersPolicy {
+        id: id.to_string(),
+        cors: config.cors_config.as_ref().map(cors_of),
+        name: config.name,
+    })
+}
+
+/// One custom cache policy's name by ID (for import).
+pub async fn get_cache_policy(
+    client: &aws_sdk_cloudfront::Client,
+    id: &str,
+) -> Result<LiveCachePolicy, AwsError> {
+    let output = client
+        .get_cache_policy()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&format!("cache_policy {id}"), "GetCachePolicy", &e))?;
+    let name = output
+        .cache_policy
+        .and_then(|p| p.cache_policy_config)
+        .map(|c| c.name)
+        .ok_or_else(|| {
+            AwsError::local(id, "GetCachePolicy", "CloudFront returned no configuration")
+        })?;
+    Ok(LiveCachePolicy {
+        id: id.to_string(),
+        name,
+    })
+}

@@ -5,6 +5,8 @@
 use std::fmt::Write;
 
 use crate::bucket_cors::CorsRule;
+use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
+use crate::cloudfront::policies::{CorsPolicy, PolicyRef};
 use crate::manifest::MANIFEST_VERSION;
 
 /// One bucket of an imported manifest.
@@ -14,10 +16,23 @@ pub struct ImportedBucket<'a> {
     pub rules: &'a [CorsRule],
 }
 
+/// Everything an import writes: buckets, distributions with every behavior's managed settings,
+/// and the custom policies those behaviors use (policy references carry the names to write).
+#[derive(Default)]
+pub struct Imported<'a> {
+    pub buckets: Vec<ImportedBucket<'a>>,
+    pub distributions: Vec<(&'a str, &'a [(BehaviorPath, BehaviorSettings)])>,
+    pub origin_request_policies: Vec<(&'a str, &'a [String])>,
+    pub response_headers_policies: Vec<(&'a str, &'a CorsPolicy)>,
+}
+
 /// A whole version-1 manifest.
-pub fn manifest(buckets: &[ImportedBucket<'_>]) -> String {
-    let mut out = format!("version: {MANIFEST_VERSION}\nbuckets:\n");
-    for bucket in buckets {
+pub fn manifest(imported: &Imported<'_>) -> String {
+    let mut out = format!("version: {MANIFEST_VERSION}\n");
+    if !imported.buckets.is_empty() {
+        out.push_str("buckets:\n");
+    }
+    for bucket in &imported.buckets {
         let _ = writeln!(out, "  - name: {}", scalar(bucket.name));
         if let Some(region) = bucket.region {
             let _ = writeln!(out, "    region: {}", scalar(region));
@@ -29,6 +44,82 @@ pub fn manifest(buckets: &[ImportedBucket<'_>]) -> String {
             out.push_str(&indent(&rules(bucket.rules), "      "));
         }
     }
+    if !imported.distributions.is_empty() {
+        out.push_str("distributions:\n");
+    }
+    for (id, behaviors) in &imported.distributions {
+        let _ = writeln!(out, "  - id: {}\n    behaviors:", scalar(id));
+        for (path, settings) in behaviors.iter() {
+            let _ = writeln!(out, "      {}:", scalar(path.key()));
+            out.push_str(&indent(&behavior(settings), "        "));
+        }
+    }
+    if !imported.origin_request_policies.is_empty() {
+        out.push_str("origin_request_policies:\n");
+    }
+    for (name, headers) in &imported.origin_request_policies {
+        let _ = writeln!(
+            out,
+            "  - name: {}\n    headers: {}",
+            scalar(name),
+            list(headers)
+        );
+    }
+    if !imported.response_headers_policies.is_empty() {
+        out.push_str("response_headers_policies:\n");
+    }
+    for (name, cors) in &imported.response_headers_policies {
+        let _ = writeln!(out, "  - name: {}\n    cors:", scalar(name));
+        let mut fields = vec![
+            format!("allow_origins: {}", list(&cors.allow_origins)),
+            format!("allow_methods: {}", list(&cors.allow_methods)),
+            format!("allow_headers: {}", list(&cors.allow_headers)),
+        ];
+        if !cors.expose_headers.is_empty() {
+            fields.push(format!("expose_headers: {}", list(&cors.expose_headers)));
+        }
+        fields.push(format!("allow_credentials: {}", cors.allow_credentials));
+        if let Some(seconds) = cors.max_age_seconds {
+            fields.push(format!("max_age_seconds: {seconds}"));
+        }
+        fields.push(format!("origin_override: {}", cors.origin_override));
+        for field in fields {
+            let _ = writeln!(out, "      {field}");
+        }
+    }
+    out
+}
+
+/// A behavior's managed settings as manifest fields: a legacy behavior by its whitelist, a
+/// policy-based one by its policies; both with methods and the response headers policy.
+fn behavior(settings: &BehaviorSettings) -> String {
+    let reference = |r: &Option<PolicyRef>| {
+        r.as_ref().map_or_else(
+            || "null".to_string(),
+            |r| scalar(r.name.as_deref().or(r.id.as_deref()).unwrap_or_default()),
+        )
+    };
+    let mut out = String::new();
+    match &settings.forward_headers {
+        Some(headers) if settings.cache_policy.is_none() => {
+            let _ = writeln!(out, "forward_headers: {}", list(headers));
+        }
+        _ => {
+            let _ = writeln!(out, "cache_policy: {}", reference(&settings.cache_policy));
+            let _ = writeln!(
+                out,
+                "origin_request_policy: {}",
+                reference(&settings.origin_request_policy)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "response_headers_policy: {}",
+        reference(&settings.response_headers_policy)
+    );
+    let _ = writeln!(out, "allowed_methods: {}", list(&settings.allowed_methods));
+    let _ = writeln!(out, "cached_methods: {}", list(&settings.cached_methods));
     out
 }
 
@@ -131,18 +222,21 @@ mod tests {
     #[test]
     fn imported_manifest_reads_back_to_the_same_rules() {
         let rules = sample_rules();
-        let text = manifest(&[
-            ImportedBucket {
-                name: "assets",
-                region: Some("eu-west-1"),
-                rules: &rules,
-            },
-            ImportedBucket {
-                name: "private",
-                region: None,
-                rules: &[],
-            },
-        ]);
+        let text = manifest(&Imported {
+            buckets: vec![
+                ImportedBucket {
+                    name: "assets",
+                    region: Some("eu-west-1"),
+                    rules: &rules,
+                },
+                ImportedBucket {
+                    name: "private",
+                    region: None,
+                    rules: &[],
+                },
+            ],
+            ..Imported::default()
+        });
         let read = load_str(Path::new("import.yaml"), &text).unwrap();
         assert_eq!(read.buckets[0].cors.rules, rules);
         assert_eq!(read.buckets[0].region.as_deref(), Some("eu-west-1"));
