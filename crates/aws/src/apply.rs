@@ -58,15 +58,29 @@ pub async fn apply_plan<'p>(
         .collect()
         .await;
     if !cloudfront.is_empty() {
-        let client = aws.cloudfront();
-        let mut created: HashMap<(PolicyKind, String), String> = HashMap::new();
-        for (i, change) in cloudfront.into_iter().enumerate() {
-            if i > 0 {
-                tokio::time::sleep(CLOUDFRONT_WRITE_SPACING).await;
-            }
-            let outcome = apply_cloudfront_change(&client, change, &mut created).await;
-            results.push(ChangeResult { change, outcome });
+        results.extend(
+            apply_cloudfront_changes(&aws.cloudfront(), &cloudfront, CLOUDFRONT_WRITE_SPACING)
+                .await,
+        );
+    }
+    results
+}
+
+/// CloudFront changes one at a time, `spacing` apart, in plan order (policies before the
+/// distributions that use them); a policy created here gets its ID substituted into behaviors.
+pub async fn apply_cloudfront_changes<'p>(
+    client: &aws_sdk_cloudfront::Client,
+    changes: &[&'p Change],
+    spacing: Duration,
+) -> Vec<ChangeResult<'p>> {
+    let mut created: HashMap<(PolicyKind, String), String> = HashMap::new();
+    let mut results = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        if i > 0 {
+            tokio::time::sleep(spacing).await;
         }
+        let outcome = apply_cloudfront_change(client, change, &mut created).await;
+        results.push(ChangeResult { change, outcome });
     }
     results
 }

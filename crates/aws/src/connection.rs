@@ -90,14 +90,17 @@ impl Aws {
             .get_or_init(|| {
                 let config = aws_sdk_cloudfront::config::Builder::from(&self.config)
                     .region(Region::new(CLOUDFRONT_REGION))
-                    .retry_config(
-                        RetryConfig::adaptive()
-                            .with_max_attempts(CLOUDFRONT_MAX_ATTEMPTS)
-                            .with_max_backoff(CLOUDFRONT_MAX_BACKOFF),
-                    )
+                    .retry_config(cloudfront_retry_config())
                     .build();
                 aws_sdk_cloudfront::Client::from_conf(config)
             })
             .clone()
     }
+}
+
+/// How CloudFront calls are retried (shared with the adapter's tests).
+pub fn cloudfront_retry_config() -> RetryConfig {
+    RetryConfig::adaptive()
+        .with_max_attempts(CLOUDFRONT_MAX_ATTEMPTS)
+        .with_max_backoff(CLOUDFRONT_MAX_BACKOFF)
 }
