@@ -18,20 +18,26 @@ endpoint="http://127.0.0.1:${port}"
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
 export AWS_ENDPOINT_URL="$endpoint"
 
-step "Started a local S3 emulator (moto) on ${endpoint}, seeding it"
-.venv/bin/python scripts/seed_demo.py "$endpoint"
+# The manifests, plus the distribution's, whose ID the emulator assigns when the seed creates it.
+manifests=target/demo-manifests
+rm -rf "$manifests" && mkdir -p "$manifests"
+cp manifests/*.yaml "$manifests/"
+
+step "Started a local AWS emulator (moto) on ${endpoint}, seeding it"
+.venv/bin/python scripts/seed_demo.py "$endpoint" "$manifests"
+echo "  manifests: $(cd "$manifests" && ls *.yaml | tr '\n' ' ')(cdn.yaml written from manifests/cdn.yaml.template)"
 
 step "1. validate: the manifests are checked offline, every problem reported with file:line:col"
-run validate -f manifests/
+run validate -f "$manifests"
 
 step "2. plan: what apply would change (rule order matters; method order inside a rule does not)"
-run plan -f manifests/
+run plan -f "$manifests"
 
 step "3. apply: writes exactly the planned changes (--auto-approve since this is a script)"
-run apply -f manifests/ --auto-approve
+run apply -f "$manifests" --auto-approve
 
-step "4. plan again: live state now equals the manifests"
-run plan -f manifests/ --detailed-exitcode
+step "4. plan again: live state now equals the manifests (exit code 0 with --detailed-exitcode)"
+run plan -f "$manifests" --detailed-exitcode
 
 step "5. the bucket the manifests do not name kept its CORS (import prints live state as a manifest)"
 run import --bucket legacy-reports

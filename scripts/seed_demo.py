@@ -1,12 +1,16 @@
 """Seeds the demo emulator with buckets whose live CORS differs from manifests/ in every way that
 matters: one to update, one to create, one to delete, one already equal (in another order), and
-one bucket the manifest does not name at all."""
+one bucket the manifest does not name at all; and a CloudFront distribution whose behaviors do not
+let preflights through. Writes the distribution's manifest (with the ID the emulator assigned) from
+manifests/cdn.yaml.template into the output directory."""
 
+import pathlib
 import sys
 
 import boto3
 
 endpoint = sys.argv[1]
+out_dir = pathlib.Path(sys.argv[2])
 
 
 def s3(region):
@@ -41,3 +45,45 @@ bucket("storefront-exports", "us-east-1", [{"AllowedOrigins": ["*"], "AllowedMet
 bucket("storefront-fonts", "us-east-1", [{"AllowedOrigins": ["*"], "AllowedMethods": ["HEAD", "GET"], "MaxAgeSeconds": 86400}])
 # Not in the manifest: never touched.
 bucket("legacy-reports", "us-east-1", [{"AllowedOrigins": ["https://reports.example.com"], "AllowedMethods": ["GET"]}])
+
+
+# A distribution whose default behavior forwards only Origin and does not allow OPTIONS.
+cloudfront = boto3.client(
+    "cloudfront", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="demo", aws_secret_access_key="demo"
+)
+legacy_forwarding = {"QueryString": False, "Cookies": {"Forward": "none"}, "Headers": {"Quantity": 1, "Items": ["Origin"]}}
+get_head = {"Quantity": 2, "Items": ["GET", "HEAD"], "CachedMethods": {"Quantity": 2, "Items": ["GET", "HEAD"]}}
+distribution = cloudfront.create_distribution(
+    DistributionConfig={
+        "CallerReference": "storefront-cdn",
+        "Comment": "storefront CDN",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [{"Id": "assets", "DomainName": "storefront-assets.s3.eu-central-1.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "assets",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "ForwardedValues": legacy_forwarding,
+            "MinTTL": 0,
+            "AllowedMethods": get_head,
+        },
+        "CacheBehaviors": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "PathPattern": "/fonts/*",
+                    "TargetOriginId": "assets",
+                    "ViewerProtocolPolicy": "redirect-to-https",
+                    "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+                    "OriginRequestPolicyId": "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf",
+                    "AllowedMethods": get_head,
+                }
+            ],
+        },
+    }
+)["Distribution"]
+template = pathlib.Path(__file__).resolve().parent.parent / "manifests" / "cdn.yaml.template"
+(out_dir / "cdn.yaml").write_text(template.read_text().replace("DISTRIBUTION_ID", distribution["Id"]))
+print(f"  seeded CloudFront distribution {distribution['Id']} (forwards only Origin, no OPTIONS)")

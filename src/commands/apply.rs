@@ -47,7 +47,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             Ok(Applied::Distribution { status }) => {
                 println!("{subject} {verb}; the distribution is {status}.");
                 if let Address::CloudFrontDistribution(id) = &result.change.address {
-                    to_wait_for.push(id.clone());
+                    to_wait_for.push((id.clone(), status.clone()));
                 }
             }
             Err(error) => {
@@ -56,8 +56,8 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             }
         }
     }
-    if args.wait && !to_wait_for.is_empty() && !wait_for_deployments(&aws, &to_wait_for, args).await
-    {
+    let ids: Vec<String> = to_wait_for.iter().map(|(id, _)| id.clone()).collect();
+    if args.wait && !ids.is_empty() && !wait_for_deployments(&aws, &ids, args).await {
         failed += 1;
     }
     if failed == 0 {
@@ -66,7 +66,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             "\nApply complete: {} created, {} updated, {} deleted.",
             s.create, s.update, s.delete
         );
-        if !args.wait && !to_wait_for.is_empty() {
+        if !args.wait && to_wait_for.iter().any(|(_, status)| status != "Deployed") {
             println!("CloudFront is deploying the updated distributions; `--wait` waits for that.");
         }
         Outcome::Success
