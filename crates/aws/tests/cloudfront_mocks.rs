@@ -41,13 +41,28 @@ fn client(rules: &[&Rule]) -> Client {
     for rule in rules {
         interceptor = interceptor.with_rule(rule);
     }
+    // Adaptive retry shares its rate limiter per partition across a process: each test client gets
+    // its own, so one test's throttling does not slow the others.
+    static CLIENTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let partition = format!(
+        "mock-{}",
+        CLIENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let config = aws_sdk_cloudfront::Config::builder()
+        .retry_partition(aws_sdk_cloudfront::config::retry::RetryPartition::new(
+            partition,
+        ))
         .behavior_version(aws_sdk_cloudfront::config::BehaviorVersion::latest())
         .region(aws_sdk_cloudfront::config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_cloudfront::config::Credentials::new(
             "k", "s", None, None, "test",
         ))
-        .retry_config(cloudfront_retry_config().with_initial_backoff(Duration::from_millis(1)))
+        // The production retry policy, with its waits shrunk so a throttling test takes milliseconds.
+        .retry_config(
+            cloudfront_retry_config()
+                .with_initial_backoff(Duration::from_millis(1))
+                .with_max_backoff(Duration::from_millis(10)),
+        )
         .http_client(create_mock_http_client())
         .interceptor(interceptor)
         .build();
