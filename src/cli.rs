@@ -56,6 +56,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Print a manifest of buckets' and distributions' live CORS configuration.
     Import(ImportArgs),
+    /// Print the manifest's JSON Schema, for editors (yaml-language-server) to validate and complete.
+    Schema,
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +76,8 @@ pub struct ManifestArgs {
 pub enum PlanFormat {
     Text,
     Json,
+    /// A pull-request comment: summary, table of changes, collapsible diffs, warnings.
+    Markdown,
 }
 
 #[derive(Debug, Args)]
@@ -86,10 +90,22 @@ pub struct PlanArgs {
     /// Exit 2 when the plan has changes (0 when it has none, 1 on error).
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Save the plan (changes and a fingerprint of the live state they were computed from) for
+    /// `cors-sync apply PLANFILE`.
+    #[arg(long, value_name = "PLANFILE")]
+    pub out: Option<PathBuf>,
+    /// Also list buckets that have a CORS configuration but are not in the manifest
+    /// (ListBuckets + GetBucketCors), as information, never as a change.
+    #[arg(long)]
+    pub report_unmanaged: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
+    /// A plan saved by `plan --out`: applied exactly, with no prompt, after checking that live
+    /// state has not moved since. The manifest is not read.
+    #[arg(value_name = "PLANFILE")]
+    pub planfile: Option<PathBuf>,
     #[command(flatten)]
     pub manifest: ManifestArgs,
     /// Apply without asking; required when stdin is not a terminal.

@@ -1,44 +1,197 @@
-//! `cors-sync apply`: plan, show, confirm, then write exactly the planned changes.
+//! `cors-sync apply`: plan, show, confirm, then write exactly the planned changes; or apply a
+//! saved plan exactly, after checking that live state has not moved since it was made.
 
+use std::path::Path;
 use std::time::Duration;
 
 use cors_sync_aws::apply::{self, Applied};
-use cors_sync_aws::cloudfront::distributions;
-use cors_sync_core::plan::Address;
-use cors_sync_core::render::text_plan;
+use cors_sync_aws::cloudfront::{distributions, policies};
+use cors_sync_aws::live_state;
+use cors_sync_aws::{Aws, AwsError};
+use cors_sync_core::plan::{Address, ChangeDetail, LiveState, Plan};
+use cors_sync_core::plan_file::{self, SavedPlan};
+use cors_sync_core::render::text_plan::{self, Colour};
 
 use super::{connect, load_manifest, plan, Outcome};
 use crate::cli::{ApplyArgs, Cli};
 use crate::terminal;
 
 pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
-    let Some(manifest) = load_manifest(&args.manifest.manifest) else {
-        return Outcome::Failure;
-    };
-    let aws = connect(&cli.connection).await;
-    let parallelism = usize::from(cli.connection.parallelism);
-    let Some(plan) = plan::compute(&aws, &manifest, parallelism).await else {
-        return Outcome::Failure;
-    };
     let colour = terminal::stdout_colour(cli.output.no_color);
-    print!("{}", text_plan::render(&plan, colour));
-    if plan.is_empty() {
-        return Outcome::Success;
-    }
-    if !args.auto_approve {
-        if !terminal::stdin_is_terminal() {
-            eprintln!("error: stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.");
-            return Outcome::Failure;
+    let parallelism = usize::from(cli.connection.parallelism);
+    let (aws, plan) = match &args.planfile {
+        Some(path) => {
+            let Some(saved) = read_plan_file(path) else {
+                return Outcome::Failure;
+            };
+            print!("{}", text_plan::render(&saved.plan, colour));
+            if saved.plan.is_empty() {
+                return Outcome::Success;
+            }
+            let aws = connect(&cli.connection).await;
+            if !still_current(&aws, &saved, parallelism, colour).await {
+                return Outcome::Failure;
+            }
+            // The plan was reviewed when it was saved: applying it is the approval.
+            (aws, saved.plan)
         }
-        if !terminal::confirm("\nDo you want to perform these actions?") {
-            eprintln!("Apply cancelled. Nothing was written.");
-            return Outcome::Failure;
+        None => {
+            let Some(manifest) = load_manifest(&args.manifest.manifest) else {
+                return Outcome::Failure;
+            };
+            let aws = connect(&cli.connection).await;
+            let Some((plan, _)) = plan::compute(&aws, &manifest, parallelism).await else {
+                return Outcome::Failure;
+            };
+            print!("{}", text_plan::render(&plan, colour));
+            if plan.is_empty() {
+                return Outcome::Success;
+            }
+            if !approved(args) {
+                return Outcome::Failure;
+            }
+            (aws, plan)
+        }
+    };
+    execute(&aws, &plan, args, parallelism).await
+}
+
+fn approved(args: &ApplyArgs) -> bool {
+    if args.auto_approve {
+        return true;
+    }
+    if !terminal::stdin_is_terminal() {
+        eprintln!("error: stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.");
+        return false;
+    }
+    if !terminal::confirm("\nDo you want to perform these actions?") {
+        eprintln!("Apply cancelled. Nothing was written.");
+        return false;
+    }
+    true
+}
+
+fn read_plan_file(path: &Path) -> Option<SavedPlan> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!(
+                "error: cannot read the plan file {}: {error}",
+                path.display()
+            );
+            return None;
+        }
+    };
+    match plan_file::decode(&text) {
+        Ok(saved) => Some(saved),
+        Err(error) => {
+            eprintln!("error: {}: {error}. Nothing was written.", path.display());
+            None
         }
     }
+}
+
+/// Re-reads every resource in the saved plan; false (after naming each resource that moved and
+/// how) when any no longer has the fingerprint the plan recorded.
+async fn still_current(aws: &Aws, saved: &SavedPlan, parallelism: usize, colour: Colour) -> bool {
+    let now = match read_plan_resources(aws, &saved.plan, parallelism).await {
+        Ok(now) => now,
+        Err(errors) => {
+            for error in errors {
+                eprintln!("error: {error}");
+            }
+            eprintln!("error: could not re-read the plan's resources; nothing was written");
+            return false;
+        }
+    };
+    let moved = plan_file::moved(saved, &plan_file::fingerprints(&saved.plan, &now));
+    if moved.is_empty() {
+        return true;
+    }
+    for address in &moved {
+        if let Some(change) = saved.plan.changes.iter().find(|c| &&c.address == address) {
+            let recorded_etag = saved.fingerprint(address).and_then(|f| f.etag.as_deref());
+            eprint!(
+                "{}",
+                text_plan::moved_block(change, &now, recorded_etag, colour)
+            );
+        }
+    }
+    eprintln!(
+        "error: the saved plan is stale: {} resource{} moved since it was made; nothing was written. Run plan again.",
+        moved.len(),
+        if moved.len() == 1 { "" } else { "s" }
+    );
+    false
+}
+
+/// The live state of exactly the resources a plan changes, read the way `plan --out` read them.
+async fn read_plan_resources(
+    aws: &Aws,
+    plan: &Plan,
+    parallelism: usize,
+) -> Result<LiveState, Vec<AwsError>> {
+    let mut live = LiveState::default();
+    let mut errors = Vec::new();
+    let targets: Vec<live_state::BucketTarget> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match (&c.address, &c.detail) {
+            (Address::S3Bucket(name), ChangeDetail::BucketCors { region, .. }) => {
+                Some(live_state::BucketTarget {
+                    name: name.clone(),
+                    region: Some(region.clone()),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    for result in live_state::read_buckets(aws, &targets, parallelism).await {
+        match result {
+            Ok(bucket) => live.buckets.push(bucket),
+            Err(error) => errors.push(error),
+        }
+    }
+    let client = aws.cloudfront();
+    let mut orp = false;
+    let mut rhp = false;
+    for change in &plan.changes {
+        match &change.address {
+            Address::CloudFrontDistribution(id) => {
+                match distributions::read_distribution_config(&client, id).await {
+                    Ok(distribution) => live.distributions.push(distribution),
+                    Err(error) => errors.push(error),
+                }
+            }
+            Address::OriginRequestPolicy(_) => orp = true,
+            Address::ResponseHeadersPolicy(_) => rhp = true,
+            Address::S3Bucket(_) => {}
+        }
+    }
+    if orp {
+        match policies::list_origin_request_policies(&client).await {
+            Ok(found) => live.origin_request_policies = found,
+            Err(error) => errors.push(error),
+        }
+    }
+    if rhp {
+        match policies::list_response_headers_policies(&client).await {
+            Ok(found) => live.response_headers_policies = found,
+            Err(error) => errors.push(error),
+        }
+    }
+    if errors.is_empty() {
+        Ok(live)
+    } else {
+        Err(errors)
+    }
+}
+
+async fn execute(aws: &Aws, plan: &Plan, args: &ApplyArgs, parallelism: usize) -> Outcome {
     println!();
-    let results = apply::apply_plan(&aws, &plan, parallelism).await;
+    let results = apply::apply_plan(aws, plan, parallelism).await;
     let mut failed = 0;
-    let mut to_wait_for = Vec::new();
+    let mut deploying: Vec<(String, String)> = Vec::new();
     for result in &results {
         let (_, verb) = text_plan::action_words(result.change.action);
         let subject = text_plan::subject(result.change);
@@ -47,7 +200,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             Ok(Applied::Distribution { status }) => {
                 println!("{subject} {verb}; the distribution is {status}.");
                 if let Address::CloudFrontDistribution(id) = &result.change.address {
-                    to_wait_for.push((id.clone(), status.clone()));
+                    deploying.push((id.clone(), status.clone()));
                 }
             }
             Err(error) => {
@@ -56,8 +209,8 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             }
         }
     }
-    let ids: Vec<String> = to_wait_for.iter().map(|(id, _)| id.clone()).collect();
-    if args.wait && !ids.is_empty() && !wait_for_deployments(&aws, &ids, args).await {
+    let ids: Vec<String> = deploying.iter().map(|(id, _)| id.clone()).collect();
+    if args.wait && !ids.is_empty() && !wait_for_deployments(aws, &ids, args).await {
         failed += 1;
     }
     if failed == 0 {
@@ -66,7 +219,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             "\nApply complete: {} created, {} updated, {} deleted.",
             s.create, s.update, s.delete
         );
-        if !args.wait && to_wait_for.iter().any(|(_, status)| status != "Deployed") {
+        if !args.wait && deploying.iter().any(|(_, status)| status != "Deployed") {
             println!("CloudFront is deploying the updated distributions; `--wait` waits for that.");
         }
         Outcome::Success
@@ -81,7 +234,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
 }
 
 /// Waits, one distribution at a time, until each is deployed; progress goes to stderr.
-async fn wait_for_deployments(aws: &cors_sync_aws::Aws, ids: &[String], args: &ApplyArgs) -> bool {
+async fn wait_for_deployments(aws: &Aws, ids: &[String], args: &ApplyArgs) -> bool {
     let client = aws.cloudfront();
     let mut all_deployed = true;
     for id in ids {

@@ -31,9 +31,18 @@ impl Outcome {
 }
 
 pub fn run(cli: Cli) -> Outcome {
-    // validate never needs AWS, credentials or a runtime.
-    if let Command::Validate(args) = &cli.command {
-        return validate::run(args);
+    // validate and schema never need AWS, credentials or a runtime.
+    match &cli.command {
+        Command::Validate(args) => return validate::run(args),
+        Command::Schema => {
+            let schema = manifest::schema::json_schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            return Outcome::Success;
+        }
+        _ => {}
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -48,6 +57,7 @@ pub fn run(cli: Cli) -> Outcome {
     runtime.block_on(async {
         match &cli.command {
             Command::Validate(args) => validate::run(args),
+            Command::Schema => Outcome::Success,
             Command::Plan(args) => plan::run(args, &cli).await,
             Command::Apply(args) => apply::run(args, &cli).await,
             Command::Import(args) => import::run(args, &cli).await,

@@ -4,5 +4,6 @@
 mod support;
 
 mod cloudfront;
+mod gitops;
 mod s3_plan_apply;
 mod terminal;

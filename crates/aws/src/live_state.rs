@@ -92,3 +92,34 @@ pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError
 fn resource(bucket: &str) -> String {
     Address::S3Bucket(bucket.to_string()).to_string()
 }
+
+/// Every bucket in the account, with its region when ListBuckets names it.
+pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
+    let client = aws.s3(&aws.default_region());
+    let mut buckets = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let output = client
+            .list_buckets()
+            .set_continuation_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("s3 buckets", "ListBuckets", &e))?;
+        for bucket in output.buckets() {
+            if let Some(name) = bucket.name() {
+                buckets.push(BucketTarget {
+                    name: name.to_string(),
+                    region: bucket.bucket_region().map(str::to_string),
+                });
+            }
+        }
+        token = output
+            .continuation_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(buckets)
+}

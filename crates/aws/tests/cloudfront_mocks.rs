@@ -77,6 +77,9 @@ fn error_response(status: u16, code: &str, message: &str) -> HttpResponse {
     HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
 }
 
+/// What a mocked call was sent, kept for the test to inspect.
+type Captured<T> = Arc<Mutex<Option<T>>>;
+
 fn methods(items: &[&str]) -> Vec<Method> {
     items.iter().map(|m| Method::from(*m)).collect()
 }
@@ -195,7 +198,7 @@ fn no_policy(reference: &PolicyRef) -> Result<String, String> {
 
 #[tokio::test]
 async fn an_update_sends_the_whole_config_back_with_if_match_changing_only_the_whitelist() {
-    let sent: Arc<Mutex<Option<(Option<String>, DistributionConfig)>>> = Arc::default();
+    let sent: Captured<(Option<String>, DistributionConfig)> = Arc::default();
     let captured = sent.clone();
     let get = get_config_rule(&["Origin"]);
     let update = mock!(Client::update_distribution).then_compute_output(move |input| {
@@ -243,7 +246,7 @@ async fn an_update_sends_the_whole_config_back_with_if_match_changing_only_the_w
 
 #[tokio::test]
 async fn moving_to_a_cache_policy_removes_forwarded_values_and_legacy_ttls_in_the_same_update() {
-    let sent: Arc<Mutex<Option<DistributionConfig>>> = Arc::default();
+    let sent: Captured<DistributionConfig> = Arc::default();
     let captured = sent.clone();
     let get = get_config_rule(&["Origin"]);
     let update = mock!(Client::update_distribution).then_compute_output(move |input| {
@@ -529,7 +532,7 @@ async fn policies_are_written_first_and_a_created_policy_id_reaches_the_behavior
             .e_tag("E2")
             .build()
     });
-    let sent: Arc<Mutex<Option<DistributionConfig>>> = Arc::default();
+    let sent: Captured<DistributionConfig> = Arc::default();
     let captured = sent.clone();
     let get_config = get_config_rule(&["Origin"]);
     let update = mock!(Client::update_distribution).then_compute_output(move |input| {

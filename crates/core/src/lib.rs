@@ -5,8 +5,10 @@
 pub mod bucket_cors;
 pub mod cloudfront;
 pub mod diagnostic;
+pub mod fingerprint;
 pub mod manifest;
 pub mod normalize;
 pub mod plan;
+pub mod plan_file;
 pub mod render;
 pub mod s3_limits;

@@ -48,6 +48,7 @@ fn live(behaviors: Vec<(BehaviorPath, BehaviorSettings)>) -> LiveState {
             domain_name: "d1.cloudfront.net".into(),
             origin_domains: vec!["assets.s3.amazonaws.com".into()],
             behaviors,
+            etag: None,
         }],
         ..LiveState::default()
     }

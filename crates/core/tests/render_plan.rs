@@ -98,3 +98,90 @@ fn colour_marks_additions_removals_and_headers() {
 fn an_empty_plan_says_no_changes() {
     insta::assert_snapshot!(render(&Plan::default(), Colour::Never), @"No changes. Live CORS configuration matches the manifest.");
 }
+
+#[test]
+fn a_large_markdown_plan_is_summarised_with_a_note_not_cut() {
+    use cors_sync_core::render::markdown_plan::render_within;
+    let plan = sample_plan();
+    let full = render_within(&plan, &[], None, usize::MAX);
+    assert_eq!(full.matches("<details>").count(), 3);
+    assert!(!full.contains("**Note:**"));
+    // A budget that fits the table and one diff: every change is still in the table.
+    let first_block = full.find("<details>").unwrap();
+    let second_block = full[first_block + 1..].find("<details>").unwrap() + first_block + 1;
+    let small = render_within(&plan, &[], None, second_block + 250);
+    assert_eq!(small.matches("<details>").count(), 1);
+    assert_eq!(small.matches("| `s3_bucket.").count(), 3);
+    assert!(
+        small.contains("> **Note:** the diffs of 2 more resources are not shown"),
+        "{small}"
+    );
+}
+
+#[test]
+fn markdown_lists_warnings() {
+    use cors_sync_core::diagnostic::{Diagnostic, Severity, SourceLocation};
+    use cors_sync_core::manifest::yaml_tree::Position;
+    let warning = Diagnostic {
+        location: SourceLocation::new(
+            std::path::Path::new("m.yaml"),
+            Position { line: 3, column: 5 },
+        ),
+        severity: Severity::Warning,
+        message: "an example warning".into(),
+        help: Some("how to fix it".into()),
+    };
+    let text = cors_sync_core::render::markdown_plan::render(&Plan::default(), &[warning], None);
+    insta::assert_snapshot!(text, @"
+    ### cors-sync plan: no changes
+
+    Live CORS configuration matches the manifest.
+
+    **Warnings**
+
+    - `m.yaml:3:5`: an example warning (how to fix it)
+    ");
+}
+
+#[test]
+fn a_moved_distribution_names_its_etag_change_only_when_it_changed() {
+    use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
+    use cors_sync_core::cloudfront::distribution::LiveDistribution;
+    use cors_sync_core::plan::{Action, Address, BehaviorChange, Change, ChangeDetail, LiveState};
+    use cors_sync_core::render::text_plan::moved_block;
+    let settings = |headers: &[&str]| BehaviorSettings {
+        forward_headers: Some(headers.iter().map(|h| h.to_string()).collect()),
+        allowed_methods: vec!["GET".into(), "HEAD".into()],
+        cached_methods: vec!["GET".into(), "HEAD".into()],
+        cache_policy: None,
+        origin_request_policy: None,
+        response_headers_policy: None,
+    };
+    let change = Change {
+        address: Address::CloudFrontDistribution("EDIST".into()),
+        action: Action::Update,
+        detail: ChangeDetail::Distribution {
+            behaviors: vec![BehaviorChange {
+                path: BehaviorPath::Default,
+                before: settings(&["Origin"]),
+                after: settings(&["Origin", "X"]),
+                migration: None,
+            }],
+        },
+    };
+    let now = |etag: &str| LiveState {
+        distributions: vec![LiveDistribution {
+            id: "EDIST".into(),
+            domain_name: String::new(),
+            origin_domains: vec![],
+            behaviors: vec![(BehaviorPath::Default, settings(&["Origin"]))],
+            etag: Some(etag.into()),
+        }],
+        ..LiveState::default()
+    };
+    insta::assert_snapshot!(moved_block(&change, &now("E2"), Some("E1"), Colour::Never), @"
+    cloudfront_distribution.EDIST: moved since the plan was made
+        ETag E1 → E2: the distribution was updated since the plan was made
+    ");
+    assert!(!moved_block(&change, &now("E1"), Some("E1"), Colour::Never).contains("ETag"));
+}

@@ -235,3 +235,24 @@ pub fn header_items(fv: Option<&ForwardedValues>) -> Vec<String> {
         .and_then(|h| h.items.clone())
         .unwrap_or_default()
 }
+
+/// Updates a distribution behind cors-sync's back, as a console user would.
+pub fn update(id: &str, config: DistributionConfig) {
+    runtime().block_on(async {
+        let etag = client()
+            .get_distribution_config()
+            .id(id)
+            .send()
+            .await
+            .expect("read config")
+            .e_tag;
+        client()
+            .update_distribution()
+            .id(id)
+            .set_if_match(etag)
+            .distribution_config(config)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("update distribution {id}: {e:?}"));
+    });
+}

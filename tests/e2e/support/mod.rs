@@ -56,6 +56,17 @@ impl CorsSync {
         self
     }
 
+    /// A file in the scratch directory, as the binary left it.
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name))
+            .unwrap_or_else(|e| panic!("read {name}: {e}"))
+    }
+
+    /// Runs with these arguments instead, in the same scratch directory (with its files).
+    pub fn run_with<S: AsRef<str>>(&self, args: &[S]) -> Run {
+        self.run_args(args.iter().map(|a| a.as_ref().to_string()).collect())
+    }
+
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<str>>(mut self, args: I) -> Self {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_string()));
@@ -86,8 +97,11 @@ impl CorsSync {
     }
 
     pub fn run(&self) -> Run {
+        self.run_args(self.args.clone())
+    }
+
+    fn run_args(&self, mut args: Vec<String>) -> Run {
         let binary = env!("CARGO_BIN_EXE_cors-sync");
-        let mut args: Vec<String> = self.args.clone();
         if let Some(endpoint) = &self.endpoint {
             args.extend(["--endpoint-url".to_string(), endpoint.clone()]);
         }

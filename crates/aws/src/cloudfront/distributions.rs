@@ -83,6 +83,59 @@ pub async fn read_distributions(
         .collect()
 }
 
+/// One distribution from GetDistributionConfig: its behaviors and the ETag an update would need.
+pub async fn read_distribution_config(
+    client: &aws_sdk_cloudfront::Client,
+    id: &str,
+) -> Result<LiveDistribution, AwsError> {
+    let resource = distribution_resource(id);
+    let read = client
+        .get_distribution_config()
+        .id(id)
+        .send()
+        .await
+        .map_err(|e| AwsError::from_sdk(&resource, "GetDistributionConfig", &e))?;
+    let config = read.distribution_config.ok_or_else(|| {
+        AwsError::local(
+            &resource,
+            "GetDistributionConfig",
+            "CloudFront returned no configuration",
+        )
+    })?;
+    let mut behaviors: Vec<(BehaviorPath, BehaviorSettings)> = Vec::new();
+    if let Some(default) = &config.default_cache_behavior {
+        behaviors.push((BehaviorPath::Default, read_settings!(default)));
+    }
+    for behavior in config
+        .cache_behaviors
+        .as_ref()
+        .and_then(|c| c.items.as_ref())
+        .into_iter()
+        .flatten()
+    {
+        behaviors.push((
+            BehaviorPath::Pattern(behavior.path_pattern.clone()),
+            read_settings!(behavior),
+        ));
+    }
+    Ok(LiveDistribution {
+        id: id.to_string(),
+        domain_name: String::new(),
+        origin_domains: config
+            .origins
+            .as_ref()
+            .map(|o| {
+                o.items
+                    .iter()
+                    .map(|origin| origin.domain_name.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        behaviors,
+        etag: read.e_tag,
+    })
+}
+
 fn live_distribution(summary: &DistributionSummary) -> LiveDistribution {
     let mut behaviors: Vec<(BehaviorPath, BehaviorSettings)> = Vec::new();
     if let Some(default) = &summary.default_cache_behavior {
@@ -114,6 +167,7 @@ fn live_distribution(summary: &DistributionSummary) -> LiveDistribution {
             })
             .unwrap_or_default(),
         behaviors,
+        etag: summary.e_tag.clone(),
     }
 }
 

@@ -2,13 +2,14 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::policies::{header_set, PolicyRef};
 use crate::diagnostic::SourceLocation;
 
 /// Which behavior: the distribution's default one, or a cache behavior by its path pattern.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
 pub enum BehaviorPath {
     Default,
     Pattern(String),
@@ -32,6 +33,18 @@ impl BehaviorPath {
     }
 }
 
+impl From<String> for BehaviorPath {
+    fn from(key: String) -> Self {
+        BehaviorPath::from_key(&key)
+    }
+}
+
+impl From<BehaviorPath> for String {
+    fn from(path: BehaviorPath) -> Self {
+        path.key().to_string()
+    }
+}
+
 impl fmt::Display for BehaviorPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
@@ -40,7 +53,7 @@ impl fmt::Display for BehaviorPath {
 
 /// What cors-sync manages on a behavior. A behavior with a cache policy is policy-based; one
 /// without is legacy, and its `ForwardedValues.Headers` whitelist is `forward_headers`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BehaviorSettings {
     /// `Some` on a legacy behavior (the whitelist, possibly empty); `None` on a policy-based one.
     pub forward_headers: Option<Vec<String>>,

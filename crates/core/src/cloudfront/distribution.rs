@@ -19,6 +19,8 @@ pub struct LiveDistribution {
     pub origin_domains: Vec<String>,
     /// The default behavior first, then cache behaviors in CloudFront's order.
     pub behaviors: Vec<(BehaviorPath, BehaviorSettings)>,
+    /// The config's ETag, when the read returned one (list pages may not).
+    pub etag: Option<String>,
 }
 
 impl LiveDistribution {

@@ -26,10 +26,10 @@ impl PolicyKind {
 
 /// A policy a behavior points at. `id` is absent only for a policy the manifest declares that does
 /// not exist yet: it gets its ID when apply creates it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PolicyRef {
-    pub id: Option<String>,
     pub name: Option<String>,
+    pub id: Option<String>,
 }
 
 impl PolicyRef {
@@ -58,16 +58,6 @@ impl fmt::Display for PolicyRef {
             (None, Some(id)) => write!(f, "{id}"),
             (None, None) => write!(f, "(unknown)"),
         }
-    }
-}
-
-impl Serialize for PolicyRef {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut s = serializer.serialize_struct("PolicyRef", 2)?;
-        s.serialize_field("name", &self.name)?;
-        s.serialize_field("id", &self.id)?;
-        s.end()
     }
 }
 

@@ -53,7 +53,12 @@ fn merge<'a>(
     diagnostics: &mut Diagnostics,
 ) -> Manifest {
     let mut merged = Manifest::default();
+    let mut digested = Vec::new();
     for (file, text) in sources {
+        digested.extend_from_slice(file.display().to_string().as_bytes());
+        digested.push(0);
+        digested.extend_from_slice(text.as_bytes());
+        digested.push(0);
         let root = match yaml_tree::parse(text) {
             Ok(root) => root,
             Err(syntax) => {
@@ -76,6 +81,7 @@ fn merge<'a>(
             .extend(decoded.response_headers_policies);
     }
     report_duplicates(&merged, diagnostics);
+    merged.digest = crate::fingerprint::sha256_hex(&digested);
     merged
 }
 

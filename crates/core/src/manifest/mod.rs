@@ -6,6 +6,7 @@
 
 pub mod decode;
 pub mod load;
+pub mod schema;
 pub mod yaml_tree;
 
 use crate::bucket_cors::BucketCors;
@@ -18,6 +19,8 @@ pub const MANIFEST_VERSION: i64 = 1;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Manifest {
+    /// `sha256:…` over every file read (path and content), to record what a plan was made from.
+    pub digest: String,
     pub buckets: Vec<BucketSpec>,
     pub distributions: Vec<DistributionSpec>,
     pub origin_request_policies: Vec<OriginRequestPolicySpec>,

@@ -5,7 +5,7 @@ mod cloudfront;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use buckets::bucket_change;
 pub use cloudfront::{policy_listings_needed, PolicyListings};
@@ -66,7 +66,32 @@ impl Serialize for Address {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+impl std::str::FromStr for Address {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (kind, name) = text
+            .split_once('.')
+            .ok_or_else(|| format!("`{text}` is not a resource address"))?;
+        let name = name.to_string();
+        match kind {
+            "s3_bucket" => Ok(Address::S3Bucket(name)),
+            "cloudfront_distribution" => Ok(Address::CloudFrontDistribution(name)),
+            "origin_request_policy" => Ok(Address::OriginRequestPolicy(name)),
+            "response_headers_policy" => Ok(Address::ResponseHeadersPolicy(name)),
+            _ => Err(format!("`{text}` is not a resource address")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
     Create,
@@ -74,7 +99,7 @@ pub enum Action {
     Delete,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub address: Address,
     pub action: Action,
@@ -82,7 +107,8 @@ pub struct Change {
 }
 
 /// What changes, by kind of resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ChangeDetail {
     /// create: no configuration live → rules (PutBucketCors); update: rules differ (PutBucketCors,
     /// replacing the whole configuration); delete: rules live → `cors_rules: []` (DeleteBucketCors).
@@ -108,7 +134,7 @@ pub enum ChangeDetail {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BehaviorChange {
     pub path: BehaviorPath,
     pub before: BehaviorSettings,
@@ -117,7 +143,8 @@ pub struct BehaviorChange {
 }
 
 /// A switch between legacy cache settings and a cache policy, which other fields change with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Migration {
     /// ForwardedValues and the legacy MinTTL/DefaultTTL/MaxTTL are removed.
     ToCachePolicy,
@@ -139,7 +166,7 @@ impl Migration {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Plan {
     /// In apply order: buckets, then policies (so that behaviors can refer to them), then distributions.
     pub changes: Vec<Change>,

@@ -17,18 +17,26 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::UnmanagedBucket;
 use crate::plan::{ChangeDetail, Plan, Summary};
 
 pub const FORMAT_VERSION: u32 = 1;
 
 #[derive(Serialize)]
-struct PlanDocument {
+struct PlanDocument<'a> {
     format_version: u32,
     changes: Vec<Value>,
     summary: Summary,
+    /// Only with `--report-unmanaged`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unmanaged: Option<&'a [UnmanagedBucket]>,
 }
 
 pub fn render(plan: &Plan) -> String {
+    render_with(plan, None)
+}
+
+pub fn render_with(plan: &Plan, unmanaged: Option<&[UnmanagedBucket]>) -> String {
     let changes = plan
         .changes
         .iter()
@@ -79,6 +87,7 @@ pub fn render(plan: &Plan) -> String {
         format_version: FORMAT_VERSION,
         changes,
         summary: plan.summary(),
+        unmanaged,
     };
     // Serialising plain data into a string cannot fail; an empty object would still be valid JSON.
     serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string())

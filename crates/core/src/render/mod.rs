@@ -2,4 +2,16 @@
 
 pub mod json_plan;
 pub mod manifest_yaml;
+pub mod markdown_plan;
 pub mod text_plan;
+
+use serde::Serialize;
+
+/// A bucket with a CORS configuration that the manifest does not name: reported by
+/// `plan --report-unmanaged` as information, never as a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnmanagedBucket {
+    pub address: String,
+    pub region: String,
+    pub rules: usize,
+}

@@ -6,11 +6,12 @@ use std::fmt::Write;
 use similar::TextDiff;
 
 use super::manifest_yaml::{self, list, scalar};
+use super::UnmanagedBucket;
 use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
 use crate::normalize;
-use crate::plan::{Action, Change, ChangeDetail, Plan};
+use crate::plan::{Action, Address, Change, ChangeDetail, LiveState, Plan};
 
 /// ANSI colour, only when the caller has decided the output is a terminal that wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +58,25 @@ pub fn summary_line(plan: &Plan, colour: Colour) -> String {
     format!("{}\n", colour.paint(BOLD, &line))
 }
 
+/// The buckets with CORS that the manifest does not name, as an information section.
+pub fn unmanaged_section(unmanaged: &[UnmanagedBucket]) -> String {
+    let mut out = String::from("\nBuckets with a CORS configuration that the manifest does not name (information only; never changed):\n");
+    if unmanaged.is_empty() {
+        out.push_str("  none\n");
+    }
+    for bucket in unmanaged {
+        let _ = writeln!(
+            out,
+            "  {} ({}): {} rule{}",
+            bucket.address,
+            bucket.region,
+            bucket.rules,
+            if bucket.rules == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
 /// The symbol and verb a change is announced with.
 pub fn action_words(action: Action) -> (&'static str, &'static str) {
     match action {
@@ -89,7 +109,8 @@ pub fn subject(change: &Change) -> String {
     }
 }
 
-fn change_block(change: &Change, colour: Colour) -> String {
+/// One change as the text plan shows it: its announcement line, then its diffs.
+pub fn change_block(change: &Change, colour: Colour) -> String {
     let (symbol, verb) = action_words(change.action);
     let symbol_colour = match change.action {
         Action::Create => GREEN,
@@ -167,6 +188,88 @@ fn change_block(change: &Change, colour: Colour) -> String {
                 colour,
             ));
         }
+    }
+    out
+}
+
+/// How a resource in a saved plan moved: the live state the plan was made from against the live
+/// state now, for the parts the plan would change.
+pub fn moved_block(
+    change: &Change,
+    now: &LiveState,
+    recorded_etag: Option<&str>,
+    colour: Colour,
+) -> String {
+    let labels = ("when planned", "now");
+    let mut out = format!(
+        "  {}: moved since the plan was made\n",
+        colour.paint(BOLD, &change.address.to_string())
+    );
+    match (&change.address, &change.detail) {
+        (Address::S3Bucket(name), ChangeDetail::BucketCors { before, .. }) => {
+            let current = now
+                .buckets
+                .iter()
+                .find(|b| &b.name == name)
+                .map(|b| b.cors.rules.as_slice());
+            out.push_str(&diff(
+                &rules_listing(before.as_deref()),
+                &rules_listing(current),
+                labels,
+                colour,
+            ));
+        }
+        (Address::CloudFrontDistribution(id), ChangeDetail::Distribution { behaviors }) => {
+            let current = now.distributions.iter().find(|d| &d.id == id);
+            for behavior in behaviors {
+                let now_text = current
+                    .and_then(|d| d.behavior(&behavior.path))
+                    .map_or_else(|| "(no such behavior)\n".to_string(), behavior_listing);
+                let before_text = behavior_listing(&behavior.before);
+                if before_text != now_text {
+                    let _ = writeln!(out, "      behavior {}:", behavior.path);
+                    out.push_str(&diff(&before_text, &now_text, labels, colour));
+                }
+            }
+            let etag_now = current.and_then(|d| d.etag.as_deref());
+            if etag_now != recorded_etag {
+                let show = |etag: Option<&str>| etag.unwrap_or("(none)").to_string();
+                let _ = writeln!(
+                    out,
+                    "      ETag {} → {}: the distribution was updated since the plan was made",
+                    show(recorded_etag),
+                    show(etag_now)
+                );
+            }
+        }
+        (Address::OriginRequestPolicy(name), ChangeDetail::OriginRequestPolicy { before, .. }) => {
+            let current = now.origin_request_policies.iter().find(|p| &p.name == name);
+            let before_text = before
+                .as_ref()
+                .map(origin_request_listing)
+                .unwrap_or_default();
+            let now_text = current
+                .map(|p| origin_request_listing(&p.headers))
+                .unwrap_or_default();
+            out.push_str(&diff(&before_text, &now_text, labels, colour));
+        }
+        (
+            Address::ResponseHeadersPolicy(name),
+            ChangeDetail::ResponseHeadersPolicy { before, .. },
+        ) => {
+            let listing = |cors: &Option<CorsPolicy>| {
+                cors.as_ref()
+                    .map_or_else(|| "cors: null\n".to_string(), cors_policy_listing)
+            };
+            let current = now
+                .response_headers_policies
+                .iter()
+                .find(|p| &p.name == name);
+            let before_text = before.as_ref().map(listing).unwrap_or_default();
+            let now_text = current.map(|p| listing(&p.cors)).unwrap_or_default();
+            out.push_str(&diff(&before_text, &now_text, labels, colour));
+        }
+        _ => {}
     }
     out
 }

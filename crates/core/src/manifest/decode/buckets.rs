@@ -1,15 +1,16 @@
 //! Buckets and their CORS rules.
 
+use super::super::schema;
 use super::super::yaml_tree::{Node, NodeValue, Position};
 use super::super::BucketSpec;
-use super::{Decoder, BUCKET_FIELDS, RULE_FIELDS};
+use super::Decoder;
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::diagnostic::SourceLocation;
 use crate::s3_limits;
 
 impl Decoder<'_> {
     pub(super) fn bucket(&mut self, node: &Node) -> Option<BucketSpec> {
-        let fields = self.fields(node, "a bucket", BUCKET_FIELDS)?;
+        let fields = self.fields(node, "a bucket", &schema::BUCKET.field_names())?;
         let name_node = self.required(&fields, "name", "a bucket");
         let name = name_node.and_then(|n| self.string(n, "name"));
         if let (Some(name), Some(name_node)) = (&name, name_node) {
@@ -96,7 +97,7 @@ impl Decoder<'_> {
 
     fn rule(&mut self, node: &Node) -> Option<CorsRule> {
         let what = "a CORS rule";
-        let fields = self.fields(node, what, RULE_FIELDS)?;
+        let fields = self.fields(node, what, &schema::RULE.field_names())?;
         let mut complete = true;
 
         let id = fields.get("id").and_then(|n| {

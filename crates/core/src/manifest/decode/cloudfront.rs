@@ -1,5 +1,6 @@
 //! Distributions, their behaviors, and the CloudFront policies a manifest declares.
 
+use super::super::schema;
 use super::super::yaml_tree::{Node, NodeValue, Position};
 use super::{Decoder, Fields};
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSpec, Managed};
@@ -10,30 +11,9 @@ use crate::cloudfront::policies::{
     CorsPolicy, OriginRequestPolicySpec, PolicyKind, ResponseHeadersPolicySpec,
 };
 
-const DISTRIBUTION_FIELDS: &[&str] = &["id", "behaviors"];
-const BEHAVIOR_FIELDS: &[&str] = &[
-    "forward_headers",
-    "allowed_methods",
-    "cached_methods",
-    "cache_policy",
-    "origin_request_policy",
-    "response_headers_policy",
-];
-const ORIGIN_REQUEST_POLICY_FIELDS: &[&str] = &["name", "headers"];
-const RESPONSE_HEADERS_POLICY_FIELDS: &[&str] = &["name", "cors"];
-const CORS_POLICY_FIELDS: &[&str] = &[
-    "allow_origins",
-    "allow_methods",
-    "allow_headers",
-    "expose_headers",
-    "allow_credentials",
-    "max_age_seconds",
-    "origin_override",
-];
-
 impl Decoder<'_> {
     pub(super) fn distribution(&mut self, node: &Node) -> Option<DistributionSpec> {
-        let fields = self.fields(node, "a distribution", DISTRIBUTION_FIELDS)?;
+        let fields = self.fields(node, "a distribution", &schema::DISTRIBUTION.field_names())?;
         let id_node = self.required(&fields, "id", "a distribution");
         let id = id_node.and_then(|n| self.string(n, "id"));
         if let (Some(id), Some(n)) = (&id, id_node) {
@@ -87,7 +67,7 @@ impl Decoder<'_> {
         key_position: Position,
         node: &Node,
     ) -> Option<BehaviorSpec> {
-        let fields = self.fields(node, "a behavior", BEHAVIOR_FIELDS)?;
+        let fields = self.fields(node, "a behavior", &schema::BEHAVIOR.field_names())?;
         let forward_headers = self.header_whitelist(&fields, "forward_headers");
         let allowed_methods = self.method_list(&fields, "allowed_methods");
         let cached_methods = self.method_list(&fields, "cached_methods");
@@ -227,7 +207,7 @@ impl Decoder<'_> {
 
     pub(super) fn origin_request_policy(&mut self, node: &Node) -> Option<OriginRequestPolicySpec> {
         let what = "an origin request policy";
-        let fields = self.fields(node, what, ORIGIN_REQUEST_POLICY_FIELDS)?;
+        let fields = self.fields(node, what, &schema::ORIGIN_REQUEST_POLICY.field_names())?;
         let name = self.policy_name(&fields, what);
         let headers_node = self.required(&fields, "headers", what)?;
         let headers = self.string_list(headers_node, "headers")?;
@@ -244,7 +224,7 @@ impl Decoder<'_> {
         node: &Node,
     ) -> Option<ResponseHeadersPolicySpec> {
         let what = "a response headers policy";
-        let fields = self.fields(node, what, RESPONSE_HEADERS_POLICY_FIELDS)?;
+        let fields = self.fields(node, what, &schema::RESPONSE_HEADERS_POLICY.field_names())?;
         let name = self.policy_name(&fields, what);
         let cors_node = self.required(&fields, "cors", what)?;
         let cors = self.cors_policy(cors_node);
@@ -257,7 +237,7 @@ impl Decoder<'_> {
 
     fn cors_policy(&mut self, node: &Node) -> Option<CorsPolicy> {
         let what = "a CORS configuration";
-        let fields = self.fields(node, what, CORS_POLICY_FIELDS)?;
+        let fields = self.fields(node, what, &schema::CORS_POLICY.field_names())?;
         let required_list = |decoder: &mut Self, field: &str| -> Option<Vec<(String, Position)>> {
             let node = decoder.required(&fields, field, what)?;
             let list = decoder.string_list(node, field)?;

@@ -6,26 +6,10 @@ mod cloudfront;
 
 use std::path::Path;
 
+use super::schema;
 use super::yaml_tree::{Node, NodeValue, Position};
 use super::{Manifest, MANIFEST_VERSION};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
-
-pub(super) const MANIFEST_FIELDS: &[&str] = &[
-    "version",
-    "buckets",
-    "distributions",
-    "origin_request_policies",
-    "response_headers_policies",
-];
-pub(super) const BUCKET_FIELDS: &[&str] = &["name", "region", "cors_rules"];
-pub(super) const RULE_FIELDS: &[&str] = &[
-    "id",
-    "allowed_origins",
-    "allowed_methods",
-    "allowed_headers",
-    "expose_headers",
-    "max_age_seconds",
-];
 
 /// Decodes one file's document. Problems go to `diagnostics`; the returned manifest holds whatever
 /// could be decoded, so later checks (duplicates across files) still run.
@@ -230,7 +214,8 @@ impl Decoder<'_> {
             );
             return manifest;
         }
-        let Some(fields) = self.fields(root, "the manifest", MANIFEST_FIELDS) else {
+        let Some(fields) = self.fields(root, "the manifest", &schema::MANIFEST.field_names())
+        else {
             return manifest;
         };
         match fields.get("version") {

@@ -1,0 +1,517 @@
+//! The manifest's shape, declared once: the decoder takes each object's field names from here
+//! (unknown-field errors and their suggestions), and `cors-sync schema` turns the same
+//! declarations into a JSON Schema for editors. A field added here is known to both.
+
+use serde_json::{json, Map, Value};
+
+use crate::cloudfront::limits as cloudfront_limits;
+use crate::s3_limits;
+
+pub enum Shape {
+    String,
+    /// A string, or null (a policy reference that detaches).
+    NullableString,
+    Integer {
+        min: i64,
+        max: i64,
+    },
+    Boolean,
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    List {
+        item: &'static Shape,
+        min: u64,
+        max: Option<u64>,
+    },
+    Object(&'static Object),
+    /// A mapping from free keys to objects (a distribution's behaviors by path).
+    MapOf(&'static Object),
+    /// Exactly this integer (the manifest version).
+    Const(i64),
+}
+
+pub struct Field {
+    pub name: &'static str,
+    pub shape: Shape,
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+pub struct Object {
+    pub title: &'static str,
+    pub fields: &'static [Field],
+}
+
+impl Object {
+    pub fn field_names(&self) -> Vec<&'static str> {
+        self.fields.iter().map(|f| f.name).collect()
+    }
+}
+
+const STRING: Shape = Shape::String;
+const S3_METHOD: Shape = Shape::OneOf(&s3_limits::ALLOWED_METHODS);
+const CLOUDFRONT_METHOD: Shape =
+    Shape::OneOf(&["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]);
+const RESPONSE_HEADERS_METHOD: Shape =
+    Shape::OneOf(&cloudfront_limits::RESPONSE_HEADERS_POLICY_METHODS);
+const MAX_WHITELIST: Option<u64> = Some(cloudfront_limits::MAX_WHITELIST_HEADERS as u64);
+
+pub static RULE: Object = Object {
+    title: "A CORS rule",
+    fields: &[
+        Field {
+            name: "id",
+            shape: Shape::String,
+            required: false,
+            doc: "Optional rule ID (at most 255 characters).",
+        },
+        Field {
+            name: "allowed_origins",
+            shape: Shape::List {
+                item: &STRING,
+                min: 1,
+                max: None,
+            },
+            required: true,
+            doc: "Origins this rule matches; at most one `*` each.",
+        },
+        Field {
+            name: "allowed_methods",
+            shape: Shape::List {
+                item: &S3_METHOD,
+                min: 1,
+                max: None,
+            },
+            required: true,
+            doc: "Methods this rule allows.",
+        },
+        Field {
+            name: "allowed_headers",
+            shape: Shape::List {
+                item: &STRING,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "Headers a preflight may request; at most one `*` each.",
+        },
+        Field {
+            name: "expose_headers",
+            shape: Shape::List {
+                item: &STRING,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "Response headers the browser may read.",
+        },
+        Field {
+            name: "max_age_seconds",
+            shape: Shape::Integer {
+                min: 0,
+                max: i32::MAX as i64,
+            },
+            required: false,
+            doc: "How long a browser may cache the preflight answer.",
+        },
+    ],
+};
+
+const RULE_SHAPE: Shape = Shape::Object(&RULE);
+
+pub static BUCKET: Object = Object {
+    title: "A bucket whose CORS configuration the manifest manages",
+    fields: &[
+        Field { name: "name", shape: Shape::String, required: true, doc: "S3 bucket name." },
+        Field { name: "region", shape: Shape::String, required: false, doc: "The bucket's region; discovered when left out." },
+        Field { name: "cors_rules", shape: Shape::List { item: &RULE_SHAPE, min: 0, max: Some(s3_limits::MAX_RULES as u64) }, required: true, doc: "The whole CORS configuration in S3 evaluation order; `[]` means no CORS configuration." },
+    ],
+};
+
+pub static BEHAVIOR: Object = Object {
+    title: "A cache behavior's CORS-relevant settings; a field left out keeps its live value",
+    fields: &[
+        Field { name: "forward_headers", shape: Shape::List { item: &STRING, min: 0, max: MAX_WHITELIST }, required: false, doc: "The legacy ForwardedValues.Headers whitelist." },
+        Field { name: "allowed_methods", shape: Shape::List { item: &CLOUDFRONT_METHOD, min: 2, max: Some(7) }, required: false, doc: "{GET,HEAD}, {GET,HEAD,OPTIONS} or all seven." },
+        Field { name: "cached_methods", shape: Shape::List { item: &CLOUDFRONT_METHOD, min: 2, max: Some(3) }, required: false, doc: "{GET,HEAD} or {GET,HEAD,OPTIONS}, within allowed_methods." },
+        Field { name: "cache_policy", shape: Shape::NullableString, required: false, doc: "A managed name (Managed-…), an account policy name, or an ID; null moves back to legacy settings." },
+        Field { name: "origin_request_policy", shape: Shape::NullableString, required: false, doc: "A managed name, a declared or account policy name, or an ID; null detaches." },
+        Field { name: "response_headers_policy", shape: Shape::NullableString, required: false, doc: "A managed name, a declared or account policy name, or an ID; null detaches." },
+    ],
+};
+
+pub static DISTRIBUTION: Object = Object {
+    title: "A CloudFront distribution whose behaviors the manifest manages",
+    fields: &[
+        Field {
+            name: "id",
+            shape: Shape::String,
+            required: true,
+            doc: "The distribution ID.",
+        },
+        Field {
+            name: "behaviors",
+            shape: Shape::MapOf(&BEHAVIOR),
+            required: true,
+            doc: "`default`, or a cache behavior's path pattern, to its settings.",
+        },
+    ],
+};
+
+pub static ORIGIN_REQUEST_POLICY: Object = Object {
+    title: "An origin request policy the manifest declares",
+    fields: &[
+        Field {
+            name: "name",
+            shape: Shape::String,
+            required: true,
+            doc: "The policy's name.",
+        },
+        Field {
+            name: "headers",
+            shape: Shape::List {
+                item: &STRING,
+                min: 0,
+                max: MAX_WHITELIST,
+            },
+            required: true,
+            doc: "Headers forwarded to the origin.",
+        },
+    ],
+};
+
+pub static CORS_POLICY: Object = Object {
+    title: "A response headers policy's CORS configuration",
+    fields: &[
+        Field {
+            name: "allow_origins",
+            shape: Shape::List {
+                item: &STRING,
+                min: 1,
+                max: None,
+            },
+            required: true,
+            doc: "`*`, or origins with a wildcard only as the leftmost label.",
+        },
+        Field {
+            name: "allow_methods",
+            shape: Shape::List {
+                item: &RESPONSE_HEADERS_METHOD,
+                min: 1,
+                max: None,
+            },
+            required: true,
+            doc: "Methods for Access-Control-Allow-Methods.",
+        },
+        Field {
+            name: "allow_headers",
+            shape: Shape::List {
+                item: &STRING,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "Headers for Access-Control-Allow-Headers.",
+        },
+        Field {
+            name: "expose_headers",
+            shape: Shape::List {
+                item: &STRING,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "Headers for Access-Control-Expose-Headers.",
+        },
+        Field {
+            name: "allow_credentials",
+            shape: Shape::Boolean,
+            required: true,
+            doc: "Access-Control-Allow-Credentials.",
+        },
+        Field {
+            name: "max_age_seconds",
+            shape: Shape::Integer {
+                min: 0,
+                max: i32::MAX as i64,
+            },
+            required: false,
+            doc: "Access-Control-Max-Age.",
+        },
+        Field {
+            name: "origin_override",
+            shape: Shape::Boolean,
+            required: true,
+            doc: "Whether these headers replace the origin's.",
+        },
+    ],
+};
+
+pub static RESPONSE_HEADERS_POLICY: Object = Object {
+    title: "A response headers policy the manifest declares",
+    fields: &[
+        Field {
+            name: "name",
+            shape: Shape::String,
+            required: true,
+            doc: "The policy's name.",
+        },
+        Field {
+            name: "cors",
+            shape: Shape::Object(&CORS_POLICY),
+            required: true,
+            doc: "Its CORS configuration.",
+        },
+    ],
+};
+
+const BUCKET_SHAPE: Shape = Shape::Object(&BUCKET);
+const DISTRIBUTION_SHAPE: Shape = Shape::Object(&DISTRIBUTION);
+const ORIGIN_REQUEST_POLICY_SHAPE: Shape = Shape::Object(&ORIGIN_REQUEST_POLICY);
+const RESPONSE_HEADERS_POLICY_SHAPE: Shape = Shape::Object(&RESPONSE_HEADERS_POLICY);
+
+pub static MANIFEST: Object = Object {
+    title: "cors-sync manifest",
+    fields: &[
+        Field {
+            name: "version",
+            shape: Shape::Const(super::MANIFEST_VERSION),
+            required: true,
+            doc: "The manifest format version.",
+        },
+        Field {
+            name: "buckets",
+            shape: Shape::List {
+                item: &BUCKET_SHAPE,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "S3 buckets and their CORS rules.",
+        },
+        Field {
+            name: "distributions",
+            shape: Shape::List {
+                item: &DISTRIBUTION_SHAPE,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "CloudFront distributions and their behaviors.",
+        },
+        Field {
+            name: "origin_request_policies",
+            shape: Shape::List {
+                item: &ORIGIN_REQUEST_POLICY_SHAPE,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "Origin request policies to create or update.",
+        },
+        Field {
+            name: "response_headers_policies",
+            shape: Shape::List {
+                item: &RESPONSE_HEADERS_POLICY_SHAPE,
+                min: 0,
+                max: None,
+            },
+            required: false,
+            doc: "Response headers policies to create or update.",
+        },
+    ],
+};
+
+/// The JSON Schema (draft 2020-12) of a manifest.
+pub fn json_schema() -> Value {
+    let mut schema = Map::new();
+    schema.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    if let Value::Object(body) = object_schema(&MANIFEST) {
+        schema.extend(body);
+    }
+    Value::Object(schema)
+}
+
+fn object_schema(object: &Object) -> Value {
+    let mut properties = Map::new();
+    for field in object.fields {
+        let mut property = shape_schema(&field.shape);
+        if let Value::Object(map) = &mut property {
+            map.insert("description".into(), json!(field.doc));
+        }
+        properties.insert(field.name.into(), property);
+    }
+    let required: Vec<&str> = object
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
+    json!({
+        "title": object.title,
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+fn shape_schema(shape: &Shape) -> Value {
+    match shape {
+        Shape::String => json!({ "type": "string" }),
+        Shape::NullableString => json!({ "type": ["string", "null"] }),
+        Shape::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Shape::Boolean => json!({ "type": "boolean" }),
+        Shape::OneOf(values) => json!({ "enum": values }),
+        Shape::List { item, min, max } => {
+            let mut list = json!({ "type": "array", "items": shape_schema(item), "minItems": min });
+            if let (Some(max), Value::Object(map)) = (max, &mut list) {
+                map.insert("maxItems".into(), json!(max));
+            }
+            list
+        }
+        Shape::Object(object) => object_schema(object),
+        Shape::MapOf(object) => {
+            json!({ "type": "object", "additionalProperties": object_schema(object) })
+        }
+        Shape::Const(value) => json!({ "const": value }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::load_str;
+    use std::path::Path;
+
+    /// Every field of every object, each on a line of its own (behaviors use the policy form).
+    const FULL: &str = r#"version: 1
+buckets:
+  - name: assets
+    region: eu-west-1
+    cors_rules:
+      - id: web
+        allowed_origins: ["https://a.example"]
+        allowed_methods: [GET]
+        allowed_headers: ["*"]
+        expose_headers: [ETag]
+        max_age_seconds: 60
+distributions:
+  - id: EDIST
+    behaviors:
+      default:
+        allowed_methods: [GET, HEAD]
+        cached_methods: [GET, HEAD]
+        cache_policy: Managed-CachingOptimized
+        origin_request_policy: orp
+        response_headers_policy: rhp
+origin_request_policies:
+  - name: orp
+    headers: [Origin]
+response_headers_policies:
+  - name: rhp
+    cors:
+      allow_origins: ["*"]
+      allow_methods: [GET]
+      allow_headers: ["*"]
+      expose_headers: [ETag]
+      allow_credentials: false
+      max_age_seconds: 60
+      origin_override: true
+"#;
+
+    #[test]
+    fn the_decoder_requires_exactly_the_fields_the_schema_marks_required() {
+        assert!(load_str(Path::new("m.yaml"), FULL).is_ok());
+        let objects: [(&Object, &str); 7] = [
+            (&MANIFEST, "version: 1"),
+            (&BUCKET, "buckets:"),
+            (&RULE, "cors_rules:"),
+            (&DISTRIBUTION, "distributions:"),
+            (&ORIGIN_REQUEST_POLICY, "origin_request_policies:"),
+            (&RESPONSE_HEADERS_POLICY, "response_headers_policies:"),
+            (&CORS_POLICY, "    cors:"),
+        ];
+        for (object, section) in objects {
+            for field in object.fields {
+                // Drop the field (its line and any block under it), searching from its object's section.
+                let mut dropped = String::new();
+                let mut in_section = false;
+                let mut skipping: Option<usize> = None;
+                let mut done = false;
+                for line in FULL.lines() {
+                    in_section |= line.trim_start().starts_with(section.trim_start());
+                    let indent = line.len() - line.trim_start().len();
+                    if let Some(level) = skipping {
+                        if indent > level {
+                            continue;
+                        }
+                        skipping = None;
+                    }
+                    let item = line.trim_start().starts_with("- ");
+                    let key = line.trim_start().trim_start_matches("- ");
+                    if in_section && !done && key.starts_with(&format!("{}:", field.name)) {
+                        done = true;
+                        if item {
+                            // The field opens a list item: keep the item, without the field.
+                            dropped.push_str(&format!("{}-\n", &line[..indent]));
+                        }
+                        // A block value (nothing after the colon) goes with its field.
+                        let block = key.trim_end().ends_with(':');
+                        skipping = match (item, block) {
+                            (true, false) => None,
+                            (true, true) => Some(indent + 1),
+                            (false, _) => Some(indent),
+                        };
+                        continue;
+                    }
+                    dropped.push_str(line);
+                    dropped.push('\n');
+                }
+                assert!(done, "{} not found", field.name);
+                let missing = format!("required field `{}`", field.name);
+                let result = load_str(Path::new("m.yaml"), &dropped)
+                    .err()
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                if field.required {
+                    assert!(
+                        result.contains(&missing)
+                            || field.name == "version" && result.contains("no `version`"),
+                        "{}.{}: {result}",
+                        object.title,
+                        field.name
+                    );
+                } else {
+                    assert!(
+                        !result.contains(&missing),
+                        "{}.{}: {result}",
+                        object.title,
+                        field.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_schema_lists_every_field_the_decoder_knows() {
+        let schema = json_schema();
+        let rule = &schema["properties"]["buckets"]["items"]["properties"]["cors_rules"]["items"];
+        let names: Vec<&str> = rule["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(names, RULE.field_names());
+        assert_eq!(
+            rule["required"],
+            json!(["allowed_origins", "allowed_methods"])
+        );
+        assert_eq!(schema["properties"]["version"]["const"], json!(1));
+    }
+}

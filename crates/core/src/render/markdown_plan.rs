@@ -1,0 +1,126 @@
+//! The plan as a pull-request comment: a summary line, a table of changed resources, each
+//! resource's diff once in a collapsible block, and the manifest's warnings. Deterministic, so a
+//! bot can update its comment in place.
+
+use std::fmt::Write;
+
+use super::text_plan::{self, Colour};
+use super::UnmanagedBucket;
+use crate::diagnostic::Diagnostic;
+use crate::plan::{Action, Change, Plan};
+
+/// GitHub refuses comments over 65,536 characters; diffs stop well before that, and the rest of
+/// the plan is summarised in a note instead of being cut silently.
+pub const MAX_COMMENT_CHARS: usize = 60_000;
+
+pub fn render(
+    plan: &Plan,
+    warnings: &[Diagnostic],
+    unmanaged: Option<&[UnmanagedBucket]>,
+) -> String {
+    render_within(plan, warnings, unmanaged, MAX_COMMENT_CHARS)
+}
+
+pub fn render_within(
+    plan: &Plan,
+    warnings: &[Diagnostic],
+    unmanaged: Option<&[UnmanagedBucket]>,
+    budget: usize,
+) -> String {
+    let mut out = String::new();
+    if plan.is_empty() {
+        out.push_str(
+            "### cors-sync plan: no changes\n\nLive CORS configuration matches the manifest.\n\n",
+        );
+    } else {
+        let s = plan.summary();
+        let _ = writeln!(
+            out,
+            "### cors-sync plan: {} to create, {} to update, {} to delete\n",
+            s.create, s.update, s.delete
+        );
+        out.push_str("| Resource | Action |\n| --- | --- |\n");
+        for change in &plan.changes {
+            let _ = writeln!(out, "| `{}` | {} |", change.address, action(change));
+        }
+        out.push('\n');
+    }
+    let tail = tail(warnings, unmanaged);
+    let mut omitted = 0;
+    for change in &plan.changes {
+        let block = diff_block(change);
+        if out.len() + block.len() + tail.len() + 200 > budget {
+            omitted += 1;
+            continue;
+        }
+        out.push_str(&block);
+    }
+    if omitted > 0 {
+        let _ = writeln!(
+            out,
+            "> **Note:** the diffs of {omitted} more resource{} are not shown, to keep this comment within GitHub's size limit. The table above lists every change; run `cors-sync plan` for the full diffs.\n",
+            if omitted == 1 { "" } else { "s" }
+        );
+    }
+    out.push_str(&tail);
+    out
+}
+
+fn action(change: &Change) -> &'static str {
+    match change.action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Delete => "delete",
+    }
+}
+
+fn diff_block(change: &Change) -> String {
+    let text = text_plan::change_block(change, Colour::Never);
+    // The block's first line is its announcement; the summary line carries it instead.
+    let body: String = text
+        .lines()
+        .skip(1)
+        .map(|line| format!("{}\n", line.trim_start_matches("      ")))
+        .collect();
+    format!(
+        "<details><summary><code>{}</code>: {}</summary>\n\n```diff\n{body}```\n\n</details>\n\n",
+        change.address,
+        action(change)
+    )
+}
+
+fn tail(warnings: &[Diagnostic], unmanaged: Option<&[UnmanagedBucket]>) -> String {
+    let mut out = String::new();
+    if !warnings.is_empty() {
+        out.push_str("**Warnings**\n\n");
+        for warning in warnings {
+            let help = warning
+                .help
+                .as_deref()
+                .map(|h| format!(" ({h})"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "- `{}`: {}{help}", warning.location, warning.message);
+        }
+        out.push('\n');
+    }
+    if let Some(unmanaged) = unmanaged {
+        out.push_str("**Buckets with CORS that the manifest does not name** (information only; cors-sync never changes them)\n\n");
+        if unmanaged.is_empty() {
+            out.push_str("None.\n\n");
+        }
+        for bucket in unmanaged {
+            let _ = writeln!(
+                out,
+                "- `{}` ({}): {} rule{}",
+                bucket.address,
+                bucket.region,
+                bucket.rules,
+                if bucket.rules == 1 { "" } else { "s" }
+            );
+        }
+        if !unmanaged.is_empty() {
+            out.push('\n');
+        }
+    }
+    out
+}
