@@ -37,6 +37,13 @@ pub struct ConnectionArgs {
     /// How many AWS requests to run at once.
     #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
+    /// The most one attempt of one AWS call may take before it is abandoned and retried.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+    /// Attempts per AWS call, the first included (default: 3 for S3, 6 for CloudFront). Throttling,
+    /// 5xx answers, timeouts and dropped connections are retried with jittered backoff.
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -44,6 +51,10 @@ pub struct OutputArgs {
     /// Never colour output (colour is used only on a terminal, and never when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// Log the AWS SDK's requests, retries and timings to stderr. Credentials and request
+    /// signatures are never logged.
+    #[arg(long, global = true)]
+    pub debug: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -58,6 +69,21 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the manifest's JSON Schema, for editors (yaml-language-server) to validate and complete.
     Schema,
+    /// Restore what an apply's backup recorded (the latest by default): shown as a plan first,
+    /// applied with the same confirmation rules as apply.
+    Rollback(RollbackArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RollbackArgs {
+    /// A backup directory, or its name under --backup-dir (default: the latest).
+    #[arg(value_name = "BACKUP")]
+    pub backup: Option<PathBuf>,
+    /// Apply without asking; required when stdin is not a terminal.
+    #[arg(long)]
+    pub auto_approve: bool,
+    #[command(flatten)]
+    pub writing: WriteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +137,17 @@ pub struct ApplyArgs {
     /// Apply without asking; required when stdin is not a terminal.
     #[arg(long)]
     pub auto_approve: bool,
+    #[command(flatten)]
+    pub writing: WriteArgs,
+}
+
+/// How writes are made: backups first, and optionally waiting for CloudFront deployments.
+#[derive(Debug, Args)]
+pub struct WriteArgs {
+    /// Where each run records the previous state of every resource before writing it
+    /// (`cors-sync rollback` restores from there).
+    #[arg(long, value_name = "DIR", default_value = ".cors-sync/backups")]
+    pub backup_dir: PathBuf,
     /// Wait until every updated CloudFront distribution is deployed.
     #[arg(long)]
     pub wait: bool,

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use cors_sync_aws::apply::{self, Applied};
+use cors_sync_aws::apply::{self, Applied, CancellationToken, Failure, Safeguards};
 use cors_sync_aws::cloudfront::{distributions, policies};
 use cors_sync_aws::live_state;
 use cors_sync_aws::{Aws, AwsError};
@@ -12,8 +12,9 @@ use cors_sync_core::plan::{Address, ChangeDetail, LiveState, Plan};
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
-use super::{connect, load_manifest, plan, Outcome};
-use crate::cli::{ApplyArgs, Cli};
+use super::{connect, load_manifest, plan, report_retries, Outcome};
+use crate::backup::FileJournal;
+use crate::cli::{ApplyArgs, Cli, WriteArgs};
 use crate::terminal;
 
 pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
@@ -47,17 +48,17 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             if plan.is_empty() {
                 return Outcome::Success;
             }
-            if !approved(args) {
+            if !approved(args.auto_approve) {
                 return Outcome::Failure;
             }
             (aws, plan)
         }
     };
-    execute(&aws, &plan, args, parallelism).await
+    execute(&aws, &plan, &args.writing, parallelism).await
 }
 
-fn approved(args: &ApplyArgs) -> bool {
-    if args.auto_approve {
+pub(super) fn approved(auto_approve: bool) -> bool {
+    if auto_approve {
         return true;
     }
     if !terminal::stdin_is_terminal() {
@@ -187,9 +188,24 @@ async fn read_plan_resources(
     }
 }
 
-async fn execute(aws: &Aws, plan: &Plan, args: &ApplyArgs, parallelism: usize) -> Outcome {
+/// Writes a plan that was shown (and approved): backups first, interruptible, then a summary
+/// that says exactly what was written.
+pub(super) async fn execute(
+    aws: &Aws,
+    plan: &Plan,
+    writing: &WriteArgs,
+    parallelism: usize,
+) -> Outcome {
     println!();
-    let results = apply::apply_plan(aws, plan, parallelism).await;
+    let journal = FileJournal::new(&writing.backup_dir);
+    let cancel = CancellationToken::new();
+    let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
+    let safeguards = Safeguards {
+        journal: &journal,
+        cancel: cancel.clone(),
+    };
+    let results = apply::apply_plan(aws, plan, parallelism, &safeguards).await;
+    watcher.abort();
     let mut failed = 0;
     let mut deploying: Vec<(String, String)> = Vec::new();
     for result in &results {
@@ -209,9 +225,34 @@ async fn execute(aws: &Aws, plan: &Plan, args: &ApplyArgs, parallelism: usize) -
             }
         }
     }
+    if let Some(dir) = journal.directory() {
+        eprintln!(
+            "Backed up the previous state to {}; `cors-sync rollback` restores it.",
+            dir.display()
+        );
+    }
+    let interrupted = cancel.is_cancelled();
     let ids: Vec<String> = deploying.iter().map(|(id, _)| id.clone()).collect();
-    if args.wait && !ids.is_empty() && !wait_for_deployments(aws, &ids, args).await {
+    if writing.wait
+        && !interrupted
+        && !ids.is_empty()
+        && !wait_for_deployments(aws, &ids, writing).await
+    {
         failed += 1;
+    }
+    report_retries(aws);
+    let written = results.iter().filter(|r| r.outcome.is_ok()).count();
+    if interrupted {
+        let in_flight = results
+            .iter()
+            .filter(|r| matches!(r.outcome, Err(Failure::InFlight { .. })))
+            .count();
+        println!(
+            "\nApply interrupted: {written} of {} changes written, {in_flight} in flight (may or may not have been made), {} not sent. Run plan again to see what remains.",
+            results.len(),
+            results.len() - written - in_flight
+        );
+        return Outcome::Failure;
     }
     if failed == 0 {
         let s = plan.summary();
@@ -219,22 +260,40 @@ async fn execute(aws: &Aws, plan: &Plan, args: &ApplyArgs, parallelism: usize) -
             "\nApply complete: {} created, {} updated, {} deleted.",
             s.create, s.update, s.delete
         );
-        if !args.wait && deploying.iter().any(|(_, status)| status != "Deployed") {
+        if !writing.wait && deploying.iter().any(|(_, status)| status != "Deployed") {
             println!("CloudFront is deploying the updated distributions; `--wait` waits for that.");
         }
         Outcome::Success
     } else {
         println!(
-            "\nApply incomplete: {} of {} changes written, {failed} failed. Run plan again to see what remains.",
-            results.iter().filter(|r| r.outcome.is_ok()).count(),
+            "\nApply incomplete: {written} of {} changes written, {failed} failed. Run plan again to see what remains.",
             results.len()
         );
         Outcome::Failure
     }
 }
 
+/// Cancels the run on Ctrl-C or SIGTERM: nothing more is sent, in-flight writes are abandoned.
+async fn cancel_on_signal(cancel: CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!("Interrupted: sending nothing more; abandoning writes in flight.");
+    cancel.cancel();
+}
+
 /// Waits, one distribution at a time, until each is deployed; progress goes to stderr.
-async fn wait_for_deployments(aws: &Aws, ids: &[String], args: &ApplyArgs) -> bool {
+async fn wait_for_deployments(aws: &Aws, ids: &[String], writing: &WriteArgs) -> bool {
     let client = aws.cloudfront();
     let mut all_deployed = true;
     for id in ids {
@@ -242,8 +301,8 @@ async fn wait_for_deployments(aws: &Aws, ids: &[String], args: &ApplyArgs) -> bo
         let waited = distributions::wait_deployed(
             &client,
             id,
-            Duration::from_secs(args.wait_interval),
-            Duration::from_secs(args.wait_timeout),
+            Duration::from_secs(writing.wait_interval),
+            Duration::from_secs(writing.wait_timeout),
             &progress,
         )
         .await;

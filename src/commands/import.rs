@@ -9,7 +9,7 @@ use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::render::manifest_yaml::{self, Imported, ImportedBucket};
 use cors_sync_core::s3_limits;
 
-use super::{connect, Outcome};
+use super::{connect, report_retries, Outcome};
 use crate::cli::{Cli, ImportArgs};
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
@@ -71,6 +71,7 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
             .collect(),
     };
     print!("{}", manifest_yaml::manifest(&imported));
+    report_retries(&aws);
     Outcome::Success
 }
 

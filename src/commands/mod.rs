@@ -3,9 +3,11 @@
 mod apply;
 mod import;
 mod plan;
+mod rollback;
 mod validate;
 
 use std::path::Path;
+use std::time::Duration;
 
 use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
@@ -31,6 +33,9 @@ impl Outcome {
 }
 
 pub fn run(cli: Cli) -> Outcome {
+    if cli.output.debug {
+        enable_debug_logging();
+    }
     // validate and schema never need AWS, credentials or a runtime.
     match &cli.command {
         Command::Validate(args) => return validate::run(args),
@@ -61,6 +66,7 @@ pub fn run(cli: Cli) -> Outcome {
             Command::Plan(args) => plan::run(args, &cli).await,
             Command::Apply(args) => apply::run(args, &cli).await,
             Command::Import(args) => import::run(args, &cli).await,
+            Command::Rollback(args) => rollback::run(args, &cli).await,
         }
     })
 }
@@ -86,6 +92,41 @@ async fn connect(connection: &ConnectionArgs) -> Aws {
         profile: connection.profile.clone(),
         region: connection.region.clone(),
         endpoint_url: connection.endpoint_url.clone(),
+        attempt_timeout: Some(Duration::from_secs(connection.timeout)),
+        max_attempts: connection.max_attempts,
     })
     .await
+}
+
+/// Says on stderr when AWS calls had to be retried, so a slow run explains itself.
+fn report_retries(aws: &Aws) {
+    let retries = aws.retries();
+    if retries > 0 {
+        eprintln!(
+            "note: {retries} AWS call{} retried after throttling, a server error, a timeout or a dropped connection",
+            if retries == 1 { " was" } else { "s were" }
+        );
+    }
+}
+
+/// `--debug`: the SDK's own logs on stderr. Request signing is never logged: its debug output
+/// includes the canonical request, which carries the session token.
+fn enable_debug_logging() {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
+    use tracing_subscriber::prelude::*;
+    let filter = Targets::new()
+        .with_default(LevelFilter::DEBUG)
+        .with_target("aws_sigv4", LevelFilter::OFF)
+        .with_target("aws_credential_types", LevelFilter::OFF)
+        .with_target("aws_smithy_runtime::client::http", LevelFilter::INFO)
+        .with_target("hyper", LevelFilter::INFO)
+        .with_target("rustls", LevelFilter::INFO);
+    let _ = tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false),
+        )
+        .with(filter)
+        .try_init();
 }

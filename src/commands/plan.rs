@@ -12,7 +12,7 @@ use cors_sync_core::plan::{self, Address, LiveState, Plan};
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucket};
 
-use super::{connect, load_manifest, Outcome};
+use super::{connect, load_manifest, report_retries, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
 use crate::terminal;
 
@@ -52,6 +52,7 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
             markdown_plan::render(&plan, &[], unmanaged.as_deref())
         ),
     }
+    report_retries(&aws);
     if args.detailed_exitcode && !plan.is_empty() {
         Outcome::ChangesPresent
     } else {

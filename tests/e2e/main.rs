@@ -5,5 +5,6 @@ mod support;
 
 mod cloudfront;
 mod gitops;
+mod reliability;
 mod s3_plan_apply;
 mod terminal;

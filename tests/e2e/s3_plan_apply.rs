@@ -368,32 +368,47 @@ buckets:
     cors_rules: []
 "#;
     let proxy = FaultProxy::start(&emulator().endpoint);
-    proxy.fail(Fault {
-        method: "PUT",
-        target_contains: "/partial-b/?cors".into(),
-        status: 403,
-        code: "AccessDenied",
-        message: "Access Denied",
-    });
+    proxy.fail(Fault::error(
+        "PUT",
+        "/partial-b/?cors",
+        403,
+        "AccessDenied",
+        "Access Denied",
+    ));
     let cli = cors_sync()
         .manifest(manifest)
         .endpoint(Some(&proxy.endpoint))
         .args(["apply", "-f", "manifest.yaml", "--auto-approve"]);
     let run = cli.run();
     run.code(1);
+    assert_eq!(proxy.failed_requests(), ["PUT /partial-b/?cors"]);
+    let first_line = run.stderr.lines().next().unwrap_or_default();
     assert_eq!(
-        *proxy.failed_requests.lock().unwrap(),
-        ["PUT /partial-b/?cors"]
+        first_line,
+        "error: s3_bucket.partial-b: PutBucketCors failed: AccessDenied: Access Denied"
     );
-    insta::assert_snapshot!(run.stderr, @"error: s3_bucket.partial-b: PutBucketCors failed: AccessDenied: Access Denied");
+    assert!(
+        run.stderr
+            .contains("Backed up the previous state to .cors-sync/backups/"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.ends_with("Apply incomplete: 2 of 3 changes written, 1 failed. Run plan again to see what remains.\n"), "{}", run.stdout);
     assert_eq!(s3::cors("partial-a"), vec![rule(&["*"], &["GET"])]);
     assert_eq!(s3::cors("partial-b"), vec![]);
     assert_eq!(s3::cors("partial-c"), vec![]);
 
     proxy.clear();
+    let writes_before = proxy.requests_matching("PUT /partial-a/?cors")
+        + proxy.requests_matching("DELETE /partial-c/?cors");
     let rerun = cli.run();
     rerun.code(0);
+    let writes_after = proxy.requests_matching("PUT /partial-a/?cors")
+        + proxy.requests_matching("DELETE /partial-c/?cors");
+    assert_eq!(
+        writes_after, writes_before,
+        "a re-run writes only what failed"
+    );
     assert!(
         rerun
             .stdout

@@ -2,6 +2,8 @@
 //! CloudFront writes run one at a time, spaced, policies before the distributions that use them.
 
 use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use aws_sdk_s3::types::CorsConfiguration;
@@ -9,6 +11,7 @@ use cors_sync_core::bucket_cors::CorsRule;
 use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
 use cors_sync_core::plan::{Action, Address, Change, ChangeDetail, Plan};
 use futures::stream::{self, StreamExt};
+pub use tokio_util::sync::CancellationToken;
 
 use crate::cloudfront::{distributions, policies};
 use crate::error::AwsError;
@@ -29,9 +32,81 @@ pub enum Applied {
     },
 }
 
+/// Why a change was not (or not certainly) written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// AWS (or the request) failed; nothing was written for this change.
+    Aws(AwsError),
+    /// Never sent: the run was interrupted first, or its backup could not be recorded.
+    NotSent { resource: String, reason: String },
+    /// The run was interrupted while the write was in flight: it may or may not have been made.
+    InFlight { resource: String },
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Aws(error) => write!(f, "{error}"),
+            Failure::NotSent { resource, reason } => write!(f, "{resource}: not written: {reason}"),
+            Failure::InFlight { resource } => write!(
+                f,
+                "{resource}: interrupted while its write was in flight; it may or may not have been made (run plan to see)"
+            ),
+        }
+    }
+}
+
 pub struct ChangeResult<'p> {
     pub change: &'p Change,
-    pub outcome: Result<Applied, AwsError>,
+    pub outcome: Result<Applied, Failure>,
+}
+
+/// Where the previous live state of each resource is recorded before it is written.
+pub trait Journal: Sync {
+    /// Must have durably recorded `change.before` when it returns `Ok`.
+    fn record(&self, change: &Change) -> Result<(), String>;
+}
+
+/// For callers that keep no backups (tests).
+pub struct NoJournal;
+
+impl Journal for NoJournal {
+    fn record(&self, _change: &Change) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// What every write goes through: interruption and the backup journal.
+pub struct Safeguards<'a> {
+    pub journal: &'a dyn Journal,
+    /// Cancelled on Ctrl-C or SIGTERM: writes not yet sent are skipped; in-flight ones abandoned.
+    pub cancel: CancellationToken,
+}
+
+impl Safeguards<'_> {
+    async fn write<F>(&self, change: &Change, write: F) -> Result<Applied, Failure>
+    where
+        F: Future<Output = Result<Applied, AwsError>>,
+    {
+        let resource = change.address.to_string();
+        if self.cancel.is_cancelled() {
+            return Err(Failure::NotSent {
+                resource,
+                reason: "the run was interrupted before it was sent".into(),
+            });
+        }
+        if let Err(reason) = self.journal.record(change) {
+            return Err(Failure::NotSent {
+                resource,
+                reason: format!("its previous state could not be backed up ({reason})"),
+            });
+        }
+        tokio::select! {
+            biased;
+            () = self.cancel.cancelled() => Err(Failure::InFlight { resource }),
+            result = write => result.map_err(Failure::Aws),
+        }
+    }
 }
 
 /// Applies every change of the plan. One failure does not stop the others (except distributions
@@ -40,6 +115,7 @@ pub async fn apply_plan<'p>(
     aws: &Aws,
     plan: &'p Plan,
     parallelism: usize,
+    safeguards: &Safeguards<'_>,
 ) -> Vec<ChangeResult<'p>> {
     let (buckets, cloudfront): (Vec<&Change>, Vec<&Change>) = plan
         .changes
@@ -47,11 +123,14 @@ pub async fn apply_plan<'p>(
         .partition(|c| matches!(c.address, Address::S3Bucket(_)));
     let mut results: Vec<ChangeResult<'p>> = stream::iter(buckets)
         .map(|change| async move {
+            let write = async {
+                apply_bucket_change(aws, change)
+                    .await
+                    .map(|()| Applied::Written)
+            };
             ChangeResult {
                 change,
-                outcome: apply_bucket_change(aws, change)
-                    .await
-                    .map(|()| Applied::Written),
+                outcome: safeguards.write(change, write).await,
             }
         })
         .buffered(parallelism.max(1))
@@ -59,8 +138,13 @@ pub async fn apply_plan<'p>(
         .await;
     if !cloudfront.is_empty() {
         results.extend(
-            apply_cloudfront_changes(&aws.cloudfront(), &cloudfront, CLOUDFRONT_WRITE_SPACING)
-                .await,
+            apply_cloudfront_changes(
+                &aws.cloudfront(),
+                &cloudfront,
+                CLOUDFRONT_WRITE_SPACING,
+                safeguards,
+            )
+            .await,
         );
     }
     results
@@ -72,14 +156,20 @@ pub async fn apply_cloudfront_changes<'p>(
     client: &aws_sdk_cloudfront::Client,
     changes: &[&'p Change],
     spacing: Duration,
+    safeguards: &Safeguards<'_>,
 ) -> Vec<ChangeResult<'p>> {
     let mut created: HashMap<(PolicyKind, String), String> = HashMap::new();
     let mut results = Vec::new();
     for (i, change) in changes.iter().enumerate() {
-        if i > 0 {
+        if i > 0 && !safeguards.cancel.is_cancelled() {
             tokio::time::sleep(spacing).await;
         }
-        let outcome = apply_cloudfront_change(client, change, &mut created).await;
+        let outcome = safeguards
+            .write(
+                change,
+                apply_cloudfront_change(client, change, &mut created),
+            )
+            .await;
         results.push(ChangeResult { change, outcome });
     }
     results

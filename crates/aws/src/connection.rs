@@ -2,11 +2,19 @@
 //! profiles, SSO, IMDS), plus `--profile`, `--region` and `--endpoint-url` overrides.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::retries::RequestAttempts;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
 
 /// The connection flags every AWS-facing command takes.
 #[derive(Debug, Clone, Default)]
@@ -14,7 +22,17 @@ pub struct ConnectionOptions {
     pub profile: Option<String>,
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
+    /// The most one attempt of one call may take; a stalled endpoint fails after this.
+    pub attempt_timeout: Option<Duration>,
+    /// Attempts per call, the first included (default: the SDK's 3 for S3; 6 for CloudFront).
+    pub max_attempts: Option<u32>,
 }
+
+/// Calls taking longer than this per attempt are abandoned (and retried), unless `--timeout` says
+/// otherwise. Bucket CORS calls answer in milliseconds; a stalled connection must not hang a run.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
+/// The SDK's own connect timeout; kept below the attempt timeout.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
 /// S3's default region, used for region discovery when nothing else configures one.
 const FALLBACK_REGION: &str = "us-east-1";
@@ -32,6 +50,33 @@ pub struct Aws {
     path_style: bool,
     s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
     cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
+    max_attempts: Option<u32>,
+    retries: RetryCounter,
+}
+
+/// Counts attempts after the first, across every client, so a run can say it had to back off.
+#[derive(Debug, Clone, Default)]
+struct RetryCounter(Arc<AtomicUsize>);
+
+impl Intercept for RetryCounter {
+    fn name(&self) -> &'static str {
+        "RetryCounter"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if cfg
+            .load::<RequestAttempts>()
+            .is_some_and(|a| a.attempts() > 1)
+        {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
 }
 
 impl Aws {
@@ -48,6 +93,16 @@ impl Aws {
         if let Some(url) = &options.endpoint_url {
             loader = loader.endpoint_url(url);
         }
+        let attempt = options.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
+        loader = loader.timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(CONNECT_TIMEOUT.min(attempt))
+                .operation_attempt_timeout(attempt)
+                .build(),
+        );
+        if let Some(attempts) = options.max_attempts {
+            loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
+        }
         let env_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
             .iter()
             .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
@@ -56,7 +111,14 @@ impl Aws {
             path_style: options.endpoint_url.is_some() || env_endpoint,
             s3_clients: Mutex::new(HashMap::new()),
             cloudfront: OnceLock::new(),
+            max_attempts: options.max_attempts,
+            retries: RetryCounter::default(),
         }
+    }
+
+    /// How many calls were retried so far (throttling, 5xx, timeouts, dropped connections).
+    pub fn retries(&self) -> usize {
+        self.retries.0.load(Ordering::Relaxed)
     }
 
     /// The region configured for this run (flag, environment or profile), or S3's default.
@@ -78,6 +140,7 @@ impl Aws {
                 let config = aws_sdk_s3::config::Builder::from(&self.config)
                     .region(Region::new(region.to_string()))
                     .force_path_style(self.path_style)
+                    .interceptor(self.retries.clone())
                     .build();
                 aws_sdk_s3::Client::from_conf(config)
             })
@@ -90,7 +153,11 @@ impl Aws {
             .get_or_init(|| {
                 let config = aws_sdk_cloudfront::config::Builder::from(&self.config)
                     .region(Region::new(CLOUDFRONT_REGION))
-                    .retry_config(cloudfront_retry_config())
+                    .retry_config(match self.max_attempts {
+                        Some(attempts) => cloudfront_retry_config().with_max_attempts(attempts),
+                        None => cloudfront_retry_config(),
+                    })
+                    .interceptor(self.retries.clone())
                     .build();
                 aws_sdk_cloudfront::Client::from_conf(config)
             })

@@ -25,7 +25,9 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::DateTime;
-use cors_sync_aws::apply::{apply_cloudfront_changes, Applied};
+use cors_sync_aws::apply::{
+    apply_cloudfront_changes, Applied, CancellationToken, NoJournal, Safeguards,
+};
 use cors_sync_aws::cloudfront::distributions::{
     read_distributions, update_behaviors, wait_deployed,
 };
@@ -75,6 +77,13 @@ fn error_response(status: u16, code: &str, message: &str) -> HttpResponse {
         "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://cloudfront.amazonaws.com/doc/2020-05-31/\"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>r</RequestId></ErrorResponse>"
     );
     HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
+}
+
+fn safeguards() -> Safeguards<'static> {
+    Safeguards {
+        journal: &NoJournal,
+        cancel: CancellationToken::new(),
+    }
 }
 
 /// What a mocked call was sent, kept for the test to inspect.
@@ -591,7 +600,7 @@ async fn policies_are_written_first_and_a_created_policy_id_reaches_the_behavior
     ];
     let refs: Vec<&Change> = changes.iter().collect();
     let cf = client(&[&create, &get_rhp, &update_rhp, &get_config, &update]);
-    let results = apply_cloudfront_changes(&cf, &refs, Duration::ZERO).await;
+    let results = apply_cloudfront_changes(&cf, &refs, Duration::ZERO, &safeguards()).await;
     let outcomes: Vec<_> = results.into_iter().map(|r| r.outcome.unwrap()).collect();
     assert_eq!(
         outcomes,
@@ -659,6 +668,7 @@ async fn a_policy_that_failed_to_create_stops_only_the_behaviors_that_use_it() {
         &client(&[&create, &get_config, &update]),
         &refs,
         Duration::ZERO,
+        &safeguards(),
     )
     .await;
     let errors: Vec<String> = results

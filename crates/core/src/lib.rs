@@ -11,4 +11,5 @@ pub mod normalize;
 pub mod plan;
 pub mod plan_file;
 pub mod render;
+pub mod rollback;
 pub mod s3_limits;

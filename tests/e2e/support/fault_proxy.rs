@@ -1,26 +1,82 @@
 //! A loopback HTTP proxy in front of the emulator that fails chosen requests, for testing what
-//! cors-sync does when AWS answers with an error. Each connection carries one request: the
-//! emulator closes every connection after its answer (`Connection: close`), and so does this proxy.
+//! cors-sync does when AWS misbehaves. Each connection carries one request: the emulator closes
+//! every connection after its answer (`Connection: close`), and so does this proxy.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// A request matcher and the canned answer to send instead of forwarding it.
-#[derive(Clone)]
+/// What the proxy does instead of forwarding a matching request.
+#[derive(Clone, Debug)]
+pub enum FaultKind {
+    /// An S3-style XML error answer.
+    Error {
+        status: u16,
+        code: &'static str,
+        message: &'static str,
+    },
+    /// Close the connection without answering.
+    Reset,
+    /// Hold the connection open without answering, then close it.
+    Stall(Duration),
+}
+
+#[derive(Clone, Debug)]
 pub struct Fault {
     pub method: &'static str,
-    /// Matched against the request target (path and query), e.g. `/bucket?cors`.
+    /// Matched against the request target (path and query), e.g. `/bucket/?cors`.
     pub target_contains: String,
-    pub status: u16,
-    pub code: &'static str,
-    pub message: &'static str,
+    pub kind: FaultKind,
+    /// How many matching requests to fail; `None` fails every one.
+    pub times: Option<usize>,
+}
+
+impl Fault {
+    pub fn error(
+        method: &'static str,
+        target: &str,
+        status: u16,
+        code: &'static str,
+        message: &'static str,
+    ) -> Self {
+        Fault {
+            method,
+            target_contains: target.to_string(),
+            kind: FaultKind::Error {
+                status,
+                code,
+                message,
+            },
+            times: None,
+        }
+    }
+
+    pub fn times(mut self, n: usize) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    pub fn kind(method: &'static str, target: &str, kind: FaultKind) -> Self {
+        Fault {
+            method,
+            target_contains: target.to_string(),
+            kind,
+            times: None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct State {
+    faults: Vec<Fault>,
+    /// Every request seen, as `METHOD TARGET`, and whether it was failed.
+    requests: Vec<(String, bool)>,
 }
 
 pub struct FaultProxy {
     pub endpoint: String,
-    faults: Arc<Mutex<Vec<Fault>>>,
-    pub failed_requests: Arc<Mutex<Vec<String>>>,
+    state: Arc<Mutex<State>>,
 }
 
 impl FaultProxy {
@@ -28,41 +84,53 @@ impl FaultProxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind fault proxy");
         let endpoint = format!("http://{}", listener.local_addr().expect("proxy address"));
         let upstream = upstream.trim_start_matches("http://").to_string();
-        let faults: Arc<Mutex<Vec<Fault>>> = Arc::default();
-        let failed_requests: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (faults_for_thread, failed_for_thread) = (faults.clone(), failed_requests.clone());
+        let state: Arc<Mutex<State>> = Arc::default();
+        let shared = state.clone();
         std::thread::spawn(move || {
             for connection in listener.incoming().flatten() {
                 let upstream = upstream.clone();
-                let faults = faults_for_thread.clone();
-                let failed = failed_for_thread.clone();
+                let state = shared.clone();
                 std::thread::spawn(move || {
-                    let _ = serve(connection, &upstream, &faults, &failed);
+                    let _ = serve(connection, &upstream, &state);
                 });
             }
         });
-        FaultProxy {
-            endpoint,
-            faults,
-            failed_requests,
-        }
+        FaultProxy { endpoint, state }
     }
 
     pub fn fail(&self, fault: Fault) {
-        self.faults.lock().unwrap().push(fault);
+        self.state.lock().unwrap().faults.push(fault);
     }
 
     pub fn clear(&self) {
-        self.faults.lock().unwrap().clear();
+        self.state.lock().unwrap().faults.clear();
+    }
+
+    /// Requests the proxy failed instead of forwarding.
+    pub fn failed_requests(&self) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|(_, failed)| *failed)
+            .map(|(r, _)| r.clone())
+            .collect()
+    }
+
+    /// Every request seen whose line contains `pattern` (e.g. `PUT /bucket/?cors`).
+    pub fn requests_matching(&self, pattern: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|(r, _)| r.contains(pattern))
+            .count()
     }
 }
 
-fn serve(
-    mut client: TcpStream,
-    upstream: &str,
-    faults: &Mutex<Vec<Fault>>,
-    failed: &Mutex<Vec<String>>,
-) -> std::io::Result<()> {
+fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io::Result<()> {
     let request = read_request(&mut client)?;
     let head = String::from_utf8_lossy(&request);
     let mut request_line = head.lines().next().unwrap_or_default().split_whitespace();
@@ -70,29 +138,48 @@ fn serve(
         request_line.next().unwrap_or_default(),
         request_line.next().unwrap_or_default(),
     );
-    let fault = faults
-        .lock()
-        .unwrap()
-        .iter()
-        .find(|f| f.method == method && target.contains(&f.target_contains))
-        .cloned();
-    if let Some(fault) = fault {
-        failed.lock().unwrap().push(format!("{method} {target}"));
-        let body = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{}</Code><Message>{}</Message><RequestId>fault-proxy</RequestId></Error>",
-            fault.code, fault.message
-        );
-        let response = format!(
-            "HTTP/1.1 {} Injected\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            fault.status,
-            body.len()
-        );
-        return client.write_all(response.as_bytes());
+    let line = format!("{method} {target}");
+    let fault = {
+        let mut state = state.lock().unwrap();
+        let found = state.faults.iter_mut().find(|f| {
+            f.method == method && target.contains(&f.target_contains) && f.times != Some(0)
+        });
+        let fault = found.map(|f| {
+            if let Some(n) = f.times.as_mut() {
+                *n -= 1;
+            }
+            f.kind.clone()
+        });
+        state.requests.push((line, fault.is_some()));
+        fault
+    };
+    match fault {
+        Some(FaultKind::Error {
+            status,
+            code,
+            message,
+        }) => {
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>"
+            );
+            let response = format!(
+                "HTTP/1.1 {status} Injected\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            client.write_all(response.as_bytes())
+        }
+        Some(FaultKind::Reset) => client.shutdown(Shutdown::Both),
+        Some(FaultKind::Stall(duration)) => {
+            std::thread::sleep(duration);
+            client.shutdown(Shutdown::Both)
+        }
+        None => {
+            let mut server = TcpStream::connect(upstream)?;
+            server.write_all(&request)?;
+            std::io::copy(&mut server, &mut client)?;
+            Ok(())
+        }
     }
-    let mut server = TcpStream::connect(upstream)?;
-    server.write_all(&request)?;
-    std::io::copy(&mut server, &mut client)?;
-    Ok(())
 }
 
 /// Reads one request: the head, then a Content-Length body.

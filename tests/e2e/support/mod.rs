@@ -6,10 +6,15 @@ pub mod emulator;
 pub mod fault_proxy;
 pub mod s3;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 pub use emulator::emulator;
+
+/// Credentials every run gets; the harness fails any run whose output contains them.
+pub const SECRET_KEY: &str = "test-secret-key-never-printed";
+pub const SESSION_TOKEN: &str = "test-session-token-never-printed";
 
 /// What one run of the binary did.
 #[derive(Debug)]
@@ -56,6 +61,10 @@ impl CorsSync {
         self
     }
 
+    pub fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+
     /// A file in the scratch directory, as the binary left it.
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.dir.path().join(name))
@@ -100,7 +109,7 @@ impl CorsSync {
         self.run_args(self.args.clone())
     }
 
-    fn run_args(&self, mut args: Vec<String>) -> Run {
+    fn command(&self, mut args: Vec<String>) -> Command {
         let binary = env!("CARGO_BIN_EXE_cors-sync");
         if let Some(endpoint) = &self.endpoint {
             args.extend(["--endpoint-url".to_string(), endpoint.clone()]);
@@ -130,7 +139,8 @@ impl CorsSync {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
             .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test-secret-key-never-printed")
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_KEY)
+            .env("AWS_SESSION_TOKEN", SESSION_TOKEN)
             .env("AWS_REGION", "us-east-1")
             .env("AWS_CONFIG_FILE", self.dir.path().join("no-aws-config"))
             .env(
@@ -144,23 +154,66 @@ impl CorsSync {
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        let mut child = command.spawn().expect("start cors-sync");
-        if let Some(mut stdin) = child.stdin.take() {
-            let _ = stdin.write_all(self.stdin.as_bytes());
-        }
-        let output = child.wait_with_output().expect("wait for cors-sync");
-        let run = Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        assert!(
-            !run.stdout.contains("test-secret-key-never-printed")
-                && !run.stderr.contains("test-secret-key-never-printed"),
-            "the secret key leaked into output: {run:?}"
-        );
-        run
+        command
     }
+
+    fn run_args(&self, args: Vec<String>) -> Run {
+        let mut command = self.command(args);
+        let child = command.spawn().expect("start cors-sync");
+        finish(child, &self.stdin)
+    }
+
+    /// Starts the binary without waiting for it (to signal it mid-run); `finish` collects it.
+    pub fn spawn_with<S: AsRef<str>>(&self, args: &[S]) -> Child {
+        let mut command = self.command(args.iter().map(|a| a.as_ref().to_string()).collect());
+        command.spawn().expect("start cors-sync")
+    }
+}
+
+/// A run that outlives this is killed: a hung binary fails its test instead of hanging CI.
+const WATCHDOG: Duration = Duration::from_secs(180);
+
+/// Feeds stdin, collects all output, and checks that no credential leaked into it.
+pub fn finish(mut child: Child, stdin: &str) -> Run {
+    if let Some(mut pipe) = child.stdin.take() {
+        let _ = pipe.write_all(stdin.as_bytes());
+    }
+    let drain =
+        |pipe: Option<std::process::ChildStdout>| std::thread::spawn(move || read_all(pipe));
+    let stdout = drain(child.stdout.take());
+    let stderr_pipe = child.stderr.take();
+    let stderr = std::thread::spawn(move || read_all(stderr_pipe));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for cors-sync") {
+            break status;
+        }
+        if started.elapsed() > WATCHDOG {
+            let _ = child.kill();
+            panic!("cors-sync ran longer than {WATCHDOG:?} and was killed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    };
+    for secret in [SECRET_KEY, SESSION_TOKEN] {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "a credential leaked into output: {run:?}"
+        );
+    }
+    run
+}
+
+fn read_all<R: Read>(pipe: Option<R>) -> String {
+    let mut text = Vec::new();
+    if let Some(mut pipe) = pipe {
+        let _ = pipe.read_to_end(&mut text);
+    }
+    String::from_utf8_lossy(&text).into_owned()
 }
 
 impl Run {

@@ -122,3 +122,15 @@ pub fn rule(origins: &[&str], methods: &[&str]) -> CorsRule {
         ..CorsRule::default()
     }
 }
+
+/// Deletes an (empty) bucket behind cors-sync's back.
+pub fn delete_bucket(name: &str) {
+    runtime().block_on(async {
+        client("us-east-1")
+            .delete_bucket()
+            .bucket(name)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("delete bucket {name}: {e:?}"));
+    });
+}

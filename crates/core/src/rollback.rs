@@ -1,0 +1,77 @@
+//! Restoring what a backup journal recorded: the journal's `before` states become a manifest, and
+//! the ordinary planner turns that into the changes that restore them.
+
+use std::path::Path;
+
+use crate::bucket_cors::BucketCors;
+use crate::cloudfront::behavior::{BehaviorSpec, Managed};
+use crate::cloudfront::distribution::DistributionSpec;
+use crate::cloudfront::policies::{OriginRequestPolicySpec, PolicyRef, ResponseHeadersPolicySpec};
+use crate::diagnostic::SourceLocation;
+use crate::manifest::{BucketSpec, Manifest};
+use crate::plan::{Address, Change, ChangeDetail};
+
+/// The manifest that restores every resource in `changes` to its `before` state. Returns it with
+/// notes on what cannot be restored (a policy the apply created is left in place).
+pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<String>) {
+    let location = SourceLocation::whole_file(journal);
+    let mut manifest = Manifest::default();
+    let mut notes = Vec::new();
+    let reference = |r: &Option<PolicyRef>| match r.as_ref().and_then(|r| r.id.clone()) {
+        Some(id) => Managed::Set(id),
+        None => Managed::Detach,
+    };
+    for change in changes {
+        match (&change.address, &change.detail) {
+            (Address::S3Bucket(name), ChangeDetail::BucketCors { region, before, .. }) => {
+                let rules = before.clone().unwrap_or_default();
+                manifest.buckets.push(BucketSpec {
+                    name: name.clone(),
+                    region: Some(region.clone()),
+                    rule_locations: vec![location.clone(); rules.len()],
+                    cors: BucketCors::new(rules),
+                    location: location.clone(),
+                });
+            }
+            (Address::CloudFrontDistribution(id), ChangeDetail::Distribution { behaviors }) => {
+                let behaviors = behaviors
+                    .iter()
+                    .map(|b| BehaviorSpec {
+                        path: b.path.clone(),
+                        forward_headers: b.before.forward_headers.clone(),
+                        allowed_methods: Some(b.before.allowed_methods.clone()),
+                        cached_methods: Some(b.before.cached_methods.clone()),
+                        cache_policy: reference(&b.before.cache_policy),
+                        origin_request_policy: reference(&b.before.origin_request_policy),
+                        response_headers_policy: reference(&b.before.response_headers_policy),
+                        location: location.clone(),
+                    })
+                    .collect();
+                manifest.distributions.push(DistributionSpec {
+                    id: id.clone(),
+                    behaviors,
+                    location: location.clone(),
+                });
+            }
+            (Address::OriginRequestPolicy(name), ChangeDetail::OriginRequestPolicy { before, .. }) => match before {
+                Some(headers) => manifest.origin_request_policies.push(OriginRequestPolicySpec {
+                    name: name.clone(),
+                    headers: headers.headers.clone(),
+                    location: location.clone(),
+                }),
+                None => notes.push(format!("{}: was created by that apply; it is left in place (cors-sync never deletes policies)", change.address)),
+            },
+            (Address::ResponseHeadersPolicy(name), ChangeDetail::ResponseHeadersPolicy { before, .. }) => match before {
+                Some(Some(cors)) => manifest.response_headers_policies.push(ResponseHeadersPolicySpec {
+                    name: name.clone(),
+                    cors: cors.clone(),
+                    location: location.clone(),
+                }),
+                Some(None) => notes.push(format!("{}: had no CORS configuration before; removing one is not supported, so it is left as it is", change.address)),
+                None => notes.push(format!("{}: was created by that apply; it is left in place (cors-sync never deletes policies)", change.address)),
+            },
+            _ => {}
+        }
+    }
+    (manifest, notes)
+}

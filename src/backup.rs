@@ -1,0 +1,157 @@
+//! The backup journal: before each write, `apply` records the resource's previous live state in
+//! `<backup dir>/<UTC time>/journal.jsonl`, written and flushed to disk before the write is sent.
+//! One JSON line per resource: `{"recorded_at": "…", "change": <the planned change>}`; the change
+//! holds the previous state (`before`). No credentials are ever part of it.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use cors_sync_aws::apply::Journal;
+use cors_sync_core::plan::Change;
+use serde::{Deserialize, Serialize};
+
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    recorded_at: String,
+    change: Change,
+}
+
+/// A journal for one run, created on its first record (a run that writes nothing leaves none).
+pub struct FileJournal {
+    root: PathBuf,
+    open: Mutex<Option<(PathBuf, File)>>,
+}
+
+impl FileJournal {
+    pub fn new(root: &Path) -> Self {
+        FileJournal {
+            root: root.to_path_buf(),
+            open: Mutex::new(None),
+        }
+    }
+
+    /// The run's backup directory, once something was recorded.
+    pub fn directory(&self) -> Option<PathBuf> {
+        let open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        open.as_ref().map(|(dir, _)| dir.clone())
+    }
+
+    fn create(&self) -> Result<(PathBuf, File), String> {
+        let stamp = utc_stamp(SystemTime::now());
+        let mut dir = self.root.join(&stamp);
+        let mut n = 1;
+        while dir.exists() {
+            n += 1;
+            dir = self.root.join(format!("{stamp}-{n}"));
+        }
+        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        let file = OpenOptions::new()
+            .create_new(true)
+            .append(true)
+            .open(dir.join(JOURNAL_FILE))
+            .map_err(|e| format!("cannot create the journal in {}: {e}", dir.display()))?;
+        Ok((dir, file))
+    }
+}
+
+impl Journal for FileJournal {
+    fn record(&self, change: &Change) -> Result<(), String> {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if open.is_none() {
+            *open = Some(self.create()?);
+        }
+        let Some((dir, file)) = open.as_mut() else {
+            return Err("the journal is not open".into());
+        };
+        let entry = Entry {
+            recorded_at: utc_stamp(SystemTime::now()),
+            change: change.clone(),
+        };
+        let mut line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
+        line.push('\n');
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(|e| format!("cannot write the journal in {}: {e}", dir.display()))
+    }
+}
+
+/// The most recent backup under `root`.
+pub fn latest(root: &Path) -> Option<PathBuf> {
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root)
+        .ok()?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.join(JOURNAL_FILE).is_file())
+        .collect();
+    // Names are UTC timestamps, so name order is time order.
+    dirs.sort();
+    dirs.pop()
+}
+
+/// The changes a journal recorded, in the order they were written.
+pub fn read(dir: &Path) -> Result<Vec<Change>, String> {
+    let path = dir.join(JOURNAL_FILE);
+    let text =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str::<Entry>(line)
+                .map(|entry| entry.change)
+                .map_err(|e| format!("{}:{}: not a journal entry ({e})", path.display(), i + 1))
+        })
+        .collect()
+}
+
+/// `YYYYMMDDTHHMMSSZ` in UTC (sorts as time sorts), without a date-time dependency.
+fn utc_stamp(time: SystemTime) -> String {
+    let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil-from-days (Howard Hinnant's algorithm), valid for every date after 1970.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn stamps_are_utc_and_sortable() {
+        assert_eq!(utc_stamp(UNIX_EPOCH), "19700101T000000Z");
+        assert_eq!(
+            utc_stamp(UNIX_EPOCH + Duration::from_secs(1_795_867_200)),
+            "20261128T120000Z"
+        );
+        assert_eq!(
+            utc_stamp(UNIX_EPOCH + Duration::from_secs(951_825_600)),
+            "20000229T120000Z"
+        );
+    }
+}

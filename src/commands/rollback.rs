@@ -1,0 +1,57 @@
+//! `cors-sync rollback [BACKUP]`: restore the previous state an apply recorded, as a plan shown
+//! and approved like any other.
+
+use std::path::PathBuf;
+
+use cors_sync_core::render::text_plan;
+use cors_sync_core::rollback::restoring_manifest;
+
+use super::apply::{approved, execute};
+use super::{connect, plan, Outcome};
+use crate::backup;
+use crate::cli::{Cli, RollbackArgs};
+use crate::terminal;
+
+pub async fn run(args: &RollbackArgs, cli: &Cli) -> Outcome {
+    let root = &args.writing.backup_dir;
+    let dir: PathBuf = match &args.backup {
+        Some(given) if given.is_dir() => given.clone(),
+        Some(name) => root.join(name),
+        None => match backup::latest(root) {
+            Some(dir) => dir,
+            None => {
+                eprintln!("error: there are no backups in {}", root.display());
+                return Outcome::Failure;
+            }
+        },
+    };
+    let changes = match backup::read(&dir) {
+        Ok(changes) => changes,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Outcome::Failure;
+        }
+    };
+    let (manifest, notes) = restoring_manifest(&changes, &dir.join(backup::JOURNAL_FILE));
+    eprintln!("Restoring the state recorded in {}.", dir.display());
+    for note in &notes {
+        eprintln!("note: {note}");
+    }
+    let aws = connect(&cli.connection).await;
+    let parallelism = usize::from(cli.connection.parallelism);
+    let Some((plan, _)) = plan::compute(&aws, &manifest, parallelism).await else {
+        return Outcome::Failure;
+    };
+    print!(
+        "{}",
+        text_plan::render(&plan, terminal::stdout_colour(cli.output.no_color))
+    );
+    if plan.is_empty() || !approved(args.auto_approve) {
+        return if plan.is_empty() {
+            Outcome::Success
+        } else {
+            Outcome::Failure
+        };
+    }
+    execute(&aws, &plan, &args.writing, parallelism).await
+}
