@@ -41,6 +41,16 @@ fn transient_faults_on_reads_and_writes_are_retried_and_the_result_is_the_same()
         .times(1),
     );
     proxy.fail(Fault::kind("HEAD", "/transient-b/", FaultKind::Reset).times(1));
+    proxy.fail(
+        Fault::error(
+            "GET",
+            "/transient-b/?cors",
+            400,
+            "Throttling",
+            "Rate exceeded",
+        )
+        .times(1),
+    );
     let cli = cors_sync()
         .manifest(&two_rules_manifest("transient-a", "transient-b"))
         .endpoint(Some(&proxy.endpoint));
@@ -49,7 +59,7 @@ fn transient_faults_on_reads_and_writes_are_retried_and_the_result_is_the_same()
     assert!(apply.stderr.contains("AWS calls were retried after throttling, a server error, a timeout or a dropped connection"), "{}", apply.stderr);
     assert_eq!(
         proxy.failed_requests().len(),
-        4,
+        5,
         "{:?}",
         proxy.failed_requests()
     );
