@@ -6,7 +6,7 @@ VENV := .venv
 MOTO := moto[server]==5.2.5
 CARGO ?= cargo
 
-.PHONY: demo test check lint build clean
+.PHONY: demo test check lint build bench clean
 
 ## demo: start the emulator, seed it, then cors-sync plan → apply → plan on manifests/
 demo: $(VENV)/.installed
@@ -28,10 +28,21 @@ lint:
 build:
 	$(CARGO) build --release
 
+## bench: cors-sync plan over 1,000 buckets against aws-cli, boto3 and the emulator's ceiling
+bench: $(VENV)/.installed .venv-bench/.installed
+	$(CARGO) build --release --quiet
+	$(VENV)/bin/python scripts/bench.py
+
+# The AWS CLI pins its own botocore, so it gets a venv of its own, apart from moto's.
+.venv-bench/.installed:
+	$(PYTHON) -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check awscli
+	touch $@
+
 $(VENV)/.installed:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO)'
 	touch $@
 
 clean:
-	rm -rf $(VENV) target
+	rm -rf $(VENV) .venv-bench target

@@ -51,6 +51,9 @@ pub struct OutputArgs {
     /// Never colour output (colour is used only on a terminal, and never when NO_COLOR is set).
     #[arg(long, global = true)]
     pub no_color: bool,
+    /// No progress bars or notes on stderr (errors are still printed).
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     /// Log the AWS SDK's requests, retries and timings to stderr. Credentials and request
     /// signatures are never logged.
     #[arg(long, global = true)]

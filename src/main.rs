@@ -6,6 +6,7 @@
 mod backup;
 mod cli;
 mod commands;
+mod progress;
 mod terminal;
 
 use std::process::ExitCode;

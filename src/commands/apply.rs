@@ -15,6 +15,7 @@ use cors_sync_core::render::text_plan::{self, Colour};
 use super::{connect, load_manifest, plan, report_retries, Outcome};
 use crate::backup::FileJournal;
 use crate::cli::{ApplyArgs, Cli, WriteArgs};
+use crate::progress::Progress;
 use crate::terminal;
 
 pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
@@ -41,7 +42,9 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
                 return Outcome::Failure;
             };
             let aws = connect(&cli.connection).await;
-            let Some((plan, _)) = plan::compute(&aws, &manifest, parallelism).await else {
+            let Some((plan, _)) =
+                plan::compute(&aws, &manifest, parallelism, cli.output.quiet).await
+            else {
                 return Outcome::Failure;
             };
             print!("{}", text_plan::render(&plan, colour));
@@ -54,7 +57,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
             (aws, plan)
         }
     };
-    execute(&aws, &plan, &args.writing, parallelism).await
+    execute(&aws, &plan, &args.writing, parallelism, cli.output.quiet).await
 }
 
 pub(super) fn approved(auto_approve: bool) -> bool {
@@ -147,7 +150,7 @@ async fn read_plan_resources(
             _ => None,
         })
         .collect();
-    for result in live_state::read_buckets(aws, &targets, parallelism).await {
+    for result in live_state::read_buckets(aws, &targets, parallelism, &|| {}).await {
         match result {
             Ok(bucket) => live.buckets.push(bucket),
             Err(error) => errors.push(error),
@@ -195,17 +198,22 @@ pub(super) async fn execute(
     plan: &Plan,
     writing: &WriteArgs,
     parallelism: usize,
+    quiet: bool,
 ) -> Outcome {
     println!();
     let journal = FileJournal::new(&writing.backup_dir);
     let cancel = CancellationToken::new();
     let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
+    let progress = Progress::new(plan.changes.len(), "applying", quiet);
+    let tick = || progress.tick();
     let safeguards = Safeguards {
         journal: &journal,
         cancel: cancel.clone(),
+        progress: &tick,
     };
     let results = apply::apply_plan(aws, plan, parallelism, &safeguards).await;
     watcher.abort();
+    drop(progress);
     let mut failed = 0;
     let mut deploying: Vec<(String, String)> = Vec::new();
     for result in &results {

@@ -20,7 +20,7 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
     let mut errors: Vec<AwsError> = Vec::new();
     let mut buckets = Vec::new();
     let parallelism = usize::from(cli.connection.parallelism);
-    for result in live_state::read_buckets(&aws, &targets, parallelism).await {
+    for result in live_state::read_buckets(&aws, &targets, parallelism, &|| {}).await {
         match result {
             Ok(bucket) => buckets.push(bucket),
             Err(error) => errors.push(error),

@@ -14,6 +14,7 @@ use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucke
 
 use super::{connect, load_manifest, report_retries, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
+use crate::progress::Progress;
 use crate::terminal;
 
 pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
@@ -22,7 +23,8 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
     };
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
-    let Some((plan, mut live)) = compute(&aws, &manifest, parallelism).await else {
+    let Some((plan, mut live)) = compute(&aws, &manifest, parallelism, cli.output.quiet).await
+    else {
         return Outcome::Failure;
     };
     let unmanaged = if args.report_unmanaged {
@@ -132,7 +134,7 @@ async fn unmanaged_buckets(
         .filter(|b| manifest.bucket(&b.name).is_none())
         .collect();
     let mut found = Vec::new();
-    for result in live_state::read_buckets(aws, &others, parallelism).await {
+    for result in live_state::read_buckets(aws, &others, parallelism, &|| {}).await {
         match result {
             Ok(bucket) if bucket.cors.is_configured() => found.push(UnmanagedBucket {
                 address: Address::S3Bucket(bucket.name.clone()).to_string(),
@@ -152,7 +154,13 @@ pub async fn compute(
     aws: &Aws,
     manifest: &Manifest,
     parallelism: usize,
+    quiet: bool,
 ) -> Option<(Plan, LiveState)> {
+    let progress = Progress::new(
+        manifest.buckets.len() + manifest.distributions.len(),
+        "reading live state",
+        quiet,
+    );
     let targets: Vec<BucketTarget> = manifest
         .buckets
         .iter()
@@ -164,7 +172,7 @@ pub async fn compute(
     let mut live = LiveState::default();
     let mut errors: Vec<AwsError> = Vec::new();
     let mut resources = targets.len();
-    for result in live_state::read_buckets(aws, &targets, parallelism).await {
+    for result in live_state::read_buckets(aws, &targets, parallelism, &|| progress.tick()).await {
         match result {
             Ok(bucket) => live.buckets.push(bucket),
             Err(error) => errors.push(error),
@@ -180,7 +188,10 @@ pub async fn compute(
         resources += ids.len();
         for result in distributions::read_distributions(&client, &ids).await {
             match result {
-                Ok(distribution) => live.distributions.push(distribution),
+                Ok(distribution) => {
+                    progress.tick();
+                    live.distributions.push(distribution);
+                }
                 Err(error) => errors.push(error),
             }
         }

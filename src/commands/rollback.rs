@@ -39,7 +39,8 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Outcome {
     }
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
-    let Some((plan, _)) = plan::compute(&aws, &manifest, parallelism).await else {
+    let Some((plan, _)) = plan::compute(&aws, &manifest, parallelism, cli.output.quiet).await
+    else {
         return Outcome::Failure;
     };
     print!(
@@ -53,5 +54,5 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Outcome {
             Outcome::Failure
         };
     }
-    execute(&aws, &plan, &args.writing, parallelism).await
+    execute(&aws, &plan, &args.writing, parallelism, cli.output.quiet).await
 }

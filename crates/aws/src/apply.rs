@@ -81,6 +81,8 @@ pub struct Safeguards<'a> {
     pub journal: &'a dyn Journal,
     /// Cancelled on Ctrl-C or SIGTERM: writes not yet sent are skipped; in-flight ones abandoned.
     pub cancel: CancellationToken,
+    /// Called after each change, whatever its outcome (a progress bar).
+    pub progress: &'a (dyn Fn() + Sync),
 }
 
 impl Safeguards<'_> {
@@ -101,11 +103,13 @@ impl Safeguards<'_> {
                 reason: format!("its previous state could not be backed up ({reason})"),
             });
         }
-        tokio::select! {
+        let outcome = tokio::select! {
             biased;
             () = self.cancel.cancelled() => Err(Failure::InFlight { resource }),
             result = write => result.map_err(Failure::Aws),
-        }
+        };
+        (self.progress)();
+        outcome
     }
 }
 

@@ -26,9 +26,14 @@ pub async fn read_buckets(
     aws: &Aws,
     targets: &[BucketTarget],
     parallelism: usize,
+    progress: &(dyn Fn() + Sync),
 ) -> Vec<Result<LiveBucket, AwsError>> {
     stream::iter(targets)
-        .map(|target| read_bucket(aws, &target.name, target.region.as_deref()))
+        .map(|target| async move {
+            let result = read_bucket(aws, &target.name, target.region.as_deref()).await;
+            progress();
+            result
+        })
         .buffered(parallelism.max(1))
         .collect()
         .await

@@ -83,6 +83,7 @@ fn safeguards() -> Safeguards<'static> {
     Safeguards {
         journal: &NoJournal,
         cancel: CancellationToken::new(),
+        progress: &|| {},
     }
 }
 

@@ -1,0 +1,317 @@
+"""`make bench`: how fast `cors-sync plan` reads 1,000 buckets and 100 distributions, against the
+alternatives and against the emulator's own ceiling, on one emulator instance, interleaved.
+
+Prints a table and writes the same figures as JSON to target/bench/results.json. Not a test: it
+asserts nothing; the README reports its numbers with the machine they came from.
+"""
+
+import http.client
+import json
+import os
+import platform
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+from botocore.config import Config
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "target", "release", "cors-sync")
+AWS_CLI = os.path.join(ROOT, ".venv-bench", "bin", "aws")
+BUCKETS = 1000
+DISTRIBUTIONS = 100
+ROUNDS = 3
+CLI_SAMPLE = 50
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"}
+RULE = {"AllowedOrigins": ["https://www.example.com"], "AllowedMethods": ["GET", "HEAD"], "MaxAgeSeconds": 600}
+
+
+def say(text):
+    print(text, file=sys.stderr, flush=True)
+
+
+def start_emulator():
+    process = subprocess.Popen(
+        [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "scripts", "emulator.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    port = int(process.stdout.readline())
+    return process, port
+
+
+def s3(endpoint):
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 10, "mode": "standard"}),
+    )
+
+
+def seed(endpoint):
+    names = [f"bench-{i:04d}" for i in range(BUCKETS)]
+
+    def one(name):
+        client = s3(endpoint)
+        client.create_bucket(Bucket=name)
+        client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [RULE]})
+
+    with ThreadPoolExecutor(16) as pool:
+        list(pool.map(one, names))
+    cloudfront = boto3.client(
+        "cloudfront", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench"
+    )
+    ids = []
+    for i in range(DISTRIBUTIONS):
+        config = {
+            "CallerReference": f"bench-{i}",
+            "Comment": "bench",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [{"Id": "s3", "DomainName": f"bench-{i:04d}.s3.amazonaws.com", "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "s3",
+                "ViewerProtocolPolicy": "allow-all",
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}, "Headers": {"Quantity": 1, "Items": ["Origin"]}},
+                "MinTTL": 0,
+            },
+        }
+        ids.append(cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
+    return names, ids
+
+
+def manifest(names, ids):
+    lines = ["version: 1", "buckets:"]
+    for name in names:
+        lines += [
+            f"  - name: {name}",
+            "    region: us-east-1",
+            "    cors_rules:",
+            '      - allowed_origins: ["https://www.example.com"]',
+            "        allowed_methods: [GET, HEAD]",
+            "        max_age_seconds: 600",
+        ]
+    lines.append("distributions:")
+    for distribution in ids:
+        lines += [f"  - id: {distribution}", "    behaviors:", "      default:", "        forward_headers: [Origin]"]
+    return "\n".join(lines) + "\n"
+
+
+def run_measured(args, env=None):
+    """Runs a command; returns (wall seconds, user+sys CPU seconds, peak RSS in MiB, exit code)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stderr = process.stderr.read().decode()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 2):
+        raise SystemExit(f"{args[0]} failed ({code}): {stderr}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
+
+
+def cors_sync_plan(path, endpoint, parallelism=None):
+    env = dict(os.environ, **CREDENTIALS)
+    args = [BINARY, "plan", "-f", path, "--endpoint-url", endpoint, "--detailed-exitcode"]
+    if parallelism:
+        args += ["--parallelism", str(parallelism)]
+    return run_measured(args, env)
+
+
+def boto3_reads(endpoint, names, threads):
+    local = threading.local()
+
+    def one(name):
+        if not hasattr(local, "client"):
+            local.client = s3(endpoint)
+        local.client.get_bucket_cors(Bucket=name)
+
+    started = time.perf_counter()
+    if threads == 1:
+        client = s3(endpoint)
+        for name in names:
+            client.get_bucket_cors(Bucket=name)
+    else:
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(one, names))
+    return time.perf_counter() - started
+
+
+def bare_reads(port, names, concurrency):
+    """The emulator's ceiling: plain HTTP GET /<bucket>?cors, no SDK, no signing."""
+    queue = list(names)
+    lock = threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                name = queue.pop()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request("GET", f"/{name}?cors")
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status != 200:
+                raise SystemExit(f"bare GET {name}?cors: {response.status}")
+
+    started = time.perf_counter()
+    workers = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return time.perf_counter() - started
+
+
+def aws_cli_sample(endpoint, names):
+    env = dict(os.environ, **CREDENTIALS)
+    started = time.perf_counter()
+    for name in names[:CLI_SAMPLE]:
+        subprocess.run(
+            [AWS_CLI, "s3api", "get-bucket-cors", "--bucket", name, "--endpoint-url", endpoint],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+    return (time.perf_counter() - started) * len(names) / CLI_SAMPLE
+
+
+class DelayingProxy:
+    """A loopback proxy that holds every request `delay` seconds before forwarding it: real-AWS
+    round trips, to show how plan time scales with latency and --parallelism."""
+
+    def __init__(self, upstream_port, delay):
+        self.upstream_port = upstream_port
+        self.delay = delay
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(256)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            client, _ = self.listener.accept()
+            threading.Thread(target=self.serve, args=(client,), daemon=True).start()
+
+    def serve(self, client):
+        try:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                chunk = client.recv(65536)
+                if not chunk:
+                    return
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            while len(body) < length:
+                body += client.recv(65536)
+            time.sleep(self.delay)
+            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+            upstream.sendall(head + b"\r\n\r\n" + body)
+            while True:
+                chunk = upstream.recv(65536)
+                if not chunk:
+                    break
+                client.sendall(chunk)
+            upstream.close()
+        finally:
+            client.close()
+
+
+def main():
+    os.makedirs(os.path.join(ROOT, "target", "bench"), exist_ok=True)
+    emulator, port = start_emulator()
+    endpoint = f"http://127.0.0.1:{port}"
+    say(f"seeding {BUCKETS} buckets with CORS and {DISTRIBUTIONS} distributions on {endpoint} ...")
+    names, ids = seed(endpoint)
+    work = tempfile.mkdtemp()
+    path = os.path.join(work, "bench.yaml")
+    with open(path, "w") as f:
+        f.write(manifest(names, ids))
+
+    results = {name: [] for name in ["cors-sync plan", "boto3 sequential", "boto3 16 threads", "emulator ceiling"]}
+    cpu, rss = [], []
+    best_concurrency = None
+    for round_number in range(ROUNDS):
+        say(f"round {round_number + 1}/{ROUNDS} ...")
+        wall, cpu_seconds, peak, code = cors_sync_plan(path, endpoint)
+        if code != 0:
+            raise SystemExit("cors-sync plan found changes; the benchmark expects none")
+        results["cors-sync plan"].append(wall)
+        cpu.append(cpu_seconds)
+        rss.append(peak)
+        results["boto3 sequential"].append(boto3_reads(endpoint, names, 1))
+        results["boto3 16 threads"].append(boto3_reads(endpoint, names, 16))
+        ceilings = {c: bare_reads(port, names, c) for c in (4, 8, 16, 32)}
+        best_concurrency = min(ceilings, key=ceilings.get)
+        results["emulator ceiling"].append(ceilings[best_concurrency])
+    say(f"aws-cli: {CLI_SAMPLE} calls, scaled to {BUCKETS} ...")
+    results["aws s3api get-bucket-cors loop"] = [aws_cli_sample(endpoint, names)]
+
+    say("validate on 10,000 buckets ...")
+    big = os.path.join(work, "big.yaml")
+    with open(big, "w") as f:
+        f.write(manifest([f"validate-{i:05d}" for i in range(10_000)], []).replace("distributions:\n", ""))
+    validate = [run_measured([BINARY, "validate", "-f", big]) for _ in range(ROUNDS)]
+
+    say("latency mode: 30 ms per request, 200 buckets ...")
+    proxy = DelayingProxy(port, 0.030)
+    small = os.path.join(work, "small.yaml")
+    with open(small, "w") as f:
+        f.write(manifest(names[:200], []).replace("distributions:\n", ""))
+    latency = {p: cors_sync_plan(small, f"http://127.0.0.1:{proxy.port}", p)[0] for p in (1, 4, 16, 64)}
+    emulator.stdin.close()
+
+    requests = BUCKETS + 1  # GetBucketCors per bucket (regions given) + one ListDistributions page
+    ceiling = statistics.median(results["emulator ceiling"])
+    rows = []
+    for name, walls in results.items():
+        wall = statistics.median(walls)
+        count = BUCKETS if name != "cors-sync plan" else requests
+        rows.append({"name": name, "wall_seconds": round(wall, 3), "requests_per_second": round(count / wall, 1), "ratio_to_ceiling": round(wall / ceiling, 2)})
+    cors_sync_wall = statistics.median(results["cors-sync plan"])
+    summary = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}",
+        "buckets": BUCKETS,
+        "distributions": DISTRIBUTIONS,
+        "rows": rows,
+        "ceiling_concurrency": best_concurrency,
+        "cors_sync_cpu_ms_per_bucket": round(statistics.median(cpu) * 1000 / BUCKETS, 3),
+        "cors_sync_peak_rss_mib": round(max(rss), 1),
+        "faster_than_aws_cli": round(results["aws s3api get-bucket-cors loop"][0] / cors_sync_wall, 1),
+        "faster_than_boto3_16_threads": round(statistics.median(results["boto3 16 threads"]) / cors_sync_wall, 2),
+        "validate_10000_buckets": {"wall_ms": round(statistics.median(v[0] for v in validate) * 1000, 1), "peak_rss_mib": round(max(v[2] for v in validate), 1)},
+        "latency_30ms_200_buckets_seconds_by_parallelism": {str(k): round(v, 2) for k, v in latency.items()},
+    }
+    with open(os.path.join(ROOT, "target", "bench", "results.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+
+    print(f"\n{BUCKETS} buckets with CORS, {DISTRIBUTIONS} distributions, moto on loopback; median of {ROUNDS} interleaved rounds")
+    print(f"{'':34} {'wall s':>8} {'req/s':>8} {'x ceiling':>10}")
+    for row in rows:
+        print(f"{row['name']:34} {row['wall_seconds']:>8.2f} {row['requests_per_second']:>8.1f} {row['ratio_to_ceiling']:>10.2f}")
+    print(f"\ncors-sync CPU per bucket: {summary['cors_sync_cpu_ms_per_bucket']} ms; peak RSS {summary['cors_sync_peak_rss_mib']} MiB")
+    print(f"cors-sync is {summary['faster_than_aws_cli']}x faster than the aws-cli loop and {summary['faster_than_boto3_16_threads']}x boto3 with 16 threads")
+    v = summary["validate_10000_buckets"]
+    print(f"validate, 10,000 buckets: {v['wall_ms']} ms, peak RSS {v['peak_rss_mib']} MiB")
+    print("plan of 200 buckets with 30 ms per request, by --parallelism: " + ", ".join(f"{k}: {v} s" for k, v in summary["latency_30ms_200_buckets_seconds_by_parallelism"].items()))
+    print(f"\nmachine: {summary['machine']}; figures in target/bench/results.json")
+
+
+if __name__ == "__main__":
+    main()
