@@ -72,9 +72,41 @@ pub enum Command {
     Import(ImportArgs),
     /// Print the manifest's JSON Schema, for editors (yaml-language-server) to validate and complete.
     Schema,
+    /// Will a browser's request work? Evaluates S3's CORS rules (and CloudFront in front of them)
+    /// against the manifest, or live state with --live. Exit 0 allowed, 2 denied, 1 error.
+    Check(CheckArgs),
     /// Restore what an apply's backup recorded (the latest by default): shown as a plan first,
     /// applied with the same confirmation rules as apply.
     Rollback(RollbackArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]
+    #[arg(value_name = "TARGET")]
+    pub target: String,
+    /// The page's origin, e.g. https://www.example.com
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: String,
+    /// The method the page uses (GET, PUT, ...).
+    #[arg(long, value_name = "METHOD")]
+    pub method: String,
+    /// A header the page sets (repeat for more); any makes the browser send a preflight.
+    #[arg(long = "header", value_name = "NAME")]
+    pub headers: Vec<String>,
+    /// Evaluate live state instead of the manifest.
+    #[arg(long)]
+    pub live: bool,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One module per subcommand. Each returns an `Outcome`; `main` turns it into the exit code.
 
 mod apply;
+mod check;
 mod import;
 mod plan;
 mod rollback;
@@ -19,6 +20,8 @@ pub enum Outcome {
     Success,
     /// Only reported when the user asked for it (`plan --detailed-exitcode`).
     ChangesPresent,
+    /// `check`: the browser's request would be blocked.
+    Denied,
     Failure,
 }
 
@@ -27,7 +30,7 @@ impl Outcome {
         match self {
             Outcome::Success => 0,
             Outcome::Failure => 1,
-            Outcome::ChangesPresent => 2,
+            Outcome::ChangesPresent | Outcome::Denied => 2,
         }
     }
 }
@@ -67,6 +70,7 @@ pub fn run(cli: Cli) -> Outcome {
             Command::Apply(args) => apply::run(args, &cli).await,
             Command::Import(args) => import::run(args, &cli).await,
             Command::Rollback(args) => rollback::run(args, &cli).await,
+            Command::Check(args) => check::run(args, &cli).await,
         }
     })
 }

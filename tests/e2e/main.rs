@@ -3,6 +3,7 @@
 
 mod support;
 
+mod check;
 mod cloudfront;
 mod gitops;
 mod reliability;

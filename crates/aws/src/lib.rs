@@ -10,5 +10,7 @@ pub mod error;
 pub mod live_state;
 mod s3_rules;
 
+/// The CloudFront client type, for callers that pass one to the `cloudfront` functions.
+pub use aws_sdk_cloudfront::Client as CloudFrontClient;
 pub use connection::{Aws, ConnectionOptions};
 pub use error::AwsError;

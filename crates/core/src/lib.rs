@@ -5,6 +5,7 @@
 pub mod bucket_cors;
 pub mod cloudfront;
 pub mod diagnostic;
+pub mod evaluate;
 pub mod fingerprint;
 pub mod manifest;
 pub mod normalize;

@@ -49,6 +49,7 @@ fn live(behaviors: Vec<(BehaviorPath, BehaviorSettings)>) -> LiveState {
             origin_domains: vec!["assets.s3.amazonaws.com".into()],
             behaviors,
             etag: None,
+            behavior_origins: vec![],
         }],
         ..LiveState::default()
     }

@@ -176,6 +176,7 @@ fn a_moved_distribution_names_its_etag_change_only_when_it_changed() {
             origin_domains: vec![],
             behaviors: vec![(BehaviorPath::Default, settings(&["Origin"]))],
             etag: Some(etag.into()),
+            behavior_origins: vec![],
         }],
         ..LiveState::default()
     };

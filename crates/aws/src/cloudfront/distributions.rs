@@ -131,9 +131,44 @@ pub async fn read_distribution_config(
                     .collect()
             })
             .unwrap_or_default(),
+        behavior_origins: behavior_origins(
+            config.origins.as_ref(),
+            config
+                .default_cache_behavior
+                .as_ref()
+                .map(|b| b.target_origin_id.as_str()),
+            config
+                .cache_behaviors
+                .as_ref()
+                .and_then(|c| c.items.as_deref())
+                .unwrap_or_default(),
+        ),
         behaviors,
         etag: read.e_tag,
     })
+}
+
+/// Each behavior's origin domain, from its target origin ID.
+fn behavior_origins(
+    origins: Option<&aws_sdk_cloudfront::types::Origins>,
+    default_target: Option<&str>,
+    cache_behaviors: &[aws_sdk_cloudfront::types::CacheBehavior],
+) -> Vec<(BehaviorPath, String)> {
+    let domain = |target: &str| {
+        origins
+            .and_then(|o| o.items.iter().find(|origin| origin.id == target))
+            .map(|origin| origin.domain_name.clone())
+    };
+    let mut found = Vec::new();
+    if let Some(d) = default_target.and_then(domain) {
+        found.push((BehaviorPath::Default, d));
+    }
+    for behavior in cache_behaviors {
+        if let Some(d) = domain(&behavior.target_origin_id) {
+            found.push((BehaviorPath::Pattern(behavior.path_pattern.clone()), d));
+        }
+    }
+    found
 }
 
 fn live_distribution(summary: &DistributionSummary) -> LiveDistribution {
@@ -166,6 +201,18 @@ fn live_distribution(summary: &DistributionSummary) -> LiveDistribution {
                     .collect()
             })
             .unwrap_or_default(),
+        behavior_origins: behavior_origins(
+            summary.origins.as_ref(),
+            summary
+                .default_cache_behavior
+                .as_ref()
+                .map(|b| b.target_origin_id.as_str()),
+            summary
+                .cache_behaviors
+                .as_ref()
+                .and_then(|c| c.items.as_deref())
+                .unwrap_or_default(),
+        ),
         behaviors,
         etag: summary.e_tag.clone(),
     }

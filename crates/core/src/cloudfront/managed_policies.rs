@@ -2,7 +2,7 @@
 //! call. Source: `shared/aws-cors-facts.md` (AWS-managed policies); the API lists their names with
 //! the `Managed-` prefix, which is how a manifest names them.
 
-use super::policies::PolicyKind;
+use super::policies::{CorsPolicy, PolicyKind};
 
 pub struct ManagedPolicy {
     pub name: &'static str,
@@ -60,6 +60,48 @@ pub const MANAGED_POLICIES: &[ManagedPolicy] = &[
 
 /// The prefix AWS reserves for its own policies' names.
 pub const MANAGED_PREFIX: &str = "Managed-";
+
+/// The CORS configuration of the AWS-managed response headers policies that set one. Source: the
+/// CloudFront developer guide's page on managed response headers policies (not re-checked here).
+pub fn managed_cors(id: &str) -> Option<CorsPolicy> {
+    let all_methods = ["GET", "DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
+    let simple = || CorsPolicy {
+        allow_origins: vec!["*".into()],
+        allow_methods: vec!["GET".into(), "HEAD".into(), "OPTIONS".into()],
+        allow_headers: vec![],
+        expose_headers: vec![],
+        allow_credentials: false,
+        max_age_seconds: None,
+        origin_override: false,
+    };
+    let with_preflight = || CorsPolicy {
+        allow_methods: all_methods.iter().map(|m| m.to_string()).collect(),
+        allow_headers: vec!["*".into()],
+        expose_headers: vec!["*".into()],
+        ..simple()
+    };
+    match by_id(id)?.name {
+        "Managed-SimpleCORS" | "Managed-CORS-and-SecurityHeadersPolicy" => Some(simple()),
+        "Managed-CORS-With-Preflight" | "Managed-CORS-with-preflight-and-SecurityHeadersPolicy" => {
+            Some(with_preflight())
+        }
+        _ => None,
+    }
+}
+
+/// The headers an AWS-managed origin request or cache policy sends to the origin (`*` for all).
+pub fn managed_forwarded_headers(id: &str) -> Option<&'static [&'static str]> {
+    match by_id(id)?.name {
+        "Managed-CORS-S3Origin" => Some(&[
+            "Origin",
+            "Access-Control-Request-Headers",
+            "Access-Control-Request-Method",
+        ]),
+        "Managed-CORS-CustomOrigin" => Some(&["Origin"]),
+        "Managed-CachingOptimized" | "Managed-CachingDisabled" => Some(&[]),
+        _ => None,
+    }
+}
 
 pub fn by_name(kind: PolicyKind, name: &str) -> Option<&'static ManagedPolicy> {
     MANAGED_POLICIES

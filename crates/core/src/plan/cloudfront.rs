@@ -228,6 +228,30 @@ impl Resolver<'_> {
     }
 }
 
+/// The settings a behavior will have once the manifest is applied: live settings with every field
+/// the manifest manages replaced. `None` when the manifest does not name that behavior.
+pub fn desired_behavior(
+    manifest: &Manifest,
+    live: &LiveState,
+    id: &str,
+    path: &crate::cloudfront::behavior::BehaviorPath,
+) -> Option<Result<BehaviorSettings, String>> {
+    let spec = manifest
+        .distributions
+        .iter()
+        .find(|d| d.id == id)?
+        .behaviors
+        .iter()
+        .find(|b| &b.path == path)?;
+    let current = live
+        .distributions
+        .iter()
+        .find(|d| d.id == id)?
+        .behavior(path)?;
+    let resolver = Resolver { manifest, live };
+    Some(desired_settings(current, spec, &resolver).map(|(after, _)| after))
+}
+
 fn distribution_change(
     spec: &DistributionSpec,
     live: &LiveDistribution,

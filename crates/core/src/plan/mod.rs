@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use buckets::bucket_change;
-pub use cloudfront::{policy_listings_needed, PolicyListings};
+pub use cloudfront::{desired_behavior, policy_listings_needed, PolicyListings};
 
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};

@@ -1,0 +1,412 @@
+//! `cors-sync check TARGET --origin O --method M [--header H ...]`: will the browser's request
+//! work, and if not, why? Against the manifest by default, or live state with `--live`.
+//! Exit 0 allowed, 2 denied, 1 error.
+
+use cors_sync_aws::cloudfront::{distributions, policies};
+use cors_sync_aws::live_state;
+use cors_sync_aws::{Aws, CloudFrontClient};
+use cors_sync_core::bucket_cors::BucketCors;
+use cors_sync_core::cloudfront::behavior::BehaviorSettings;
+use cors_sync_core::cloudfront::distribution::bucket_of_origin;
+use cors_sync_core::cloudfront::managed_policies;
+use cors_sync_core::cloudfront::policies::CorsPolicy;
+use cors_sync_core::evaluate::browser::{judge, Judgement};
+use cors_sync_core::evaluate::cloudfront::{self as edge, Edge, Forwarded};
+use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::{Evaluation, Request, RuleOutcome};
+use cors_sync_core::manifest::Manifest;
+use cors_sync_core::plan::{self, LiveState};
+use serde_json::json;
+
+use super::{connect, load_manifest, Outcome};
+use crate::cli::{CheckArgs, CheckFormat, Cli};
+
+/// Methods and headers a browser sends without a preflight (Fetch: CORS-safelisted).
+const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
+
+enum Target {
+    Bucket(String),
+    Distribution { id: String, path: String },
+}
+
+fn parse_target(text: &str) -> Result<Target, String> {
+    if let Some(rest) = text.strip_prefix("s3://") {
+        let bucket = rest.split('/').next().unwrap_or_default();
+        if bucket.is_empty() {
+            return Err(format!("`{text}` names no bucket"));
+        }
+        return Ok(Target::Bucket(bucket.to_string()));
+    }
+    if let Some(rest) = text.strip_prefix("cloudfront://") {
+        let (id, path) = rest
+            .split_once('/')
+            .map_or((rest, "/".to_string()), |(id, path)| {
+                (id, format!("/{path}"))
+            });
+        if id.is_empty() {
+            return Err(format!("`{text}` names no distribution"));
+        }
+        return Ok(Target::Distribution {
+            id: id.to_string(),
+            path,
+        });
+    }
+    Err(format!(
+        "`{text}` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]"
+    ))
+}
+
+/// What the request meets: the bucket's CORS, and the CloudFront behavior in front of it, if any.
+struct Setting {
+    bucket: Option<BucketCors>,
+    bucket_name: String,
+    edge: Option<(BehaviorSettings, Forwarded, Option<CorsPolicy>, String)>,
+}
+
+pub async fn run(args: &CheckArgs, cli: &Cli) -> Outcome {
+    let target = match parse_target(&args.target) {
+        Ok(target) => target,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Outcome::Failure;
+        }
+    };
+    let manifest = if args.live {
+        Manifest::default()
+    } else {
+        match load_manifest(&args.manifest.manifest) {
+            Some(manifest) => manifest,
+            None => return Outcome::Failure,
+        }
+    };
+    let aws = connect(&cli.connection).await;
+    let setting = match read_setting(&aws, &manifest, &target, args.live).await {
+        Ok(setting) => setting,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return Outcome::Failure;
+        }
+    };
+    let method = args.method.to_ascii_uppercase();
+    let headers: Vec<&str> = args.headers.iter().map(String::as_str).collect();
+    let needs_preflight = !SAFELISTED_METHODS.contains(&method.as_str()) || !headers.is_empty();
+    let evaluate = |request: &Request| -> Evaluation {
+        let bucket = setting
+            .bucket
+            .as_ref()
+            .map_or(Bucket::Missing, Bucket::Cors);
+        match &setting.edge {
+            None => s3::evaluate(bucket, request),
+            Some((behavior, forwarded, policy, _)) => edge::evaluate(
+                &Edge {
+                    behavior,
+                    forwarded: *forwarded,
+                    response_headers: policy.as_ref(),
+                },
+                bucket,
+                request,
+            ),
+        }
+    };
+    let preflight = needs_preflight.then(|| {
+        let request = Request::preflight(&args.origin, &method, &headers);
+        let evaluation = evaluate(&request);
+        let judgement = judge(&request, &evaluation.response);
+        (request, evaluation, judgement)
+    });
+    let actual = {
+        let request = Request::actual(&args.origin, &method);
+        let evaluation = evaluate(&request);
+        let judgement = judge(&request, &evaluation.response);
+        (request, evaluation, judgement)
+    };
+    let allowed = preflight.as_ref().is_none_or(|(_, _, j)| j.passes) && actual.2.passes;
+    match args.format {
+        CheckFormat::Json => {
+            let step = |(request, evaluation, judgement): &(Request, Evaluation, Judgement)| json!({ "request": request, "evaluation": evaluation, "browser": judgement });
+            let document = json!({
+                "target": args.target,
+                "source": if args.live { "live" } else { "manifest" },
+                "bucket": setting.bucket_name,
+                "behavior": setting.edge.as_ref().map(|(_, _, _, path)| path),
+                "preflight": preflight.as_ref().map(step),
+                "actual": step(&actual),
+                "allowed": allowed,
+            });
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            );
+        }
+        CheckFormat::Text => {
+            let source = if args.live {
+                "live state"
+            } else {
+                "the manifest"
+            };
+            let behind = setting
+                .edge
+                .as_ref()
+                .map(|(_, _, _, path)| {
+                    format!(" (behavior {path}, bucket {})", setting.bucket_name)
+                })
+                .unwrap_or_default();
+            println!(
+                "{}{behind}, by {source}: {method} from {}{}",
+                args.target,
+                args.origin,
+                if headers.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with headers {}", headers.join(", "))
+                }
+            );
+            if let Some(step) = &preflight {
+                print!(
+                    "{}",
+                    describe("preflight (OPTIONS)", step, setting.bucket.as_ref())
+                );
+            } else {
+                println!("\nno preflight: {method} without custom headers is a simple request");
+            }
+            print!(
+                "{}",
+                describe(
+                    &format!("{method} request"),
+                    &actual,
+                    setting.bucket.as_ref()
+                )
+            );
+            println!(
+                "\n{}",
+                if allowed {
+                    "ALLOWED: the browser's request works."
+                } else {
+                    "DENIED: the browser blocks this request."
+                }
+            );
+        }
+    }
+    if allowed {
+        Outcome::Success
+    } else {
+        Outcome::Denied
+    }
+}
+
+fn describe(
+    title: &str,
+    (_, evaluation, judgement): &(Request, Evaluation, Judgement),
+    bucket: Option<&BucketCors>,
+) -> String {
+    let mut out = format!(
+        "\n{title}: {}\n  {}\n  HTTP {}\n",
+        if judgement.passes { "passes" } else { "fails" },
+        evaluation.reason,
+        evaluation.response.status
+    );
+    for (name, value) in &evaluation.response.headers {
+        out.push_str(&format!("  {name}: {value}\n"));
+    }
+    if !judgement.passes {
+        out.push_str(&format!("  the browser: {}\n", judgement.reason));
+    }
+    let rules = bucket.map(|b| b.rules.as_slice()).unwrap_or_default();
+    if evaluation.matched_rule.is_none() {
+        for (index, outcome) in evaluation.rules.iter().enumerate() {
+            let id = rules
+                .get(index)
+                .and_then(|r| r.id.as_ref())
+                .map(|id| format!(" (id {id})"))
+                .unwrap_or_default();
+            let why = match outcome {
+                RuleOutcome::OriginNotAllowed => "the origin is not in allowed_origins".to_string(),
+                RuleOutcome::MethodNotAllowed => "the method is not in allowed_methods".to_string(),
+                RuleOutcome::HeaderNotAllowed(header) => {
+                    format!("header `{header}` is not in allowed_headers")
+                }
+                RuleOutcome::Matched => "matched".to_string(),
+                RuleOutcome::NotReached => "not reached".to_string(),
+            };
+            out.push_str(&format!("  rule {}{id}: {why}\n", index + 1));
+        }
+    }
+    out
+}
+
+async fn read_setting(
+    aws: &Aws,
+    manifest: &Manifest,
+    target: &Target,
+    live: bool,
+) -> Result<Setting, String> {
+    match target {
+        Target::Bucket(name) => Ok(Setting {
+            bucket: bucket_cors(aws, manifest, name, live).await?,
+            bucket_name: name.clone(),
+            edge: None,
+        }),
+        Target::Distribution { id, path } => {
+            let client = aws.cloudfront();
+            let mut state = LiveState::default();
+            let distribution = distributions::read_distributions(&client, std::slice::from_ref(id))
+                .await
+                .into_iter()
+                .next()
+                .ok_or("no distribution read")?
+                .map_err(|e| e.to_string())?;
+            let behavior_path = distribution.behavior_for(path);
+            let domain = distribution
+                .origin_domain(&behavior_path)
+                .ok_or_else(|| format!("behavior {behavior_path} has no origin"))?
+                .to_string();
+            let bucket_name = bucket_of_origin(&domain)
+                .ok_or_else(|| format!("behavior {behavior_path} sends requests to {domain}, which is not an S3 bucket; cors-sync models S3 origins"))?
+                .to_string();
+            state.distributions.push(distribution.clone());
+            let needed = plan::policy_listings_needed(manifest);
+            if !live && needed.origin_request {
+                state.origin_request_policies = policies::list_origin_request_policies(&client)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            if !live && needed.response_headers {
+                state.response_headers_policies = policies::list_response_headers_policies(&client)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            if !live && needed.cache {
+                state.cache_policies = policies::list_cache_policies(&client)
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            let settings = match (
+                live,
+                plan::desired_behavior(manifest, &state, id, &behavior_path),
+            ) {
+                (false, Some(desired)) => desired?,
+                _ => distribution
+                    .behavior(&behavior_path)
+                    .cloned()
+                    .ok_or("the behavior vanished")?,
+            };
+            let forwarded = forwarded(&client, manifest, &settings).await?;
+            let policy = response_headers_cors(&client, manifest, &settings).await?;
+            Ok(Setting {
+                bucket: bucket_cors(aws, manifest, &bucket_name, live).await?,
+                bucket_name,
+                edge: Some((settings, forwarded, policy, behavior_path.to_string())),
+            })
+        }
+    }
+}
+
+/// The bucket's CORS from the manifest, or live; `None` when the bucket does not exist.
+async fn bucket_cors(
+    aws: &Aws,
+    manifest: &Manifest,
+    name: &str,
+    live: bool,
+) -> Result<Option<BucketCors>, String> {
+    if !live {
+        return manifest
+            .bucket(name)
+            .map(|b| Some(b.cors.clone()))
+            .ok_or_else(|| format!("bucket `{name}` is not in the manifest; use --live to check its live configuration"));
+    }
+    match live_state::read_bucket(aws, name, None).await {
+        Ok(bucket) => Ok(Some(bucket.cors)),
+        Err(error) if matches!(error.code.as_deref(), Some("NoSuchBucket" | "NotFound")) => {
+            Ok(None)
+        }
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// Which CORS request headers the behavior sends to its origin.
+async fn forwarded(
+    client: &CloudFrontClient,
+    manifest: &Manifest,
+    settings: &BehaviorSettings,
+) -> Result<Forwarded, String> {
+    if let Some(headers) = &settings.forward_headers {
+        return Ok(Forwarded::from_headers(headers.iter().map(String::as_str)));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for reference in [&settings.cache_policy, &settings.origin_request_policy]
+        .into_iter()
+        .flatten()
+    {
+        let Some(id) = reference.id.as_deref() else {
+            // A policy this manifest declares and apply would create.
+            if let Some(declared) = manifest
+                .origin_request_policies
+                .iter()
+                .find(|p| Some(&p.name) == reference.name.as_ref())
+            {
+                names.extend(declared.headers.iter().cloned());
+            }
+            continue;
+        };
+        if let Some(managed) = managed_policies::managed_forwarded_headers(id) {
+            names.extend(managed.iter().map(|h| h.to_string()));
+        } else if Some(reference) == settings.origin_request_policy.as_ref() {
+            let policy = policies::get_origin_request_policy(client, id)
+                .await
+                .map_err(|e| e.to_string())?;
+            if policy.headers.header_behavior.starts_with("allViewer") {
+                names.push("*".into());
+            }
+            names.extend(policy.headers.headers);
+        }
+    }
+    Ok(Forwarded::from_headers(names.iter().map(String::as_str)))
+}
+
+/// The CORS configuration of the behavior's response headers policy, if it has one.
+async fn response_headers_cors(
+    client: &CloudFrontClient,
+    manifest: &Manifest,
+    settings: &BehaviorSettings,
+) -> Result<Option<CorsPolicy>, String> {
+    let Some(reference) = &settings.response_headers_policy else {
+        return Ok(None);
+    };
+    if let Some(declared) = manifest
+        .response_headers_policies
+        .iter()
+        .find(|p| Some(&p.name) == reference.name.as_ref())
+    {
+        return Ok(Some(declared.cors.clone()));
+    }
+    let Some(id) = reference.id.as_deref() else {
+        return Ok(None);
+    };
+    if managed_policies::by_id(id).is_some() {
+        return Ok(managed_policies::managed_cors(id));
+    }
+    let policy = policies::get_response_headers_policy(client, id)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(policy.cors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse() {
+        assert!(
+            matches!(parse_target("s3://assets/a/b.png"), Ok(Target::Bucket(b)) if b == "assets")
+        );
+        assert!(
+            matches!(parse_target("cloudfront://E1/fonts/a.woff"), Ok(Target::Distribution { id, path }) if id == "E1" && path == "/fonts/a.woff")
+        );
+        assert!(
+            matches!(parse_target("cloudfront://E1"), Ok(Target::Distribution { path, .. }) if path == "/")
+        );
+        assert!(parse_target("https://x").is_err());
+        assert!(parse_target("s3://").is_err());
+    }
+}

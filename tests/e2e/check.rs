@@ -1,0 +1,244 @@
+//! `cors-sync check`: the browser's question answered from the manifest or from live state.
+
+use crate::support::cloudfront as cf;
+use crate::support::cors_sync;
+use crate::support::s3::{self, rule};
+
+const MANIFEST: &str = r#"version: 1
+buckets:
+  - name: check-assets
+    cors_rules:
+      - id: reads
+        allowed_origins: ["https://*.example.com"]
+        allowed_methods: [GET, HEAD]
+      - id: uploads
+        allowed_origins: ["https://app.example.com"]
+        allowed_methods: [PUT]
+        allowed_headers: [Content-Type, "x-amz-*"]
+        max_age_seconds: 600
+"#;
+
+#[test]
+fn allowed_and_denied_requests_against_the_manifest() {
+    let cli = cors_sync()
+        .endpoint(None)
+        .file("manifests/app.yaml", MANIFEST);
+    let allowed = cli.run_with(&[
+        "check",
+        "s3://check-assets/photo.jpg",
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "PUT",
+        "--header",
+        "Content-Type",
+        "--header",
+        "X-Amz-Date",
+    ]);
+    allowed.code(0);
+    insta::assert_snapshot!(allowed.stdout, @"
+    s3://check-assets/photo.jpg, by the manifest: PUT from https://app.example.com with headers Content-Type, X-Amz-Date
+
+    preflight (OPTIONS): passes
+      rule 2 matched (id uploads)
+      HTTP 200
+      Access-Control-Allow-Origin: https://app.example.com
+      Access-Control-Allow-Credentials: true
+      Access-Control-Allow-Methods: PUT
+      Access-Control-Allow-Headers: content-type, x-amz-date
+      Access-Control-Max-Age: 600
+      Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method
+
+    PUT request: passes
+      rule 2 matched (id uploads)
+      HTTP 200
+      Access-Control-Allow-Origin: https://app.example.com
+      Access-Control-Allow-Credentials: true
+      Access-Control-Allow-Methods: PUT
+      Access-Control-Max-Age: 600
+      Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method
+
+    ALLOWED: the browser's request works.
+    ");
+    let denied = cli.run_with(&[
+        "check",
+        "s3://check-assets",
+        "--origin",
+        "https://evil.example.net",
+        "--method",
+        "DELETE",
+    ]);
+    denied.code(2);
+    insta::assert_snapshot!(denied.stdout, @"
+    s3://check-assets, by the manifest: DELETE from https://evil.example.net
+
+    preflight (OPTIONS): fails
+      This CORS request is not allowed. No rule matched.
+      HTTP 403
+      the browser: the preflight answer is 403, not a success status
+      rule 1 (id reads): the origin is not in allowed_origins
+      rule 2 (id uploads): the origin is not in allowed_origins
+
+    DELETE request: fails
+      no rule matched: the object is returned without CORS headers
+      HTTP 200
+      the browser: no Access-Control-Allow-Origin header
+      rule 1 (id reads): the origin is not in allowed_origins
+      rule 2 (id uploads): the origin is not in allowed_origins
+
+    DENIED: the browser blocks this request.
+    ");
+    let simple = cli.run_with(&[
+        "check",
+        "s3://check-assets",
+        "--origin",
+        "https://www.example.com",
+        "--method",
+        "GET",
+        "--format",
+        "json",
+    ]);
+    simple.code(0);
+    let document = simple.json();
+    assert_eq!(
+        document["preflight"],
+        serde_json::Value::Null,
+        "a simple GET needs no preflight"
+    );
+    assert_eq!(document["actual"]["evaluation"]["matched_rule"], 0);
+    assert_eq!(document["allowed"], true);
+}
+
+#[test]
+fn live_state_is_checked_with_live() {
+    s3::create_bucket("check-live", "us-east-1");
+    s3::put_cors("check-live", &[rule(&["https://a.example"], &["GET"])]);
+    let cli = cors_sync();
+    cli.run_with(&[
+        "check",
+        "s3://check-live",
+        "--origin",
+        "https://a.example",
+        "--method",
+        "GET",
+        "--live",
+    ])
+    .code(0);
+    cli.run_with(&[
+        "check",
+        "s3://check-live",
+        "--origin",
+        "https://b.example",
+        "--method",
+        "GET",
+        "--live",
+    ])
+    .code(2);
+    let missing = cli.run_with(&[
+        "check",
+        "s3://check-nowhere",
+        "--origin",
+        "https://a.example",
+        "--method",
+        "PUT",
+        "--live",
+    ]);
+    missing.code(2);
+    assert!(
+        missing.stdout.contains("HTTP 403") && missing.stdout.contains("Bucket not found"),
+        "{}",
+        missing.stdout
+    );
+}
+
+#[test]
+fn cloudfront_in_front_of_the_bucket_is_modelled() {
+    s3::create_bucket("check-cdn-assets", "us-east-1");
+    let id = cf::create_distribution("check-cdn", "check-cdn-assets");
+    let bucket = "buckets:\n  - name: check-cdn-assets\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET, PUT]\n        allowed_headers: [\"*\"]\n";
+    let broken = format!("version: 1\n{bucket}");
+    let cli = cors_sync().file("manifests/app.yaml", &broken);
+    let target = format!("cloudfront://{id}/uploads/x.bin");
+    let denied = cli.run_with(&[
+        "check",
+        &target,
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "GET",
+        "--header",
+        "X-Custom",
+    ]);
+    denied.code(2);
+    insta::assert_snapshot!(denied.stdout.replace(&id, "DIST"), @"
+    cloudfront://DIST/uploads/x.bin (behavior default, bucket check-cdn-assets), by the manifest: GET from https://app.example.com with headers X-Custom
+
+    preflight (OPTIONS): fails
+      the behavior does not allow OPTIONS: CloudFront refuses it before it reaches S3
+      HTTP 403
+      the browser: the preflight answer is 403, not a success status
+
+    GET request: passes
+      rule 1 matched
+      HTTP 200
+      Access-Control-Allow-Origin: https://app.example.com
+      Access-Control-Allow-Credentials: true
+      Access-Control-Allow-Methods: GET, PUT
+      Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method
+
+    DENIED: the browser blocks this request.
+    ");
+
+    let fixed = format!(
+        "version: 1\n{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n"
+    );
+    let allowed = cors_sync().file("manifests/app.yaml", &fixed).run_with(&[
+        "check",
+        &target,
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "GET",
+        "--header",
+        "X-Custom",
+    ]);
+    allowed.code(0);
+    assert!(allowed.stdout.contains("ALLOWED"), "{}", allowed.stdout);
+    // The fonts behavior uses managed policies: CORS-S3Origin forwards everything S3 needs.
+    let fonts = cors_sync().file("manifests/app.yaml", &fixed).run_with(&[
+        "check",
+        &format!("cloudfront://{id}/fonts/a.woff2"),
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "GET",
+    ]);
+    fonts.code(0);
+}
+
+#[test]
+fn a_bad_target_or_unknown_bucket_is_an_error() {
+    let cli = cors_sync()
+        .endpoint(None)
+        .file("manifests/app.yaml", MANIFEST);
+    let run = cli.run_with(&[
+        "check",
+        "https://x",
+        "--origin",
+        "https://a",
+        "--method",
+        "GET",
+    ]);
+    run.code(1);
+    insta::assert_snapshot!(run.stderr, @"error: `https://x` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]");
+    let run = cli.run_with(&[
+        "check",
+        "s3://not-in-manifest",
+        "--origin",
+        "https://a",
+        "--method",
+        "GET",
+    ]);
+    run.code(1);
+    insta::assert_snapshot!(run.stderr, @"error: bucket `not-in-manifest` is not in the manifest; use --live to check its live configuration");
+}
