@@ -131,6 +131,9 @@ pub struct ManifestArgs {
         default_value = "manifests"
     )]
     pub manifest: PathBuf,
+    /// Treat lint warnings (CS001, ...) as errors: exit 1 and change nothing.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

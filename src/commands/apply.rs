@@ -12,7 +12,7 @@ use cors_sync_core::plan::{Address, ChangeDetail, LiveState, Plan};
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
-use super::{connect, load_manifest, plan, report_retries, Outcome};
+use super::{connect, load_manifest, plan, report_lints, report_retries, Outcome};
 use crate::backup::FileJournal;
 use crate::cli::{ApplyArgs, Cli, WriteArgs};
 use crate::progress::Progress;
@@ -42,11 +42,14 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Outcome {
                 return Outcome::Failure;
             };
             let aws = connect(&cli.connection).await;
-            let Some((plan, _)) =
+            let Some((plan, live)) =
                 plan::compute(&aws, &manifest, parallelism, cli.output.quiet).await
             else {
                 return Outcome::Failure;
             };
+            if !report_lints(&plan::lints(&manifest, &live), args.manifest.strict) {
+                return Outcome::Failure;
+            }
             print!("{}", text_plan::render(&plan, colour));
             if plan.is_empty() {
                 return Outcome::Success;

@@ -75,6 +75,27 @@ pub fn run(cli: Cli) -> Outcome {
     })
 }
 
+/// Prints lint warnings on stderr; with `--strict` they are errors and the command must stop.
+/// Returns false when it must stop.
+fn report_lints(warnings: &[cors_sync_core::diagnostic::Diagnostic], strict: bool) -> bool {
+    for warning in warnings {
+        let mut shown = warning.clone();
+        if strict {
+            shown.severity = cors_sync_core::diagnostic::Severity::Error;
+        }
+        eprintln!("{shown}");
+    }
+    if strict && !warnings.is_empty() {
+        let n = warnings.len();
+        eprintln!(
+            "error: {n} lint{} with --strict; nothing was changed",
+            if n == 1 { "" } else { "s" }
+        );
+        return false;
+    }
+    true
+}
+
 /// Loads and validates the manifest, printing every problem to stderr.
 fn load_manifest(path: &Path) -> Option<Manifest> {
     match manifest::load(path) {

@@ -7,12 +7,14 @@ use cors_sync_aws::cloudfront::{distributions, policies};
 use cors_sync_aws::live_state::{self, BucketTarget};
 use cors_sync_aws::Aws;
 use cors_sync_aws::AwsError;
+use cors_sync_core::diagnostic::Diagnostic;
+use cors_sync_core::lint;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, Address, LiveState, Plan};
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucket};
 
-use super::{connect, load_manifest, report_retries, Outcome};
+use super::{connect, load_manifest, report_lints, report_retries, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
 use crate::progress::Progress;
 use crate::terminal;
@@ -27,6 +29,10 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
     else {
         return Outcome::Failure;
     };
+    let warnings = lints(&manifest, &live);
+    if !report_lints(&warnings, args.manifest.strict) {
+        return Outcome::Failure;
+    }
     let unmanaged = if args.report_unmanaged {
         match unmanaged_buckets(&aws, &manifest, parallelism).await {
             Some(found) => Some(found),
@@ -51,7 +57,7 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
         PlanFormat::Json => println!("{}", json_plan::render_with(&plan, unmanaged.as_deref())),
         PlanFormat::Markdown => print!(
             "{}",
-            markdown_plan::render(&plan, &[], unmanaged.as_deref())
+            markdown_plan::render(&plan, &warnings, unmanaged.as_deref())
         ),
     }
     report_retries(&aws);
@@ -60,6 +66,14 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
     } else {
         Outcome::Success
     }
+}
+
+/// Every lint: the manifest's own, and CloudFront's in front of managed buckets (which needs live
+/// state to know which behavior serves which bucket).
+pub fn lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
+    let mut warnings = lint::manifest_lints(manifest);
+    warnings.extend(lint::cloudfront_lints(manifest, live));
+    warnings
 }
 
 /// Writes the plan file. Distributions in the plan are re-read with GetDistributionConfig first,

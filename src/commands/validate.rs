@@ -1,16 +1,27 @@
 //! `cors-sync validate`: the manifest checked offline, every problem at once.
 
-use super::{load_manifest, Outcome};
+use cors_sync_core::lint;
+
+use super::{load_manifest, report_lints, Outcome};
 use crate::cli::ManifestArgs;
 
 pub fn run(args: &ManifestArgs) -> Outcome {
     let Some(manifest) = load_manifest(&args.manifest) else {
         return Outcome::Failure;
     };
+    let warnings = lint::manifest_lints(&manifest);
+    if !report_lints(&warnings, args.strict) {
+        return Outcome::Failure;
+    }
     let buckets = manifest.buckets.len();
     let rules: usize = manifest.buckets.iter().map(|b| b.cors.rules.len()).sum();
+    let lints = if warnings.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} warning{})", warnings.len(), plural(warnings.len()))
+    };
     println!(
-        "The manifest is valid: {buckets} bucket{}, {rules} CORS rule{}.",
+        "The manifest is valid: {buckets} bucket{}, {rules} CORS rule{}{lints}.",
         plural(buckets),
         plural(rules)
     );

@@ -242,3 +242,68 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
     run.code(1);
     insta::assert_snapshot!(run.stderr, @"error: bucket `not-in-manifest` is not in the manifest; use --live to check its live configuration");
 }
+
+#[test]
+fn lints_warn_in_validate_and_plan_fail_with_strict_and_can_be_silenced() {
+    let risky = "version: 1\nbuckets:\n  - name: lint-e2e\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET, PUT]\n";
+    let cli = cors_sync().endpoint(None).manifest(risky);
+    let validate = cli.run_with(&["validate", "-f", "manifest.yaml"]);
+    validate.code(0);
+    assert_eq!(
+        validate.stdout,
+        "The manifest is valid: 1 bucket, 1 CORS rule (1 warning).\n"
+    );
+    insta::assert_snapshot!(validate.stderr, @r#"
+    manifest.yaml:5:9: warning: CS001 wildcard-origin-with-writes: allowed_origins ["*"] with PUT: any website can write to this bucket from its visitors' browsers
+      help: list the origins that may write, or keep `*` for GET/HEAD only
+    "#);
+    let strict = cli.run_with(&["validate", "-f", "manifest.yaml", "--strict"]);
+    strict.code(1);
+    assert!(
+        strict.stderr.contains("manifest.yaml:5:9: error: CS001"),
+        "{}",
+        strict.stderr
+    );
+    let silenced = risky.replace(
+        "    cors_rules:",
+        "    silence_lints:\n      CS001: an upload demo bucket, no data\n    cors_rules:",
+    );
+    let quiet = cors_sync().endpoint(None).manifest(&silenced).run_with(&[
+        "validate",
+        "-f",
+        "manifest.yaml",
+        "--strict",
+    ]);
+    quiet.code(0);
+    assert_eq!(quiet.stderr, "");
+}
+
+#[test]
+fn plan_warns_about_a_distribution_that_keeps_preflights_from_a_managed_bucket() {
+    s3::create_bucket("lint-cdn-assets", "us-east-1");
+    let id = cf::create_distribution("lint-cdn", "lint-cdn-assets");
+    let text = format!("version: 1\nbuckets:\n  - name: lint-cdn-assets\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET]\ndistributions:\n  - id: {id}\n    behaviors:\n      \"/fonts/*\":\n        response_headers_policy: null\n");
+    let plan = cors_sync()
+        .manifest(&text)
+        .run_with(&["plan", "-f", "manifest.yaml"]);
+    plan.code(0);
+    insta::assert_snapshot!(plan.stderr.replace(&id, "DIST"), @"
+    manifest.yaml:8:5: warning: CS101 preflight-not-forwarded: distribution DIST behavior default (in front of bucket lint-cdn-assets): CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass
+      help: forward Origin, Access-Control-Request-Method and Access-Control-Request-Headers (Managed-CORS-S3Origin, or forward_headers)
+    manifest.yaml:8:5: warning: CS102 options-not-allowed: distribution DIST behavior default (in front of bucket lint-cdn-assets) allows [GET, HEAD] and caches [GET, HEAD]: the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time
+      help: allowed_methods: [GET, HEAD, OPTIONS] and cached_methods: [GET, HEAD, OPTIONS]
+    manifest.yaml:10:7: warning: CS103 origin-not-in-cache-key: distribution DIST behavior /fonts/* (in front of bucket lint-cdn-assets): Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another
+      help: put Origin in the cache key (a cache policy that includes it, or the legacy whitelist), or attach a response headers policy with origin_override: true
+    manifest.yaml:10:7: warning: CS102 options-not-allowed: distribution DIST behavior /fonts/* (in front of bucket lint-cdn-assets) allows [GET, HEAD] and caches [GET, HEAD]: the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time
+      help: allowed_methods: [GET, HEAD, OPTIONS] and cached_methods: [GET, HEAD, OPTIONS]
+    manifest.yaml:8:5: warning: CS101 preflight-not-forwarded: distribution DIST behavior /legacy/* (in front of bucket lint-cdn-assets): CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass
+      help: forward Origin, Access-Control-Request-Method and Access-Control-Request-Headers (Managed-CORS-S3Origin, or forward_headers)
+    manifest.yaml:8:5: warning: CS102 options-not-allowed: distribution DIST behavior /legacy/* (in front of bucket lint-cdn-assets) allows [GET, HEAD] and caches [GET, HEAD]: the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time
+      help: allowed_methods: [GET, HEAD, OPTIONS] and cached_methods: [GET, HEAD, OPTIONS]
+    ");
+    let strict = cors_sync()
+        .manifest(&text)
+        .run_with(&["plan", "-f", "manifest.yaml", "--strict"]);
+    strict.code(1);
+    assert_eq!(strict.stdout, "", "no plan with --strict and lints");
+}

@@ -7,6 +7,7 @@ pub mod cloudfront;
 pub mod diagnostic;
 pub mod evaluate;
 pub mod fingerprint;
+pub mod lint;
 pub mod manifest;
 pub mod normalize;
 pub mod plan;

@@ -31,6 +31,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     rule_locations: vec![location.clone(); rules.len()],
                     cors: BucketCors::new(rules),
                     location: location.clone(),
+                    silenced: Vec::new(),
                 });
             }
             (Address::CloudFrontDistribution(id), ChangeDetail::Distribution { behaviors }) => {
@@ -51,6 +52,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     id: id.clone(),
                     behaviors,
                     location: location.clone(),
+                    silenced: Vec::new(),
                 });
             }
             (Address::OriginRequestPolicy(name), ChangeDetail::OriginRequestPolicy { before, .. }) => match before {

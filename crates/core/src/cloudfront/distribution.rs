@@ -8,6 +8,8 @@ pub struct DistributionSpec {
     pub id: String,
     pub behaviors: Vec<BehaviorSpec>,
     pub location: SourceLocation,
+    /// Lint codes silenced for this distribution, each with the reason given.
+    pub silenced: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

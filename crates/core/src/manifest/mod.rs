@@ -39,6 +39,8 @@ pub struct BucketSpec {
     pub location: SourceLocation,
     /// Where each rule starts, index for index with `cors.rules`.
     pub rule_locations: Vec<SourceLocation>,
+    /// Lint codes silenced for this bucket, each with the reason given.
+    pub silenced: Vec<(String, String)>,
 }
 
 impl Manifest {

@@ -26,6 +26,8 @@ pub enum Shape {
     Object(&'static Object),
     /// A mapping from free keys to objects (a distribution's behaviors by path).
     MapOf(&'static Object),
+    /// A mapping from free keys to strings (lint codes to reasons).
+    MapOfStrings,
     /// Exactly this integer (the manifest version).
     Const(i64),
 }
@@ -125,6 +127,7 @@ pub static BUCKET: Object = Object {
         Field { name: "name", shape: Shape::String, required: true, doc: "S3 bucket name." },
         Field { name: "region", shape: Shape::String, required: false, doc: "The bucket's region; discovered when left out." },
         Field { name: "cors_rules", shape: Shape::List { item: &RULE_SHAPE, min: 0, max: Some(s3_limits::MAX_RULES as u64) }, required: true, doc: "The whole CORS configuration in S3 evaluation order; `[]` means no CORS configuration." },
+        Field { name: "silence_lints", shape: Shape::MapOfStrings, required: false, doc: "Lint codes (CS001, ...) not to report for this bucket, each with the reason." },
     ],
 };
 
@@ -154,6 +157,13 @@ pub static DISTRIBUTION: Object = Object {
             shape: Shape::MapOf(&BEHAVIOR),
             required: true,
             doc: "`default`, or a cache behavior's path pattern, to its settings.",
+        },
+        Field {
+            name: "silence_lints",
+            shape: Shape::MapOfStrings,
+            required: false,
+            doc:
+                "Lint codes (CS101, ...) not to report for this distribution, each with the reason.",
         },
     ],
 };
@@ -377,6 +387,9 @@ fn shape_schema(shape: &Shape) -> Value {
         Shape::MapOf(object) => {
             json!({ "type": "object", "additionalProperties": object_schema(object) })
         }
+        Shape::MapOfStrings => {
+            json!({ "type": "object", "additionalProperties": { "type": "string", "minLength": 1 } })
+        }
         Shape::Const(value) => json!({ "const": value }),
     }
 }
@@ -392,6 +405,8 @@ mod tests {
 buckets:
   - name: assets
     region: eu-west-1
+    silence_lints:
+      CS002: reason
     cors_rules:
       - id: web
         allowed_origins: ["https://a.example"]
@@ -401,6 +416,8 @@ buckets:
         max_age_seconds: 60
 distributions:
   - id: EDIST
+    silence_lints:
+      CS101: reason
     behaviors:
       default:
         allowed_methods: [GET, HEAD]

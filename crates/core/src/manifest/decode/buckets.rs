@@ -48,6 +48,7 @@ impl Decoder<'_> {
             cors: BucketCors::new(rules),
             location: self.at(fields.position),
             rule_locations,
+            silenced: self.silenced(&fields),
         })
     }
 

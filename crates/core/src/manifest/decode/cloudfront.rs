@@ -54,10 +54,12 @@ impl Decoder<'_> {
                 ),
             }
         }
+        let silenced = self.silenced(&fields);
         Some(DistributionSpec {
             id: id?,
             behaviors,
             location: self.at(fields.position),
+            silenced,
         })
     }
 

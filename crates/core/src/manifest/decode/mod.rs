@@ -194,6 +194,42 @@ impl Decoder<'_> {
         }
     }
 
+    /// `silence_lints: {CODE: reason}`: known codes only, each with a reason.
+    pub(super) fn silenced(&mut self, fields: &Fields<'_>) -> Vec<(String, String)> {
+        let Some(node) = fields.get("silence_lints") else {
+            return Vec::new();
+        };
+        let NodeValue::Mapping(entries) = &node.value else {
+            self.wrong_type(node, "silence_lints", "a mapping of lint codes to reasons");
+            return Vec::new();
+        };
+        let mut silenced = Vec::new();
+        for (key, value) in entries {
+            let Some(code) = self.string(key, "lint code") else {
+                continue;
+            };
+            if !crate::lint::LINTS.iter().any(|(c, _, _)| *c == code) {
+                let codes: Vec<&str> = crate::lint::LINTS.iter().map(|(c, _, _)| *c).collect();
+                self.error_with_help(
+                    key.position,
+                    format!("`{code}` is not a lint code"),
+                    Some(format!("codes: {}", codes.join(", "))),
+                );
+                continue;
+            }
+            match &value.value {
+                NodeValue::String(reason) if !reason.trim().is_empty() => {
+                    silenced.push((code, reason.clone()))
+                }
+                _ => self.error(
+                    value.position,
+                    format!("silencing {code} needs a reason (a non-empty string)"),
+                ),
+            }
+        }
+        silenced
+    }
+
     /// A boolean field.
     pub(super) fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
         match node.value {

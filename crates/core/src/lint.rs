@@ -1,0 +1,348 @@
+//! Lints: configurations AWS accepts that cannot work or are dangerous. Warnings in `validate` and
+//! `plan` (errors with `--strict`); each has a stable code, a one-line explanation and the fix,
+//! and can be silenced per resource in the manifest (`silence_lints: {CODE: reason}`).
+
+use crate::bucket_cors::CorsRule;
+use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
+use crate::cloudfront::distribution::bucket_of_origin;
+use crate::cloudfront::managed_policies;
+use crate::diagnostic::{Diagnostic, Severity, SourceLocation};
+use crate::evaluate::cloudfront::Forwarded;
+use crate::evaluate::wildcard_matches;
+use crate::manifest::Manifest;
+use crate::normalize::CanonicalRule;
+use crate::plan::{desired_behavior, LiveState};
+
+/// Every lint, by stable code. Codes never change meaning; retired codes are not reused.
+pub const LINTS: &[(&str, &str, &str)] = &[
+    ("CS001", "wildcard-origin-with-writes", "any website can write to this bucket from its visitors' browsers"),
+    ("CS002", "http-origin", "an http:// origin is sent in clear text and can be impersonated on the network"),
+    ("CS003", "broad-wildcard-origin", "the wildcard admits origins far beyond your own sites"),
+    ("CS004", "empty-origin", "an empty origin matches no browser (AWS accepts it anyway)"),
+    ("CS005", "shadowed-rule", "an earlier rule matches every request this rule would, so S3 never reaches it"),
+    ("CS006", "duplicate-rule", "the same rule appears twice; S3 only ever uses the first"),
+    ("CS101", "preflight-not-forwarded", "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass"),
+    ("CS102", "options-not-allowed", "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time"),
+    ("CS103", "origin-not-in-cache-key", "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"),
+];
+
+fn lint(code: &str, location: &SourceLocation, detail: String, fix: &str) -> Diagnostic {
+    let (_, name, why) = LINTS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .copied()
+        .unwrap_or((code, "", ""));
+    Diagnostic {
+        location: location.clone(),
+        severity: Severity::Warning,
+        message: format!("{code} {name}: {detail}: {why}"),
+        help: Some(fix.to_string()),
+    }
+}
+
+/// Lints that need only the manifest.
+pub fn manifest_lints(manifest: &Manifest) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for bucket in &manifest.buckets {
+        let mut own = Vec::new();
+        for (index, rule) in bucket.cors.rules.iter().enumerate() {
+            let at = bucket.rule_locations.get(index).unwrap_or(&bucket.location);
+            rule_lints(rule, at, &mut own);
+            let earlier = &bucket.cors.rules[..index];
+            let canonical = CanonicalRule::of(rule);
+            if let Some(same) = earlier
+                .iter()
+                .position(|e| CanonicalRule::of(e) == canonical)
+            {
+                own.push(lint(
+                    "CS006",
+                    at,
+                    format!("rule {} repeats rule {}", index + 1, same + 1),
+                    "delete the repeated rule",
+                ));
+            } else if let Some(wider) = earlier.iter().position(|e| shadows(e, rule)) {
+                own.push(lint(
+                    "CS005",
+                    at,
+                    format!("rule {} is shadowed by rule {}", index + 1, wider + 1),
+                    "move the narrower rule first, or delete it",
+                ));
+            }
+        }
+        found.extend(own.into_iter().filter(|d| !silenced(&bucket.silenced, d)));
+    }
+    found
+}
+
+fn rule_lints(rule: &CorsRule, at: &SourceLocation, found: &mut Vec<Diagnostic>) {
+    let writes: Vec<&str> = rule
+        .allowed_methods
+        .iter()
+        .map(String::as_str)
+        .filter(|m| matches!(*m, "PUT" | "POST" | "DELETE"))
+        .collect();
+    if rule.allowed_origins.iter().any(|o| o == "*") && !writes.is_empty() {
+        found.push(lint(
+            "CS001",
+            at,
+            format!("allowed_origins [\"*\"] with {}", writes.join(", ")),
+            "list the origins that may write, or keep `*` for GET/HEAD only",
+        ));
+    }
+    for origin in &rule.allowed_origins {
+        if origin.is_empty() {
+            found.push(lint(
+                "CS004",
+                at,
+                "an empty allowed origin".into(),
+                "remove it",
+            ));
+        } else if origin.starts_with("http://") {
+            found.push(lint(
+                "CS002",
+                at,
+                format!("`{origin}`"),
+                "use https://, or silence CS002 for a development-only origin",
+            ));
+        }
+        if origin != "*" && origin.contains('*') {
+            let host_suffix = origin.split_once('*').map(|(_, s)| s).unwrap_or_default();
+            let labels = host_suffix
+                .trim_start_matches('.')
+                .split('.')
+                .filter(|l| !l.is_empty())
+                .count();
+            if labels < 2 {
+                found.push(lint(
+                    "CS003",
+                    at,
+                    format!("`{origin}`"),
+                    "put the wildcard under a domain you own, like `https://*.example.com`",
+                ));
+            }
+        }
+    }
+}
+
+/// True when every request `later` matches is matched by `earlier` first.
+fn shadows(earlier: &CorsRule, later: &CorsRule) -> bool {
+    let covers = |outer: &str, inner: &str, ignore_case: bool| -> bool {
+        if !inner.contains('*') {
+            return wildcard_matches(outer, inner, ignore_case);
+        }
+        match (outer.split_once('*'), inner.split_once('*')) {
+            (Some((op, os)), Some((ip, is))) => {
+                let (op, os, ip, is) = if ignore_case {
+                    (
+                        op.to_ascii_lowercase(),
+                        os.to_ascii_lowercase(),
+                        ip.to_ascii_lowercase(),
+                        is.to_ascii_lowercase(),
+                    )
+                } else {
+                    (
+                        op.to_string(),
+                        os.to_string(),
+                        ip.to_string(),
+                        is.to_string(),
+                    )
+                };
+                ip.starts_with(&op) && is.ends_with(&os)
+            }
+            _ => false,
+        }
+    };
+    let origins = later
+        .allowed_origins
+        .iter()
+        .all(|o| earlier.allowed_origins.iter().any(|e| covers(e, o, false)));
+    let methods = later
+        .allowed_methods
+        .iter()
+        .all(|m| earlier.allowed_methods.contains(m));
+    let headers = later
+        .allowed_headers
+        .iter()
+        .all(|h| earlier.allowed_headers.iter().any(|e| covers(e, h, true)));
+    !later.allowed_origins.is_empty() && origins && methods && headers
+}
+
+fn silenced(silenced: &[(String, String)], diagnostic: &Diagnostic) -> bool {
+    silenced
+        .iter()
+        .any(|(code, _)| diagnostic.message.starts_with(&format!("{code} ")))
+}
+
+/// Lints on CloudFront behaviors in front of managed buckets, as they will be after apply.
+pub fn cloudfront_lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for distribution in &live.distributions {
+        let spec = manifest
+            .distributions
+            .iter()
+            .find(|d| d.id == distribution.id);
+        for (path, current) in &distribution.behaviors {
+            let Some(bucket) = distribution.origin_domain(path).and_then(bucket_of_origin) else {
+                continue;
+            };
+            if manifest.bucket(bucket).is_none() {
+                continue;
+            }
+            let settings = match desired_behavior(manifest, live, &distribution.id, path) {
+                Some(Ok(settings)) => settings,
+                _ => current.clone(),
+            };
+            let at = spec
+                .and_then(|s| {
+                    s.behaviors
+                        .iter()
+                        .find(|b| &b.path == path)
+                        .map(|b| b.location.clone())
+                })
+                .or_else(|| spec.map(|s| s.location.clone()))
+                .or_else(|| manifest.bucket(bucket).map(|b| b.location.clone()));
+            let Some(at) = at else { continue };
+            let mut own = Vec::new();
+            behavior_lints(
+                &distribution.id,
+                path,
+                bucket,
+                &settings,
+                manifest,
+                live,
+                &at,
+                &mut own,
+            );
+            let silencers = spec.map(|s| s.silenced.as_slice()).unwrap_or_default();
+            found.extend(own.into_iter().filter(|d| !silenced(silencers, d)));
+        }
+    }
+    found
+}
+
+#[allow(clippy::too_many_arguments)]
+fn behavior_lints(
+    id: &str,
+    path: &BehaviorPath,
+    bucket: &str,
+    settings: &BehaviorSettings,
+    manifest: &Manifest,
+    live: &LiveState,
+    at: &SourceLocation,
+    found: &mut Vec<Diagnostic>,
+) {
+    let what = format!("distribution {id} behavior {path} (in front of bucket {bucket})");
+    let (forwarded, in_cache_key) = forwarding(settings, manifest, live);
+    if let Some(forwarded) = forwarded {
+        if !forwarded.all() {
+            found.push(lint(
+                "CS101",
+                at,
+                what.clone(),
+                "forward Origin, Access-Control-Request-Method and Access-Control-Request-Headers (Managed-CORS-S3Origin, or forward_headers)",
+            ));
+        }
+        let overriding = settings
+            .response_headers_policy
+            .as_ref()
+            .and_then(|r| {
+                r.id.as_deref()
+                    .and_then(managed_policies::managed_cors)
+                    .or_else(|| {
+                        let name = r.name.as_deref()?;
+                        manifest
+                            .response_headers_policies
+                            .iter()
+                            .find(|p| p.name == name)
+                            .map(|p| p.cors.clone())
+                    })
+            })
+            .is_some_and(|cors| cors.origin_override);
+        if forwarded.origin && !in_cache_key && !overriding {
+            found.push(lint(
+                "CS103",
+                at,
+                what.clone(),
+                "put Origin in the cache key (a cache policy that includes it, or the legacy whitelist), or attach a response headers policy with origin_override: true",
+            ));
+        }
+    }
+    let allows = settings.allowed_methods.iter().any(|m| m == "OPTIONS");
+    let caches = settings.cached_methods.iter().any(|m| m == "OPTIONS");
+    if !allows || !caches {
+        found.push(lint(
+            "CS102",
+            at,
+            format!(
+                "{what} allows [{}] and caches [{}]",
+                settings.allowed_methods.join(", "),
+                settings.cached_methods.join(", ")
+            ),
+            "allowed_methods: [GET, HEAD, OPTIONS] and cached_methods: [GET, HEAD, OPTIONS]",
+        ));
+    }
+}
+
+/// What reaches the origin, and whether Origin is part of the cache key; `None` when a policy's
+/// headers are unknown here (a custom policy not in the manifest or the listing).
+fn forwarding(
+    settings: &BehaviorSettings,
+    manifest: &Manifest,
+    live: &LiveState,
+) -> (Option<Forwarded>, bool) {
+    if let Some(headers) = &settings.forward_headers {
+        // The legacy whitelist is forwarded and part of the cache key.
+        return (
+            Some(Forwarded::from_headers(headers.iter().map(String::as_str))),
+            true,
+        );
+    }
+    let cache_headers = match settings.cache_policy.as_ref().and_then(|r| r.id.as_deref()) {
+        Some(id) => match managed_policies::managed_forwarded_headers(id) {
+            Some(headers) => headers.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+            None => return (None, false),
+        },
+        None => Vec::new(),
+    };
+    let request_headers: Vec<String> = match &settings.origin_request_policy {
+        None => Vec::new(),
+        Some(reference) => {
+            let managed = reference
+                .id
+                .as_deref()
+                .and_then(managed_policies::managed_forwarded_headers);
+            let declared = reference
+                .name
+                .as_deref()
+                .and_then(|n| {
+                    manifest
+                        .origin_request_policies
+                        .iter()
+                        .find(|p| p.name == n)
+                })
+                .map(|p| p.headers.clone());
+            let listed = reference
+                .id
+                .as_deref()
+                .and_then(|id| live.origin_request_policies.iter().find(|p| p.id == id))
+                .map(|p| p.headers.headers.clone());
+            match managed
+                .map(|h| h.iter().map(|s| s.to_string()).collect())
+                .or(declared)
+                .or(listed)
+            {
+                Some(headers) => headers,
+                None => return (None, false),
+            }
+        }
+    };
+    let in_key = cache_headers
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case("origin"));
+    let all: Vec<&str> = cache_headers
+        .iter()
+        .chain(&request_headers)
+        .map(String::as_str)
+        .collect();
+    (Some(Forwarded::from_headers(all)), in_key)
+}
