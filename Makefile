@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 MOTO := moto[server]==5.2.5
 CARGO ?= cargo
+# s3rver (npm), a second S3 emulator whose preflights follow S3's algorithm, for `verify` tests.
+S3RVER := .s3rver/node_modules/s3rver/package.json
 
 .PHONY: demo test check lint build bench clean
 
@@ -13,8 +15,8 @@ demo: $(VENV)/.installed
 	$(CARGO) build --quiet
 	./scripts/demo.sh target/debug/cors-sync
 
-## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulator)
-test: $(VENV)/.installed lint
+## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
+test: $(VENV)/.installed $(S3RVER) lint
 	$(CARGO) test --workspace --all-targets
 
 ## check: the pure core's tests only (no emulator, no AWS SDK build): the fast inner loop
@@ -39,10 +41,13 @@ bench: $(VENV)/.installed .venv-bench/.installed
 	.venv-bench/bin/pip install --quiet --disable-pip-version-check awscli
 	touch $@
 
+$(S3RVER):
+	npm install --prefix .s3rver --no-audit --no-fund --loglevel=error s3rver@3.7.1
+
 $(VENV)/.installed:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO)'
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-bench target
+	rm -rf $(VENV) .venv-bench .s3rver target

@@ -75,6 +75,9 @@ pub enum Command {
     /// Will a browser's request work? Evaluates S3's CORS rules (and CloudFront in front of them)
     /// against the manifest, or live state with --live. Exit 0 allowed, 2 denied, 1 error.
     Check(CheckArgs),
+    /// Send real preflights, derived from the manifest's rules, to the live endpoints and compare
+    /// the answers with what the evaluator predicts. Exit 0 all agree, 2 mismatches, 1 error.
+    Verify(VerifyArgs),
     /// Restore what an apply's backup recorded (the latest by default): shown as a plan first,
     /// applied with the same confirmation rules as apply.
     Rollback(RollbackArgs),
@@ -105,6 +108,12 @@ pub struct CheckArgs {
     pub live: bool,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
     #[command(flatten)]
     pub manifest: ManifestArgs,
 }

@@ -6,6 +6,7 @@ mod import;
 mod plan;
 mod rollback;
 mod validate;
+mod verify;
 
 use std::path::Path;
 use std::time::Duration;
@@ -71,6 +72,7 @@ pub fn run(cli: Cli) -> Outcome {
             Command::Import(args) => import::run(args, &cli).await,
             Command::Rollback(args) => rollback::run(args, &cli).await,
             Command::Check(args) => check::run(args, &cli).await,
+            Command::Verify(args) => verify::run(args, &cli).await,
         }
     })
 }

@@ -9,3 +9,4 @@ mod gitops;
 mod reliability;
 mod s3_plan_apply;
 mod terminal;
+mod verify;

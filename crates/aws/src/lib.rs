@@ -8,6 +8,7 @@ pub mod cloudfront;
 pub mod connection;
 pub mod error;
 pub mod live_state;
+pub mod probe;
 mod s3_rules;
 
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.

@@ -15,6 +15,22 @@ pub struct Emulator {
 }
 
 static EMULATOR: OnceLock<Result<Emulator, String>> = OnceLock::new();
+static S3RVER: OnceLock<Result<Emulator, String>> = OnceLock::new();
+
+/// s3rver, whose preflights follow S3's first-match algorithm (with documented deviations).
+pub fn s3rver() -> &'static Emulator {
+    match S3RVER.get_or_init(|| {
+        let how = "run `make test`, which installs the pinned s3rver (npm) into .s3rver";
+        let script = repo_root().join("scripts/s3rver.js");
+        if !repo_root().join(".s3rver/node_modules/s3rver").exists() {
+            return Err(format!("s3rver is not installed; {how}"));
+        }
+        launch(Command::new("node").arg(script), how)
+    }) {
+        Ok(emulator) => emulator,
+        Err(message) => panic!("{message}"),
+    }
+}
 
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -44,18 +60,20 @@ fn start() -> Result<Emulator, String> {
             python.display()
         ));
     }
-    let mut child = Command::new(&python)
-        .arg(repo_root().join("scripts/emulator.py"))
+    launch(
+        Command::new(&python).arg(repo_root().join("scripts/emulator.py")),
+        how_to_install,
+    )
+}
+
+/// Starts a server script that prints its port and lives as long as its stdin stays open.
+fn launch(command: &mut Command, how_to_install: &str) -> Result<Emulator, String> {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| {
-            format!(
-                "cannot start the moto emulator with {}: {e}; {how_to_install}",
-                python.display()
-            )
-        })?;
+        .map_err(|e| format!("cannot start the emulator: {e}; {how_to_install}"))?;
     let stdin = child.stdin.take().ok_or("no stdin pipe to the emulator")?;
     let stdout = child
         .stdout
@@ -64,9 +82,9 @@ fn start() -> Result<Emulator, String> {
     let mut first_line = String::new();
     BufReader::new(stdout)
         .read_line(&mut first_line)
-        .map_err(|e| format!("the moto emulator did not report its port: {e}"))?;
+        .map_err(|e| format!("the emulator did not report its port: {e}"))?;
     let port: u16 = first_line.trim().parse().map_err(|_| {
-        format!("the moto emulator failed to start (said {first_line:?}); {how_to_install}")
+        format!("the emulator failed to start (said {first_line:?}); {how_to_install}")
     })?;
     Ok(Emulator {
         endpoint: format!("http://127.0.0.1:{port}"),

@@ -18,16 +18,73 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
 }
 
 pub fn client(region: &str) -> aws_sdk_s3::Client {
+    client_for(&emulator().endpoint, "test", region)
+}
+
+/// A client for s3rver, which accepts only its own fixed credentials.
+pub fn s3rver_client() -> aws_sdk_s3::Client {
+    client_for(
+        &crate::support::emulator::s3rver().endpoint,
+        "S3RVER",
+        "us-east-1",
+    )
+}
+
+fn client_for(endpoint: &str, key: &str, region: &str) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .region(aws_sdk_s3::config::Region::new(region.to_string()))
-        .endpoint_url(&emulator().endpoint)
+        .endpoint_url(endpoint)
         .force_path_style(true)
         .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            "test", "test", None, None, "tests",
+            key, key, None, None, "tests",
         ))
         .build();
     aws_sdk_s3::Client::from_conf(config)
+}
+
+/// Creates a bucket and sets its CORS on s3rver.
+pub fn s3rver_bucket(name: &str, rules: &[CorsRule]) {
+    runtime().block_on(async {
+        let client = s3rver_client();
+        let _ = client.create_bucket().bucket(name).send().await;
+        if rules.is_empty() {
+            let _ = client.delete_bucket_cors().bucket(name).send().await;
+            return;
+        }
+        client
+            .put_bucket_cors()
+            .bucket(name)
+            .cors_configuration(configuration(rules))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("put cors {name} on s3rver: {e:?}"));
+    });
+}
+
+fn configuration(rules: &[CorsRule]) -> CorsConfiguration {
+    let rules: Vec<aws_sdk_s3::types::CorsRule> = rules
+        .iter()
+        .map(|r| {
+            aws_sdk_s3::types::CorsRule::builder()
+                .set_id(r.id.clone())
+                .set_allowed_origins(Some(r.allowed_origins.clone()))
+                .set_allowed_methods(Some(r.allowed_methods.clone()))
+                .set_allowed_headers(
+                    (!r.allowed_headers.is_empty()).then(|| r.allowed_headers.clone()),
+                )
+                .set_expose_headers(
+                    (!r.expose_headers.is_empty()).then(|| r.expose_headers.clone()),
+                )
+                .set_max_age_seconds(r.max_age_seconds)
+                .build()
+                .expect("rule")
+        })
+        .collect();
+    CorsConfiguration::builder()
+        .set_cors_rules(Some(rules))
+        .build()
+        .expect("config")
 }
 
 pub fn create_bucket(name: &str, region: &str) {
@@ -48,34 +105,11 @@ pub fn create_bucket(name: &str, region: &str) {
 }
 
 pub fn put_cors(name: &str, rules: &[CorsRule]) {
-    let rules: Vec<aws_sdk_s3::types::CorsRule> = rules
-        .iter()
-        .map(|r| {
-            aws_sdk_s3::types::CorsRule::builder()
-                .set_id(r.id.clone())
-                .set_allowed_origins(Some(r.allowed_origins.clone()))
-                .set_allowed_methods(Some(r.allowed_methods.clone()))
-                .set_allowed_headers(
-                    (!r.allowed_headers.is_empty()).then(|| r.allowed_headers.clone()),
-                )
-                .set_expose_headers(
-                    (!r.expose_headers.is_empty()).then(|| r.expose_headers.clone()),
-                )
-                .set_max_age_seconds(r.max_age_seconds)
-                .build()
-                .expect("rule")
-        })
-        .collect();
     runtime().block_on(async {
         client("us-east-1")
             .put_bucket_cors()
             .bucket(name)
-            .cors_configuration(
-                CorsConfiguration::builder()
-                    .set_cors_rules(Some(rules))
-                    .build()
-                    .expect("config"),
-            )
+            .cors_configuration(configuration(rules))
             .send()
             .await
             .unwrap_or_else(|e| panic!("put cors {name}: {e:?}"));

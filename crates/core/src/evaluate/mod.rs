@@ -6,6 +6,8 @@
 
 pub mod browser;
 pub mod cloudfront;
+pub mod compare;
+pub mod probes;
 pub mod s3;
 
 use serde::Serialize;

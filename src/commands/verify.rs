@@ -1,0 +1,162 @@
+//! `cors-sync verify`: real preflights against the live endpoints, compared with what the
+//! evaluator predicts from the manifest, as a browser judges them and header by header.
+//! Exit 0 when every probe agrees, 2 when any disagrees, 1 on error.
+
+use cors_sync_aws::live_state;
+use cors_sync_aws::probe::Prober;
+use cors_sync_core::evaluate::browser::judge;
+use cors_sync_core::evaluate::compare::differences;
+use cors_sync_core::evaluate::probes::{probes, Probe};
+use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::{Request, Response};
+use cors_sync_core::manifest::BucketSpec;
+
+use super::{connect, load_manifest, Outcome};
+use crate::cli::{Cli, VerifyArgs};
+
+/// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
+/// not the object exists.
+const PROBE_KEY: &str = "cors-sync-probe";
+
+struct Row {
+    description: String,
+    predicted: (bool, u16),
+    observed: (bool, u16),
+    differences: Vec<String>,
+}
+
+impl Row {
+    fn verdicts_agree(&self) -> bool {
+        self.predicted.0 == self.observed.0
+    }
+}
+
+pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
+    let Some(manifest) = load_manifest(&args.manifest.manifest) else {
+        return Outcome::Failure;
+    };
+    let endpoint = cli.connection.endpoint_url.clone().or_else(|| {
+        ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok())
+            .filter(|v| !v.is_empty())
+    });
+    let aws = connect(&cli.connection).await;
+    let mut verdict_mismatches = 0;
+    let mut header_mismatches = 0;
+    let mut total = 0;
+    for bucket in &manifest.buckets {
+        let url = match &endpoint {
+            Some(endpoint) => format!(
+                "{}/{}/{PROBE_KEY}",
+                endpoint.trim_end_matches('/'),
+                bucket.name
+            ),
+            None => {
+                let region = match &bucket.region {
+                    Some(region) => region.clone(),
+                    None => match live_state::discover_region(&aws, &bucket.name).await {
+                        Ok(region) => region,
+                        Err(error) => {
+                            eprintln!("error: {error}");
+                            return Outcome::Failure;
+                        }
+                    },
+                };
+                format!(
+                    "https://{}.s3.{region}.amazonaws.com/{PROBE_KEY}",
+                    bucket.name
+                )
+            }
+        };
+        let rows = match probe_bucket(bucket, url).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                eprintln!("error: s3_bucket.{}: {error}", bucket.name);
+                return Outcome::Failure;
+            }
+        };
+        total += rows.len();
+        let verdicts = rows.iter().filter(|r| !r.verdicts_agree()).count();
+        let headers = rows
+            .iter()
+            .filter(|r| r.verdicts_agree() && !r.differences.is_empty())
+            .count();
+        verdict_mismatches += verdicts;
+        header_mismatches += headers;
+        print!("{}", report(bucket, rows, verdicts, headers));
+    }
+    println!(
+        "\nVerified {total} probe{}: {verdict_mismatches} where the browser's verdict differs from the prediction, {header_mismatches} where only headers differ.",
+        if total == 1 { "" } else { "s" }
+    );
+    if verdict_mismatches + header_mismatches == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Denied
+    }
+}
+
+async fn probe_bucket(bucket: &BucketSpec, url: String) -> Result<Vec<Row>, String> {
+    let cors = bucket.cors.clone();
+    let mut planned: Vec<Probe> = probes(&cors.rules);
+    if planned.is_empty() {
+        planned.push(Probe {
+            description: "no CORS configuration: GET from https://cors-sync-probe.example".into(),
+            request: Request::preflight("https://cors-sync-probe.example", "GET", &[]),
+        });
+    }
+    // Blocking HTTP, off the async runtime's threads.
+    tokio::task::spawn_blocking(move || {
+        let prober = Prober::default();
+        planned
+            .into_iter()
+            .map(|probe| {
+                let predicted = s3::evaluate(Bucket::Cors(&cors), &probe.request).response;
+                let observed: Response = prober.send(&url, &probe.request)?;
+                Ok(Row {
+                    predicted: (judge(&probe.request, &predicted).passes, predicted.status),
+                    observed: (judge(&probe.request, &observed).passes, observed.status),
+                    differences: differences(&predicted, &observed),
+                    description: probe.description,
+                })
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| e.to_string())?
+}
+
+fn report(bucket: &BucketSpec, mut rows: Vec<Row>, verdicts: usize, headers: usize) -> String {
+    // Mismatches first: verdicts, then headers, then agreement.
+    rows.sort_by_key(|r| (r.verdicts_agree(), r.differences.is_empty()));
+    let word = |allowed: bool| if allowed { "allowed" } else { "denied" };
+    let mut out = format!(
+        "\ns3_bucket.{}: {} probes, {verdicts} verdict mismatch{}, {headers} header mismatch{}\n",
+        bucket.name,
+        rows.len(),
+        if verdicts == 1 { "" } else { "es" },
+        if headers == 1 { "" } else { "es" }
+    );
+    for row in rows {
+        let mark = if !row.verdicts_agree() {
+            "VERDICT"
+        } else if !row.differences.is_empty() {
+            "HEADERS"
+        } else {
+            "ok"
+        };
+        out.push_str(&format!(
+            "  {mark:7} {}: predicted {} ({}), endpoint {} ({})\n",
+            row.description,
+            word(row.predicted.0),
+            row.predicted.1,
+            word(row.observed.0),
+            row.observed.1
+        ));
+        for difference in &row.differences {
+            out.push_str(&format!("            {difference}\n"));
+        }
+    }
+    out
+}
