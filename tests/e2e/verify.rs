@@ -152,10 +152,10 @@ impl Xorshift {
         items[(self.next() % items.len() as u64) as usize]
     }
 
-    fn some<'a>(&mut self, items: &[&'a str], at_least: usize) -> Vec<String> {
+    fn some(&mut self, items: &[&str], at_least: usize) -> Vec<String> {
         let mut chosen: Vec<String> = items
             .iter()
-            .filter(|_| self.next() % 2 == 0)
+            .filter(|_| self.next().is_multiple_of(2))
             .map(|s| s.to_string())
             .collect();
         while chosen.len() < at_least {
@@ -196,7 +196,7 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
             .map(|_| CorsRule {
                 allowed_origins: random.some(&ORIGIN_PATTERNS, 1),
                 allowed_methods: random.some(&METHODS, 1),
-                allowed_headers: if random.next() % 2 == 0 {
+                allowed_headers: if random.next().is_multiple_of(2) {
                     random.some(&HEADER_PATTERNS, 1)
                 } else {
                     vec![]
@@ -208,7 +208,7 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
         s3::s3rver_bucket(&bucket, &rules);
         let url = format!("{}/{bucket}/probe", s3rver().endpoint);
         for _ in 0..6 {
-            let headers: Vec<&str> = if random.next() % 2 == 0 {
+            let headers: Vec<&str> = if random.next().is_multiple_of(2) {
                 vec![random.pick(&HEADERS)]
             } else {
                 vec![]
