@@ -116,6 +116,10 @@ pub struct CheckArgs {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub manifest: ManifestArgs,
+    /// Send distribution probes to this base URL instead of each distribution's domain
+    /// (a proxy, or a test server standing in for CloudFront).
+    #[arg(long, value_name = "URL")]
+    pub cloudfront_endpoint: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -2,16 +2,15 @@
 //! work, and if not, why? Against the manifest by default, or live state with `--live`.
 //! Exit 0 allowed, 2 denied, 1 error.
 
-use cors_sync_aws::cloudfront::{distributions, policies};
+use cors_sync_aws::cloudfront::{distributions, edge, policies};
 use cors_sync_aws::live_state;
-use cors_sync_aws::{Aws, CloudFrontClient};
+use cors_sync_aws::Aws;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
-use cors_sync_core::cloudfront::managed_policies;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::{judge, Judgement};
-use cors_sync_core::evaluate::cloudfront::{self as edge, Edge, Forwarded};
+use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge, Forwarded};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Evaluation, Request, RuleOutcome};
 use cors_sync_core::manifest::Manifest;
@@ -97,7 +96,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Outcome {
             .map_or(Bucket::Missing, Bucket::Cors);
         match &setting.edge {
             None => s3::evaluate(bucket, request),
-            Some((behavior, forwarded, policy, _)) => edge::evaluate(
+            Some((behavior, forwarded, policy, _)) => through_cloudfront::evaluate(
                 &Edge {
                     behavior,
                     forwarded: *forwarded,
@@ -290,8 +289,7 @@ async fn read_setting(
                     .cloned()
                     .ok_or("the behavior vanished")?,
             };
-            let forwarded = forwarded(&client, manifest, &settings).await?;
-            let policy = response_headers_cors(&client, manifest, &settings).await?;
+            let (forwarded, policy) = edge::edge_for(&client, manifest, &settings).await?;
             Ok(Setting {
                 bucket: bucket_cors(aws, manifest, &bucket_name, live).await?,
                 bucket_name,
@@ -321,74 +319,6 @@ async fn bucket_cors(
         }
         Err(error) => Err(error.to_string()),
     }
-}
-
-/// Which CORS request headers the behavior sends to its origin.
-async fn forwarded(
-    client: &CloudFrontClient,
-    manifest: &Manifest,
-    settings: &BehaviorSettings,
-) -> Result<Forwarded, String> {
-    if let Some(headers) = &settings.forward_headers {
-        return Ok(Forwarded::from_headers(headers.iter().map(String::as_str)));
-    }
-    let mut names: Vec<String> = Vec::new();
-    for reference in [&settings.cache_policy, &settings.origin_request_policy]
-        .into_iter()
-        .flatten()
-    {
-        let Some(id) = reference.id.as_deref() else {
-            // A policy this manifest declares and apply would create.
-            if let Some(declared) = manifest
-                .origin_request_policies
-                .iter()
-                .find(|p| Some(&p.name) == reference.name.as_ref())
-            {
-                names.extend(declared.headers.iter().cloned());
-            }
-            continue;
-        };
-        if let Some(managed) = managed_policies::managed_forwarded_headers(id) {
-            names.extend(managed.iter().map(|h| h.to_string()));
-        } else if Some(reference) == settings.origin_request_policy.as_ref() {
-            let policy = policies::get_origin_request_policy(client, id)
-                .await
-                .map_err(|e| e.to_string())?;
-            if policy.headers.header_behavior.starts_with("allViewer") {
-                names.push("*".into());
-            }
-            names.extend(policy.headers.headers);
-        }
-    }
-    Ok(Forwarded::from_headers(names.iter().map(String::as_str)))
-}
-
-/// The CORS configuration of the behavior's response headers policy, if it has one.
-async fn response_headers_cors(
-    client: &CloudFrontClient,
-    manifest: &Manifest,
-    settings: &BehaviorSettings,
-) -> Result<Option<CorsPolicy>, String> {
-    let Some(reference) = &settings.response_headers_policy else {
-        return Ok(None);
-    };
-    if let Some(declared) = manifest
-        .response_headers_policies
-        .iter()
-        .find(|p| Some(&p.name) == reference.name.as_ref())
-    {
-        return Ok(Some(declared.cors.clone()));
-    }
-    let Some(id) = reference.id.as_deref() else {
-        return Ok(None);
-    };
-    if managed_policies::by_id(id).is_some() {
-        return Ok(managed_policies::managed_cors(id));
-    }
-    let policy = policies::get_response_headers_policy(client, id)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(policy.cors)
 }
 
 #[cfg(test)]

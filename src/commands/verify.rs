@@ -2,16 +2,22 @@
 //! evaluator predicts from the manifest, as a browser judges them and header by header.
 //! Exit 0 when every probe agrees, 2 when any disagrees, 1 on error.
 
+use cors_sync_aws::cloudfront::edge;
 use cors_sync_aws::live_state;
 use cors_sync_aws::probe::Prober;
+use cors_sync_core::bucket_cors::BucketCors;
+use cors_sync_core::cloudfront::behavior::BehaviorPath;
+use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::evaluate::browser::judge;
+use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge};
 use cors_sync_core::evaluate::compare::differences;
 use cors_sync_core::evaluate::probes::{probes, Probe};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::manifest::BucketSpec;
+use cors_sync_core::plan;
 
-use super::{connect, load_manifest, Outcome};
+use super::{connect, load_manifest, plan as planning, Outcome};
 use crate::cli::{Cli, VerifyArgs};
 
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
@@ -84,7 +90,89 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
             .count();
         verdict_mismatches += verdicts;
         header_mismatches += headers;
-        print!("{}", report(bucket, rows, verdicts, headers));
+        print!(
+            "{}",
+            report(
+                &format!("s3_bucket.{}", bucket.name),
+                rows,
+                verdicts,
+                headers
+            )
+        );
+    }
+    if !manifest.distributions.is_empty() {
+        let parallelism = usize::from(cli.connection.parallelism);
+        let Some((_, live)) =
+            planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await
+        else {
+            return Outcome::Failure;
+        };
+        let client = aws.cloudfront();
+        for distribution in &live.distributions {
+            for (path, current) in &distribution.behaviors {
+                let Some(bucket) = distribution
+                    .origin_domain(path)
+                    .and_then(bucket_of_origin)
+                    .and_then(|b| manifest.bucket(b))
+                else {
+                    continue;
+                };
+                let settings =
+                    match plan::desired_behavior(&manifest, &live, &distribution.id, path) {
+                        Some(Ok(settings)) => settings,
+                        _ => current.clone(),
+                    };
+                let (forwarded, policy) = match edge::edge_for(&client, &manifest, &settings).await
+                {
+                    Ok(found) => found,
+                    Err(error) => {
+                        eprintln!(
+                            "error: cloudfront_distribution.{}: {error}",
+                            distribution.id
+                        );
+                        return Outcome::Failure;
+                    }
+                };
+                let base = args
+                    .cloudfront_endpoint
+                    .clone()
+                    .unwrap_or_else(|| format!("https://{}", distribution.domain_name));
+                let url = format!("{}{}", base.trim_end_matches('/'), probe_path(path));
+                let cors = bucket.cors.clone();
+                let planned = planned_probes(&cors);
+                let predict = move |request: &Request| {
+                    let edge = Edge {
+                        behavior: &settings,
+                        forwarded,
+                        response_headers: policy.as_ref(),
+                    };
+                    through_cloudfront::evaluate(&edge, Bucket::Cors(&cors), request).response
+                };
+                let rows = match probe_all(url, planned, predict).await {
+                    Ok(rows) => rows,
+                    Err(error) => {
+                        eprintln!(
+                            "error: cloudfront_distribution.{}: {error}",
+                            distribution.id
+                        );
+                        return Outcome::Failure;
+                    }
+                };
+                total += rows.len();
+                let verdicts = rows.iter().filter(|r| !r.verdicts_agree()).count();
+                let headers = rows
+                    .iter()
+                    .filter(|r| r.verdicts_agree() && !r.differences.is_empty())
+                    .count();
+                verdict_mismatches += verdicts;
+                header_mismatches += headers;
+                let subject = format!(
+                    "cloudfront_distribution.{} behavior {path} (bucket {})",
+                    distribution.id, bucket.name
+                );
+                print!("{}", report(&subject, rows, verdicts, headers));
+            }
+        }
     }
     println!(
         "\nVerified {total} probe{}: {verdict_mismatches} where the browser's verdict differs from the prediction, {header_mismatches} where only headers differ.",
@@ -97,22 +185,39 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
     }
 }
 
-async fn probe_bucket(bucket: &BucketSpec, url: String) -> Result<Vec<Row>, String> {
-    let cors = bucket.cors.clone();
-    let mut planned: Vec<Probe> = probes(&cors.rules);
+/// The probes for a bucket's rules (one for a bucket without CORS, which must refuse it).
+fn planned_probes(cors: &BucketCors) -> Vec<Probe> {
+    let mut planned = probes(&cors.rules);
     if planned.is_empty() {
         planned.push(Probe {
             description: "no CORS configuration: GET from https://cors-sync-probe.example".into(),
             request: Request::preflight("https://cors-sync-probe.example", "GET", &[]),
         });
     }
+    planned
+}
+
+async fn probe_bucket(bucket: &BucketSpec, url: String) -> Result<Vec<Row>, String> {
+    let cors = bucket.cors.clone();
+    let planned = planned_probes(&cors);
+    probe_all(url, planned, move |request| {
+        s3::evaluate(Bucket::Cors(&cors), request).response
+    })
+    .await
+}
+
+/// Sends every probe to `url` and compares each answer with `predict`'s.
+async fn probe_all<F>(url: String, planned: Vec<Probe>, predict: F) -> Result<Vec<Row>, String>
+where
+    F: Fn(&Request) -> Response + Send + 'static,
+{
     // Blocking HTTP, off the async runtime's threads.
     tokio::task::spawn_blocking(move || {
         let prober = Prober::default();
         planned
             .into_iter()
             .map(|probe| {
-                let predicted = s3::evaluate(Bucket::Cors(&cors), &probe.request).response;
+                let predicted = predict(&probe.request);
                 let observed: Response = prober.send(&url, &probe.request)?;
                 Ok(Row {
                     predicted: (judge(&probe.request, &predicted).passes, predicted.status),
@@ -127,13 +232,12 @@ async fn probe_bucket(bucket: &BucketSpec, url: String) -> Result<Vec<Row>, Stri
     .map_err(|e| e.to_string())?
 }
 
-fn report(bucket: &BucketSpec, mut rows: Vec<Row>, verdicts: usize, headers: usize) -> String {
+fn report(subject: &str, mut rows: Vec<Row>, verdicts: usize, headers: usize) -> String {
     // Mismatches first: verdicts, then headers, then agreement.
     rows.sort_by_key(|r| (r.verdicts_agree(), r.differences.is_empty()));
     let word = |allowed: bool| if allowed { "allowed" } else { "denied" };
     let mut out = format!(
-        "\ns3_bucket.{}: {} probes, {verdicts} verdict mismatch{}, {headers} header mismatch{}\n",
-        bucket.name,
+        "\n{subject}: {} probes, {verdicts} verdict mismatch{}, {headers} header mismatch{}\n",
         rows.len(),
         if verdicts == 1 { "" } else { "es" },
         if headers == 1 { "" } else { "es" }
@@ -159,4 +263,19 @@ fn report(bucket: &BucketSpec, mut rows: Vec<Row>, verdicts: usize, headers: usi
         }
     }
     out
+}
+
+/// A request path that the behavior's pattern matches: `*` and `?` filled in with probe text.
+fn probe_path(path: &BehaviorPath) -> String {
+    match path {
+        BehaviorPath::Default => format!("/{PROBE_KEY}"),
+        BehaviorPath::Pattern(pattern) => {
+            let filled = pattern.replace('*', PROBE_KEY).replace('?', "p");
+            if filled.starts_with('/') {
+                filled
+            } else {
+                format!("/{filled}")
+            }
+        }
+    }
 }

@@ -245,3 +245,63 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
         "every verdict disagreement must be fixed or documented"
     );
 }
+
+#[test]
+fn verify_probes_distributions_with_the_cloudfront_model() {
+    // s3rver holds the bucket; moto holds the distribution; s3rver also stands in for the
+    // distribution's domain, so predictions for behaviors CloudFront would refuse stand out.
+    let rules = vec![CorsRule {
+        allowed_origins: vec!["https://app.example.com".into()],
+        allowed_methods: vec!["GET".into()],
+        allowed_headers: vec!["*".into()],
+        ..CorsRule::default()
+    }];
+    s3::s3rver_bucket("verify-cdn", &rules);
+    let id = crate::support::cloudfront::create_distribution("verify-cdn", "verify-cdn");
+    let text = format!(
+        "{}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n",
+        manifest("verify-cdn", &rules)
+    );
+    let stand_in = format!("{}/verify-cdn", s3rver().endpoint);
+    let run = cors_sync()
+        .manifest(&text)
+        .endpoint(None)
+        .env("AWS_ENDPOINT_URL_S3", &s3rver().endpoint)
+        .env(
+            "AWS_ENDPOINT_URL_CLOUDFRONT",
+            &crate::support::emulator().endpoint,
+        )
+        // s3rver knows only its own access key; moto takes any.
+        .env("AWS_ACCESS_KEY_ID", "S3RVER")
+        .env("AWS_SECRET_ACCESS_KEY", "S3RVER")
+        .run_with(&[
+            "verify",
+            "-f",
+            "manifest.yaml",
+            "--cloudfront-endpoint",
+            &stand_in,
+        ]);
+    run.code(2);
+    let section = |title: &str| -> String {
+        let start = run
+            .stdout
+            .find(title)
+            .unwrap_or_else(|| panic!("no section {title}:\n{}", run.stdout));
+        let rest = &run.stdout[start..];
+        rest[..rest[1..].find("\n\n").map_or(rest.len(), |i| i + 1)].to_string()
+    };
+    let default = section(&format!(
+        "cloudfront_distribution.{id} behavior default (bucket verify-cdn):"
+    ));
+    assert!(
+        default.contains(" 0 verdict mismatches"),
+        "the fixed behavior lets preflights through as predicted:\n{default}"
+    );
+    let fonts = section(&format!(
+        "cloudfront_distribution.{id} behavior /fonts/* (bucket verify-cdn):"
+    ));
+    assert!(
+        fonts.contains("VERDICT rule 1: GET from https://app.example.com with x-cors-sync-probe: predicted denied (403), endpoint allowed (200)"),
+        "CloudFront would refuse OPTIONS on /fonts/*; the stand-in does not:\n{fonts}"
+    );
+}

@@ -5,6 +5,7 @@
 
 pub mod behavior_fields;
 pub mod distributions;
+pub mod edge;
 pub mod import;
 pub mod policies;
 
