@@ -9,7 +9,6 @@ import http.client
 import json
 import os
 import platform
-import resource
 import socket
 import statistics
 import subprocess
@@ -30,6 +29,7 @@ DISTRIBUTIONS = 100
 ROUNDS = 3
 CLI_SAMPLE = 50
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_REGION": "us-east-1"}
+CORS_HEADERS = ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"]
 RULE = {"AllowedOrigins": ["https://www.example.com"], "AllowedMethods": ["GET", "HEAD"], "MaxAgeSeconds": 600}
 
 
@@ -81,8 +81,9 @@ def seed(endpoint):
             "DefaultCacheBehavior": {
                 "TargetOriginId": "s3",
                 "ViewerProtocolPolicy": "allow-all",
-                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}, "Headers": {"Quantity": 1, "Items": ["Origin"]}},
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}, "Headers": {"Quantity": 3, "Items": CORS_HEADERS}},
                 "MinTTL": 0,
+                "AllowedMethods": {"Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"], "CachedMethods": {"Quantity": 3, "Items": ["GET", "HEAD", "OPTIONS"]}},
             },
         }
         ids.append(cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"])
@@ -102,21 +103,49 @@ def manifest(names, ids):
         ]
     lines.append("distributions:")
     for distribution in ids:
-        lines += [f"  - id: {distribution}", "    behaviors:", "      default:", "        forward_headers: [Origin]"]
+        lines += [
+            f"  - id: {distribution}",
+            "    behaviors:",
+            "      default:",
+            "        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]",
+            "        allowed_methods: [GET, HEAD, OPTIONS]",
+            "        cached_methods: [GET, HEAD, OPTIONS]",
+        ]
     return "\n".join(lines) + "\n"
+
+
+def peak_rss_sampler(pid, peak):
+    """Samples the child's own VmHWM until it exits. (wait4's ru_maxrss would also count this
+    Python process's memory, which a forked child carries until it execs.)"""
+    while True:
+        try:
+            with open(f"/proc/{pid}/status") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        peak[0] = max(peak[0], int(line.split()[1]) / 1024)
+        except (FileNotFoundError, ProcessLookupError):
+            return
+        time.sleep(0.005)
 
 
 def run_measured(args, env=None):
     """Runs a command; returns (wall seconds, user+sys CPU seconds, peak RSS in MiB, exit code)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    stderr = process.stderr.read().decode()
+    # stderr goes to a file: a pipe read only after the exit would fill and stall the child.
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors, env=env)
+        peak = [0.0]
+        sampler = threading.Thread(target=peak_rss_sampler, args=(process.pid, peak))
+        sampler.start()
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        sampler.join()
+        errors.seek(0)
+        stderr = errors.read().decode()
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 2):
         raise SystemExit(f"{args[0]} failed ({code}): {stderr}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, code
+    return wall, usage.ru_utime + usage.ru_stime, peak[0], code
 
 
 def cors_sync_plan(path, endpoint, parallelism=None):

@@ -48,9 +48,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
             .filter(|v| !v.is_empty())
     });
     let aws = connect(&cli.connection).await;
-    let mut verdict_mismatches = 0;
-    let mut header_mismatches = 0;
-    let mut total = 0;
+    let mut tally = Tally::default();
     for bucket in &manifest.buckets {
         let url = match &endpoint {
             Some(endpoint) => format!(
@@ -82,23 +80,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                 return Outcome::Failure;
             }
         };
-        total += rows.len();
-        let verdicts = rows.iter().filter(|r| !r.verdicts_agree()).count();
-        let headers = rows
-            .iter()
-            .filter(|r| r.verdicts_agree() && !r.differences.is_empty())
-            .count();
-        verdict_mismatches += verdicts;
-        header_mismatches += headers;
-        print!(
-            "{}",
-            report(
-                &format!("s3_bucket.{}", bucket.name),
-                rows,
-                verdicts,
-                headers
-            )
-        );
+        tally.record(&format!("s3_bucket.{}", bucket.name), rows);
     }
     if !manifest.distributions.is_empty() {
         let parallelism = usize::from(cli.connection.parallelism);
@@ -158,27 +140,24 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                         return Outcome::Failure;
                     }
                 };
-                total += rows.len();
-                let verdicts = rows.iter().filter(|r| !r.verdicts_agree()).count();
-                let headers = rows
-                    .iter()
-                    .filter(|r| r.verdicts_agree() && !r.differences.is_empty())
-                    .count();
-                verdict_mismatches += verdicts;
-                header_mismatches += headers;
                 let subject = format!(
                     "cloudfront_distribution.{} behavior {path} (bucket {})",
                     distribution.id, bucket.name
                 );
-                print!("{}", report(&subject, rows, verdicts, headers));
+                tally.record(&subject, rows);
             }
         }
     }
+    let Tally {
+        probes,
+        verdicts,
+        headers,
+    } = tally;
     println!(
-        "\nVerified {total} probe{}: {verdict_mismatches} where the browser's verdict differs from the prediction, {header_mismatches} where only headers differ.",
-        if total == 1 { "" } else { "s" }
+        "\nVerified {probes} probe{}: {verdicts} where the browser's verdict differs from the prediction, {headers} where only headers differ.",
+        if probes == 1 { "" } else { "s" }
     );
-    if verdict_mismatches + header_mismatches == 0 {
+    if verdicts + headers == 0 {
         Outcome::Success
     } else {
         Outcome::Denied
@@ -230,6 +209,28 @@ where
     })
     .await
     .map_err(|e| e.to_string())?
+}
+
+/// Counts over every resource probed; each resource's table is printed as it is recorded.
+#[derive(Default)]
+struct Tally {
+    probes: usize,
+    verdicts: usize,
+    headers: usize,
+}
+
+impl Tally {
+    fn record(&mut self, subject: &str, rows: Vec<Row>) {
+        let verdicts = rows.iter().filter(|r| !r.verdicts_agree()).count();
+        let headers = rows
+            .iter()
+            .filter(|r| r.verdicts_agree() && !r.differences.is_empty())
+            .count();
+        self.probes += rows.len();
+        self.verdicts += verdicts;
+        self.headers += headers;
+        print!("{}", report(subject, rows, verdicts, headers));
+    }
 }
 
 fn report(subject: &str, mut rows: Vec<Row>, verdicts: usize, headers: usize) -> String {

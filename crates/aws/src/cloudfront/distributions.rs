@@ -5,7 +5,9 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use aws_sdk_cloudfront::error::ProvideErrorMetadata;
-use aws_sdk_cloudfront::types::DistributionSummary;
+use aws_sdk_cloudfront::types::{
+    CacheBehavior, CacheBehaviors, DefaultCacheBehavior, DistributionSummary, Origins,
+};
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::cloudfront::policies::PolicyRef;
@@ -56,7 +58,7 @@ pub async fn read_distributions(
         let Some(list) = list else { break };
         for summary in list.items.unwrap_or_default() {
             if wanted.remove(summary.id.as_str()) {
-                found.push(live_distribution(&summary));
+                found.push(summarised(&summary));
             }
         }
         match list
@@ -102,28 +104,42 @@ pub async fn read_distribution_config(
             "CloudFront returned no configuration",
         )
     })?;
+    Ok(live_distribution(
+        id,
+        String::new(),
+        config.origins.as_ref(),
+        config.default_cache_behavior.as_ref(),
+        config.cache_behaviors.as_ref(),
+        read.e_tag,
+    ))
+}
+
+/// A distribution from the parts a list summary and a config share.
+fn live_distribution(
+    id: &str,
+    domain_name: String,
+    origins: Option<&Origins>,
+    default: Option<&DefaultCacheBehavior>,
+    cache_behaviors: Option<&CacheBehaviors>,
+    etag: Option<String>,
+) -> LiveDistribution {
+    let cache_behaviors = cache_behaviors
+        .and_then(|c| c.items.as_deref())
+        .unwrap_or_default();
     let mut behaviors: Vec<(BehaviorPath, BehaviorSettings)> = Vec::new();
-    if let Some(default) = &config.default_cache_behavior {
+    if let Some(default) = default {
         behaviors.push((BehaviorPath::Default, read_settings!(default)));
     }
-    for behavior in config
-        .cache_behaviors
-        .as_ref()
-        .and_then(|c| c.items.as_ref())
-        .into_iter()
-        .flatten()
-    {
+    for behavior in cache_behaviors {
         behaviors.push((
             BehaviorPath::Pattern(behavior.path_pattern.clone()),
             read_settings!(behavior),
         ));
     }
-    Ok(LiveDistribution {
+    LiveDistribution {
         id: id.to_string(),
-        domain_name: String::new(),
-        origin_domains: config
-            .origins
-            .as_ref()
+        domain_name,
+        origin_domains: origins
             .map(|o| {
                 o.items
                     .iter()
@@ -132,27 +148,20 @@ pub async fn read_distribution_config(
             })
             .unwrap_or_default(),
         behavior_origins: behavior_origins(
-            config.origins.as_ref(),
-            config
-                .default_cache_behavior
-                .as_ref()
-                .map(|b| b.target_origin_id.as_str()),
-            config
-                .cache_behaviors
-                .as_ref()
-                .and_then(|c| c.items.as_deref())
-                .unwrap_or_default(),
+            origins,
+            default.map(|b| b.target_origin_id.as_str()),
+            cache_behaviors,
         ),
         behaviors,
-        etag: read.e_tag,
-    })
+        etag,
+    }
 }
 
 /// Each behavior's origin domain, from its target origin ID.
 fn behavior_origins(
-    origins: Option<&aws_sdk_cloudfront::types::Origins>,
+    origins: Option<&Origins>,
     default_target: Option<&str>,
-    cache_behaviors: &[aws_sdk_cloudfront::types::CacheBehavior],
+    cache_behaviors: &[CacheBehavior],
 ) -> Vec<(BehaviorPath, String)> {
     let domain = |target: &str| {
         origins
@@ -171,51 +180,15 @@ fn behavior_origins(
     found
 }
 
-fn live_distribution(summary: &DistributionSummary) -> LiveDistribution {
-    let mut behaviors: Vec<(BehaviorPath, BehaviorSettings)> = Vec::new();
-    if let Some(default) = &summary.default_cache_behavior {
-        behaviors.push((BehaviorPath::Default, read_settings!(default)));
-    }
-    for behavior in summary
-        .cache_behaviors
-        .as_ref()
-        .and_then(|c| c.items.as_ref())
-        .into_iter()
-        .flatten()
-    {
-        behaviors.push((
-            BehaviorPath::Pattern(behavior.path_pattern.clone()),
-            read_settings!(behavior),
-        ));
-    }
-    LiveDistribution {
-        id: summary.id.clone(),
-        domain_name: summary.domain_name.clone(),
-        origin_domains: summary
-            .origins
-            .as_ref()
-            .map(|o| {
-                o.items
-                    .iter()
-                    .map(|origin| origin.domain_name.clone())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        behavior_origins: behavior_origins(
-            summary.origins.as_ref(),
-            summary
-                .default_cache_behavior
-                .as_ref()
-                .map(|b| b.target_origin_id.as_str()),
-            summary
-                .cache_behaviors
-                .as_ref()
-                .and_then(|c| c.items.as_deref())
-                .unwrap_or_default(),
-        ),
-        behaviors,
-        etag: summary.e_tag.clone(),
-    }
+fn summarised(summary: &DistributionSummary) -> LiveDistribution {
+    live_distribution(
+        &summary.id,
+        summary.domain_name.clone(),
+        summary.origins.as_ref(),
+        summary.default_cache_behavior.as_ref(),
+        summary.cache_behaviors.as_ref(),
+        summary.e_tag.clone(),
+    )
 }
 
 /// Updates the planned behaviors of one distribution: reads the whole config and its ETag, checks

@@ -110,19 +110,8 @@ impl Decoder<'_> {
             id
         });
 
-        let non_empty_list = |decoder: &mut Self, field: &str| -> Option<Vec<(String, Position)>> {
-            let node = decoder.required(&fields, field, what)?;
-            let list = decoder.string_list(node, field)?;
-            if list.is_empty() {
-                decoder.error(
-                    node.position,
-                    format!("`{field}` must list at least one value"),
-                );
-            }
-            Some(list)
-        };
-        let origins = non_empty_list(self, "allowed_origins");
-        let methods = non_empty_list(self, "allowed_methods");
+        let origins = self.non_empty_list(&fields, "allowed_origins", what);
+        let methods = self.non_empty_list(&fields, "allowed_methods", what);
         let optional_list = |decoder: &mut Self, field: &str| match fields.get(field) {
             None => Some(Vec::new()),
             Some(node) => decoder.string_list(node, field),

@@ -240,19 +240,8 @@ impl Decoder<'_> {
     fn cors_policy(&mut self, node: &Node) -> Option<CorsPolicy> {
         let what = "a CORS configuration";
         let fields = self.fields(node, what, &schema::CORS_POLICY.field_names())?;
-        let required_list = |decoder: &mut Self, field: &str| -> Option<Vec<(String, Position)>> {
-            let node = decoder.required(&fields, field, what)?;
-            let list = decoder.string_list(node, field)?;
-            if list.is_empty() {
-                decoder.error(
-                    node.position,
-                    format!("`{field}` must list at least one value"),
-                );
-            }
-            Some(list)
-        };
-        let origins = required_list(self, "allow_origins");
-        let methods = required_list(self, "allow_methods");
+        let origins = self.non_empty_list(&fields, "allow_origins", what);
+        let methods = self.non_empty_list(&fields, "allow_methods", what);
         let headers = self.optional_list(&fields, "allow_headers").map(|(h, _)| h);
         let expose = self
             .optional_list(&fields, "expose_headers")

@@ -230,6 +230,24 @@ impl Decoder<'_> {
         silenced
     }
 
+    /// A required list of strings that must not be empty.
+    pub(super) fn non_empty_list(
+        &mut self,
+        fields: &Fields<'_>,
+        field: &str,
+        what: &str,
+    ) -> Option<Vec<(String, Position)>> {
+        let node = self.required(fields, field, what)?;
+        let list = self.string_list(node, field)?;
+        if list.is_empty() {
+            self.error(
+                node.position,
+                format!("`{field}` must list at least one value"),
+            );
+        }
+        Some(list)
+    }
+
     /// A boolean field.
     pub(super) fn boolean(&mut self, node: &Node, field: &str) -> Option<bool> {
         match node.value {
