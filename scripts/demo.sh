@@ -42,4 +42,8 @@ run plan -f "$manifests" --detailed-exitcode
 step "5. the bucket the manifests do not name kept its CORS (import prints live state as a manifest)"
 run import --bucket legacy-reports
 
+step "6. check: will a browser's request work? (exit 0 allowed, 2 denied)"
+run check s3://storefront-uploads --origin https://shop.example.com --method PUT --header Content-Type -f "$manifests"
+run check s3://storefront-uploads --origin https://evil.example.net --method PUT -f "$manifests" || true
+
 step "Done. The emulator stops now; nothing was left running."
