@@ -85,11 +85,17 @@ pub async fn read_distributions(
         .collect()
 }
 
-/// One distribution from GetDistributionConfig: its behaviors and the ETag an update would need.
-pub async fn read_distribution_config(
+/// GetDistributionConfig: the whole config, and the ETag an update must send back as `If-Match`.
+async fn get_config(
     client: &aws_sdk_cloudfront::Client,
     id: &str,
-) -> Result<LiveDistribution, AwsError> {
+) -> Result<
+    (
+        aws_sdk_cloudfront::types::DistributionConfig,
+        Option<String>,
+    ),
+    AwsError,
+> {
     let resource = distribution_resource(id);
     let read = client
         .get_distribution_config()
@@ -104,13 +110,22 @@ pub async fn read_distribution_config(
             "CloudFront returned no configuration",
         )
     })?;
+    Ok((config, read.e_tag))
+}
+
+/// One distribution from GetDistributionConfig: its behaviors and the ETag an update would need.
+pub async fn read_distribution_config(
+    client: &aws_sdk_cloudfront::Client,
+    id: &str,
+) -> Result<LiveDistribution, AwsError> {
+    let (config, etag) = get_config(client, id).await?;
     Ok(live_distribution(
         id,
         String::new(),
         config.origins.as_ref(),
         config.default_cache_behavior.as_ref(),
         config.cache_behaviors.as_ref(),
-        read.e_tag,
+        etag,
     ))
 }
 
@@ -201,24 +216,12 @@ pub async fn update_behaviors(
     policy_id: &dyn Fn(&PolicyRef) -> Result<String, String>,
 ) -> Result<String, AwsError> {
     let resource = distribution_resource(id);
-    let read = client
-        .get_distribution_config()
-        .id(id)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(&resource, "GetDistributionConfig", &e))?;
-    let etag = read.e_tag.ok_or_else(|| {
+    let (mut config, etag) = get_config(client, id).await?;
+    let etag = etag.ok_or_else(|| {
         AwsError::local(
             &resource,
             "GetDistributionConfig",
             "CloudFront returned no ETag",
-        )
-    })?;
-    let mut config = read.distribution_config.ok_or_else(|| {
-        AwsError::local(
-            &resource,
-            "GetDistributionConfig",
-            "CloudFront returned no configuration",
         )
     })?;
     for change in changes {
