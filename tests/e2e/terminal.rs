@@ -38,7 +38,7 @@ fn plan_on_a_terminal_is_coloured_unless_no_color_or_no_color_flag() {
         no_color_env.stdout
     );
     assert!(
-        !no_color_env.stdout.contains('\x1b'),
+        !has_colour(&no_color_env.stdout),
         "NO_COLOR: {:?}",
         no_color_env.stdout
     );
@@ -49,7 +49,7 @@ fn plan_on_a_terminal_is_coloured_unless_no_color_or_no_color_flag() {
         .args(["plan", "-f", "manifest.yaml", "--no-color"])
         .run();
     assert!(
-        !no_color_flag.stdout.contains('\x1b'),
+        !has_colour(&no_color_flag.stdout),
         "--no-color: {:?}",
         no_color_flag.stdout
     );
@@ -110,4 +110,53 @@ fn apply_on_a_terminal_writes_only_after_yes() {
         approved.stdout
     );
     assert_eq!(s3::cors("tty-approve"), vec![rule(&["*"], &["GET"])]);
+}
+
+#[test]
+fn progress_shows_on_a_terminal_and_never_with_quiet_or_in_a_pipe() {
+    s3::create_bucket("tty-progress", "us-east-1");
+    let manifest = manifest_for("tty-progress");
+    let shown = cors_sync()
+        .manifest(&manifest)
+        .on_terminal()
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    shown.code(0);
+    assert!(
+        shown.stdout.contains("reading live state ["),
+        "a progress bar on the terminal: {:?}",
+        shown.stdout
+    );
+    let quiet = cors_sync()
+        .manifest(&manifest)
+        .on_terminal()
+        .args(["plan", "-f", "manifest.yaml", "--quiet"])
+        .run();
+    quiet.code(0);
+    assert!(
+        !quiet.stdout.contains("reading live state"),
+        "--quiet: {:?}",
+        quiet.stdout
+    );
+    let piped = cors_sync()
+        .manifest(&manifest)
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    assert!(
+        !piped.stderr.contains("reading live state"),
+        "no progress into a pipe: {:?}",
+        piped.stderr
+    );
+}
+
+/// True when the text holds an ANSI colour (SGR) sequence; cursor control such as a progress
+/// bar's clear-line is not colour.
+fn has_colour(text: &str) -> bool {
+    text.split("\x1b[").skip(1).any(|rest| {
+        let code: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == ';')
+            .collect();
+        rest[code.len()..].starts_with('m')
+    })
 }

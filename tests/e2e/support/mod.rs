@@ -151,6 +151,10 @@ impl CorsSync {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        if self.terminal {
+            // A person's shell has TERM set; terminal libraries treat a missing TERM as "dumb".
+            command.env("TERM", "xterm-256color");
+        }
         for (key, value) in &self.env {
             command.env(key, value);
         }
