@@ -67,10 +67,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                         }
                     },
                 };
-                format!(
-                    "https://{}.s3.{region}.amazonaws.com/{PROBE_KEY}",
-                    bucket.name
-                )
+                s3_probe_url(&bucket.name, &region)
             }
         };
         let rows = match probe_bucket(bucket, url).await {
@@ -278,5 +275,41 @@ fn probe_path(path: &BehaviorPath) -> String {
                 format!("/{filled}")
             }
         }
+    }
+}
+
+/// The bucket's S3 REST endpoint for a probe. A bucket name with dots cannot be a virtual host
+/// under S3's TLS certificate (`*.s3.REGION.amazonaws.com`), so it is addressed by path.
+fn s3_probe_url(bucket: &str, region: &str) -> String {
+    if bucket.contains('.') {
+        format!("https://s3.{region}.amazonaws.com/{bucket}/{PROBE_KEY}")
+    } else {
+        format!("https://{bucket}.s3.{region}.amazonaws.com/{PROBE_KEY}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_urls_use_virtual_hosts_unless_the_name_has_dots() {
+        assert_eq!(
+            s3_probe_url("assets", "eu-west-1"),
+            "https://assets.s3.eu-west-1.amazonaws.com/cors-sync-probe"
+        );
+        assert_eq!(
+            s3_probe_url("my.assets", "eu-west-1"),
+            "https://s3.eu-west-1.amazonaws.com/my.assets/cors-sync-probe"
+        );
+        assert_eq!(
+            probe_path(&BehaviorPath::Pattern("/fonts/*".into())),
+            "/fonts/cors-sync-probe"
+        );
+        assert_eq!(
+            probe_path(&BehaviorPath::Pattern("img/?.png".into())),
+            "/img/p.png"
+        );
+        assert_eq!(probe_path(&BehaviorPath::Default), "/cors-sync-probe");
     }
 }
