@@ -263,21 +263,12 @@ async fn read_setting(
                 .ok_or_else(|| format!("behavior {behavior_path} sends requests to {domain}, which is not an S3 bucket; cors-sync models S3 origins"))?
                 .to_string();
             state.distributions.push(distribution.clone());
-            let needed = plan::policy_listings_needed(manifest);
-            if !live && needed.origin_request {
-                state.origin_request_policies = policies::list_origin_request_policies(&client)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            if !live && needed.response_headers {
-                state.response_headers_policies = policies::list_response_headers_policies(&client)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
-            if !live && needed.cache {
-                state.cache_policies = policies::list_cache_policies(&client)
-                    .await
-                    .map_err(|e| e.to_string())?;
+            if !live {
+                let needed = plan::policy_listings_needed(manifest);
+                let (_, errors) = policies::read_listings(&client, needed, &mut state).await;
+                if let Some(error) = errors.first() {
+                    return Err(error.to_string());
+                }
             }
             let settings = match (
                 live,

@@ -162,6 +162,36 @@ async fn unmanaged_buckets(
     Some(found)
 }
 
+/// The CloudFront part of live state: the manifest's distributions (from list pages) and the
+/// account's policy lists it needs. Returns it with how many resources were asked for, and errors.
+pub async fn read_cloudfront(
+    aws: &Aws,
+    manifest: &Manifest,
+    tick: &dyn Fn(),
+) -> (LiveState, usize, Vec<AwsError>) {
+    let client = aws.cloudfront();
+    let mut live = LiveState::default();
+    let mut errors = Vec::new();
+    let ids: Vec<String> = manifest
+        .distributions
+        .iter()
+        .map(|d| d.id.clone())
+        .collect();
+    for result in distributions::read_distributions(&client, &ids).await {
+        match result {
+            Ok(distribution) => {
+                tick();
+                live.distributions.push(distribution);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    let (lists, mut failed) =
+        policies::read_listings(&client, plan::policy_listings_needed(manifest), &mut live).await;
+    errors.append(&mut failed);
+    (live, ids.len() + lists, errors)
+}
+
 /// Reads everything the manifest manages and plans. Read failures are printed, and then no plan
 /// is made: a plan missing a resource would look like "no changes" for it.
 pub async fn compute(
@@ -193,44 +223,14 @@ pub async fn compute(
         }
     }
     if manifest.uses_cloudfront() {
-        let client = aws.cloudfront();
-        let ids: Vec<String> = manifest
-            .distributions
-            .iter()
-            .map(|d| d.id.clone())
-            .collect();
-        resources += ids.len();
-        for result in distributions::read_distributions(&client, &ids).await {
-            match result {
-                Ok(distribution) => {
-                    progress.tick();
-                    live.distributions.push(distribution);
-                }
-                Err(error) => errors.push(error),
-            }
-        }
-        let needed = plan::policy_listings_needed(manifest);
-        if needed.origin_request {
-            resources += 1;
-            match policies::list_origin_request_policies(&client).await {
-                Ok(found) => live.origin_request_policies = found,
-                Err(error) => errors.push(error),
-            }
-        }
-        if needed.response_headers {
-            resources += 1;
-            match policies::list_response_headers_policies(&client).await {
-                Ok(found) => live.response_headers_policies = found,
-                Err(error) => errors.push(error),
-            }
-        }
-        if needed.cache {
-            resources += 1;
-            match policies::list_cache_policies(&client).await {
-                Ok(found) => live.cache_policies = found,
-                Err(error) => errors.push(error),
-            }
-        }
+        let (cloudfront, read, mut failed) =
+            read_cloudfront(aws, manifest, &|| progress.tick()).await;
+        live.distributions = cloudfront.distributions;
+        live.origin_request_policies = cloudfront.origin_request_policies;
+        live.response_headers_policies = cloudfront.response_headers_policies;
+        live.cache_policies = cloudfront.cache_policies;
+        resources += read;
+        errors.append(&mut failed);
     }
     if !errors.is_empty() {
         for error in &errors {

@@ -315,3 +315,27 @@ fn debug_output_shows_sdk_activity_but_no_credentials_or_signatures() {
         );
     }
 }
+
+#[test]
+fn rollback_without_a_backup_or_with_a_broken_journal_is_a_clear_error() {
+    let cli = cors_sync().endpoint(None);
+    let none = cli.run_with(&["rollback", "--auto-approve"]);
+    none.code(1);
+    assert_eq!(
+        none.stderr,
+        "error: there are no backups in .cors-sync/backups\n"
+    );
+    let cli = cli.file(
+        ".cors-sync/backups/20260101T000000Z/journal.jsonl",
+        "{\"not\": \"an entry\"}\n",
+    );
+    let broken = cli.run_with(&["rollback", "--auto-approve"]);
+    broken.code(1);
+    assert!(
+        broken.stderr.starts_with(
+            "error: .cors-sync/backups/20260101T000000Z/journal.jsonl:1: not a journal entry"
+        ),
+        "{}",
+        broken.stderr
+    );
+}

@@ -271,9 +271,6 @@ fn verify_probes_distributions_with_the_cloudfront_model() {
             "AWS_ENDPOINT_URL_CLOUDFRONT",
             &crate::support::emulator().endpoint,
         )
-        // s3rver knows only its own access key; moto takes any.
-        .env("AWS_ACCESS_KEY_ID", "S3RVER")
-        .env("AWS_SECRET_ACCESS_KEY", "S3RVER")
         .run_with(&[
             "verify",
             "-f",
@@ -303,5 +300,19 @@ fn verify_probes_distributions_with_the_cloudfront_model() {
     assert!(
         fonts.contains("VERDICT rule 1: GET from https://app.example.com with x-cors-sync-probe: predicted denied (403), endpoint allowed (200)"),
         "CloudFront would refuse OPTIONS on /fonts/*; the stand-in does not:\n{fonts}"
+    );
+}
+
+#[test]
+fn verify_names_a_distribution_it_cannot_read() {
+    let text = format!("{}distributions:\n  - id: EVERIFYMISSING\n    behaviors:\n      default:\n        allowed_methods: [GET, HEAD]\n", manifest("verify-missing-cdn", &[rule(&["*"], &["GET"])]));
+    let run = cors_sync()
+        .manifest(&text)
+        .run_with(&["verify", "-f", "manifest.yaml"]);
+    run.code(1);
+    assert!(
+        run.stderr.contains("error: cloudfront_distribution.EVERIFYMISSING: ListDistributions failed: NoSuchDistribution"),
+        "{}",
+        run.stderr
     );
 }

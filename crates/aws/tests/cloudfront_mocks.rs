@@ -198,6 +198,43 @@ fn get_config_rule(headers: &'static [&'static str]) -> Rule {
         })
 }
 
+/// Creates origin request policy `cors-s3-forward`, forwarding Origin.
+fn create_cors_s3_forward() -> Change {
+    Change {
+        address: Address::OriginRequestPolicy("cors-s3-forward".into()),
+        action: Action::Create,
+        detail: ChangeDetail::OriginRequestPolicy {
+            id: None,
+            before: None,
+            after: OriginRequestHeaders::whitelist(vec!["Origin".into()]),
+        },
+    }
+}
+
+/// Moves EDIST's legacy default behavior onto CachingOptimized and the `cors-s3-forward` policy
+/// that `create_cors_s3_forward` creates (so it has no ID yet).
+fn default_behavior_onto_new_policy() -> Change {
+    let mut after = legacy(&[]);
+    after.forward_headers = None;
+    after.cache_policy = Some(PolicyRef::by_id("658327ea-f89d-4fab-a63d-7e88639e58f6"));
+    after.origin_request_policy = Some(PolicyRef {
+        id: None,
+        name: Some("cors-s3-forward".into()),
+    });
+    Change {
+        address: Address::CloudFrontDistribution("EDIST".into()),
+        action: Action::Update,
+        detail: ChangeDetail::Distribution {
+            behaviors: vec![BehaviorChange {
+                path: BehaviorPath::Default,
+                before: legacy(&["Origin"]),
+                after,
+                migration: Some(Migration::ToCachePolicy),
+            }],
+        },
+    }
+}
+
 /// Resolves references that already have an ID (no policy is created in these tests).
 fn no_policy(reference: &PolicyRef) -> Result<String, String> {
     reference
@@ -552,23 +589,8 @@ async fn policies_are_written_first_and_a_created_policy_id_reaches_the_behavior
             .build()
     });
 
-    let mut after = legacy(&[]);
-    after.forward_headers = None;
-    after.cache_policy = Some(PolicyRef::by_id("658327ea-f89d-4fab-a63d-7e88639e58f6"));
-    after.origin_request_policy = Some(PolicyRef {
-        id: None,
-        name: Some("cors-s3-forward".into()),
-    });
     let changes = [
-        Change {
-            address: Address::OriginRequestPolicy("cors-s3-forward".into()),
-            action: Action::Create,
-            detail: ChangeDetail::OriginRequestPolicy {
-                id: None,
-                before: None,
-                after: OriginRequestHeaders::whitelist(vec!["Origin".into()]),
-            },
-        },
+        create_cors_s3_forward(),
         Change {
             address: Address::ResponseHeadersPolicy("fonts-cors".into()),
             action: Action::Update,
@@ -586,18 +608,7 @@ async fn policies_are_written_first_and_a_created_policy_id_reaches_the_behavior
                 },
             },
         },
-        Change {
-            address: Address::CloudFrontDistribution("EDIST".into()),
-            action: Action::Update,
-            detail: ChangeDetail::Distribution {
-                behaviors: vec![BehaviorChange {
-                    path: BehaviorPath::Default,
-                    before: legacy(&["Origin"]),
-                    after,
-                    migration: Some(Migration::ToCachePolicy),
-                }],
-            },
-        },
+        default_behavior_onto_new_policy(),
     ];
     let refs: Vec<&Change> = changes.iter().collect();
     let cf = client(&[&create, &get_rhp, &update_rhp, &get_config, &update]);
@@ -634,36 +645,7 @@ async fn a_policy_that_failed_to_create_stops_only_the_behaviors_that_use_it() {
             .build()
     });
     let get_config = get_config_rule(&["Origin"]);
-    let mut after = legacy(&[]);
-    after.forward_headers = None;
-    after.cache_policy = Some(PolicyRef::by_id("658327ea-f89d-4fab-a63d-7e88639e58f6"));
-    after.origin_request_policy = Some(PolicyRef {
-        id: None,
-        name: Some("cors-s3-forward".into()),
-    });
-    let changes = [
-        Change {
-            address: Address::OriginRequestPolicy("cors-s3-forward".into()),
-            action: Action::Create,
-            detail: ChangeDetail::OriginRequestPolicy {
-                id: None,
-                before: None,
-                after: OriginRequestHeaders::whitelist(vec!["Origin".into()]),
-            },
-        },
-        Change {
-            address: Address::CloudFrontDistribution("EDIST".into()),
-            action: Action::Update,
-            detail: ChangeDetail::Distribution {
-                behaviors: vec![BehaviorChange {
-                    path: BehaviorPath::Default,
-                    before: legacy(&["Origin"]),
-                    after,
-                    migration: Some(Migration::ToCachePolicy),
-                }],
-            },
-        },
-    ];
+    let changes = [create_cors_s3_forward(), default_behavior_onto_new_policy()];
     let refs: Vec<&Change> = changes.iter().collect();
     let results = apply_cloudfront_changes(
         &client(&[&create, &get_config, &update]),
