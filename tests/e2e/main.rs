@@ -8,5 +8,6 @@ mod cloudfront;
 mod gitops;
 mod reliability;
 mod s3_plan_apply;
+mod signing;
 mod terminal;
 mod verify;

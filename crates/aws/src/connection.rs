@@ -15,6 +15,9 @@ use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_types::service_config::ServiceConfigKey;
+
+use crate::s3_direct::{CachedCredentials, DirectS3, EndpointSettings, Limits};
 
 /// The connection flags every AWS-facing command takes.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +36,8 @@ pub struct ConnectionOptions {
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The SDK's own connect timeout; kept below the attempt timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+/// The SDK's standard retry mode makes 3 attempts; direct S3 reads keep that default.
+const S3_MAX_ATTEMPTS: u32 = 3;
 
 /// S3's default region, used for region discovery when nothing else configures one.
 const FALLBACK_REGION: &str = "us-east-1";
@@ -52,11 +57,18 @@ pub struct Aws {
     cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
     max_attempts: Option<u32>,
     retries: RetryCounter,
+    direct_s3: DirectS3,
 }
 
 /// Counts attempts after the first, across every client, so a run can say it had to back off.
 #[derive(Debug, Clone, Default)]
-struct RetryCounter(Arc<AtomicUsize>);
+pub(crate) struct RetryCounter(Arc<AtomicUsize>);
+
+impl RetryCounter {
+    pub(crate) fn record(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
 
 impl Intercept for RetryCounter {
     fn name(&self) -> &'static str {
@@ -73,7 +85,7 @@ impl Intercept for RetryCounter {
             .load::<RequestAttempts>()
             .is_some_and(|a| a.attempts() > 1)
         {
-            self.0.fetch_add(1, Ordering::Relaxed);
+            self.record();
         }
         Ok(())
     }
@@ -106,14 +118,38 @@ impl Aws {
         let env_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
             .iter()
             .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
+        let config = loader.load().await;
+        let path_style = options.endpoint_url.is_some() || env_endpoint;
+        let retries = RetryCounter::default();
+        let direct_s3 = DirectS3::new(
+            EndpointSettings {
+                url: s3_endpoint_url(&config),
+                force_path_style: path_style,
+                use_fips: config.use_fips().unwrap_or(false),
+                use_dual_stack: config.use_dual_stack().unwrap_or(false),
+            },
+            Limits {
+                connect_timeout: CONNECT_TIMEOUT.min(attempt),
+                attempt_timeout: attempt,
+                max_attempts: options.max_attempts.unwrap_or(S3_MAX_ATTEMPTS),
+            },
+            CachedCredentials::new(config.credentials_provider()),
+            retries.clone(),
+        );
         Aws {
-            config: loader.load().await,
-            path_style: options.endpoint_url.is_some() || env_endpoint,
+            config,
+            path_style,
             s3_clients: Mutex::new(HashMap::new()),
             cloudfront: OnceLock::new(),
             max_attempts: options.max_attempts,
-            retries: RetryCounter::default(),
+            retries,
+            direct_s3,
         }
+    }
+
+    /// GetBucketCors and HeadBucket without the SDK's request pipeline (see `s3_direct`).
+    pub(crate) fn direct_s3(&self) -> &DirectS3 {
+        &self.direct_s3
     }
 
     /// How many calls were retried so far (throttling, 5xx, timeouts, dropped connections).
@@ -163,6 +199,24 @@ impl Aws {
             })
             .clone()
     }
+}
+
+/// The S3 endpoint the SDK's S3 clients would use: the `--endpoint-url` flag, else S3's own
+/// setting (`AWS_ENDPOINT_URL_S3`, a profile's `services` section), else the general one.
+fn s3_endpoint_url(config: &SdkConfig) -> Option<String> {
+    if config.get_origin("endpoint_url").is_client_config() {
+        return config.endpoint_url().map(str::to_string);
+    }
+    let key = ServiceConfigKey::builder()
+        .service_id("S3")
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build()
+        .ok()?;
+    config
+        .service_config()
+        .and_then(|service| service.load_config(key))
+        .or_else(|| config.endpoint_url().map(str::to_string))
 }
 
 /// How CloudFront calls are retried (shared with the adapter's tests).

@@ -67,6 +67,22 @@ impl AwsError {
     }
 }
 
+/// An error and its causes, outermost first: "io error: client error (Connect): tcp connect
+/// error: Connection refused (os error 111)". Each layer's Display only, never its Debug form.
+pub(crate) fn cause_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        // Wrappers often repeat their cause's message; say it once.
+        if !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
 impl fmt::Display for AwsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {} failed", self.resource, self.operation)?;

@@ -9,6 +9,7 @@ pub mod connection;
 pub mod error;
 pub mod live_state;
 pub mod probe;
+mod s3_direct;
 mod s3_rules;
 
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.

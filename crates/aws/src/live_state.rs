@@ -6,6 +6,7 @@ use cors_sync_core::plan::{Address, LiveBucket};
 use futures::stream::{self, StreamExt};
 
 use crate::error::AwsError;
+use crate::s3_direct::DirectError;
 use crate::s3_rules;
 use crate::Aws;
 
@@ -48,7 +49,11 @@ pub async fn read_bucket(
         Some(region) => region.to_string(),
         None => discover_region(aws, name).await?,
     };
-    let cors = read_cors(&aws.s3(&region), name).await?;
+    let cors = match aws.direct_s3().get_bucket_cors(name, &region).await {
+        Ok(cors) => cors,
+        Err(DirectError::Failed(error)) => return Err(error),
+        Err(DirectError::NeedsSdk) => read_cors(&aws.s3(&region), name).await?,
+    };
     Ok(LiveBucket {
         name: name.to_string(),
         region,
@@ -74,6 +79,11 @@ pub async fn read_cors(client: &aws_sdk_s3::Client, bucket: &str) -> Result<Buck
 /// the bucket's real region in a header even when it redirects or denies the request.
 pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError> {
     let asked_in = aws.default_region();
+    match aws.direct_s3().bucket_region(bucket, &asked_in).await {
+        Ok(region) => return Ok(region),
+        Err(DirectError::Failed(error)) => return Err(error),
+        Err(DirectError::NeedsSdk) => {}
+    }
     match aws.s3(&asked_in).head_bucket().bucket(bucket).send().await {
         Ok(output) => Ok(output.bucket_region().map_or(asked_in, str::to_string)),
         Err(error) => {

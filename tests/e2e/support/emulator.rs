@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 pub struct Emulator {
     pub endpoint: String,
+    /// The access key id and secret a signature-checking emulator accepts.
+    pub credentials: Option<(String, String)>,
     // Held so the server lives exactly as long as this process.
     _stdin: ChildStdin,
     _child: Child,
@@ -16,6 +18,16 @@ pub struct Emulator {
 
 static EMULATOR: OnceLock<Result<Emulator, String>> = OnceLock::new();
 static S3RVER: OnceLock<Result<Emulator, String>> = OnceLock::new();
+static SIGNATURE_CHECKING: OnceLock<Result<Emulator, String>> = OnceLock::new();
+
+/// A second moto that checks every request's SigV4 signature (its IAM authentication), with the
+/// credentials of a user allowed everything. The main emulator, like s3rver, accepts any signature.
+pub fn signature_checking() -> &'static Emulator {
+    match SIGNATURE_CHECKING.get_or_init(|| start(&["--verify-signatures"])) {
+        Ok(emulator) => emulator,
+        Err(message) => panic!("{message}"),
+    }
+}
 
 /// s3rver, whose preflights follow S3's first-match algorithm (with documented deviations).
 pub fn s3rver() -> &'static Emulator {
@@ -44,13 +56,13 @@ fn python() -> PathBuf {
 
 /// The running emulator. An emulator-backed test that cannot reach its emulator fails; it never skips.
 pub fn emulator() -> &'static Emulator {
-    match EMULATOR.get_or_init(start) {
+    match EMULATOR.get_or_init(|| start(&[])) {
         Ok(emulator) => emulator,
         Err(message) => panic!("{message}"),
     }
 }
 
-fn start() -> Result<Emulator, String> {
+fn start(args: &[&str]) -> Result<Emulator, String> {
     let python = python();
     let how_to_install =
         "run `make test` (or `make .venv`), which installs the pinned moto[server] into .venv";
@@ -61,12 +73,15 @@ fn start() -> Result<Emulator, String> {
         ));
     }
     launch(
-        Command::new(&python).arg(repo_root().join("scripts/emulator.py")),
+        Command::new(&python)
+            .arg(repo_root().join("scripts/emulator.py"))
+            .args(args),
         how_to_install,
     )
 }
 
-/// Starts a server script that prints its port and lives as long as its stdin stays open.
+/// Starts a server script that prints its port (and, if it checks signatures, the credentials it
+/// accepts) and lives as long as its stdin stays open.
 fn launch(command: &mut Command, how_to_install: &str) -> Result<Emulator, String> {
     let mut child = command
         .stdin(Stdio::piped())
@@ -83,11 +98,17 @@ fn launch(command: &mut Command, how_to_install: &str) -> Result<Emulator, Strin
     BufReader::new(stdout)
         .read_line(&mut first_line)
         .map_err(|e| format!("the emulator did not report its port: {e}"))?;
-    let port: u16 = first_line.trim().parse().map_err(|_| {
+    let mut words = first_line.split_whitespace();
+    let port: u16 = words.next().and_then(|p| p.parse().ok()).ok_or_else(|| {
         format!("the emulator failed to start (said {first_line:?}); {how_to_install}")
     })?;
+    let credentials = match (words.next(), words.next()) {
+        (Some(key), Some(secret)) => Some((key.to_string(), secret.to_string())),
+        _ => None,
+    };
     Ok(Emulator {
         endpoint: format!("http://127.0.0.1:{port}"),
+        credentials,
         _stdin: stdin,
         _child: child,
     })

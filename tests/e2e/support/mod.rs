@@ -32,6 +32,7 @@ pub struct CorsSync {
     endpoint: Option<String>,
     stdin: String,
     env: Vec<(String, String)>,
+    unset: Vec<String>,
     terminal: bool,
 }
 
@@ -42,6 +43,7 @@ pub fn cors_sync() -> CorsSync {
         endpoint: Some(emulator().endpoint.clone()),
         stdin: String::new(),
         env: Vec::new(),
+        unset: Vec::new(),
         terminal: false,
     }
 }
@@ -95,6 +97,12 @@ impl CorsSync {
 
     pub fn env(mut self, key: &str, value: &str) -> Self {
         self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    /// Leaves a variable the harness normally sets out of the environment.
+    pub fn without_env(mut self, key: &str) -> Self {
+        self.unset.push(key.to_string());
         self
     }
 
@@ -157,6 +165,9 @@ impl CorsSync {
         }
         for (key, value) in &self.env {
             command.env(key, value);
+        }
+        for key in &self.unset {
+            command.env_remove(key);
         }
         command
     }

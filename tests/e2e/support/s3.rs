@@ -30,14 +30,28 @@ pub fn s3rver_client() -> aws_sdk_s3::Client {
     )
 }
 
+/// A client for the signature-checking moto, with the credentials it accepts.
+pub fn signature_checking_client(region: &str) -> aws_sdk_s3::Client {
+    let emulator = crate::support::emulator::signature_checking();
+    let (key, secret) = emulator
+        .credentials
+        .as_ref()
+        .expect("the signature-checking emulator reports its credentials");
+    client_with(&emulator.endpoint, key, secret, region)
+}
+
 fn client_for(endpoint: &str, key: &str, region: &str) -> aws_sdk_s3::Client {
+    client_with(endpoint, key, key, region)
+}
+
+fn client_with(endpoint: &str, key: &str, secret: &str, region: &str) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .region(aws_sdk_s3::config::Region::new(region.to_string()))
         .endpoint_url(endpoint)
         .force_path_style(true)
         .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            key, key, None, None, "tests",
+            key, secret, None, None, "tests",
         ))
         .build();
     aws_sdk_s3::Client::from_conf(config)
@@ -166,5 +180,33 @@ pub fn delete_bucket(name: &str) {
             .send()
             .await
             .unwrap_or_else(|e| panic!("delete bucket {name}: {e:?}"));
+    });
+}
+
+/// Creates a bucket on the signature-checking moto, with `rules` as its CORS when there are any.
+pub fn signature_checked_bucket(name: &str, region: &str, rules: &[CorsRule]) {
+    runtime().block_on(async {
+        let client = signature_checking_client(region);
+        let mut request = client.create_bucket().bucket(name);
+        if region != "us-east-1" {
+            request = request.create_bucket_configuration(
+                CreateBucketConfiguration::builder()
+                    .location_constraint(BucketLocationConstraint::from(region))
+                    .build(),
+            );
+        }
+        request
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("create bucket {name}: {e:?}"));
+        if !rules.is_empty() {
+            client
+                .put_bucket_cors()
+                .bucket(name)
+                .cors_configuration(configuration(rules))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("put cors {name}: {e:?}"));
+        }
     });
 }
