@@ -102,8 +102,12 @@ fn configuration(rules: &[CorsRule]) -> CorsConfiguration {
 }
 
 pub fn create_bucket(name: &str, region: &str) {
+    create_bucket_with(&client(region), name, region);
+}
+
+fn create_bucket_with(client: &aws_sdk_s3::Client, name: &str, region: &str) {
     runtime().block_on(async {
-        let mut request = client(region).create_bucket().bucket(name);
+        let mut request = client.create_bucket().bucket(name);
         if region != "us-east-1" {
             request = request.create_bucket_configuration(
                 CreateBucketConfiguration::builder()
@@ -119,8 +123,12 @@ pub fn create_bucket(name: &str, region: &str) {
 }
 
 pub fn put_cors(name: &str, rules: &[CorsRule]) {
+    put_cors_with(&client("us-east-1"), name, rules);
+}
+
+fn put_cors_with(client: &aws_sdk_s3::Client, name: &str, rules: &[CorsRule]) {
     runtime().block_on(async {
-        client("us-east-1")
+        client
             .put_bucket_cors()
             .bucket(name)
             .cors_configuration(configuration(rules))
@@ -185,28 +193,9 @@ pub fn delete_bucket(name: &str) {
 
 /// Creates a bucket on the signature-checking moto, with `rules` as its CORS when there are any.
 pub fn signature_checked_bucket(name: &str, region: &str, rules: &[CorsRule]) {
-    runtime().block_on(async {
-        let client = signature_checking_client(region);
-        let mut request = client.create_bucket().bucket(name);
-        if region != "us-east-1" {
-            request = request.create_bucket_configuration(
-                CreateBucketConfiguration::builder()
-                    .location_constraint(BucketLocationConstraint::from(region))
-                    .build(),
-            );
-        }
-        request
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("create bucket {name}: {e:?}"));
-        if !rules.is_empty() {
-            client
-                .put_bucket_cors()
-                .bucket(name)
-                .cors_configuration(configuration(rules))
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("put cors {name}: {e:?}"));
-        }
-    });
+    let client = signature_checking_client(region);
+    create_bucket_with(&client, name, region);
+    if !rules.is_empty() {
+        put_cors_with(&client, name, rules);
+    }
 }

