@@ -118,6 +118,69 @@ fn a_permanent_fault_fails_one_bucket_and_a_rerun_writes_only_that_one() {
 }
 
 #[test]
+fn a_read_refused_for_a_skewed_clock_is_signed_again_at_s3s_time() {
+    use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
+    s3::create_bucket("skewed", "us-east-1");
+    let an_hour_ahead = DateTime::from(std::time::SystemTime::now() + Duration::from_secs(3600))
+        .fmt(DateTimeFormat::HttpDate)
+        .unwrap();
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(
+        Fault::error(
+            "GET",
+            "/skewed/?cors",
+            403,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+        )
+        .with_header("Date", &an_hour_ahead)
+        .times(1),
+    );
+    let text =
+        "version: 1\nbuckets:\n  - name: skewed\n    region: us-east-1\n    cors_rules: []\n";
+    let run = cors_sync()
+        .manifest(text)
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["plan", "-f", "manifest.yaml", "--detailed-exitcode"]);
+    run.code(0);
+    let heads = proxy.heads_matching("GET /skewed/?cors");
+    assert_eq!(heads.len(), 2, "refused once, then sent again: {heads:?}");
+    let signed_at: Vec<i64> = heads.iter().map(|head| amz_date_seconds(head)).collect();
+    let moved = signed_at[1] - signed_at[0];
+    // An hour ahead, less the backoff (at most 1 s) and rounding to whole seconds.
+    assert!(
+        (3597..=3601).contains(&moved),
+        "the retry was signed {moved} s later"
+    );
+}
+
+/// The `x-amz-date` a request was signed with ("20261128T113000Z"), in seconds since the epoch.
+fn amz_date_seconds(head: &str) -> i64 {
+    use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
+    let value = head
+        .lines()
+        .find_map(|line| {
+            line.to_ascii_lowercase()
+                .strip_prefix("x-amz-date:")
+                .map(|v| v.trim().to_uppercase())
+        })
+        .expect("a signed request has x-amz-date");
+    let (date, time) = value.split_once('T').expect("basic ISO 8601");
+    let iso = format!(
+        "{}-{}-{}T{}:{}:{}",
+        &date[..4],
+        &date[4..6],
+        &date[6..8],
+        &time[..2],
+        &time[2..4],
+        &time[4..]
+    );
+    DateTime::from_str(&iso, DateTimeFormat::DateTime)
+        .unwrap_or_else(|e| panic!("{iso}: {e}"))
+        .secs()
+}
+
+#[test]
 fn a_stalled_endpoint_is_bounded_by_the_timeout() {
     s3::create_bucket("stalled", "us-east-1");
     let proxy = FaultProxy::start(&emulator().endpoint);

@@ -30,6 +30,8 @@ pub struct Fault {
     pub kind: FaultKind,
     /// How many matching requests to fail; `None` fails every one.
     pub times: Option<usize>,
+    /// Headers added to an error answer (a `Date`, say).
+    pub headers: Vec<(String, String)>,
 }
 
 impl Fault {
@@ -49,11 +51,17 @@ impl Fault {
                 message,
             },
             times: None,
+            headers: Vec::new(),
         }
     }
 
     pub fn times(mut self, n: usize) -> Self {
         self.times = Some(n);
+        self
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
         self
     }
 
@@ -63,6 +71,7 @@ impl Fault {
             target_contains: target.to_string(),
             kind,
             times: None,
+            headers: Vec::new(),
         }
     }
 }
@@ -70,8 +79,8 @@ impl Fault {
 #[derive(Default)]
 struct State {
     faults: Vec<Fault>,
-    /// Every request seen, as `METHOD TARGET`, and whether it was failed.
-    requests: Vec<(String, bool)>,
+    /// Every request seen, as `METHOD TARGET`, whether it was failed, and its whole head.
+    requests: Vec<(String, bool, String)>,
 }
 
 pub struct FaultProxy {
@@ -113,8 +122,8 @@ impl FaultProxy {
             .unwrap()
             .requests
             .iter()
-            .filter(|(_, failed)| *failed)
-            .map(|(r, _)| r.clone())
+            .filter(|(_, failed, _)| *failed)
+            .map(|(r, _, _)| r.clone())
             .collect()
     }
 
@@ -125,8 +134,21 @@ impl FaultProxy {
             .unwrap()
             .requests
             .iter()
-            .filter(|(r, _)| r.contains(pattern))
+            .filter(|(r, _, _)| r.contains(pattern))
             .count()
+    }
+
+    /// The heads (request line and headers) of every request whose line contains `pattern`,
+    /// in the order they arrived.
+    pub fn heads_matching(&self, pattern: &str) -> Vec<String> {
+        self.state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|(r, _, _)| r.contains(pattern))
+            .map(|(_, _, head)| head.clone())
+            .collect()
     }
 }
 
@@ -148,28 +170,40 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             if let Some(n) = f.times.as_mut() {
                 *n -= 1;
             }
-            f.kind.clone()
+            (f.kind.clone(), f.headers.clone())
         });
-        state.requests.push((line, fault.is_some()));
+        let whole_head = head
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        state.requests.push((line, fault.is_some(), whole_head));
         fault
     };
     match fault {
-        Some(FaultKind::Error {
-            status,
-            code,
-            message,
-        }) => {
+        Some((
+            FaultKind::Error {
+                status,
+                code,
+                message,
+            },
+            headers,
+        )) => {
             let body = format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>"
             );
+            let extra: String = headers
+                .iter()
+                .map(|(name, value)| format!("{name}: {value}\r\n"))
+                .collect();
             let response = format!(
-                "HTTP/1.1 {status} Injected\r\nContent-Type: application/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status} Injected\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n{extra}Connection: close\r\n\r\n{body}",
                 body.len()
             );
             client.write_all(response.as_bytes())
         }
-        Some(FaultKind::Reset) => client.shutdown(Shutdown::Both),
-        Some(FaultKind::Stall(duration)) => {
+        Some((FaultKind::Reset, _)) => client.shutdown(Shutdown::Both),
+        Some((FaultKind::Stall(duration), _)) => {
             std::thread::sleep(duration);
             client.shutdown(Shutdown::Both)
         }
