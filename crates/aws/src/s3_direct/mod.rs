@@ -45,6 +45,7 @@ pub use credentials::CachedCredentials;
 use crate::connection::RetryCounter;
 use crate::error::{cause_chain, AwsError};
 use clock::Clock;
+use retry::RetryQuota;
 
 /// Where S3 is reached, as the SDK's S3 clients of this run are configured.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +83,7 @@ pub struct DirectS3 {
     connector: OnceLock<Connector>,
     user_agent: String,
     retries: RetryCounter,
+    quota: RetryQuota,
     clock: Clock,
 }
 
@@ -153,6 +155,7 @@ impl DirectS3 {
             connector: OnceLock::new(),
             user_agent: format!("cors-sync/{}", env!("CARGO_PKG_VERSION")),
             retries,
+            quota: RetryQuota::default(),
             clock: Clock::default(),
         }
     }
@@ -212,13 +215,14 @@ impl DirectS3 {
         );
         let max_attempts = self.limits.max_attempts.max(1);
         let mut attempt = 1;
+        let mut last_retry_cost = None;
         loop {
             let outcome = tokio::time::timeout(
                 self.limits.attempt_timeout,
                 self.attempt(read, bucket, &url, &endpoint),
             )
             .await;
-            let retryable = match &outcome {
+            let reason = match &outcome {
                 Ok(Ok(answer)) => {
                     tracing::debug!(
                         bucket,
@@ -227,17 +231,13 @@ impl DirectS3 {
                         attempt,
                         "S3 answered"
                     );
-                    (300..).contains(&answer.status) && {
-                        let code = xml::error_body(&String::from_utf8_lossy(&answer.body)).code;
-                        retry::is_retryable_answer(answer.status, code.as_deref())
-                            || self.clock.explains(code.as_deref())
-                    }
+                    self.retry_reason(answer)
                 }
                 Ok(Err(Attempt::NoAnswer(error))) => {
                     tracing::debug!(bucket, operation = read.operation(), attempt, error = %cause_chain(error), "no answer from S3");
-                    retry::is_retryable_failure(error)
+                    retry::failure_reason(error)
                 }
-                Ok(Err(Attempt::Local(_))) => false,
+                Ok(Err(Attempt::Local(_))) => None,
                 Err(_elapsed) => {
                     tracing::debug!(
                         bucket,
@@ -245,35 +245,73 @@ impl DirectS3 {
                         attempt,
                         "attempt timed out"
                     );
-                    true
+                    Some(retry::Reason::Transient)
                 }
             };
-            if !retryable || attempt >= max_attempts {
-                let tries = match attempt {
-                    1 => String::new(),
-                    n => format!(" ({n} attempts)"),
-                };
-                return match outcome {
-                    Ok(Ok(answer)) => Ok(answer),
-                    Ok(Err(Attempt::NoAnswer(error))) => Err(failure(
-                        bucket,
-                        read,
-                        format!("no answer from {url}{tries}: {}", cause_chain(&error)),
-                    )),
-                    Ok(Err(Attempt::Local(message))) => Err(failure(bucket, read, message)),
-                    Err(_elapsed) => Err(failure(
-                        bucket,
-                        read,
-                        format!(
-                            "timed out: no answer from {url} within {} s, the --timeout of one attempt{tries}",
-                            self.limits.attempt_timeout.as_secs_f64()
-                        ),
-                    )),
-                };
-            }
+            let retry_cost = reason
+                .filter(|_| attempt < max_attempts)
+                .and_then(|reason| self.quota.acquire(reason));
+            let Some(cost) = retry_cost else {
+                if reason.is_some() && attempt < max_attempts {
+                    tracing::debug!(bucket, attempt, "not retried: the retry quota is spent");
+                }
+                return self.settle(read, bucket, &url, attempt, last_retry_cost, outcome);
+            };
+            last_retry_cost = Some(cost);
             attempt += 1;
             self.retries.record();
             tokio::time::sleep(retry::backoff(attempt, fastrand::f64())).await;
+        }
+    }
+
+    /// Why an answer is worth another attempt, if it is.
+    fn retry_reason(&self, answer: &Answer) -> Option<retry::Reason> {
+        if answer.status < 300 {
+            return None;
+        }
+        let code = xml::error_body(&String::from_utf8_lossy(&answer.body)).code;
+        retry::answer_reason(answer.status, code.as_deref()).or_else(|| {
+            self.clock
+                .explains(code.as_deref())
+                .then_some(retry::Reason::ClockSkew)
+        })
+    }
+
+    /// The end of a read's attempts: its last answer, or why there was none.
+    fn settle(
+        &self,
+        read: Read,
+        bucket: &str,
+        url: &str,
+        attempts: u32,
+        last_retry_cost: Option<u32>,
+        outcome: Result<Result<Answer, Attempt>, tokio::time::error::Elapsed>,
+    ) -> Result<Answer, DirectError> {
+        let tries = match attempts {
+            1 => String::new(),
+            n => format!(" ({n} attempts)"),
+        };
+        match outcome {
+            Ok(Ok(answer)) => {
+                if self.retry_reason(&answer).is_none() {
+                    self.quota.answered(last_retry_cost);
+                }
+                Ok(answer)
+            }
+            Ok(Err(Attempt::NoAnswer(error))) => Err(failure(
+                bucket,
+                read,
+                format!("no answer from {url}{tries}: {}", cause_chain(&error)),
+            )),
+            Ok(Err(Attempt::Local(message))) => Err(failure(bucket, read, message)),
+            Err(_elapsed) => Err(failure(
+                bucket,
+                read,
+                format!(
+                    "timed out: no answer from {url} within {} s, the --timeout of one attempt{tries}",
+                    self.limits.attempt_timeout.as_secs_f64()
+                ),
+            )),
         }
     }
 
