@@ -118,6 +118,37 @@ fn a_permanent_fault_fails_one_bucket_and_a_rerun_writes_only_that_one() {
 }
 
 #[test]
+fn aws_max_attempts_from_the_environment_bounds_bucket_reads() {
+    s3::create_bucket("one-attempt", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(
+        Fault::error(
+            "GET",
+            "/one-attempt/?cors",
+            503,
+            "SlowDown",
+            "Please reduce your request rate.",
+        )
+        .times(1),
+    );
+    let text =
+        "version: 1\nbuckets:\n  - name: one-attempt\n    region: us-east-1\n    cors_rules: []\n";
+    let run = cors_sync()
+        .manifest(text)
+        .endpoint(Some(&proxy.endpoint))
+        .env("AWS_MAX_ATTEMPTS", "1")
+        .run_with(&["plan", "-f", "manifest.yaml"]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: s3_bucket.one-attempt: GetBucketCors failed: SlowDown: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(proxy.requests_matching("GET /one-attempt/?cors"), 1);
+}
+
+#[test]
 fn a_read_refused_for_a_skewed_clock_is_signed_again_at_s3s_time() {
     use aws_sdk_s3::primitives::{DateTime, DateTimeFormat};
     s3::create_bucket("skewed", "us-east-1");

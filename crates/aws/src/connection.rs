@@ -131,7 +131,11 @@ impl Aws {
             Limits {
                 connect_timeout: CONNECT_TIMEOUT.min(attempt),
                 attempt_timeout: attempt,
-                max_attempts: options.max_attempts.unwrap_or(S3_MAX_ATTEMPTS),
+                // The flag, else AWS_MAX_ATTEMPTS or the profile's `max_attempts`, as the SDK reads them.
+                max_attempts: options
+                    .max_attempts
+                    .or_else(|| config.retry_config().map(|retry| retry.max_attempts()))
+                    .unwrap_or(S3_MAX_ATTEMPTS),
             },
             CachedCredentials::new(config.credentials_provider()),
             retries.clone(),
