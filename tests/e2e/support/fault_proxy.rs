@@ -129,13 +129,7 @@ impl FaultProxy {
 
     /// Every request seen whose line contains `pattern` (e.g. `PUT /bucket/?cors`).
     pub fn requests_matching(&self, pattern: &str) -> usize {
-        self.state
-            .lock()
-            .unwrap()
-            .requests
-            .iter()
-            .filter(|(r, _, _)| r.contains(pattern))
-            .count()
+        self.heads_matching(pattern).len()
     }
 
     /// The heads (request line and headers) of every request whose line contains `pattern`,
