@@ -567,6 +567,23 @@ fn connection_flags_work_before_or_after_the_subcommand() {
         .args(["plan", "-f", "manifest.yaml"])
         .run();
     run.code(0);
+    // So does a profile's endpoint_url (the harness points AWS_CONFIG_FILE at `no-aws-config`),
+    // addressing buckets by path: by a host name, not an IP, so that virtual-host addressing
+    // (`flags-before.localhost`, which does not resolve) would fail.
+    let run = cors_sync()
+        .manifest(manifest)
+        .file(
+            "no-aws-config",
+            &format!(
+                "[default]\nendpoint_url = {}\n",
+                endpoint.replace("127.0.0.1", "localhost")
+            ),
+        )
+        .endpoint(None)
+        .args(["plan", "-f", "manifest.yaml"])
+        .run();
+    run.code(0);
+    assert!(run.stdout.starts_with("No changes."), "{}", run.stdout);
 }
 
 #[test]

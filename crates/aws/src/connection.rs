@@ -115,15 +115,13 @@ impl Aws {
         if let Some(attempts) = options.max_attempts {
             loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
         }
-        let env_endpoint = ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-            .iter()
-            .any(|var| std::env::var_os(var).is_some_and(|v| !v.is_empty()));
         let config = loader.load().await;
-        let path_style = options.endpoint_url.is_some() || env_endpoint;
+        let s3_endpoint = s3_endpoint_url(&config);
+        let path_style = s3_endpoint.is_some();
         let retries = RetryCounter::default();
         let direct_s3 = DirectS3::new(
             EndpointSettings {
-                url: s3_endpoint_url(&config),
+                url: s3_endpoint,
                 force_path_style: path_style,
                 use_fips: config.use_fips().unwrap_or(false),
                 use_dual_stack: config.use_dual_stack().unwrap_or(false),

@@ -18,9 +18,9 @@ pub struct BucketTarget {
 }
 
 /// S3's answer to GetBucketCors on a bucket without CORS: an error code, not an empty list.
-const NO_CORS_CONFIGURATION: &str = "NoSuchCORSConfiguration";
+pub(crate) const NO_CORS_CONFIGURATION: &str = "NoSuchCORSConfiguration";
 /// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
-const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
+pub(crate) const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 
 /// Reads every target, at most `parallelism` at a time, returning results in target order.
 pub async fn read_buckets(
@@ -68,7 +68,7 @@ pub async fn read_cors(client: &aws_sdk_s3::Client, bucket: &str) -> Result<Buck
         )),
         Err(error) if error.code() == Some(NO_CORS_CONFIGURATION) => Ok(BucketCors::none()),
         Err(error) => Err(AwsError::from_sdk(
-            &resource(bucket),
+            &bucket_resource(bucket),
             "GetBucketCors",
             &error,
         )),
@@ -94,18 +94,27 @@ pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError
             if let Some(region) = from_header {
                 return Ok(region);
             }
-            let mut failure = AwsError::from_sdk(&resource(bucket), "HeadBucket", &error);
-            // HeadBucket answers without a body, so a missing bucket comes back as a bare code.
-            if failure.code.as_deref() == Some("NotFound") {
-                failure.message = "the bucket does not exist".to_string();
-            }
-            Err(failure)
+            Err(explain_missing_bucket(AwsError::from_sdk(
+                &bucket_resource(bucket),
+                "HeadBucket",
+                &error,
+            )))
         }
     }
 }
 
-fn resource(bucket: &str) -> String {
+/// The plan address errors about a bucket name, e.g. `s3_bucket.assets`.
+pub(crate) fn bucket_resource(bucket: &str) -> String {
     Address::S3Bucket(bucket.to_string()).to_string()
+}
+
+/// HeadBucket answers without a body, so a missing bucket comes back as a bare `NotFound`: say
+/// what it means.
+pub(crate) fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
+    if failure.code.as_deref() == Some("NotFound") {
+        failure.message = "the bucket does not exist".to_string();
+    }
+    failure
 }
 
 /// Every bucket in the account, with its region when ListBuckets names it.

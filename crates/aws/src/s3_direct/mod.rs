@@ -44,6 +44,9 @@ pub use credentials::CachedCredentials;
 
 use crate::connection::RetryCounter;
 use crate::error::{cause_chain, AwsError};
+use crate::live_state::{
+    bucket_resource, explain_missing_bucket, BUCKET_REGION_HEADER, NO_CORS_CONFIGURATION,
+};
 use clock::Clock;
 use retry::RetryQuota;
 
@@ -87,10 +90,6 @@ pub struct DirectS3 {
     clock: Clock,
 }
 
-/// S3's answer to GetBucketCors on a bucket without CORS: an error code, not an empty list.
-const NO_CORS_CONFIGURATION: &str = "NoSuchCORSConfiguration";
-/// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
-const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 /// The service name in S3's SigV4 credential scope, unless the endpoint names another.
 const SIGNING_NAME: &str = "s3";
 
@@ -138,6 +137,24 @@ struct Answer {
     status: u16,
     bucket_region: Option<String>,
     body: bytes::Bytes,
+    /// S3's error code and message, read once from an error answer's body.
+    error: xml::ErrorBody,
+}
+
+impl Answer {
+    fn new(status: u16, bucket_region: Option<String>, body: bytes::Bytes) -> Self {
+        let error = if status >= 300 {
+            xml::error_body(&String::from_utf8_lossy(&body))
+        } else {
+            xml::ErrorBody::default()
+        };
+        Answer {
+            status,
+            bucket_region,
+            body,
+            error,
+        }
+    }
 }
 
 impl DirectS3 {
@@ -172,7 +189,7 @@ impl DirectS3 {
             let body = String::from_utf8_lossy(&answer.body);
             return xml::cors_rules(&body).map(BucketCors::new).map_err(|e| {
                 DirectError::Failed(AwsError::local(
-                    &resource(bucket),
+                    &bucket_resource(bucket),
                     read.operation(),
                     format!("S3's answer is not a CORS configuration: {e}"),
                 ))
@@ -196,12 +213,9 @@ impl DirectS3 {
         if (200..300).contains(&answer.status) {
             return Ok(asked_in.to_string());
         }
-        let mut failure = answer_error(bucket, read, &answer);
-        // HeadBucket answers without a body, so a missing bucket comes back as a bare status.
-        if failure.code.as_deref() == Some("NotFound") {
-            failure.message = "the bucket does not exist".to_string();
-        }
-        Err(DirectError::Failed(failure))
+        Err(DirectError::Failed(explain_missing_bucket(answer_error(
+            bucket, read, &answer,
+        ))))
     }
 
     /// Sends `read`, retrying throttling, server errors, timeouts and dropped connections; the
@@ -255,7 +269,11 @@ impl DirectS3 {
                 if reason.is_some() && attempt < max_attempts {
                     tracing::debug!(bucket, attempt, "not retried: the retry quota is spent");
                 }
-                return self.settle(read, bucket, &url, attempt, last_retry_cost, outcome);
+                // A final answer from S3 settles the quota; failures keep what they spent.
+                if reason.is_none() && matches!(outcome, Ok(Ok(_))) {
+                    self.quota.answered(last_retry_cost);
+                }
+                return self.settle(read, bucket, &url, attempt, outcome);
             };
             last_retry_cost = Some(cost);
             attempt += 1;
@@ -269,10 +287,10 @@ impl DirectS3 {
         if answer.status < 300 {
             return None;
         }
-        let code = xml::error_body(&String::from_utf8_lossy(&answer.body)).code;
-        retry::answer_reason(answer.status, code.as_deref()).or_else(|| {
+        let code = answer.error.code.as_deref();
+        retry::answer_reason(answer.status, code).or_else(|| {
             self.clock
-                .explains(code.as_deref())
+                .explains(code)
                 .then_some(retry::Reason::ClockSkew)
         })
     }
@@ -284,7 +302,6 @@ impl DirectS3 {
         bucket: &str,
         url: &str,
         attempts: u32,
-        last_retry_cost: Option<u32>,
         outcome: Result<Result<Answer, Attempt>, tokio::time::error::Elapsed>,
     ) -> Result<Answer, DirectError> {
         let tries = match attempts {
@@ -292,12 +309,7 @@ impl DirectS3 {
             n => format!(" ({n} attempts)"),
         };
         match outcome {
-            Ok(Ok(answer)) => {
-                if self.retry_reason(&answer).is_none() {
-                    self.quota.answered(last_retry_cost);
-                }
-                Ok(answer)
-            }
+            Ok(Ok(answer)) => Ok(answer),
             Ok(Err(Attempt::NoAnswer(error))) => Err(failure(
                 bucket,
                 read,
@@ -399,11 +411,7 @@ impl DirectS3 {
             .await
             .map_err(|e| Attempt::NoAnswer(ConnectorError::io(e.into())))?
             .into_bytes();
-        Ok(Answer {
-            status,
-            bucket_region,
-            body,
-        })
+        Ok(Answer::new(status, bucket_region, body))
     }
 
     fn signed_request(
@@ -487,7 +495,7 @@ enum Attempt {
 /// A read that failed without an error answer from S3.
 fn failure(bucket: &str, read: Read, message: String) -> DirectError {
     DirectError::Failed(AwsError::local(
-        &resource(bucket),
+        &bucket_resource(bucket),
         read.operation(),
         message,
     ))
@@ -495,12 +503,11 @@ fn failure(bucket: &str, read: Read, message: String) -> DirectError {
 
 /// An error answer as an `AwsError`, the way the SDK reads S3's error bodies.
 fn answer_error(bucket: &str, read: Read, answer: &Answer) -> AwsError {
-    let body = xml::error_body(&String::from_utf8_lossy(&answer.body));
     // S3's HEAD answers carry no body; the SDK names a bare 404 `NotFound` too.
-    let code = body.code.or_else(|| {
+    let code = answer.error.code.clone().or_else(|| {
         (answer.body.is_empty() && answer.status == 404).then(|| "NotFound".to_string())
     });
-    let message = match (body.message, &code) {
+    let message = match (answer.error.message.clone(), &code) {
         (Some(message), _) => message,
         (None, Some(code)) => code.clone(),
         (None, None) if answer.status == 403 && answer.body.is_empty() => {
@@ -512,15 +519,11 @@ fn answer_error(bucket: &str, read: Read, answer: &Answer) -> AwsError {
         (None, None) => format!("HTTP {} with no AWS error code", answer.status),
     };
     AwsError {
-        resource: resource(bucket),
+        resource: bucket_resource(bucket),
         operation: read.operation(),
         code,
         message,
     }
-}
-
-fn resource(bucket: &str) -> String {
-    cors_sync_core::plan::Address::S3Bucket(bucket.to_string()).to_string()
 }
 
 #[cfg(test)]
@@ -627,11 +630,7 @@ mod tests {
     }
 
     fn answer(status: u16, body: &str) -> Answer {
-        Answer {
-            status,
-            bucket_region: None,
-            body: bytes::Bytes::from(body.to_string()),
-        }
+        Answer::new(status, None, bytes::Bytes::from(body.to_string()))
     }
 
     #[test]
