@@ -1,6 +1,7 @@
 //! `cors-sync apply`: plan, show, confirm, then write exactly the planned changes; or apply a
 //! saved plan exactly, after checking that live state has not moved since it was made.
 
+use cors_sync_core::render::plural;
 use std::path::Path;
 use std::time::Duration;
 
@@ -127,7 +128,7 @@ async fn still_current(aws: &Aws, saved: &SavedPlan, parallelism: usize, colour:
     eprintln!(
         "error: the saved plan is stale: {} resource{} moved since it was made; nothing was written. Run plan again.",
         moved.len(),
-        if moved.len() == 1 { "" } else { "s" }
+        plural(moved.len())
     );
     false
 }

@@ -8,6 +8,7 @@ mod rollback;
 mod validate;
 mod verify;
 
+use cors_sync_core::render::plural;
 use std::path::Path;
 use std::time::Duration;
 
@@ -93,7 +94,7 @@ fn report_lints(warnings: &[cors_sync_core::diagnostic::Diagnostic], strict: boo
         let n = warnings.len();
         eprintln!(
             "error: {n} lint{} with --strict; nothing was changed",
-            if n == 1 { "" } else { "s" }
+            plural(n)
         );
         return false;
     }

@@ -1,6 +1,7 @@
 //! `cors-sync plan`: what apply would change, as text, the JSON plan contract, or a pull-request
 //! comment; optionally saved for `apply PLANFILE`.
 
+use cors_sync_core::render::plural;
 use std::path::Path;
 
 use cors_sync_aws::cloudfront::{distributions, policies};
@@ -239,7 +240,7 @@ pub async fn compute(
         eprintln!(
             "error: could not read {} of {resources} resource{}; no plan was made",
             errors.len(),
-            if resources == 1 { "" } else { "s" }
+            plural(resources)
         );
         return None;
     }

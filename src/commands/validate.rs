@@ -1,6 +1,7 @@
 //! `cors-sync validate`: the manifest checked offline, every problem at once.
 
 use cors_sync_core::lint;
+use cors_sync_core::render::plural;
 
 use super::{load_manifest, report_lints, Outcome};
 use crate::cli::ManifestArgs;
@@ -26,12 +27,4 @@ pub fn run(args: &ManifestArgs) -> Outcome {
         plural(rules)
     );
     Outcome::Success
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

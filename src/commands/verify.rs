@@ -16,6 +16,7 @@ use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::manifest::BucketSpec;
 use cors_sync_core::plan;
+use cors_sync_core::render::plural;
 
 use super::{connect, load_manifest, plan as planning, Outcome};
 use crate::cli::{Cli, VerifyArgs};
@@ -154,7 +155,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
     } = tally;
     println!(
         "\nVerified {probes} probe{}: {verdicts} where the browser's verdict differs from the prediction, {headers} where only headers differ.",
-        if probes == 1 { "" } else { "s" }
+        plural(probes)
     );
     if verdicts + headers == 0 {
         Outcome::Success

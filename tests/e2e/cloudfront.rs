@@ -118,11 +118,7 @@ fn whitelist_methods_and_policies_change_and_nothing_else_does() {
         "a case-insensitive set match is no change"
     );
 
-    cors_sync()
-        .manifest(&text)
-        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
-        .run()
-        .code(0);
+    cors_sync().manifest(&text).assert_converged();
 }
 
 #[test]
@@ -207,11 +203,7 @@ distributions:
         s3::cors("cf-mixed-assets"),
         vec![rule(&["https://www.example.com"], &["GET", "HEAD"])]
     );
-    cors_sync()
-        .manifest(&text)
-        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
-        .run()
-        .code(0);
+    cors_sync().manifest(&text).assert_converged();
 }
 
 #[test]
@@ -252,11 +244,7 @@ fn moving_a_legacy_behavior_to_a_cache_policy_and_back_is_said_plainly() {
         .args(["apply", "-f", "manifest.yaml", "--auto-approve"])
         .run()
         .code(0);
-    cors_sync()
-        .manifest(&to_policy)
-        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
-        .run()
-        .code(0);
+    cors_sync().manifest(&to_policy).assert_converged();
 
     let back = manifest(
         &id,
@@ -287,11 +275,7 @@ fn moving_a_legacy_behavior_to_a_cache_policy_and_back_is_said_plainly() {
         (legacy.min_ttl, legacy.default_ttl, legacy.max_ttl),
         (Some(0), Some(86400), Some(31536000))
     );
-    cors_sync()
-        .manifest(&back)
-        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
-        .run()
-        .code(0);
+    cors_sync().manifest(&back).assert_converged();
 }
 
 #[test]
@@ -385,11 +369,7 @@ fn import_of_a_distribution_plans_to_no_changes() {
             allowed_methods: [GET, HEAD]
             cached_methods: [GET, HEAD]
     "#);
-    cors_sync()
-        .manifest(&import.stdout)
-        .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
-        .run()
-        .code(0);
+    cors_sync().manifest(&import.stdout).assert_converged();
 }
 
 #[test]

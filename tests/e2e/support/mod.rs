@@ -113,6 +113,13 @@ impl CorsSync {
         self
     }
 
+    /// Plans `manifest.yaml` with `--detailed-exitcode` and requires no changes (exit 0): live
+    /// state has converged on the manifest.
+    pub fn assert_converged(&self) {
+        self.run_with(&["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
+            .code(0);
+    }
+
     pub fn run(&self) -> Run {
         self.run_args(self.args.clone())
     }

@@ -128,52 +128,40 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
-    fn live_name(&self, kind: PolicyKind, id: &str) -> Option<String> {
-        let name = match kind {
-            PolicyKind::Cache => self
-                .live
+    /// The account's policies of one kind, as (id, name).
+    fn live_policies(&self, kind: PolicyKind) -> Vec<(&str, &str)> {
+        let live = self.live;
+        match kind {
+            PolicyKind::Cache => live
                 .cache_policies
                 .iter()
-                .find(|p| p.id == id)
-                .map(|p| &p.name),
-            PolicyKind::OriginRequest => self
-                .live
+                .map(|p| (p.id.as_str(), p.name.as_str()))
+                .collect(),
+            PolicyKind::OriginRequest => live
                 .origin_request_policies
                 .iter()
-                .find(|p| p.id == id)
-                .map(|p| &p.name),
-            PolicyKind::ResponseHeaders => self
-                .live
+                .map(|p| (p.id.as_str(), p.name.as_str()))
+                .collect(),
+            PolicyKind::ResponseHeaders => live
                 .response_headers_policies
                 .iter()
-                .find(|p| p.id == id)
-                .map(|p| &p.name),
-        };
-        name.cloned()
+                .map(|p| (p.id.as_str(), p.name.as_str()))
+                .collect(),
+        }
+    }
+
+    fn live_name(&self, kind: PolicyKind, id: &str) -> Option<String> {
+        self.live_policies(kind)
+            .into_iter()
+            .find(|(live_id, _)| *live_id == id)
+            .map(|(_, name)| name.to_string())
     }
 
     fn live_id(&self, kind: PolicyKind, name: &str) -> Option<String> {
-        let id = match kind {
-            PolicyKind::Cache => self
-                .live
-                .cache_policies
-                .iter()
-                .find(|p| p.name == name)
-                .map(|p| &p.id),
-            PolicyKind::OriginRequest => self
-                .live
-                .origin_request_policies
-                .iter()
-                .find(|p| p.name == name)
-                .map(|p| &p.id),
-            PolicyKind::ResponseHeaders => self
-                .live
-                .response_headers_policies
-                .iter()
-                .find(|p| p.name == name)
-                .map(|p| &p.id),
-        };
-        id.cloned()
+        self.live_policies(kind)
+            .into_iter()
+            .find(|(_, live_name)| *live_name == name)
+            .map(|(id, _)| id.to_string())
     }
 
     fn declared(&self, kind: PolicyKind, name: &str) -> bool {

@@ -2,6 +2,7 @@
 //! resource's diff once in a collapsible block, and the manifest's warnings. Deterministic, so a
 //! bot can update its comment in place.
 
+use super::plural;
 use std::fmt::Write;
 
 use super::text_plan::{self, Colour};
@@ -59,7 +60,7 @@ pub fn render_within(
         let _ = writeln!(
             out,
             "> **Note:** the diffs of {omitted} more resource{} are not shown, to keep this comment within GitHub's size limit. The table above lists every change; run `cors-sync plan` for the full diffs.\n",
-            if omitted == 1 { "" } else { "s" }
+            plural(omitted)
         );
     }
     out.push_str(&tail);
@@ -115,7 +116,7 @@ fn tail(warnings: &[Diagnostic], unmanaged: Option<&[UnmanagedBucket]>) -> Strin
                 bucket.address,
                 bucket.region,
                 bucket.rules,
-                if bucket.rules == 1 { "" } else { "s" }
+                plural(bucket.rules)
             );
         }
         if !unmanaged.is_empty() {

@@ -7,6 +7,15 @@ pub mod text_plan;
 
 use serde::Serialize;
 
+/// The plural ending for `n` of something: `format!("{n} rule{}", plural(n))`.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
 /// A bucket with a CORS configuration that the manifest does not name: reported by
 /// `plan --report-unmanaged` as information, never as a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,6 +1,7 @@
 //! The human plan: terraform-like blocks, one per changed resource, each with a unified diff of
 //! what changes, then a summary line.
 
+use super::plural;
 use std::fmt::Write;
 
 use similar::TextDiff;
@@ -71,7 +72,7 @@ pub fn unmanaged_section(unmanaged: &[UnmanagedBucket]) -> String {
             bucket.address,
             bucket.region,
             bucket.rules,
-            if bucket.rules == 1 { "" } else { "s" }
+            plural(bucket.rules)
         );
     }
     out
@@ -94,11 +95,7 @@ pub fn subject(change: &Change) -> String {
         }
         ChangeDetail::Distribution { behaviors } => {
             let n = behaviors.len();
-            format!(
-                "{}: {n} behavior{}",
-                change.address,
-                if n == 1 { "" } else { "s" }
-            )
+            format!("{}: {n} behavior{}", change.address, plural(n))
         }
         ChangeDetail::OriginRequestPolicy { .. } => {
             format!("{}: origin request policy", change.address)
