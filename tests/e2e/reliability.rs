@@ -211,6 +211,61 @@ fn amz_date_seconds(head: &str) -> i64 {
 }
 
 #[test]
+fn no_credentials_is_a_clear_error_and_nothing_is_sent() {
+    s3::create_bucket("no-credentials", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let text = "version: 1\nbuckets:\n  - name: no-credentials\n    region: us-east-1\n    cors_rules: []\n";
+    let run = cors_sync()
+        .manifest(text)
+        .endpoint(Some(&proxy.endpoint))
+        .without_env("AWS_ACCESS_KEY_ID")
+        .without_env("AWS_SECRET_ACCESS_KEY")
+        .without_env("AWS_SESSION_TOKEN")
+        .run_with(&["plan", "-f", "manifest.yaml"]);
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: s3_bucket.no-credentials: GetBucketCors failed: could not load credentials: "
+        ) && run.stderr.contains("no credentials found in chain"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        proxy.requests_matching("/no-credentials/"),
+        0,
+        "an unsigned request was sent"
+    );
+}
+
+#[test]
+fn an_answer_that_is_not_a_cors_configuration_is_a_clear_error() {
+    s3::create_bucket("garbled", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // A 200 whose body is not a CORSConfiguration (a misbehaving proxy or emulator).
+    proxy.fail(Fault::error(
+        "GET",
+        "/garbled/?cors",
+        200,
+        "Surprise",
+        "not CORS",
+    ));
+    let text =
+        "version: 1\nbuckets:\n  - name: garbled\n    region: us-east-1\n    cors_rules: []\n";
+    let run = cors_sync()
+        .manifest(text)
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["plan", "-f", "manifest.yaml"]);
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: s3_bucket.garbled: GetBucketCors failed: S3's answer is not a CORS configuration: "
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn a_stalled_endpoint_is_bounded_by_the_timeout() {
     s3::create_bucket("stalled", "us-east-1");
     let proxy = FaultProxy::start(&emulator().endpoint);
