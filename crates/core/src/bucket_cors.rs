@@ -23,6 +23,17 @@ pub struct CorsRule {
     pub max_age_seconds: Option<i32>,
 }
 
+impl CorsRule {
+    /// A rule allowing `methods` from `origins`, every other field unset.
+    pub fn allowing(origins: &[&str], methods: &[&str]) -> Self {
+        CorsRule {
+            allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
+            allowed_methods: methods.iter().map(|s| s.to_string()).collect(),
+            ..CorsRule::default()
+        }
+    }
+}
+
 /// A bucket's CORS state. S3 has no "empty configuration": an empty rule list cannot be written
 /// (MalformedXML) and reads back as NoSuchCORSConfiguration, so "no rules" and "no configuration"
 /// are one state here.

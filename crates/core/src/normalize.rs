@@ -77,11 +77,7 @@ mod tests {
     use super::*;
 
     fn rule(origins: &[&str], methods: &[&str]) -> CorsRule {
-        CorsRule {
-            allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
-            allowed_methods: methods.iter().map(|s| s.to_string()).collect(),
-            ..CorsRule::default()
-        }
+        CorsRule::allowing(origins, methods)
     }
 
     fn cors(rules: Vec<CorsRule>) -> BucketCors {

@@ -6,11 +6,7 @@ use cors_sync_core::evaluate::s3::{evaluate, Bucket};
 use cors_sync_core::evaluate::{Request, RequestKind, RuleOutcome};
 
 fn rule(origins: &[&str], methods: &[&str]) -> CorsRule {
-    CorsRule {
-        allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
-        allowed_methods: methods.iter().map(|s| s.to_string()).collect(),
-        ..CorsRule::default()
-    }
+    CorsRule::allowing(origins, methods)
 }
 
 fn cors(rules: Vec<CorsRule>) -> BucketCors {

@@ -7,9 +7,7 @@ use cors_sync_core::render::text_plan::{render, Colour};
 fn rule(id: Option<&str>, origins: &[&str], methods: &[&str]) -> CorsRule {
     CorsRule {
         id: id.map(str::to_string),
-        allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
-        allowed_methods: methods.iter().map(|s| s.to_string()).collect(),
-        ..CorsRule::default()
+        ..CorsRule::allowing(origins, methods)
     }
 }
 

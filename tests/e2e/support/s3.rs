@@ -172,11 +172,7 @@ pub fn cors(name: &str) -> Vec<CorsRule> {
 
 /// A rule from its origins and methods, for seeding.
 pub fn rule(origins: &[&str], methods: &[&str]) -> CorsRule {
-    CorsRule {
-        allowed_origins: origins.iter().map(|s| s.to_string()).collect(),
-        allowed_methods: methods.iter().map(|s| s.to_string()).collect(),
-        ..CorsRule::default()
-    }
+    CorsRule::allowing(origins, methods)
 }
 
 /// Deletes an (empty) bucket behind cors-sync's back.
