@@ -1,7 +1,6 @@
 //! `cors-sync apply`: plan, show, confirm, then write exactly the planned changes; or apply a
 //! saved plan exactly, after checking that live state has not moved since it was made.
 
-use cors_sync_core::render::plural;
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,6 +10,7 @@ use cors_sync_aws::live_state;
 use cors_sync_aws::{Aws, AwsError};
 use cors_sync_core::plan::{Address, ChangeDetail, LiveState, Plan};
 use cors_sync_core::plan_file::{self, SavedPlan};
+use cors_sync_core::render::plural;
 use cors_sync_core::render::text_plan::{self, Colour};
 
 use super::{connect, load_manifest, plan, report_lints, report_retries, Outcome};

@@ -8,12 +8,12 @@ mod rollback;
 mod validate;
 mod verify;
 
-use cors_sync_core::render::plural;
 use std::path::Path;
 use std::time::Duration;
 
 use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
+use cors_sync_core::render::plural;
 
 use crate::cli::{Cli, Command, ConnectionArgs};
 

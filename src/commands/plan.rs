@@ -1,7 +1,6 @@
 //! `cors-sync plan`: what apply would change, as text, the JSON plan contract, or a pull-request
 //! comment; optionally saved for `apply PLANFILE`.
 
-use cors_sync_core::render::plural;
 use std::path::Path;
 
 use cors_sync_aws::cloudfront::{distributions, policies};
@@ -13,7 +12,7 @@ use cors_sync_core::lint;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, Address, LiveState, Plan};
 use cors_sync_core::plan_file::{self, SavedPlan};
-use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucket};
+use cors_sync_core::render::{json_plan, markdown_plan, plural, text_plan, UnmanagedBucket};
 
 use super::{connect, load_manifest, report_lints, report_retries, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};

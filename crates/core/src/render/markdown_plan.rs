@@ -2,9 +2,9 @@
 //! resource's diff once in a collapsible block, and the manifest's warnings. Deterministic, so a
 //! bot can update its comment in place.
 
-use super::plural;
 use std::fmt::Write;
 
+use super::plural;
 use super::text_plan::{self, Colour};
 use super::UnmanagedBucket;
 use crate::diagnostic::Diagnostic;

@@ -1,12 +1,12 @@
 //! The human plan: terraform-like blocks, one per changed resource, each with a unified diff of
 //! what changes, then a summary line.
 
-use super::plural;
 use std::fmt::Write;
 
 use similar::TextDiff;
 
 use super::manifest_yaml::{self, list, scalar};
+use super::plural;
 use super::UnmanagedBucket;
 use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::BehaviorSettings;
