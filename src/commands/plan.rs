@@ -213,25 +213,28 @@ pub async fn compute(
             region: b.region.clone(),
         })
         .collect();
-    let mut live = LiveState::default();
-    let mut errors: Vec<AwsError> = Vec::new();
-    let mut resources = targets.len();
-    for result in live_state::read_buckets(aws, &targets, parallelism, &|| progress.tick()).await {
+    // Buckets and CloudFront are read at the same time: neither waits for the other's round trips.
+    let tick = || progress.tick();
+    let (buckets, cloudfront) = tokio::join!(
+        live_state::read_buckets(aws, &targets, parallelism, &tick),
+        async {
+            if manifest.uses_cloudfront() {
+                read_cloudfront(aws, manifest, &tick).await
+            } else {
+                (LiveState::default(), 0, Vec::new())
+            }
+        }
+    );
+    let (mut live, cloudfront_resources, mut cloudfront_errors) = cloudfront;
+    let resources = targets.len() + cloudfront_resources;
+    let mut errors = Vec::new();
+    for result in buckets {
         match result {
             Ok(bucket) => live.buckets.push(bucket),
             Err(error) => errors.push(error),
         }
     }
-    if manifest.uses_cloudfront() {
-        let (cloudfront, read, mut failed) =
-            read_cloudfront(aws, manifest, &|| progress.tick()).await;
-        live.distributions = cloudfront.distributions;
-        live.origin_request_policies = cloudfront.origin_request_policies;
-        live.response_headers_policies = cloudfront.response_headers_policies;
-        live.cache_policies = cloudfront.cache_policies;
-        resources += read;
-        errors.append(&mut failed);
-    }
+    errors.append(&mut cloudfront_errors);
     if !errors.is_empty() {
         for error in &errors {
             eprintln!("error: {error}");

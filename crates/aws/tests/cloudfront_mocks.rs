@@ -493,6 +493,32 @@ async fn distributions_are_read_from_list_pages_stopping_once_all_are_found() {
 }
 
 #[tokio::test]
+async fn a_failed_list_page_fails_only_the_distributions_not_yet_found() {
+    let first = mock!(Client::list_distributions)
+        .match_requests(|r| r.marker().is_none())
+        .then_output(|| page(&["EONE"], Some("m2")));
+    let second = mock!(Client::list_distributions)
+        .match_requests(|r| r.marker() == Some("m2"))
+        .then_http_response(|| error_response(403, "AccessDenied", "User is not authorized"));
+    let cf = client(&[&first, &second]);
+    let read = read_distributions(&cf, &["ETWO".to_string(), "EONE".to_string()]).await;
+    let outcomes: Vec<String> = read
+        .into_iter()
+        .map(|r| match r {
+            Ok(d) => format!("read {}", d.id),
+            Err(e) => e.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            "cloudfront_distribution.ETWO: ListDistributions failed: AccessDenied: User is not authorized",
+            "read EONE",
+        ]
+    );
+}
+
+#[tokio::test]
 async fn waiting_polls_until_deployed_and_reports_each_status() {
     let get = mock!(Client::get_distribution)
         .sequence()

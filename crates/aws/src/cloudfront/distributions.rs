@@ -42,17 +42,9 @@ pub async fn read_distributions(
             Ok(output) => output.distribution_list,
             Err(error) => {
                 // One failed list call fails every distribution still being looked for.
-                return ids
-                    .iter()
-                    .map(|id| match found.iter().find(|d| &d.id == id) {
-                        Some(d) => Ok(d.clone()),
-                        None => Err(AwsError::from_sdk(
-                            &distribution_resource(id),
-                            "ListDistributions",
-                            &error,
-                        )),
-                    })
-                    .collect();
+                return in_order(ids, found, |id| {
+                    AwsError::from_sdk(&distribution_resource(id), "ListDistributions", &error)
+                });
             }
         };
         let Some(list) = list else { break };
@@ -69,18 +61,27 @@ pub async fn read_distributions(
             None => break,
         }
     }
+    in_order(ids, found, |id| AwsError {
+        resource: distribution_resource(id),
+        operation: "ListDistributions",
+        code: Some("NoSuchDistribution".to_string()),
+        message: "the account has no distribution with this ID".to_string(),
+    })
+}
+
+/// The distributions asked for, in the order asked, with `missing` for each one not found.
+fn in_order(
+    ids: &[String],
+    found: Vec<LiveDistribution>,
+    missing: impl Fn(&str) -> AwsError,
+) -> Vec<Result<LiveDistribution, AwsError>> {
     ids.iter()
         .map(|id| {
             found
                 .iter()
                 .find(|d| &d.id == id)
                 .cloned()
-                .ok_or_else(|| AwsError {
-                    resource: distribution_resource(id),
-                    operation: "ListDistributions",
-                    code: Some("NoSuchDistribution".to_string()),
-                    message: "the account has no distribution with this ID".to_string(),
-                })
+                .ok_or_else(|| missing(id))
         })
         .collect()
 }
