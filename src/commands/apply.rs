@@ -8,7 +8,7 @@ use cors_sync_aws::apply::{self, Applied, CancellationToken, Failure, Safeguards
 use cors_sync_aws::cloudfront::{distributions, policies};
 use cors_sync_aws::live_state;
 use cors_sync_aws::{Aws, AwsError};
-use cors_sync_core::plan::{Address, ChangeDetail, LiveState, Plan};
+use cors_sync_core::plan::{Address, ChangeDetail, LiveState, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::plural;
 use cors_sync_core::render::text_plan::{self, Colour};
@@ -161,8 +161,7 @@ async fn read_plan_resources(
         }
     }
     let client = aws.cloudfront();
-    let mut orp = false;
-    let mut rhp = false;
+    let mut needed = PolicyListings::default();
     for change in &plan.changes {
         match &change.address {
             Address::CloudFrontDistribution(id) => {
@@ -171,23 +170,13 @@ async fn read_plan_resources(
                     Err(error) => errors.push(error),
                 }
             }
-            Address::OriginRequestPolicy(_) => orp = true,
-            Address::ResponseHeadersPolicy(_) => rhp = true,
+            Address::OriginRequestPolicy(_) => needed.origin_request = true,
+            Address::ResponseHeadersPolicy(_) => needed.response_headers = true,
             Address::S3Bucket(_) => {}
         }
     }
-    if orp {
-        match policies::list_origin_request_policies(&client).await {
-            Ok(found) => live.origin_request_policies = found,
-            Err(error) => errors.push(error),
-        }
-    }
-    if rhp {
-        match policies::list_response_headers_policies(&client).await {
-            Ok(found) => live.response_headers_policies = found,
-            Err(error) => errors.push(error),
-        }
-    }
+    let (_, mut failed) = policies::read_listings(&client, needed, &mut live).await;
+    errors.append(&mut failed);
     if errors.is_empty() {
         Ok(live)
     } else {
