@@ -42,13 +42,8 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
     let Some(manifest) = load_manifest(&args.manifest.manifest) else {
         return Outcome::Failure;
     };
-    let endpoint = cli.connection.endpoint_url.clone().or_else(|| {
-        ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"]
-            .iter()
-            .find_map(|v| std::env::var(v).ok())
-            .filter(|v| !v.is_empty())
-    });
     let aws = connect(&cli.connection).await;
+    let endpoint = aws.s3_endpoint();
     let mut tally = Tally::default();
     for bucket in &manifest.buckets {
         let url = match &endpoint {

@@ -149,6 +149,11 @@ impl Aws {
         }
     }
 
+    /// The custom S3 endpoint this run talks to (flag, environment or profile), if any.
+    pub fn s3_endpoint(&self) -> Option<&str> {
+        self.direct_s3.endpoint_url()
+    }
+
     /// GetBucketCors and HeadBucket without the SDK's request pipeline (see `s3_direct`).
     pub(crate) fn direct_s3(&self) -> &DirectS3 {
         &self.direct_s3

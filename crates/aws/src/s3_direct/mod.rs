@@ -177,6 +177,10 @@ impl DirectS3 {
         }
     }
 
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint.url.as_deref()
+    }
+
     /// The bucket's CORS rules; `BucketCors::none()` when it has none.
     pub async fn get_bucket_cors(
         &self,
