@@ -51,6 +51,18 @@ impl Object {
 }
 
 const STRING: Shape = Shape::String;
+/// A list of strings, possibly empty.
+const STRINGS: Shape = Shape::List {
+    item: &STRING,
+    min: 0,
+    max: None,
+};
+/// A list of at least one string.
+const NONEMPTY_STRINGS: Shape = Shape::List {
+    item: &STRING,
+    min: 1,
+    max: None,
+};
 const S3_METHOD: Shape = Shape::OneOf(&s3_limits::ALLOWED_METHODS);
 const CLOUDFRONT_METHOD: Shape =
     Shape::OneOf(&["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]);
@@ -69,11 +81,7 @@ pub static RULE: Object = Object {
         },
         Field {
             name: "allowed_origins",
-            shape: Shape::List {
-                item: &STRING,
-                min: 1,
-                max: None,
-            },
+            shape: NONEMPTY_STRINGS,
             required: true,
             doc: "Origins this rule matches; at most one `*` each.",
         },
@@ -89,21 +97,13 @@ pub static RULE: Object = Object {
         },
         Field {
             name: "allowed_headers",
-            shape: Shape::List {
-                item: &STRING,
-                min: 0,
-                max: None,
-            },
+            shape: STRINGS,
             required: false,
             doc: "Headers a preflight may request; at most one `*` each.",
         },
         Field {
             name: "expose_headers",
-            shape: Shape::List {
-                item: &STRING,
-                min: 0,
-                max: None,
-            },
+            shape: STRINGS,
             required: false,
             doc: "Response headers the browser may read.",
         },
@@ -195,11 +195,7 @@ pub static CORS_POLICY: Object = Object {
     fields: &[
         Field {
             name: "allow_origins",
-            shape: Shape::List {
-                item: &STRING,
-                min: 1,
-                max: None,
-            },
+            shape: NONEMPTY_STRINGS,
             required: true,
             doc: "`*`, or origins with a wildcard only as the leftmost label.",
         },
@@ -215,21 +211,13 @@ pub static CORS_POLICY: Object = Object {
         },
         Field {
             name: "allow_headers",
-            shape: Shape::List {
-                item: &STRING,
-                min: 0,
-                max: None,
-            },
+            shape: STRINGS,
             required: false,
             doc: "Headers for Access-Control-Allow-Headers.",
         },
         Field {
             name: "expose_headers",
-            shape: Shape::List {
-                item: &STRING,
-                min: 0,
-                max: None,
-            },
+            shape: STRINGS,
             required: false,
             doc: "Headers for Access-Control-Expose-Headers.",
         },
