@@ -5,6 +5,7 @@
 use cors_sync_aws::cloudfront::edge;
 use cors_sync_aws::live_state;
 use cors_sync_aws::probe::Prober;
+use cors_sync_aws::AwsError;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::BehaviorPath;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
@@ -14,7 +15,6 @@ use cors_sync_core::evaluate::compare::differences;
 use cors_sync_core::evaluate::probes::{probes, Probe};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, Response};
-use cors_sync_core::manifest::BucketSpec;
 use cors_sync_core::plan;
 use cors_sync_core::render::plural;
 
@@ -43,37 +43,39 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
         return Outcome::Failure;
     };
     let aws = connect(&cli.connection).await;
-    let endpoint = aws.s3_endpoint();
+    let prober = Prober::new(aws.attempt_timeout());
     let mut tally = Tally::default();
     for bucket in &manifest.buckets {
-        let url = match &endpoint {
-            Some(endpoint) => format!(
-                "{}/{}/{PROBE_KEY}",
-                endpoint.trim_end_matches('/'),
-                bucket.name
-            ),
-            None => {
-                let region = match &bucket.region {
-                    Some(region) => region.clone(),
-                    None => match live_state::discover_region(&aws, &bucket.name).await {
-                        Ok(region) => region,
-                        Err(error) => {
-                            eprintln!("error: {error}");
-                            return Outcome::Failure;
-                        }
-                    },
-                };
-                s3_probe_url(&bucket.name, &region)
-            }
+        let resource = format!("s3_bucket.{}", bucket.name);
+        let region = match &bucket.region {
+            Some(region) => region.clone(),
+            None if aws.s3_endpoint().is_some() => aws.default_region(),
+            None => match live_state::discover_region(&aws, &bucket.name).await {
+                Ok(region) => region,
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    return Outcome::Failure;
+                }
+            },
         };
-        let rows = match probe_bucket(bucket, url).await {
-            Ok(rows) => rows,
+        let url = match aws.object_url(&bucket.name, &region, PROBE_KEY).await {
+            Ok(url) => url,
             Err(error) => {
-                eprintln!("error: s3_bucket.{}: {error}", bucket.name);
+                eprintln!("error: {error}");
                 return Outcome::Failure;
             }
         };
-        tally.record(&format!("s3_bucket.{}", bucket.name), rows);
+        let cors = bucket.cors.clone();
+        let planned = planned_probes(&cors);
+        let predict = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
+        let rows = match probe_all(&prober, &resource, &url, planned, predict).await {
+            Ok(rows) => rows,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return Outcome::Failure;
+            }
+        };
+        tally.record(&resource, rows);
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
@@ -117,7 +119,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                 let url = format!("{}{}", base.trim_end_matches('/'), probe_path(path));
                 let cors = bucket.cors.clone();
                 let planned = planned_probes(&cors);
-                let predict = move |request: &Request| {
+                let predict = |request: &Request| {
                     let edge = Edge {
                         behavior: &settings,
                         forwarded,
@@ -125,13 +127,11 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                     };
                     through_cloudfront::evaluate(&edge, Bucket::Cors(&cors), request).response
                 };
-                let rows = match probe_all(url, planned, predict).await {
+                let resource = format!("cloudfront_distribution.{}", distribution.id);
+                let rows = match probe_all(&prober, &resource, &url, planned, predict).await {
                     Ok(rows) => rows,
                     Err(error) => {
-                        eprintln!(
-                            "error: cloudfront_distribution.{}: {error}",
-                            distribution.id
-                        );
+                        eprintln!("error: {error}");
                         return Outcome::Failure;
                     }
                 };
@@ -171,39 +171,29 @@ fn planned_probes(cors: &BucketCors) -> Vec<Probe> {
     planned
 }
 
-async fn probe_bucket(bucket: &BucketSpec, url: String) -> Result<Vec<Row>, String> {
-    let cors = bucket.cors.clone();
-    let planned = planned_probes(&cors);
-    probe_all(url, planned, move |request| {
-        s3::evaluate(Bucket::Cors(&cors), request).response
-    })
-    .await
-}
-
 /// Sends every probe to `url` and compares each answer with `predict`'s.
-async fn probe_all<F>(url: String, planned: Vec<Probe>, predict: F) -> Result<Vec<Row>, String>
+async fn probe_all<F>(
+    prober: &Prober,
+    resource: &str,
+    url: &str,
+    planned: Vec<Probe>,
+    predict: F,
+) -> Result<Vec<Row>, AwsError>
 where
-    F: Fn(&Request) -> Response + Send + 'static,
+    F: Fn(&Request) -> Response,
 {
-    // Blocking HTTP, off the async runtime's threads.
-    tokio::task::spawn_blocking(move || {
-        let prober = Prober::default();
-        planned
-            .into_iter()
-            .map(|probe| {
-                let predicted = predict(&probe.request);
-                let observed: Response = prober.send(&url, &probe.request)?;
-                Ok(Row {
-                    predicted: (judge(&probe.request, &predicted).passes, predicted.status),
-                    observed: (judge(&probe.request, &observed).passes, observed.status),
-                    differences: differences(&predicted, &observed),
-                    description: probe.description,
-                })
-            })
-            .collect()
-    })
-    .await
-    .map_err(|e| e.to_string())?
+    let mut rows = Vec::with_capacity(planned.len());
+    for probe in planned {
+        let predicted = predict(&probe.request);
+        let observed = prober.send(resource, url, &probe.request).await?;
+        rows.push(Row {
+            predicted: (judge(&probe.request, &predicted).passes, predicted.status),
+            observed: (judge(&probe.request, &observed).passes, observed.status),
+            differences: differences(&predicted, &observed),
+            description: probe.description,
+        });
+    }
+    Ok(rows)
 }
 
 /// Counts over every resource probed; each resource's table is printed as it is recorded.
@@ -276,30 +266,12 @@ fn probe_path(path: &BehaviorPath) -> String {
     }
 }
 
-/// The bucket's S3 REST endpoint for a probe. A bucket name with dots cannot be a virtual host
-/// under S3's TLS certificate (`*.s3.REGION.amazonaws.com`), so it is addressed by path.
-fn s3_probe_url(bucket: &str, region: &str) -> String {
-    if bucket.contains('.') {
-        format!("https://s3.{region}.amazonaws.com/{bucket}/{PROBE_KEY}")
-    } else {
-        format!("https://{bucket}.s3.{region}.amazonaws.com/{PROBE_KEY}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn probe_urls_use_virtual_hosts_unless_the_name_has_dots() {
-        assert_eq!(
-            s3_probe_url("assets", "eu-west-1"),
-            "https://assets.s3.eu-west-1.amazonaws.com/cors-sync-probe"
-        );
-        assert_eq!(
-            s3_probe_url("my.assets", "eu-west-1"),
-            "https://s3.eu-west-1.amazonaws.com/my.assets/cors-sync-probe"
-        );
+    fn probe_paths_match_the_behaviors_pattern() {
         assert_eq!(
             probe_path(&BehaviorPath::Pattern("/fonts/*".into())),
             "/fonts/cors-sync-probe"

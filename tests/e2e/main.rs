@@ -3,6 +3,7 @@
 
 mod support;
 
+mod answers;
 mod check;
 mod cloudfront;
 mod gitops;

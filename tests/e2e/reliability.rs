@@ -238,34 +238,6 @@ fn no_credentials_is_a_clear_error_and_nothing_is_sent() {
 }
 
 #[test]
-fn an_answer_that_is_not_a_cors_configuration_is_a_clear_error() {
-    s3::create_bucket("garbled", "us-east-1");
-    let proxy = FaultProxy::start(&emulator().endpoint);
-    // A 200 whose body is not a CORSConfiguration (a misbehaving proxy or emulator).
-    proxy.fail(Fault::error(
-        "GET",
-        "/garbled/?cors",
-        200,
-        "Surprise",
-        "not CORS",
-    ));
-    let text =
-        "version: 1\nbuckets:\n  - name: garbled\n    region: us-east-1\n    cors_rules: []\n";
-    let run = cors_sync()
-        .manifest(text)
-        .endpoint(Some(&proxy.endpoint))
-        .run_with(&["plan", "-f", "manifest.yaml"]);
-    run.code(1);
-    assert!(
-        run.stderr.starts_with(
-            "error: s3_bucket.garbled: GetBucketCors failed: S3's answer is not a CORS configuration: "
-        ),
-        "{}",
-        run.stderr
-    );
-}
-
-#[test]
 fn a_stalled_endpoint_is_bounded_by_the_timeout() {
     s3::create_bucket("stalled", "us-east-1");
     let proxy = FaultProxy::start(&emulator().endpoint);

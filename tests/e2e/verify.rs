@@ -2,14 +2,15 @@
 //! first-match algorithm with documented deviations, and moto, whose preflights do not; plus a
 //! differential test of the evaluator against s3rver on generated rule sets.
 
-use cors_sync_aws::probe::Prober;
+use cors_sync_aws::probe::{Prober, DEFAULT_PROBE_TIMEOUT};
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::evaluate::browser::judge;
 use cors_sync_core::evaluate::s3::{evaluate, Bucket};
 use cors_sync_core::evaluate::Request;
 
 use crate::support::cors_sync;
-use crate::support::emulator::s3rver;
+use crate::support::emulator::{emulator, s3rver};
+use crate::support::fault_proxy::{Fault, FaultProxy};
 use crate::support::s3::{self, rule};
 
 /// A rule set that exercises origins (exact and wildcard), methods, headers (exact, wildcard,
@@ -114,6 +115,44 @@ fn verify_against_moto_reports_its_wrong_verdicts() {
     );
 }
 
+#[test]
+fn a_redirected_probe_is_reported_not_followed() {
+    // A browser never follows a redirect answering a preflight: the 307 is the answer it judges.
+    s3::create_bucket("verify-redirect", "us-east-1");
+    let rules = vec![rule(&["https://app.example.com"], &["GET"])];
+    s3::put_cors("verify-redirect", &rules);
+    let elsewhere = FaultProxy::start(&emulator().endpoint);
+    let redirecting = FaultProxy::start(&emulator().endpoint);
+    let location = format!("{}/verify-redirect/cors-sync-probe", elsewhere.endpoint);
+    redirecting.fail(
+        Fault::error(
+            "OPTIONS",
+            "/verify-redirect/",
+            307,
+            "TemporaryRedirect",
+            "Please re-send this request to the specified temporary endpoint.",
+        )
+        .with_header("Location", &location),
+    );
+    let run = cors_sync()
+        .manifest(&manifest("verify-redirect", &rules))
+        .endpoint(Some(&redirecting.endpoint))
+        .run_with(&["verify", "-f", "manifest.yaml"]);
+    run.code(2);
+    assert!(
+        run.stdout.contains(
+            "VERDICT rule 1: GET from https://app.example.com: predicted allowed (200), endpoint denied (307)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        elsewhere.requests_matching("verify-redirect"),
+        0,
+        "the redirect was followed"
+    );
+}
+
 /// s3rver picks the first rule whose origin and method match and then checks the requested
 /// headers against that rule alone (`matchRule` in s3rver's lib/models/config.js), where S3 goes
 /// on to the first rule for which origin, method and headers all hold. A preflight that a later
@@ -187,7 +226,8 @@ const HEADERS: [&str; 3] = ["Content-Type", "X-Custom", "X-Other"];
 #[test]
 fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
     let mut random = Xorshift(0x5eed_c0de_1234_5678);
-    let prober = Prober::default();
+    let prober = Prober::new(DEFAULT_PROBE_TIMEOUT);
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let mut disagreements = Vec::new();
     let mut compared = 0;
     let mut explained = 0;
@@ -217,8 +257,8 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
                 Request::preflight(random.pick(&ORIGINS), random.pick(&METHODS), &headers);
             let predicted =
                 evaluate(Bucket::Cors(&BucketCors::new(rules.clone())), &request).response;
-            let observed = prober
-                .send(&url, &request)
+            let observed = runtime
+                .block_on(prober.send(&bucket, &url, &request))
                 .unwrap_or_else(|e| panic!("s3rver: {e}"));
             compared += 1;
             let verdicts_differ =

@@ -9,6 +9,7 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -17,7 +18,9 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::service_config::ServiceConfigKey;
 
-use crate::s3_direct::{CachedCredentials, DirectS3, EndpointSettings, Limits};
+use crate::cors_answer::{CompleteCorsAnswer, RetryIncompleteCorsAnswer};
+use crate::error::{cause_chain, AwsError};
+use crate::live_state::bucket_resource;
 
 /// The connection flags every AWS-facing command takes.
 #[derive(Debug, Clone, Default)]
@@ -36,8 +39,6 @@ pub struct ConnectionOptions {
 pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The SDK's own connect timeout; kept below the attempt timeout.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
-/// The SDK's standard retry mode makes 3 attempts; direct S3 reads keep that default.
-const S3_MAX_ATTEMPTS: u32 = 3;
 
 /// S3's default region, used for region discovery when nothing else configures one.
 const FALLBACK_REGION: &str = "us-east-1";
@@ -51,13 +52,14 @@ const CLOUDFRONT_MAX_BACKOFF: Duration = Duration::from_secs(20);
 /// Shared AWS configuration and one S3 client per region, built on first use.
 pub struct Aws {
     config: SdkConfig,
-    /// Emulators (and custom endpoints in general) serve buckets by path, not by virtual host.
-    path_style: bool,
+    /// The custom S3 endpoint (flag, environment or profile), if any. Emulators (and custom
+    /// endpoints in general) serve buckets by path, not by virtual host.
+    s3_endpoint: Option<String>,
     s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
     cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
     max_attempts: Option<u32>,
+    attempt_timeout: Duration,
     retries: RetryCounter,
-    direct_s3: DirectS3,
 }
 
 /// Counts attempts after the first, across every client, so a run can say it had to back off.
@@ -116,47 +118,53 @@ impl Aws {
             loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
         }
         let config = loader.load().await;
-        let s3_endpoint = s3_endpoint_url(&config);
-        let path_style = s3_endpoint.is_some();
-        let retries = RetryCounter::default();
-        let direct_s3 = DirectS3::new(
-            EndpointSettings {
-                url: s3_endpoint,
-                force_path_style: path_style,
-                use_fips: config.use_fips().unwrap_or(false),
-                use_dual_stack: config.use_dual_stack().unwrap_or(false),
-            },
-            Limits {
-                connect_timeout: CONNECT_TIMEOUT.min(attempt),
-                attempt_timeout: attempt,
-                // The flag, else AWS_MAX_ATTEMPTS or the profile's `max_attempts`, as the SDK reads them.
-                max_attempts: options
-                    .max_attempts
-                    .or_else(|| config.retry_config().map(|retry| retry.max_attempts()))
-                    .unwrap_or(S3_MAX_ATTEMPTS),
-            },
-            CachedCredentials::new(config.credentials_provider()),
-            retries.clone(),
-        );
         Aws {
+            s3_endpoint: s3_endpoint_url(&config),
             config,
-            path_style,
             s3_clients: Mutex::new(HashMap::new()),
             cloudfront: OnceLock::new(),
             max_attempts: options.max_attempts,
-            retries,
-            direct_s3,
+            attempt_timeout: attempt,
+            retries: RetryCounter::default(),
         }
     }
 
     /// The custom S3 endpoint this run talks to (flag, environment or profile), if any.
     pub fn s3_endpoint(&self) -> Option<&str> {
-        self.direct_s3.endpoint_url()
+        self.s3_endpoint.as_deref()
     }
 
-    /// GetBucketCors and HeadBucket without the SDK's request pipeline (see `s3_direct`).
-    pub(crate) fn direct_s3(&self) -> &DirectS3 {
-        &self.direct_s3
+    /// The most one attempt of one call may take (`--timeout`).
+    pub fn attempt_timeout(&self) -> Duration {
+        self.attempt_timeout
+    }
+
+    /// The URL of `key` in `bucket`, as the SDK's S3 clients of this run would address it: the
+    /// SDK's own endpoint resolver decides the partition (China, GovCloud), FIPS, dual-stack and
+    /// path or virtual-host addressing (a name with dots cannot be a virtual host under S3's
+    /// certificate). For requests the SDK does not send itself: verify's unsigned preflights.
+    pub async fn object_url(
+        &self,
+        bucket: &str,
+        region: &str,
+        key: &str,
+    ) -> Result<String, AwsError> {
+        let failed =
+            |message: String| AwsError::local(&bucket_resource(bucket), "ResolveEndpoint", message);
+        let params = Params::builder()
+            .bucket(bucket)
+            .region(region)
+            .use_fips(self.config.use_fips().unwrap_or(false))
+            .use_dual_stack(self.config.use_dual_stack().unwrap_or(false))
+            .set_endpoint(self.s3_endpoint.clone())
+            .force_path_style(self.s3_endpoint.is_some())
+            .build()
+            .map_err(|e| failed(format!("no S3 endpoint: {e}")))?;
+        let endpoint = DefaultResolver::new()
+            .resolve_endpoint(&params)
+            .await
+            .map_err(|e| failed(format!("no S3 endpoint: {}", cause_chain(e.as_ref()))))?;
+        Ok(format!("{}/{key}", endpoint.url().trim_end_matches('/')))
     }
 
     /// How many calls were retried so far (throttling, 5xx, timeouts, dropped connections).
@@ -182,8 +190,10 @@ impl Aws {
             .or_insert_with(|| {
                 let config = aws_sdk_s3::config::Builder::from(&self.config)
                     .region(Region::new(region.to_string()))
-                    .force_path_style(self.path_style)
+                    .force_path_style(self.s3_endpoint.is_some())
                     .interceptor(self.retries.clone())
+                    .interceptor(CompleteCorsAnswer)
+                    .retry_classifier(RetryIncompleteCorsAnswer)
                     .build();
                 aws_sdk_s3::Client::from_conf(config)
             })

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -28,6 +29,19 @@ impl AwsError {
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
+        Self::from_sdk_reaching(resource, operation, None, error)
+    }
+
+    /// As `from_sdk`, naming `endpoint` (a custom endpoint URL) when no answer came back.
+    pub fn from_sdk_reaching<E>(
+        resource: &str,
+        operation: &'static str,
+        endpoint: Option<&str>,
+        error: &SdkError<E, HttpResponse>,
+    ) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
         let (code, message) = match error {
             SdkError::ServiceError(service) => {
                 let err = service.err();
@@ -44,9 +58,9 @@ impl AwsError {
                 };
                 (code, message)
             }
-            // No AWS answer (connection refused, timeout, DNS...): the whole cause chain is the
-            // only useful message; the SDK's own Display says just "dispatch failure".
-            other => (None, DisplayErrorContext(other).to_string()),
+            // No AWS answer: say which of the SDK's steps failed in words, with the causes'
+            // messages (never their Debug form; the SDK's own Display says "dispatch failure").
+            other => (None, without_answer(other, endpoint)),
         };
         AwsError {
             resource: resource.to_string(),
@@ -65,6 +79,48 @@ impl AwsError {
             message: message.into(),
         }
     }
+}
+
+fn without_answer<E, R>(error: &SdkError<E, R>, endpoint: Option<&str>) -> String
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let from = endpoint
+        .map(|url| format!(" from {url}"))
+        .unwrap_or_default();
+    if let Some(credentials) = find_cause::<CredentialsError>(error) {
+        return format!("could not load credentials: {}", cause_chain(credentials));
+    }
+    let causes = match std::error::Error::source(error) {
+        Some(source) => cause_chain(source),
+        None => error.to_string(),
+    };
+    match error {
+        SdkError::TimeoutError(_) => {
+            format!("timed out: no answer{from} within the --timeout of one attempt: {causes}")
+        }
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
+            format!("timed out: no answer{from} within the --timeout of one attempt: {causes}")
+        }
+        SdkError::DispatchFailure(_) => format!("no answer{from}: {causes}"),
+        SdkError::ResponseError(_) => format!("the answer could not be read: {causes}"),
+        _ => causes,
+    }
+}
+
+/// The first error of type `T` in `error`'s chain of causes, `error` itself included.
+pub(crate) fn find_cause<'a, T: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(found) = error.downcast_ref::<T>() {
+            return Some(found);
+        }
+        cause = error.source();
+    }
+    None
 }
 
 /// An error and its causes, outermost first: "io error: client error (Connect): tcp connect

@@ -6,10 +6,10 @@
 pub mod apply;
 pub mod cloudfront;
 pub mod connection;
+mod cors_answer;
 pub mod error;
 pub mod live_state;
 pub mod probe;
-mod s3_direct;
 mod s3_rules;
 
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.

@@ -5,8 +5,8 @@ use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::plan::{Address, LiveBucket};
 use futures::stream::{self, StreamExt};
 
-use crate::error::AwsError;
-use crate::s3_direct::DirectError;
+use crate::cors_answer::NotACorsConfiguration;
+use crate::error::{find_cause, AwsError};
 use crate::s3_rules;
 use crate::Aws;
 
@@ -49,11 +49,7 @@ pub async fn read_bucket(
         Some(region) => region.to_string(),
         None => discover_region(aws, name).await?,
     };
-    let cors = match aws.direct_s3().get_bucket_cors(name, &region).await {
-        Ok(cors) => cors,
-        Err(DirectError::Failed(error)) => return Err(error),
-        Err(DirectError::NeedsSdk) => read_cors(&aws.s3(&region), name).await?,
-    };
+    let cors = read_cors(aws, &region, name).await?;
     Ok(LiveBucket {
         name: name.to_string(),
         region,
@@ -61,17 +57,25 @@ pub async fn read_bucket(
     })
 }
 
-pub async fn read_cors(client: &aws_sdk_s3::Client, bucket: &str) -> Result<BucketCors, AwsError> {
-    match client.get_bucket_cors().bucket(bucket).send().await {
+async fn read_cors(aws: &Aws, region: &str, bucket: &str) -> Result<BucketCors, AwsError> {
+    match aws.s3(region).get_bucket_cors().bucket(bucket).send().await {
         Ok(output) => Ok(BucketCors::new(
             output.cors_rules().iter().map(s3_rules::from_sdk).collect(),
         )),
         Err(error) if error.code() == Some(NO_CORS_CONFIGURATION) => Ok(BucketCors::none()),
-        Err(error) => Err(AwsError::from_sdk(
-            &bucket_resource(bucket),
-            "GetBucketCors",
-            &error,
-        )),
+        Err(error) => match find_cause::<NotACorsConfiguration>(&error) {
+            Some(why) => Err(AwsError::local(
+                &bucket_resource(bucket),
+                "GetBucketCors",
+                why.to_string(),
+            )),
+            None => Err(AwsError::from_sdk_reaching(
+                &bucket_resource(bucket),
+                "GetBucketCors",
+                aws.s3_endpoint(),
+                &error,
+            )),
+        },
     }
 }
 
@@ -79,11 +83,6 @@ pub async fn read_cors(client: &aws_sdk_s3::Client, bucket: &str) -> Result<Buck
 /// the bucket's real region in a header even when it redirects or denies the request.
 pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError> {
     let asked_in = aws.default_region();
-    match aws.direct_s3().bucket_region(bucket, &asked_in).await {
-        Ok(region) => return Ok(region),
-        Err(DirectError::Failed(error)) => return Err(error),
-        Err(DirectError::NeedsSdk) => {}
-    }
     match aws.s3(&asked_in).head_bucket().bucket(bucket).send().await {
         Ok(output) => Ok(output.bucket_region().map_or(asked_in, str::to_string)),
         Err(error) => {
@@ -94,9 +93,10 @@ pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError
             if let Some(region) = from_header {
                 return Ok(region);
             }
-            Err(explain_missing_bucket(AwsError::from_sdk(
+            Err(explain_missing_bucket(AwsError::from_sdk_reaching(
                 &bucket_resource(bucket),
                 "HeadBucket",
+                aws.s3_endpoint(),
                 &error,
             )))
         }

@@ -1,37 +1,58 @@
-//! Sending a browser's CORS request to a live endpoint (S3 REST endpoint, an emulator) and
-//! reading back what a browser would see. Unsigned, as a browser's preflight is.
+//! Sending a browser's CORS request to a live endpoint (S3 REST endpoint, a distribution, an
+//! emulator) and reading back what a browser would see. Unsigned, as a browser's preflight is.
+//!
+//! It goes through the SDK's own HTTP connector (the TLS stack, roots and proxy settings every
+//! other call of the run uses), which never follows a redirect: a browser does not follow one for
+//! a preflight either, so a 3xx is an answer to judge, not a hop to take.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
+use aws_smithy_async::rt::sleep::TokioSleep;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::Connector;
+use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
 use cors_sync_core::evaluate::{Request, RequestKind, Response};
 
-/// How long one probe may take.
-const PROBE_TIMEOUT: Duration = Duration::from_secs(30);
+use crate::error::{cause_chain, AwsError};
+
+/// A probe whose endpoint does not answer within this is a failure, unless `--timeout` says
+/// otherwise.
+pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub struct Prober {
-    agent: ureq::Agent,
-}
-
-impl Default for Prober {
-    fn default() -> Self {
-        let agent = ureq::Agent::config_builder()
-            // A 403 is an answer to compare, not a failure.
-            .http_status_as_error(false)
-            .timeout_global(Some(PROBE_TIMEOUT))
-            .build()
-            .into();
-        Prober { agent }
-    }
+    timeout: Duration,
+    plain: OnceLock<Connector>,
+    tls: OnceLock<Connector>,
 }
 
 impl Prober {
-    /// Sends `request` to `url`; `Err` only when no HTTP answer came back.
-    pub fn send(&self, url: &str, request: &Request) -> Result<Response, String> {
+    pub fn new(timeout: Duration) -> Self {
+        Prober {
+            timeout,
+            plain: OnceLock::new(),
+            tls: OnceLock::new(),
+        }
+    }
+
+    /// Sends `request` to `url`; `Err` only when no HTTP answer came back in time. `resource` is
+    /// the plan address the probe is for, named in the error.
+    pub async fn send(
+        &self,
+        resource: &str,
+        url: &str,
+        request: &Request,
+    ) -> Result<Response, AwsError> {
         let method = match request.kind {
             RequestKind::Preflight => "OPTIONS",
             RequestKind::Actual => request.method.as_str(),
         };
-        let mut builder = ureq::http::Request::builder().method(method).uri(url);
+        let failed = |message: String| AwsError::local(resource, "probe", message);
+        let mut builder = http::Request::builder().method(method).uri(url);
         if let Some(origin) = &request.origin {
             builder = builder.header("Origin", origin);
         }
@@ -42,21 +63,61 @@ impl Prober {
                     builder.header("Access-Control-Request-Headers", request.headers.join(","));
             }
         }
-        let http_request = builder.body(()).map_err(|e| e.to_string())?;
-        let response = self
-            .agent
-            .run(http_request)
-            .map_err(|e| format!("{url}: {e}"))?;
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_string(), value.to_str().ok()?.to_string()))
+        let http_request = builder
+            .body(SdkBody::empty())
+            .map_err(|e| failed(format!("{url}: {e}")))
+            .and_then(|r| HttpRequest::try_from(r).map_err(|e| failed(format!("{url}: {e}"))))?;
+        let exchange = async {
+            let response = self
+                .connector(url)
+                .call(http_request)
+                .await
+                .map_err(|e| failed(format!("{url}: {}", cause_chain(&e))))?;
+            let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect();
+            // The body is read so the connection can be reused; its content does not matter.
+            ByteStream::new(response.into_body())
+                .collect()
+                .await
+                .map_err(|e| failed(format!("{url}: {}", cause_chain(&e))))?;
+            Ok(Response { status, headers })
+        };
+        tokio::time::timeout(self.timeout, exchange)
+            .await
+            .unwrap_or_else(|_| {
+                Err(failed(format!(
+                    "{url}: no answer within {} s",
+                    self.timeout.as_secs_f64()
+                )))
             })
-            .collect();
-        Ok(Response {
-            status: response.status().as_u16(),
-            headers,
-        })
+    }
+
+    fn connector(&self, url: &str) -> &Connector {
+        let build = |secure: bool| {
+            let builder = Connector::builder()
+                .connector_settings(
+                    HttpConnectorSettings::builder()
+                        .connect_timeout(self.timeout)
+                        .build(),
+                )
+                .sleep_impl(TokioSleep::new())
+                .proxy_config(ProxyConfig::from_env());
+            if secure {
+                builder
+                    .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+                    .build()
+            } else {
+                builder.build_http()
+            }
+        };
+        if url.starts_with("http://") {
+            self.plain.get_or_init(|| build(false))
+        } else {
+            self.tls.get_or_init(|| build(true))
+        }
     }
 }

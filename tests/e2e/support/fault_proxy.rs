@@ -20,6 +20,10 @@ pub enum FaultKind {
     Reset,
     /// Hold the connection open without answering, then close it.
     Stall(Duration),
+    /// Forward the request, then pass the answer on with its body cut right after the first
+    /// occurrence of this text and a Content-Length that agrees: a truncating middlebox whose
+    /// framing still looks whole.
+    TruncateAfter(&'static str),
 }
 
 #[derive(Clone, Debug)]
@@ -201,6 +205,13 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             std::thread::sleep(duration);
             client.shutdown(Shutdown::Both)
         }
+        Some((FaultKind::TruncateAfter(marker), _)) => {
+            let mut server = TcpStream::connect(upstream)?;
+            server.write_all(&request)?;
+            let mut answer = Vec::new();
+            server.read_to_end(&mut answer)?;
+            client.write_all(&truncated(&answer, marker))
+        }
         None => {
             let mut server = TcpStream::connect(upstream)?;
             server.write_all(&request)?;
@@ -208,6 +219,25 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             Ok(())
         }
     }
+}
+
+/// `answer` (a whole HTTP/1.1 response, `Connection: close`) with its body ending right after
+/// `marker`, and a head whose Content-Length matches the shorter body.
+fn truncated(answer: &[u8], marker: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(answer);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let kept = body
+        .find(marker)
+        .map_or(body, |at| &body[..at + marker.len()]);
+    let head: String = head
+        .split("\r\n")
+        .filter(|line| {
+            let line = line.to_ascii_lowercase();
+            !line.starts_with("content-length:") && !line.starts_with("transfer-encoding:")
+        })
+        .map(|line| format!("{line}\r\n"))
+        .collect();
+    format!("{head}Content-Length: {}\r\n\r\n{kept}", kept.len()).into_bytes()
 }
 
 /// Reads one request: the head, then a Content-Length body.

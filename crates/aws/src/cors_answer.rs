@@ -1,0 +1,191 @@
+//! A GetBucketCors answer is believed only when it is a whole CORS configuration.
+//!
+//! The SDK's XML reader stops quietly at the end of its input, and its deserializer fills in
+//! missing required fields, so a body cut off mid-document (a dropped connection behind a proxy,
+//! a truncating middlebox) reads as a shorter rule list: plan would propose re-adding the lost
+//! rules, import would print a partial manifest, and a backup taken from that read would lose
+//! them for good. This interceptor runs on every S3 client before the output reaches cors-sync
+//! and fails a successful GetBucketCors answer whose body is not one complete, well-formed
+//! `CORSConfiguration` element. `RetryIncompleteCorsAnswer` has the SDK retry such an answer as it
+//! retries a dropped connection; `live_state` reports what is left as a read error for that bucket.
+
+use std::fmt;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use xmlparser::{ElementEnd, Token, Tokenizer};
+
+use crate::error::find_cause;
+
+/// The root element of S3's GetBucketCors answer.
+const ROOT: &str = "CORSConfiguration";
+
+#[derive(Debug)]
+pub(crate) struct CompleteCorsAnswer;
+
+/// Why a 2xx GetBucketCors body was not taken as the bucket's configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotACorsConfiguration(pub String);
+
+impl fmt::Display for NotACorsConfiguration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "S3's answer is not a CORS configuration: {}", self.0)
+    }
+}
+
+impl std::error::Error for NotACorsConfiguration {}
+
+impl Intercept for CompleteCorsAnswer {
+    fn name(&self) -> &'static str {
+        "CompleteCorsAnswer"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let reads_cors = cfg
+            .load::<Metadata>()
+            .is_some_and(|operation| operation.name() == "GetBucketCors");
+        let response = context.response();
+        if !reads_cors || !response.status().is_success() {
+            return Ok(());
+        }
+        let body = response.body().bytes().unwrap_or_default();
+        check(body).map_err(|problem| NotACorsConfiguration(problem).into())
+    }
+}
+
+/// The SDK retries response errors, but an interceptor's verdict is an error of its own kind that
+/// no built-in classifier retries: this one does, for `CompleteCorsAnswer`'s verdicts only.
+#[derive(Debug)]
+pub(crate) struct RetryIncompleteCorsAnswer;
+
+impl ClassifyRetry for RetryIncompleteCorsAnswer {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.output_or_error() {
+            Some(Err(error)) if find_cause::<NotACorsConfiguration>(error).is_some() => {
+                RetryAction::transient_error()
+            }
+            _ => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "RetryIncompleteCorsAnswer"
+    }
+}
+
+/// `Ok` when `body` is exactly one closed `<CORSConfiguration>` element, well formed throughout.
+pub(crate) fn check(body: &[u8]) -> Result<(), String> {
+    let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8 ({e})"))?;
+    let mut open: Vec<(&str, &str)> = Vec::new();
+    // The tokenizer itself refuses a second root element and text outside the root.
+    let mut root_seen = false;
+    for token in Tokenizer::from(text) {
+        let token = token.map_err(|e| format!("the XML is malformed: {e}"))?;
+        match token {
+            Token::ElementStart { prefix, local, .. } => {
+                if open.is_empty() {
+                    if local.as_str() != ROOT {
+                        return Err(format!("the document is <{local}>, not <{ROOT}>"));
+                    }
+                    root_seen = true;
+                }
+                open.push((prefix.as_str(), local.as_str()));
+            }
+            Token::ElementEnd { end, .. } => match end {
+                ElementEnd::Open => {}
+                ElementEnd::Empty => {
+                    open.pop();
+                }
+                ElementEnd::Close(prefix, local) => {
+                    let closing = (prefix.as_str(), local.as_str());
+                    match open.pop() {
+                        Some(opened) if opened == closing => {}
+                        Some((_, opened)) => {
+                            return Err(format!("</{local}> closes <{opened}>"));
+                        }
+                        None => return Err(format!("</{local}> closes nothing")),
+                    }
+                }
+            },
+            _ => {}
+        }
+    }
+    match open.last() {
+        Some((_, inside)) => Err(format!("the document ends inside <{inside}> (truncated)")),
+        None if !root_seen => Err("the body holds no XML document".to_string()),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    const WHOLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<CORSConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><CORSRule><AllowedOrigin>https://a.example</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>PUT</AllowedMethod><MaxAgeSeconds>30</MaxAgeSeconds></CORSRule></CORSConfiguration>"#;
+
+    #[test]
+    fn a_whole_configuration_is_accepted() {
+        assert_eq!(check(WHOLE.as_bytes()), Ok(()));
+        assert_eq!(check(b"<CORSConfiguration/>"), Ok(()));
+    }
+
+    #[test]
+    fn every_cut_of_a_whole_configuration_is_refused() {
+        // However the body is cut, it is never taken as a (shorter) configuration.
+        for end in 0..WHOLE.len() - 1 {
+            if !WHOLE.is_char_boundary(end) {
+                continue;
+            }
+            assert!(
+                check(&WHOLE.as_bytes()[..end]).is_err(),
+                "accepted a body cut at byte {end}: {:?}",
+                &WHOLE[..end]
+            );
+        }
+    }
+
+    #[test]
+    fn answers_that_are_not_a_configuration_say_why() {
+        let cases: [(&str, &str); 6] = [
+            (
+                "<!DOCTYPE html><html><body>Sign in to the Wi-Fi</body></html>",
+                "the document is <html>, not <CORSConfiguration>",
+            ),
+            (
+                "<CORSConfiguration><CORSRule></CORSConfiguration>",
+                "</CORSConfiguration> closes <CORSRule>",
+            ),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin>https://a",
+                "the document ends inside <AllowedOrigin> (truncated)",
+            ),
+            ("", "the body holds no XML document"),
+            (
+                "<CORSConfiguration/><CORSConfiguration/>",
+                "the XML is malformed: unknown token at 1:21",
+            ),
+            (
+                "<CORSConfiguration/> trailing",
+                "the XML is malformed: unknown token at 1:22",
+            ),
+        ];
+        for (body, why) in cases {
+            assert_eq!(check(body.as_bytes()), Err(why.to_string()), "{body}");
+        }
+        assert!(check(&[0xff, 0xfe])
+            .unwrap_err()
+            .starts_with("the body is not UTF-8"));
+    }
+}

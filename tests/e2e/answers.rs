@@ -1,0 +1,174 @@
+//! Answers that lie: a 200 from S3's address whose body is not a CORS configuration (an HTML
+//! captive portal, a misbehaving emulator), or a whole-looking answer cut off mid-document by
+//! something in between. Either is a read error for that bucket, never a shorter rule list: a
+//! plan would propose re-adding the lost rules, import would print a partial manifest, and a
+//! backup taken from the read would lose them for good.
+
+use cors_sync_core::bucket_cors::CorsRule;
+
+use crate::support::cors_sync;
+use crate::support::emulator::emulator;
+use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
+use crate::support::s3::{self, rule};
+
+fn three_rules() -> Vec<CorsRule> {
+    vec![
+        rule(&["https://one.example"], &["GET"]),
+        rule(&["https://two.example"], &["PUT"]),
+        rule(&["https://three.example"], &["DELETE"]),
+    ]
+}
+
+fn manifest(bucket: &str, origins: [&str; 3]) -> String {
+    let methods = ["GET", "PUT", "DELETE"];
+    let rules: String = origins
+        .iter()
+        .zip(methods)
+        .map(|(origin, method)| {
+            format!(
+                "      - allowed_origins: [\"{origin}\"]\n        allowed_methods: [{method}]\n"
+            )
+        })
+        .collect();
+    format!(
+        "version: 1\nbuckets:\n  - name: {bucket}\n    region: us-east-1\n    cors_rules:\n{rules}"
+    )
+}
+
+/// A proxy whose every GetBucketCors answer for `bucket` ends after its first rule.
+fn cutting_after_the_first_rule(bucket: &str, times: Option<usize>) -> FaultProxy {
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let fault = Fault::kind(
+        "GET",
+        &format!("/{bucket}/?cors"),
+        FaultKind::TruncateAfter("</CORSRule>"),
+    );
+    proxy.fail(match times {
+        Some(n) => fault.times(n),
+        None => fault,
+    });
+    proxy
+}
+
+const TRUNCATED: &str =
+    "GetBucketCors failed: S3's answer is not a CORS configuration: the document ends inside <CORSConfiguration> (truncated)";
+
+#[test]
+fn plan_refuses_a_truncated_answer_instead_of_planning_to_re_add_rules() {
+    s3::create_bucket("cut-plan", "us-east-1");
+    s3::put_cors("cut-plan", &three_rules());
+    let proxy = cutting_after_the_first_rule("cut-plan", None);
+    let run = cors_sync()
+        .manifest(&manifest(
+            "cut-plan",
+            [
+                "https://one.example",
+                "https://two.example",
+                "https://three.example",
+            ],
+        ))
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["plan", "-f", "manifest.yaml", "--format", "json"]);
+    run.code(1);
+    assert_eq!(run.stdout, "", "no plan is printed from a partial read");
+    assert_eq!(
+        run.stderr.lines().next(),
+        Some(format!("error: s3_bucket.cut-plan: {TRUNCATED}").as_str()),
+        "{}",
+        run.stderr
+    );
+    // The SDK retries a response it could not read, as it does a dropped connection.
+    assert_eq!(proxy.requests_matching("GET /cut-plan/?cors"), 3);
+}
+
+#[test]
+fn a_truncation_that_passes_is_retried_and_the_plan_is_whole() {
+    s3::create_bucket("cut-once", "us-east-1");
+    s3::put_cors("cut-once", &three_rules());
+    let proxy = cutting_after_the_first_rule("cut-once", Some(1));
+    let run = cors_sync()
+        .manifest(&manifest(
+            "cut-once",
+            [
+                "https://one.example",
+                "https://two.example",
+                "https://three.example",
+            ],
+        ))
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["plan", "-f", "manifest.yaml", "--detailed-exitcode"]);
+    run.code(0);
+    assert_eq!(proxy.requests_matching("GET /cut-once/?cors"), 2);
+}
+
+#[test]
+fn import_prints_no_partial_manifest_from_a_truncated_answer() {
+    s3::create_bucket("cut-import", "us-east-1");
+    s3::put_cors("cut-import", &three_rules());
+    let proxy = cutting_after_the_first_rule("cut-import", None);
+    let run =
+        cors_sync()
+            .endpoint(Some(&proxy.endpoint))
+            .run_with(&["import", "--bucket", "cut-import"]);
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    assert!(run.stderr.contains(TRUNCATED), "{}", run.stderr);
+}
+
+#[test]
+fn apply_writes_nothing_and_backs_up_nothing_from_a_truncated_answer() {
+    s3::create_bucket("cut-apply", "us-east-1");
+    s3::put_cors("cut-apply", &three_rules());
+    let proxy = cutting_after_the_first_rule("cut-apply", None);
+    let cli = cors_sync()
+        .manifest(&manifest(
+            "cut-apply",
+            [
+                "https://one.example",
+                "https://two.example",
+                "https://changed.example",
+            ],
+        ))
+        .endpoint(Some(&proxy.endpoint));
+    let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    run.code(1);
+    assert!(run.stderr.contains(TRUNCATED), "{}", run.stderr);
+    assert_eq!(proxy.requests_matching("PUT /cut-apply/"), 0);
+    assert!(
+        !cli.path(".cors-sync/backups").exists(),
+        "a backup was recorded from a partial read"
+    );
+    assert_eq!(
+        s3::cors("cut-apply"),
+        three_rules(),
+        "the live rules are untouched"
+    );
+}
+
+#[test]
+fn an_answer_that_is_not_a_cors_configuration_is_a_clear_error() {
+    s3::create_bucket("garbled", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // A 200 whose body is not a CORSConfiguration (a misbehaving proxy or emulator).
+    proxy.fail(Fault::error(
+        "GET",
+        "/garbled/?cors",
+        200,
+        "Surprise",
+        "not CORS",
+    ));
+    let text =
+        "version: 1\nbuckets:\n  - name: garbled\n    region: us-east-1\n    cors_rules: []\n";
+    let run = cors_sync()
+        .manifest(text)
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["plan", "-f", "manifest.yaml"]);
+    run.code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: s3_bucket.garbled: GetBucketCors failed: S3's answer is not a CORS configuration: "
+        ),
+        "{}",
+        run.stderr
+    );
+}
