@@ -6,8 +6,10 @@
 mod backup;
 mod cli;
 mod commands;
+mod planning;
 mod progress;
 mod terminal;
+mod writing;
 
 use std::process::ExitCode;
 

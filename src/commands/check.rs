@@ -2,7 +2,7 @@
 //! work, and if not, why? Against the manifest by default, or live state with `--live`.
 //! Exit 0 allowed, 2 denied, 1 error.
 
-use cors_sync_aws::cloudfront::{distributions, edge, policies};
+use cors_sync_aws::cloudfront::edge;
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
 use cors_sync_core::bucket_cors::BucketCors;
@@ -13,8 +13,9 @@ use cors_sync_core::evaluate::browser::{judge, Judgement};
 use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge, Forwarded};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Evaluation, Request, RuleOutcome};
+use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{self, LiveState};
+use cors_sync_core::plan::{self, PolicyListings};
 use serde_json::json;
 
 use super::{connect, load_manifest, Outcome};
@@ -247,13 +248,29 @@ async fn read_setting(
         }),
         Target::Distribution { id, path } => {
             let client = aws.cloudfront();
-            let mut state = LiveState::default();
-            let distribution = distributions::read_distributions(&client, std::slice::from_ref(id))
+            let targets = LiveTargets {
+                distributions: vec![id.clone()],
+                // Offline, the behavior is judged as the manifest will make it, which can name
+                // the account's own policies.
+                policy_listings: if live {
+                    PolicyListings::default()
+                } else {
+                    plan::policy_listings_needed(manifest)
+                },
+                ..LiveTargets::default()
+            };
+            let state = live_state::read(aws, &targets, 1, &|| {})
                 .await
-                .into_iter()
-                .next()
-                .ok_or("no distribution read")?
-                .map_err(|e| e.to_string())?;
+                .complete()
+                .map_err(|failure| match failure.errors.first() {
+                    Some(error) => error.to_string(),
+                    None => failure.to_string(),
+                })?;
+            let distribution = state
+                .distributions
+                .first()
+                .cloned()
+                .ok_or("no distribution read")?;
             let behavior_path = distribution.behavior_for(path);
             let domain = distribution
                 .origin_domain(&behavior_path)
@@ -262,14 +279,6 @@ async fn read_setting(
             let bucket_name = bucket_of_origin(&domain)
                 .ok_or_else(|| format!("behavior {behavior_path} sends requests to {domain}, which is not an S3 bucket; cors-sync models S3 origins"))?
                 .to_string();
-            state.distributions.push(distribution.clone());
-            if !live {
-                let needed = plan::policy_listings_needed(manifest);
-                let (_, errors) = policies::read_listings(&client, needed, &mut state).await;
-                if let Some(error) = errors.first() {
-                    return Err(error.to_string());
-                }
-            }
             let settings = match (
                 live,
                 plan::desired_behavior(manifest, &state, id, &behavior_path),
@@ -303,12 +312,23 @@ async fn bucket_cors(
             .map(|b| Some(b.cors.clone()))
             .ok_or_else(|| format!("bucket `{name}` is not in the manifest; use --live to check its live configuration"));
     }
-    match live_state::read_bucket(aws, name, None).await {
-        Ok(bucket) => Ok(Some(bucket.cors)),
-        Err(error) if matches!(error.code.as_deref(), Some("NoSuchBucket" | "NotFound")) => {
+    let targets = LiveTargets {
+        buckets: vec![BucketTarget {
+            name: name.to_string(),
+            region: None,
+        }],
+        ..LiveTargets::default()
+    };
+    let mut read = live_state::read(aws, &targets, 1, &|| {}).await;
+    match (read.live.buckets.pop(), read.errors.pop()) {
+        (Some(bucket), _) => Ok(Some(bucket.cors)),
+        (None, Some(error))
+            if matches!(error.code.as_deref(), Some("NoSuchBucket" | "NotFound")) =>
+        {
             Ok(None)
         }
-        Err(error) => Err(error.to_string()),
+        (None, Some(error)) => Err(error.to_string()),
+        (None, None) => Err(format!("s3_bucket.{name}: nothing was read")),
     }
 }
 

@@ -2,10 +2,10 @@
 //! no changes.
 
 use cors_sync_aws::cloudfront::import::{self, CloudFrontImport};
-use cors_sync_aws::live_state::{self, BucketTarget};
-use cors_sync_aws::AwsError;
+use cors_sync_aws::live_state;
 use cors_sync_core::cloudfront::limits;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
+use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::render::manifest_yaml::{self, Imported, ImportedBucket};
 use cors_sync_core::s3_limits;
 
@@ -13,19 +13,17 @@ use super::{connect, report_retries, Outcome};
 use crate::cli::{Cli, ImportArgs};
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
-    let Some((targets, distribution_ids)) = targets(args) else {
+    let Some((buckets, distribution_ids)) = targets(args) else {
         return Outcome::Failure;
     };
     let aws = connect(&cli.connection).await;
-    let mut errors: Vec<AwsError> = Vec::new();
-    let mut buckets = Vec::new();
     let parallelism = usize::from(cli.connection.parallelism);
-    for result in live_state::read_buckets(&aws, &targets, parallelism, &|| {}).await {
-        match result {
-            Ok(bucket) => buckets.push(bucket),
-            Err(error) => errors.push(error),
-        }
-    }
+    let targets = LiveTargets {
+        buckets,
+        ..LiveTargets::default()
+    };
+    let read = live_state::read(&aws, &targets, parallelism, &|| {}).await;
+    let (buckets, mut errors) = (read.live.buckets, read.errors);
     let mut cloudfront = CloudFrontImport::default();
     if !distribution_ids.is_empty() {
         match import::read(&aws.cloudfront(), &distribution_ids).await {

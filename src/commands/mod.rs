@@ -82,7 +82,10 @@ pub fn run(cli: Cli) -> Outcome {
 
 /// Prints lint warnings on stderr; with `--strict` they are errors and the command must stop.
 /// Returns false when it must stop.
-fn report_lints(warnings: &[cors_sync_core::diagnostic::Diagnostic], strict: bool) -> bool {
+pub(crate) fn report_lints(
+    warnings: &[cors_sync_core::diagnostic::Diagnostic],
+    strict: bool,
+) -> bool {
     for warning in warnings {
         let mut shown = warning.clone();
         if strict {
@@ -129,7 +132,7 @@ async fn connect(connection: &ConnectionArgs) -> Aws {
 }
 
 /// Says on stderr when AWS calls had to be retried, so a slow run explains itself.
-fn report_retries(aws: &Aws) {
+pub(crate) fn report_retries(aws: &Aws) {
     let retries = aws.retries();
     if retries > 0 {
         eprintln!(

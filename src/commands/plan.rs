@@ -3,20 +3,17 @@
 
 use std::path::Path;
 
-use cors_sync_aws::cloudfront::{distributions, policies};
-use cors_sync_aws::live_state::{self, BucketTarget};
+use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
-use cors_sync_aws::AwsError;
-use cors_sync_core::diagnostic::Diagnostic;
-use cors_sync_core::lint;
+use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{self, Address, LiveState, Plan};
+use cors_sync_core::plan::{Address, LiveState, Plan};
 use cors_sync_core::plan_file::{self, SavedPlan};
-use cors_sync_core::render::{json_plan, markdown_plan, plural, text_plan, UnmanagedBucket};
+use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucket};
 
 use super::{connect, load_manifest, report_lints, report_retries, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
-use crate::progress::Progress;
+use crate::planning::{compute, lints};
 use crate::terminal;
 
 pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
@@ -68,14 +65,6 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
     }
 }
 
-/// Every lint: the manifest's own, and CloudFront's in front of managed buckets (which needs live
-/// state to know which behavior serves which bucket).
-pub fn lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
-    let mut warnings = lint::manifest_lints(manifest);
-    warnings.extend(lint::cloudfront_lints(manifest, live));
-    warnings
-}
-
 /// Writes the plan file. Distributions in the plan are re-read with GetDistributionConfig first,
 /// so their fingerprints include the ETag an update would use.
 async fn save(
@@ -85,19 +74,31 @@ async fn save(
     live: &mut LiveState,
     path: &Path,
 ) -> bool {
-    for change in &plan.changes {
-        if let Address::CloudFrontDistribution(id) = &change.address {
-            match distributions::read_distribution_config(&aws.cloudfront(), id).await {
-                Ok(read) => {
-                    live.distributions.retain(|d| &d.id != id);
-                    live.distributions.push(read);
-                }
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    eprintln!("error: the plan was not saved");
-                    return false;
-                }
+    let changed = LiveTargets {
+        distributions: plan
+            .changes
+            .iter()
+            .filter_map(|change| match &change.address {
+                Address::CloudFrontDistribution(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+        whole_distributions: true,
+        ..LiveTargets::default()
+    };
+    match live_state::read(aws, &changed, 1, &|| {}).await.complete() {
+        Ok(read) => {
+            for distribution in read.distributions {
+                live.distributions.retain(|d| d.id != distribution.id);
+                live.distributions.push(distribution);
             }
+        }
+        Err(failure) => {
+            for error in &failure.errors {
+                eprintln!("error: {error}");
+            }
+            eprintln!("error: the plan was not saved");
+            return false;
         }
     }
     let saved = SavedPlan {
@@ -143,115 +144,27 @@ async fn unmanaged_buckets(
             return None;
         }
     };
-    let others: Vec<BucketTarget> = all
-        .into_iter()
-        .filter(|b| manifest.bucket(&b.name).is_none())
-        .collect();
-    let mut found = Vec::new();
-    for result in live_state::read_buckets(aws, &others, parallelism, &|| {}).await {
-        match result {
-            Ok(bucket) if bucket.cors.is_configured() => found.push(UnmanagedBucket {
-                address: Address::S3Bucket(bucket.name.clone()).to_string(),
-                region: bucket.region.clone(),
-                rules: bucket.cors.rules.len(),
-            }),
-            Ok(_) => {}
-            Err(error) => eprintln!("warning: {error}"),
-        }
+    let others = LiveTargets {
+        buckets: all
+            .into_iter()
+            .filter(|b| manifest.bucket(&b.name).is_none())
+            .collect(),
+        ..LiveTargets::default()
+    };
+    let read = live_state::read(aws, &others, parallelism, &|| {}).await;
+    for error in &read.errors {
+        eprintln!("warning: {error}");
     }
-    Some(found)
-}
-
-/// The CloudFront part of live state: the manifest's distributions (from list pages) and the
-/// account's policy lists it needs. Returns it with how many resources were asked for, and errors.
-pub async fn read_cloudfront(
-    aws: &Aws,
-    manifest: &Manifest,
-    tick: &dyn Fn(),
-) -> (LiveState, usize, Vec<AwsError>) {
-    let client = aws.cloudfront();
-    let mut live = LiveState::default();
-    let mut errors = Vec::new();
-    let ids: Vec<String> = manifest
-        .distributions
-        .iter()
-        .map(|d| d.id.clone())
-        .collect();
-    for result in distributions::read_distributions(&client, &ids).await {
-        match result {
-            Ok(distribution) => {
-                tick();
-                live.distributions.push(distribution);
-            }
-            Err(error) => errors.push(error),
-        }
-    }
-    let (lists, mut failed) =
-        policies::read_listings(&client, plan::policy_listings_needed(manifest), &mut live).await;
-    errors.append(&mut failed);
-    (live, ids.len() + lists, errors)
-}
-
-/// Reads everything the manifest manages and plans. Read failures are printed, and then no plan
-/// is made: a plan missing a resource would look like "no changes" for it.
-pub async fn compute(
-    aws: &Aws,
-    manifest: &Manifest,
-    parallelism: usize,
-    quiet: bool,
-) -> Option<(Plan, LiveState)> {
-    let progress = Progress::new(
-        manifest.buckets.len() + manifest.distributions.len(),
-        "reading live state",
-        quiet,
-    );
-    let targets: Vec<BucketTarget> = manifest
+    let found = read
+        .live
         .buckets
         .iter()
-        .map(|b| BucketTarget {
-            name: b.name.clone(),
-            region: b.region.clone(),
+        .filter(|bucket| bucket.cors.is_configured())
+        .map(|bucket| UnmanagedBucket {
+            address: Address::S3Bucket(bucket.name.clone()).to_string(),
+            region: bucket.region.clone(),
+            rules: bucket.cors.rules.len(),
         })
         .collect();
-    // Buckets and CloudFront are read at the same time: neither waits for the other's round trips.
-    let tick = || progress.tick();
-    let (buckets, cloudfront) = tokio::join!(
-        live_state::read_buckets(aws, &targets, parallelism, &tick),
-        async {
-            if manifest.uses_cloudfront() {
-                read_cloudfront(aws, manifest, &tick).await
-            } else {
-                (LiveState::default(), 0, Vec::new())
-            }
-        }
-    );
-    let (mut live, cloudfront_resources, mut cloudfront_errors) = cloudfront;
-    let resources = targets.len() + cloudfront_resources;
-    let mut errors = Vec::new();
-    for result in buckets {
-        match result {
-            Ok(bucket) => live.buckets.push(bucket),
-            Err(error) => errors.push(error),
-        }
-    }
-    errors.append(&mut cloudfront_errors);
-    if !errors.is_empty() {
-        for error in &errors {
-            eprintln!("error: {error}");
-        }
-        eprintln!(
-            "error: could not read {} of {resources} resource{}; no plan was made",
-            errors.len(),
-            plural(resources)
-        );
-        return None;
-    }
-    match plan::plan(manifest, &live) {
-        Ok(plan) => Some((plan, live)),
-        Err(diagnostics) => {
-            eprint!("{diagnostics}");
-            eprintln!("error: the manifest does not fit live state; no plan was made");
-            None
-        }
-    }
+    Some(found)
 }

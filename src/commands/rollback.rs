@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use cors_sync_core::render::text_plan;
 use cors_sync_core::rollback::restoring_manifest;
 
-use super::apply::{approved, execute};
-use super::{connect, plan, Outcome};
+use super::{connect, Outcome};
 use crate::backup;
 use crate::cli::{Cli, RollbackArgs};
+use crate::planning;
 use crate::terminal;
+use crate::writing::{approved, execute};
 
 pub async fn run(args: &RollbackArgs, cli: &Cli) -> Outcome {
     let root = &args.writing.backup_dir;
@@ -39,7 +40,7 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Outcome {
     }
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
-    let Some((plan, _)) = plan::compute(&aws, &manifest, parallelism, cli.output.quiet).await
+    let Some((plan, _)) = planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await
     else {
         return Outcome::Failure;
     };

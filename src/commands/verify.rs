@@ -15,10 +15,11 @@ use cors_sync_core::evaluate::compare::differences;
 use cors_sync_core::evaluate::probes::{probes, Probe};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, Response};
+use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::plan;
 use cors_sync_core::render::plural;
 
-use super::{connect, load_manifest, plan as planning, Outcome};
+use super::{connect, load_manifest, Outcome};
 use crate::cli::{Cli, VerifyArgs};
 
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
@@ -79,13 +80,16 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
-        let (live, _, errors) = planning::read_cloudfront(&aws, &manifest, &|| {}).await;
-        if !errors.is_empty() {
-            for error in &errors {
-                eprintln!("error: {error}");
+        let targets = LiveTargets::cloudfront_of(&manifest);
+        let live = match live_state::read(&aws, &targets, 1, &|| {}).await.complete() {
+            Ok(live) => live,
+            Err(failure) => {
+                for error in &failure.errors {
+                    eprintln!("error: {error}");
+                }
+                return Outcome::Failure;
             }
-            return Outcome::Failure;
-        }
+        };
         let client = aws.cloudfront();
         for distribution in &live.distributions {
             for (path, current) in &distribution.behaviors {

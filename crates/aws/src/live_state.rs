@@ -1,20 +1,122 @@
-//! Reading what S3 holds: each managed bucket's region and CORS configuration.
+//! Reading live state: the one path every command takes to learn what AWS holds for a set of
+//! targets (buckets in their regions, distributions, the account's policy lists).
 
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use cors_sync_core::bucket_cors::BucketCors;
-use cors_sync_core::plan::{Address, LiveBucket};
+use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
+use cors_sync_core::plan::{Address, LiveBucket, LiveState, PolicyListings};
+use cors_sync_core::render::plural;
 use futures::stream::{self, StreamExt};
 
+use crate::cloudfront::{distributions, policies};
 use crate::cors_answer::NotACorsConfiguration;
 use crate::error::{find_cause, AwsError};
 use crate::s3_rules;
 use crate::Aws;
 
-/// A bucket to read, with its region when the manifest states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BucketTarget {
-    pub name: String,
-    pub region: Option<String>,
+/// What one read found: the live state of every target that could be read, and an error for
+/// each one that could not.
+#[derive(Debug, Default)]
+pub struct LiveRead {
+    pub live: LiveState,
+    pub errors: Vec<AwsError>,
+    /// How many resources and lists were asked for.
+    pub asked: usize,
+}
+
+/// A read that missed something: a plan without a resource would look like "no changes" for it.
+#[derive(Debug)]
+pub struct ReadFailure {
+    pub errors: Vec<AwsError>,
+    pub asked: usize,
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "could not read {} of {} resource{}",
+            self.errors.len(),
+            self.asked,
+            plural(self.asked)
+        )
+    }
+}
+
+impl LiveRead {
+    /// All of it, or every error.
+    pub fn complete(self) -> Result<LiveState, ReadFailure> {
+        if self.errors.is_empty() {
+            Ok(self.live)
+        } else {
+            Err(ReadFailure {
+                errors: self.errors,
+                asked: self.asked,
+            })
+        }
+    }
+}
+
+/// Reads every target: buckets (at most `parallelism` at a time) and CloudFront at the same time,
+/// so neither waits for the other's round trips. `tick` is called once per resource read. Bucket
+/// errors come first, in target order.
+pub async fn read(
+    aws: &Aws,
+    targets: &LiveTargets,
+    parallelism: usize,
+    tick: &(dyn Fn() + Sync),
+) -> LiveRead {
+    let (buckets, (mut live, cloudfront_errors)) = tokio::join!(
+        read_buckets(aws, &targets.buckets, parallelism, tick),
+        read_cloudfront(aws, targets, tick)
+    );
+    let mut errors = Vec::new();
+    for result in buckets {
+        match result {
+            Ok(bucket) => live.buckets.push(bucket),
+            Err(error) => errors.push(error),
+        }
+    }
+    errors.extend(cloudfront_errors);
+    LiveRead {
+        live,
+        errors,
+        asked: targets.count(),
+    }
+}
+
+async fn read_cloudfront(
+    aws: &Aws,
+    targets: &LiveTargets,
+    tick: &(dyn Fn() + Sync),
+) -> (LiveState, Vec<AwsError>) {
+    let mut live = LiveState::default();
+    let mut errors = Vec::new();
+    if targets.distributions.is_empty() && targets.policy_listings == PolicyListings::default() {
+        return (live, errors);
+    }
+    let client = aws.cloudfront();
+    let found = if targets.whole_distributions {
+        let mut found = Vec::new();
+        for id in &targets.distributions {
+            found.push(distributions::read_distribution_config(&client, id).await);
+        }
+        found
+    } else {
+        distributions::read_distributions(&client, &targets.distributions).await
+    };
+    for result in found {
+        match result {
+            Ok(distribution) => {
+                tick();
+                live.distributions.push(distribution);
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    let (_, failed) = policies::read_listings(&client, targets.policy_listings, &mut live).await;
+    errors.extend(failed);
+    (live, errors)
 }
 
 /// S3's answer to GetBucketCors on a bucket without CORS: an error code, not an empty list.
@@ -22,8 +124,8 @@ pub(crate) const NO_CORS_CONFIGURATION: &str = "NoSuchCORSConfiguration";
 /// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
 pub(crate) const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 
-/// Reads every target, at most `parallelism` at a time, returning results in target order.
-pub async fn read_buckets(
+/// Reads every bucket, at most `parallelism` at a time, returning results in target order.
+async fn read_buckets(
     aws: &Aws,
     targets: &[BucketTarget],
     parallelism: usize,
@@ -40,11 +142,7 @@ pub async fn read_buckets(
         .await
 }
 
-pub async fn read_bucket(
-    aws: &Aws,
-    name: &str,
-    region: Option<&str>,
-) -> Result<LiveBucket, AwsError> {
+async fn read_bucket(aws: &Aws, name: &str, region: Option<&str>) -> Result<LiveBucket, AwsError> {
     let region = match region {
         Some(region) => region.to_string(),
         None => discover_region(aws, name).await?,

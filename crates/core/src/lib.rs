@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod evaluate;
 pub mod fingerprint;
 pub mod lint;
+pub mod live_targets;
 pub mod manifest;
 pub mod normalize;
 pub mod plan;

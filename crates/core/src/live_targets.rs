@@ -1,0 +1,95 @@
+//! What a command needs read from AWS: the buckets (with their regions when known), the
+//! distributions, and which of the account's policy lists. Made from a manifest or from a saved
+//! plan, and handed to the AWS crate's one read path (`cors_sync_aws::live_state::read`).
+
+use crate::manifest::Manifest;
+use crate::plan::{Address, ChangeDetail, Plan, PolicyListings};
+
+/// A bucket to read, with its region when the manifest (or the plan) states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketTarget {
+    pub name: String,
+    pub region: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LiveTargets {
+    pub buckets: Vec<BucketTarget>,
+    pub distributions: Vec<String>,
+    /// Read each distribution whole with GetDistributionConfig (its ETag included: what an update
+    /// sends back) rather than from the list pages that `plan` reads 100 at a time.
+    pub whole_distributions: bool,
+    pub policy_listings: PolicyListings,
+}
+
+impl LiveTargets {
+    /// Everything the manifest manages.
+    pub fn of_manifest(manifest: &Manifest) -> Self {
+        LiveTargets {
+            buckets: manifest
+                .buckets
+                .iter()
+                .map(|b| BucketTarget {
+                    name: b.name.clone(),
+                    region: b.region.clone(),
+                })
+                .collect(),
+            distributions: manifest
+                .distributions
+                .iter()
+                .map(|d| d.id.clone())
+                .collect(),
+            whole_distributions: false,
+            policy_listings: crate::plan::policy_listings_needed(manifest),
+        }
+    }
+
+    /// The resources a saved plan changes, read whole, in the regions the plan writes to.
+    pub fn of_plan(plan: &Plan) -> Self {
+        let mut targets = LiveTargets {
+            whole_distributions: true,
+            ..LiveTargets::default()
+        };
+        for change in &plan.changes {
+            match (&change.address, &change.detail) {
+                (Address::S3Bucket(name), ChangeDetail::BucketCors { region, .. }) => {
+                    targets.buckets.push(BucketTarget {
+                        name: name.clone(),
+                        region: Some(region.clone()),
+                    });
+                }
+                (Address::CloudFrontDistribution(id), _) => targets.distributions.push(id.clone()),
+                (Address::OriginRequestPolicy(_), _) => {
+                    targets.policy_listings.origin_request = true;
+                }
+                (Address::ResponseHeadersPolicy(_), _) => {
+                    targets.policy_listings.response_headers = true;
+                }
+                (Address::S3Bucket(_), _) => {}
+            }
+        }
+        targets
+    }
+
+    /// Only the manifest's distributions and the policy lists they need (no buckets).
+    pub fn cloudfront_of(manifest: &Manifest) -> Self {
+        LiveTargets {
+            buckets: Vec::new(),
+            ..LiveTargets::of_manifest(manifest)
+        }
+    }
+
+    /// How many resources and lists will be read, for progress and for "could not read N of M".
+    pub fn count(&self) -> usize {
+        let PolicyListings {
+            cache,
+            origin_request,
+            response_headers,
+        } = self.policy_listings;
+        self.buckets.len()
+            + self.distributions.len()
+            + usize::from(cache)
+            + usize::from(origin_request)
+            + usize::from(response_headers)
+    }
+}

@@ -1,0 +1,163 @@
+//! Writing an approved plan, the step `apply` and `rollback` share: approval on a terminal,
+//! backups first, interruptible by Ctrl-C or SIGTERM, then a summary of exactly what was written.
+
+use std::time::Duration;
+
+use cors_sync_aws::apply::{self, Applied, CancellationToken, Failure, Safeguards};
+use cors_sync_aws::cloudfront::distributions;
+use cors_sync_aws::Aws;
+use cors_sync_core::plan::{Address, Plan};
+use cors_sync_core::render::text_plan;
+
+use crate::backup::FileJournal;
+use crate::cli::WriteArgs;
+use crate::commands::{report_retries, Outcome};
+use crate::progress::Progress;
+use crate::terminal;
+
+/// Whether the user approved the plan shown: `--auto-approve`, or `yes` typed on a terminal.
+pub fn approved(auto_approve: bool) -> bool {
+    if auto_approve {
+        return true;
+    }
+    if !terminal::stdin_is_terminal() {
+        eprintln!("error: stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.");
+        return false;
+    }
+    if !terminal::confirm("\nDo you want to perform these actions?") {
+        eprintln!("Apply cancelled. Nothing was written.");
+        return false;
+    }
+    true
+}
+
+/// Writes a plan that was shown (and approved): backups first, interruptible, then a summary
+/// that says exactly what was written.
+pub async fn execute(
+    aws: &Aws,
+    plan: &Plan,
+    writing: &WriteArgs,
+    parallelism: usize,
+    quiet: bool,
+) -> Outcome {
+    println!();
+    let journal = FileJournal::new(&writing.backup_dir);
+    let cancel = CancellationToken::new();
+    let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
+    let progress = Progress::new(plan.changes.len(), "applying", quiet);
+    let tick = || progress.tick();
+    let safeguards = Safeguards {
+        journal: &journal,
+        cancel: cancel.clone(),
+        progress: &tick,
+    };
+    let results = apply::apply_plan(aws, plan, parallelism, &safeguards).await;
+    watcher.abort();
+    drop(progress);
+    let mut failed = 0;
+    let mut deploying: Vec<(String, String)> = Vec::new();
+    for result in &results {
+        let (_, verb) = text_plan::action_words(result.change.action);
+        let subject = text_plan::subject(result.change);
+        match &result.outcome {
+            Ok(Applied::Written) => println!("{subject} {verb}."),
+            Ok(Applied::Distribution { status }) => {
+                println!("{subject} {verb}; the distribution is {status}.");
+                if let Address::CloudFrontDistribution(id) = &result.change.address {
+                    deploying.push((id.clone(), status.clone()));
+                }
+            }
+            Err(error) => {
+                failed += 1;
+                eprintln!("error: {error}");
+            }
+        }
+    }
+    if let Some(dir) = journal.directory() {
+        eprintln!(
+            "Backed up the previous state to {}; `cors-sync rollback` restores it.",
+            dir.display()
+        );
+    }
+    let interrupted = cancel.is_cancelled();
+    let ids: Vec<String> = deploying.iter().map(|(id, _)| id.clone()).collect();
+    if writing.wait
+        && !interrupted
+        && !ids.is_empty()
+        && !wait_for_deployments(aws, &ids, writing).await
+    {
+        failed += 1;
+    }
+    report_retries(aws);
+    let written = results.iter().filter(|r| r.outcome.is_ok()).count();
+    if interrupted {
+        let in_flight = results
+            .iter()
+            .filter(|r| matches!(r.outcome, Err(Failure::InFlight { .. })))
+            .count();
+        println!(
+            "\nApply interrupted: {written} of {} changes written, {in_flight} in flight (may or may not have been made), {} not sent. Run plan again to see what remains.",
+            results.len(),
+            results.len() - written - in_flight
+        );
+        return Outcome::Failure;
+    }
+    if failed == 0 {
+        let s = plan.summary();
+        println!(
+            "\nApply complete: {} created, {} updated, {} deleted.",
+            s.create, s.update, s.delete
+        );
+        if !writing.wait && deploying.iter().any(|(_, status)| status != "Deployed") {
+            println!("CloudFront is deploying the updated distributions; `--wait` waits for that.");
+        }
+        Outcome::Success
+    } else {
+        println!(
+            "\nApply incomplete: {written} of {} changes written, {failed} failed. Run plan again to see what remains.",
+            results.len()
+        );
+        Outcome::Failure
+    }
+}
+
+/// Cancels the run on Ctrl-C or SIGTERM: nothing more is sent, in-flight writes are abandoned.
+async fn cancel_on_signal(cancel: CancellationToken) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
+            return;
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+    eprintln!("Interrupted: sending nothing more; abandoning writes in flight.");
+    cancel.cancel();
+}
+
+/// Waits, one distribution at a time, until each is deployed; progress goes to stderr.
+async fn wait_for_deployments(aws: &Aws, ids: &[String], writing: &WriteArgs) -> bool {
+    let client = aws.cloudfront();
+    let mut all_deployed = true;
+    for id in ids {
+        let progress = |status: &str| eprintln!("cloudfront_distribution.{id}: {status}");
+        let waited = distributions::wait_deployed(
+            &client,
+            id,
+            Duration::from_secs(writing.wait_interval),
+            Duration::from_secs(writing.wait_timeout),
+            &progress,
+        )
+        .await;
+        if let Err(error) = waited {
+            eprintln!("error: {error}");
+            all_deployed = false;
+        }
+    }
+    all_deployed
+}
