@@ -289,7 +289,9 @@ async fn read_setting(
                     .cloned()
                     .ok_or("the behavior vanished")?,
             };
-            let (forwarded, policy) = edge::edge_for(&client, manifest, &settings).await?;
+            let (forwarded, policy) = edge::edge_for(&client, manifest, &settings)
+                .await
+                .map_err(|e| e.to_string())?;
             Ok(Setting {
                 bucket: bucket_cors(aws, manifest, &bucket_name, live).await?,
                 bucket_name,
@@ -322,11 +324,7 @@ async fn bucket_cors(
     let mut read = live_state::read(aws, &targets, 1, &|| {}).await;
     match (read.live.buckets.pop(), read.errors.pop()) {
         (Some(bucket), _) => Ok(Some(bucket.cors)),
-        (None, Some(error))
-            if matches!(error.code.as_deref(), Some("NoSuchBucket" | "NotFound")) =>
-        {
-            Ok(None)
-        }
+        (None, Some(error)) if error.is_missing_bucket() => Ok(None),
         (None, Some(error)) => Err(error.to_string()),
         (None, None) => Err(format!("s3_bucket.{name}: nothing was read")),
     }

@@ -16,11 +16,81 @@ pub struct AwsError {
     /// The API operation, e.g. `GetBucketCors`.
     pub operation: &'static str,
     /// AWS's error code (`NoSuchBucket`, `AccessDenied`, ...); absent when no response arrived.
-    pub code: Option<String>,
+    pub code: Option<ErrorCode>,
     pub message: String,
 }
 
+/// AWS error codes. The ones cors-sync acts on are variants, so a branch on one is checked by the
+/// compiler instead of by a string compare; every other code is kept as AWS spelled it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The bucket does not exist (GetBucketCors, PutBucketCors, ...).
+    NoSuchBucket,
+    /// HeadBucket's bodiless 404: the bucket does not exist.
+    NotFound,
+    /// GetBucketCors on a bucket without CORS: not an error for cors-sync, the empty state.
+    NoSuchCorsConfiguration,
+    /// A stale `If-Match` on UpdateDistribution: someone else changed the distribution.
+    PreconditionFailed,
+    /// The account has no distribution with that ID.
+    NoSuchDistribution,
+    Throttling,
+    AccessDenied,
+    Other(String),
+}
+
+impl ErrorCode {
+    pub fn from_aws(code: &str) -> Self {
+        match code {
+            "NoSuchBucket" => ErrorCode::NoSuchBucket,
+            "NotFound" => ErrorCode::NotFound,
+            "NoSuchCORSConfiguration" => ErrorCode::NoSuchCorsConfiguration,
+            "PreconditionFailed" => ErrorCode::PreconditionFailed,
+            "NoSuchDistribution" => ErrorCode::NoSuchDistribution,
+            "Throttling" => ErrorCode::Throttling,
+            "AccessDenied" => ErrorCode::AccessDenied,
+            other => ErrorCode::Other(other.to_string()),
+        }
+    }
+
+    /// The code as AWS spells it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            ErrorCode::NoSuchBucket => "NoSuchBucket",
+            ErrorCode::NotFound => "NotFound",
+            ErrorCode::NoSuchCorsConfiguration => "NoSuchCORSConfiguration",
+            ErrorCode::PreconditionFailed => "PreconditionFailed",
+            ErrorCode::NoSuchDistribution => "NoSuchDistribution",
+            ErrorCode::Throttling => "Throttling",
+            ErrorCode::AccessDenied => "AccessDenied",
+            ErrorCode::Other(code) => code,
+        }
+    }
+
+    /// The code of an SDK error, when AWS answered with one.
+    pub fn of<E: ProvideErrorMetadata, R>(error: &SdkError<E, R>) -> Option<Self> {
+        match error {
+            SdkError::ServiceError(service) => service.err().code().map(Self::from_aws),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl AwsError {
+    /// Whether AWS said the bucket does not exist (with a body, or HeadBucket's bare 404).
+    pub fn is_missing_bucket(&self) -> bool {
+        matches!(
+            self.code,
+            Some(ErrorCode::NoSuchBucket | ErrorCode::NotFound)
+        )
+    }
+
     pub fn from_sdk<E>(
         resource: &str,
         operation: &'static str,
@@ -45,7 +115,7 @@ impl AwsError {
         let (code, message) = match error {
             SdkError::ServiceError(service) => {
                 let err = service.err();
-                let code = err.code().map(str::to_string);
+                let code = err.code().map(ErrorCode::from_aws);
                 let message = match (err.message(), &code) {
                     (Some(message), _) => message.to_string(),
                     // An answer AWS's error format does not describe (an emulator without the

@@ -1,7 +1,6 @@
 //! Reading live state: the one path every command takes to learn what AWS holds for a set of
 //! targets (buckets in their regions, distributions, the account's policy lists).
 
-use aws_sdk_s3::error::ProvideErrorMetadata;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::plan::{Address, LiveBucket, LiveState, PolicyListings};
@@ -10,7 +9,7 @@ use futures::stream::{self, StreamExt};
 
 use crate::cloudfront::{distributions, policies};
 use crate::cors_answer::NotACorsConfiguration;
-use crate::error::{find_cause, AwsError};
+use crate::error::{find_cause, AwsError, ErrorCode};
 use crate::s3_rules;
 use crate::Aws;
 
@@ -119,8 +118,6 @@ async fn read_cloudfront(
     (live, errors)
 }
 
-/// S3's answer to GetBucketCors on a bucket without CORS: an error code, not an empty list.
-pub(crate) const NO_CORS_CONFIGURATION: &str = "NoSuchCORSConfiguration";
 /// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
 pub(crate) const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 
@@ -160,7 +157,10 @@ async fn read_cors(aws: &Aws, region: &str, bucket: &str) -> Result<BucketCors, 
         Ok(output) => Ok(BucketCors::new(
             output.cors_rules().iter().map(s3_rules::from_sdk).collect(),
         )),
-        Err(error) if error.code() == Some(NO_CORS_CONFIGURATION) => Ok(BucketCors::none()),
+        // S3 answers a bucket without CORS with an error code, not an empty list.
+        Err(error) if ErrorCode::of(&error) == Some(ErrorCode::NoSuchCorsConfiguration) => {
+            Ok(BucketCors::none())
+        }
         Err(error) => match find_cause::<NotACorsConfiguration>(&error) {
             Some(why) => Err(AwsError::local(
                 &bucket_resource(bucket),
@@ -209,7 +209,7 @@ pub(crate) fn bucket_resource(bucket: &str) -> String {
 /// HeadBucket answers without a body, so a missing bucket comes back as a bare `NotFound`: say
 /// what it means.
 pub(crate) fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
-    if failure.code.as_deref() == Some("NotFound") {
+    if failure.code == Some(ErrorCode::NotFound) {
         failure.message = "the bucket does not exist".to_string();
     }
     failure

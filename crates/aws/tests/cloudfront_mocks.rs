@@ -32,6 +32,7 @@ use cors_sync_aws::cloudfront::distributions::{
     read_distributions, update_behaviors, wait_deployed,
 };
 use cors_sync_aws::connection::cloudfront_retry_config;
+use cors_sync_aws::ErrorCode;
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
 use cors_sync_core::plan::{Action, Address, BehaviorChange, Change, ChangeDetail, Migration};
@@ -355,7 +356,7 @@ async fn a_concurrent_edit_is_precondition_failed_and_is_not_retried_over() {
     )
     .await
     .unwrap_err();
-    assert_eq!(error.code.as_deref(), Some("PreconditionFailed"));
+    assert_eq!(error.code, Some(ErrorCode::PreconditionFailed));
     assert_eq!(error.operation, "UpdateDistribution");
     assert_eq!(error.resource, "cloudfront_distribution.EDIST");
     assert!(
@@ -489,7 +490,7 @@ async fn distributions_are_read_from_list_pages_stopping_once_all_are_found() {
 
     let missing = read_distributions(&cf, &["ENOPE".to_string()]).await;
     let error = missing.into_iter().next().unwrap().unwrap_err();
-    assert_eq!(error.code.as_deref(), Some("NoSuchDistribution"));
+    assert_eq!(error.code, Some(ErrorCode::NoSuchDistribution));
 }
 
 #[tokio::test]

@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use aws_sdk_cloudfront::error::ProvideErrorMetadata;
 use aws_sdk_cloudfront::types::{
     CacheBehavior, CacheBehaviors, DefaultCacheBehavior, DistributionSummary, Origins,
 };
@@ -15,7 +14,7 @@ use cors_sync_core::plan::BehaviorChange;
 
 use super::behavior_fields;
 use super::distribution_resource;
-use crate::error::AwsError;
+use crate::error::{AwsError, ErrorCode};
 use crate::{put_fields, read_settings, take_fields};
 
 /// The most distributions one ListDistributions page carries.
@@ -64,7 +63,7 @@ pub async fn read_distributions(
     in_order(ids, found, |id| AwsError {
         resource: distribution_resource(id),
         operation: "ListDistributions",
-        code: Some("NoSuchDistribution".to_string()),
+        code: Some(ErrorCode::NoSuchDistribution),
         message: "the account has no distribution with this ID".to_string(),
     })
 }
@@ -282,7 +281,7 @@ pub async fn update_behaviors(
         .await
         .map_err(|e| {
             let mut error = AwsError::from_sdk(&resource, "UpdateDistribution", &e);
-            if e.code() == Some("PreconditionFailed") {
+            if error.code == Some(ErrorCode::PreconditionFailed) {
                 error.message = "the distribution changed since it was read; nothing was written. Run plan again".into();
             }
             error

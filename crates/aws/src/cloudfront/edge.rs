@@ -9,14 +9,14 @@ use cors_sync_core::evaluate::cloudfront::Forwarded;
 use cors_sync_core::manifest::Manifest;
 
 use super::policies;
-use crate::CloudFrontClient;
+use crate::{AwsError, CloudFrontClient};
 
 /// What the behavior forwards, and the CORS configuration it adds, if any.
 pub async fn edge_for(
     client: &CloudFrontClient,
     manifest: &Manifest,
     settings: &BehaviorSettings,
-) -> Result<(Forwarded, Option<CorsPolicy>), String> {
+) -> Result<(Forwarded, Option<CorsPolicy>), AwsError> {
     Ok((
         forwarded(client, manifest, settings).await?,
         response_headers_cors(client, manifest, settings).await?,
@@ -28,7 +28,7 @@ async fn forwarded(
     client: &CloudFrontClient,
     manifest: &Manifest,
     settings: &BehaviorSettings,
-) -> Result<Forwarded, String> {
+) -> Result<Forwarded, AwsError> {
     if let Some(headers) = &settings.forward_headers {
         return Ok(Forwarded::from_headers(headers.iter().map(String::as_str)));
     }
@@ -51,9 +51,7 @@ async fn forwarded(
         if let Some(managed) = managed_policies::managed_forwarded_headers(id) {
             names.extend(managed.iter().map(|h| h.to_string()));
         } else if Some(reference) == settings.origin_request_policy.as_ref() {
-            let policy = policies::get_origin_request_policy(client, id)
-                .await
-                .map_err(|e| e.to_string())?;
+            let policy = policies::get_origin_request_policy(client, id).await?;
             if policy.headers.header_behavior.starts_with("allViewer") {
                 names.push("*".into());
             }
@@ -68,7 +66,7 @@ async fn response_headers_cors(
     client: &CloudFrontClient,
     manifest: &Manifest,
     settings: &BehaviorSettings,
-) -> Result<Option<CorsPolicy>, String> {
+) -> Result<Option<CorsPolicy>, AwsError> {
     let Some(reference) = &settings.response_headers_policy else {
         return Ok(None);
     };
@@ -85,8 +83,6 @@ async fn response_headers_cors(
     if managed_policies::by_id(id).is_some() {
         return Ok(managed_policies::managed_cors(id));
     }
-    let policy = policies::get_response_headers_policy(client, id)
-        .await
-        .map_err(|e| e.to_string())?;
+    let policy = policies::get_response_headers_policy(client, id).await?;
     Ok(policy.cors)
 }
