@@ -9,7 +9,7 @@ use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
-use cors_sync_core::evaluate::browser::{judge, Judgement};
+use cors_sync_core::evaluate::browser::{judge, needs_preflight, Judgement};
 use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge, Forwarded};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Evaluation, Request, RuleOutcome};
@@ -20,9 +20,6 @@ use serde_json::json;
 
 use super::{connect, load_manifest, Outcome};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
-
-/// Methods and headers a browser sends without a preflight (Fetch: CORS-safelisted).
-const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
 
 enum Target {
     Bucket(String),
@@ -89,7 +86,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Outcome {
     };
     let method = args.method.to_ascii_uppercase();
     let headers: Vec<&str> = args.headers.iter().map(String::as_str).collect();
-    let needs_preflight = !SAFELISTED_METHODS.contains(&method.as_str()) || !headers.is_empty();
+    let needs_preflight = needs_preflight(&method, &headers);
     let evaluate = |request: &Request| -> Evaluation {
         let bucket = setting
             .bucket

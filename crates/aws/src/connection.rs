@@ -10,6 +10,7 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
+use aws_sdk_s3::config::StalledStreamProtectionConfig;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -192,6 +193,9 @@ impl Aws {
                     .region(Region::new(region.to_string()))
                     .force_path_style(self.s3_endpoint.is_some())
                     .interceptor(self.retries.clone())
+                    // Every body here is a few kilobytes and each attempt is bounded by --timeout,
+                    // so the throughput monitor wrapped around each body buys nothing.
+                    .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
                     .interceptor(CompleteCorsAnswer)
                     .retry_classifier(RetryIncompleteCorsAnswer)
                     .build();
@@ -241,4 +245,35 @@ pub fn cloudfront_retry_config() -> RetryConfig {
     RetryConfig::adaptive()
         .with_max_attempts(CLOUDFRONT_MAX_ATTEMPTS)
         .with_max_backoff(CLOUDFRONT_MAX_BACKOFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Aws, ConnectionOptions};
+
+    #[tokio::test]
+    async fn object_urls_are_addressed_the_way_the_sdk_addresses_buckets() {
+        let aws = Aws::connect(&ConnectionOptions {
+            region: Some("eu-west-1".into()),
+            ..ConnectionOptions::default()
+        })
+        .await;
+        let url = |bucket: &'static str, region: &'static str| {
+            let aws = &aws;
+            async move { aws.object_url(bucket, region, "probe").await.unwrap() }
+        };
+        assert_eq!(
+            url("assets", "eu-west-1").await,
+            "https://assets.s3.eu-west-1.amazonaws.com/probe"
+        );
+        // A name with dots cannot be a virtual host under S3's certificate: addressed by path.
+        assert_eq!(
+            url("my.assets", "eu-west-1").await,
+            "https://s3.eu-west-1.amazonaws.com/my.assets/probe"
+        );
+        assert_eq!(
+            url("assets", "cn-north-1").await,
+            "https://assets.s3.cn-north-1.amazonaws.com.cn/probe"
+        );
+    }
 }

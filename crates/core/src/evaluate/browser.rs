@@ -8,6 +8,14 @@ use super::{Request, RequestKind, Response};
 /// Methods a browser never needs a server to list (CORS-safelisted methods).
 const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
 
+/// Whether a browser sends a preflight before this request (Fetch: a CORS-preflight request is
+/// needed unless the method is safelisted and no header outside the safelist is set). Every
+/// `--header` counts as set outside the safelist: the value-dependent safelist (`Accept`,
+/// `Content-Type: text/plain`, ...) is not modelled yet.
+pub fn needs_preflight(method: &str, headers: &[&str]) -> bool {
+    !SAFELISTED_METHODS.contains(&method) || !headers.is_empty()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Judgement {
     pub passes: bool,
@@ -74,5 +82,20 @@ pub fn judge(request: &Request, response: &Response) -> Judgement {
     Judgement {
         passes: true,
         reason: "the browser's CORS check passes".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_preflight;
+
+    #[test]
+    fn a_preflight_is_needed_for_unsafelisted_methods_or_any_header() {
+        assert!(!needs_preflight("GET", &[]));
+        assert!(!needs_preflight("POST", &[]));
+        assert!(!needs_preflight("HEAD", &[]));
+        assert!(needs_preflight("PUT", &[]));
+        assert!(needs_preflight("DELETE", &[]));
+        assert!(needs_preflight("GET", &["x-custom"]));
     }
 }
