@@ -9,6 +9,7 @@ use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, LiveState, Plan};
 
+use crate::commands::report_read_failure;
 use crate::progress::Progress;
 
 /// Every lint: the manifest's own, and CloudFront's in front of managed buckets (which needs live
@@ -37,10 +38,8 @@ pub async fn compute(
     let live = match read.complete() {
         Ok(live) => live,
         Err(failure) => {
-            for error in &failure.errors {
-                eprintln!("error: {error}");
-            }
-            eprintln!("error: {failure}; no plan was made");
+            let consequence = format!("{failure}; no plan was made");
+            report_read_failure(&failure, Some(&consequence));
             return None;
         }
     };

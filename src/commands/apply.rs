@@ -10,7 +10,7 @@ use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::plural;
 use cors_sync_core::render::text_plan::{self, Colour};
 
-use super::{connect, load_manifest, report_lints, Outcome};
+use super::{connect, load_manifest, report_lints, report_read_failure, Outcome};
 use crate::cli::{ApplyArgs, Cli};
 use crate::planning;
 use crate::terminal;
@@ -91,10 +91,10 @@ async fn still_current(aws: &Aws, saved: &SavedPlan, parallelism: usize, colour:
     {
         Ok(now) => now,
         Err(failure) => {
-            for error in &failure.errors {
-                eprintln!("error: {error}");
-            }
-            eprintln!("error: could not re-read the plan's resources; nothing was written");
+            report_read_failure(
+                &failure,
+                Some("could not re-read the plan's resources; nothing was written"),
+            );
             return false;
         }
     };

@@ -11,6 +11,7 @@ mod verify;
 use std::path::Path;
 use std::time::Duration;
 
+use cors_sync_aws::live_state::ReadFailure;
 use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
 use cors_sync_core::render::plural;
@@ -129,6 +130,16 @@ async fn connect(connection: &ConnectionArgs) -> Aws {
         max_attempts: connection.max_attempts,
     })
     .await
+}
+
+/// Prints every error of a read that missed something, then what that means for this command.
+pub(crate) fn report_read_failure(failure: &ReadFailure, consequence: Option<&str>) {
+    for error in &failure.errors {
+        eprintln!("error: {error}");
+    }
+    if let Some(consequence) = consequence {
+        eprintln!("error: {consequence}");
+    }
 }
 
 /// Says on stderr when AWS calls had to be retried, so a slow run explains itself.

@@ -7,11 +7,11 @@ use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{Address, LiveState, Plan};
+use cors_sync_core::plan::{Address, LiveState, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucket};
 
-use super::{connect, load_manifest, report_lints, report_retries, Outcome};
+use super::{connect, load_manifest, report_lints, report_read_failure, report_retries, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
 use crate::planning::{compute, lints};
 use crate::terminal;
@@ -74,17 +74,11 @@ async fn save(
     live: &mut LiveState,
     path: &Path,
 ) -> bool {
+    // Only the distributions: their ETags are what an update sends back; the rest was just read.
     let changed = LiveTargets {
-        distributions: plan
-            .changes
-            .iter()
-            .filter_map(|change| match &change.address {
-                Address::CloudFrontDistribution(id) => Some(id.clone()),
-                _ => None,
-            })
-            .collect(),
-        whole_distributions: true,
-        ..LiveTargets::default()
+        buckets: Vec::new(),
+        policy_listings: PolicyListings::default(),
+        ..LiveTargets::of_plan(plan)
     };
     match live_state::read(aws, &changed, 1, &|| {}).await.complete() {
         Ok(read) => {
@@ -94,10 +88,7 @@ async fn save(
             }
         }
         Err(failure) => {
-            for error in &failure.errors {
-                eprintln!("error: {error}");
-            }
-            eprintln!("error: the plan was not saved");
+            report_read_failure(&failure, Some("the plan was not saved"));
             return false;
         }
     }

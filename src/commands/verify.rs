@@ -19,7 +19,7 @@ use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::plan;
 use cors_sync_core::render::plural;
 
-use super::{connect, load_manifest, Outcome};
+use super::{connect, load_manifest, report_read_failure, Outcome};
 use crate::cli::{Cli, VerifyArgs};
 
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
@@ -84,9 +84,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
         let live = match live_state::read(&aws, &targets, 1, &|| {}).await.complete() {
             Ok(live) => live,
             Err(failure) => {
-                for error in &failure.errors {
-                    eprintln!("error: {error}");
-                }
+                report_read_failure(&failure, None);
                 return Outcome::Failure;
             }
         };

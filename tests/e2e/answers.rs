@@ -6,10 +6,17 @@
 
 use cors_sync_core::bucket_cors::CorsRule;
 
-use crate::support::cors_sync;
 use crate::support::emulator::emulator;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
 use crate::support::s3::{self, rule};
+use crate::support::{bucket_manifest, cors_sync};
+
+/// `three_rules` with the last origin changed: a plan that updates the bucket.
+fn changed_rules() -> Vec<CorsRule> {
+    let mut rules = three_rules();
+    rules[2].allowed_origins = vec!["https://changed.example".into()];
+    rules
+}
 
 fn three_rules() -> Vec<CorsRule> {
     vec![
@@ -17,22 +24,6 @@ fn three_rules() -> Vec<CorsRule> {
         rule(&["https://two.example"], &["PUT"]),
         rule(&["https://three.example"], &["DELETE"]),
     ]
-}
-
-fn manifest(bucket: &str, origins: [&str; 3]) -> String {
-    let methods = ["GET", "PUT", "DELETE"];
-    let rules: String = origins
-        .iter()
-        .zip(methods)
-        .map(|(origin, method)| {
-            format!(
-                "      - allowed_origins: [\"{origin}\"]\n        allowed_methods: [{method}]\n"
-            )
-        })
-        .collect();
-    format!(
-        "version: 1\nbuckets:\n  - name: {bucket}\n    region: us-east-1\n    cors_rules:\n{rules}"
-    )
 }
 
 /// A proxy whose every GetBucketCors answer for `bucket` ends after its first rule.
@@ -59,14 +50,7 @@ fn plan_refuses_a_truncated_answer_instead_of_planning_to_re_add_rules() {
     s3::put_cors("cut-plan", &three_rules());
     let proxy = cutting_after_the_first_rule("cut-plan", None);
     let run = cors_sync()
-        .manifest(&manifest(
-            "cut-plan",
-            [
-                "https://one.example",
-                "https://two.example",
-                "https://three.example",
-            ],
-        ))
+        .manifest(&bucket_manifest("cut-plan", &three_rules()))
         .endpoint(Some(&proxy.endpoint))
         .run_with(&["plan", "-f", "manifest.yaml", "--format", "json"]);
     run.code(1);
@@ -87,14 +71,7 @@ fn a_truncation_that_passes_is_retried_and_the_plan_is_whole() {
     s3::put_cors("cut-once", &three_rules());
     let proxy = cutting_after_the_first_rule("cut-once", Some(1));
     let run = cors_sync()
-        .manifest(&manifest(
-            "cut-once",
-            [
-                "https://one.example",
-                "https://two.example",
-                "https://three.example",
-            ],
-        ))
+        .manifest(&bucket_manifest("cut-once", &three_rules()))
         .endpoint(Some(&proxy.endpoint))
         .run_with(&["plan", "-f", "manifest.yaml", "--detailed-exitcode"]);
     run.code(0);
@@ -121,14 +98,7 @@ fn apply_writes_nothing_and_backs_up_nothing_from_a_truncated_answer() {
     s3::put_cors("cut-apply", &three_rules());
     let proxy = cutting_after_the_first_rule("cut-apply", None);
     let cli = cors_sync()
-        .manifest(&manifest(
-            "cut-apply",
-            [
-                "https://one.example",
-                "https://two.example",
-                "https://changed.example",
-            ],
-        ))
+        .manifest(&bucket_manifest("cut-apply", &changed_rules()))
         .endpoint(Some(&proxy.endpoint));
     let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
     run.code(1);

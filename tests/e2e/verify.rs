@@ -2,16 +2,19 @@
 //! first-match algorithm with documented deviations, and moto, whose preflights do not; plus a
 //! differential test of the evaluator against s3rver on generated rule sets.
 
-use cors_sync_aws::probe::{Prober, DEFAULT_PROBE_TIMEOUT};
+use std::time::{Duration, Instant};
+
+use cors_sync_aws::connection::DEFAULT_ATTEMPT_TIMEOUT;
+use cors_sync_aws::probe::Prober;
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::evaluate::browser::judge;
 use cors_sync_core::evaluate::s3::{evaluate, Bucket};
 use cors_sync_core::evaluate::Request;
 
-use crate::support::cors_sync;
 use crate::support::emulator::{emulator, s3rver};
-use crate::support::fault_proxy::{Fault, FaultProxy};
+use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
 use crate::support::s3::{self, rule};
+use crate::support::{bucket_manifest as manifest, cors_sync};
 
 /// A rule set that exercises origins (exact and wildcard), methods, headers (exact, wildcard,
 /// partial wildcard), max-age and expose headers, and first-match order.
@@ -34,12 +37,6 @@ fn rich_rules() -> Vec<CorsRule> {
         },
         rule(&["*"], &["GET"]),
     ]
-}
-
-fn manifest(bucket: &str, rules: &[CorsRule]) -> String {
-    let listing = cors_sync_core::render::manifest_yaml::rules(rules);
-    let indented: String = listing.lines().map(|l| format!("      {l}\n")).collect();
-    format!("version: 1\nbuckets:\n  - name: {bucket}\n    cors_rules:\n{indented}")
 }
 
 /// What s3rver is documented to do differently from AWS (shared/emulators.md): a specific-origin
@@ -153,6 +150,35 @@ fn a_redirected_probe_is_reported_not_followed() {
     );
 }
 
+#[test]
+fn a_probe_that_gets_no_answer_is_bounded_by_the_timeout() {
+    s3::create_bucket("verify-stalled", "us-east-1");
+    let rules = vec![rule(&["https://app.example.com"], &["GET"])];
+    s3::put_cors("verify-stalled", &rules);
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(Fault::kind(
+        "OPTIONS",
+        "/verify-stalled/",
+        FaultKind::Stall(Duration::from_secs(60)),
+    ));
+    let started = Instant::now();
+    let run = cors_sync()
+        .manifest(&manifest("verify-stalled", &rules))
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["verify", "-f", "manifest.yaml", "--timeout", "1"]);
+    run.code(1);
+    let expected = format!(
+        "error: s3_bucket.verify-stalled: probe failed: {}/verify-stalled/cors-sync-probe: no answer within 1 s\n",
+        proxy.endpoint
+    );
+    assert_eq!(run.stderr, expected);
+    // Not a timing assertion: a probe that ignored --timeout would wait out the 60 s stall.
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "verify was not bounded by --timeout"
+    );
+}
+
 /// s3rver picks the first rule whose origin and method match and then checks the requested
 /// headers against that rule alone (`matchRule` in s3rver's lib/models/config.js), where S3 goes
 /// on to the first rule for which origin, method and headers all hold. A preflight that a later
@@ -226,7 +252,7 @@ const HEADERS: [&str; 3] = ["Content-Type", "X-Custom", "X-Other"];
 #[test]
 fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
     let mut random = Xorshift(0x5eed_c0de_1234_5678);
-    let prober = Prober::new(DEFAULT_PROBE_TIMEOUT);
+    let prober = Prober::new(DEFAULT_ATTEMPT_TIMEOUT);
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let mut disagreements = Vec::new();
     let mut compared = 0;

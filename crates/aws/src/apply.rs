@@ -190,18 +190,18 @@ async fn apply_bucket_change(aws: &Aws, change: &Change) -> Result<(), AwsError>
             "not a bucket change",
         ));
     };
-    let client = aws.s3(region);
     match (change.action, after) {
         (Action::Create | Action::Update, Some(rules)) => {
-            put_bucket_cors(&client, bucket, rules, &resource).await
+            put_bucket_cors(aws, region, bucket, rules, &resource).await
         }
-        (Action::Delete, _) => client
+        (Action::Delete, _) => aws
+            .s3(region)
             .delete_bucket_cors()
             .bucket(bucket)
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError::from_sdk(&resource, "DeleteBucketCors", &e)),
+            .map_err(|e| aws.s3_error(&resource, "DeleteBucketCors", &e)),
         // A create or update always carries rules (the planner builds it so); refuse rather than
         // write an empty configuration, which S3 rejects anyway.
         (Action::Create | Action::Update, None) => Err(AwsError::local(
@@ -213,7 +213,8 @@ async fn apply_bucket_change(aws: &Aws, change: &Change) -> Result<(), AwsError>
 }
 
 async fn put_bucket_cors(
-    client: &aws_sdk_s3::Client,
+    aws: &Aws,
+    region: &str,
     bucket: &str,
     rules: &[CorsRule],
     resource: &str,
@@ -227,14 +228,14 @@ async fn put_bucket_cors(
         .set_cors_rules(Some(rules))
         .build()
         .map_err(|e| AwsError::local(resource, "PutBucketCors", e.to_string()))?;
-    client
+    aws.s3(region)
         .put_bucket_cors()
         .bucket(bucket)
         .cors_configuration(configuration)
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| AwsError::from_sdk(resource, "PutBucketCors", &e))
+        .map_err(|e| aws.s3_error(resource, "PutBucketCors", &e))
 }
 
 async fn apply_cloudfront_change(

@@ -11,9 +11,12 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sdk_s3::config::StalledStreamProtectionConfig;
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
@@ -133,6 +136,20 @@ impl Aws {
     /// The custom S3 endpoint this run talks to (flag, environment or profile), if any.
     pub fn s3_endpoint(&self) -> Option<&str> {
         self.s3_endpoint.as_deref()
+    }
+
+    /// An S3 call's failure as the user reads it; when no answer came back, it names the custom
+    /// endpoint the call was sent to, so "connection refused" says where.
+    pub(crate) fn s3_error<E>(
+        &self,
+        resource: &str,
+        operation: &'static str,
+        error: &SdkError<E, HttpResponse>,
+    ) -> AwsError
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        AwsError::from_sdk_reaching(resource, operation, self.s3_endpoint(), error)
     }
 
     /// The most one attempt of one call may take (`--timeout`).

@@ -20,8 +20,8 @@ pub struct AwsError {
     pub message: String,
 }
 
-/// AWS error codes. The ones cors-sync acts on are variants, so a branch on one is checked by the
-/// compiler instead of by a string compare; every other code is kept as AWS spelled it.
+/// AWS error codes. The ones cors-sync branches on are variants, so such a branch is checked by
+/// the compiler instead of by a string compare; every other code is kept as AWS spelled it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorCode {
     /// The bucket does not exist (GetBucketCors, PutBucketCors, ...).
@@ -34,36 +34,40 @@ pub enum ErrorCode {
     PreconditionFailed,
     /// The account has no distribution with that ID.
     NoSuchDistribution,
-    Throttling,
-    AccessDenied,
     Other(String),
 }
 
+/// Each named code and how AWS spells it: the one table both directions read.
+const NAMED_CODES: [(ErrorCode, &str); 5] = [
+    (ErrorCode::NoSuchBucket, "NoSuchBucket"),
+    (ErrorCode::NotFound, "NotFound"),
+    (
+        ErrorCode::NoSuchCorsConfiguration,
+        "NoSuchCORSConfiguration",
+    ),
+    (ErrorCode::PreconditionFailed, "PreconditionFailed"),
+    (ErrorCode::NoSuchDistribution, "NoSuchDistribution"),
+];
+
 impl ErrorCode {
     pub fn from_aws(code: &str) -> Self {
-        match code {
-            "NoSuchBucket" => ErrorCode::NoSuchBucket,
-            "NotFound" => ErrorCode::NotFound,
-            "NoSuchCORSConfiguration" => ErrorCode::NoSuchCorsConfiguration,
-            "PreconditionFailed" => ErrorCode::PreconditionFailed,
-            "NoSuchDistribution" => ErrorCode::NoSuchDistribution,
-            "Throttling" => ErrorCode::Throttling,
-            "AccessDenied" => ErrorCode::AccessDenied,
-            other => ErrorCode::Other(other.to_string()),
-        }
+        NAMED_CODES
+            .iter()
+            .find(|(_, spelled)| *spelled == code)
+            .map_or_else(
+                || ErrorCode::Other(code.to_string()),
+                |(named, _)| named.clone(),
+            )
     }
 
     /// The code as AWS spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            ErrorCode::NoSuchBucket => "NoSuchBucket",
-            ErrorCode::NotFound => "NotFound",
-            ErrorCode::NoSuchCorsConfiguration => "NoSuchCORSConfiguration",
-            ErrorCode::PreconditionFailed => "PreconditionFailed",
-            ErrorCode::NoSuchDistribution => "NoSuchDistribution",
-            ErrorCode::Throttling => "Throttling",
-            ErrorCode::AccessDenied => "AccessDenied",
             ErrorCode::Other(code) => code,
+            named => NAMED_CODES
+                .iter()
+                .find(|(code, _)| code == named)
+                .map_or("", |(_, spelled)| spelled),
         }
     }
 
@@ -103,7 +107,7 @@ impl AwsError {
     }
 
     /// As `from_sdk`, naming `endpoint` (a custom endpoint URL) when no answer came back.
-    pub fn from_sdk_reaching<E>(
+    pub(crate) fn from_sdk_reaching<E>(
         resource: &str,
         operation: &'static str,
         endpoint: Option<&str>,
@@ -166,13 +170,15 @@ where
         Some(source) => cause_chain(source),
         None => error.to_string(),
     };
+    let timed_out = match error {
+        SdkError::TimeoutError(_) => true,
+        SdkError::DispatchFailure(failure) => failure.is_timeout(),
+        _ => false,
+    };
+    if timed_out {
+        return format!("timed out: no answer{from} within the --timeout of one attempt: {causes}");
+    }
     match error {
-        SdkError::TimeoutError(_) => {
-            format!("timed out: no answer{from} within the --timeout of one attempt: {causes}")
-        }
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => {
-            format!("timed out: no answer{from} within the --timeout of one attempt: {causes}")
-        }
         SdkError::DispatchFailure(_) => format!("no answer{from}: {causes}"),
         SdkError::ResponseError(_) => format!("the answer could not be read: {causes}"),
         _ => causes,
@@ -220,3 +226,19 @@ impl fmt::Display for AwsError {
 }
 
 impl std::error::Error for AwsError {}
+
+#[cfg(test)]
+mod tests {
+    use super::{ErrorCode, NAMED_CODES};
+
+    #[test]
+    fn codes_read_and_spell_the_way_aws_spells_them() {
+        for (named, spelled) in NAMED_CODES {
+            assert_eq!(ErrorCode::from_aws(spelled), named);
+            assert_eq!(named.as_str(), spelled);
+        }
+        let other = ErrorCode::from_aws("AccessDenied");
+        assert_eq!(other, ErrorCode::Other("AccessDenied".into()));
+        assert_eq!(other.to_string(), "AccessDenied");
+    }
+}

@@ -113,13 +113,12 @@ async fn read_cloudfront(
             Err(error) => errors.push(error),
         }
     }
-    let (_, failed) = policies::read_listings(&client, targets.policy_listings, &mut live).await;
-    errors.extend(failed);
+    errors.extend(policies::read_listings(&client, targets.policy_listings, &mut live).await);
     (live, errors)
 }
 
 /// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
-pub(crate) const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
+const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 
 /// Reads every bucket, at most `parallelism` at a time, returning results in target order.
 async fn read_buckets(
@@ -167,12 +166,7 @@ async fn read_cors(aws: &Aws, region: &str, bucket: &str) -> Result<BucketCors, 
                 "GetBucketCors",
                 why.to_string(),
             )),
-            None => Err(AwsError::from_sdk_reaching(
-                &bucket_resource(bucket),
-                "GetBucketCors",
-                aws.s3_endpoint(),
-                &error,
-            )),
+            None => Err(aws.s3_error(&bucket_resource(bucket), "GetBucketCors", &error)),
         },
     }
 }
@@ -191,10 +185,9 @@ pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError
             if let Some(region) = from_header {
                 return Ok(region);
             }
-            Err(explain_missing_bucket(AwsError::from_sdk_reaching(
+            Err(explain_missing_bucket(aws.s3_error(
                 &bucket_resource(bucket),
                 "HeadBucket",
-                aws.s3_endpoint(),
                 &error,
             )))
         }
@@ -208,7 +201,7 @@ pub(crate) fn bucket_resource(bucket: &str) -> String {
 
 /// HeadBucket answers without a body, so a missing bucket comes back as a bare `NotFound`: say
 /// what it means.
-pub(crate) fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
+fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
     if failure.code == Some(ErrorCode::NotFound) {
         failure.message = "the bucket does not exist".to_string();
     }
@@ -226,7 +219,7 @@ pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
             .set_continuation_token(token.clone())
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk("s3 buckets", "ListBuckets", &e))?;
+            .map_err(|e| aws.s3_error("s3 buckets", "ListBuckets", &e))?;
         for bucket in output.buckets() {
             if let Some(name) = bucket.name() {
                 buckets.push(BucketTarget {

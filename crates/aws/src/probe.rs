@@ -20,10 +20,6 @@ use cors_sync_core::evaluate::{Request, RequestKind, Response};
 
 use crate::error::{cause_chain, AwsError};
 
-/// A probe whose endpoint does not answer within this is a failure, unless `--timeout` says
-/// otherwise.
-pub const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(30);
-
 pub struct Prober {
     timeout: Duration,
     plain: OnceLock<Connector>,
@@ -31,6 +27,7 @@ pub struct Prober {
 }
 
 impl Prober {
+    /// `timeout` bounds each probe, as `--timeout` bounds each attempt of an AWS call.
     pub fn new(timeout: Duration) -> Self {
         Prober {
             timeout,

@@ -36,6 +36,14 @@ pub struct CorsSync {
     terminal: bool,
 }
 
+/// A manifest managing one bucket (region discovered) with exactly `rules`, written the way
+/// `import` writes rules.
+pub fn bucket_manifest(bucket: &str, rules: &[cors_sync_core::bucket_cors::CorsRule]) -> String {
+    let listing = cors_sync_core::render::manifest_yaml::rules(rules);
+    let indented: String = listing.lines().map(|l| format!("      {l}\n")).collect();
+    format!("version: 1\nbuckets:\n  - name: {bucket}\n    cors_rules:\n{indented}")
+}
+
 pub fn cors_sync() -> CorsSync {
     CorsSync {
         dir: tempfile::tempdir().expect("scratch directory"),

@@ -479,35 +479,31 @@ pub async fn get_cache_policy(
     })
 }
 
-/// Reads into `live` the account's policy lists that `needed` names. Returns how many lists were
-/// asked for, and the errors of those that could not be read.
+/// Reads into `live` the account's policy lists that `needed` names; returns the errors of those
+/// that could not be read.
 pub async fn read_listings(
     client: &aws_sdk_cloudfront::Client,
     needed: PolicyListings,
     live: &mut LiveState,
-) -> (usize, Vec<AwsError>) {
-    let mut asked = 0;
+) -> Vec<AwsError> {
     let mut errors = Vec::new();
     if needed.origin_request {
-        asked += 1;
         match list_origin_request_policies(client).await {
             Ok(found) => live.origin_request_policies = found,
             Err(error) => errors.push(error),
         }
     }
     if needed.response_headers {
-        asked += 1;
         match list_response_headers_policies(client).await {
             Ok(found) => live.response_headers_policies = found,
             Err(error) => errors.push(error),
         }
     }
     if needed.cache {
-        asked += 1;
         match list_cache_policies(client).await {
             Ok(found) => live.cache_policies = found,
             Err(error) => errors.push(error),
         }
     }
-    (asked, errors)
+    errors
 }
