@@ -4,103 +4,99 @@
 
 use super::policies::{CorsPolicy, PolicyKind};
 
+/// One AWS-managed policy and everything cors-sync knows about it.
 pub struct ManagedPolicy {
     pub name: &'static str,
     pub kind: PolicyKind,
     pub id: &'static str,
+    /// The headers an origin request or cache policy sends to the origin (`*` for all); `None`
+    /// for a response headers policy.
+    pub forwards: Option<&'static [&'static str]>,
+    /// The CORS configuration a response headers policy adds, if it adds one.
+    pub cors: Option<ManagedCors>,
 }
 
+/// A managed response headers policy's CORS configuration. Source: the CloudFront developer
+/// guide's page on managed response headers policies.
+pub struct ManagedCors {
+    pub allow_methods: &'static [&'static str],
+    /// Also the exposed headers: both are `*` or both empty in every managed policy.
+    pub allow_headers: &'static [&'static str],
+}
+
+const S3_ORIGIN_HEADERS: &[&str] = &[
+    "Origin",
+    "Access-Control-Request-Headers",
+    "Access-Control-Request-Method",
+];
+const SIMPLE: ManagedCors = ManagedCors {
+    allow_methods: &["GET", "HEAD", "OPTIONS"],
+    allow_headers: &[],
+};
+const WITH_PREFLIGHT: ManagedCors = ManagedCors {
+    allow_methods: &["GET", "DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"],
+    allow_headers: &["*"],
+};
+
+const fn policy(
+    name: &'static str,
+    kind: PolicyKind,
+    id: &'static str,
+    forwards: Option<&'static [&'static str]>,
+    cors: Option<ManagedCors>,
+) -> ManagedPolicy {
+    ManagedPolicy {
+        name,
+        kind,
+        id,
+        forwards,
+        cors,
+    }
+}
+
+use PolicyKind::{Cache, OriginRequest, ResponseHeaders};
+
+#[rustfmt::skip]
 pub const MANAGED_POLICIES: &[ManagedPolicy] = &[
-    ManagedPolicy {
-        name: "Managed-CORS-S3Origin",
-        kind: PolicyKind::OriginRequest,
-        id: "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf",
-    },
-    ManagedPolicy {
-        name: "Managed-CORS-CustomOrigin",
-        kind: PolicyKind::OriginRequest,
-        id: "59781a5b-3903-41f3-afcb-af62929ccde1",
-    },
-    ManagedPolicy {
-        name: "Managed-CachingOptimized",
-        kind: PolicyKind::Cache,
-        id: "658327ea-f89d-4fab-a63d-7e88639e58f6",
-    },
-    ManagedPolicy {
-        name: "Managed-CachingDisabled",
-        kind: PolicyKind::Cache,
-        id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
-    },
-    ManagedPolicy {
-        name: "Managed-SimpleCORS",
-        kind: PolicyKind::ResponseHeaders,
-        id: "60669652-455b-4ae9-85a4-c4c02393f86c",
-    },
-    ManagedPolicy {
-        name: "Managed-CORS-With-Preflight",
-        kind: PolicyKind::ResponseHeaders,
-        id: "5cc3b908-e619-4b99-88e5-2cf7f45965bd",
-    },
-    ManagedPolicy {
-        name: "Managed-CORS-and-SecurityHeadersPolicy",
-        kind: PolicyKind::ResponseHeaders,
-        id: "e61eb60c-9c35-4d20-a928-2b84e02af89c",
-    },
-    ManagedPolicy {
-        name: "Managed-CORS-with-preflight-and-SecurityHeadersPolicy",
-        kind: PolicyKind::ResponseHeaders,
-        id: "eaab4381-ed33-4a86-88ca-d9558dc6cd63",
-    },
-    ManagedPolicy {
-        name: "Managed-SecurityHeadersPolicy",
-        kind: PolicyKind::ResponseHeaders,
-        id: "67f7725c-6f97-4210-82d7-5512b31e9d03",
-    },
+    policy("Managed-CORS-S3Origin", OriginRequest, "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf", Some(S3_ORIGIN_HEADERS), None),
+    policy("Managed-CORS-CustomOrigin", OriginRequest, "59781a5b-3903-41f3-afcb-af62929ccde1", Some(&["Origin"]), None),
+    policy("Managed-CachingOptimized", Cache, "658327ea-f89d-4fab-a63d-7e88639e58f6", Some(&[]), None),
+    policy("Managed-CachingDisabled", Cache, "4135ea2d-6df8-44a3-9df3-4b5a84be39ad", Some(&[]), None),
+    policy("Managed-SimpleCORS", ResponseHeaders, "60669652-455b-4ae9-85a4-c4c02393f86c", None, Some(SIMPLE)),
+    policy("Managed-CORS-With-Preflight", ResponseHeaders, "5cc3b908-e619-4b99-88e5-2cf7f45965bd", None, Some(WITH_PREFLIGHT)),
+    policy("Managed-CORS-and-SecurityHeadersPolicy", ResponseHeaders, "e61eb60c-9c35-4d20-a928-2b84e02af89c", None, Some(SIMPLE)),
+    policy("Managed-CORS-with-preflight-and-SecurityHeadersPolicy", ResponseHeaders, "eaab4381-ed33-4a86-88ca-d9558dc6cd63", None, Some(WITH_PREFLIGHT)),
+    policy("Managed-SecurityHeadersPolicy", ResponseHeaders, "67f7725c-6f97-4210-82d7-5512b31e9d03", None, None),
 ];
 
 /// The prefix AWS reserves for its own policies' names.
 pub const MANAGED_PREFIX: &str = "Managed-";
 
-/// The CORS configuration of the AWS-managed response headers policies that set one. Source: the
-/// CloudFront developer guide's page on managed response headers policies (not re-checked here).
-pub fn managed_cors(id: &str) -> Option<CorsPolicy> {
-    let all_methods = ["GET", "DELETE", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
-    let simple = || CorsPolicy {
-        allow_origins: vec!["*".into()],
-        allow_methods: vec!["GET".into(), "HEAD".into(), "OPTIONS".into()],
-        allow_headers: vec![],
-        expose_headers: vec![],
-        allow_credentials: false,
-        max_age_seconds: None,
-        origin_override: false,
-    };
-    let with_preflight = || CorsPolicy {
-        allow_methods: all_methods.iter().map(|m| m.to_string()).collect(),
-        allow_headers: vec!["*".into()],
-        expose_headers: vec!["*".into()],
-        ..simple()
-    };
-    match by_id(id)?.name {
-        "Managed-SimpleCORS" | "Managed-CORS-and-SecurityHeadersPolicy" => Some(simple()),
-        "Managed-CORS-With-Preflight" | "Managed-CORS-with-preflight-and-SecurityHeadersPolicy" => {
-            Some(with_preflight())
+impl ManagedCors {
+    /// As a policy's CORS configuration: every origin, no credentials, the origin's headers
+    /// replaced only where the origin sets none.
+    pub fn to_policy(&self) -> CorsPolicy {
+        let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        CorsPolicy {
+            allow_origins: vec!["*".into()],
+            allow_methods: strings(self.allow_methods),
+            allow_headers: strings(self.allow_headers),
+            expose_headers: strings(self.allow_headers),
+            allow_credentials: false,
+            max_age_seconds: None,
+            origin_override: false,
         }
-        _ => None,
     }
+}
+
+/// The CORS configuration of the AWS-managed response headers policy with this ID, if it sets one.
+pub fn managed_cors(id: &str) -> Option<CorsPolicy> {
+    by_id(id)?.cors.as_ref().map(ManagedCors::to_policy)
 }
 
 /// The headers an AWS-managed origin request or cache policy sends to the origin (`*` for all).
 pub fn managed_forwarded_headers(id: &str) -> Option<&'static [&'static str]> {
-    match by_id(id)?.name {
-        "Managed-CORS-S3Origin" => Some(&[
-            "Origin",
-            "Access-Control-Request-Headers",
-            "Access-Control-Request-Method",
-        ]),
-        "Managed-CORS-CustomOrigin" => Some(&["Origin"]),
-        "Managed-CachingOptimized" | "Managed-CachingDisabled" => Some(&[]),
-        _ => None,
-    }
+    by_id(id)?.forwards
 }
 
 pub fn by_name(kind: PolicyKind, name: &str) -> Option<&'static ManagedPolicy> {
@@ -139,5 +135,20 @@ mod tests {
         assert!(MANAGED_POLICIES
             .iter()
             .all(|p| p.name.starts_with(MANAGED_PREFIX)));
+    }
+
+    #[test]
+    fn only_request_side_policies_forward_and_only_response_headers_policies_add_cors() {
+        for policy in MANAGED_POLICIES {
+            let response = policy.kind == PolicyKind::ResponseHeaders;
+            assert_eq!(policy.forwards.is_none(), response, "{}", policy.name);
+            assert!(response || policy.cors.is_none(), "{}", policy.name);
+        }
+        let preflight = managed_cors("5cc3b908-e619-4b99-88e5-2cf7f45965bd");
+        assert_eq!(
+            preflight.map(|c| c.expose_headers),
+            Some(vec!["*".to_string()])
+        );
+        assert_eq!(managed_cors("67f7725c-6f97-4210-82d7-5512b31e9d03"), None);
     }
 }
