@@ -2,7 +2,6 @@
 //! work, and if not, why? Against the manifest by default, or live state with `--live`.
 //! Exit 0 allowed, 2 denied, 1 error.
 
-use cors_sync_aws::cloudfront::edge;
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
 use cors_sync_core::bucket_cors::BucketCors;
@@ -11,6 +10,7 @@ use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::{judge, needs_preflight, Judgement};
 use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge, Forwarded};
+use cors_sync_core::evaluate::edge;
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Evaluation, Request, RuleOutcome};
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
@@ -244,7 +244,6 @@ async fn read_setting(
             edge: None,
         }),
         Target::Distribution { id, path } => {
-            let client = aws.cloudfront();
             let targets = LiveTargets {
                 distributions: vec![id.clone()],
                 // Offline, the behavior is judged as the manifest will make it, which can name
@@ -256,7 +255,7 @@ async fn read_setting(
                 },
                 ..LiveTargets::default()
             };
-            let state = live_state::read(aws, &targets, 1, &|| {})
+            let mut state = live_state::read(aws, &targets, 1, &|| {})
                 .await
                 .complete()
                 .map_err(|failure| match failure.errors.first() {
@@ -286,9 +285,14 @@ async fn read_setting(
                     .cloned()
                     .ok_or("the behavior vanished")?,
             };
-            let (forwarded, policy) = edge::edge_for(&client, manifest, &settings)
+            let needed = edge::listings_needed([&settings], manifest);
+            if let Some(error) = live_state::read_listings(aws, needed, &mut state)
                 .await
-                .map_err(|e| e.to_string())?;
+                .first()
+            {
+                return Err(error.to_string());
+            }
+            let (forwarded, policy) = edge::edge(&settings, manifest, &state)?;
             Ok(Setting {
                 bucket: bucket_cors(aws, manifest, &bucket_name, live).await?,
                 bucket_name,

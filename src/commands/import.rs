@@ -1,34 +1,37 @@
 //! `cors-sync import`: live CORS configuration as a version-1 manifest on stdout, which plans to
 //! no changes.
 
-use cors_sync_aws::cloudfront::import::{self, CloudFrontImport};
 use cors_sync_aws::live_state;
 use cors_sync_core::cloudfront::limits;
-use cors_sync_core::cloudfront::policies::CorsPolicy;
+use cors_sync_core::import;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
-use cors_sync_core::render::manifest_yaml::{self, Imported, ImportedBucket};
 use cors_sync_core::s3_limits;
 
 use super::{connect, report_retries, Outcome};
 use crate::cli::{Cli, ImportArgs};
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
-    let Some((buckets, distribution_ids)) = targets(args) else {
+    let Some((buckets, distributions)) = targets(args) else {
         return Outcome::Failure;
     };
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
     let targets = LiveTargets {
         buckets,
+        distributions,
         ..LiveTargets::default()
     };
-    let read = live_state::read(&aws, &targets, parallelism, &|| {}).await;
-    let (buckets, mut errors) = (read.live.buckets, read.errors);
-    let mut cloudfront = CloudFrontImport::default();
-    if !distribution_ids.is_empty() {
-        match import::read(&aws.cloudfront(), &distribution_ids).await {
-            Ok(read) => cloudfront = read,
-            Err(mut more) => errors.append(&mut more),
+    let mut read = live_state::read(&aws, &targets, parallelism, &|| {}).await;
+    // The custom policies the behaviors use are listed once read, to write them by name.
+    if read.errors.is_empty() {
+        let needed = import::listings_needed(&read.live.distributions);
+        let errors = live_state::read_listings(&aws, needed, &mut read.live).await;
+        read.errors.extend(errors);
+    }
+    let mut errors: Vec<String> = read.errors.iter().map(ToString::to_string).collect();
+    if errors.is_empty() {
+        if let Err(unnamed) = import::name_policies(&mut read.live) {
+            errors = unnamed;
         }
     }
     if !errors.is_empty() {
@@ -38,37 +41,7 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
         eprintln!("error: nothing was imported");
         return Outcome::Failure;
     }
-    let imported = Imported {
-        buckets: buckets
-            .iter()
-            .map(|b| ImportedBucket {
-                name: &b.name,
-                region: Some(&b.region),
-                rules: &b.cors.rules,
-            })
-            .collect(),
-        distributions: cloudfront
-            .distributions
-            .iter()
-            .map(|d| (d.id.as_str(), d.behaviors.as_slice()))
-            .collect(),
-        origin_request_policies: cloudfront
-            .origin_request_policies
-            .iter()
-            .filter(|p| matches!(p.headers.header_behavior.as_str(), "whitelist" | "none"))
-            .map(|p| (p.name.as_str(), p.headers.headers.as_slice()))
-            .collect(),
-        response_headers_policies: cloudfront
-            .response_headers_policies
-            .iter()
-            .filter_map(|p| {
-                p.cors
-                    .as_ref()
-                    .map(|cors: &CorsPolicy| (p.name.as_str(), cors))
-            })
-            .collect(),
-    };
-    print!("{}", manifest_yaml::manifest(&imported));
+    print!("{}", import::manifest(&read.live));
     report_retries(&aws);
     Outcome::Success
 }

@@ -2,21 +2,22 @@
 //! evaluator predicts from the manifest, as a browser judges them and header by header.
 //! Exit 0 when every probe agrees, 2 when any disagrees, 1 on error.
 
-use cors_sync_aws::cloudfront::edge;
 use cors_sync_aws::live_state;
 use cors_sync_aws::probe::Prober;
 use cors_sync_aws::AwsError;
 use cors_sync_core::bucket_cors::BucketCors;
-use cors_sync_core::cloudfront::behavior::BehaviorPath;
+use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::evaluate::browser::judge;
 use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge};
 use cors_sync_core::evaluate::compare::differences;
+use cors_sync_core::evaluate::edge;
 use cors_sync_core::evaluate::probes::{probes, Probe};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::live_targets::LiveTargets;
-use cors_sync_core::plan;
+use cors_sync_core::manifest::Manifest;
+use cors_sync_core::plan::{self, LiveState};
 use cors_sync_core::render::plural;
 
 use super::{connect, load_manifest, report_read_failure, Outcome};
@@ -81,14 +82,30 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
         let targets = LiveTargets::cloudfront_of(&manifest);
-        let live = match live_state::read(&aws, &targets, 1, &|| {}).await.complete() {
+        let mut live = match live_state::read(&aws, &targets, 1, &|| {}).await.complete() {
             Ok(live) => live,
             Err(failure) => {
                 report_read_failure(&failure, None);
                 return Outcome::Failure;
             }
         };
-        let client = aws.cloudfront();
+        let all_judged: Vec<BehaviorSettings> = live
+            .distributions
+            .iter()
+            .flat_map(|d| {
+                d.behaviors
+                    .iter()
+                    .map(|(path, now)| judged(&manifest, &live, &d.id, path, now))
+            })
+            .collect();
+        let needed = edge::listings_needed(&all_judged, &manifest);
+        if let Some(error) = live_state::read_listings(&aws, needed, &mut live)
+            .await
+            .first()
+        {
+            eprintln!("error: {error}");
+            return Outcome::Failure;
+        }
         for distribution in &live.distributions {
             for (path, current) in &distribution.behaviors {
                 let Some(bucket) = distribution
@@ -98,13 +115,8 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                 else {
                     continue;
                 };
-                let settings =
-                    match plan::desired_behavior(&manifest, &live, &distribution.id, path) {
-                        Some(Ok(settings)) => settings,
-                        _ => current.clone(),
-                    };
-                let (forwarded, policy) = match edge::edge_for(&client, &manifest, &settings).await
-                {
+                let settings = judged(&manifest, &live, &distribution.id, path, current);
+                let (forwarded, policy) = match edge::edge(&settings, &manifest, &live) {
                     Ok(found) => found,
                     Err(error) => {
                         eprintln!(
@@ -265,6 +277,20 @@ fn probe_path(path: &BehaviorPath) -> String {
                 format!("/{filled}")
             }
         }
+    }
+}
+
+/// The behavior as verify judges it: as the manifest will make it, else as it is.
+fn judged(
+    manifest: &Manifest,
+    live: &LiveState,
+    distribution: &str,
+    path: &BehaviorPath,
+    now: &BehaviorSettings,
+) -> BehaviorSettings {
+    match plan::desired_behavior(manifest, live, distribution, path) {
+        Some(Ok(settings)) => settings,
+        _ => now.clone(),
     }
 }
 

@@ -250,9 +250,9 @@ async fn apply_cloudfront_change(
             ChangeDetail::OriginRequestPolicy { id, after, .. },
         ) => {
             match id {
-                Some(id) => policies::update_origin_request_policy(client, name, id, after).await?,
+                Some(id) => policies::origin_request::update(client, name, id, after).await?,
                 None => {
-                    let id = policies::create_origin_request_policy(client, name, after).await?;
+                    let id = policies::origin_request::create(client, name, after).await?;
                     created.insert((PolicyKind::OriginRequest, name.clone()), id);
                 }
             }
@@ -263,11 +263,9 @@ async fn apply_cloudfront_change(
             ChangeDetail::ResponseHeadersPolicy { id, after, .. },
         ) => {
             match id {
-                Some(id) => {
-                    policies::update_response_headers_policy(client, name, id, after).await?
-                }
+                Some(id) => policies::response_headers::update(client, name, id, after).await?,
                 None => {
-                    let id = policies::create_response_headers_policy(client, name, after).await?;
+                    let id = policies::response_headers::create(client, name, after).await?;
                     created.insert((PolicyKind::ResponseHeaders, name.clone()), id);
                 }
             }

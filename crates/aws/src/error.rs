@@ -153,6 +153,11 @@ impl AwsError {
             message: message.into(),
         }
     }
+
+    /// A 2xx answer that left out the configuration the call exists to return.
+    pub(crate) fn no_configuration(resource: &str, operation: &'static str) -> Self {
+        Self::local(resource, operation, "CloudFront returned no configuration")
+    }
 }
 
 fn without_answer<E, R>(error: &SdkError<E, R>, endpoint: Option<&str>) -> String

@@ -117,6 +117,19 @@ async fn read_cloudfront(
     (live, errors)
 }
 
+/// Reads into `live` the policy lists that `needed` names, for policies found only once the
+/// distributions were read (a behavior's custom policy); returns the errors of lists not read.
+pub async fn read_listings(
+    aws: &Aws,
+    needed: PolicyListings,
+    live: &mut LiveState,
+) -> Vec<AwsError> {
+    if needed == PolicyListings::default() {
+        return Vec::new();
+    }
+    policies::read_listings(&aws.cloudfront(), needed, live).await
+}
+
 /// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
 const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 

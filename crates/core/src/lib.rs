@@ -7,6 +7,7 @@ pub mod cloudfront;
 pub mod diagnostic;
 pub mod evaluate;
 pub mod fingerprint;
+pub mod import;
 pub mod lint;
 pub mod live_targets;
 pub mod manifest;

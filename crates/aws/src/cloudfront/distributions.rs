@@ -5,17 +5,17 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use aws_sdk_cloudfront::types::{
-    CacheBehavior, CacheBehaviors, DefaultCacheBehavior, DistributionSummary, Origins,
+    CacheBehavior, CacheBehaviors, DefaultCacheBehavior, DistributionConfig, DistributionSummary,
+    Origins,
 };
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::cloudfront::policies::PolicyRef;
 use cors_sync_core::plan::BehaviorChange;
 
-use super::behavior_fields;
-use super::distribution_resource;
+use super::behavior::{self, settings, Behavior};
+use super::{distribution_resource, each_page, Page};
 use crate::error::{AwsError, ErrorCode};
-use crate::{put_fields, read_settings, take_fields};
 
 /// The most distributions one ListDistributions page carries.
 const PAGE_SIZE: i32 = 100;
@@ -23,42 +23,39 @@ const PAGE_SIZE: i32 = 100;
 /// Reads the named distributions from ListDistributions pages (up to 100 distributions with all
 /// their behaviors per call), stopping as soon as every one is found. A distribution the account
 /// does not have is an error for that distribution.
-pub async fn read_distributions(
+pub(crate) async fn read_distributions(
     client: &aws_sdk_cloudfront::Client,
     ids: &[String],
 ) -> Vec<Result<LiveDistribution, AwsError>> {
     let mut wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
     let mut found: Vec<LiveDistribution> = Vec::new();
-    let mut marker: Option<String> = None;
-    while !wanted.is_empty() {
-        let page = client
+    let fetch = |marker| async move {
+        let output = client
             .list_distributions()
             .max_items(PAGE_SIZE)
-            .set_marker(marker.clone())
+            .set_marker(marker)
             .send()
-            .await;
-        let list = match page {
-            Ok(output) => output.distribution_list,
-            Err(error) => {
-                // One failed list call fails every distribution still being looked for.
-                return in_order(ids, found, |id| {
-                    AwsError::from_sdk(&distribution_resource(id), "ListDistributions", &error)
-                });
-            }
-        };
-        let Some(list) = list else { break };
-        for summary in list.items.unwrap_or_default() {
+            .await
+            .map_err(|e| AwsError::from_sdk("distributions", "ListDistributions", &e))?;
+        Ok(output.distribution_list.map_or_else(Page::default, |list| {
+            let next = list.next_marker.filter(|_| list.is_truncated);
+            (list.items.unwrap_or_default(), next)
+        }))
+    };
+    let take = |summaries: Vec<DistributionSummary>| {
+        for summary in summaries {
             if wanted.remove(summary.id.as_str()) {
-                found.push(summarised(&summary));
+                found.push(summarised(summary));
             }
         }
-        match list
-            .next_marker
-            .filter(|m| list.is_truncated && !m.is_empty())
-        {
-            Some(next) => marker = Some(next),
-            None => break,
-        }
+        !wanted.is_empty()
+    };
+    if let Err(error) = each_page(fetch, take).await {
+        // One failed list call fails every distribution still being looked for.
+        return in_order(ids, found, |id| AwsError {
+            resource: distribution_resource(id),
+            ..error.clone()
+        });
     }
     in_order(ids, found, |id| AwsError {
         resource: distribution_resource(id),
@@ -89,13 +86,7 @@ fn in_order(
 async fn get_config(
     client: &aws_sdk_cloudfront::Client,
     id: &str,
-) -> Result<
-    (
-        aws_sdk_cloudfront::types::DistributionConfig,
-        Option<String>,
-    ),
-    AwsError,
-> {
+) -> Result<(DistributionConfig, Option<String>), AwsError> {
     let resource = distribution_resource(id);
     let read = client
         .get_distribution_config()
@@ -103,18 +94,14 @@ async fn get_config(
         .send()
         .await
         .map_err(|e| AwsError::from_sdk(&resource, "GetDistributionConfig", &e))?;
-    let config = read.distribution_config.ok_or_else(|| {
-        AwsError::local(
-            &resource,
-            "GetDistributionConfig",
-            "CloudFront returned no configuration",
-        )
-    })?;
+    let config = read
+        .distribution_config
+        .ok_or_else(|| AwsError::no_configuration(&resource, "GetDistributionConfig"))?;
     Ok((config, read.e_tag))
 }
 
 /// One distribution from GetDistributionConfig: its behaviors and the ETag an update would need.
-pub async fn read_distribution_config(
+pub(crate) async fn read_distribution_config(
     client: &aws_sdk_cloudfront::Client,
     id: &str,
 ) -> Result<LiveDistribution, AwsError> {
@@ -122,9 +109,9 @@ pub async fn read_distribution_config(
     Ok(live_distribution(
         id,
         String::new(),
-        config.origins.as_ref(),
-        config.default_cache_behavior.as_ref(),
-        config.cache_behaviors.as_ref(),
+        config.origins,
+        config.default_cache_behavior,
+        config.cache_behaviors,
         etag,
     ))
 }
@@ -133,23 +120,24 @@ pub async fn read_distribution_config(
 fn live_distribution(
     id: &str,
     domain_name: String,
-    origins: Option<&Origins>,
-    default: Option<&DefaultCacheBehavior>,
-    cache_behaviors: Option<&CacheBehaviors>,
+    origins: Option<Origins>,
+    default: Option<DefaultCacheBehavior>,
+    cache_behaviors: Option<CacheBehaviors>,
     etag: Option<String>,
 ) -> LiveDistribution {
-    let cache_behaviors = cache_behaviors
-        .and_then(|c| c.items.as_deref())
-        .unwrap_or_default();
+    let cache_behaviors = cache_behaviors.and_then(|c| c.items).unwrap_or_default();
+    let behavior_origins = behavior_origins(
+        origins.as_ref(),
+        default.as_ref().map(|b| b.target_origin_id.as_str()),
+        &cache_behaviors,
+    );
     let mut behaviors: Vec<(BehaviorPath, BehaviorSettings)> = Vec::new();
-    if let Some(default) = default {
-        behaviors.push((BehaviorPath::Default, read_settings!(default)));
+    if let Some(mut default) = default {
+        behaviors.push((BehaviorPath::Default, settings(&default.take_fields())));
     }
-    for behavior in cache_behaviors {
-        behaviors.push((
-            BehaviorPath::Pattern(behavior.path_pattern.clone()),
-            read_settings!(behavior),
-        ));
+    for mut behavior in cache_behaviors {
+        let settings = settings(&behavior.take_fields());
+        behaviors.push((BehaviorPath::Pattern(behavior.path_pattern), settings));
     }
     LiveDistribution {
         id: id.to_string(),
@@ -157,16 +145,12 @@ fn live_distribution(
         origin_domains: origins
             .map(|o| {
                 o.items
-                    .iter()
-                    .map(|origin| origin.domain_name.clone())
+                    .into_iter()
+                    .map(|origin| origin.domain_name)
                     .collect()
             })
             .unwrap_or_default(),
-        behavior_origins: behavior_origins(
-            origins,
-            default.map(|b| b.target_origin_id.as_str()),
-            cache_behaviors,
-        ),
+        behavior_origins,
         behaviors,
         etag,
     }
@@ -195,21 +179,42 @@ fn behavior_origins(
     found
 }
 
-fn summarised(summary: &DistributionSummary) -> LiveDistribution {
+fn summarised(summary: DistributionSummary) -> LiveDistribution {
     live_distribution(
         &summary.id,
-        summary.domain_name.clone(),
-        summary.origins.as_ref(),
-        summary.default_cache_behavior.as_ref(),
-        summary.cache_behaviors.as_ref(),
-        summary.e_tag.clone(),
+        summary.domain_name,
+        summary.origins,
+        summary.default_cache_behavior,
+        summary.cache_behaviors,
+        summary.e_tag,
     )
+}
+
+/// The behavior at `path` in a distribution's config.
+fn behavior_at<'a>(
+    config: &'a mut DistributionConfig,
+    path: &BehaviorPath,
+) -> Option<&'a mut dyn Behavior> {
+    match path {
+        BehaviorPath::Default => config
+            .default_cache_behavior
+            .as_mut()
+            .map(|b| b as &mut dyn Behavior),
+        BehaviorPath::Pattern(pattern) => config
+            .cache_behaviors
+            .as_mut()?
+            .items
+            .as_mut()?
+            .iter_mut()
+            .find(|b| &b.path_pattern == pattern)
+            .map(|b| b as &mut dyn Behavior),
+    }
 }
 
 /// Updates the planned behaviors of one distribution: reads the whole config and its ETag, checks
 /// that each behavior is still what the plan saw, changes only the planned fields, and sends the
 /// whole config back with `If-Match`. Returns the distribution's status after the update.
-pub async fn update_behaviors(
+pub(crate) async fn update_behaviors(
     client: &aws_sdk_cloudfront::Client,
     id: &str,
     changes: &[BehaviorChange],
@@ -225,52 +230,24 @@ pub async fn update_behaviors(
         )
     })?;
     for change in changes {
-        let fields = match &change.path {
-            BehaviorPath::Default => config
-                .default_cache_behavior
-                .as_mut()
-                .map(|b| take_fields!(b)),
-            BehaviorPath::Pattern(pattern) => config
-                .cache_behaviors
-                .as_mut()
-                .and_then(|c| c.items.as_mut())
-                .and_then(|items| items.iter_mut().find(|b| &b.path_pattern == pattern))
-                .map(|b| take_fields!(b)),
-        };
-        let Some(mut fields) = fields else {
+        let Some(behavior) = behavior_at(&mut config, &change.path) else {
             return Err(AwsError::local(
                 &resource,
                 "GetDistributionConfig",
                 format!("behavior {} no longer exists; run plan again", change.path),
             ));
         };
-        let now = behavior_fields::settings(&fields);
-        if !now.equivalent(&change.before) {
+        let mut fields = behavior.take_fields();
+        if !settings(&fields).equivalent(&change.before) {
             return Err(AwsError::local(
                 &resource,
                 "GetDistributionConfig",
                 format!("behavior {} changed since the plan was made; nothing was written. Run plan again", change.path),
             ));
         }
-        behavior_fields::write(&mut fields, change, policy_id)
+        behavior::write(&mut fields, change, policy_id)
             .map_err(|e| AwsError::local(&resource, "UpdateDistribution", e))?;
-        match &change.path {
-            BehaviorPath::Default => {
-                if let Some(b) = config.default_cache_behavior.as_mut() {
-                    put_fields!(b, fields);
-                }
-            }
-            BehaviorPath::Pattern(pattern) => {
-                if let Some(b) = config
-                    .cache_behaviors
-                    .as_mut()
-                    .and_then(|c| c.items.as_mut())
-                    .and_then(|items| items.iter_mut().find(|b| &b.path_pattern == pattern))
-                {
-                    put_fields!(b, fields);
-                }
-            }
-        }
+        behavior.swap_fields(&mut fields);
     }
     let updated = client
         .update_distribution()

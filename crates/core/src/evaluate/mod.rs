@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod cloudfront;
 pub mod compare;
+pub mod edge;
 pub mod probes;
 pub mod s3;
 

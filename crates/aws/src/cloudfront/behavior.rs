@@ -1,97 +1,95 @@
 //! The CORS-relevant fields of a cache behavior, read from and written to the SDK's types.
 //!
 //! `DefaultCacheBehavior` and `CacheBehavior` are distinct SDK types with the same field names.
-//! `take_fields!` moves the fields cors-sync manages out of either into `CorsFields`, plain
-//! functions read or change them, and `put_fields!` moves them back; every other field of the
-//! behavior is never touched.
+//! Both implement `Behavior`, which swaps the fields cors-sync manages out into `CorsFields`;
+//! plain functions read or change them there, and a second swap puts them back. Every other field
+//! of the behavior is never touched.
 
 // The legacy ForwardedValues whitelist is deprecated by AWS in favour of policies, but it is what
 // many distributions use and what `forward_headers` manages.
 #![allow(deprecated)]
 
 use aws_sdk_cloudfront::types::{
-    AllowedMethods, CachedMethods, CookiePreference, ForwardedValues, Headers, ItemSelection,
-    Method,
+    AllowedMethods, CacheBehavior, CachedMethods, CookiePreference, DefaultCacheBehavior,
+    ForwardedValues, Headers, ItemSelection, Method,
 };
 use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::policies::PolicyRef;
 use cors_sync_core::plan::{BehaviorChange, Migration};
+
+use super::quantity;
 
 /// CloudFront's defaults for the legacy TTLs, set when a behavior moves back to legacy settings.
 const LEGACY_DEFAULT_TTLS: (i64, i64, i64) = (0, 86_400, 31_536_000);
 
 /// The fields of a behavior that cors-sync reads or may write.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct CorsFields {
-    pub forwarded_values: Option<ForwardedValues>,
-    pub allowed_methods: Option<AllowedMethods>,
-    pub cache_policy_id: Option<String>,
-    pub origin_request_policy_id: Option<String>,
-    pub response_headers_policy_id: Option<String>,
-    pub min_ttl: Option<i64>,
-    pub default_ttl: Option<i64>,
-    pub max_ttl: Option<i64>,
+pub(super) struct CorsFields {
+    forwarded_values: Option<ForwardedValues>,
+    allowed_methods: Option<AllowedMethods>,
+    cache_policy_id: Option<String>,
+    origin_request_policy_id: Option<String>,
+    response_headers_policy_id: Option<String>,
+    min_ttl: Option<i64>,
+    default_ttl: Option<i64>,
+    max_ttl: Option<i64>,
 }
 
-/// Moves the managed fields out of a `DefaultCacheBehavior` or `CacheBehavior`.
-#[macro_export]
-macro_rules! take_fields {
-    ($behavior:expr) => {{
-        #[allow(deprecated)]
-        let fields = $crate::cloudfront::behavior_fields::CorsFields {
-            forwarded_values: $behavior.forwarded_values.take(),
-            allowed_methods: $behavior.allowed_methods.take(),
-            cache_policy_id: $behavior.cache_policy_id.take(),
-            origin_request_policy_id: $behavior.origin_request_policy_id.take(),
-            response_headers_policy_id: $behavior.response_headers_policy_id.take(),
-            min_ttl: $behavior.min_ttl.take(),
-            default_ttl: $behavior.default_ttl.take(),
-            max_ttl: $behavior.max_ttl.take(),
-        };
+/// A cache behavior of either SDK type: the managed fields can be swapped out and back.
+pub(super) trait Behavior {
+    /// Exchanges the behavior's managed fields with `fields`; every other field stays.
+    fn swap_fields(&mut self, fields: &mut CorsFields);
+
+    /// Moves the managed fields out, leaving them unset.
+    fn take_fields(&mut self) -> CorsFields {
+        let mut fields = CorsFields::default();
+        self.swap_fields(&mut fields);
         fields
-    }};
+    }
 }
 
-/// Moves the managed fields back into a `DefaultCacheBehavior` or `CacheBehavior`.
-#[macro_export]
-macro_rules! put_fields {
-    ($behavior:expr, $fields:expr) => {{
-        let fields: $crate::cloudfront::behavior_fields::CorsFields = $fields;
-        #[allow(deprecated)]
-        {
-            $behavior.forwarded_values = fields.forwarded_values;
-            $behavior.allowed_methods = fields.allowed_methods;
-            $behavior.cache_policy_id = fields.cache_policy_id;
-            $behavior.origin_request_policy_id = fields.origin_request_policy_id;
-            $behavior.response_headers_policy_id = fields.response_headers_policy_id;
-            $behavior.min_ttl = fields.min_ttl;
-            $behavior.default_ttl = fields.default_ttl;
-            $behavior.max_ttl = fields.max_ttl;
-        }
-    }};
+macro_rules! swap_each {
+    ($behavior:expr, $fields:expr, $($field:ident),+) => {
+        $(std::mem::swap(&mut $behavior.$field, &mut $fields.$field);)+
+    };
 }
 
-/// Reads a behavior's settings without moving anything (for list summaries).
-#[macro_export]
-macro_rules! read_settings {
-    ($behavior:expr) => {{
-        #[allow(deprecated)]
-        let fields = $crate::cloudfront::behavior_fields::CorsFields {
-            forwarded_values: $behavior.forwarded_values.clone(),
-            allowed_methods: $behavior.allowed_methods.clone(),
-            cache_policy_id: $behavior.cache_policy_id.clone(),
-            origin_request_policy_id: $behavior.origin_request_policy_id.clone(),
-            response_headers_policy_id: $behavior.response_headers_policy_id.clone(),
-            min_ttl: $behavior.min_ttl,
-            default_ttl: $behavior.default_ttl,
-            max_ttl: $behavior.max_ttl,
-        };
-        $crate::cloudfront::behavior_fields::settings(&fields)
-    }};
+impl Behavior for DefaultCacheBehavior {
+    fn swap_fields(&mut self, fields: &mut CorsFields) {
+        swap_each!(
+            self,
+            fields,
+            forwarded_values,
+            allowed_methods,
+            cache_policy_id,
+            origin_request_policy_id,
+            response_headers_policy_id,
+            min_ttl,
+            default_ttl,
+            max_ttl
+        );
+    }
+}
+
+impl Behavior for CacheBehavior {
+    fn swap_fields(&mut self, fields: &mut CorsFields) {
+        swap_each!(
+            self,
+            fields,
+            forwarded_values,
+            allowed_methods,
+            cache_policy_id,
+            origin_request_policy_id,
+            response_headers_policy_id,
+            min_ttl,
+            default_ttl,
+            max_ttl
+        );
+    }
 }
 
 /// The settings cors-sync manages, from a behavior's fields.
-pub fn settings(fields: &CorsFields) -> BehaviorSettings {
+pub(super) fn settings(fields: &CorsFields) -> BehaviorSettings {
     // An empty ID is no policy (moto reads unset IDs back as "").
     let policy = |id: &Option<String>| {
         id.as_deref()
@@ -130,7 +128,7 @@ pub fn settings(fields: &CorsFields) -> BehaviorSettings {
 
 /// Writes what differs between a change's `before` and `after` onto the fields. `policy_id` turns
 /// a reference into an ID, including policies created earlier in the same apply.
-pub fn write(
+pub(super) fn write(
     fields: &mut CorsFields,
     change: &BehaviorChange,
     policy_id: &dyn Fn(&PolicyRef) -> Result<String, String>,
@@ -179,10 +177,6 @@ pub fn write(
 
 fn method_list(methods: &[String]) -> Vec<Method> {
     methods.iter().map(|m| Method::from(m.as_str())).collect()
-}
-
-fn quantity(n: usize) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
 }
 
 /// `AllowedMethods` with its `CachedMethods`; every `Quantity` equals its `Items` length, as

@@ -1,0 +1,188 @@
+use super::*;
+
+#[tokio::test]
+async fn an_update_sends_the_whole_config_back_with_if_match_changing_only_the_whitelist() {
+    let sent: Captured<(Option<String>, DistributionConfig)> = Arc::default();
+    let captured = sent.clone();
+    let get = get_config_rule(&["Origin"]);
+    let update = mock!(Client::update_distribution).then_compute_output(move |input| {
+        *captured.lock().unwrap() = Some((
+            input.if_match().map(str::to_string),
+            input.distribution_config().cloned().unwrap(),
+        ));
+        UpdateDistributionOutput::builder()
+            .distribution(distribution("InProgress"))
+            .build()
+    });
+    let status = update_behaviors(
+        &client(&[&get, &update]),
+        "EDIST",
+        &[whitelist_change()],
+        &no_policy,
+    )
+    .await
+    .unwrap();
+    assert_eq!(status, "InProgress");
+
+    let (if_match, sent_config) = sent.lock().unwrap().clone().unwrap();
+    assert_eq!(if_match.as_deref(), Some("ETAG-1"));
+    let mut expected = config(&["Origin"]);
+    let fv = expected
+        .default_cache_behavior
+        .as_mut()
+        .unwrap()
+        .forwarded_values
+        .as_mut()
+        .unwrap();
+    fv.headers = Some(
+        Headers::builder()
+            .quantity(2)
+            .items("Origin")
+            .items("Access-Control-Request-Method")
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(
+        sent_config, expected,
+        "only the whitelist may differ from what was read"
+    );
+}
+
+#[tokio::test]
+async fn moving_to_a_cache_policy_removes_forwarded_values_and_legacy_ttls_in_the_same_update() {
+    let sent: Captured<DistributionConfig> = Arc::default();
+    let captured = sent.clone();
+    let get = get_config_rule(&["Origin"]);
+    let update = mock!(Client::update_distribution).then_compute_output(move |input| {
+        *captured.lock().unwrap() = input.distribution_config().cloned();
+        UpdateDistributionOutput::builder()
+            .distribution(distribution("InProgress"))
+            .build()
+    });
+    let mut after = legacy(&[]);
+    after.forward_headers = None;
+    after.cache_policy = Some(PolicyRef::by_id("658327ea-f89d-4fab-a63d-7e88639e58f6"));
+    after.origin_request_policy = Some(PolicyRef::by_id("88a5eaf4-2fd4-4709-b370-b4c650ea3fcf"));
+    let change = BehaviorChange {
+        path: BehaviorPath::Default,
+        before: legacy(&["Origin"]),
+        after,
+        migration: Some(Migration::ToCachePolicy),
+    };
+    update_behaviors(&client(&[&get, &update]), "EDIST", &[change], &no_policy)
+        .await
+        .unwrap();
+    let sent = sent.lock().unwrap().clone().unwrap();
+    let default = sent.default_cache_behavior.unwrap();
+    assert_eq!(default.forwarded_values, None);
+    assert_eq!(
+        (default.min_ttl, default.default_ttl, default.max_ttl),
+        (None, None, None)
+    );
+    assert_eq!(
+        default.cache_policy_id.as_deref(),
+        Some("658327ea-f89d-4fab-a63d-7e88639e58f6")
+    );
+    assert_eq!(
+        default.origin_request_policy_id.as_deref(),
+        Some("88a5eaf4-2fd4-4709-b370-b4c650ea3fcf")
+    );
+    assert_eq!(
+        default.allowed_methods,
+        Some(allowed(&["GET", "HEAD"])),
+        "methods were not planned to change"
+    );
+}
+
+#[tokio::test]
+async fn a_concurrent_edit_is_precondition_failed_and_is_not_retried_over() {
+    let get = get_config_rule(&["Origin"]);
+    let update = mock!(Client::update_distribution).then_http_response(|| {
+        error_response(
+            412,
+            "PreconditionFailed",
+            "The request failed because it didn't meet the preconditions",
+        )
+    });
+    let error = update_behaviors(
+        &client(&[&get, &update]),
+        "EDIST",
+        &[whitelist_change()],
+        &no_policy,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(error.code, Some(ErrorCode::PreconditionFailed));
+    assert_eq!(error.operation, "UpdateDistribution");
+    assert_eq!(error.resource, "cloudfront_distribution.EDIST");
+    assert!(
+        error.message.contains("changed since it was read"),
+        "{error}"
+    );
+    assert_eq!(
+        update.num_calls(),
+        1,
+        "nothing is retried blindly over someone else's edit"
+    );
+}
+
+#[tokio::test]
+async fn a_behavior_that_moved_since_the_plan_is_not_written() {
+    let get = get_config_rule(&["Origin", "Authorization"]);
+    let update = mock!(Client::update_distribution).then_output(|| {
+        UpdateDistributionOutput::builder()
+            .distribution(distribution("InProgress"))
+            .build()
+    });
+    let error = update_behaviors(
+        &client(&[&get, &update]),
+        "EDIST",
+        &[whitelist_change()],
+        &no_policy,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        error.message.contains("changed since the plan was made"),
+        "{error}"
+    );
+    assert_eq!(update.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn throttling_is_retried_with_backoff_then_succeeds() {
+    let get = get_config_rule(&["Origin"]);
+    let update = mock!(Client::update_distribution)
+        .sequence()
+        .http_response(|| error_response(400, "Throttling", "Rate exceeded"))
+        .output(|| {
+            UpdateDistributionOutput::builder()
+                .distribution(distribution("InProgress"))
+                .build()
+        })
+        .build();
+    update_behaviors(
+        &client(&[&get, &update]),
+        "EDIST",
+        &[whitelist_change()],
+        &no_policy,
+    )
+    .await
+    .unwrap();
+    assert_eq!(update.num_calls(), 2);
+}
+
+#[tokio::test]
+async fn a_missing_distribution_names_the_aws_error() {
+    let get = mock!(Client::get_distribution_config).then_http_response(|| {
+        error_response(
+            404,
+            "NoSuchDistribution",
+            "The specified distribution does not exist.",
+        )
+    });
+    let error = update_behaviors(&client(&[&get]), "EDIST", &[whitelist_change()], &no_policy)
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), "cloudfront_distribution.EDIST: GetDistributionConfig failed: NoSuchDistribution: The specified distribution does not exist.");
+}

@@ -1,0 +1,138 @@
+//! Which edge a behavior is: the CORS request headers it forwards to S3 and the CORS
+//! configuration its response headers policy adds. Policies resolve from the AWS-managed table,
+//! the manifest, or the account's custom policies as listed (read only when a behavior refers to
+//! one, see `listings_needed`).
+
+use crate::cloudfront::behavior::BehaviorSettings;
+use crate::cloudfront::managed_policies;
+use crate::cloudfront::policies::{CorsPolicy, PolicyRef};
+use crate::evaluate::cloudfront::Forwarded;
+use crate::manifest::Manifest;
+use crate::plan::{LiveState, PolicyListings};
+
+/// A custom policy: one with an ID that is not AWS's.
+fn custom_id(reference: &PolicyRef) -> Option<&str> {
+    reference
+        .id
+        .as_deref()
+        .filter(|id| managed_policies::by_id(id).is_none())
+}
+
+fn declared_cors<'a>(manifest: &'a Manifest, reference: &PolicyRef) -> Option<&'a CorsPolicy> {
+    let name = reference.name.as_deref()?;
+    manifest
+        .response_headers_policies
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| &p.cors)
+}
+
+/// The account's policy lists `edge` needs to resolve these behaviors' custom policies.
+pub fn listings_needed<'a>(
+    behaviors: impl IntoIterator<Item = &'a BehaviorSettings>,
+    manifest: &Manifest,
+) -> PolicyListings {
+    let mut needed = PolicyListings::default();
+    for settings in behaviors {
+        let custom =
+            |reference: &Option<PolicyRef>| reference.as_ref().and_then(custom_id).is_some();
+        needed.origin_request |=
+            settings.forward_headers.is_none() && custom(&settings.origin_request_policy);
+        needed.response_headers |= custom(&settings.response_headers_policy)
+            && settings
+                .response_headers_policy
+                .as_ref()
+                .and_then(|r| declared_cors(manifest, r))
+                .is_none();
+    }
+    needed
+}
+
+/// What the behavior forwards, and the CORS configuration it adds, if any. An error names a
+/// custom policy the listings do not hold.
+pub fn edge(
+    settings: &BehaviorSettings,
+    manifest: &Manifest,
+    live: &LiveState,
+) -> Result<(Forwarded, Option<CorsPolicy>), String> {
+    Ok((
+        forwarded(settings, manifest, live)?,
+        response_headers_cors(settings, manifest, live)?,
+    ))
+}
+
+/// Which CORS request headers the behavior sends to its origin. A custom cache policy adds none
+/// here: cors-sync reads only its name.
+fn forwarded(
+    settings: &BehaviorSettings,
+    manifest: &Manifest,
+    live: &LiveState,
+) -> Result<Forwarded, String> {
+    if let Some(headers) = &settings.forward_headers {
+        return Ok(Forwarded::from_headers(headers.iter().map(String::as_str)));
+    }
+    let mut names: Vec<String> = Vec::new();
+    let managed = |reference: &Option<PolicyRef>| {
+        let id = reference.as_ref()?.id.as_deref()?;
+        managed_policies::managed_forwarded_headers(id)
+    };
+    for headers in [
+        managed(&settings.cache_policy),
+        managed(&settings.origin_request_policy),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        names.extend(headers.iter().map(|h| h.to_string()));
+    }
+    if let Some(reference) = &settings.origin_request_policy {
+        if let Some(id) = custom_id(reference) {
+            let policy = live
+                .origin_request_policies
+                .iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| not_listed("origin request", id))?;
+            if policy.headers.header_behavior.starts_with("allViewer") {
+                names.push("*".into());
+            }
+            names.extend(policy.headers.headers.iter().cloned());
+        } else if reference.id.is_none() {
+            // A policy this manifest declares and apply would create.
+            let declared = manifest
+                .origin_request_policies
+                .iter()
+                .find(|p| Some(&p.name) == reference.name.as_ref());
+            names.extend(declared.into_iter().flat_map(|p| p.headers.iter().cloned()));
+        }
+    }
+    Ok(Forwarded::from_headers(names.iter().map(String::as_str)))
+}
+
+/// The CORS configuration of the behavior's response headers policy, if it has one.
+fn response_headers_cors(
+    settings: &BehaviorSettings,
+    manifest: &Manifest,
+    live: &LiveState,
+) -> Result<Option<CorsPolicy>, String> {
+    let Some(reference) = &settings.response_headers_policy else {
+        return Ok(None);
+    };
+    if let Some(declared) = declared_cors(manifest, reference) {
+        return Ok(Some(declared.clone()));
+    }
+    let Some(id) = reference.id.as_deref() else {
+        return Ok(None);
+    };
+    if custom_id(reference).is_none() {
+        return Ok(managed_policies::managed_cors(id));
+    }
+    live.response_headers_policies
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.cors.clone())
+        .ok_or_else(|| not_listed("response headers", id))
+}
+
+fn not_listed(kind: &str, id: &str) -> String {
+    format!("{kind} policy {id} is not among the account's custom {kind} policies")
+}
