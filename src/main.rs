@@ -6,8 +6,10 @@
 mod backup;
 mod cli;
 mod commands;
+mod outcome;
 mod planning;
 mod progress;
+mod report;
 mod terminal;
 mod writing;
 

@@ -9,8 +9,8 @@ use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, LiveState, Plan};
 
-use crate::commands::report_read_failure;
 use crate::progress::Progress;
+use crate::report::report_read_failure;
 
 /// Every lint: the manifest's own, and CloudFront's in front of managed buckets (which needs live
 /// state to know which behavior serves which bucket).

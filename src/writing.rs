@@ -11,8 +11,9 @@ use cors_sync_core::render::text_plan;
 
 use crate::backup::FileJournal;
 use crate::cli::WriteArgs;
-use crate::commands::{report_retries, Outcome};
+use crate::outcome::Outcome;
 use crate::progress::Progress;
+use crate::report::report_retries;
 use crate::terminal;
 
 /// Whether the user approved the plan shown: `--auto-approve`, or `yes` typed on a terminal.

@@ -11,32 +11,12 @@ mod verify;
 use std::path::Path;
 use std::time::Duration;
 
-use cors_sync_aws::live_state::ReadFailure;
 use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
-use cors_sync_core::render::plural;
 
 use crate::cli::{Cli, Command, ConnectionArgs};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Success,
-    /// Only reported when the user asked for it (`plan --detailed-exitcode`).
-    ChangesPresent,
-    /// `check`: the browser's request would be blocked.
-    Denied,
-    Failure,
-}
-
-impl Outcome {
-    pub fn code(self) -> u8 {
-        match self {
-            Outcome::Success => 0,
-            Outcome::Failure => 1,
-            Outcome::ChangesPresent | Outcome::Denied => 2,
-        }
-    }
-}
+pub use crate::outcome::Outcome;
+pub(crate) use crate::report::{report_lints, report_read_failure, report_retries};
 
 pub fn run(cli: Cli) -> Outcome {
     if cli.output.debug {
@@ -46,7 +26,7 @@ pub fn run(cli: Cli) -> Outcome {
     match &cli.command {
         Command::Validate(args) => return validate::run(args),
         Command::Schema => {
-            let schema = manifest::schema::json_schema();
+            let schema = cors_sync_core::render::json_schema::json_schema();
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
@@ -81,30 +61,6 @@ pub fn run(cli: Cli) -> Outcome {
     })
 }
 
-/// Prints lint warnings on stderr; with `--strict` they are errors and the command must stop.
-/// Returns false when it must stop.
-pub(crate) fn report_lints(
-    warnings: &[cors_sync_core::diagnostic::Diagnostic],
-    strict: bool,
-) -> bool {
-    for warning in warnings {
-        let mut shown = warning.clone();
-        if strict {
-            shown.severity = cors_sync_core::diagnostic::Severity::Error;
-        }
-        eprintln!("{shown}");
-    }
-    if strict && !warnings.is_empty() {
-        let n = warnings.len();
-        eprintln!(
-            "error: {n} lint{} with --strict; nothing was changed",
-            plural(n)
-        );
-        return false;
-    }
-    true
-}
-
 /// Loads and validates the manifest, printing every problem to stderr.
 fn load_manifest(path: &Path) -> Option<Manifest> {
     match manifest::load(path) {
@@ -130,27 +86,6 @@ async fn connect(connection: &ConnectionArgs) -> Aws {
         max_attempts: connection.max_attempts,
     })
     .await
-}
-
-/// Prints every error of a read that missed something, then what that means for this command.
-pub(crate) fn report_read_failure(failure: &ReadFailure, consequence: Option<&str>) {
-    for error in &failure.errors {
-        eprintln!("error: {error}");
-    }
-    if let Some(consequence) = consequence {
-        eprintln!("error: {consequence}");
-    }
-}
-
-/// Says on stderr when AWS calls had to be retried, so a slow run explains itself.
-pub(crate) fn report_retries(aws: &Aws) {
-    let retries = aws.retries();
-    if retries > 0 {
-        eprintln!(
-            "note: {retries} AWS call{} retried after throttling, a server error, a timeout or a dropped connection",
-            if retries == 1 { " was" } else { "s were" }
-        );
-    }
 }
 
 /// `--debug`: the SDK's own logs on stderr. Request signing is never logged: its debug output

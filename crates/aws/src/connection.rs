@@ -23,8 +23,8 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::service_config::ServiceConfigKey;
 
 use crate::cors_answer::{CompleteCorsAnswer, RetryIncompleteCorsAnswer};
+use crate::error::bucket_resource;
 use crate::error::{cause_chain, AwsError};
-use crate::live_state::bucket_resource;
 
 /// The connection flags every AWS-facing command takes.
 #[derive(Debug, Clone, Default)]

@@ -8,6 +8,7 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
+use cors_sync_core::plan::Address;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwsError {
@@ -158,6 +159,11 @@ impl AwsError {
     pub(crate) fn no_configuration(resource: &str, operation: &'static str) -> Self {
         Self::local(resource, operation, "CloudFront returned no configuration")
     }
+}
+
+/// The plan address errors about a bucket name, e.g. `s3_bucket.assets`.
+pub(crate) fn bucket_resource(bucket: &str) -> String {
+    Address::S3Bucket(bucket.to_string()).to_string()
 }
 
 fn without_answer<E, R>(error: &SdkError<E, R>, endpoint: Option<&str>) -> String

@@ -9,6 +9,8 @@ pub mod connection;
 mod cors_answer;
 pub mod error;
 pub mod live_state;
+#[cfg(test)]
+mod mock_tests;
 pub mod probe;
 mod s3_rules;
 

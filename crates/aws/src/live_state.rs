@@ -3,13 +3,13 @@
 
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
-use cors_sync_core::plan::{Address, LiveBucket, LiveState, PolicyListings};
+use cors_sync_core::plan::{LiveBucket, LiveState, PolicyListings};
 use cors_sync_core::render::plural;
 use futures::stream::{self, StreamExt};
 
 use crate::cloudfront::{distributions, policies};
 use crate::cors_answer::NotACorsConfiguration;
-use crate::error::{find_cause, AwsError, ErrorCode};
+use crate::error::{bucket_resource, find_cause, AwsError, ErrorCode};
 use crate::s3_rules;
 use crate::Aws;
 
@@ -205,11 +205,6 @@ pub async fn discover_region(aws: &Aws, bucket: &str) -> Result<String, AwsError
             )))
         }
     }
-}
-
-/// The plan address errors about a bucket name, e.g. `s3_bucket.assets`.
-pub(crate) fn bucket_resource(bucket: &str) -> String {
-    Address::S3Bucket(bucket.to_string()).to_string()
 }
 
 /// HeadBucket answers without a body, so a missing bucket comes back as a bare `NotFound`: say

@@ -5,7 +5,26 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use crate::manifest::yaml_tree::Position;
+/// Where a node starts: 1-based line and column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+#[rustfmt::skip]
+/// Every lint, by stable code. Codes never change meaning; retired codes are not reused.
+pub const LINTS: &[(&str, &str, &str)] = &[
+    ("CS001", "wildcard-origin-with-writes", "any website can write to this bucket from its visitors' browsers"),
+    ("CS002", "http-origin", "an http:// origin is sent in clear text and can be impersonated on the network"),
+    ("CS003", "broad-wildcard-origin", "the wildcard admits origins far beyond your own sites"),
+    ("CS004", "empty-origin", "an empty origin matches no browser (AWS accepts it anyway)"),
+    ("CS005", "shadowed-rule", "an earlier rule matches every request this rule would, so S3 never reaches it"),
+    ("CS006", "duplicate-rule", "the same rule appears twice; S3 only ever uses the first"),
+    ("CS101", "preflight-not-forwarded", "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass"),
+    ("CS102", "options-not-allowed", "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time"),
+    ("CS103", "origin-not-in-cache-key", "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"),
+];
 
 /// A place in a manifest file. `position` is absent for problems with the file as a whole
 /// (it cannot be read, it is not UTF-8 at all, ...).

@@ -13,18 +13,7 @@ use crate::manifest::Manifest;
 use crate::normalize::CanonicalRule;
 use crate::plan::{desired_behavior, LiveState};
 
-/// Every lint, by stable code. Codes never change meaning; retired codes are not reused.
-pub const LINTS: &[(&str, &str, &str)] = &[
-    ("CS001", "wildcard-origin-with-writes", "any website can write to this bucket from its visitors' browsers"),
-    ("CS002", "http-origin", "an http:// origin is sent in clear text and can be impersonated on the network"),
-    ("CS003", "broad-wildcard-origin", "the wildcard admits origins far beyond your own sites"),
-    ("CS004", "empty-origin", "an empty origin matches no browser (AWS accepts it anyway)"),
-    ("CS005", "shadowed-rule", "an earlier rule matches every request this rule would, so S3 never reaches it"),
-    ("CS006", "duplicate-rule", "the same rule appears twice; S3 only ever uses the first"),
-    ("CS101", "preflight-not-forwarded", "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass"),
-    ("CS102", "options-not-allowed", "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time"),
-    ("CS103", "origin-not-in-cache-key", "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"),
-];
+pub use crate::diagnostic::LINTS;
 
 fn lint(code: &str, location: &SourceLocation, detail: String, fix: &str) -> Diagnostic {
     let (_, name, why) = LINTS

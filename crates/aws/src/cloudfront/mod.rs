@@ -5,8 +5,6 @@
 
 mod behavior;
 pub mod distributions;
-#[cfg(test)]
-mod mock_tests;
 pub mod policies;
 
 use std::future::Future;

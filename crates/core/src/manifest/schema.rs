@@ -1,8 +1,7 @@
 //! The manifest's shape, declared once: the decoder takes each object's field names from here
-//! (unknown-field errors and their suggestions), and `cors-sync schema` turns the same
-//! declarations into a JSON Schema for editors. A field added here is known to both.
-
-use serde_json::{json, Map, Value};
+//! (unknown-field errors and their suggestions, and which fields are required), and `cors-sync
+//! schema` turns the same declarations into a JSON Schema for editors (`render::json_schema`).
+//! A field added here is known to both.
 
 use crate::cloudfront::limits as cloudfront_limits;
 use crate::s3_limits;
@@ -320,203 +319,37 @@ pub static MANIFEST: Object = Object {
     ],
 };
 
-/// The JSON Schema (draft 2020-12) of a manifest.
-pub fn json_schema() -> Value {
-    let mut schema = Map::new();
-    schema.insert(
-        "$schema".into(),
-        json!("https://json-schema.org/draft/2020-12/schema"),
-    );
-    if let Value::Object(body) = object_schema(&MANIFEST) {
-        schema.extend(body);
-    }
-    Value::Object(schema)
-}
-
-fn object_schema(object: &Object) -> Value {
-    let mut properties = Map::new();
-    for field in object.fields {
-        let mut property = shape_schema(&field.shape);
-        if let Value::Object(map) = &mut property {
-            map.insert("description".into(), json!(field.doc));
-        }
-        properties.insert(field.name.into(), property);
-    }
-    let required: Vec<&str> = object
-        .fields
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| f.name)
-        .collect();
-    json!({
-        "title": object.title,
-        "type": "object",
-        "properties": properties,
-        "required": required,
-        "additionalProperties": false,
-    })
-}
-
-fn shape_schema(shape: &Shape) -> Value {
-    match shape {
-        Shape::String => json!({ "type": "string" }),
-        Shape::NullableString => json!({ "type": ["string", "null"] }),
-        Shape::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
-        Shape::Boolean => json!({ "type": "boolean" }),
-        Shape::OneOf(values) => json!({ "enum": values }),
-        Shape::List { item, min, max } => {
-            let mut list = json!({ "type": "array", "items": shape_schema(item), "minItems": min });
-            if let (Some(max), Value::Object(map)) = (max, &mut list) {
-                map.insert("maxItems".into(), json!(max));
-            }
-            list
-        }
-        Shape::Object(object) => object_schema(object),
-        Shape::MapOf(object) => {
-            json!({ "type": "object", "additionalProperties": object_schema(object) })
-        }
-        Shape::MapOfStrings => {
-            json!({ "type": "object", "additionalProperties": { "type": "string", "minLength": 1 } })
-        }
-        Shape::Const(value) => json!({ "const": value }),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::manifest::load_str;
     use std::path::Path;
 
-    /// Every field of every object, each on a line of its own (behaviors use the policy form).
-    const FULL: &str = r#"version: 1
-buckets:
-  - name: assets
-    region: eu-west-1
-    silence_lints:
-      CS002: reason
-    cors_rules:
-      - id: web
-        allowed_origins: ["https://a.example"]
-        allowed_methods: [GET]
-        allowed_headers: ["*"]
-        expose_headers: [ETag]
-        max_age_seconds: 60
-distributions:
-  - id: EDIST
-    silence_lints:
-      CS101: reason
-    behaviors:
-      default:
-        allowed_methods: [GET, HEAD]
-        cached_methods: [GET, HEAD]
-        cache_policy: Managed-CachingOptimized
-        origin_request_policy: orp
-        response_headers_policy: rhp
-origin_request_policies:
-  - name: orp
-    headers: [Origin]
-response_headers_policies:
-  - name: rhp
-    cors:
-      allow_origins: ["*"]
-      allow_methods: [GET]
-      allow_headers: ["*"]
-      expose_headers: [ETag]
-      allow_credentials: false
-      max_age_seconds: 60
-      origin_override: true
-"#;
-
     #[test]
-    fn the_decoder_requires_exactly_the_fields_the_schema_marks_required() {
-        assert!(load_str(Path::new("m.yaml"), FULL).is_ok());
-        let objects: [(&Object, &str); 7] = [
-            (&MANIFEST, "version: 1"),
-            (&BUCKET, "buckets:"),
-            (&RULE, "cors_rules:"),
-            (&DISTRIBUTION, "distributions:"),
-            (&ORIGIN_REQUEST_POLICY, "origin_request_policies:"),
-            (&RESPONSE_HEADERS_POLICY, "response_headers_policies:"),
-            (&CORS_POLICY, "    cors:"),
-        ];
-        for (object, section) in objects {
-            for field in object.fields {
-                // Drop the field (its line and any block under it), searching from its object's section.
-                let mut dropped = String::new();
-                let mut in_section = false;
-                let mut skipping: Option<usize> = None;
-                let mut done = false;
-                for line in FULL.lines() {
-                    in_section |= line.trim_start().starts_with(section.trim_start());
-                    let indent = line.len() - line.trim_start().len();
-                    if let Some(level) = skipping {
-                        if indent > level {
-                            continue;
-                        }
-                        skipping = None;
-                    }
-                    let item = line.trim_start().starts_with("- ");
-                    let key = line.trim_start().trim_start_matches("- ");
-                    if in_section && !done && key.starts_with(&format!("{}:", field.name)) {
-                        done = true;
-                        if item {
-                            // The field opens a list item: keep the item, without the field.
-                            dropped.push_str(&format!("{}-\n", &line[..indent]));
-                        }
-                        // A block value (nothing after the colon) goes with its field.
-                        let block = key.trim_end().ends_with(':');
-                        skipping = match (item, block) {
-                            (true, false) => None,
-                            (true, true) => Some(indent + 1),
-                            (false, _) => Some(indent),
-                        };
-                        continue;
-                    }
-                    dropped.push_str(line);
-                    dropped.push('\n');
-                }
-                assert!(done, "{} not found", field.name);
-                let missing = format!("required field `{}`", field.name);
-                let result = load_str(Path::new("m.yaml"), &dropped)
-                    .err()
-                    .map(|d| d.to_string())
-                    .unwrap_or_default();
-                if field.required {
-                    assert!(
-                        result.contains(&missing)
-                            || field.name == "version" && result.contains("no `version`"),
-                        "{}.{}: {result}",
-                        object.title,
-                        field.name
-                    );
-                } else {
-                    assert!(
-                        !result.contains(&missing),
-                        "{}.{}: {result}",
-                        object.title,
-                        field.name
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn the_schema_lists_every_field_the_decoder_knows() {
-        let schema = json_schema();
-        let rule = &schema["properties"]["buckets"]["items"]["properties"]["cors_rules"]["items"];
-        let names: Vec<&str> = rule["properties"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
+    fn an_empty_object_is_missing_exactly_the_fields_the_schema_marks_required() {
+        let empty = "version: 1\nbuckets:\n  - name: b\n    cors_rules: [{}]\n  - {}\ndistributions:\n  - {}\norigin_request_policies:\n  - {}\nresponse_headers_policies:\n  - {name: r, cors: {}}\n  - {}\n";
+        let report = load_str(Path::new("m.yaml"), empty)
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let mut missing: Vec<&str> = report
+            .lines()
+            .filter_map(|line| line.split("missing the required field `").nth(1))
+            .map(|rest| rest.trim_end_matches('`'))
             .collect();
-        assert_eq!(names, RULE.field_names());
-        assert_eq!(
-            rule["required"],
-            json!(["allowed_origins", "allowed_methods"])
-        );
-        assert_eq!(schema["properties"]["version"]["const"], json!(1));
+        missing.sort_unstable();
+        let mut required: Vec<&str> = [
+            &BUCKET,
+            &RULE,
+            &DISTRIBUTION,
+            &ORIGIN_REQUEST_POLICY,
+            &RESPONSE_HEADERS_POLICY,
+            &CORS_POLICY,
+        ]
+        .iter()
+        .flat_map(|object| object.fields.iter().filter(|f| f.required).map(|f| f.name))
+        .collect();
+        required.sort_unstable();
+        assert_eq!(missing, required, "{report}");
     }
 }

@@ -8,12 +8,7 @@
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-/// Where a node starts: 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Position {
-    pub line: usize,
-    pub column: usize,
-}
+pub use crate::diagnostic::Position;
 
 impl Position {
     fn from_marker(mark: Marker) -> Self {

@@ -10,8 +10,8 @@ use crate::s3_limits;
 
 impl Decoder<'_> {
     pub(super) fn bucket(&mut self, node: &Node) -> Option<BucketSpec> {
-        let fields = self.fields(node, "a bucket", &schema::BUCKET.field_names())?;
-        let name_node = self.required(&fields, "name", "a bucket");
+        let fields = self.fields(node, "a bucket", &schema::BUCKET)?;
+        let name_node = fields.get("name");
         let name = name_node.and_then(|n| self.string(n, "name"));
         if let (Some(name), Some(name_node)) = (&name, name_node) {
             if let Some(problem) = s3_limits::bucket_name_problem(name) {
@@ -38,8 +38,8 @@ impl Decoder<'_> {
         });
         // A bucket whose rules have errors is still returned (with the rules that decoded), so
         // that checks across buckets, such as duplicate names, report everything in one run.
-        let (rules, rule_locations) = self
-            .required(&fields, "cors_rules", "a bucket")
+        let (rules, rule_locations) = fields
+            .get("cors_rules")
             .map(|node| self.rules(node))
             .unwrap_or_default();
         Some(BucketSpec {
@@ -98,7 +98,7 @@ impl Decoder<'_> {
 
     fn rule(&mut self, node: &Node) -> Option<CorsRule> {
         let what = "a CORS rule";
-        let fields = self.fields(node, what, &schema::RULE.field_names())?;
+        let fields = self.fields(node, what, &schema::RULE)?;
         let mut complete = true;
 
         let id = fields.get("id").and_then(|n| {
@@ -110,8 +110,8 @@ impl Decoder<'_> {
             id
         });
 
-        let origins = self.non_empty_list(&fields, "allowed_origins", what);
-        let methods = self.non_empty_list(&fields, "allowed_methods", what);
+        let origins = self.non_empty_list(&fields, "allowed_origins");
+        let methods = self.non_empty_list(&fields, "allowed_methods");
         let optional_list = |decoder: &mut Self, field: &str| match fields.get(field) {
             None => Some(Vec::new()),
             Some(node) => decoder.string_list(node, field),

@@ -13,8 +13,8 @@ use crate::cloudfront::policies::{
 
 impl Decoder<'_> {
     pub(super) fn distribution(&mut self, node: &Node) -> Option<DistributionSpec> {
-        let fields = self.fields(node, "a distribution", &schema::DISTRIBUTION.field_names())?;
-        let id_node = self.required(&fields, "id", "a distribution");
+        let fields = self.fields(node, "a distribution", &schema::DISTRIBUTION)?;
+        let id_node = fields.get("id");
         let id = id_node.and_then(|n| self.string(n, "id"));
         if let (Some(id), Some(n)) = (&id, id_node) {
             if let Some(problem) = limits::distribution_id_problem(id) {
@@ -22,7 +22,7 @@ impl Decoder<'_> {
             }
         }
         let mut behaviors = Vec::new();
-        if let Some(node) = self.required(&fields, "behaviors", "a distribution") {
+        if let Some(node) = fields.get("behaviors") {
             match &node.value {
                 NodeValue::Mapping(entries) => {
                     for (key, value) in entries {
@@ -69,7 +69,7 @@ impl Decoder<'_> {
         key_position: Position,
         node: &Node,
     ) -> Option<BehaviorSpec> {
-        let fields = self.fields(node, "a behavior", &schema::BEHAVIOR.field_names())?;
+        let fields = self.fields(node, "a behavior", &schema::BEHAVIOR)?;
         let forward_headers = self.header_whitelist(&fields, "forward_headers");
         let allowed_methods = self.method_list(&fields, "allowed_methods");
         let cached_methods = self.method_list(&fields, "cached_methods");
@@ -198,8 +198,8 @@ impl Decoder<'_> {
         }
     }
 
-    fn policy_name(&mut self, fields: &Fields<'_>, what: &str) -> Option<String> {
-        let node = self.required(fields, "name", what)?;
+    fn policy_name(&mut self, fields: &Fields<'_>) -> Option<String> {
+        let node = fields.get("name")?;
         let name = self.string(node, "name")?;
         if let Some(problem) = limits::policy_name_problem(&name) {
             self.error(node.position, problem);
@@ -209,9 +209,9 @@ impl Decoder<'_> {
 
     pub(super) fn origin_request_policy(&mut self, node: &Node) -> Option<OriginRequestPolicySpec> {
         let what = "an origin request policy";
-        let fields = self.fields(node, what, &schema::ORIGIN_REQUEST_POLICY.field_names())?;
-        let name = self.policy_name(&fields, what);
-        let headers_node = self.required(&fields, "headers", what)?;
+        let fields = self.fields(node, what, &schema::ORIGIN_REQUEST_POLICY)?;
+        let name = self.policy_name(&fields);
+        let headers_node = fields.get("headers")?;
         let headers = self.string_list(headers_node, "headers")?;
         self.check_headers(&headers, headers_node.position);
         Some(OriginRequestPolicySpec {
@@ -226,9 +226,9 @@ impl Decoder<'_> {
         node: &Node,
     ) -> Option<ResponseHeadersPolicySpec> {
         let what = "a response headers policy";
-        let fields = self.fields(node, what, &schema::RESPONSE_HEADERS_POLICY.field_names())?;
-        let name = self.policy_name(&fields, what);
-        let cors_node = self.required(&fields, "cors", what)?;
+        let fields = self.fields(node, what, &schema::RESPONSE_HEADERS_POLICY)?;
+        let name = self.policy_name(&fields);
+        let cors_node = fields.get("cors")?;
         let cors = self.cors_policy(cors_node);
         Some(ResponseHeadersPolicySpec {
             name: name?,
@@ -239,9 +239,9 @@ impl Decoder<'_> {
 
     fn cors_policy(&mut self, node: &Node) -> Option<CorsPolicy> {
         let what = "a CORS configuration";
-        let fields = self.fields(node, what, &schema::CORS_POLICY.field_names())?;
-        let origins = self.non_empty_list(&fields, "allow_origins", what);
-        let methods = self.non_empty_list(&fields, "allow_methods", what);
+        let fields = self.fields(node, what, &schema::CORS_POLICY)?;
+        let origins = self.non_empty_list(&fields, "allow_origins");
+        let methods = self.non_empty_list(&fields, "allow_methods");
         let headers = self.optional_list(&fields, "allow_headers").map(|(h, _)| h);
         let expose = self
             .optional_list(&fields, "expose_headers")
@@ -256,11 +256,11 @@ impl Decoder<'_> {
                 self.error(*position, problem);
             }
         }
-        let credentials = self
-            .required(&fields, "allow_credentials", what)
+        let credentials = fields
+            .get("allow_credentials")
             .and_then(|n| self.boolean(n, "allow_credentials"));
-        let origin_override = self
-            .required(&fields, "origin_override", what)
+        let origin_override = fields
+            .get("origin_override")
             .and_then(|n| self.boolean(n, "origin_override"));
         let max_age_seconds = match fields.get("max_age_seconds") {
             None => Some(None),

@@ -6,7 +6,7 @@ mod cloudfront;
 
 use std::path::Path;
 
-use super::schema;
+use super::schema::{self, Field, Object, Shape};
 use super::yaml_tree::{Node, NodeValue, Position};
 use super::{Manifest, MANIFEST_VERSION};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
@@ -72,13 +72,15 @@ impl Decoder<'_> {
         self.error_with_help(node.position, message, help);
     }
 
-    /// Reads a mapping, reporting unknown (with a suggestion), duplicate and non-string keys.
+    /// Reads a mapping as the schema's `object`, reporting unknown (with a suggestion), duplicate
+    /// and non-string keys, and every field the schema marks required that is missing.
     pub(super) fn fields<'n>(
         &mut self,
         node: &'n Node,
         what: &str,
-        known: &[&str],
+        object: &Object,
     ) -> Option<Fields<'n>> {
+        let known = &object.field_names();
         let NodeValue::Mapping(entries) = &node.value else {
             self.error(
                 node.position,
@@ -121,23 +123,17 @@ impl Decoder<'_> {
             }
             fields.entries.push((name.as_str(), value));
         }
-        Some(fields)
-    }
-
-    pub(super) fn required<'n>(
-        &mut self,
-        fields: &Fields<'n>,
-        name: &str,
-        what: &str,
-    ) -> Option<&'n Node> {
-        let node = fields.get(name);
-        if node.is_none() {
-            self.error(
-                fields.position,
-                format!("{what} is missing the required field `{name}`"),
-            );
+        // A missing constant (the manifest version) is reported by the caller, with what to add.
+        let reported_here = |f: &&Field| f.required && !matches!(f.shape, Shape::Const(_));
+        for field in object.fields.iter().filter(reported_here) {
+            if fields.get(field.name).is_none() {
+                self.error(
+                    fields.position,
+                    format!("{what} is missing the required field `{}`", field.name),
+                );
+            }
         }
-        node
+        Some(fields)
     }
 
     pub(super) fn string(&mut self, node: &Node, field: &str) -> Option<String> {
@@ -208,8 +204,11 @@ impl Decoder<'_> {
             let Some(code) = self.string(key, "lint code") else {
                 continue;
             };
-            if !crate::lint::LINTS.iter().any(|(c, _, _)| *c == code) {
-                let codes: Vec<&str> = crate::lint::LINTS.iter().map(|(c, _, _)| *c).collect();
+            if !crate::diagnostic::LINTS.iter().any(|(c, _, _)| *c == code) {
+                let codes: Vec<&str> = crate::diagnostic::LINTS
+                    .iter()
+                    .map(|(c, _, _)| *c)
+                    .collect();
                 self.error_with_help(
                     key.position,
                     format!("`{code}` is not a lint code"),
@@ -235,9 +234,8 @@ impl Decoder<'_> {
         &mut self,
         fields: &Fields<'_>,
         field: &str,
-        what: &str,
     ) -> Option<Vec<(String, Position)>> {
-        let node = self.required(fields, field, what)?;
+        let node = fields.get(field)?;
         let list = self.string_list(node, field)?;
         if list.is_empty() {
             self.error(
@@ -268,8 +266,7 @@ impl Decoder<'_> {
             );
             return manifest;
         }
-        let Some(fields) = self.fields(root, "the manifest", &schema::MANIFEST.field_names())
-        else {
+        let Some(fields) = self.fields(root, "the manifest", &schema::MANIFEST) else {
             return manifest;
         };
         match fields.get("version") {
