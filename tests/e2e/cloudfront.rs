@@ -9,7 +9,7 @@ use crate::support::cloudfront::{self as cf, CACHING_OPTIMIZED, CORS_S3_ORIGIN};
 use crate::support::cors_sync;
 use crate::support::s3::{self, rule};
 
-fn manifest(id: &str, behaviors: &str) -> String {
+pub(crate) fn manifest(id: &str, behaviors: &str) -> String {
     format!("version: 1\ndistributions:\n  - id: {id}\n    behaviors:\n{behaviors}")
 }
 
@@ -340,36 +340,6 @@ fn a_missing_distribution_is_named_with_its_error() {
     error: cloudfront_distribution.EDOESNOTEXIST1: ListDistributions failed: NoSuchDistribution: the account has no distribution with this ID
     error: could not read 1 of 1 resource; no plan was made
     ");
-}
-
-#[test]
-fn import_of_a_distribution_plans_to_no_changes() {
-    let id = cf::create_distribution("cf-import", "cf-import-assets");
-    let import = cors_sync().args(["import", "--distribution", &id]).run();
-    import.code(0);
-    insta::assert_snapshot!(import.stdout.replace(&id, "DIST"), @r#"
-    version: 1
-    distributions:
-      - id: DIST
-        behaviors:
-          default:
-            forward_headers: [Origin]
-            response_headers_policy: null
-            allowed_methods: [GET, HEAD]
-            cached_methods: [GET, HEAD]
-          "/fonts/*":
-            cache_policy: Managed-CachingOptimized
-            origin_request_policy: Managed-CORS-S3Origin
-            response_headers_policy: null
-            allowed_methods: [GET, HEAD]
-            cached_methods: [GET, HEAD]
-          "/legacy/*":
-            forward_headers: [Origin, Accept]
-            response_headers_policy: null
-            allowed_methods: [GET, HEAD]
-            cached_methods: [GET, HEAD]
-    "#);
-    cors_sync().manifest(&import.stdout).assert_converged();
 }
 
 #[test]

@@ -5,9 +5,12 @@ mod support;
 
 mod answers;
 mod check;
+mod cli;
 mod cloudfront;
 mod gitops;
+mod import;
 mod reliability;
+mod rollback;
 mod s3_plan_apply;
 mod signing;
 mod terminal;

@@ -1,0 +1,114 @@
+//! `import`: live buckets and distributions as a manifest that plans to no changes, and clear
+//! errors, without calling AWS, for names that cannot be valid.
+
+#![allow(deprecated)] // ForwardedValues: what a legacy behavior carries.
+
+use cors_sync_core::bucket_cors::CorsRule;
+
+use crate::s3_plan_apply::web_rule;
+use crate::support::cloudfront as cf;
+use crate::support::cors_sync;
+use crate::support::s3;
+
+#[test]
+fn import_then_plan_shows_no_changes() {
+    s3::create_bucket("import-rich", "eu-central-1");
+    s3::create_bucket("import-empty", "us-east-1");
+    let tricky = CorsRule {
+        id: Some("true".into()),
+        allowed_origins: vec!["*".into(), "http://localhost:3000".into()],
+        allowed_methods: vec!["GET".into(), "POST".into()],
+        allowed_headers: vec!["x-amz-*".into(), "Authorization".into()],
+        expose_headers: vec!["x-amz-request-id".into(), "ETag".into()],
+        max_age_seconds: Some(0),
+    };
+    s3::put_cors("import-rich", &[web_rule(), tricky]);
+    let import = cors_sync()
+        .args([
+            "import",
+            "--bucket",
+            "import-rich",
+            "--bucket",
+            "import-empty",
+            "--bucket",
+            "import-rich",
+        ])
+        .run();
+    import.code(0);
+    insta::assert_snapshot!(import.stdout, @r#"
+    version: 1
+    buckets:
+      - name: import-rich
+        region: eu-central-1
+        cors_rules:
+          - id: web
+            allowed_origins: ["https://www.example.com", "https://app.example.com"]
+            allowed_methods: [GET, HEAD, PUT]
+            allowed_headers: [Content-Type]
+            expose_headers: [ETag]
+            max_age_seconds: 600
+          - id: "true"
+            allowed_origins: ["*", "http://localhost:3000"]
+            allowed_methods: [GET, POST]
+            allowed_headers: ["x-amz-*", Authorization]
+            expose_headers: [x-amz-request-id, ETag]
+            max_age_seconds: 0
+      - name: import-empty
+        region: us-east-1
+        cors_rules: []
+    "#);
+    cors_sync().manifest(&import.stdout).assert_converged();
+}
+
+#[test]
+fn import_refuses_an_invalid_bucket_name_without_calling_aws() {
+    let run = cors_sync()
+        .endpoint(Some("http://127.0.0.1:9"))
+        .args(["import", "--bucket", "Not_A_Bucket"])
+        .run();
+    run.code(1);
+    insta::assert_snapshot!(run.stderr, @"error: invalid bucket name `Not_A_Bucket`: may contain only lowercase letters, digits, '.' and '-' (found 'N')");
+}
+
+#[test]
+fn import_of_a_missing_bucket_fails_naming_it() {
+    let run = cors_sync()
+        .args(["import", "--bucket", "import-nowhere"])
+        .run();
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    insta::assert_snapshot!(run.stderr, @r"
+    error: s3_bucket.import-nowhere: HeadBucket failed: NotFound: the bucket does not exist
+    error: nothing was imported
+    ");
+}
+
+#[test]
+fn import_of_a_distribution_plans_to_no_changes() {
+    let id = cf::create_distribution("cf-import", "cf-import-assets");
+    let import = cors_sync().args(["import", "--distribution", &id]).run();
+    import.code(0);
+    insta::assert_snapshot!(import.stdout.replace(&id, "DIST"), @r#"
+    version: 1
+    distributions:
+      - id: DIST
+        behaviors:
+          default:
+            forward_headers: [Origin]
+            response_headers_policy: null
+            allowed_methods: [GET, HEAD]
+            cached_methods: [GET, HEAD]
+          "/fonts/*":
+            cache_policy: Managed-CachingOptimized
+            origin_request_policy: Managed-CORS-S3Origin
+            response_headers_policy: null
+            allowed_methods: [GET, HEAD]
+            cached_methods: [GET, HEAD]
+          "/legacy/*":
+            forward_headers: [Origin, Accept]
+            response_headers_policy: null
+            allowed_methods: [GET, HEAD]
+            cached_methods: [GET, HEAD]
+    "#);
+    cors_sync().manifest(&import.stdout).assert_converged();
+}
