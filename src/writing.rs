@@ -7,7 +7,7 @@ use cors_sync_aws::apply::{self, Applied, CancellationToken, Failure, Safeguards
 use cors_sync_aws::cloudfront::distributions;
 use cors_sync_aws::Aws;
 use cors_sync_core::plan::{Address, Plan};
-use cors_sync_core::render::text_plan;
+use cors_sync_core::render::apply_summary;
 
 use crate::backup::FileJournal;
 use crate::cli::WriteArgs;
@@ -58,12 +58,10 @@ pub async fn execute(
     let mut failed = 0;
     let mut deploying: Vec<(String, String)> = Vec::new();
     for result in &results {
-        let (_, verb) = text_plan::action_words(result.change.action);
-        let subject = text_plan::subject(result.change);
         match &result.outcome {
-            Ok(Applied::Written) => println!("{subject} {verb}."),
+            Ok(Applied::Written) => println!("{}", apply_summary::written(result.change, None)),
             Ok(Applied::Distribution { status }) => {
-                println!("{subject} {verb}; the distribution is {status}.");
+                println!("{}", apply_summary::written(result.change, Some(status)));
                 if let Address::CloudFrontDistribution(id) = &result.change.address {
                     deploying.push((id.clone(), status.clone()));
                 }
@@ -97,26 +95,23 @@ pub async fn execute(
             .filter(|r| matches!(r.outcome, Err(Failure::InFlight { .. })))
             .count();
         println!(
-            "\nApply interrupted: {written} of {} changes written, {in_flight} in flight (may or may not have been made), {} not sent. Run plan again to see what remains.",
-            results.len(),
-            results.len() - written - in_flight
+            "{}",
+            apply_summary::interrupted(results.len(), written, in_flight)
         );
         return Outcome::Failure;
     }
     if failed == 0 {
-        let s = plan.summary();
+        let still_deploying =
+            !writing.wait && deploying.iter().any(|(_, status)| status != "Deployed");
         println!(
-            "\nApply complete: {} created, {} updated, {} deleted.",
-            s.create, s.update, s.delete
+            "{}",
+            apply_summary::complete(&plan.summary(), still_deploying)
         );
-        if !writing.wait && deploying.iter().any(|(_, status)| status != "Deployed") {
-            println!("CloudFront is deploying the updated distributions; `--wait` waits for that.");
-        }
         Outcome::Success
     } else {
         println!(
-            "\nApply incomplete: {written} of {} changes written, {failed} failed. Run plan again to see what remains.",
-            results.len()
+            "{}",
+            apply_summary::incomplete(results.len(), written, failed)
         );
         Outcome::Failure
     }

@@ -8,15 +8,15 @@ use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
-use cors_sync_core::evaluate::browser::{judge, needs_preflight, Judgement};
+use cors_sync_core::evaluate::browser::{judge, needs_preflight};
 use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge, Forwarded};
 use cors_sync_core::evaluate::edge;
 use cors_sync_core::evaluate::s3::{self, Bucket};
-use cors_sync_core::evaluate::{Evaluation, Request, RuleOutcome};
+use cors_sync_core::evaluate::{Evaluation, Request};
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, PolicyListings};
-use serde_json::json;
+use cors_sync_core::render::check_report::{CheckReport, Step};
 
 use super::{connect, load_manifest, Outcome};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
@@ -105,130 +105,38 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Outcome {
             ),
         }
     };
-    let preflight = needs_preflight.then(|| {
-        let request = Request::preflight(&args.origin, &method, &headers);
+    let step = |request: Request| {
         let evaluation = evaluate(&request);
         let judgement = judge(&request, &evaluation.response);
-        (request, evaluation, judgement)
-    });
-    let actual = {
-        let request = Request::actual(&args.origin, &method);
-        let evaluation = evaluate(&request);
-        let judgement = judge(&request, &evaluation.response);
-        (request, evaluation, judgement)
+        Step {
+            request,
+            evaluation,
+            judgement,
+        }
     };
-    let allowed = preflight.as_ref().is_none_or(|(_, _, j)| j.passes) && actual.2.passes;
+    let report = CheckReport {
+        target: &args.target,
+        live: args.live,
+        bucket_name: &setting.bucket_name,
+        bucket: setting.bucket.as_ref(),
+        behavior: setting.edge.as_ref().map(|(_, _, _, path)| path.as_str()),
+        origin: &args.origin,
+        method: &method,
+        headers: &headers,
+        preflight: needs_preflight
+            .then(|| step(Request::preflight(&args.origin, &method, &headers))),
+        actual: step(Request::actual(&args.origin, &method)),
+    };
+    let allowed = report.allowed();
     match args.format {
-        CheckFormat::Json => {
-            let step = |(request, evaluation, judgement): &(Request, Evaluation, Judgement)| json!({ "request": request, "evaluation": evaluation, "browser": judgement });
-            let document = json!({
-                "target": args.target,
-                "source": if args.live { "live" } else { "manifest" },
-                "bucket": setting.bucket_name,
-                "behavior": setting.edge.as_ref().map(|(_, _, _, path)| path),
-                "preflight": preflight.as_ref().map(step),
-                "actual": step(&actual),
-                "allowed": allowed,
-            });
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&document).unwrap_or_default()
-            );
-        }
-        CheckFormat::Text => {
-            let source = if args.live {
-                "live state"
-            } else {
-                "the manifest"
-            };
-            let behind = setting
-                .edge
-                .as_ref()
-                .map(|(_, _, _, path)| {
-                    format!(" (behavior {path}, bucket {})", setting.bucket_name)
-                })
-                .unwrap_or_default();
-            println!(
-                "{}{behind}, by {source}: {method} from {}{}",
-                args.target,
-                args.origin,
-                if headers.is_empty() {
-                    String::new()
-                } else {
-                    format!(" with headers {}", headers.join(", "))
-                }
-            );
-            if let Some(step) = &preflight {
-                print!(
-                    "{}",
-                    describe("preflight (OPTIONS)", step, setting.bucket.as_ref())
-                );
-            } else {
-                println!("\nno preflight: {method} without custom headers is a simple request");
-            }
-            print!(
-                "{}",
-                describe(
-                    &format!("{method} request"),
-                    &actual,
-                    setting.bucket.as_ref()
-                )
-            );
-            println!(
-                "\n{}",
-                if allowed {
-                    "ALLOWED: the browser's request works."
-                } else {
-                    "DENIED: the browser blocks this request."
-                }
-            );
-        }
+        CheckFormat::Json => println!("{}", report.json()),
+        CheckFormat::Text => print!("{}", report.text()),
     }
     if allowed {
         Outcome::Success
     } else {
         Outcome::Denied
     }
-}
-
-fn describe(
-    title: &str,
-    (_, evaluation, judgement): &(Request, Evaluation, Judgement),
-    bucket: Option<&BucketCors>,
-) -> String {
-    let mut out = format!(
-        "\n{title}: {}\n  {}\n  HTTP {}\n",
-        if judgement.passes { "passes" } else { "fails" },
-        evaluation.reason,
-        evaluation.response.status
-    );
-    for (name, value) in &evaluation.response.headers {
-        out.push_str(&format!("  {name}: {value}\n"));
-    }
-    if !judgement.passes {
-        out.push_str(&format!("  the browser: {}\n", judgement.reason));
-    }
-    let rules = bucket.map(|b| b.rules.as_slice()).unwrap_or_default();
-    if evaluation.matched_rule.is_none() {
-        for (index, outcome) in evaluation.rules.iter().enumerate() {
-            let id = rules
-                .get(index)
-                .and_then(|r| r.id.as_ref())
-                .map(|id| format!(" (id {id})"))
-                .unwrap_or_default();
-            let why = match outcome {
-                RuleOutcome::OriginNotAllowed => "the origin is not in allowed_origins".to_string(),
-                RuleOutcome::MethodNotAllowed => "the method is not in allowed_methods".to_string(),
-                RuleOutcome::HeaderNotAllowed(header) => {
-                    format!("header `{header}` is not in allowed_headers")
-                }
-                RuleOutcome::Matched => "matched".to_string(),
-                RuleOutcome::NotReached => "not reached".to_string(),
-            };
-            out.push_str(&format!("  rule {}{id}: {why}\n", index + 1));
-        }
-    }
-    out
 }
 
 async fn read_setting(

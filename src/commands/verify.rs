@@ -19,6 +19,7 @@ use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, LiveState};
 use cors_sync_core::render::plural;
+use cors_sync_core::render::verify_report::{ProbeRow, Tally};
 
 use super::{connect, load_manifest, report_read_failure, Outcome};
 use crate::cli::{Cli, VerifyArgs};
@@ -26,19 +27,6 @@ use crate::cli::{Cli, VerifyArgs};
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
 /// not the object exists.
 const PROBE_KEY: &str = "cors-sync-probe";
-
-struct Row {
-    description: String,
-    predicted: (bool, u16),
-    observed: (bool, u16),
-    differences: Vec<String>,
-}
-
-impl Row {
-    fn verdicts_agree(&self) -> bool {
-        self.predicted.0 == self.observed.0
-    }
-}
 
 pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
     let Some(manifest) = load_manifest(&args.manifest.manifest) else {
@@ -77,7 +65,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                 return Outcome::Failure;
             }
         };
-        tally.record(&resource, rows);
+        print!("{}", tally.record(&resource, rows));
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
@@ -153,7 +141,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                     "cloudfront_distribution.{} behavior {path} (bucket {})",
                     distribution.id, bucket.name
                 );
-                tally.record(&subject, rows);
+                print!("{}", tally.record(&subject, rows));
             }
         }
     }
@@ -192,7 +180,7 @@ async fn probe_all<F>(
     url: &str,
     planned: Vec<Probe>,
     predict: F,
-) -> Result<Vec<Row>, AwsError>
+) -> Result<Vec<ProbeRow>, AwsError>
 where
     F: Fn(&Request) -> Response,
 {
@@ -200,7 +188,7 @@ where
     for probe in planned {
         let predicted = predict(&probe.request);
         let observed = prober.send(resource, url, &probe.request).await?;
-        rows.push(Row {
+        rows.push(ProbeRow {
             predicted: (judge(&probe.request, &predicted).passes, predicted.status),
             observed: (judge(&probe.request, &observed).passes, observed.status),
             differences: differences(&predicted, &observed),
@@ -208,61 +196,6 @@ where
         });
     }
     Ok(rows)
-}
-
-/// Counts over every resource probed; each resource's table is printed as it is recorded.
-#[derive(Default)]
-struct Tally {
-    probes: usize,
-    verdicts: usize,
-    headers: usize,
-}
-
-impl Tally {
-    fn record(&mut self, subject: &str, rows: Vec<Row>) {
-        let verdicts = rows.iter().filter(|r| !r.verdicts_agree()).count();
-        let headers = rows
-            .iter()
-            .filter(|r| r.verdicts_agree() && !r.differences.is_empty())
-            .count();
-        self.probes += rows.len();
-        self.verdicts += verdicts;
-        self.headers += headers;
-        print!("{}", report(subject, rows, verdicts, headers));
-    }
-}
-
-fn report(subject: &str, mut rows: Vec<Row>, verdicts: usize, headers: usize) -> String {
-    // Mismatches first: verdicts, then headers, then agreement.
-    rows.sort_by_key(|r| (r.verdicts_agree(), r.differences.is_empty()));
-    let word = |allowed: bool| if allowed { "allowed" } else { "denied" };
-    let mut out = format!(
-        "\n{subject}: {} probes, {verdicts} verdict mismatch{}, {headers} header mismatch{}\n",
-        rows.len(),
-        if verdicts == 1 { "" } else { "es" },
-        if headers == 1 { "" } else { "es" }
-    );
-    for row in rows {
-        let mark = if !row.verdicts_agree() {
-            "VERDICT"
-        } else if !row.differences.is_empty() {
-            "HEADERS"
-        } else {
-            "ok"
-        };
-        out.push_str(&format!(
-            "  {mark:7} {}: predicted {} ({}), endpoint {} ({})\n",
-            row.description,
-            word(row.predicted.0),
-            row.predicted.1,
-            word(row.observed.0),
-            row.observed.1
-        ));
-        for difference in &row.differences {
-            out.push_str(&format!("            {difference}\n"));
-        }
-    }
-    out
 }
 
 /// A request path that the behavior's pattern matches: `*` and `?` filled in with probe text.

@@ -48,45 +48,26 @@ pub(super) trait Behavior {
     }
 }
 
-macro_rules! swap_each {
-    ($behavior:expr, $fields:expr, $($field:ident),+) => {
-        $(std::mem::swap(&mut $behavior.$field, &mut $fields.$field);)+
-    };
+// The two SDK types share the field names but no trait, so one body serves both.
+macro_rules! impl_behavior {
+    ($($sdk_type:ty),+) => {$(
+        impl Behavior for $sdk_type {
+            fn swap_fields(&mut self, fields: &mut CorsFields) {
+                use std::mem::swap;
+                swap(&mut self.forwarded_values, &mut fields.forwarded_values);
+                swap(&mut self.allowed_methods, &mut fields.allowed_methods);
+                swap(&mut self.cache_policy_id, &mut fields.cache_policy_id);
+                swap(&mut self.origin_request_policy_id, &mut fields.origin_request_policy_id);
+                swap(&mut self.response_headers_policy_id, &mut fields.response_headers_policy_id);
+                swap(&mut self.min_ttl, &mut fields.min_ttl);
+                swap(&mut self.default_ttl, &mut fields.default_ttl);
+                swap(&mut self.max_ttl, &mut fields.max_ttl);
+            }
+        }
+    )+};
 }
 
-impl Behavior for DefaultCacheBehavior {
-    fn swap_fields(&mut self, fields: &mut CorsFields) {
-        swap_each!(
-            self,
-            fields,
-            forwarded_values,
-            allowed_methods,
-            cache_policy_id,
-            origin_request_policy_id,
-            response_headers_policy_id,
-            min_ttl,
-            default_ttl,
-            max_ttl
-        );
-    }
-}
-
-impl Behavior for CacheBehavior {
-    fn swap_fields(&mut self, fields: &mut CorsFields) {
-        swap_each!(
-            self,
-            fields,
-            forwarded_values,
-            allowed_methods,
-            cache_policy_id,
-            origin_request_policy_id,
-            response_headers_policy_id,
-            min_ttl,
-            default_ttl,
-            max_ttl
-        );
-    }
-}
+impl_behavior!(DefaultCacheBehavior, CacheBehavior);
 
 /// The settings cors-sync manages, from a behavior's fields.
 pub(super) fn settings(fields: &CorsFields) -> BehaviorSettings {

@@ -1,10 +1,13 @@
 //! Everything cors-sync prints about a plan or a manifest, built from the model in one place.
 
+pub mod apply_summary;
+pub mod check_report;
 pub mod json_plan;
 pub mod json_schema;
 pub mod manifest_yaml;
 pub mod markdown_plan;
 pub mod text_plan;
+pub mod verify_report;
 
 use serde::Serialize;
 

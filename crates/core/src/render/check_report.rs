@@ -1,0 +1,202 @@
+//! What `check` prints: the request as the browser would send it, what S3 (behind CloudFront, if
+//! any) answers to the preflight and to the request, the browser's verdict, and why.
+
+use serde_json::json;
+
+use crate::bucket_cors::BucketCors;
+use crate::evaluate::browser::Judgement;
+use crate::evaluate::{Evaluation, Request, RuleOutcome};
+
+/// One request, what it gets, and what the browser makes of that.
+pub struct Step {
+    pub request: Request,
+    pub evaluation: Evaluation,
+    pub judgement: Judgement,
+}
+
+/// Everything one `check` found.
+pub struct CheckReport<'a> {
+    pub target: &'a str,
+    /// Judged against live state (`--live`) rather than the manifest.
+    pub live: bool,
+    pub bucket_name: &'a str,
+    /// `None` when the bucket does not exist.
+    pub bucket: Option<&'a BucketCors>,
+    /// The CloudFront behavior the request goes through, if any.
+    pub behavior: Option<&'a str>,
+    pub origin: &'a str,
+    pub method: &'a str,
+    pub headers: &'a [&'a str],
+    /// Absent for a simple request.
+    pub preflight: Option<Step>,
+    pub actual: Step,
+}
+
+impl CheckReport<'_> {
+    /// Whether the browser lets the request through: every step passes.
+    pub fn allowed(&self) -> bool {
+        self.preflight.as_ref().is_none_or(|s| s.judgement.passes) && self.actual.judgement.passes
+    }
+
+    /// The JSON document of `check --format json`.
+    pub fn json(&self) -> String {
+        let step = |s: &Step| json!({ "request": s.request, "evaluation": s.evaluation, "browser": s.judgement });
+        let document = json!({
+            "target": self.target,
+            "source": if self.live { "live" } else { "manifest" },
+            "bucket": self.bucket_name,
+            "behavior": self.behavior,
+            "preflight": self.preflight.as_ref().map(step),
+            "actual": step(&self.actual),
+            "allowed": self.allowed(),
+        });
+        serde_json::to_string_pretty(&document).unwrap_or_default()
+    }
+
+    pub fn text(&self) -> String {
+        let source = if self.live {
+            "live state"
+        } else {
+            "the manifest"
+        };
+        let behind = self
+            .behavior
+            .map(|path| format!(" (behavior {path}, bucket {})", self.bucket_name))
+            .unwrap_or_default();
+        let with = if self.headers.is_empty() {
+            String::new()
+        } else {
+            format!(" with headers {}", self.headers.join(", "))
+        };
+        let method = self.method;
+        let mut out = format!(
+            "{}{behind}, by {source}: {method} from {}{with}\n",
+            self.target, self.origin
+        );
+        match &self.preflight {
+            Some(step) => out.push_str(&describe("preflight (OPTIONS)", step, self.bucket)),
+            None => out.push_str(&format!(
+                "\nno preflight: {method} without custom headers is a simple request\n"
+            )),
+        }
+        out.push_str(&describe(
+            &format!("{method} request"),
+            &self.actual,
+            self.bucket,
+        ));
+        out.push_str(if self.allowed() {
+            "\nALLOWED: the browser's request works.\n"
+        } else {
+            "\nDENIED: the browser blocks this request.\n"
+        });
+        out
+    }
+}
+
+fn describe(title: &str, step: &Step, bucket: Option<&BucketCors>) -> String {
+    let Step {
+        evaluation,
+        judgement,
+        ..
+    } = step;
+    let mut out = format!(
+        "\n{title}: {}\n  {}\n  HTTP {}\n",
+        if judgement.passes { "passes" } else { "fails" },
+        evaluation.reason,
+        evaluation.response.status
+    );
+    for (name, value) in &evaluation.response.headers {
+        out.push_str(&format!("  {name}: {value}\n"));
+    }
+    if !judgement.passes {
+        out.push_str(&format!("  the browser: {}\n", judgement.reason));
+    }
+    let rules = bucket.map(|b| b.rules.as_slice()).unwrap_or_default();
+    if evaluation.matched_rule.is_none() {
+        for (index, outcome) in evaluation.rules.iter().enumerate() {
+            let id = rules
+                .get(index)
+                .and_then(|r| r.id.as_ref())
+                .map(|id| format!(" (id {id})"))
+                .unwrap_or_default();
+            let why = match outcome {
+                RuleOutcome::OriginNotAllowed => "the origin is not in allowed_origins".to_string(),
+                RuleOutcome::MethodNotAllowed => "the method is not in allowed_methods".to_string(),
+                RuleOutcome::HeaderNotAllowed(header) => {
+                    format!("header `{header}` is not in allowed_headers")
+                }
+                RuleOutcome::Matched => "matched".to_string(),
+                RuleOutcome::NotReached => "not reached".to_string(),
+            };
+            out.push_str(&format!("  rule {}{id}: {why}\n", index + 1));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bucket_cors::CorsRule;
+    use crate::evaluate::browser::judge;
+    use crate::evaluate::s3::{self, Bucket};
+
+    fn step(request: Request, bucket: &BucketCors) -> Step {
+        let evaluation = s3::evaluate(Bucket::Cors(bucket), &request);
+        let judgement = judge(&request, &evaluation.response);
+        Step {
+            request,
+            evaluation,
+            judgement,
+        }
+    }
+
+    #[test]
+    fn a_denied_preflight_names_each_rule_and_why_it_did_not_match() {
+        let bucket = BucketCors {
+            rules: vec![CorsRule {
+                id: Some("web".into()),
+                allowed_origins: vec!["https://app.example.org".into()],
+                allowed_methods: vec!["GET".into()],
+                allowed_headers: vec![],
+                expose_headers: vec![],
+                max_age_seconds: None,
+            }],
+        };
+        let origin = "https://evil.example";
+        let report = CheckReport {
+            target: "s3://assets/a.png",
+            live: false,
+            bucket_name: "assets",
+            bucket: Some(&bucket),
+            behavior: None,
+            origin,
+            method: "PUT",
+            headers: &[],
+            preflight: Some(step(Request::preflight(origin, "PUT", &[]), &bucket)),
+            actual: step(Request::actual(origin, "PUT"), &bucket),
+        };
+        assert!(!report.allowed());
+        insta::assert_snapshot!(report.text(), @"
+        s3://assets/a.png, by the manifest: PUT from https://evil.example
+
+        preflight (OPTIONS): fails
+          This CORS request is not allowed. No rule matched.
+          HTTP 403
+          the browser: the preflight answer is 403, not a success status
+          rule 1 (id web): the origin is not in allowed_origins
+
+        PUT request: fails
+          no rule matched: the object is returned without CORS headers
+          HTTP 200
+          the browser: no Access-Control-Allow-Origin header
+          rule 1 (id web): the origin is not in allowed_origins
+
+        DENIED: the browser blocks this request.
+        ");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&report.json()).unwrap()["allowed"],
+            json!(false)
+        );
+    }
+}
