@@ -8,6 +8,7 @@ use crate::cloudfront::distribution::bucket_of_origin;
 use crate::cloudfront::managed_policies;
 use crate::diagnostic::{Diagnostic, Severity, SourceLocation};
 use crate::evaluate::cloudfront::Forwarded;
+use crate::evaluate::edge;
 use crate::evaluate::wildcard_matches;
 use crate::manifest::Manifest;
 use crate::normalize::CanonicalRule;
@@ -295,35 +296,10 @@ fn forwarding(
     };
     let request_headers: Vec<String> = match &settings.origin_request_policy {
         None => Vec::new(),
-        Some(reference) => {
-            let managed = reference
-                .id
-                .as_deref()
-                .and_then(managed_policies::managed_forwarded_headers);
-            let declared = reference
-                .name
-                .as_deref()
-                .and_then(|n| {
-                    manifest
-                        .origin_request_policies
-                        .iter()
-                        .find(|p| p.name == n)
-                })
-                .map(|p| p.headers.clone());
-            let listed = reference
-                .id
-                .as_deref()
-                .and_then(|id| live.origin_request_policies.iter().find(|p| p.id == id))
-                .map(|p| p.headers.headers.clone());
-            match managed
-                .map(|h| h.iter().map(|s| s.to_string()).collect())
-                .or(declared)
-                .or(listed)
-            {
-                Some(headers) => headers,
-                None => return (None, false),
-            }
-        }
+        Some(reference) => match edge::origin_request_headers(reference, manifest, live) {
+            Some(headers) => headers,
+            None => return (None, false),
+        },
     };
     let in_key = cache_headers
         .iter()

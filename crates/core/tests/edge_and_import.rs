@@ -171,3 +171,29 @@ fn import_says_which_distribution_uses_a_policy_it_cannot_name() {
         ])
     );
 }
+
+#[test]
+fn lints_and_edge_agree_that_an_all_viewer_policy_forwards_the_cors_headers() {
+    let text = "version: 1\nbuckets:\n  - name: assets\n    cors_rules: []\ndistributions:\n  - id: EDIST\n    behaviors:\n      default:\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n        cache_policy: Managed-CachingOptimized\n        origin_request_policy: forward-all\n        response_headers_policy: Managed-CORS-With-Preflight\n";
+    let manifest =
+        cors_sync_core::manifest::load_str(std::path::Path::new("m.yaml"), text).unwrap();
+    let mut live = listed();
+    let mut now = on_policies(Some("orp-1"), Some(CORS_WITH_PREFLIGHT));
+    now.origin_request_policy = Some(PolicyRef {
+        id: Some("orp-1".into()),
+        name: Some("forward-all".into()),
+    });
+    live.distributions = vec![LiveDistribution {
+        behavior_origins: vec![(BehaviorPath::Default, "assets.s3.amazonaws.com".into())],
+        ..distribution(now)
+    }];
+    let found: Vec<String> = cors_sync_core::lint::cloudfront_lints(&manifest, &live)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(!found.iter().any(|d| d.contains("CS101")), "{found:?}");
+    assert!(
+        found.iter().any(|d| d.contains("CS103")),
+        "Origin reaches S3 but is not in CachingOptimized's key: {found:?}"
+    );
+}

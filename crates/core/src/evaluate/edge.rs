@@ -27,6 +27,40 @@ fn declared_cors<'a>(manifest: &'a Manifest, reference: &PolicyRef) -> Option<&'
         .map(|p| &p.cors)
 }
 
+/// The headers an origin request policy sends to the origin (`*` for every viewer header): from
+/// the AWS-managed table, the manifest's declaration (what apply will make it), or the account's
+/// listing; `None` when none of them knows the policy.
+pub fn origin_request_headers(
+    reference: &PolicyRef,
+    manifest: &Manifest,
+    live: &LiveState,
+) -> Option<Vec<String>> {
+    let id = reference.id.as_deref();
+    if let Some(managed) = id.and_then(managed_policies::managed_forwarded_headers) {
+        return Some(managed.iter().map(|h| h.to_string()).collect());
+    }
+    let name = reference.name.as_deref();
+    if let Some(declared) = manifest
+        .origin_request_policies
+        .iter()
+        .find(|p| Some(p.name.as_str()) == name)
+    {
+        return Some(declared.headers.clone());
+    }
+    let listed = live
+        .origin_request_policies
+        .iter()
+        .find(|p| Some(p.id.as_str()) == id)?;
+    let all_viewer = listed.headers.header_behavior.starts_with("allViewer");
+    Some(
+        all_viewer
+            .then(|| "*".to_string())
+            .into_iter()
+            .chain(listed.headers.headers.iter().cloned())
+            .collect(),
+    )
+}
+
 /// The account's policy lists `edge` needs to resolve these behaviors' custom policies.
 pub fn listings_needed<'a>(
     behaviors: impl IntoIterator<Item = &'a BehaviorSettings>,
@@ -36,8 +70,13 @@ pub fn listings_needed<'a>(
     for settings in behaviors {
         let custom =
             |reference: &Option<PolicyRef>| reference.as_ref().and_then(custom_id).is_some();
-        needed.origin_request |=
-            settings.forward_headers.is_none() && custom(&settings.origin_request_policy);
+        needed.origin_request |= settings.forward_headers.is_none()
+            && custom(&settings.origin_request_policy)
+            && settings
+                .origin_request_policy
+                .as_ref()
+                .and_then(|r| origin_request_headers(r, manifest, &LiveState::default()))
+                .is_none();
         needed.response_headers |= custom(&settings.response_headers_policy)
             && settings
                 .response_headers_policy
@@ -86,23 +125,13 @@ fn forwarded(
         names.extend(headers.iter().map(|h| h.to_string()));
     }
     if let Some(reference) = &settings.origin_request_policy {
-        if let Some(id) = custom_id(reference) {
-            let policy = live
-                .origin_request_policies
-                .iter()
-                .find(|p| p.id == id)
-                .ok_or_else(|| not_listed("origin request", id))?;
-            if policy.headers.header_behavior.starts_with("allViewer") {
-                names.push("*".into());
+        match origin_request_headers(reference, manifest, live) {
+            Some(headers) => names.extend(headers),
+            None => {
+                if let Some(id) = custom_id(reference) {
+                    return Err(not_listed("origin request", id));
+                }
             }
-            names.extend(policy.headers.headers.iter().cloned());
-        } else if reference.id.is_none() {
-            // A policy this manifest declares and apply would create.
-            let declared = manifest
-                .origin_request_policies
-                .iter()
-                .find(|p| Some(&p.name) == reference.name.as_ref());
-            names.extend(declared.into_iter().flat_map(|p| p.headers.iter().cloned()));
         }
     }
     Ok(Forwarded::from_headers(names.iter().map(String::as_str)))
