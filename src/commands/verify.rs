@@ -77,7 +77,8 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                 return Outcome::Failure;
             }
         };
-        let all_judged: Vec<BehaviorSettings> = live
+        // Each behavior as verify judges it, in the order of `live.distributions`' behaviors.
+        let judged_all: Vec<BehaviorSettings> = live
             .distributions
             .iter()
             .flat_map(|d| {
@@ -86,7 +87,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                     .map(|(path, now)| judged(&manifest, &live, &d.id, path, now))
             })
             .collect();
-        let needed = edge::listings_needed(&all_judged, &manifest);
+        let needed = edge::listings_needed(&judged_all, &manifest);
         if let Some(error) = live_state::read_listings(&aws, needed, &mut live)
             .await
             .first()
@@ -94,8 +95,12 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
             eprintln!("error: {error}");
             return Outcome::Failure;
         }
+        let mut judged_each = judged_all.into_iter();
         for distribution in &live.distributions {
-            for (path, current) in &distribution.behaviors {
+            for (path, _) in &distribution.behaviors {
+                let Some(settings) = judged_each.next() else {
+                    break;
+                };
                 let Some(bucket) = distribution
                     .origin_domain(path)
                     .and_then(bucket_of_origin)
@@ -103,7 +108,6 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                 else {
                     continue;
                 };
-                let settings = judged(&manifest, &live, &distribution.id, path, current);
                 let (forwarded, policy) = match edge::edge(&settings, &manifest, &live) {
                     Ok(found) => found,
                     Err(error) => {

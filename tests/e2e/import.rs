@@ -112,3 +112,44 @@ fn import_of_a_distribution_plans_to_no_changes() {
     "#);
     cors_sync().manifest(&import.stdout).assert_converged();
 }
+
+#[test]
+fn a_custom_policy_that_cannot_be_listed_fails_import_and_check_naming_the_call() {
+    // moto serves no policy API (404): a behavior on a custom policy needs the account's list to
+    // name or judge it, and that failure must be said, never turned into a partial manifest or a
+    // guessed verdict.
+    let id = cf::create_distribution("custom-orp", "custom-orp-assets");
+    let mut config = cf::config(&id);
+    let default = config.default_cache_behavior.as_mut().unwrap();
+    default.forwarded_values = None;
+    default.min_ttl = None;
+    default.default_ttl = None;
+    default.max_ttl = None;
+    default.cache_policy_id = Some(crate::support::cloudfront::CACHING_OPTIMIZED.into());
+    default.origin_request_policy_id = Some("0a1b2c3d-custom-policy".into());
+    cf::update(&id, config);
+
+    let import = cors_sync().args(["import", "--distribution", &id]).run();
+    import.code(1);
+    assert_eq!(import.stdout, "", "no partial manifest");
+    insta::assert_snapshot!(import.stderr, @"
+    error: origin_request_policies: ListOriginRequestPolicies failed: HTTP 404 with no AWS error code
+    error: nothing was imported
+    ");
+
+    let target = format!("cloudfront://{id}/a.png");
+    let check = cors_sync()
+        .args([
+            "check",
+            &target,
+            "--origin",
+            "https://app.example.com",
+            "--method",
+            "GET",
+            "--live",
+        ])
+        .run();
+    check.code(1);
+    assert_eq!(check.stdout, "", "no verdict without the policy");
+    insta::assert_snapshot!(check.stderr, @"error: origin_request_policies: ListOriginRequestPolicies failed: HTTP 404 with no AWS error code");
+}
