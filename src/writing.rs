@@ -6,7 +6,7 @@ use std::time::Duration;
 use cors_sync_aws::apply::{self, Applied, CancellationToken, Failure, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
 use cors_sync_aws::Aws;
-use cors_sync_core::plan::{Address, Plan};
+use cors_sync_core::plan::{Change, Plan};
 use cors_sync_core::render::apply_summary;
 
 use crate::backup::FileJournal;
@@ -62,7 +62,7 @@ pub async fn execute(
             Ok(Applied::Written) => println!("{}", apply_summary::written(result.change, None)),
             Ok(Applied::Distribution { status }) => {
                 println!("{}", apply_summary::written(result.change, Some(status)));
-                if let Address::CloudFrontDistribution(id) = &result.change.address {
+                if let Change::Distribution { id, .. } = result.change {
                     deploying.push((id.clone(), status.clone()));
                 }
             }

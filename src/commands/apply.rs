@@ -103,7 +103,7 @@ async fn still_current(aws: &Aws, saved: &SavedPlan, parallelism: usize, colour:
         return true;
     }
     for address in &moved {
-        if let Some(change) = saved.plan.changes.iter().find(|c| &&c.address == address) {
+        if let Some(change) = saved.plan.changes.iter().find(|c| &c.address() == *address) {
             let recorded_etag = saved.fingerprint(address).and_then(|f| f.etag.as_deref());
             eprint!(
                 "{}",

@@ -9,7 +9,7 @@ use std::time::Duration;
 use aws_sdk_s3::types::CorsConfiguration;
 use cors_sync_core::bucket_cors::CorsRule;
 use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
-use cors_sync_core::plan::{Action, Address, Change, ChangeDetail, Plan};
+use cors_sync_core::plan::{Change, LivePolicy, Plan};
 use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
 
@@ -90,7 +90,7 @@ impl Safeguards<'_> {
     where
         F: Future<Output = Result<Applied, AwsError>>,
     {
-        let resource = change.address.to_string();
+        let resource = change.address().to_string();
         if self.cancel.is_cancelled() {
             return Err(Failure::NotSent {
                 resource,
@@ -121,14 +121,24 @@ pub async fn apply_plan<'p>(
     parallelism: usize,
     safeguards: &Safeguards<'_>,
 ) -> Vec<ChangeResult<'p>> {
-    let (buckets, cloudfront): (Vec<&Change>, Vec<&Change>) = plan
-        .changes
-        .iter()
-        .partition(|c| matches!(c.address, Address::S3Bucket(_)));
+    let mut buckets = Vec::new();
+    let mut cloudfront = Vec::new();
+    for change in &plan.changes {
+        match change {
+            Change::BucketCors {
+                bucket,
+                region,
+                after,
+                ..
+            } => buckets.push((change, bucket.as_str(), region.as_str(), after.as_deref())),
+            _ => cloudfront.push(change),
+        }
+    }
     let mut results: Vec<ChangeResult<'p>> = stream::iter(buckets)
-        .map(|change| async move {
+        .map(|(change, bucket, region, after)| async move {
+            let resource = change.address().to_string();
             let write = async {
-                apply_bucket_change(aws, change)
+                write_bucket_cors(aws, bucket, region, after, &resource)
                     .await
                     .map(|()| Applied::Written)
             };
@@ -179,36 +189,24 @@ pub async fn apply_cloudfront_changes<'p>(
     results
 }
 
-async fn apply_bucket_change(aws: &Aws, change: &Change) -> Result<(), AwsError> {
-    let resource = change.address.to_string();
-    let (Address::S3Bucket(bucket), ChangeDetail::BucketCors { region, after, .. }) =
-        (&change.address, &change.detail)
-    else {
-        return Err(AwsError::local(
-            &resource,
-            "PutBucketCors",
-            "not a bucket change",
-        ));
-    };
-    match (change.action, after) {
-        (Action::Create | Action::Update, Some(rules)) => {
-            put_bucket_cors(aws, region, bucket, rules, &resource).await
-        }
-        (Action::Delete, _) => aws
+/// PutBucketCors with `after`'s rules, or DeleteBucketCors when the bucket must have none.
+async fn write_bucket_cors(
+    aws: &Aws,
+    bucket: &str,
+    region: &str,
+    after: Option<&[CorsRule]>,
+    resource: &str,
+) -> Result<(), AwsError> {
+    match after {
+        Some(rules) => put_bucket_cors(aws, region, bucket, rules, resource).await,
+        None => aws
             .s3(region)
             .delete_bucket_cors()
             .bucket(bucket)
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| aws.s3_error(&resource, "DeleteBucketCors", &e)),
-        // A create or update always carries rules (the planner builds it so); refuse rather than
-        // write an empty configuration, which S3 rejects anyway.
-        (Action::Create | Action::Update, None) => Err(AwsError::local(
-            &resource,
-            "PutBucketCors",
-            "the planned change has no rules to write",
-        )),
+            .map_err(|e| aws.s3_error(resource, "DeleteBucketCors", &e)),
     }
 }
 
@@ -243,14 +241,12 @@ async fn apply_cloudfront_change(
     change: &Change,
     created: &mut HashMap<(PolicyKind, String), String>,
 ) -> Result<Applied, AwsError> {
-    let resource = change.address.to_string();
-    match (&change.address, &change.detail) {
-        (
-            Address::OriginRequestPolicy(name),
-            ChangeDetail::OriginRequestPolicy { id, after, .. },
-        ) => {
-            match id {
-                Some(id) => policies::origin_request::update(client, name, id, after).await?,
+    match change {
+        Change::OriginRequestPolicy { name, live, after } => {
+            match live {
+                Some(LivePolicy { id, .. }) => {
+                    policies::origin_request::update(client, name, id, after).await?
+                }
                 None => {
                     let id = policies::origin_request::create(client, name, after).await?;
                     created.insert((PolicyKind::OriginRequest, name.clone()), id);
@@ -258,12 +254,11 @@ async fn apply_cloudfront_change(
             }
             Ok(Applied::Written)
         }
-        (
-            Address::ResponseHeadersPolicy(name),
-            ChangeDetail::ResponseHeadersPolicy { id, after, .. },
-        ) => {
-            match id {
-                Some(id) => policies::response_headers::update(client, name, id, after).await?,
+        Change::ResponseHeadersPolicy { name, live, after } => {
+            match live {
+                Some(LivePolicy { id, .. }) => {
+                    policies::response_headers::update(client, name, id, after).await?
+                }
                 None => {
                     let id = policies::response_headers::create(client, name, after).await?;
                     created.insert((PolicyKind::ResponseHeaders, name.clone()), id);
@@ -271,7 +266,7 @@ async fn apply_cloudfront_change(
             }
             Ok(Applied::Written)
         }
-        (Address::CloudFrontDistribution(id), ChangeDetail::Distribution { behaviors }) => {
+        Change::Distribution { id, behaviors } => {
             let created = &*created;
             let policy_id = |reference: &PolicyRef| -> Result<String, String> {
                 if let Some(id) = &reference.id {
@@ -286,10 +281,10 @@ async fn apply_cloudfront_change(
             let status = distributions::update_behaviors(client, id, behaviors, &policy_id).await?;
             Ok(Applied::Distribution { status })
         }
-        _ => Err(AwsError::local(
-            &resource,
+        Change::BucketCors { .. } => Err(AwsError::local(
+            &change.address().to_string(),
             "apply",
-            "the change does not match its address",
+            "a bucket change is not written through CloudFront",
         )),
     }
 }

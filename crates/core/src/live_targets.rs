@@ -3,7 +3,7 @@
 //! plan, and handed to the AWS crate's one read path (`cors_sync_aws::live_state::read`).
 
 use crate::manifest::Manifest;
-use crate::plan::{Address, ChangeDetail, Plan, PolicyListings};
+use crate::plan::{Change, Plan, PolicyListings};
 
 /// A bucket to read, with its region when the manifest (or the plan) states it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,21 +51,20 @@ impl LiveTargets {
             ..LiveTargets::default()
         };
         for change in &plan.changes {
-            match (&change.address, &change.detail) {
-                (Address::S3Bucket(name), ChangeDetail::BucketCors { region, .. }) => {
+            match change {
+                Change::BucketCors { bucket, region, .. } => {
                     targets.buckets.push(BucketTarget {
-                        name: name.clone(),
+                        name: bucket.clone(),
                         region: Some(region.clone()),
                     });
                 }
-                (Address::CloudFrontDistribution(id), _) => targets.distributions.push(id.clone()),
-                (Address::OriginRequestPolicy(_), _) => {
+                Change::Distribution { id, .. } => targets.distributions.push(id.clone()),
+                Change::OriginRequestPolicy { .. } => {
                     targets.policy_listings.origin_request = true;
                 }
-                (Address::ResponseHeadersPolicy(_), _) => {
+                Change::ResponseHeadersPolicy { .. } => {
                     targets.policy_listings.response_headers = true;
                 }
-                (Address::S3Bucket(_), _) => {}
             }
         }
         targets

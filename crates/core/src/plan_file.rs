@@ -12,7 +12,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{self, sha256_hex};
-use crate::plan::{Address, LiveState, Plan};
+use crate::plan::{Address, Change, LiveState, Plan};
 
 pub const FORMAT: &str = "cors-sync-plan";
 /// Bumped whenever a change to the body would make an older cors-sync misread it.
@@ -49,31 +49,31 @@ pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
     plan.changes
         .iter()
         .map(|change| {
-            let sha256 = match &change.address {
-                Address::S3Bucket(name) => {
-                    live.buckets.iter().find(|b| &b.name == name).map_or_else(
+            let sha256 = match change {
+                Change::BucketCors { bucket, .. } => {
+                    live.buckets.iter().find(|b| &b.name == bucket).map_or_else(
                         || "absent".to_string(),
                         |b| fingerprint::bucket(&b.region, &b.cors),
                     )
                 }
-                Address::CloudFrontDistribution(id) => live
+                Change::Distribution { id, .. } => live
                     .distributions
                     .iter()
                     .find(|d| &d.id == id)
                     .map_or_else(|| "absent".to_string(), fingerprint::distribution),
-                Address::OriginRequestPolicy(name) => fingerprint::origin_request_policy(
+                Change::OriginRequestPolicy { name, .. } => fingerprint::origin_request_policy(
                     live.origin_request_policies
                         .iter()
                         .find(|p| &p.name == name),
                 ),
-                Address::ResponseHeadersPolicy(name) => fingerprint::response_headers_policy(
+                Change::ResponseHeadersPolicy { name, .. } => fingerprint::response_headers_policy(
                     live.response_headers_policies
                         .iter()
                         .find(|p| &p.name == name),
                 ),
             };
-            let etag = match &change.address {
-                Address::CloudFrontDistribution(id) => live
+            let etag = match change {
+                Change::Distribution { id, .. } => live
                     .distributions
                     .iter()
                     .find(|d| &d.id == id)
@@ -81,7 +81,7 @@ pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
                 _ => None,
             };
             Fingerprint {
-                address: change.address.clone(),
+                address: change.address(),
                 sha256,
                 etag,
             }
@@ -181,25 +181,17 @@ pub fn decode(text: &str) -> Result<SavedPlan, PlanFileError> {
 mod tests {
     use super::*;
     use crate::bucket_cors::CorsRule;
-    use crate::plan::{Action, Change, ChangeDetail};
 
     fn saved() -> SavedPlan {
         SavedPlan {
             created_by: "cors-sync 0.0.0".into(),
             manifest_sha256: "sha256:00".into(),
             plan: Plan {
-                changes: vec![Change {
-                    address: Address::S3Bucket("b".into()),
-                    action: Action::Create,
-                    detail: ChangeDetail::BucketCors {
-                        region: "eu-west-1".into(),
-                        before: None,
-                        after: Some(vec![CorsRule {
-                            allowed_origins: vec!["*".into()],
-                            allowed_methods: vec!["GET".into()],
-                            ..CorsRule::default()
-                        }]),
-                    },
+                changes: vec![Change::BucketCors {
+                    bucket: "b".into(),
+                    region: "eu-west-1".into(),
+                    before: None,
+                    after: Some(vec![CorsRule::allowing(&["*"], &["GET"])]),
                 }],
             },
             fingerprints: vec![Fingerprint {

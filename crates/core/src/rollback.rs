@@ -9,7 +9,7 @@ use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, PolicyRef, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
 use crate::manifest::{BucketSpec, Manifest};
-use crate::plan::{Address, Change, ChangeDetail};
+use crate::plan::{Change, LivePolicy};
 
 /// The manifest that restores every resource in `changes` to its `before` state. Returns it with
 /// notes on what cannot be restored (a policy the apply created is left in place).
@@ -22,11 +22,17 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
         None => Managed::Detach,
     };
     for change in changes {
-        match (&change.address, &change.detail) {
-            (Address::S3Bucket(name), ChangeDetail::BucketCors { region, before, .. }) => {
+        let created = || {
+            format!(
+                "{}: was created by that apply; it is left in place (cors-sync never deletes policies)",
+                change.address()
+            )
+        };
+        match change {
+            Change::BucketCors { bucket, region, before, .. } => {
                 let rules = before.clone().unwrap_or_default();
                 manifest.buckets.push(BucketSpec {
-                    name: name.clone(),
+                    name: bucket.clone(),
                     region: Some(region.clone()),
                     rule_locations: vec![location.clone(); rules.len()],
                     cors: BucketCors::new(rules),
@@ -34,7 +40,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     silenced: Vec::new(),
                 });
             }
-            (Address::CloudFrontDistribution(id), ChangeDetail::Distribution { behaviors }) => {
+            Change::Distribution { id, behaviors } => {
                 let behaviors = behaviors
                     .iter()
                     .map(|b| BehaviorSpec {
@@ -55,24 +61,23 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     silenced: Vec::new(),
                 });
             }
-            (Address::OriginRequestPolicy(name), ChangeDetail::OriginRequestPolicy { before, .. }) => match before {
-                Some(headers) => manifest.origin_request_policies.push(OriginRequestPolicySpec {
+            Change::OriginRequestPolicy { name, live, .. } => match live {
+                Some(LivePolicy { before, .. }) => manifest.origin_request_policies.push(OriginRequestPolicySpec {
                     name: name.clone(),
-                    headers: headers.headers.clone(),
+                    headers: before.headers.clone(),
                     location: location.clone(),
                 }),
-                None => notes.push(format!("{}: was created by that apply; it is left in place (cors-sync never deletes policies)", change.address)),
+                None => notes.push(created()),
             },
-            (Address::ResponseHeadersPolicy(name), ChangeDetail::ResponseHeadersPolicy { before, .. }) => match before {
-                Some(Some(cors)) => manifest.response_headers_policies.push(ResponseHeadersPolicySpec {
+            Change::ResponseHeadersPolicy { name, live, .. } => match live {
+                Some(LivePolicy { before: Some(cors), .. }) => manifest.response_headers_policies.push(ResponseHeadersPolicySpec {
                     name: name.clone(),
                     cors: cors.clone(),
                     location: location.clone(),
                 }),
-                Some(None) => notes.push(format!("{}: had no CORS configuration before; removing one is not supported, so it is left as it is", change.address)),
-                None => notes.push(format!("{}: was created by that apply; it is left in place (cors-sync never deletes policies)", change.address)),
+                Some(LivePolicy { before: None, .. }) => notes.push(format!("{}: had no CORS configuration before; removing one is not supported, so it is left as it is", change.address())),
+                None => notes.push(created()),
             },
-            _ => {}
         }
     }
     (manifest, notes)

@@ -11,7 +11,7 @@ use cors_sync_core::cloudfront::policies::{
 };
 use cors_sync_core::manifest::load_str;
 use cors_sync_core::plan::{
-    plan, policy_listings_needed, Action, ChangeDetail, LiveState, PolicyListings,
+    plan, policy_listings_needed, Action, Change, LiveState, PolicyListings,
 };
 use cors_sync_core::render::{json_plan, text_plan};
 
@@ -83,7 +83,7 @@ fn only_managed_fields_change_in_the_planned_after() {
     let mut before = legacy(&["Origin"]);
     before.response_headers_policy = Some(PolicyRef::by_id("60669652-455b-4ae9-85a4-c4c02393f86c"));
     let result = plan(&m, &live(vec![(BehaviorPath::Default, before.clone())])).unwrap();
-    let ChangeDetail::Distribution { behaviors } = &result.changes[0].detail else {
+    let Change::Distribution { behaviors, .. } = &result.changes[0] else {
         panic!("not a distribution change")
     };
     let expected_after = BehaviorSettings {
@@ -143,7 +143,7 @@ response_headers_policies:
     let summary: Vec<(String, Action)> = result
         .changes
         .iter()
-        .map(|c| (c.address.to_string(), c.action))
+        .map(|c| (c.address().to_string(), c.action()))
         .collect();
     assert_eq!(
         summary,
@@ -223,7 +223,7 @@ origin_request_policies:
         name: "my-cache".into(),
     }];
     let result = plan(&m, &state).unwrap();
-    let ChangeDetail::Distribution { behaviors } = &result.changes[1].detail else {
+    let Change::Distribution { behaviors, .. } = &result.changes[1] else {
         panic!("not a distribution change")
     };
     let after = &behaviors[0].after;

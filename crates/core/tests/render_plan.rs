@@ -145,7 +145,7 @@ fn markdown_lists_warnings() {
 fn a_moved_distribution_names_its_etag_change_only_when_it_changed() {
     use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
     use cors_sync_core::cloudfront::distribution::LiveDistribution;
-    use cors_sync_core::plan::{Action, Address, BehaviorChange, Change, ChangeDetail, LiveState};
+    use cors_sync_core::plan::{BehaviorChange, Change, LiveState};
     use cors_sync_core::render::text_plan::moved_block;
     let settings = |headers: &[&str]| BehaviorSettings {
         forward_headers: Some(headers.iter().map(|h| h.to_string()).collect()),
@@ -155,17 +155,14 @@ fn a_moved_distribution_names_its_etag_change_only_when_it_changed() {
         origin_request_policy: None,
         response_headers_policy: None,
     };
-    let change = Change {
-        address: Address::CloudFrontDistribution("EDIST".into()),
-        action: Action::Update,
-        detail: ChangeDetail::Distribution {
-            behaviors: vec![BehaviorChange {
-                path: BehaviorPath::Default,
-                before: settings(&["Origin"]),
-                after: settings(&["Origin", "X"]),
-                migration: None,
-            }],
-        },
+    let change = Change::Distribution {
+        id: "EDIST".into(),
+        behaviors: vec![BehaviorChange {
+            path: BehaviorPath::Default,
+            before: settings(&["Origin"]),
+            after: settings(&["Origin", "X"]),
+            migration: None,
+        }],
     };
     let now = |etag: &str| LiveState {
         distributions: vec![LiveDistribution {

@@ -31,7 +31,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::DateTime;
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
-use cors_sync_core::plan::{Action, Address, BehaviorChange, Change, ChangeDetail, Migration};
+use cors_sync_core::plan::{BehaviorChange, Change, LivePolicy, Migration};
 
 /// A client whose every call is answered by `rules`; built by hand rather than with the SDK's
 /// `test-util` feature, which would make plain builds recompile the SDK.
@@ -197,14 +197,10 @@ fn get_config_rule(headers: &'static [&'static str]) -> Rule {
 
 /// Creates origin request policy `cors-s3-forward`, forwarding Origin.
 fn create_cors_s3_forward() -> Change {
-    Change {
-        address: Address::OriginRequestPolicy("cors-s3-forward".into()),
-        action: Action::Create,
-        detail: ChangeDetail::OriginRequestPolicy {
-            id: None,
-            before: None,
-            after: OriginRequestHeaders::whitelist(vec!["Origin".into()]),
-        },
+    Change::OriginRequestPolicy {
+        name: "cors-s3-forward".into(),
+        live: None,
+        after: OriginRequestHeaders::whitelist(vec!["Origin".into()]),
     }
 }
 
@@ -218,17 +214,14 @@ fn default_behavior_onto_new_policy() -> Change {
         id: None,
         name: Some("cors-s3-forward".into()),
     });
-    Change {
-        address: Address::CloudFrontDistribution("EDIST".into()),
-        action: Action::Update,
-        detail: ChangeDetail::Distribution {
-            behaviors: vec![BehaviorChange {
-                path: BehaviorPath::Default,
-                before: legacy(&["Origin"]),
-                after,
-                migration: Some(Migration::ToCachePolicy),
-            }],
-        },
+    Change::Distribution {
+        id: "EDIST".into(),
+        behaviors: vec![BehaviorChange {
+            path: BehaviorPath::Default,
+            before: legacy(&["Origin"]),
+            after,
+            migration: Some(Migration::ToCachePolicy),
+        }],
     }
 }
 

@@ -66,21 +66,20 @@ async fn policies_are_written_first_and_a_created_policy_id_reaches_the_behavior
 
     let changes = [
         create_cors_s3_forward(),
-        Change {
-            address: Address::ResponseHeadersPolicy("fonts-cors".into()),
-            action: Action::Update,
-            detail: ChangeDetail::ResponseHeadersPolicy {
-                id: Some("rhp-id".into()),
-                before: Some(None),
-                after: CorsPolicy {
-                    allow_origins: vec!["https://www.example.com".into()],
-                    allow_methods: vec!["GET".into()],
-                    allow_headers: vec![],
-                    expose_headers: vec![],
-                    allow_credentials: false,
-                    max_age_seconds: None,
-                    origin_override: true,
-                },
+        Change::ResponseHeadersPolicy {
+            name: "fonts-cors".into(),
+            live: Some(LivePolicy {
+                id: "rhp-id".into(),
+                before: None,
+            }),
+            after: CorsPolicy {
+                allow_origins: vec!["https://www.example.com".into()],
+                allow_methods: vec!["GET".into()],
+                allow_headers: vec![],
+                expose_headers: vec![],
+                allow_credentials: false,
+                max_age_seconds: None,
+                origin_override: true,
             },
         },
         default_behavior_onto_new_policy(),

@@ -1,27 +1,22 @@
 //! Bucket CORS changes.
 
-use super::{Action, Address, Change, ChangeDetail, LiveBucket};
+use super::{Change, LiveBucket};
 use crate::bucket_cors::BucketCors;
 use crate::normalize;
 
 /// What one bucket needs, or `None` when it already matches.
 pub fn bucket_change(desired: &BucketCors, live: &LiveBucket) -> Option<Change> {
-    let action = match (live.cors.is_configured(), desired.is_configured()) {
+    match (live.cors.is_configured(), desired.is_configured()) {
         (false, false) => return None,
-        (false, true) => Action::Create,
-        (true, false) => Action::Delete,
         (true, true) if normalize::equivalent(desired, &live.cors) => return None,
-        (true, true) => Action::Update,
-    };
+        _ => {}
+    }
     let rules = |cors: &BucketCors| cors.is_configured().then(|| cors.rules.clone());
-    Some(Change {
-        address: Address::S3Bucket(live.name.clone()),
-        action,
-        detail: ChangeDetail::BucketCors {
-            region: live.region.clone(),
-            before: rules(&live.cors),
-            after: rules(desired),
-        },
+    Some(Change::BucketCors {
+        bucket: live.name.clone(),
+        region: live.region.clone(),
+        before: rules(&live.cors),
+        after: rules(desired),
     })
 }
 
@@ -29,6 +24,7 @@ pub fn bucket_change(desired: &BucketCors, live: &LiveBucket) -> Option<Change> 
 mod tests {
     use super::*;
     use crate::bucket_cors::CorsRule;
+    use crate::plan::Action;
 
     fn rule(origin: &str) -> CorsRule {
         CorsRule {
@@ -47,8 +43,9 @@ mod tests {
     }
 
     fn parts(change: Change) -> (Action, Option<Vec<CorsRule>>, Option<Vec<CorsRule>>) {
-        match change.detail {
-            ChangeDetail::BucketCors { before, after, .. } => (change.action, before, after),
+        let action = change.action();
+        match change {
+            Change::BucketCors { before, after, .. } => (action, before, after),
             other => panic!("not a bucket change: {other:?}"),
         }
     }
@@ -75,10 +72,8 @@ mod tests {
         );
 
         let update = bucket_change(&other, &live(vec![rule("https://a")])).unwrap();
-        assert_eq!(update.address.to_string(), "s3_bucket.b");
-        assert!(
-            matches!(&update.detail, ChangeDetail::BucketCors { region, .. } if region == "eu-west-1")
-        );
+        assert_eq!(update.address().to_string(), "s3_bucket.b");
+        assert!(matches!(&update, Change::BucketCors { region, .. } if region == "eu-west-1"));
         let update = parts(update);
         assert_eq!(
             update,

@@ -1,7 +1,7 @@
 //! CloudFront changes: declared policies to create or update, and behaviors whose managed fields
 //! differ from live. Fields a manifest leaves out keep their live values exactly.
 
-use super::{Action, Address, BehaviorChange, Change, ChangeDetail, LiveState, Migration};
+use super::{BehaviorChange, Change, LivePolicy, LiveState, Migration};
 use crate::cloudfront::behavior::{BehaviorSettings, BehaviorSpec, Managed};
 use crate::cloudfront::distribution::{DistributionSpec, LiveDistribution};
 use crate::cloudfront::managed_policies;
@@ -76,19 +76,16 @@ fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<Change> {
             .origin_request_policies
             .iter()
             .find(|p| p.name == spec.name);
-        let action = match current {
-            None => Action::Create,
-            Some(current) if current.headers.equivalent(&desired) => continue,
-            Some(_) => Action::Update,
-        };
-        changes.push(Change {
-            address: Address::OriginRequestPolicy(spec.name.clone()),
-            action,
-            detail: ChangeDetail::OriginRequestPolicy {
-                id: current.map(|p| p.id.clone()),
-                before: current.map(|p| p.headers.clone()),
-                after: desired,
-            },
+        if current.is_some_and(|current| current.headers.equivalent(&desired)) {
+            continue;
+        }
+        changes.push(Change::OriginRequestPolicy {
+            name: spec.name.clone(),
+            live: current.map(|p| LivePolicy {
+                id: p.id.clone(),
+                before: p.headers.clone(),
+            }),
+            after: desired,
         });
     }
     for spec in &manifest.response_headers_policies {
@@ -96,26 +93,19 @@ fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<Change> {
             .response_headers_policies
             .iter()
             .find(|p| p.name == spec.name);
-        let action = match current {
-            None => Action::Create,
-            Some(current)
-                if current
-                    .cors
-                    .as_ref()
-                    .is_some_and(|c| c.equivalent(&spec.cors)) =>
-            {
-                continue
-            }
-            Some(_) => Action::Update,
-        };
-        changes.push(Change {
-            address: Address::ResponseHeadersPolicy(spec.name.clone()),
-            action,
-            detail: ChangeDetail::ResponseHeadersPolicy {
-                id: current.map(|p| p.id.clone()),
-                before: current.map(|p| p.cors.clone()),
-                after: spec.cors.clone(),
-            },
+        let unchanged = current
+            .and_then(|c| c.cors.as_ref())
+            .is_some_and(|c| c.equivalent(&spec.cors));
+        if unchanged {
+            continue;
+        }
+        changes.push(Change::ResponseHeadersPolicy {
+            name: spec.name.clone(),
+            live: current.map(|p| LivePolicy {
+                id: p.id.clone(),
+                before: p.cors.clone(),
+            }),
+            after: spec.cors.clone(),
         });
     }
     changes
@@ -294,10 +284,9 @@ fn distribution_change(
             )),
         }
     }
-    (!behaviors.is_empty()).then(|| Change {
-        address: Address::CloudFrontDistribution(spec.id.clone()),
-        action: Action::Update,
-        detail: ChangeDetail::Distribution { behaviors },
+    (!behaviors.is_empty()).then(|| Change::Distribution {
+        id: spec.id.clone(),
+        behaviors,
     })
 }
 

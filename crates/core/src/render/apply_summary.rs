@@ -5,7 +5,7 @@ use crate::render::text_plan;
 
 /// One change that was written; `status` is a distribution's deployment status after the update.
 pub fn written(change: &Change, status: Option<&str>) -> String {
-    let (_, verb) = text_plan::action_words(change.action);
+    let (_, verb) = text_plan::action_words(change.action());
     let subject = text_plan::subject(change);
     match status {
         None => format!("{subject} {verb}."),

@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::UnmanagedBucket;
-use crate::plan::{ChangeDetail, Plan, Summary};
+use crate::plan::{Change, LivePolicy, Plan, Summary};
 
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -42,16 +42,16 @@ pub fn render_with(plan: &Plan, unmanaged: Option<&[UnmanagedBucket]>) -> String
         .iter()
         .map(|change| {
             let mut document = json!({
-                "address": change.address,
-                "action": change.action,
+                "address": change.address(),
+                "action": change.action(),
             });
-            let extra = match &change.detail {
-                ChangeDetail::BucketCors { region, before, after } => json!({
+            let extra = match change {
+                Change::BucketCors { region, before, after, .. } => json!({
                     "before": before,
                     "after": after,
                     "region": region,
                 }),
-                ChangeDetail::Distribution { behaviors } => {
+                Change::Distribution { behaviors, .. } => {
                     let side = |pick: fn(&crate::plan::BehaviorChange) -> &crate::cloudfront::behavior::BehaviorSettings| {
                         let map: BTreeMap<&str, _> = behaviors.iter().map(|b| (b.path.key(), pick(b))).collect();
                         json!({ "behaviors": map })
@@ -66,14 +66,14 @@ pub fn render_with(plan: &Plan, unmanaged: Option<&[UnmanagedBucket]>) -> String
                         "notes": notes,
                     })
                 }
-                ChangeDetail::OriginRequestPolicy { id, before, after } => json!({
-                    "id": id,
-                    "before": before,
+                Change::OriginRequestPolicy { live, after, .. } => json!({
+                    "id": live.as_ref().map(|l| &l.id),
+                    "before": live.as_ref().map(|LivePolicy { before, .. }| before),
                     "after": after,
                 }),
-                ChangeDetail::ResponseHeadersPolicy { id, before, after } => json!({
-                    "id": id,
-                    "before": before.as_ref().map(|cors| json!({ "cors": cors })),
+                Change::ResponseHeadersPolicy { live, after, .. } => json!({
+                    "id": live.as_ref().map(|l| &l.id),
+                    "before": live.as_ref().map(|LivePolicy { before, .. }| json!({ "cors": before })),
                     "after": { "cors": after },
                 }),
             };

@@ -42,7 +42,7 @@ pub fn render_within(
         );
         out.push_str("| Resource | Action |\n| --- | --- |\n");
         for change in &plan.changes {
-            let _ = writeln!(out, "| `{}` | {} |", change.address, action(change));
+            let _ = writeln!(out, "| `{}` | {} |", change.address(), action(change));
         }
         out.push('\n');
     }
@@ -68,7 +68,7 @@ pub fn render_within(
 }
 
 fn action(change: &Change) -> &'static str {
-    match change.action {
+    match change.action() {
         Action::Create => "create",
         Action::Update => "update",
         Action::Delete => "delete",
@@ -85,7 +85,7 @@ fn diff_block(change: &Change) -> String {
         .collect();
     format!(
         "<details><summary><code>{}</code>: {}</summary>\n\n```diff\n{body}```\n\n</details>\n\n",
-        change.address,
+        change.address(),
         action(change)
     )
 }

@@ -12,7 +12,7 @@ use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
 use crate::normalize;
-use crate::plan::{Action, Address, Change, ChangeDetail, LiveState, Plan};
+use crate::plan::{Action, Change, LivePolicy, LiveState, Plan};
 
 /// ANSI colour, only when the caller has decided the output is a terminal that wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,42 +89,37 @@ pub fn action_words(action: Action) -> (&'static str, &'static str) {
 
 /// What a change is to, as its announcement names it: "s3_bucket.x (eu-west-1): CORS configuration".
 pub fn subject(change: &Change) -> String {
-    match &change.detail {
-        ChangeDetail::BucketCors { region, .. } => {
-            format!("{} ({region}): CORS configuration", change.address)
-        }
-        ChangeDetail::Distribution { behaviors } => {
+    let address = change.address();
+    match change {
+        Change::BucketCors { region, .. } => format!("{address} ({region}): CORS configuration"),
+        Change::Distribution { behaviors, .. } => {
             let n = behaviors.len();
-            format!("{}: {n} behavior{}", change.address, plural(n))
+            format!("{address}: {n} behavior{}", plural(n))
         }
-        ChangeDetail::OriginRequestPolicy { .. } => {
-            format!("{}: origin request policy", change.address)
-        }
-        ChangeDetail::ResponseHeadersPolicy { .. } => {
-            format!("{}: response headers policy", change.address)
-        }
+        Change::OriginRequestPolicy { .. } => format!("{address}: origin request policy"),
+        Change::ResponseHeadersPolicy { .. } => format!("{address}: response headers policy"),
     }
 }
 
 /// One change as the text plan shows it: its announcement line, then its diffs.
 pub fn change_block(change: &Change, colour: Colour) -> String {
-    let (symbol, verb) = action_words(change.action);
-    let symbol_colour = match change.action {
+    let (symbol, verb) = action_words(change.action());
+    let symbol_colour = match change.action() {
         Action::Create => GREEN,
         Action::Update => YELLOW,
         Action::Delete => RED,
     };
     let mut out = String::new();
     let subject = subject(change);
-    let (address, rest) = subject.split_at(change.address.to_string().len());
+    let (address, rest) = subject.split_at(change.address().to_string().len());
     let _ = writeln!(
         out,
         "  {} {}{rest} will be {verb}",
         colour.paint(symbol_colour, symbol),
         colour.paint(BOLD, address),
     );
-    match &change.detail {
-        ChangeDetail::BucketCors { before, after, .. } => {
+    match change {
+        Change::BucketCors { before, after, .. } => {
             let label = |side: &str, rules: &Option<Vec<CorsRule>>| match rules {
                 Some(_) => side.to_string(),
                 None => format!("{side} (no CORS configuration)"),
@@ -136,7 +131,7 @@ pub fn change_block(change: &Change, colour: Colour) -> String {
                 colour,
             ));
         }
-        ChangeDetail::Distribution { behaviors } => {
+        Change::Distribution { behaviors, .. } => {
             for behavior in behaviors {
                 let _ = writeln!(out, "      behavior {}:", behavior.path);
                 out.push_str(&diff(
@@ -150,12 +145,12 @@ pub fn change_block(change: &Change, colour: Colour) -> String {
                 }
             }
         }
-        ChangeDetail::OriginRequestPolicy { before, after, .. } => {
-            let before_text = before
+        Change::OriginRequestPolicy { live, after, .. } => {
+            let before_text = live
                 .as_ref()
-                .map(origin_request_listing)
+                .map(|live| origin_request_listing(&live.before))
                 .unwrap_or_default();
-            let label = if before.is_some() {
+            let label = if live.is_some() {
                 "live"
             } else {
                 "live (no such policy)"
@@ -167,13 +162,15 @@ pub fn change_block(change: &Change, colour: Colour) -> String {
                 colour,
             ));
         }
-        ChangeDetail::ResponseHeadersPolicy { before, after, .. } => {
-            let before_text = match before {
-                Some(Some(cors)) => cors_policy_listing(cors),
-                Some(None) => "cors: null\n".to_string(),
+        Change::ResponseHeadersPolicy { live, after, .. } => {
+            let before_text = match live {
+                Some(LivePolicy {
+                    before: Some(cors), ..
+                }) => cors_policy_listing(cors),
+                Some(LivePolicy { before: None, .. }) => "cors: null\n".to_string(),
                 None => String::new(),
             };
-            let label = if before.is_some() {
+            let label = if live.is_some() {
                 "live"
             } else {
                 "live (no such policy)"
@@ -200,14 +197,14 @@ pub fn moved_block(
     let labels = ("when planned", "now");
     let mut out = format!(
         "  {}: moved since the plan was made\n",
-        colour.paint(BOLD, &change.address.to_string())
+        colour.paint(BOLD, &change.address().to_string())
     );
-    match (&change.address, &change.detail) {
-        (Address::S3Bucket(name), ChangeDetail::BucketCors { before, .. }) => {
+    match change {
+        Change::BucketCors { bucket, before, .. } => {
             let current = now
                 .buckets
                 .iter()
-                .find(|b| &b.name == name)
+                .find(|b| &b.name == bucket)
                 .map(|b| b.cors.rules.as_slice());
             out.push_str(&diff(
                 &rules_listing(before.as_deref()),
@@ -216,7 +213,7 @@ pub fn moved_block(
                 colour,
             ));
         }
-        (Address::CloudFrontDistribution(id), ChangeDetail::Distribution { behaviors }) => {
+        Change::Distribution { id, behaviors } => {
             let current = now.distributions.iter().find(|d| &d.id == id);
             for behavior in behaviors {
                 let now_text = current
@@ -239,21 +236,18 @@ pub fn moved_block(
                 );
             }
         }
-        (Address::OriginRequestPolicy(name), ChangeDetail::OriginRequestPolicy { before, .. }) => {
+        Change::OriginRequestPolicy { name, live, .. } => {
             let current = now.origin_request_policies.iter().find(|p| &p.name == name);
-            let before_text = before
+            let before_text = live
                 .as_ref()
-                .map(origin_request_listing)
+                .map(|live| origin_request_listing(&live.before))
                 .unwrap_or_default();
             let now_text = current
                 .map(|p| origin_request_listing(&p.headers))
                 .unwrap_or_default();
             out.push_str(&diff(&before_text, &now_text, labels, colour));
         }
-        (
-            Address::ResponseHeadersPolicy(name),
-            ChangeDetail::ResponseHeadersPolicy { before, .. },
-        ) => {
+        Change::ResponseHeadersPolicy { name, live, .. } => {
             let listing = |cors: &Option<CorsPolicy>| {
                 cors.as_ref()
                     .map_or_else(|| "cors: null\n".to_string(), cors_policy_listing)
@@ -262,11 +256,13 @@ pub fn moved_block(
                 .response_headers_policies
                 .iter()
                 .find(|p| &p.name == name);
-            let before_text = before.as_ref().map(listing).unwrap_or_default();
+            let before_text = live
+                .as_ref()
+                .map(|live| listing(&live.before))
+                .unwrap_or_default();
             let now_text = current.map(|p| listing(&p.cors)).unwrap_or_default();
             out.push_str(&diff(&before_text, &now_text, labels, colour));
         }
-        _ => {}
     }
     out
 }

@@ -1,0 +1,397 @@
+//! One planned change. Each variant carries the resource it changes, so a change's address and
+//! its contents cannot disagree, and its action follows from what it holds (nothing live: create;
+//! nothing desired: delete).
+//!
+//! Plan files and backup journals keep the older wire shape (`{"address", "action", "detail":
+//! {"kind", ...}}`); `wire` converts, and a file whose address, action and detail disagree is
+//! refused once, when it is decoded.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::bucket_cors::CorsRule;
+use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
+use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "wire::Change", try_from = "wire::Change")]
+pub enum Change {
+    /// create: no configuration live → rules (PutBucketCors); update: rules differ (PutBucketCors,
+    /// replacing the whole configuration); delete: rules live → `cors_rules: []` (DeleteBucketCors).
+    /// `before` and `after` are never both `None`.
+    BucketCors {
+        bucket: String,
+        /// Where the write goes.
+        region: String,
+        before: Option<Vec<CorsRule>>,
+        after: Option<Vec<CorsRule>>,
+    },
+    /// Always an update: cors-sync changes behaviors, never creates or deletes distributions.
+    Distribution {
+        id: String,
+        behaviors: Vec<BehaviorChange>,
+    },
+    /// A create when nothing is live (`live` is `None`), else an update.
+    OriginRequestPolicy {
+        name: String,
+        live: Option<LivePolicy<OriginRequestHeaders>>,
+        after: OriginRequestHeaders,
+    },
+    ResponseHeadersPolicy {
+        name: String,
+        /// The policy's CORS is `None` when the live policy sets no CORS headers.
+        live: Option<LivePolicy<Option<CorsPolicy>>>,
+        after: CorsPolicy,
+    },
+}
+
+/// A policy as it is live: its ID (what an update names) and the part cors-sync manages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LivePolicy<T> {
+    pub id: String,
+    pub before: T,
+}
+
+impl Change {
+    pub fn address(&self) -> Address {
+        match self {
+            Change::BucketCors { bucket, .. } => Address::S3Bucket(bucket.clone()),
+            Change::Distribution { id, .. } => Address::CloudFrontDistribution(id.clone()),
+            Change::OriginRequestPolicy { name, .. } => Address::OriginRequestPolicy(name.clone()),
+            Change::ResponseHeadersPolicy { name, .. } => {
+                Address::ResponseHeadersPolicy(name.clone())
+            }
+        }
+    }
+
+    pub fn action(&self) -> Action {
+        match self {
+            Change::BucketCors { before: None, .. } => Action::Create,
+            Change::BucketCors { after: None, .. } => Action::Delete,
+            Change::BucketCors { .. } | Change::Distribution { .. } => Action::Update,
+            Change::OriginRequestPolicy { live, .. } => Action::of_policy(live.is_some()),
+            Change::ResponseHeadersPolicy { live, .. } => Action::of_policy(live.is_some()),
+        }
+    }
+}
+
+/// The resource a change is made to; displayed as its plan address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Address {
+    S3Bucket(String),
+    CloudFrontDistribution(String),
+    OriginRequestPolicy(String),
+    ResponseHeadersPolicy(String),
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Address::S3Bucket(name) => write!(f, "s3_bucket.{name}"),
+            Address::CloudFrontDistribution(id) => write!(f, "cloudfront_distribution.{id}"),
+            Address::OriginRequestPolicy(name) => write!(f, "origin_request_policy.{name}"),
+            Address::ResponseHeadersPolicy(name) => write!(f, "response_headers_policy.{name}"),
+        }
+    }
+}
+
+impl Serialize for Address {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Text that is not `<kind>.<name>` for a kind of resource cors-sync manages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a resource address")]
+pub struct NotAnAddress(pub String);
+
+impl std::str::FromStr for Address {
+    type Err = NotAnAddress;
+
+    fn from_str(text: &str) -> Result<Self, NotAnAddress> {
+        let not_one = || NotAnAddress(text.to_string());
+        let (kind, name) = text.split_once('.').ok_or_else(not_one)?;
+        let name = name.to_string();
+        match kind {
+            "s3_bucket" => Ok(Address::S3Bucket(name)),
+            "cloudfront_distribution" => Ok(Address::CloudFrontDistribution(name)),
+            "origin_request_policy" => Ok(Address::OriginRequestPolicy(name)),
+            "response_headers_policy" => Ok(Address::ResponseHeadersPolicy(name)),
+            _ => Err(not_one()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Address {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+}
+
+impl Action {
+    fn of_policy(exists: bool) -> Self {
+        if exists {
+            Action::Update
+        } else {
+            Action::Create
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BehaviorChange {
+    pub path: BehaviorPath,
+    pub before: BehaviorSettings,
+    pub after: BehaviorSettings,
+    pub migration: Option<Migration>,
+}
+
+/// A switch between legacy cache settings and a cache policy, which other fields change with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Migration {
+    /// ForwardedValues and the legacy MinTTL/DefaultTTL/MaxTTL are removed.
+    ToCachePolicy,
+    /// The cache and origin request policies are removed; ForwardedValues and CloudFront's
+    /// default TTLs are set.
+    ToLegacy,
+}
+
+impl Migration {
+    pub fn describe(self, path: &BehaviorPath) -> String {
+        match self {
+            Migration::ToCachePolicy => format!(
+                "behavior {path} moves from legacy ForwardedValues to a cache policy: the same update removes ForwardedValues and the legacy MinTTL/DefaultTTL/MaxTTL"
+            ),
+            Migration::ToLegacy => format!(
+                "behavior {path} moves from its cache policy back to legacy settings: the same update removes the cache and origin request policies and sets ForwardedValues with CloudFront's default TTLs (0/86400/31536000 s)"
+            ),
+        }
+    }
+}
+
+/// The shape plan files and backup journals have always had. Kept byte for byte: a saved plan or
+/// a journal written before this shape existed must still read.
+mod wire {
+    use serde::{Deserialize, Serialize};
+
+    use super::{Action, Address, BehaviorChange, LivePolicy};
+    use crate::bucket_cors::CorsRule;
+    use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders};
+
+    #[derive(Serialize, Deserialize)]
+    pub struct Change {
+        address: Address,
+        action: Action,
+        detail: Detail,
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(tag = "kind", rename_all = "snake_case")]
+    enum Detail {
+        BucketCors {
+            region: String,
+            before: Option<Vec<CorsRule>>,
+            after: Option<Vec<CorsRule>>,
+        },
+        Distribution {
+            behaviors: Vec<BehaviorChange>,
+        },
+        OriginRequestPolicy {
+            id: Option<String>,
+            before: Option<OriginRequestHeaders>,
+            after: OriginRequestHeaders,
+        },
+        ResponseHeadersPolicy {
+            id: Option<String>,
+            before: Option<Option<CorsPolicy>>,
+            after: CorsPolicy,
+        },
+    }
+
+    impl From<super::Change> for Change {
+        fn from(change: super::Change) -> Self {
+            let address = change.address();
+            let action = change.action();
+            let detail = match change {
+                super::Change::BucketCors {
+                    region,
+                    before,
+                    after,
+                    ..
+                } => Detail::BucketCors {
+                    region,
+                    before,
+                    after,
+                },
+                super::Change::Distribution { behaviors, .. } => Detail::Distribution { behaviors },
+                super::Change::OriginRequestPolicy { live, after, .. } => {
+                    let (id, before) = split(live);
+                    Detail::OriginRequestPolicy { id, before, after }
+                }
+                super::Change::ResponseHeadersPolicy { live, after, .. } => {
+                    let (id, before) = split(live);
+                    Detail::ResponseHeadersPolicy { id, before, after }
+                }
+            };
+            Change {
+                address,
+                action,
+                detail,
+            }
+        }
+    }
+
+    fn split<T>(live: Option<LivePolicy<T>>) -> (Option<String>, Option<T>) {
+        match live {
+            Some(LivePolicy { id, before }) => (Some(id), Some(before)),
+            None => (None, None),
+        }
+    }
+
+    fn joined<T>(
+        address: &Address,
+        id: Option<String>,
+        before: Option<T>,
+    ) -> Result<Option<LivePolicy<T>>, String> {
+        match (id, before) {
+            (Some(id), Some(before)) => Ok(Some(LivePolicy { id, before })),
+            (None, None) => Ok(None),
+            _ => Err(format!(
+                "{address}: a policy change needs both its live ID and its live state, or neither"
+            )),
+        }
+    }
+
+    impl TryFrom<Change> for super::Change {
+        type Error = String;
+
+        fn try_from(wire: Change) -> Result<Self, String> {
+            let Change {
+                address,
+                action,
+                detail,
+            } = wire;
+            let change = match (&address, detail) {
+                (
+                    Address::S3Bucket(bucket),
+                    Detail::BucketCors {
+                        region,
+                        before,
+                        after,
+                    },
+                ) => {
+                    if before.is_none() && after.is_none() {
+                        return Err(format!(
+                            "{address}: a bucket change with neither a before nor an after state"
+                        ));
+                    }
+                    super::Change::BucketCors {
+                        bucket: bucket.clone(),
+                        region,
+                        before,
+                        after,
+                    }
+                }
+                (Address::CloudFrontDistribution(id), Detail::Distribution { behaviors }) => {
+                    super::Change::Distribution {
+                        id: id.clone(),
+                        behaviors,
+                    }
+                }
+                (
+                    Address::OriginRequestPolicy(name),
+                    Detail::OriginRequestPolicy { id, before, after },
+                ) => super::Change::OriginRequestPolicy {
+                    name: name.clone(),
+                    live: joined(&address, id, before)?,
+                    after,
+                },
+                (
+                    Address::ResponseHeadersPolicy(name),
+                    Detail::ResponseHeadersPolicy { id, before, after },
+                ) => super::Change::ResponseHeadersPolicy {
+                    name: name.clone(),
+                    live: joined(&address, id, before)?,
+                    after,
+                },
+                _ => {
+                    return Err(format!(
+                        "{address}: the change's detail is for another kind of resource"
+                    ))
+                }
+            };
+            if change.action() != action {
+                return Err(format!(
+                    "{address}: the action `{}` does not follow from the change's before and after states",
+                    serde_json::to_string(&action).unwrap_or_default().trim_matches('"')
+                ));
+            }
+            Ok(change)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> Vec<CorsRule> {
+        vec![CorsRule::allowing(&["https://a.example"], &["GET"])]
+    }
+
+    #[test]
+    fn the_wire_shape_is_the_one_plan_files_have_always_had() {
+        let change = Change::BucketCors {
+            bucket: "b".into(),
+            region: "eu-west-1".into(),
+            before: None,
+            after: Some(rules()),
+        };
+        let json = serde_json::to_string(&change).unwrap();
+        assert_eq!(
+            json,
+            r#"{"address":"s3_bucket.b","action":"create","detail":{"kind":"bucket_cors","region":"eu-west-1","before":null,"after":[{"allowed_origins":["https://a.example"],"allowed_methods":["GET"]}]}}"#
+        );
+        assert_eq!(serde_json::from_str::<Change>(&json).unwrap(), change);
+    }
+
+    #[test]
+    fn a_change_whose_parts_disagree_is_refused_when_read() {
+        let cases = [
+            (
+                r#"{"address":"cloudfront_distribution.E1","action":"update","detail":{"kind":"bucket_cors","region":"r","before":null,"after":[]}}"#,
+                "the change's detail is for another kind of resource",
+            ),
+            (
+                r#"{"address":"s3_bucket.b","action":"delete","detail":{"kind":"bucket_cors","region":"r","before":null,"after":[]}}"#,
+                "the action `delete` does not follow",
+            ),
+            (
+                r#"{"address":"s3_bucket.b","action":"update","detail":{"kind":"bucket_cors","region":"r","before":null,"after":null}}"#,
+                "neither a before nor an after state",
+            ),
+            (
+                r#"{"address":"origin_request_policy.p","action":"update","detail":{"kind":"origin_request_policy","id":"X","before":null,"after":{"header_behavior":"none","headers":[]}}}"#,
+                "needs both its live ID and its live state",
+            ),
+        ];
+        for (json, expected) in cases {
+            let error = serde_json::from_str::<Change>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(expected), "{json}: {error}");
+        }
+    }
+}
