@@ -4,7 +4,7 @@
 //! holds the previous state (`before`). No credentials are ever part of it.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -12,6 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use cors_sync_aws::apply::Journal;
 use cors_sync_core::plan::Change;
 use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
 
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 
@@ -44,7 +46,7 @@ impl FileJournal {
         open.as_ref().map(|(dir, _)| dir.clone())
     }
 
-    fn create(&self) -> Result<(PathBuf, File), String> {
+    fn create(&self) -> io::Result<(PathBuf, File)> {
         let stamp = utc_stamp(SystemTime::now());
         let mut dir = self.root.join(&stamp);
         let mut n = 1;
@@ -52,18 +54,18 @@ impl FileJournal {
             n += 1;
             dir = self.root.join(format!("{stamp}-{n}"));
         }
-        fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        fs::create_dir_all(&dir).map_err(|e| in_words(e, "cannot create", &dir))?;
         let file = OpenOptions::new()
             .create_new(true)
             .append(true)
             .open(dir.join(JOURNAL_FILE))
-            .map_err(|e| format!("cannot create the journal in {}: {e}", dir.display()))?;
+            .map_err(|e| in_words(e, "cannot create the journal in", &dir))?;
         Ok((dir, file))
     }
 }
 
 impl Journal for FileJournal {
-    fn record(&self, change: &Change) -> Result<(), String> {
+    fn record(&self, change: &Change) -> io::Result<()> {
         let mut open = self
             .open
             .lock()
@@ -72,18 +74,23 @@ impl Journal for FileJournal {
             *open = Some(self.create()?);
         }
         let Some((dir, file)) = open.as_mut() else {
-            return Err("the journal is not open".into());
+            return Err(io::Error::other("the journal is not open"));
         };
         let entry = Entry {
             recorded_at: utc_stamp(SystemTime::now()),
             change: change.clone(),
         };
-        let mut line = serde_json::to_string(&entry).map_err(|e| e.to_string())?;
+        let mut line = serde_json::to_string(&entry).map_err(io::Error::other)?;
         line.push('\n');
         file.write_all(line.as_bytes())
             .and_then(|()| file.sync_all())
-            .map_err(|e| format!("cannot write the journal in {}: {e}", dir.display()))
+            .map_err(|e| in_words(e, "cannot write the journal in", dir))
     }
+}
+
+/// The error, its message led by what could not be done where.
+fn in_words(error: io::Error, what: &str, dir: &Path) -> io::Error {
+    io::Error::new(error.kind(), format!("{what} {}: {error}", dir.display()))
 }
 
 /// The most recent backup under `root`.
@@ -100,17 +107,25 @@ pub fn latest(root: &Path) -> Option<PathBuf> {
 }
 
 /// The changes a journal recorded, in the order they were written.
-pub fn read(dir: &Path) -> Result<Vec<Change>, String> {
+pub fn read(dir: &Path) -> Result<Vec<Change>, Error> {
     let path = dir.join(JOURNAL_FILE);
-    let text =
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let text = fs::read_to_string(&path).map_err(|source| Error::File {
+        what: format!("cannot read {}", path.display()),
+        source,
+    })?;
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
         .map(|(i, line)| {
             serde_json::from_str::<Entry>(line)
                 .map(|entry| entry.change)
-                .map_err(|e| format!("{}:{}: not a journal entry ({e})", path.display(), i + 1))
+                .map_err(|e| {
+                    Error::Refused(format!(
+                        "{}:{}: not a journal entry ({e})",
+                        path.display(),
+                        i + 1
+                    ))
+                })
         })
         .collect()
 }

@@ -6,6 +6,7 @@
 mod backup;
 mod cli;
 mod commands;
+mod error;
 mod outcome;
 mod planning;
 mod progress;

@@ -9,8 +9,8 @@ use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, LiveState, Plan};
 
+use crate::error::Error;
 use crate::progress::Progress;
-use crate::report::report_read_failure;
 
 /// Every lint: the manifest's own, and CloudFront's in front of managed buckets (which needs live
 /// state to know which behavior serves which bucket).
@@ -20,14 +20,14 @@ pub fn lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
     warnings
 }
 
-/// Reads everything the manifest manages and plans. Read failures are printed, and then no plan
-/// is made: a plan missing a resource would look like "no changes" for it.
+/// Reads everything the manifest manages and plans. When anything could not be read no plan is
+/// made: a plan missing a resource would look like "no changes" for it.
 pub async fn compute(
     aws: &Aws,
     manifest: &Manifest,
     parallelism: usize,
     quiet: bool,
-) -> Option<(Plan, LiveState)> {
+) -> Result<(Plan, LiveState), Error> {
     let progress = Progress::new(
         manifest.buckets.len() + manifest.distributions.len(),
         "reading live state",
@@ -35,20 +35,10 @@ pub async fn compute(
     );
     let targets = LiveTargets::of_manifest(manifest);
     let read = live_state::read(aws, &targets, parallelism, &|| progress.tick()).await;
-    let live = match read.complete() {
-        Ok(live) => live,
-        Err(failure) => {
-            let consequence = format!("{failure}; no plan was made");
-            report_read_failure(&failure, Some(&consequence));
-            return None;
-        }
-    };
-    match plan::plan(manifest, &live) {
-        Ok(plan) => Some((plan, live)),
-        Err(diagnostics) => {
-            eprint!("{diagnostics}");
-            eprintln!("error: the manifest does not fit live state; no plan was made");
-            None
-        }
-    }
+    let live = read.complete().map_err(|failure| {
+        let then = format!("{failure}; no plan was made");
+        Error::calls(failure, Some(then))
+    })?;
+    let plan = plan::plan(manifest, &live).map_err(Error::DoesNotFitLive)?;
+    Ok((plan, live))
 }

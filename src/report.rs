@@ -1,12 +1,14 @@
-//! What several commands say on stderr the same way: lints, reads that missed something, retries.
+//! What several commands say on stderr the same way: lints and retries.
 
-use cors_sync_aws::live_state::ReadFailure;
 use cors_sync_aws::Aws;
-use cors_sync_core::render::plural;
+
+use crate::error::Error;
 
 /// Prints lint warnings on stderr; with `--strict` they are errors and the command must stop.
-/// Returns false when it must stop.
-pub fn report_lints(warnings: &[cors_sync_core::diagnostic::Diagnostic], strict: bool) -> bool {
+pub fn report_lints(
+    warnings: &[cors_sync_core::diagnostic::Diagnostic],
+    strict: bool,
+) -> Result<(), Error> {
     for warning in warnings {
         let mut shown = warning.clone();
         if strict {
@@ -15,24 +17,11 @@ pub fn report_lints(warnings: &[cors_sync_core::diagnostic::Diagnostic], strict:
         eprintln!("{shown}");
     }
     if strict && !warnings.is_empty() {
-        let n = warnings.len();
-        eprintln!(
-            "error: {n} lint{} with --strict; nothing was changed",
-            plural(n)
-        );
-        return false;
+        return Err(Error::StrictLints {
+            count: warnings.len(),
+        });
     }
-    true
-}
-
-/// Prints every error of a read that missed something, then what that means for this command.
-pub fn report_read_failure(failure: &ReadFailure, consequence: Option<&str>) {
-    for error in &failure.errors {
-        eprintln!("error: {error}");
-    }
-    if let Some(consequence) = consequence {
-        eprintln!("error: {consequence}");
-    }
+    Ok(())
 }
 
 /// Says on stderr when AWS calls had to be retried, so a slow run explains itself.

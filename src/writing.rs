@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cors_sync_aws::apply::{self, Applied, CancellationToken, Failure, Safeguards};
+use cors_sync_aws::apply::{self, Applied, CancellationToken, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
 use cors_sync_aws::Aws;
 use cors_sync_core::plan::{Change, Plan};
@@ -11,25 +11,24 @@ use cors_sync_core::render::apply_summary;
 
 use crate::backup::FileJournal;
 use crate::cli::WriteArgs;
+use crate::error::{report, Error};
 use crate::outcome::Outcome;
 use crate::progress::Progress;
 use crate::report::report_retries;
 use crate::terminal;
 
 /// Whether the user approved the plan shown: `--auto-approve`, or `yes` typed on a terminal.
-pub fn approved(auto_approve: bool) -> bool {
+pub fn approve(auto_approve: bool) -> Result<(), Error> {
     if auto_approve {
-        return true;
+        return Ok(());
     }
     if !terminal::stdin_is_terminal() {
-        eprintln!("error: stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.");
-        return false;
+        return Err(Error::NoTerminalToApprove);
     }
     if !terminal::confirm("\nDo you want to perform these actions?") {
-        eprintln!("Apply cancelled. Nothing was written.");
-        return false;
+        return Err(Error::Cancelled);
     }
-    true
+    Ok(())
 }
 
 /// Writes a plan that was shown (and approved): backups first, interruptible, then a summary
@@ -68,7 +67,7 @@ pub async fn execute(
             }
             Err(error) => {
                 failed += 1;
-                eprintln!("error: {error}");
+                report(&Error::Aws(error.clone()));
             }
         }
     }
@@ -92,7 +91,7 @@ pub async fn execute(
     if interrupted {
         let in_flight = results
             .iter()
-            .filter(|r| matches!(r.outcome, Err(Failure::InFlight { .. })))
+            .filter(|r| matches!(r.outcome, Err(cors_sync_aws::Error::InFlight { .. })))
             .count();
         println!(
             "{}",
@@ -151,7 +150,7 @@ async fn wait_for_deployments(aws: &Aws, ids: &[String], writing: &WriteArgs) ->
         )
         .await;
         if let Err(error) = waited {
-            eprintln!("error: {error}");
+            report(&error.into());
             all_deployed = false;
         }
     }

@@ -18,7 +18,7 @@ use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, PolicyListings};
 use cors_sync_core::render::check_report::{CheckReport, Step};
 
-use super::{connect, load_manifest, Outcome};
+use super::{connect, load_manifest, Error, Outcome};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
 
 enum Target {
@@ -26,11 +26,11 @@ enum Target {
     Distribution { id: String, path: String },
 }
 
-fn parse_target(text: &str) -> Result<Target, String> {
+fn parse_target(text: &str) -> Result<Target, Error> {
     if let Some(rest) = text.strip_prefix("s3://") {
         let bucket = rest.split('/').next().unwrap_or_default();
         if bucket.is_empty() {
-            return Err(format!("`{text}` names no bucket"));
+            return Err(Error::Refused(format!("`{text}` names no bucket")));
         }
         return Ok(Target::Bucket(bucket.to_string()));
     }
@@ -41,16 +41,16 @@ fn parse_target(text: &str) -> Result<Target, String> {
                 (id, format!("/{path}"))
             });
         if id.is_empty() {
-            return Err(format!("`{text}` names no distribution"));
+            return Err(Error::Refused(format!("`{text}` names no distribution")));
         }
         return Ok(Target::Distribution {
             id: id.to_string(),
             path,
         });
     }
-    Err(format!(
+    Err(Error::Refused(format!(
         "`{text}` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]"
-    ))
+    )))
 }
 
 /// What the request meets: the bucket's CORS, and the CloudFront behavior in front of it, if any.
@@ -60,30 +60,15 @@ struct Setting {
     edge: Option<(BehaviorSettings, Forwarded, Option<CorsPolicy>, String)>,
 }
 
-pub async fn run(args: &CheckArgs, cli: &Cli) -> Outcome {
-    let target = match parse_target(&args.target) {
-        Ok(target) => target,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Outcome::Failure;
-        }
-    };
+pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
+    let target = parse_target(&args.target)?;
     let manifest = if args.live {
         Manifest::default()
     } else {
-        match load_manifest(&args.manifest.manifest) {
-            Some(manifest) => manifest,
-            None => return Outcome::Failure,
-        }
+        load_manifest(&args.manifest.manifest)?
     };
     let aws = connect(&cli.connection).await;
-    let setting = match read_setting(&aws, &manifest, &target, args.live).await {
-        Ok(setting) => setting,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Outcome::Failure;
-        }
-    };
+    let setting = read_setting(&aws, &manifest, &target, args.live).await?;
     let method = args.method.to_ascii_uppercase();
     let headers: Vec<&str> = args.headers.iter().map(String::as_str).collect();
     let needs_preflight = needs_preflight(&method, &headers);
@@ -133,9 +118,9 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Outcome {
         CheckFormat::Text => print!("{}", report.text()),
     }
     if allowed {
-        Outcome::Success
+        Ok(Outcome::Success)
     } else {
-        Outcome::Denied
+        Ok(Outcome::Denied)
     }
 }
 
@@ -144,7 +129,7 @@ async fn read_setting(
     manifest: &Manifest,
     target: &Target,
     live: bool,
-) -> Result<Setting, String> {
+) -> Result<Setting, Error> {
     match target {
         Target::Bucket(name) => Ok(Setting {
             bucket: bucket_cors(aws, manifest, name, live).await?,
@@ -166,22 +151,23 @@ async fn read_setting(
             let mut state = live_state::read(aws, &targets, 1, &|| {})
                 .await
                 .complete()
-                .map_err(|failure| match failure.errors.first() {
-                    Some(error) => error.to_string(),
-                    None => failure.to_string(),
+                .map_err(|failure| match failure.calls().first() {
+                    Some(error) => Error::from(error.clone()),
+                    None => Error::Aws(failure),
                 })?;
+            let refused = |text: String| Error::Refused(text);
             let distribution = state
                 .distributions
                 .first()
                 .cloned()
-                .ok_or("no distribution read")?;
+                .ok_or_else(|| refused("no distribution read".into()))?;
             let behavior_path = distribution.behavior_for(path);
             let domain = distribution
                 .origin_domain(&behavior_path)
-                .ok_or_else(|| format!("behavior {behavior_path} has no origin"))?
+                .ok_or_else(|| refused(format!("behavior {behavior_path} has no origin")))?
                 .to_string();
             let bucket_name = bucket_of_origin(&domain)
-                .ok_or_else(|| format!("behavior {behavior_path} sends requests to {domain}, which is not an S3 bucket; cors-sync models S3 origins"))?
+                .ok_or_else(|| refused(format!("behavior {behavior_path} sends requests to {domain}, which is not an S3 bucket; cors-sync models S3 origins")))?
                 .to_string();
             let settings = match (
                 live,
@@ -191,14 +177,15 @@ async fn read_setting(
                 _ => distribution
                     .behavior(&behavior_path)
                     .cloned()
-                    .ok_or("the behavior vanished")?,
+                    .ok_or_else(|| refused("the behavior vanished".into()))?,
             };
             let needed = edge::listings_needed([&settings], manifest);
             if let Some(error) = live_state::read_listings(aws, needed, &mut state)
                 .await
-                .first()
+                .into_iter()
+                .next()
             {
-                return Err(error.to_string());
+                return Err(error.into());
             }
             let (forwarded, policy) = edge::edge(&settings, manifest, &state)?;
             Ok(Setting {
@@ -216,12 +203,12 @@ async fn bucket_cors(
     manifest: &Manifest,
     name: &str,
     live: bool,
-) -> Result<Option<BucketCors>, String> {
+) -> Result<Option<BucketCors>, Error> {
     if !live {
         return manifest
             .bucket(name)
             .map(|b| Some(b.cors.clone()))
-            .ok_or_else(|| format!("bucket `{name}` is not in the manifest; use --live to check its live configuration"));
+            .ok_or_else(|| Error::Refused(format!("bucket `{name}` is not in the manifest; use --live to check its live configuration")));
     }
     let targets = LiveTargets {
         buckets: vec![BucketTarget {
@@ -234,8 +221,10 @@ async fn bucket_cors(
     match (read.live.buckets.pop(), read.errors.pop()) {
         (Some(bucket), _) => Ok(Some(bucket.cors)),
         (None, Some(error)) if error.is_missing_bucket() => Ok(None),
-        (None, Some(error)) => Err(error.to_string()),
-        (None, None) => Err(format!("s3_bucket.{name}: nothing was read")),
+        (None, Some(error)) => Err(error.into()),
+        (None, None) => Err(Error::Refused(format!(
+            "s3_bucket.{name}: nothing was read"
+        ))),
     }
 }
 

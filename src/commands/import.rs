@@ -7,13 +7,11 @@ use cors_sync_core::import;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::s3_limits;
 
-use super::{connect, report_retries, Outcome};
+use super::{connect, report_retries, Error, Outcome};
 use crate::cli::{Cli, ImportArgs};
 
-pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
-    let Some((buckets, distributions)) = targets(args) else {
-        return Outcome::Failure;
-    };
+pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
+    let (buckets, distributions) = targets(args)?;
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
     let targets = LiveTargets {
@@ -28,31 +26,31 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Outcome {
         let errors = live_state::read_listings(&aws, needed, &mut read.live).await;
         read.errors.extend(errors);
     }
-    let mut errors: Vec<String> = read.errors.iter().map(ToString::to_string).collect();
+    let mut errors: Vec<Error> = read.errors.into_iter().map(Error::from).collect();
     if errors.is_empty() {
         if let Err(unnamed) = import::name_policies(&mut read.live) {
-            errors = unnamed;
+            errors = unnamed.into_iter().map(Error::from).collect();
         }
     }
     if !errors.is_empty() {
-        for error in &errors {
-            eprintln!("error: {error}");
-        }
-        eprintln!("error: nothing was imported");
-        return Outcome::Failure;
+        return Err(Error::Each {
+            errors,
+            then: Some("nothing was imported".into()),
+        });
     }
     print!("{}", import::manifest(&read.live));
     report_retries(&aws);
-    Outcome::Success
+    Ok(Outcome::Success)
 }
 
-/// The checked, de-duplicated targets; `None` (after saying why) when a name cannot be valid.
-fn targets(args: &ImportArgs) -> Option<(Vec<BucketTarget>, Vec<String>)> {
+/// The checked, de-duplicated targets; an error when a name cannot be valid.
+fn targets(args: &ImportArgs) -> Result<(Vec<BucketTarget>, Vec<String>), Error> {
     let mut buckets: Vec<BucketTarget> = Vec::new();
     for name in &args.buckets {
         if let Some(problem) = s3_limits::bucket_name_problem(name) {
-            eprintln!("error: invalid bucket name `{name}`: {problem}");
-            return None;
+            return Err(Error::Refused(format!(
+                "invalid bucket name `{name}`: {problem}"
+            )));
         }
         // Naming a resource twice would print a manifest that names it twice, which is invalid.
         if !buckets.iter().any(|t| &t.name == name) {
@@ -65,12 +63,11 @@ fn targets(args: &ImportArgs) -> Option<(Vec<BucketTarget>, Vec<String>)> {
     let mut distributions: Vec<String> = Vec::new();
     for id in &args.distributions {
         if let Some(problem) = limits::distribution_id_problem(id) {
-            eprintln!("error: {problem}");
-            return None;
+            return Err(Error::Refused(problem));
         }
         if !distributions.contains(id) {
             distributions.push(id.clone());
         }
     }
-    Some((buckets, distributions))
+    Ok((buckets, distributions))
 }

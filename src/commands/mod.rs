@@ -1,4 +1,5 @@
-//! One module per subcommand. Each returns an `Outcome`; `main` turns it into the exit code.
+//! One module per subcommand. Each returns `Result<Outcome, Error>`: the error is printed here,
+//! once, and `main` turns the outcome into the exit code.
 
 mod apply;
 mod check;
@@ -15,13 +16,24 @@ use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
 
 use crate::cli::{Cli, Command, ConnectionArgs};
+pub use crate::error::Error;
 pub use crate::outcome::Outcome;
-pub(crate) use crate::report::{report_lints, report_read_failure, report_retries};
+pub(crate) use crate::report::{report_lints, report_retries};
 
 pub fn run(cli: Cli) -> Outcome {
     if cli.output.debug {
         enable_debug_logging();
     }
+    match dispatch(&cli) {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            crate::error::report(&error);
+            Outcome::Failure
+        }
+    }
+}
+
+fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
     // validate and schema never need AWS, credentials or a runtime.
     match &cli.command {
         Command::Validate(args) => return validate::run(args),
@@ -31,50 +43,33 @@ pub fn run(cli: Cli) -> Outcome {
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
             );
-            return Outcome::Success;
+            return Ok(Outcome::Success);
         }
         _ => {}
     }
     // One thread: every AWS call is I/O-bound, and a single-threaded runtime spends ~20% less CPU
     // than the multi-threaded one (no cross-thread wake-ups) at the same wall time.
-    let runtime = match tokio::runtime::Builder::new_current_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(error) => {
-            eprintln!("error: cannot start the async runtime: {error}");
-            return Outcome::Failure;
-        }
-    };
+        .map_err(Error::Runtime)?;
     runtime.block_on(async {
         match &cli.command {
             Command::Validate(args) => validate::run(args),
-            Command::Schema => Outcome::Success,
-            Command::Plan(args) => plan::run(args, &cli).await,
-            Command::Apply(args) => apply::run(args, &cli).await,
-            Command::Import(args) => import::run(args, &cli).await,
-            Command::Rollback(args) => rollback::run(args, &cli).await,
-            Command::Check(args) => check::run(args, &cli).await,
-            Command::Verify(args) => verify::run(args, &cli).await,
+            Command::Schema => Ok(Outcome::Success),
+            Command::Plan(args) => plan::run(args, cli).await,
+            Command::Apply(args) => apply::run(args, cli).await,
+            Command::Import(args) => import::run(args, cli).await,
+            Command::Rollback(args) => rollback::run(args, cli).await,
+            Command::Check(args) => check::run(args, cli).await,
+            Command::Verify(args) => verify::run(args, cli).await,
         }
     })
 }
 
-/// Loads and validates the manifest, printing every problem to stderr.
-fn load_manifest(path: &Path) -> Option<Manifest> {
-    match manifest::load(path) {
-        Ok(manifest) => Some(manifest),
-        Err(diagnostics) => {
-            eprint!("{diagnostics}");
-            let count = diagnostics.error_count();
-            let noun = if count == 1 { "error" } else { "errors" };
-            eprintln!(
-                "error: the manifest has {count} {noun}; nothing was read from or written to AWS"
-            );
-            None
-        }
-    }
+/// Loads and validates the manifest; every problem is in the error.
+fn load_manifest(path: &Path) -> Result<Manifest, Error> {
+    manifest::load(path).map_err(Error::Manifest)
 }
 
 async fn connect(connection: &ConnectionArgs) -> Aws {

@@ -11,37 +11,25 @@ use cors_sync_core::plan::{Address, LiveState, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucket};
 
-use super::{connect, load_manifest, report_lints, report_read_failure, report_retries, Outcome};
+use super::{connect, load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
 use crate::planning::{compute, lints};
 use crate::terminal;
 
-pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
-    let Some(manifest) = load_manifest(&args.manifest.manifest) else {
-        return Outcome::Failure;
-    };
+pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
+    let manifest = load_manifest(&args.manifest.manifest)?;
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
-    let Some((plan, mut live)) = compute(&aws, &manifest, parallelism, cli.output.quiet).await
-    else {
-        return Outcome::Failure;
-    };
+    let (plan, mut live) = compute(&aws, &manifest, parallelism, cli.output.quiet).await?;
     let warnings = lints(&manifest, &live);
-    if !report_lints(&warnings, args.manifest.strict) {
-        return Outcome::Failure;
-    }
+    report_lints(&warnings, args.manifest.strict)?;
     let unmanaged = if args.report_unmanaged {
-        match unmanaged_buckets(&aws, &manifest, parallelism).await {
-            Some(found) => Some(found),
-            None => return Outcome::Failure,
-        }
+        Some(unmanaged_buckets(&aws, &manifest, parallelism).await?)
     } else {
         None
     };
     if let Some(path) = &args.out {
-        if !save(&aws, &manifest, &plan, &mut live, path).await {
-            return Outcome::Failure;
-        }
+        save(&aws, &manifest, &plan, &mut live, path).await?;
     }
     let colour = terminal::stdout_colour(cli.output.no_color);
     match args.format {
@@ -59,9 +47,9 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Outcome {
     }
     report_retries(&aws);
     if args.detailed_exitcode && !plan.is_empty() {
-        Outcome::ChangesPresent
+        Ok(Outcome::ChangesPresent)
     } else {
-        Outcome::Success
+        Ok(Outcome::Success)
     }
 }
 
@@ -73,24 +61,20 @@ async fn save(
     plan: &Plan,
     live: &mut LiveState,
     path: &Path,
-) -> bool {
+) -> Result<(), Error> {
     // Only the distributions: their ETags are what an update sends back; the rest was just read.
     let changed = LiveTargets {
         buckets: Vec::new(),
         policy_listings: PolicyListings::default(),
         ..LiveTargets::of_plan(plan)
     };
-    match live_state::read(aws, &changed, 1, &|| {}).await.complete() {
-        Ok(read) => {
-            for distribution in read.distributions {
-                live.distributions.retain(|d| d.id != distribution.id);
-                live.distributions.push(distribution);
-            }
-        }
-        Err(failure) => {
-            report_read_failure(&failure, Some("the plan was not saved"));
-            return false;
-        }
+    let read = live_state::read(aws, &changed, 1, &|| {})
+        .await
+        .complete()
+        .map_err(|failure| Error::calls(failure, Some("the plan was not saved".into())))?;
+    for distribution in read.distributions {
+        live.distributions.retain(|d| d.id != distribution.id);
+        live.distributions.push(distribution);
     }
     let saved = SavedPlan {
         created_by: format!("cors-sync {}", env!("CARGO_PKG_VERSION")),
@@ -100,25 +84,18 @@ async fn save(
     };
     // Written beside the target and renamed, so an interrupted write never leaves half a plan.
     let partial = path.with_extension("partial");
-    let written = std::fs::write(&partial, plan_file::encode(&saved))
-        .and_then(|()| std::fs::rename(&partial, path));
-    match written {
-        Ok(()) => {
-            eprintln!(
-                "Saved this plan to {}. `cors-sync apply {}` applies exactly it, if live state has not moved.",
-                path.display(),
-                path.display()
-            );
-            true
-        }
-        Err(error) => {
-            eprintln!(
-                "error: cannot write the plan file {}: {error}",
-                path.display()
-            );
-            false
-        }
-    }
+    std::fs::write(&partial, plan_file::encode(&saved))
+        .and_then(|()| std::fs::rename(&partial, path))
+        .map_err(|source| Error::File {
+            what: format!("cannot write the plan file {}", path.display()),
+            source,
+        })?;
+    eprintln!(
+        "Saved this plan to {}. `cors-sync apply {}` applies exactly it, if live state has not moved.",
+        path.display(),
+        path.display()
+    );
+    Ok(())
 }
 
 /// Buckets in the account with CORS that the manifest does not name. A bucket that cannot be read
@@ -127,14 +104,8 @@ async fn unmanaged_buckets(
     aws: &Aws,
     manifest: &Manifest,
     parallelism: usize,
-) -> Option<Vec<UnmanagedBucket>> {
-    let all = match live_state::list_buckets(aws).await {
-        Ok(all) => all,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return None;
-        }
-    };
+) -> Result<Vec<UnmanagedBucket>, Error> {
+    let all = live_state::list_buckets(aws).await?;
     let others = LiveTargets {
         buckets: all
             .into_iter()
@@ -157,5 +128,5 @@ async fn unmanaged_buckets(
             rules: bucket.cors.rules.len(),
         })
         .collect();
-    Some(found)
+    Ok(found)
 }

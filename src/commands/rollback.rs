@@ -6,33 +6,22 @@ use std::path::PathBuf;
 use cors_sync_core::render::text_plan;
 use cors_sync_core::rollback::restoring_manifest;
 
-use super::{connect, Outcome};
+use super::{connect, Error, Outcome};
 use crate::backup;
 use crate::cli::{Cli, RollbackArgs};
 use crate::planning;
 use crate::terminal;
-use crate::writing::{approved, execute};
+use crate::writing::{approve, execute};
 
-pub async fn run(args: &RollbackArgs, cli: &Cli) -> Outcome {
+pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
     let root = &args.writing.backup_dir;
     let dir: PathBuf = match &args.backup {
         Some(given) if given.is_dir() => given.clone(),
         Some(name) => root.join(name),
-        None => match backup::latest(root) {
-            Some(dir) => dir,
-            None => {
-                eprintln!("error: there are no backups in {}", root.display());
-                return Outcome::Failure;
-            }
-        },
+        None => backup::latest(root)
+            .ok_or_else(|| Error::Refused(format!("there are no backups in {}", root.display())))?,
     };
-    let changes = match backup::read(&dir) {
-        Ok(changes) => changes,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return Outcome::Failure;
-        }
-    };
+    let changes = backup::read(&dir)?;
     let (manifest, notes) = restoring_manifest(&changes, &dir.join(backup::JOURNAL_FILE));
     eprintln!("Restoring the state recorded in {}.", dir.display());
     for note in &notes {
@@ -40,20 +29,14 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Outcome {
     }
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
-    let Some((plan, _)) = planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await
-    else {
-        return Outcome::Failure;
-    };
+    let (plan, _) = planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await?;
     print!(
         "{}",
         text_plan::render(&plan, terminal::stdout_colour(cli.output.no_color))
     );
-    if plan.is_empty() || !approved(args.auto_approve) {
-        return if plan.is_empty() {
-            Outcome::Success
-        } else {
-            Outcome::Failure
-        };
+    if plan.is_empty() {
+        return Ok(Outcome::Success);
     }
-    execute(&aws, &plan, &args.writing, parallelism, cli.output.quiet).await
+    approve(args.auto_approve)?;
+    Ok(execute(&aws, &plan, &args.writing, parallelism, cli.output.quiet).await)
 }

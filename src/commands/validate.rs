@@ -3,17 +3,13 @@
 use cors_sync_core::lint;
 use cors_sync_core::render::plural;
 
-use super::{load_manifest, report_lints, Outcome};
+use super::{load_manifest, report_lints, Error, Outcome};
 use crate::cli::ManifestArgs;
 
-pub fn run(args: &ManifestArgs) -> Outcome {
-    let Some(manifest) = load_manifest(&args.manifest) else {
-        return Outcome::Failure;
-    };
+pub fn run(args: &ManifestArgs) -> Result<Outcome, Error> {
+    let manifest = load_manifest(&args.manifest)?;
     let warnings = lint::manifest_lints(&manifest);
-    if !report_lints(&warnings, args.strict) {
-        return Outcome::Failure;
-    }
+    report_lints(&warnings, args.strict)?;
     let buckets = manifest.buckets.len();
     let rules: usize = manifest.buckets.iter().map(|b| b.cors.rules.len()).sum();
     let lints = if warnings.is_empty() {
@@ -26,5 +22,5 @@ pub fn run(args: &ManifestArgs) -> Outcome {
         plural(buckets),
         plural(rules)
     );
-    Outcome::Success
+    Ok(Outcome::Success)
 }

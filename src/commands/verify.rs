@@ -21,17 +21,15 @@ use cors_sync_core::plan::{self, LiveState};
 use cors_sync_core::render::plural;
 use cors_sync_core::render::verify_report::{ProbeRow, Tally};
 
-use super::{connect, load_manifest, report_read_failure, Outcome};
+use super::{connect, load_manifest, Error, Outcome};
 use crate::cli::{Cli, VerifyArgs};
 
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
 /// not the object exists.
 const PROBE_KEY: &str = "cors-sync-probe";
 
-pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
-    let Some(manifest) = load_manifest(&args.manifest.manifest) else {
-        return Outcome::Failure;
-    };
+pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
+    let manifest = load_manifest(&args.manifest.manifest)?;
     let aws = connect(&cli.connection).await;
     let prober = Prober::new(aws.attempt_timeout());
     let mut tally = Tally::default();
@@ -40,43 +38,22 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
         let region = match &bucket.region {
             Some(region) => region.clone(),
             None if aws.s3_endpoint().is_some() => aws.default_region(),
-            None => match live_state::discover_region(&aws, &bucket.name).await {
-                Ok(region) => region,
-                Err(error) => {
-                    eprintln!("error: {error}");
-                    return Outcome::Failure;
-                }
-            },
+            None => live_state::discover_region(&aws, &bucket.name).await?,
         };
-        let url = match aws.object_url(&bucket.name, &region, PROBE_KEY).await {
-            Ok(url) => url,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return Outcome::Failure;
-            }
-        };
+        let url = aws.object_url(&bucket.name, &region, PROBE_KEY).await?;
         let cors = bucket.cors.clone();
         let planned = planned_probes(&cors);
         let predict = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
-        let rows = match probe_all(&prober, &resource, &url, planned, predict).await {
-            Ok(rows) => rows,
-            Err(error) => {
-                eprintln!("error: {error}");
-                return Outcome::Failure;
-            }
-        };
+        let rows = probe_all(&prober, &resource, &url, planned, predict).await?;
         print!("{}", tally.record(&resource, rows));
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
         let targets = LiveTargets::cloudfront_of(&manifest);
-        let mut live = match live_state::read(&aws, &targets, 1, &|| {}).await.complete() {
-            Ok(live) => live,
-            Err(failure) => {
-                report_read_failure(&failure, None);
-                return Outcome::Failure;
-            }
-        };
+        let mut live = live_state::read(&aws, &targets, 1, &|| {})
+            .await
+            .complete()
+            .map_err(|failure| Error::calls(failure, None))?;
         // Each behavior as verify judges it, in the order of `live.distributions`' behaviors.
         let judged_all: Vec<BehaviorSettings> = live
             .distributions
@@ -90,10 +67,10 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
         let needed = edge::listings_needed(&judged_all, &manifest);
         if let Some(error) = live_state::read_listings(&aws, needed, &mut live)
             .await
-            .first()
+            .into_iter()
+            .next()
         {
-            eprintln!("error: {error}");
-            return Outcome::Failure;
+            return Err(error.into());
         }
         let mut judged_each = judged_all.into_iter();
         for distribution in &live.distributions {
@@ -108,16 +85,8 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                 else {
                     continue;
                 };
-                let (forwarded, policy) = match edge::edge(&settings, &manifest, &live) {
-                    Ok(found) => found,
-                    Err(error) => {
-                        eprintln!(
-                            "error: cloudfront_distribution.{}: {error}",
-                            distribution.id
-                        );
-                        return Outcome::Failure;
-                    }
-                };
+                let (forwarded, policy) = edge::edge(&settings, &manifest, &live)
+                    .map_err(|error| error.in_distribution(&distribution.id))?;
                 let base = args
                     .cloudfront_endpoint
                     .clone()
@@ -134,13 +103,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
                     through_cloudfront::evaluate(&edge, Bucket::Cors(&cors), request).response
                 };
                 let resource = format!("cloudfront_distribution.{}", distribution.id);
-                let rows = match probe_all(&prober, &resource, &url, planned, predict).await {
-                    Ok(rows) => rows,
-                    Err(error) => {
-                        eprintln!("error: {error}");
-                        return Outcome::Failure;
-                    }
-                };
+                let rows = probe_all(&prober, &resource, &url, planned, predict).await?;
                 let subject = format!(
                     "cloudfront_distribution.{} behavior {path} (bucket {})",
                     distribution.id, bucket.name
@@ -159,9 +122,9 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Outcome {
         plural(probes)
     );
     if verdicts + headers == 0 {
-        Outcome::Success
+        Ok(Outcome::Success)
     } else {
-        Outcome::Denied
+        Ok(Outcome::Denied)
     }
 }
 

@@ -2,7 +2,6 @@
 //! CloudFront writes run one at a time, spaced, policies before the distributions that use them.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::cloudfront::{distributions, policies};
-use crate::error::AwsError;
+use crate::error::{AwsError, Error};
 use crate::s3_rules;
 use crate::Aws;
 
@@ -32,46 +31,23 @@ pub enum Applied {
     },
 }
 
-/// Why a change was not (or not certainly) written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// AWS (or the request) failed; nothing was written for this change.
-    Aws(AwsError),
-    /// Never sent: the run was interrupted first, or its backup could not be recorded.
-    NotSent { resource: String, reason: String },
-    /// The run was interrupted while the write was in flight: it may or may not have been made.
-    InFlight { resource: String },
-}
-
-impl fmt::Display for Failure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Failure::Aws(error) => write!(f, "{error}"),
-            Failure::NotSent { resource, reason } => write!(f, "{resource}: not written: {reason}"),
-            Failure::InFlight { resource } => write!(
-                f,
-                "{resource}: interrupted while its write was in flight; it may or may not have been made (run plan to see)"
-            ),
-        }
-    }
-}
-
 pub struct ChangeResult<'p> {
     pub change: &'p Change,
-    pub outcome: Result<Applied, Failure>,
+    /// `Error::Call` (nothing was written), `NotSent` or `InFlight`.
+    pub outcome: Result<Applied, Error>,
 }
 
 /// Where the previous live state of each resource is recorded before it is written.
 pub trait Journal: Sync {
     /// Must have durably recorded `change.before` when it returns `Ok`.
-    fn record(&self, change: &Change) -> Result<(), String>;
+    fn record(&self, change: &Change) -> std::io::Result<()>;
 }
 
 /// For callers that keep no backups (tests).
 pub struct NoJournal;
 
 impl Journal for NoJournal {
-    fn record(&self, _change: &Change) -> Result<(), String> {
+    fn record(&self, _change: &Change) -> std::io::Result<()> {
         Ok(())
     }
 }
@@ -86,27 +62,27 @@ pub struct Safeguards<'a> {
 }
 
 impl Safeguards<'_> {
-    async fn write<F>(&self, change: &Change, write: F) -> Result<Applied, Failure>
+    async fn write<F>(&self, change: &Change, write: F) -> Result<Applied, Error>
     where
         F: Future<Output = Result<Applied, AwsError>>,
     {
         let resource = change.address().to_string();
         if self.cancel.is_cancelled() {
-            return Err(Failure::NotSent {
+            return Err(Error::NotSent {
                 resource,
                 reason: "the run was interrupted before it was sent".into(),
             });
         }
         if let Err(reason) = self.journal.record(change) {
-            return Err(Failure::NotSent {
+            return Err(Error::NotSent {
                 resource,
                 reason: format!("its previous state could not be backed up ({reason})"),
             });
         }
         let outcome = tokio::select! {
             biased;
-            () = self.cancel.cancelled() => Err(Failure::InFlight { resource }),
-            result = write => result.map_err(Failure::Aws),
+            () = self.cancel.cancelled() => Err(Error::InFlight { resource }),
+            result = write => result.map_err(Error::Call),
         };
         (self.progress)();
         outcome

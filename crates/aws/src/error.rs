@@ -1,5 +1,5 @@
-//! An AWS call that failed, with what the user needs to act on it: which resource, which API
-//! operation, AWS's error code, and its message.
+//! The AWS crate's one error type, and the AWS call that failed inside most of it: which
+//! resource, which API operation, AWS's error code, its message and its request ID.
 
 use std::fmt;
 
@@ -8,7 +8,37 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_types::request_id::RequestId;
 use cors_sync_core::plan::Address;
+use cors_sync_core::render::plural;
+
+/// Everything this crate reports as failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// One AWS call failed, or could not be made.
+    #[error(transparent)]
+    Call(#[from] AwsError),
+    /// A read that missed resources: a plan without them would look like "no changes" for them.
+    #[error("could not read {} of {asked} resource{}", .errors.len(), plural(*.asked))]
+    Read { errors: Vec<AwsError>, asked: usize },
+    /// A write never sent: the run was interrupted first, or its backup could not be recorded.
+    #[error("{resource}: not written: {reason}")]
+    NotSent { resource: String, reason: String },
+    /// The run was interrupted while the write was in flight: it may or may not have been made.
+    #[error("{resource}: interrupted while its write was in flight; it may or may not have been made (run plan to see)")]
+    InFlight { resource: String },
+}
+
+impl Error {
+    /// Each AWS call that failed inside this error.
+    pub fn calls(&self) -> &[AwsError] {
+        match self {
+            Error::Call(error) => std::slice::from_ref(error),
+            Error::Read { errors, .. } => errors,
+            Error::NotSent { .. } | Error::InFlight { .. } => &[],
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AwsError {
@@ -19,6 +49,8 @@ pub struct AwsError {
     /// AWS's error code (`NoSuchBucket`, `AccessDenied`, ...); absent when no response arrived.
     pub code: Option<ErrorCode>,
     pub message: String,
+    /// AWS's ID for the request, when it answered with one: what AWS support asks for.
+    pub request_id: Option<String>,
 }
 
 /// AWS error codes. The ones cors-sync branches on are variants, so such a branch is checked by
@@ -142,6 +174,7 @@ impl AwsError {
             operation,
             code,
             message,
+            request_id: error.request_id().map(str::to_string),
         }
     }
 
@@ -152,6 +185,7 @@ impl AwsError {
             operation,
             code: None,
             message: message.into(),
+            request_id: None,
         }
     }
 
@@ -232,7 +266,11 @@ impl fmt::Display for AwsError {
         if let Some(code) = &self.code {
             write!(f, ": {code}")?;
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request ID {id})")?;
+        }
+        Ok(())
     }
 }
 

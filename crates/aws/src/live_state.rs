@@ -4,12 +4,11 @@
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::plan::{LiveBucket, LiveState, PolicyListings};
-use cors_sync_core::render::plural;
 use futures::stream::{self, StreamExt};
 
 use crate::cloudfront::{distributions, policies};
 use crate::cors_answer::NotACorsConfiguration;
-use crate::error::{bucket_resource, find_cause, AwsError, ErrorCode};
+use crate::error::{bucket_resource, find_cause, AwsError, Error, ErrorCode};
 use crate::s3_rules;
 use crate::Aws;
 
@@ -23,32 +22,13 @@ pub struct LiveRead {
     pub asked: usize,
 }
 
-/// A read that missed something: a plan without a resource would look like "no changes" for it.
-#[derive(Debug)]
-pub struct ReadFailure {
-    pub errors: Vec<AwsError>,
-    pub asked: usize,
-}
-
-impl std::fmt::Display for ReadFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "could not read {} of {} resource{}",
-            self.errors.len(),
-            self.asked,
-            plural(self.asked)
-        )
-    }
-}
-
 impl LiveRead {
     /// All of it, or every error.
-    pub fn complete(self) -> Result<LiveState, ReadFailure> {
+    pub fn complete(self) -> Result<LiveState, Error> {
         if self.errors.is_empty() {
             Ok(self.live)
         } else {
-            Err(ReadFailure {
+            Err(Error::Read {
                 errors: self.errors,
                 asked: self.asked,
             })

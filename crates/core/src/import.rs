@@ -5,8 +5,9 @@
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::distribution::LiveDistribution;
 use crate::cloudfront::policies::{PolicyKind, PolicyRef};
-use crate::plan::{Address, LiveState, PolicyListings};
+use crate::plan::{LiveState, PolicyListings};
 use crate::render::manifest_yaml::{self, Imported, ImportedBucket};
+use crate::Error;
 
 fn reference_of(settings: &BehaviorSettings, kind: PolicyKind) -> Option<&PolicyRef> {
     match kind {
@@ -35,7 +36,7 @@ pub fn listings_needed(distributions: &[LiveDistribution]) -> PolicyListings {
 
 /// Names every custom policy reference from the listings in `live`; each one not listed is an
 /// error naming its distribution.
-pub fn name_policies(live: &mut LiveState) -> Result<(), Vec<String>> {
+pub fn name_policies(live: &mut LiveState) -> Result<(), Vec<Error>> {
     let LiveState {
         distributions,
         origin_request_policies,
@@ -78,11 +79,11 @@ pub fn name_policies(live: &mut LiveState) -> Result<(), Vec<String>> {
                 let id = reference.id.clone().unwrap_or_default();
                 match name_of(kind, &id) {
                     Some(name) => reference.name = Some(name),
-                    None => errors.push(format!(
-                        "{}: its {} {id} is not among the account's custom policies",
-                        Address::CloudFrontDistribution(distribution.id.clone()),
-                        kind.field()
-                    )),
+                    None => errors.push(Error::PolicyNotListed {
+                        distribution: Some(distribution.id.clone()),
+                        kind,
+                        id,
+                    }),
                 }
             }
         }

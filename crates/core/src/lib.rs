@@ -5,6 +5,7 @@
 pub mod bucket_cors;
 pub mod cloudfront;
 pub mod diagnostic;
+mod error;
 pub mod evaluate;
 pub mod fingerprint;
 pub mod import;
@@ -17,3 +18,5 @@ pub mod plan_file;
 pub mod render;
 pub mod rollback;
 pub mod s3_limits;
+
+pub use error::Error;

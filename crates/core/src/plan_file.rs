@@ -7,8 +7,6 @@
 //! file is refused rather than applied. The body holds `created_by`, `manifest_sha256`, `plan`
 //! (the changes, with full before/after) and `fingerprints` (`[{"address", "sha256"}]`).
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{self, sha256_hex};
@@ -111,31 +109,19 @@ struct Envelope {
     body: serde_json::Value,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PlanFileError {
     /// Not JSON at all, or cut short.
+    #[error("the plan file is corrupt or truncated ({0})")]
     Unreadable(String),
+    #[error("this is not a cors-sync plan file")]
     NotAPlan,
-    Version {
-        found: u32,
-    },
+    #[error("the plan file has format version {found}; this cors-sync reads version {VERSION}. Make the plan again with this cors-sync")]
+    Version { found: u32 },
+    #[error("the plan file's checksum does not match its contents: it was corrupted or edited")]
     Checksum,
+    #[error("the plan file's contents are not a plan this cors-sync understands ({0})")]
     Body(String),
-}
-
-impl fmt::Display for PlanFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PlanFileError::Unreadable(reason) => write!(f, "the plan file is corrupt or truncated ({reason})"),
-            PlanFileError::NotAPlan => write!(f, "this is not a cors-sync plan file"),
-            PlanFileError::Version { found } => write!(
-                f,
-                "the plan file has format version {found}; this cors-sync reads version {VERSION}. Make the plan again with this cors-sync"
-            ),
-            PlanFileError::Checksum => write!(f, "the plan file's checksum does not match its contents: it was corrupted or edited"),
-            PlanFileError::Body(reason) => write!(f, "the plan file's contents are not a plan this cors-sync understands ({reason})"),
-        }
-    }
 }
 
 fn checksum(body: &serde_json::Value) -> String {

@@ -62,6 +62,7 @@ pub(crate) async fn read_distributions(
         operation: "ListDistributions",
         code: Some(ErrorCode::NoSuchDistribution),
         message: "the account has no distribution with this ID".to_string(),
+        request_id: None,
     })
 }
 

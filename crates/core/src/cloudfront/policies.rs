@@ -22,6 +22,15 @@ impl PolicyKind {
             PolicyKind::ResponseHeaders => "response_headers_policy",
         }
     }
+
+    /// How a sentence names the kind: "origin request" (policy).
+    pub fn noun(self) -> &'static str {
+        match self {
+            PolicyKind::Cache => "cache",
+            PolicyKind::OriginRequest => "origin request",
+            PolicyKind::ResponseHeaders => "response headers",
+        }
+    }
 }
 
 /// A policy a behavior points at. `id` is absent only for a policy the manifest declares that does

@@ -5,10 +5,11 @@
 
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::managed_policies;
-use crate::cloudfront::policies::{CorsPolicy, PolicyRef};
+use crate::cloudfront::policies::{CorsPolicy, PolicyKind, PolicyRef};
 use crate::evaluate::cloudfront::Forwarded;
 use crate::manifest::Manifest;
 use crate::plan::{LiveState, PolicyListings};
+use crate::Error;
 
 /// A custom policy: one with an ID that is not AWS's.
 fn custom_id(reference: &PolicyRef) -> Option<&str> {
@@ -93,7 +94,7 @@ pub fn edge(
     settings: &BehaviorSettings,
     manifest: &Manifest,
     live: &LiveState,
-) -> Result<(Forwarded, Option<CorsPolicy>), String> {
+) -> Result<(Forwarded, Option<CorsPolicy>), Error> {
     Ok((
         forwarded(settings, manifest, live)?,
         response_headers_cors(settings, manifest, live)?,
@@ -106,7 +107,7 @@ fn forwarded(
     settings: &BehaviorSettings,
     manifest: &Manifest,
     live: &LiveState,
-) -> Result<Forwarded, String> {
+) -> Result<Forwarded, Error> {
     if let Some(headers) = &settings.forward_headers {
         return Ok(Forwarded::from_headers(headers.iter().map(String::as_str)));
     }
@@ -129,7 +130,7 @@ fn forwarded(
             Some(headers) => names.extend(headers),
             None => {
                 if let Some(id) = custom_id(reference) {
-                    return Err(not_listed("origin request", id));
+                    return Err(not_listed(PolicyKind::OriginRequest, id));
                 }
             }
         }
@@ -142,7 +143,7 @@ fn response_headers_cors(
     settings: &BehaviorSettings,
     manifest: &Manifest,
     live: &LiveState,
-) -> Result<Option<CorsPolicy>, String> {
+) -> Result<Option<CorsPolicy>, Error> {
     let Some(reference) = &settings.response_headers_policy else {
         return Ok(None);
     };
@@ -159,9 +160,13 @@ fn response_headers_cors(
         .iter()
         .find(|p| p.id == id)
         .map(|p| p.cors.clone())
-        .ok_or_else(|| not_listed("response headers", id))
+        .ok_or_else(|| not_listed(PolicyKind::ResponseHeaders, id))
 }
 
-fn not_listed(kind: &str, id: &str) -> String {
-    format!("{kind} policy {id} is not among the account's custom {kind} policies")
+fn not_listed(kind: PolicyKind, id: &str) -> Error {
+    Error::PolicyNotListed {
+        distribution: None,
+        kind,
+        id: id.to_string(),
+    }
 }

@@ -10,6 +10,7 @@ use crate::cloudfront::policies::{
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::manifest::Manifest;
+use crate::Error;
 
 /// Which of the account's custom policy lists a plan needs: a list is read only when the manifest
 /// declares policies of that kind or refers to one by a name that is neither AWS-managed nor an ID.
@@ -213,7 +214,7 @@ pub fn desired_behavior(
     live: &LiveState,
     id: &str,
     path: &crate::cloudfront::behavior::BehaviorPath,
-) -> Option<Result<BehaviorSettings, String>> {
+) -> Option<Result<BehaviorSettings, Error>> {
     let spec = manifest
         .distributions
         .iter()
@@ -227,7 +228,12 @@ pub fn desired_behavior(
         .find(|d| d.id == id)?
         .behavior(path)?;
     let resolver = Resolver { manifest, live };
-    Some(desired_settings(current, spec, &resolver).map(|(after, _)| after))
+    let desired = desired_settings(current, spec, &resolver).map_err(|problem| Error::Behavior {
+        distribution: id.to_string(),
+        path: path.clone(),
+        problem,
+    });
+    Some(desired.map(|(after, _)| after))
 }
 
 fn distribution_change(
@@ -275,13 +281,17 @@ fn distribution_change(
                     });
                 }
             }
-            Err(problem) => diagnostics.push(Diagnostic::error(
-                behavior.location.clone(),
-                format!(
-                    "distribution {} behavior `{}`: {problem}",
-                    spec.id, behavior.path
-                ),
-            )),
+            Err(problem) => {
+                let error = Error::Behavior {
+                    distribution: spec.id.clone(),
+                    path: behavior.path.clone(),
+                    problem,
+                };
+                diagnostics.push(Diagnostic::error(
+                    behavior.location.clone(),
+                    error.to_string(),
+                ));
+            }
         }
     }
     (!behaviors.is_empty()).then(|| Change::Distribution {

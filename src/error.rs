@@ -1,0 +1,96 @@
+//! Why a command stopped. Commands return it; `report` prints it, once, for every command.
+
+use std::path::PathBuf;
+
+use cors_sync_aws::AwsError;
+use cors_sync_core::diagnostic::Diagnostics;
+use cors_sync_core::plan_file::PlanFileError;
+use cors_sync_core::render::plural;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The manifest's own problems, each at its file, line and column.
+    #[error("the manifest has {} error{}; nothing was read from or written to AWS", .0.error_count(), plural(.0.error_count()))]
+    Manifest(Diagnostics),
+    /// Problems only live state reveals, such as a behavior the distribution does not have.
+    #[error("the manifest does not fit live state; no plan was made")]
+    DoesNotFitLive(Diagnostics),
+    /// Several failures of one step, each shown, then what they mean for this command.
+    #[error("{}", .then.as_deref().unwrap_or("failed"))]
+    Each {
+        errors: Vec<Error>,
+        then: Option<String>,
+    },
+    #[error(transparent)]
+    Aws(#[from] cors_sync_aws::Error),
+    #[error(transparent)]
+    Core(#[from] cors_sync_core::Error),
+    #[error("{count} lint{} with --strict; nothing was changed", plural(*.count))]
+    StrictLints { count: usize },
+    #[error("{}: {source}. Nothing was written.", .path.display())]
+    PlanFile {
+        path: PathBuf,
+        source: PlanFileError,
+    },
+    #[error("the saved plan is stale: {moved} resource{} moved since it was made; nothing was written. Run plan again.", plural(*.moved))]
+    Stale { moved: usize },
+    #[error("{what}: {source}")]
+    File {
+        /// What could not be done, naming the file: "cannot write the plan file out.plan".
+        what: String,
+        source: std::io::Error,
+    },
+    /// What was asked for cannot be done, in words: a target that names nothing, a bucket name S3
+    /// cannot have, a behavior whose origin is not a bucket, no backup to roll back to.
+    #[error("{0}")]
+    Refused(String),
+    #[error("stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.")]
+    NoTerminalToApprove,
+    /// The user answered something other than `yes`: not a failure of the tool.
+    #[error("Apply cancelled. Nothing was written.")]
+    Cancelled,
+    #[error("cannot start the async runtime: {0}")]
+    Runtime(std::io::Error),
+}
+
+impl Error {
+    /// Each AWS call that failed in `error`, then `then`: what that means for the command.
+    pub fn calls(error: cors_sync_aws::Error, then: Option<String>) -> Self {
+        let errors = error
+            .calls()
+            .iter()
+            .cloned()
+            .map(|call| Error::Aws(call.into()))
+            .collect();
+        Error::Each { errors, then }
+    }
+}
+
+impl From<AwsError> for Error {
+    fn from(error: AwsError) -> Self {
+        Error::Aws(error.into())
+    }
+}
+
+/// Prints `error` on stderr: the details it carries, then one `error:` line.
+pub fn report(error: &Error) {
+    match error {
+        Error::Manifest(diagnostics) | Error::DoesNotFitLive(diagnostics) => {
+            eprint!("{diagnostics}");
+        }
+        Error::Each { errors, then } => {
+            for each in errors {
+                report(each);
+            }
+            if then.is_none() {
+                return;
+            }
+        }
+        Error::Cancelled => {
+            eprintln!("{error}");
+            return;
+        }
+        _ => {}
+    }
+    eprintln!("error: {error}");
+}
