@@ -1,5 +1,6 @@
 //! `cors-sync check`: the browser's question answered from the manifest or from live state.
 
+use crate::support::assert_run;
 use crate::support::cloudfront as cf;
 use crate::support::cors_sync;
 use crate::support::s3::{self, rule};
@@ -36,7 +37,9 @@ fn allowed_and_denied_requests_against_the_manifest() {
         "X-Amz-Date",
     ]);
     allowed.code(0);
-    insta::assert_snapshot!(allowed.stdout, @"
+    assert_run!(allowed, @"
+    exit code: 0
+    ----- stdout -----
     s3://check-assets/photo.jpg, by the manifest: PUT from https://app.example.com with headers Content-Type, X-Amz-Date
 
     preflight (OPTIONS): passes
@@ -59,6 +62,7 @@ fn allowed_and_denied_requests_against_the_manifest() {
       Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method
 
     ALLOWED: the browser's request works.
+    ----- stderr -----
     ");
     let denied = cli.run_with(&[
         "check",
@@ -69,7 +73,9 @@ fn allowed_and_denied_requests_against_the_manifest() {
         "DELETE",
     ]);
     denied.code(2);
-    insta::assert_snapshot!(denied.stdout, @"
+    assert_run!(denied, @"
+    exit code: 2
+    ----- stdout -----
     s3://check-assets, by the manifest: DELETE from https://evil.example.net
 
     preflight (OPTIONS): fails
@@ -87,6 +93,7 @@ fn allowed_and_denied_requests_against_the_manifest() {
       rule 2 (id uploads): the origin is not in allowed_origins
 
     DENIED: the browser blocks this request.
+    ----- stderr -----
     ");
     let simple = cli.run_with(&[
         "check",
@@ -170,7 +177,9 @@ fn cloudfront_in_front_of_the_bucket_is_modelled() {
         "X-Custom",
     ]);
     denied.code(2);
-    insta::assert_snapshot!(denied.stdout.replace(&id, "DIST"), @"
+    assert_run!(denied, redact id => "DIST", @"
+    exit code: 2
+    ----- stdout -----
     cloudfront://DIST/uploads/x.bin (behavior default, bucket check-cdn-assets), by the manifest: GET from https://app.example.com with headers X-Custom
 
     preflight (OPTIONS): fails
@@ -187,6 +196,7 @@ fn cloudfront_in_front_of_the_bucket_is_modelled() {
       Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method
 
     DENIED: the browser blocks this request.
+    ----- stderr -----
     ");
 
     let fixed = format!(
@@ -230,7 +240,13 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
         "GET",
     ]);
     run.code(1);
-    insta::assert_snapshot!(run.stderr, @"error: `https://x` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]");
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: `https://x` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]
+    ");
     let run = cli.run_with(&[
         "check",
         "s3://not-in-manifest",
@@ -240,7 +256,13 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
         "GET",
     ]);
     run.code(1);
-    insta::assert_snapshot!(run.stderr, @"error: bucket `not-in-manifest` is not in the manifest; use --live to check its live configuration");
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: bucket `not-in-manifest` is not in the manifest; use --live to check its live configuration
+    ");
 }
 
 #[test]
@@ -253,7 +275,11 @@ fn lints_warn_in_validate_and_plan_fail_with_strict_and_can_be_silenced() {
         validate.stdout,
         "The manifest is valid: 1 bucket, 1 CORS rule (1 warning).\n"
     );
-    insta::assert_snapshot!(validate.stderr, @r#"
+    assert_run!(validate, @r#"
+    exit code: 0
+    ----- stdout -----
+    The manifest is valid: 1 bucket, 1 CORS rule (1 warning).
+    ----- stderr -----
     manifest.yaml:5:9: warning: CS001 wildcard-origin-with-writes: allowed_origins ["*"] with PUT: any website can write to this bucket from its visitors' browsers
       help: list the origins that may write, or keep `*` for GET/HEAD only
     "#);
@@ -287,7 +313,20 @@ fn plan_warns_about_a_distribution_that_keeps_preflights_from_a_managed_bucket()
         .manifest(&text)
         .run_with(&["plan", "-f", "manifest.yaml"]);
     plan.code(0);
-    insta::assert_snapshot!(plan.stderr.replace(&id, "DIST"), @"
+    assert_run!(plan, redact id => "DIST", @r#"
+    exit code: 0
+    ----- stdout -----
+    cors-sync will perform the following actions:
+
+      + s3_bucket.lint-cdn-assets (us-east-1): CORS configuration will be created
+          --- live (no CORS configuration)
+          +++ manifest
+          @@ -0,0 +1,2 @@
+          +- allowed_origins: ["https://app.example.com"]
+          +  allowed_methods: [GET]
+
+    Plan: 1 to create, 0 to update, 0 to delete.
+    ----- stderr -----
     manifest.yaml:8:5: warning: CS101 preflight-not-forwarded: distribution DIST behavior default (in front of bucket lint-cdn-assets): CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass
       help: forward Origin, Access-Control-Request-Method and Access-Control-Request-Headers (Managed-CORS-S3Origin, or forward_headers)
     manifest.yaml:8:5: warning: CS102 options-not-allowed: distribution DIST behavior default (in front of bucket lint-cdn-assets) allows [GET, HEAD] and caches [GET, HEAD]: the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time
@@ -300,7 +339,7 @@ fn plan_warns_about_a_distribution_that_keeps_preflights_from_a_managed_bucket()
       help: forward Origin, Access-Control-Request-Method and Access-Control-Request-Headers (Managed-CORS-S3Origin, or forward_headers)
     manifest.yaml:8:5: warning: CS102 options-not-allowed: distribution DIST behavior /legacy/* (in front of bucket lint-cdn-assets) allows [GET, HEAD] and caches [GET, HEAD]: the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time
       help: allowed_methods: [GET, HEAD, OPTIONS] and cached_methods: [GET, HEAD, OPTIONS]
-    ");
+    "#);
     let strict = cors_sync()
         .manifest(&text)
         .run_with(&["plan", "-f", "manifest.yaml", "--strict"]);

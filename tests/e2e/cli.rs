@@ -3,7 +3,7 @@
 
 use crate::s3_plan_apply::MIXED_MANIFEST;
 use crate::support::s3::{self, rule};
-use crate::support::{cors_sync, emulator};
+use crate::support::{assert_run, cors_sync, emulator};
 
 #[test]
 fn a_bad_manifest_touches_nothing() {
@@ -30,7 +30,11 @@ buckets:
         run.code(1);
         assert_eq!(run.stdout, "", "{command:?}");
         insta::allow_duplicates! {
-            insta::assert_snapshot!(run.stderr, @r"
+            assert_run!(run, @"
+            exit code: 1
+            ----- stdout -----
+
+            ----- stderr -----
             manifest.yaml:7:27: error: `get` is not a method S3 CORS allows (GET, PUT, POST, DELETE, HEAD)
               help: S3 method names are uppercase: write `GET`
             error: the manifest has 1 error; nothing was read from or written to AWS
@@ -122,7 +126,12 @@ fn validate_reports_a_valid_manifest() {
         .args(["validate", "-f", "manifest.yaml"])
         .run();
     run.code(0);
-    insta::assert_snapshot!(run.stdout, @"The manifest is valid: 5 buckets, 3 CORS rules.");
+    assert_run!(run, @"
+    exit code: 0
+    ----- stdout -----
+    The manifest is valid: 5 buckets, 3 CORS rules.
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -147,7 +156,12 @@ fn the_example_manifests_validate_offline_and_converge() {
         .args(["validate", "-f", manifests])
         .run();
     validate.code(0);
-    insta::assert_snapshot!(validate.stdout, @"The manifest is valid: 4 buckets, 3 CORS rules.");
+    assert_run!(validate, @"
+    exit code: 0
+    ----- stdout -----
+    The manifest is valid: 4 buckets, 3 CORS rules.
+    ----- stderr -----
+    ");
 
     s3::create_bucket("storefront-assets", "eu-central-1");
     s3::create_bucket("storefront-uploads", "eu-west-1");

@@ -5,6 +5,7 @@
 
 use serde_json::json;
 
+use crate::support::assert_run;
 use crate::support::cloudfront::{self as cf, CACHING_OPTIMIZED, CORS_S3_ORIGIN};
 use crate::support::cors_sync;
 use crate::support::s3::{self, rule};
@@ -34,7 +35,9 @@ fn whitelist_methods_and_policies_change_and_nothing_else_does() {
         .args(["plan", "-f", "manifest.yaml"])
         .run();
     plan.code(0);
-    insta::assert_snapshot!(plan.stdout.replace(&id, "DIST"), @r"
+    assert_run!(plan, redact id => "DIST", @"
+    exit code: 0
+    ----- stdout -----
     cors-sync will perform the following actions:
 
       ~ cloudfront_distribution.DIST: 2 behaviors will be updated
@@ -64,6 +67,7 @@ fn whitelist_methods_and_policies_change_and_nothing_else_does() {
            cached_methods: [GET, HEAD]
 
     Plan: 0 to create, 1 to update, 0 to delete.
+    ----- stderr -----
     ");
 
     let apply = cors_sync()
@@ -218,7 +222,9 @@ fn moving_a_legacy_behavior_to_a_cache_policy_and_back_is_said_plainly() {
         .args(["plan", "-f", "manifest.yaml"])
         .run();
     plan.code(0);
-    insta::assert_snapshot!(plan.stdout.replace(&id, "DIST"), @r"
+    assert_run!(plan, redact id => "DIST", @"
+    exit code: 0
+    ----- stdout -----
     cors-sync will perform the following actions:
 
       ~ cloudfront_distribution.DIST: 1 behavior will be updated
@@ -238,6 +244,7 @@ fn moving_a_legacy_behavior_to_a_cache_policy_and_back_is_said_plainly() {
           note: behavior /legacy/* moves from legacy ForwardedValues to a cache policy: the same update removes ForwardedValues and the legacy MinTTL/DefaultTTL/MaxTTL
 
     Plan: 0 to create, 1 to update, 0 to delete.
+    ----- stderr -----
     ");
     cors_sync()
         .manifest(&to_policy)
@@ -297,7 +304,11 @@ fn problems_only_live_state_reveals_are_reported_with_their_manifest_position() 
         .run();
     run.code(1);
     assert_eq!(run.stdout, "");
-    insta::assert_snapshot!(run.stderr.replace(&id, "DIST"), @"
+    assert_run!(run, redact id => "DIST", @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
     manifest.yaml:5:7: error: distribution DIST has no behavior `/nope/*`
       help: its behaviors are: default, /fonts/*, /legacy/*
     manifest.yaml:7:7: error: distribution DIST behavior `/fonts/*`: it uses cache policy Managed-CachingOptimized, and CloudFront rejects `forward_headers` (the legacy ForwardedValues whitelist) next to a cache policy; forward headers with `origin_request_policy` instead
@@ -319,7 +330,11 @@ fn a_policy_name_that_needs_the_account_listing_fails_clearly_where_the_api_is_m
         .args(["plan", "-f", "manifest.yaml"])
         .run();
     run.code(1);
-    insta::assert_snapshot!(run.stderr, @"
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
     error: origin_request_policies: ListOriginRequestPolicies failed: HTTP 404 with no AWS error code
     error: could not read 1 of 2 resources; no plan was made
     ");
@@ -336,7 +351,11 @@ fn a_missing_distribution_is_named_with_its_error() {
         .args(["plan", "-f", "manifest.yaml"])
         .run();
     run.code(1);
-    insta::assert_snapshot!(run.stderr, @"
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
     error: cloudfront_distribution.EDOESNOTEXIST1: ListDistributions failed: NoSuchDistribution: the account has no distribution with this ID
     error: could not read 1 of 1 resource; no plan was made
     ");

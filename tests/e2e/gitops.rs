@@ -3,6 +3,7 @@
 
 #![allow(deprecated)] // ForwardedValues: the legacy whitelist a test edits behind cors-sync's back.
 
+use crate::support::assert_run;
 use crate::support::cloudfront as cf;
 use crate::support::cors_sync;
 use crate::support::emulator::repo_root;
@@ -74,7 +75,27 @@ fn a_stale_saved_plan_writes_nothing_and_names_what_moved() {
     );
     let apply = cli.run_with(&["apply", "reviewed.plan"]);
     apply.code(1);
-    insta::assert_snapshot!(apply.stderr, @r#"
+    assert_run!(apply, @r#"
+    exit code: 1
+    ----- stdout -----
+    cors-sync will perform the following actions:
+
+      + s3_bucket.stale-a (us-east-1): CORS configuration will be created
+          --- live (no CORS configuration)
+          +++ manifest
+          @@ -0,0 +1,2 @@
+          +- allowed_origins: ["https://www.example.com"]
+          +  allowed_methods: [GET]
+
+      + s3_bucket.stale-b (us-east-1): CORS configuration will be created
+          --- live (no CORS configuration)
+          +++ manifest
+          @@ -0,0 +1,2 @@
+          +- allowed_origins: ["https://www.example.com"]
+          +  allowed_methods: [PUT]
+
+    Plan: 2 to create, 0 to update, 0 to delete.
+    ----- stderr -----
       s3_bucket.stale-b: moved since the plan was made
           --- when planned
           +++ now
@@ -112,7 +133,26 @@ fn a_stale_distribution_is_caught_by_its_behaviors_even_where_the_etag_never_cha
     cf::update(&id, config);
     let apply = cli.run_with(&["apply", "reviewed.plan"]);
     apply.code(1);
-    insta::assert_snapshot!(apply.stderr.replace(&id, "DIST"), @"
+    assert_run!(apply, redact id => "DIST", @"
+    exit code: 1
+    ----- stdout -----
+    cors-sync will perform the following actions:
+
+      ~ cloudfront_distribution.DIST: 1 behavior will be updated
+          behavior default:
+          --- live
+          +++ manifest
+          @@ -1,6 +1,6 @@
+          -forward_headers: [Origin]
+          +forward_headers: [Access-Control-Request-Method, Origin]
+           cache_policy: null
+           origin_request_policy: null
+           response_headers_policy: null
+           allowed_methods: [GET, HEAD]
+           cached_methods: [GET, HEAD]
+
+    Plan: 0 to create, 1 to update, 0 to delete.
+    ----- stderr -----
       cloudfront_distribution.DIST: moved since the plan was made
           behavior default:
           --- when planned
@@ -180,7 +220,9 @@ fn markdown_comments_for_changes_and_for_none() {
     let cli = cors_sync().manifest(text);
     let plan = cli.run_with(&["plan", "-f", "manifest.yaml", "--format", "markdown"]);
     plan.code(0);
-    insta::assert_snapshot!(plan.stdout, @r#"
+    assert_run!(plan, @r#"
+    exit code: 0
+    ----- stdout -----
     ### cors-sync plan: 1 to create, 0 to update, 1 to delete
 
     | Resource | Action |
@@ -211,14 +253,18 @@ fn markdown_comments_for_changes_and_for_none() {
     ```
 
     </details>
+    ----- stderr -----
     "#);
     cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
         .code(0);
     let none = cli.run_with(&["plan", "-f", "manifest.yaml", "--format", "markdown"]);
-    insta::assert_snapshot!(none.stdout, @"
+    assert_run!(none, @"
+    exit code: 0
+    ----- stdout -----
     ### cors-sync plan: no changes
 
     Live CORS configuration matches the manifest.
+    ----- stderr -----
     ");
 }
 

@@ -6,6 +6,7 @@
 use cors_sync_core::bucket_cors::CorsRule;
 
 use crate::s3_plan_apply::web_rule;
+use crate::support::assert_run;
 use crate::support::cloudfront as cf;
 use crate::support::cors_sync;
 use crate::support::s3;
@@ -35,7 +36,9 @@ fn import_then_plan_shows_no_changes() {
         ])
         .run();
     import.code(0);
-    insta::assert_snapshot!(import.stdout, @r#"
+    assert_run!(import, @r#"
+    exit code: 0
+    ----- stdout -----
     version: 1
     buckets:
       - name: import-rich
@@ -56,6 +59,7 @@ fn import_then_plan_shows_no_changes() {
       - name: import-empty
         region: us-east-1
         cors_rules: []
+    ----- stderr -----
     "#);
     cors_sync().manifest(&import.stdout).assert_converged();
 }
@@ -67,7 +71,13 @@ fn import_refuses_an_invalid_bucket_name_without_calling_aws() {
         .args(["import", "--bucket", "Not_A_Bucket"])
         .run();
     run.code(1);
-    insta::assert_snapshot!(run.stderr, @"error: invalid bucket name `Not_A_Bucket`: may contain only lowercase letters, digits, '.' and '-' (found 'N')");
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: invalid bucket name `Not_A_Bucket`: may contain only lowercase letters, digits, '.' and '-' (found 'N')
+    ");
 }
 
 #[test]
@@ -77,8 +87,12 @@ fn import_of_a_missing_bucket_fails_naming_it() {
         .run();
     run.code(1);
     assert_eq!(run.stdout, "");
-    insta::assert_snapshot!(run.stderr, @r"
-    error: s3_bucket.import-nowhere: HeadBucket failed: NotFound: the bucket does not exist
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: s3_bucket.import-nowhere: HeadBucket failed: NotFound: the bucket does not exist (request ID [ID])
     error: nothing was imported
     ");
 }
@@ -88,7 +102,9 @@ fn import_of_a_distribution_plans_to_no_changes() {
     let id = cf::create_distribution("cf-import", "cf-import-assets");
     let import = cors_sync().args(["import", "--distribution", &id]).run();
     import.code(0);
-    insta::assert_snapshot!(import.stdout.replace(&id, "DIST"), @r#"
+    assert_run!(import, redact id => "DIST", @r#"
+    exit code: 0
+    ----- stdout -----
     version: 1
     distributions:
       - id: DIST
@@ -109,6 +125,7 @@ fn import_of_a_distribution_plans_to_no_changes() {
             response_headers_policy: null
             allowed_methods: [GET, HEAD]
             cached_methods: [GET, HEAD]
+    ----- stderr -----
     "#);
     cors_sync().manifest(&import.stdout).assert_converged();
 }
@@ -132,7 +149,11 @@ fn a_custom_policy_that_cannot_be_listed_fails_import_and_check_naming_the_call(
     let import = cors_sync().args(["import", "--distribution", &id]).run();
     import.code(1);
     assert_eq!(import.stdout, "", "no partial manifest");
-    insta::assert_snapshot!(import.stderr, @"
+    assert_run!(import, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
     error: origin_request_policies: ListOriginRequestPolicies failed: HTTP 404 with no AWS error code
     error: nothing was imported
     ");
@@ -151,5 +172,11 @@ fn a_custom_policy_that_cannot_be_listed_fails_import_and_check_naming_the_call(
         .run();
     check.code(1);
     assert_eq!(check.stdout, "", "no verdict without the policy");
-    insta::assert_snapshot!(check.stderr, @"error: origin_request_policies: ListOriginRequestPolicies failed: HTTP 404 with no AWS error code");
+    assert_run!(check, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: origin_request_policies: ListOriginRequestPolicies failed: HTTP 404 with no AWS error code
+    ");
 }

@@ -1,6 +1,7 @@
 use cors_sync_core::bucket_cors::CorsRule;
 use serde_json::json;
 
+use crate::support::assert_run;
 use crate::support::cors_sync;
 use crate::support::s3::{self, rule};
 
@@ -76,7 +77,9 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
 
     let plan = cli.args(["plan", "-f", "manifest.yaml"]).run();
     plan.code(0);
-    insta::assert_snapshot!(plan.stdout_redacted(), @r#"
+    assert_run!(plan, @r#"
+    exit code: 0
+    ----- stdout -----
     cors-sync will perform the following actions:
 
       + s3_bucket.mixed-create (us-east-1): CORS configuration will be created
@@ -106,6 +109,7 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
           -  allowed_methods: [GET]
 
     Plan: 1 to create, 1 to update, 1 to delete.
+    ----- stderr -----
     "#);
 
     let apply = cors_sync()
@@ -118,14 +122,47 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
         "apply shows the plan first:\n{}",
         apply.stdout
     );
-    insta::assert_snapshot!(apply.stdout[plan.stdout.len()..], @"
+    assert_run!(apply, @r#"
+    exit code: 0
+    ----- stdout -----
+    cors-sync will perform the following actions:
+
+      + s3_bucket.mixed-create (us-east-1): CORS configuration will be created
+          --- live (no CORS configuration)
+          +++ manifest
+          @@ -0,0 +1,2 @@
+          +- allowed_origins: ["https://www.example.com"]
+          +  allowed_methods: [GET]
+
+      ~ s3_bucket.mixed-update (us-east-1): CORS configuration will be updated
+          --- live
+          +++ manifest
+          @@ -1,6 +1,6 @@
+           - id: web
+             allowed_origins: ["https://app.example.com", "https://www.example.com"]
+          -  allowed_methods: [GET, HEAD, PUT]
+          +  allowed_methods: [GET, HEAD, POST, PUT]
+             allowed_headers: [Content-Type]
+             expose_headers: [ETag]
+             max_age_seconds: 600
+
+      - s3_bucket.mixed-delete (us-east-1): CORS configuration will be deleted
+          --- live
+          +++ manifest (no CORS configuration)
+          @@ -1,2 +0,0 @@
+          -- allowed_origins: ["*"]
+          -  allowed_methods: [GET]
+
+    Plan: 1 to create, 1 to update, 1 to delete.
 
     s3_bucket.mixed-create (us-east-1): CORS configuration created.
     s3_bucket.mixed-update (us-east-1): CORS configuration updated.
     s3_bucket.mixed-delete (us-east-1): CORS configuration deleted.
 
     Apply complete: 1 created, 1 updated, 1 deleted.
-    ");
+    ----- stderr -----
+    Backed up the previous state to .cors-sync/backups/[TIME]; `cors-sync rollback` restores it.
+    "#);
 
     assert_eq!(
         s3::cors("mixed-create"),
@@ -152,7 +189,12 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
         .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
         .run();
     again.code(0);
-    insta::assert_snapshot!(again.stdout, @"No changes. Live CORS configuration matches the manifest.");
+    assert_run!(again, @"
+    exit code: 0
+    ----- stdout -----
+    No changes. Live CORS configuration matches the manifest.
+    ----- stderr -----
+    ");
 }
 
 #[test]
@@ -307,7 +349,22 @@ fn apply_without_a_terminal_needs_auto_approve_and_writes_nothing() {
         "{}",
         run.stdout
     );
-    insta::assert_snapshot!(run.stderr, @"error: stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.");
+    assert_run!(run, @r#"
+    exit code: 1
+    ----- stdout -----
+    cors-sync will perform the following actions:
+
+      + s3_bucket.approve-me (us-east-1): CORS configuration will be created
+          --- live (no CORS configuration)
+          +++ manifest
+          @@ -0,0 +1,2 @@
+          +- allowed_origins: ["*"]
+          +  allowed_methods: [GET]
+
+    Plan: 1 to create, 0 to update, 0 to delete.
+    ----- stderr -----
+    error: stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.
+    "#);
     assert_eq!(s3::cors("approve-me"), vec![]);
 }
 
@@ -333,9 +390,13 @@ buckets:
         .run();
     plan.code(1);
     assert_eq!(plan.stdout, "");
-    insta::assert_snapshot!(plan.stderr, @"
-    error: s3_bucket.missing-bucket: HeadBucket failed: NotFound: the bucket does not exist
-    error: s3_bucket.missing-with-region: GetBucketCors failed: NoSuchBucket: The specified bucket does not exist
+    assert_run!(plan, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: s3_bucket.missing-bucket: HeadBucket failed: NotFound: the bucket does not exist (request ID [ID])
+    error: s3_bucket.missing-with-region: GetBucketCors failed: NoSuchBucket: The specified bucket does not exist (request ID [ID])
     error: could not read 2 of 3 resources; no plan was made
     ");
     cors_sync()

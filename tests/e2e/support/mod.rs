@@ -12,6 +12,31 @@ use std::time::{Duration, Instant};
 
 pub use emulator::emulator;
 
+/// Snapshots a whole run, exit code, stdout and stderr together, with what varies between runs
+/// redacted by insta's filters (see `snapshot_settings`); `redact VALUE => NAME` adds one for a
+/// value this test made, such as a distribution ID.
+macro_rules! assert_run {
+    ($run:expr, $(redact $value:expr => $name:expr,)* @$snapshot:literal) => {{
+        let settings = $crate::support::snapshot_settings(&[$((&$value[..], $name)),*]);
+        settings.bind(|| insta::assert_snapshot!($run.transcript(), @$snapshot));
+    }};
+}
+pub(crate) use assert_run;
+
+/// insta settings that redact what differs from run to run: the emulator's address, other
+/// loopback ports (fault proxies), AWS request IDs, backup directories' times, and `redact`.
+pub fn snapshot_settings(redact: &[(&str, &str)]) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(&regex::escape(&emulator().endpoint), "http://EMULATOR");
+    settings.add_filter(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT");
+    settings.add_filter(r"\(request ID [^)\s]+\)", "(request ID [ID])");
+    settings.add_filter(r"\d{8}T\d{6}Z(-\d+)?", "[TIME]");
+    for (value, name) in redact {
+        settings.add_filter(&regex::escape(value), *name);
+    }
+    settings
+}
+
 /// Credentials every run gets; the harness fails any run whose output contains them.
 pub const SECRET_KEY: &str = "test-secret-key-never-printed";
 pub const SESSION_TOKEN: &str = "test-session-token-never-printed";
@@ -258,9 +283,14 @@ impl Run {
         self
     }
 
-    /// stdout with the emulator's port replaced, for snapshots.
-    pub fn stdout_redacted(&self) -> String {
-        redact(&self.stdout)
+    /// The run as a snapshot shows it (`assert_run!`): exit code, stdout, stderr.
+    pub fn transcript(&self) -> String {
+        format!(
+            "exit code: {}\n----- stdout -----\n{}\n----- stderr -----\n{}",
+            self.code,
+            self.stdout.trim_end(),
+            self.stderr.trim_end()
+        )
     }
 
     pub fn json(&self) -> serde_json::Value {
@@ -271,15 +301,4 @@ impl Run {
 
 fn shell_quote(arg: &str) -> String {
     format!("'{}'", arg.replace('\'', r"'\''"))
-}
-
-fn redact(text: &str) -> String {
-    let mut out = text.replace(&emulator().endpoint, "http://EMULATOR");
-    for word in out.clone().split_whitespace() {
-        if let Some(rest) = word.strip_prefix("http://127.0.0.1:") {
-            let port: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            out = out.replace(&format!("127.0.0.1:{port}"), "127.0.0.1:PORT");
-        }
-    }
-    out
 }
