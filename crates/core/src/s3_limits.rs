@@ -55,23 +55,34 @@ pub fn bucket_name_problem(name: &str) -> Option<String> {
     None
 }
 
-/// Why a method cannot appear in `allowed_methods`, with a hint where one helps.
-pub fn method_problem(method: &str) -> Option<(String, Option<String>)> {
-    if ALLOWED_METHODS.contains(&method) {
-        return None;
-    }
+/// Why a method cannot appear in `allowed_methods` (it is not in `allowed`), with a hint where
+/// one helps. The manifest schema calls it for each method outside the list.
+pub fn method_problem(method: &str, allowed: &[&str]) -> (String, Option<String>) {
     let upper = method.to_ascii_uppercase();
-    let hint = if ALLOWED_METHODS.contains(&upper.as_str()) {
+    let hint = if allowed.contains(&upper.as_str()) {
         Some(format!("S3 method names are uppercase: write `{upper}`"))
     } else if upper == "OPTIONS" {
         Some("preflight OPTIONS requests are answered by S3 itself; list the method the browser will actually send".into())
     } else {
         None
     };
-    Some((
-        format!("`{method}` is not a method S3 CORS allows (GET, PUT, POST, DELETE, HEAD)"),
+    (
+        format!(
+            "`{method}` is not a method S3 CORS allows ({})",
+            allowed.join(", ")
+        ),
         hint,
-    ))
+    )
+}
+
+/// A bucket's rule list outside the schema's bounds: "101 CORS rules; S3 allows at most 100".
+pub fn rule_count_problem(field: &str, found: usize, min: u64, max: Option<u64>) -> String {
+    match max {
+        Some(max) if found as u64 > max => {
+            format!("{found} CORS rules; S3 allows at most {max}")
+        }
+        _ => crate::manifest::schema::count_problem(field, found, min, max),
+    }
 }
 
 /// S3 accepts at most one `*` in an allowed origin or an allowed header.
@@ -80,18 +91,12 @@ pub fn wildcard_problem(value: &str) -> Option<String> {
     (stars > 1).then(|| format!("`{value}` has {stars} wildcards; S3 allows at most one `*`"))
 }
 
-pub fn max_age_problem(seconds: i64) -> Option<String> {
-    if seconds < 0 {
-        Some(format!(
-            "max_age_seconds must not be negative (found {seconds})"
-        ))
-    } else if seconds > i64::from(i32::MAX) {
-        Some(format!(
-            "max_age_seconds must be at most {} (found {seconds})",
-            i32::MAX
-        ))
+/// A rule's `max_age_seconds` outside the schema's range (S3 stores it as a 32-bit integer).
+pub fn max_age_problem(found: i64, min: i64, max: i64) -> String {
+    if found < min {
+        format!("max_age_seconds must not be negative (found {found})")
     } else {
-        None
+        format!("max_age_seconds must be at most {max} (found {found})")
     }
 }
 
@@ -180,18 +185,18 @@ mod tests {
     }
 
     #[test]
-    fn methods_must_be_the_five_uppercase_ones() {
-        for good in ALLOWED_METHODS {
-            assert_eq!(method_problem(good), None);
-        }
-        let (message, hint) = method_problem("get").unwrap();
-        assert!(message.contains("`get`"));
+    fn a_method_outside_the_five_says_why() {
+        let (message, hint) = method_problem("get", &ALLOWED_METHODS);
+        assert_eq!(
+            message,
+            "`get` is not a method S3 CORS allows (GET, PUT, POST, DELETE, HEAD)"
+        );
         assert_eq!(
             hint.as_deref(),
             Some("S3 method names are uppercase: write `GET`")
         );
-        assert!(method_problem("PATCH").unwrap().1.is_none());
-        assert!(method_problem("OPTIONS").unwrap().1.is_some());
+        assert!(method_problem("PATCH", &ALLOWED_METHODS).1.is_none());
+        assert!(method_problem("OPTIONS", &ALLOWED_METHODS).1.is_some());
     }
 
     #[test]
@@ -202,11 +207,10 @@ mod tests {
     }
 
     #[test]
-    fn max_age_must_fit_a_non_negative_int32() {
-        assert_eq!(max_age_problem(0), None);
-        assert_eq!(max_age_problem(i64::from(i32::MAX)), None);
-        assert!(max_age_problem(-1).is_some());
-        assert!(max_age_problem(i64::from(i32::MAX) + 1).is_some());
+    fn max_age_says_which_end_it_missed() {
+        let max = i64::from(i32::MAX);
+        assert!(max_age_problem(-1, 0, max).contains("must not be negative"));
+        assert!(max_age_problem(max + 1, 0, max).contains("at most 2147483647"));
     }
 
     #[test]

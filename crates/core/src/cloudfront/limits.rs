@@ -7,6 +7,9 @@ pub const ALLOWED_METHOD_SETS: [&[&str]; 3] = [
     &["GET", "HEAD", "OPTIONS"],
     &["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"],
 ];
+/// Every method a cache behavior can allow (the largest of the sets).
+pub const BEHAVIOR_METHODS: [&str; 7] =
+    ["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"];
 /// `CachedMethods` must be exactly one of these sets, and within `AllowedMethods`.
 pub const CACHED_METHOD_SETS: [&[&str]; 2] = [&["GET", "HEAD"], &["GET", "HEAD", "OPTIONS"]];
 /// Headers in one whitelist (legacy ForwardedValues, cache or origin request policy); 2023 quota.
@@ -40,20 +43,47 @@ fn describe(sets: &[&[&str]]) -> String {
 }
 
 pub fn allowed_methods_problem(methods: &[String]) -> Option<String> {
-    (!matches_one(methods, &ALLOWED_METHOD_SETS)).then(|| {
+    (!matches_one(methods, &ALLOWED_METHOD_SETS)).then(allowed_sets)
+}
+
+fn allowed_sets() -> String {
+    format!(
+        "CloudFront allows only these method sets: {}",
+        describe(&ALLOWED_METHOD_SETS)
+    )
+}
+
+fn cached_sets() -> String {
+    format!(
+        "CloudFront caches only these method sets: {}",
+        describe(&CACHED_METHOD_SETS)
+    )
+}
+
+/// `allowed_methods` with too few or too many methods to be one of the sets.
+pub fn allowed_method_count_problem(_: &str, _: usize, _: u64, _: Option<u64>) -> String {
+    allowed_sets()
+}
+
+/// `cached_methods` with too few or too many methods to be one of the sets.
+pub fn cached_method_count_problem(_: &str, _: usize, _: u64, _: Option<u64>) -> String {
+    cached_sets()
+}
+
+/// A method no cache behavior can allow.
+pub fn behavior_method_problem(method: &str, allowed: &[&str]) -> (String, Option<String>) {
+    (
         format!(
-            "CloudFront allows only these method sets: {}",
-            describe(&ALLOWED_METHOD_SETS)
-        )
-    })
+            "`{method}` is not a method a CloudFront behavior allows ({})",
+            allowed.join(", ")
+        ),
+        None,
+    )
 }
 
 pub fn cached_methods_problem(cached: &[String], allowed: Option<&[String]>) -> Option<String> {
     if !matches_one(cached, &CACHED_METHOD_SETS) {
-        return Some(format!(
-            "CloudFront caches only these method sets: {}",
-            describe(&CACHED_METHOD_SETS)
-        ));
+        return Some(cached_sets());
     }
     let allowed = allowed?;
     let allowed = as_set(allowed);
@@ -70,21 +100,31 @@ pub fn header_name_problem(name: &str) -> Option<String> {
     (!token).then(|| format!("`{name}` is not a valid HTTP header name"))
 }
 
-pub fn whitelist_size_problem(count: usize) -> Option<String> {
-    (count > MAX_WHITELIST_HEADERS).then(|| {
-        format!(
-            "{count} headers; CloudFront allows at most {MAX_WHITELIST_HEADERS} in one whitelist"
-        )
-    })
+/// A header whitelist outside the schema's bounds: "11 headers; CloudFront allows at most 10 in
+/// one whitelist".
+pub fn whitelist_count_problem(field: &str, found: usize, min: u64, max: Option<u64>) -> String {
+    match max {
+        Some(max) if found as u64 > max => {
+            format!("{found} headers; CloudFront allows at most {max} in one whitelist")
+        }
+        _ => crate::manifest::schema::count_problem(field, found, min, max),
+    }
 }
 
-pub fn response_headers_method_problem(method: &str) -> Option<String> {
-    (!RESPONSE_HEADERS_POLICY_METHODS.contains(&method)).then(|| {
+/// A method a response headers policy cannot list (`*` among them).
+pub fn response_headers_method_problem(method: &str, allowed: &[&str]) -> (String, Option<String>) {
+    (
         format!(
             "`{method}` is not a method a response headers policy allows ({})",
-            RESPONSE_HEADERS_POLICY_METHODS.join(", ")
-        )
-    })
+            allowed.join(", ")
+        ),
+        None,
+    )
+}
+
+/// A policy's `max_age_seconds` outside the schema's range.
+pub fn max_age_problem(found: i64, min: i64, max: i64) -> String {
+    format!("max_age_seconds must be {min} to {max} (found {found})")
 }
 
 /// A response headers policy origin may use `*` alone, or as the leftmost label of the host
@@ -171,7 +211,11 @@ mod tests {
         assert_eq!(response_headers_origin_problem("*"), None);
         assert!(response_headers_origin_problem("https://a.*.example.org").is_some());
         assert!(response_headers_origin_problem("ALL").is_some());
-        assert!(response_headers_method_problem("*").is_some());
+        assert!(
+            response_headers_method_problem("*", &RESPONSE_HEADERS_POLICY_METHODS)
+                .0
+                .contains("GET, DELETE, HEAD, OPTIONS, PATCH, POST, PUT, ALL")
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The manifest's shape, declared once: the decoder takes each object's field names from here
-//! (unknown-field errors and their suggestions, and which fields are required), and `cors-sync
-//! schema` turns the same declarations into a JSON Schema for editors (`render::json_schema`).
-//! A field added here is known to both.
+//! (unknown-field errors and their suggestions, which fields are required, how many items a list
+//! may hold, which values a method list may contain, an integer's range), and `cors-sync schema`
+//! turns the same declarations into a JSON Schema for editors (`render::json_schema`). A field or
+//! a bound added here is known to both; each bound names the function that words its error.
 
 use crate::cloudfront::limits as cloudfront_limits;
 use crate::s3_limits;
@@ -13,14 +14,19 @@ pub enum Shape {
     Integer {
         min: i64,
         max: i64,
+        /// The error for a value outside `min..=max`: (found, min, max).
+        outside: fn(i64, i64, i64) -> String,
     },
     Boolean,
     /// One of these strings.
-    OneOf(&'static [&'static str]),
+    OneOf(&'static Choice),
     List {
         item: &'static Shape,
         min: u64,
         max: Option<u64>,
+        /// The error for a list with fewer than `min` or more than `max` items: (field, found,
+        /// min, max).
+        outside: fn(&str, usize, u64, Option<u64>) -> String,
     },
     Object(&'static Object),
     /// A mapping from free keys to objects (a distribution's behaviors by path).
@@ -29,6 +35,23 @@ pub enum Shape {
     MapOfStrings,
     /// Exactly this integer (the manifest version).
     Const(i64),
+}
+
+/// The strings a value may be, and the error (with an optional help) for one it may not.
+pub struct Choice {
+    pub values: &'static [&'static str],
+    pub refuse: fn(&str, &[&str]) -> (String, Option<String>),
+}
+
+/// A list with too few or too many items, in plain words.
+pub fn count_problem(field: &str, found: usize, min: u64, max: Option<u64>) -> String {
+    match max {
+        Some(max) if found as u64 > max => {
+            format!("`{field}` lists {found} values; at most {max} are allowed")
+        }
+        _ if min == 1 => format!("`{field}` must list at least one value"),
+        _ => format!("`{field}` must list at least {min} values"),
+    }
 }
 
 pub struct Field {
@@ -55,19 +78,43 @@ const STRINGS: Shape = Shape::List {
     item: &STRING,
     min: 0,
     max: None,
+    outside: count_problem,
 };
 /// A list of at least one string.
 const NONEMPTY_STRINGS: Shape = Shape::List {
     item: &STRING,
     min: 1,
     max: None,
+    outside: count_problem,
 };
-const S3_METHOD: Shape = Shape::OneOf(&s3_limits::ALLOWED_METHODS);
-const CLOUDFRONT_METHOD: Shape =
-    Shape::OneOf(&["GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"]);
-const RESPONSE_HEADERS_METHOD: Shape =
-    Shape::OneOf(&cloudfront_limits::RESPONSE_HEADERS_POLICY_METHODS);
-const MAX_WHITELIST: Option<u64> = Some(cloudfront_limits::MAX_WHITELIST_HEADERS as u64);
+/// A list of objects of one shape, any number of them.
+const fn objects(item: &'static Shape) -> Shape {
+    Shape::List {
+        item,
+        min: 0,
+        max: None,
+        outside: count_problem,
+    }
+}
+const S3_METHOD: Shape = Shape::OneOf(&Choice {
+    values: &s3_limits::ALLOWED_METHODS,
+    refuse: s3_limits::method_problem,
+});
+const CLOUDFRONT_METHOD: Shape = Shape::OneOf(&Choice {
+    values: &cloudfront_limits::BEHAVIOR_METHODS,
+    refuse: cloudfront_limits::behavior_method_problem,
+});
+const RESPONSE_HEADERS_METHOD: Shape = Shape::OneOf(&Choice {
+    values: &cloudfront_limits::RESPONSE_HEADERS_POLICY_METHODS,
+    refuse: cloudfront_limits::response_headers_method_problem,
+});
+/// A header whitelist: at most CloudFront's quota.
+const WHITELIST: Shape = Shape::List {
+    item: &STRING,
+    min: 0,
+    max: Some(cloudfront_limits::MAX_WHITELIST_HEADERS as u64),
+    outside: cloudfront_limits::whitelist_count_problem,
+};
 
 pub static RULE: Object = Object {
     title: "A CORS rule",
@@ -90,6 +137,7 @@ pub static RULE: Object = Object {
                 item: &S3_METHOD,
                 min: 1,
                 max: None,
+                outside: count_problem,
             },
             required: true,
             doc: "Methods this rule allows.",
@@ -111,6 +159,7 @@ pub static RULE: Object = Object {
             shape: Shape::Integer {
                 min: 0,
                 max: i32::MAX as i64,
+                outside: s3_limits::max_age_problem,
             },
             required: false,
             doc: "How long a browser may cache the preflight answer.",
@@ -125,7 +174,7 @@ pub static BUCKET: Object = Object {
     fields: &[
         Field { name: "name", shape: Shape::String, required: true, doc: "S3 bucket name." },
         Field { name: "region", shape: Shape::String, required: false, doc: "The bucket's region; discovered when left out." },
-        Field { name: "cors_rules", shape: Shape::List { item: &RULE_SHAPE, min: 0, max: Some(s3_limits::MAX_RULES as u64) }, required: true, doc: "The whole CORS configuration in S3 evaluation order; `[]` means no CORS configuration." },
+        Field { name: "cors_rules", shape: Shape::List { item: &RULE_SHAPE, min: 0, max: Some(s3_limits::MAX_RULES as u64), outside: s3_limits::rule_count_problem }, required: true, doc: "The whole CORS configuration in S3 evaluation order; `[]` means no CORS configuration." },
         Field { name: "silence_lints", shape: Shape::MapOfStrings, required: false, doc: "Lint codes (CS001, ...) not to report for this bucket, each with the reason." },
     ],
 };
@@ -133,9 +182,9 @@ pub static BUCKET: Object = Object {
 pub static BEHAVIOR: Object = Object {
     title: "A cache behavior's CORS-relevant settings; a field left out keeps its live value",
     fields: &[
-        Field { name: "forward_headers", shape: Shape::List { item: &STRING, min: 0, max: MAX_WHITELIST }, required: false, doc: "The legacy ForwardedValues.Headers whitelist." },
-        Field { name: "allowed_methods", shape: Shape::List { item: &CLOUDFRONT_METHOD, min: 2, max: Some(7) }, required: false, doc: "{GET,HEAD}, {GET,HEAD,OPTIONS} or all seven." },
-        Field { name: "cached_methods", shape: Shape::List { item: &CLOUDFRONT_METHOD, min: 2, max: Some(3) }, required: false, doc: "{GET,HEAD} or {GET,HEAD,OPTIONS}, within allowed_methods." },
+        Field { name: "forward_headers", shape: WHITELIST, required: false, doc: "The legacy ForwardedValues.Headers whitelist." },
+        Field { name: "allowed_methods", shape: Shape::List { item: &CLOUDFRONT_METHOD, min: 2, max: Some(cloudfront_limits::BEHAVIOR_METHODS.len() as u64), outside: cloudfront_limits::allowed_method_count_problem }, required: false, doc: "{GET,HEAD}, {GET,HEAD,OPTIONS} or all seven." },
+        Field { name: "cached_methods", shape: Shape::List { item: &CLOUDFRONT_METHOD, min: 2, max: Some(3), outside: cloudfront_limits::cached_method_count_problem }, required: false, doc: "{GET,HEAD} or {GET,HEAD,OPTIONS}, within allowed_methods." },
         Field { name: "cache_policy", shape: Shape::NullableString, required: false, doc: "A managed name (Managed-…), an account policy name, or an ID; null moves back to legacy settings." },
         Field { name: "origin_request_policy", shape: Shape::NullableString, required: false, doc: "A managed name, a declared or account policy name, or an ID; null detaches." },
         Field { name: "response_headers_policy", shape: Shape::NullableString, required: false, doc: "A managed name, a declared or account policy name, or an ID; null detaches." },
@@ -178,11 +227,7 @@ pub static ORIGIN_REQUEST_POLICY: Object = Object {
         },
         Field {
             name: "headers",
-            shape: Shape::List {
-                item: &STRING,
-                min: 0,
-                max: MAX_WHITELIST,
-            },
+            shape: WHITELIST,
             required: true,
             doc: "Headers forwarded to the origin.",
         },
@@ -204,6 +249,7 @@ pub static CORS_POLICY: Object = Object {
                 item: &RESPONSE_HEADERS_METHOD,
                 min: 1,
                 max: None,
+                outside: count_problem,
             },
             required: true,
             doc: "Methods for Access-Control-Allow-Methods.",
@@ -231,6 +277,7 @@ pub static CORS_POLICY: Object = Object {
             shape: Shape::Integer {
                 min: 0,
                 max: i32::MAX as i64,
+                outside: cloudfront_limits::max_age_problem,
             },
             required: false,
             doc: "Access-Control-Max-Age.",
@@ -278,41 +325,25 @@ pub static MANIFEST: Object = Object {
         },
         Field {
             name: "buckets",
-            shape: Shape::List {
-                item: &BUCKET_SHAPE,
-                min: 0,
-                max: None,
-            },
+            shape: objects(&BUCKET_SHAPE),
             required: false,
             doc: "S3 buckets and their CORS rules.",
         },
         Field {
             name: "distributions",
-            shape: Shape::List {
-                item: &DISTRIBUTION_SHAPE,
-                min: 0,
-                max: None,
-            },
+            shape: objects(&DISTRIBUTION_SHAPE),
             required: false,
             doc: "CloudFront distributions and their behaviors.",
         },
         Field {
             name: "origin_request_policies",
-            shape: Shape::List {
-                item: &ORIGIN_REQUEST_POLICY_SHAPE,
-                min: 0,
-                max: None,
-            },
+            shape: objects(&ORIGIN_REQUEST_POLICY_SHAPE),
             required: false,
             doc: "Origin request policies to create or update.",
         },
         Field {
             name: "response_headers_policies",
-            shape: Shape::List {
-                item: &RESPONSE_HEADERS_POLICY_SHAPE,
-                min: 0,
-                max: None,
-            },
+            shape: objects(&RESPONSE_HEADERS_POLICY_SHAPE),
             required: false,
             doc: "Response headers policies to create or update.",
         },
@@ -327,7 +358,7 @@ mod tests {
 
     #[test]
     fn an_empty_object_is_missing_exactly_the_fields_the_schema_marks_required() {
-        let empty = "version: 1\nbuckets:\n  - name: b\n    cors_rules: [{}]\n  - {}\ndistributions:\n  - {}\norigin_request_policies:\n  - {}\nresponse_headers_policies:\n  - {name: r, cors: {}}\n  - {}\n";
+        let empty = "version: 1\nbuckets:\n  - name: bucket\n    cors_rules: [{}]\n  - {}\ndistributions:\n  - {}\norigin_request_policies:\n  - {}\nresponse_headers_policies:\n  - {name: r, cors: {}}\n  - {}\n";
         let report = load_str(Path::new("m.yaml"), empty)
             .err()
             .map(|d| d.to_string())
@@ -351,5 +382,48 @@ mod tests {
         .collect();
         required.sort_unstable();
         assert_eq!(missing, required, "{report}");
+    }
+
+    fn report(text: &str) -> String {
+        load_str(Path::new("m.yaml"), text)
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_decoder_enforces_the_bounds_and_values_the_schema_declares() {
+        let field = |object: &'static Object, name: &str| -> &'static Field {
+            object.fields.iter().find(|f| f.name == name).unwrap()
+        };
+        let Shape::List { max: Some(max), .. } = field(&BUCKET, "cors_rules").shape else {
+            panic!("cors_rules declares a maximum");
+        };
+        let rule = "      - {allowed_origins: [\"*\"], allowed_methods: [GET]}\n";
+        let at_most = |count: u64| {
+            let rules = rule.repeat(count as usize);
+            report(&format!(
+                "version: 1\nbuckets:\n  - name: bucket\n    cors_rules:\n{rules}"
+            ))
+        };
+        assert_eq!(at_most(max), "");
+        assert!(
+            at_most(max + 1).contains(&format!("{} CORS rules; S3 allows at most {max}", max + 1))
+        );
+        let schema = crate::render::json_schema::json_schema();
+        let rules = &schema["properties"]["buckets"]["items"]["properties"]["cors_rules"];
+        assert_eq!(rules["maxItems"], serde_json::json!(max));
+
+        let Shape::List { item, .. } = field(&RULE, "allowed_methods").shape else {
+            panic!("allowed_methods is a list");
+        };
+        let Shape::OneOf(choice) = item else {
+            panic!("allowed_methods lists one of the S3 methods");
+        };
+        for method in ["GET", "get", "PATCH", "OPTIONS", "DELETE"] {
+            let text = format!("version: 1\nbuckets:\n  - name: bucket\n    cors_rules:\n      - {{allowed_origins: [\"*\"], allowed_methods: [{method}]}}\n");
+            let refused = report(&text).contains("is not a method S3 CORS allows");
+            assert_eq!(refused, !choice.values.contains(&method), "{method}");
+        }
     }
 }

@@ -46,10 +46,12 @@ fn shape_schema(shape: &Shape) -> Value {
     match shape {
         Shape::String => json!({ "type": "string" }),
         Shape::NullableString => json!({ "type": ["string", "null"] }),
-        Shape::Integer { min, max } => json!({ "type": "integer", "minimum": min, "maximum": max }),
+        Shape::Integer { min, max, .. } => {
+            json!({ "type": "integer", "minimum": min, "maximum": max })
+        }
         Shape::Boolean => json!({ "type": "boolean" }),
-        Shape::OneOf(values) => json!({ "enum": values }),
-        Shape::List { item, min, max } => {
+        Shape::OneOf(choice) => json!({ "enum": choice.values }),
+        Shape::List { item, min, max, .. } => {
             let mut list = json!({ "type": "array", "items": shape_schema(item), "minItems": min });
             if let (Some(max), Value::Object(map)) = (max, &mut list) {
                 map.insert("maxItems".into(), json!(max));

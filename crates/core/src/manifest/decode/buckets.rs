@@ -65,16 +65,6 @@ impl Decoder<'_> {
             self.error_with_help(node.position, message, help);
             return Default::default();
         };
-        if items.len() > s3_limits::MAX_RULES {
-            self.error(
-                node.position,
-                format!(
-                    "{} CORS rules; S3 allows at most {}",
-                    items.len(),
-                    s3_limits::MAX_RULES
-                ),
-            );
-        }
         let mut rules = Vec::new();
         let mut locations = Vec::new();
         for item in items {
@@ -110,8 +100,8 @@ impl Decoder<'_> {
             id
         });
 
-        let origins = self.non_empty_list(&fields, "allowed_origins");
-        let methods = self.non_empty_list(&fields, "allowed_methods");
+        let origins = self.required_list(&fields, "allowed_origins");
+        let methods = self.required_list(&fields, "allowed_methods");
         let optional_list = |decoder: &mut Self, field: &str| match fields.get(field) {
             None => Some(Vec::new()),
             Some(node) => decoder.string_list(node, field),
@@ -129,23 +119,13 @@ impl Decoder<'_> {
                 self.error(*position, format!("allowed header {problem}"));
             }
         }
-        for (method, position) in methods.iter().flatten() {
-            if let Some((message, help)) = s3_limits::method_problem(method) {
-                self.error_with_help(*position, message, help);
-            }
-        }
 
         let max_age_seconds = match fields.get("max_age_seconds") {
             None => None,
             Some(n) => match n.value {
                 NodeValue::Null => None,
-                NodeValue::Integer(seconds) => match s3_limits::max_age_problem(seconds) {
-                    Some(problem) => {
-                        self.error(n.position, problem);
-                        None
-                    }
-                    None => i32::try_from(seconds).ok(),
-                },
+                // Out of range was reported with the rule's fields.
+                NodeValue::Integer(seconds) => i32::try_from(seconds).ok(),
                 _ => {
                     self.wrong_type(n, "max_age_seconds", "a whole number of seconds");
                     complete = false;

@@ -73,14 +73,17 @@ impl Decoder<'_> {
         let forward_headers = self.header_whitelist(&fields, "forward_headers");
         let allowed_methods = self.method_list(&fields, "allowed_methods");
         let cached_methods = self.method_list(&fields, "cached_methods");
+        // The sets are checked once each list is within the schema's methods and counts.
         if let Some((methods, position)) = &allowed_methods {
-            if let Some(problem) = limits::allowed_methods_problem(methods) {
+            let problem = limits::allowed_methods_problem(methods);
+            if let Some(problem) = problem.filter(|_| fields.fits("allowed_methods")) {
                 self.error(*position, problem);
             }
         }
         if let Some((cached, position)) = &cached_methods {
             let allowed = allowed_methods.as_ref().map(|(m, _)| m.as_slice());
-            if let Some(problem) = limits::cached_methods_problem(cached, allowed) {
+            let problem = limits::cached_methods_problem(cached, allowed);
+            if let Some(problem) = problem.filter(|_| fields.fits("cached_methods")) {
                 self.error(*position, problem);
             }
         }
@@ -152,18 +155,15 @@ impl Decoder<'_> {
         field: &str,
     ) -> Option<(Vec<String>, Position)> {
         let (items, position) = self.optional_list(fields, field)?;
-        self.check_headers(&items, position);
+        self.check_headers(&items);
         Some((items.into_iter().map(|(h, _)| h).collect(), position))
     }
 
-    fn check_headers(&mut self, items: &[(String, Position)], list_position: Position) {
+    fn check_headers(&mut self, items: &[(String, Position)]) {
         for (header, position) in items {
             if let Some(problem) = limits::header_name_problem(header) {
                 self.error(*position, problem);
             }
-        }
-        if let Some(problem) = limits::whitelist_size_problem(items.len()) {
-            self.error(list_position, problem);
         }
     }
 
@@ -213,7 +213,7 @@ impl Decoder<'_> {
         let name = self.policy_name(&fields);
         let headers_node = fields.get("headers")?;
         let headers = self.string_list(headers_node, "headers")?;
-        self.check_headers(&headers, headers_node.position);
+        self.check_headers(&headers);
         Some(OriginRequestPolicySpec {
             name: name?,
             headers: headers.into_iter().map(|(h, _)| h).collect(),
@@ -240,19 +240,14 @@ impl Decoder<'_> {
     fn cors_policy(&mut self, node: &Node) -> Option<CorsPolicy> {
         let what = "a CORS configuration";
         let fields = self.fields(node, what, &schema::CORS_POLICY)?;
-        let origins = self.non_empty_list(&fields, "allow_origins");
-        let methods = self.non_empty_list(&fields, "allow_methods");
+        let origins = self.required_list(&fields, "allow_origins");
+        let methods = self.required_list(&fields, "allow_methods");
         let headers = self.optional_list(&fields, "allow_headers").map(|(h, _)| h);
         let expose = self
             .optional_list(&fields, "expose_headers")
             .map(|(h, _)| h);
         for (origin, position) in origins.iter().flatten() {
             if let Some(problem) = limits::response_headers_origin_problem(origin) {
-                self.error(*position, problem);
-            }
-        }
-        for (method, position) in methods.iter().flatten() {
-            if let Some(problem) = limits::response_headers_method_problem(method) {
                 self.error(*position, problem);
             }
         }
@@ -265,19 +260,8 @@ impl Decoder<'_> {
         let max_age_seconds = match fields.get("max_age_seconds") {
             None => Some(None),
             Some(n) => match n.value {
-                NodeValue::Integer(seconds) if (0..=i64::from(i32::MAX)).contains(&seconds) => {
-                    i32::try_from(seconds).ok().map(Some)
-                }
-                NodeValue::Integer(seconds) => {
-                    self.error(
-                        n.position,
-                        format!(
-                            "max_age_seconds must be 0 to {} (found {seconds})",
-                            i32::MAX
-                        ),
-                    );
-                    None
-                }
+                // Out of range was reported with the configuration's fields.
+                NodeValue::Integer(seconds) => i32::try_from(seconds).ok().map(Some),
                 _ => {
                     self.wrong_type(n, "max_age_seconds", "a whole number of seconds");
                     None

@@ -27,6 +27,8 @@ pub(super) struct Decoder<'a> {
 pub(super) struct Fields<'n> {
     pub(super) position: Position,
     entries: Vec<(&'n str, &'n Node)>,
+    /// Fields whose value is outside the schema's bounds or values (already reported).
+    misfits: Vec<&'n str>,
 }
 
 impl<'n> Fields<'n> {
@@ -35,6 +37,12 @@ impl<'n> Fields<'n> {
             .iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| *v)
+    }
+
+    /// Whether the field's value is within the schema's bounds and values, so checks across its
+    /// items (CloudFront's method sets) are worth making.
+    pub(super) fn fits(&self, name: &str) -> bool {
+        !self.misfits.contains(&name)
     }
 }
 
@@ -73,7 +81,8 @@ impl Decoder<'_> {
     }
 
     /// Reads a mapping as the schema's `object`, reporting unknown (with a suggestion), duplicate
-    /// and non-string keys, and every field the schema marks required that is missing.
+    /// and non-string keys, every field the schema marks required that is missing, and every value
+    /// outside the bounds and values the schema declares.
     pub(super) fn fields<'n>(
         &mut self,
         node: &'n Node,
@@ -91,6 +100,7 @@ impl Decoder<'_> {
         let mut fields = Fields {
             position: node.position,
             entries: Vec::new(),
+            misfits: Vec::new(),
         };
         for (key, value) in entries {
             let NodeValue::String(name) = &key.value else {
@@ -121,6 +131,11 @@ impl Decoder<'_> {
                 );
                 continue;
             }
+            if let Some(field) = object.fields.iter().find(|f| f.name == name) {
+                if !self.within(field, value) {
+                    fields.misfits.push(name.as_str());
+                }
+            }
             fields.entries.push((name.as_str(), value));
         }
         // A missing constant (the manifest version) is reported by the caller, with what to add.
@@ -134,6 +149,49 @@ impl Decoder<'_> {
             }
         }
         Some(fields)
+    }
+
+    /// Checks a value against its field's declared bounds and values; false after reporting each
+    /// way it falls outside them. Values of the wrong type are left to the field's own decoding.
+    fn within(&mut self, field: &Field, node: &Node) -> bool {
+        match (&field.shape, &node.value) {
+            (
+                Shape::List {
+                    item,
+                    min,
+                    max,
+                    outside,
+                },
+                NodeValue::Sequence(items),
+            ) => {
+                let mut fits = true;
+                let count = items.len() as u64;
+                if count < *min || max.is_some_and(|max| count > max) {
+                    self.error(node.position, outside(field.name, items.len(), *min, *max));
+                    fits = false;
+                }
+                if let Shape::OneOf(choice) = item {
+                    for item in items {
+                        let NodeValue::String(value) = &item.value else {
+                            continue;
+                        };
+                        if !choice.values.contains(&value.as_str()) {
+                            let (message, help) = (choice.refuse)(value, choice.values);
+                            self.error_with_help(item.position, message, help);
+                            fits = false;
+                        }
+                    }
+                }
+                fits
+            }
+            (Shape::Integer { min, max, outside }, NodeValue::Integer(found))
+                if !(min..=max).contains(&found) =>
+            {
+                self.error(node.position, outside(*found, *min, *max));
+                false
+            }
+            _ => true,
+        }
     }
 
     pub(super) fn string(&mut self, node: &Node, field: &str) -> Option<String> {
@@ -229,21 +287,14 @@ impl Decoder<'_> {
         silenced
     }
 
-    /// A required list of strings that must not be empty.
-    pub(super) fn non_empty_list(
+    /// A list of strings the mapping must have (its bounds are checked with the mapping).
+    pub(super) fn required_list(
         &mut self,
         fields: &Fields<'_>,
         field: &str,
     ) -> Option<Vec<(String, Position)>> {
         let node = fields.get(field)?;
-        let list = self.string_list(node, field)?;
-        if list.is_empty() {
-            self.error(
-                node.position,
-                format!("`{field}` must list at least one value"),
-            );
-        }
-        Some(list)
+        self.string_list(node, field)
     }
 
     /// A boolean field.
