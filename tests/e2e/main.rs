@@ -12,6 +12,7 @@ mod import;
 mod reliability;
 mod rollback;
 mod s3_plan_apply;
+mod saved_plans;
 mod signing;
 mod terminal;
 mod verify;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
 use crate::support::s3::{self, rule};
-use crate::support::{assert_run, cors_sync, emulator, finish};
+use crate::support::{cors_sync, emulator, finish};
 
 pub(crate) fn two_rules_manifest(a: &str, b: &str) -> String {
     format!(
@@ -292,43 +292,6 @@ fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
         vec![],
         "the stalled write never reached S3"
     );
-}
-
-#[test]
-fn a_bucket_deleted_between_plan_and_apply_is_a_clear_error() {
-    s3::create_bucket("vanish-a", "us-east-1");
-    s3::create_bucket("vanish-b", "us-east-1");
-    let cli = cors_sync().manifest(&two_rules_manifest("vanish-a", "vanish-b"));
-    cli.run_with(&["plan", "-f", "manifest.yaml", "--out", "reviewed.plan"])
-        .code(0);
-    s3::delete_bucket("vanish-b");
-    let run = cli.run_with(&["apply", "reviewed.plan"]);
-    run.code(1);
-    assert_run!(run, @r#"
-    exit code: 1
-    ----- stdout -----
-    cors-sync will perform the following actions:
-
-      + s3_bucket.vanish-a (us-east-1): CORS configuration will be created
-          --- live (no CORS configuration)
-          +++ manifest
-          @@ -0,0 +1,2 @@
-          +- allowed_origins: ["*"]
-          +  allowed_methods: [GET]
-
-      + s3_bucket.vanish-b (us-east-1): CORS configuration will be created
-          --- live (no CORS configuration)
-          +++ manifest
-          @@ -0,0 +1,2 @@
-          +- allowed_origins: ["https://b.example"]
-          +  allowed_methods: [PUT]
-
-    Plan: 2 to create, 0 to update, 0 to delete.
-    ----- stderr -----
-    error: s3_bucket.vanish-b: GetBucketCors failed: NoSuchBucket: The specified bucket does not exist (request ID [ID])
-    error: could not re-read the plan's resources; nothing was written
-    "#);
-    assert_eq!(s3::cors("vanish-a"), vec![]);
 }
 
 #[test]

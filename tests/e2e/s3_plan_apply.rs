@@ -76,7 +76,6 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
     let cli = cors_sync().manifest(MIXED_MANIFEST);
 
     let plan = cli.args(["plan", "-f", "manifest.yaml"]).run();
-    plan.code(0);
     assert_run!(plan, @r#"
     exit code: 0
     ----- stdout -----
@@ -188,7 +187,6 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
         .manifest(MIXED_MANIFEST)
         .args(["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
         .run();
-    again.code(0);
     assert_run!(again, @"
     exit code: 0
     ----- stdout -----
@@ -342,13 +340,6 @@ fn apply_without_a_terminal_needs_auto_approve_and_writes_nothing() {
         .stdin("yes\n")
         .args(["apply", "-f", "manifest.yaml"])
         .run();
-    run.code(1);
-    assert!(
-        run.stdout
-            .contains("Plan: 1 to create, 0 to update, 0 to delete."),
-        "{}",
-        run.stdout
-    );
     assert_run!(run, @r#"
     exit code: 1
     ----- stdout -----
@@ -388,8 +379,6 @@ buckets:
         .manifest(manifest)
         .args(["plan", "-f", "manifest.yaml"])
         .run();
-    plan.code(1);
-    assert_eq!(plan.stdout, "");
     assert_run!(plan, @"
     exit code: 1
     ----- stdout -----

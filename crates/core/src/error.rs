@@ -1,10 +1,10 @@
 //! The core's one error type. Each variant carries what the user reads: the manifest's positioned
 //! diagnostics, what is wrong with a saved plan, which policy a behavior refers to.
 
+use crate::address::{Address, NotAnAddress};
 use crate::cloudfront::behavior::BehaviorPath;
 use crate::cloudfront::policies::PolicyKind;
 use crate::diagnostic::Diagnostics;
-use crate::plan::{Address, NotAnAddress};
 use crate::plan_file::PlanFileError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -6,8 +6,9 @@ mod cloudfront;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::address::{Address, NotAnAddress};
 pub use buckets::bucket_change;
-pub use change::{Action, Address, BehaviorChange, Change, LivePolicy, Migration, NotAnAddress};
+pub use change::{Action, BehaviorChange, Change, LivePolicy, Migration};
 pub use cloudfront::{desired_behavior, policy_listings_needed, PolicyListings};
 
 use crate::bucket_cors::BucketCors;

@@ -90,5 +90,7 @@ mod tests {
             json!(["allowed_origins", "allowed_methods"])
         );
         assert_eq!(schema["properties"]["version"]["const"], json!(1));
+        let rules = &schema["properties"]["buckets"]["items"]["properties"]["cors_rules"];
+        assert_eq!(rules["maxItems"], json!(crate::s3_limits::MAX_RULES));
     }
 }
