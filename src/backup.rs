@@ -95,24 +95,34 @@ fn in_words(error: io::Error, what: &str, dir: &Path) -> io::Error {
 
 /// The most recent backup under `root`.
 pub fn latest(root: &Path) -> Option<PathBuf> {
-    let mut dirs: Vec<PathBuf> = fs::read_dir(root)
+    fs::read_dir(root)
         .ok()?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.join(JOURNAL_FILE).is_file())
-        .collect();
-    // Names are UTC timestamps, so name order is time order.
-    dirs.sort();
-    dirs.pop()
+        .max_by_key(|p| run_order(p))
+}
+
+/// Where a backup directory stands in time: its UTC stamp, then the run's number within that
+/// second (`STAMP`, `STAMP-2`, ... `STAMP-14`), compared as a number so `-14` is after `-9`.
+fn run_order(dir: &Path) -> (String, u64) {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.split_once('-') {
+        Some((stamp, n)) => (stamp.to_string(), n.parse().unwrap_or(0)),
+        None => (name, 1),
+    }
 }
 
 /// The changes a journal recorded, in the order they were written.
 pub fn read(dir: &Path) -> Result<Vec<Change>, Error> {
     let path = dir.join(JOURNAL_FILE);
-    let text = fs::read_to_string(&path).map_err(|source| Error::File {
-        what: format!("cannot read {}", path.display()),
-        source,
-    })?;
+    let text = cors_sync_core::input::read_regular(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
+        .map_err(|reason| Error::Refused(format!("cannot read {}: {reason}", path.display())))?;
     text.lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
@@ -156,6 +166,22 @@ fn utc_stamp(time: SystemTime) -> String {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn the_newest_backup_is_the_last_run_of_the_last_second() {
+        let root = tempfile::tempdir().unwrap();
+        let mut names = vec![
+            "20261206T010000Z".to_string(),
+            "20261206T010001Z".to_string(),
+        ];
+        names.extend((2..=14).map(|n| format!("20261206T010001Z-{n}")));
+        for name in &names {
+            fs::create_dir_all(root.path().join(name)).unwrap();
+            fs::write(root.path().join(name).join(JOURNAL_FILE), "").unwrap();
+        }
+        let newest = latest(root.path()).unwrap();
+        assert_eq!(newest.file_name().unwrap(), "20261206T010001Z-14");
+    }
 
     #[test]
     fn stamps_are_utc_and_sortable() {

@@ -2,10 +2,12 @@
 
 use std::path::PathBuf;
 
+use crate::output::{err, errln};
 use cors_sync_aws::AwsError;
 use cors_sync_core::diagnostic::Diagnostics;
 use cors_sync_core::plan_file::PlanFileError;
 use cors_sync_core::render::plural;
+use cors_sync_core::visible::visible;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -76,7 +78,7 @@ impl From<AwsError> for Error {
 pub fn report(error: &Error) {
     match error {
         Error::Manifest(diagnostics) | Error::DoesNotFitLive(diagnostics) => {
-            eprint!("{diagnostics}");
+            err!("{diagnostics}");
         }
         Error::Each { errors, then } => {
             for each in errors {
@@ -87,10 +89,12 @@ pub fn report(error: &Error) {
             }
         }
         Error::Cancelled => {
-            eprintln!("{error}");
+            errln!("{error}");
             return;
         }
         _ => {}
     }
-    eprintln!("error: {error}");
+    // Messages quote names and values from the manifest, the command line and AWS: hidden
+    // characters in them are escaped, so one cannot forge a line of output.
+    errln!("error: {}", visible(&error.to_string()));
 }

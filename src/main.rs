@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod error;
 mod outcome;
+mod output;
 mod planning;
 mod progress;
 mod report;

@@ -3,6 +3,7 @@
 use cors_sync_aws::Aws;
 
 use crate::error::Error;
+use crate::output::errln;
 
 /// Prints lint warnings on stderr; with `--strict` they are errors and the command must stop.
 pub fn report_lints(
@@ -14,7 +15,7 @@ pub fn report_lints(
         if strict {
             shown.severity = cors_sync_core::diagnostic::Severity::Error;
         }
-        eprintln!("{shown}");
+        errln!("{shown}");
     }
     if strict && !warnings.is_empty() {
         return Err(Error::StrictLints {
@@ -28,7 +29,7 @@ pub fn report_lints(
 pub fn report_retries(aws: &Aws) {
     let retries = aws.retries();
     if retries > 0 {
-        eprintln!(
+        errln!(
             "note: {retries} AWS call{} retried after throttling, a server error, a timeout or a dropped connection",
             if retries == 1 { " was" } else { "s were" }
         );

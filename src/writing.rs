@@ -13,6 +13,7 @@ use crate::backup::FileJournal;
 use crate::cli::WriteArgs;
 use crate::error::{report, Error};
 use crate::outcome::Outcome;
+use crate::output::{errln, outln};
 use crate::progress::Progress;
 use crate::report::report_retries;
 use crate::terminal;
@@ -40,7 +41,7 @@ pub async fn execute(
     parallelism: usize,
     quiet: bool,
 ) -> Outcome {
-    println!();
+    outln!();
     let journal = FileJournal::new(&writing.backup_dir);
     let cancel = CancellationToken::new();
     let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
@@ -58,9 +59,9 @@ pub async fn execute(
     let mut deploying: Vec<(String, String)> = Vec::new();
     for result in &results {
         match &result.outcome {
-            Ok(Applied::Written) => println!("{}", apply_summary::written(result.change, None)),
+            Ok(Applied::Written) => outln!("{}", apply_summary::written(result.change, None)),
             Ok(Applied::Distribution { status }) => {
-                println!("{}", apply_summary::written(result.change, Some(status)));
+                outln!("{}", apply_summary::written(result.change, Some(status)));
                 if let Change::Distribution { id, .. } = result.change {
                     deploying.push((id.clone(), status.clone()));
                 }
@@ -72,7 +73,7 @@ pub async fn execute(
         }
     }
     if let Some(dir) = journal.directory() {
-        eprintln!(
+        errln!(
             "Backed up the previous state to {}; `cors-sync rollback` restores it.",
             dir.display()
         );
@@ -93,7 +94,7 @@ pub async fn execute(
             .iter()
             .filter(|r| matches!(r.outcome, Err(cors_sync_aws::Error::InFlight { .. })))
             .count();
-        println!(
+        outln!(
             "{}",
             apply_summary::interrupted(results.len(), written, in_flight)
         );
@@ -102,13 +103,13 @@ pub async fn execute(
     if failed == 0 {
         let still_deploying =
             !writing.wait && deploying.iter().any(|(_, status)| status != "Deployed");
-        println!(
+        outln!(
             "{}",
             apply_summary::complete(&plan.summary(), still_deploying)
         );
         Outcome::Success
     } else {
-        println!(
+        outln!(
             "{}",
             apply_summary::incomplete(results.len(), written, failed)
         );
@@ -131,7 +132,7 @@ async fn cancel_on_signal(cancel: CancellationToken) {
     }
     #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
-    eprintln!("Interrupted: sending nothing more; abandoning writes in flight.");
+    errln!("Interrupted: sending nothing more; abandoning writes in flight.");
     cancel.cancel();
 }
 
@@ -140,7 +141,7 @@ async fn wait_for_deployments(aws: &Aws, ids: &[String], writing: &WriteArgs) ->
     let client = aws.cloudfront();
     let mut all_deployed = true;
     for id in ids {
-        let progress = |status: &str| eprintln!("cloudfront_distribution.{id}: {status}");
+        let progress = |status: &str| errln!("cloudfront_distribution.{id}: {status}");
         let waited = distributions::wait_deployed(
             &client,
             id,

@@ -5,12 +5,14 @@ use std::path::Path;
 
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
+use cors_sync_core::input;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
 use super::{connect, load_manifest, report_lints, Error, Outcome};
 use crate::cli::{ApplyArgs, Cli};
+use crate::output::{err, out};
 use crate::planning;
 use crate::terminal;
 use crate::writing::{approve, execute};
@@ -21,7 +23,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
     let (aws, plan) = match &args.planfile {
         Some(path) => {
             let saved = read_plan_file(path)?;
-            print!("{}", text_plan::render(&saved.plan, colour));
+            out!("{}", text_plan::render(&saved.plan, colour));
             if saved.plan.is_empty() {
                 return Ok(Outcome::Success);
             }
@@ -36,7 +38,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
             let (plan, live) =
                 planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await?;
             report_lints(&planning::lints(&manifest, &live), args.manifest.strict)?;
-            print!("{}", text_plan::render(&plan, colour));
+            out!("{}", text_plan::render(&plan, colour));
             if plan.is_empty() {
                 return Ok(Outcome::Success);
             }
@@ -48,10 +50,14 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
 }
 
 fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-        what: format!("cannot read the plan file {}", path.display()),
-        source,
-    })?;
+    let unreadable = |reason: String| {
+        Error::Refused(format!(
+            "cannot read the plan file {}: {reason}",
+            path.display()
+        ))
+    };
+    let bytes = input::read_regular(path).map_err(|e| unreadable(e.to_string()))?;
+    let text = String::from_utf8(bytes).map_err(|e| unreadable(e.to_string()))?;
     plan_file::decode(&text).map_err(|source| Error::PlanFile {
         path: path.to_path_buf(),
         source,
@@ -81,7 +87,7 @@ async fn still_current(
     for address in &moved {
         if let Some(change) = saved.plan.changes.iter().find(|c| &c.address() == *address) {
             let recorded_etag = saved.fingerprint(address).and_then(|f| f.etag.as_deref());
-            eprint!(
+            err!(
                 "{}",
                 text_plan::moved_block(change, &now, recorded_etag, colour)
             );

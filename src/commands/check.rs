@@ -20,6 +20,7 @@ use cors_sync_core::render::check_report::{CheckReport, Step};
 
 use super::{connect, load_manifest, Error, Outcome};
 use crate::cli::{CheckArgs, CheckFormat, Cli};
+use crate::output::{out, outln};
 
 enum Target {
     Bucket(String),
@@ -114,8 +115,8 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     };
     let allowed = report.allowed();
     match args.format {
-        CheckFormat::Json => println!("{}", report.json()),
-        CheckFormat::Text => print!("{}", report.text()),
+        CheckFormat::Json => outln!("{}", report.json()),
+        CheckFormat::Text => out!("{}", report.text()),
     }
     if allowed {
         Ok(Outcome::Success)

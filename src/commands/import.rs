@@ -9,6 +9,7 @@ use cors_sync_core::s3_limits;
 
 use super::{connect, report_retries, Error, Outcome};
 use crate::cli::{Cli, ImportArgs};
+use crate::output::out;
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let (buckets, distributions) = targets(args)?;
@@ -38,7 +39,7 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
             then: Some("nothing was imported".into()),
         });
     }
-    print!("{}", import::manifest(&read.live));
+    out!("{}", import::manifest(&read.live));
     report_retries(&aws);
     Ok(Outcome::Success)
 }

@@ -18,6 +18,7 @@ use cors_sync_core::manifest::{self, Manifest};
 use crate::cli::{Cli, Command, ConnectionArgs};
 pub use crate::error::Error;
 pub use crate::outcome::Outcome;
+use crate::output::outln;
 pub(crate) use crate::report::{report_lints, report_retries};
 
 pub fn run(cli: Cli) -> Outcome {
@@ -39,7 +40,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         Command::Validate(args) => return validate::run(args),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&schema).unwrap_or_default()
             );

@@ -13,6 +13,7 @@ use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucke
 
 use super::{connect, load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
+use crate::output::{errln, out, outln};
 use crate::planning::{compute, lints};
 use crate::terminal;
 
@@ -34,13 +35,13 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     let colour = terminal::stdout_colour(cli.output.no_color);
     match args.format {
         PlanFormat::Text => {
-            print!("{}", text_plan::render(&plan, colour));
+            out!("{}", text_plan::render(&plan, colour));
             if let Some(unmanaged) = &unmanaged {
-                print!("{}", text_plan::unmanaged_section(unmanaged));
+                out!("{}", text_plan::unmanaged_section(unmanaged));
             }
         }
-        PlanFormat::Json => println!("{}", json_plan::render_with(&plan, unmanaged.as_deref())),
-        PlanFormat::Markdown => print!(
+        PlanFormat::Json => outln!("{}", json_plan::render_with(&plan, unmanaged.as_deref())),
+        PlanFormat::Markdown => out!(
             "{}",
             markdown_plan::render(&plan, &warnings, unmanaged.as_deref())
         ),
@@ -90,7 +91,7 @@ async fn save(
             what: format!("cannot write the plan file {}", path.display()),
             source,
         })?;
-    eprintln!(
+    errln!(
         "Saved this plan to {}. `cors-sync apply {}` applies exactly it, if live state has not moved.",
         path.display(),
         path.display()
@@ -115,7 +116,7 @@ async fn unmanaged_buckets(
     };
     let read = live_state::read(aws, &others, parallelism, &|| {}).await;
     for error in &read.errors {
-        eprintln!("warning: {error}");
+        errln!("warning: {error}");
     }
     let found = read
         .live

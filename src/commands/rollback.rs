@@ -9,6 +9,7 @@ use cors_sync_core::rollback::restoring_manifest;
 use super::{connect, Error, Outcome};
 use crate::backup;
 use crate::cli::{Cli, RollbackArgs};
+use crate::output::{errln, out};
 use crate::planning;
 use crate::terminal;
 use crate::writing::{approve, execute};
@@ -23,14 +24,14 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
     };
     let changes = backup::read(&dir)?;
     let (manifest, notes) = restoring_manifest(&changes, &dir.join(backup::JOURNAL_FILE));
-    eprintln!("Restoring the state recorded in {}.", dir.display());
+    errln!("Restoring the state recorded in {}.", dir.display());
     for note in &notes {
-        eprintln!("note: {note}");
+        errln!("note: {note}");
     }
     let aws = connect(&cli.connection).await;
     let parallelism = usize::from(cli.connection.parallelism);
     let (plan, _) = planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await?;
-    print!(
+    out!(
         "{}",
         text_plan::render(&plan, terminal::stdout_colour(cli.output.no_color))
     );

@@ -5,6 +5,7 @@ use cors_sync_core::render::plural;
 
 use super::{load_manifest, report_lints, Error, Outcome};
 use crate::cli::ManifestArgs;
+use crate::output::outln;
 
 pub fn run(args: &ManifestArgs) -> Result<Outcome, Error> {
     let manifest = load_manifest(&args.manifest)?;
@@ -17,7 +18,7 @@ pub fn run(args: &ManifestArgs) -> Result<Outcome, Error> {
     } else {
         format!(" ({} warning{})", warnings.len(), plural(warnings.len()))
     };
-    println!(
+    outln!(
         "The manifest is valid: {buckets} bucket{}, {rules} CORS rule{}{lints}.",
         plural(buckets),
         plural(rules)

@@ -23,6 +23,7 @@ use cors_sync_core::render::verify_report::{ProbeRow, Tally};
 
 use super::{connect, load_manifest, Error, Outcome};
 use crate::cli::{Cli, VerifyArgs};
+use crate::output::{out, outln};
 
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
 /// not the object exists.
@@ -45,7 +46,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
         let planned = planned_probes(&cors);
         let predict = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
         let rows = probe_all(&prober, &resource, &url, planned, predict).await?;
-        print!("{}", tally.record(&resource, rows));
+        out!("{}", tally.record(&resource, rows));
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
@@ -108,7 +109,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
                     "cloudfront_distribution.{} behavior {path} (bucket {})",
                     distribution.id, bucket.name
                 );
-                print!("{}", tally.record(&subject, rows));
+                out!("{}", tally.record(&subject, rows));
             }
         }
     }
@@ -117,7 +118,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
         verdicts,
         headers,
     } = tally;
-    println!(
+    outln!(
         "\nVerified {probes} probe{}: {verdicts} where the browser's verdict differs from the prediction, {headers} where only headers differ.",
         plural(probes)
     );

@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod cloudfront;
 mod gitops;
+mod hostile_files;
 mod import;
 mod reliability;
 mod rollback;

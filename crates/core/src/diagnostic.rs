@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::visible::visible;
+
 /// Where a node starts: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Position {
@@ -21,6 +23,7 @@ pub const LINTS: &[(&str, &str, &str)] = &[
     ("CS004", "empty-origin", "an empty origin matches no browser (AWS accepts it anyway)"),
     ("CS005", "shadowed-rule", "an earlier rule matches every request this rule would, so S3 never reaches it"),
     ("CS006", "duplicate-rule", "the same rule appears twice; S3 only ever uses the first"),
+    ("CS007", "non-ascii-origin", "a browser sends hosts in ASCII (punycode), so this origin never matches"),
     ("CS101", "preflight-not-forwarded", "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass"),
     ("CS102", "options-not-allowed", "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time"),
     ("CS103", "origin-not-in-cache-key", "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"),
@@ -96,9 +99,17 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}: {severity}: {}", self.location, self.message)?;
+        // Values quoted in a message are the manifest's own text: hidden characters in them are
+        // escaped, so a reader sees them and a value cannot forge a line of output.
+        let location = self.location.to_string();
+        write!(
+            f,
+            "{}: {severity}: {}",
+            visible(&location),
+            visible(&self.message)
+        )?;
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            write!(f, "\n  help: {}", visible(help))?;
         }
         Ok(())
     }

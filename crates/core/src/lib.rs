@@ -10,6 +10,7 @@ mod error;
 pub mod evaluate;
 pub mod fingerprint;
 pub mod import;
+pub mod input;
 pub mod lint;
 pub mod live_targets;
 pub mod manifest;
@@ -19,5 +20,6 @@ pub mod plan_file;
 pub mod render;
 pub mod rollback;
 pub mod s3_limits;
+pub mod visible;
 
 pub use error::Error;

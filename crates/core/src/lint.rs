@@ -80,6 +80,19 @@ fn rule_lints(rule: &CorsRule, at: &SourceLocation, found: &mut Vec<Diagnostic>)
         ));
     }
     for origin in &rule.allowed_origins {
+        if let Some(c) = origin.chars().find(|c| !c.is_ascii()) {
+            let kind = if crate::visible::is_invisible(c) {
+                "the invisible character"
+            } else {
+                "the non-ASCII character"
+            };
+            found.push(lint(
+                "CS007",
+                at,
+                format!("`{origin}` contains {kind} U+{:04X}", u32::from(c)),
+                "write the host in its ASCII form (xn--… for an internationalised name) and remove invisible characters",
+            ));
+        }
         if origin.is_empty() {
             found.push(lint(
                 "CS004",

@@ -101,10 +101,10 @@ fn version_must_be_present_and_one() {
     m.yaml:1:10: error: unsupported manifest version 2
       help: this cors-sync reads `version: 1`
     ");
-    insta::assert_snapshot!(problems("version: \"1\"\n"), @r#"
-    m.yaml:1:10: error: unsupported manifest version "1"
-      help: this cors-sync reads `version: 1`
-    "#);
+    insta::assert_snapshot!(problems("version: \"1\"\n"), @"
+    m.yaml:1:10: error: version must be the integer 1
+      help: write `version: 1` (no quotes, no decimal point)
+    ");
 }
 
 #[test]

@@ -8,10 +8,11 @@ use super::decode::decode;
 use super::yaml_tree::{self, Position};
 use super::Manifest;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
+use crate::input::InputError;
 
-/// Manifest files larger than this are refused before parsing: a CORS manifest for thousands of
-/// buckets is a few megabytes, and a bound keeps hostile input from exhausting memory.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// Manifest files larger than this are refused: a CORS manifest for thousands of buckets is a few
+/// megabytes, and a bound keeps hostile input from exhausting memory.
+pub const MAX_FILE_BYTES: u64 = crate::input::MAX_INPUT_BYTES;
 
 /// Reads and checks the manifest at `path`. `Err` holds every error found (warnings never fail a load).
 pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
@@ -59,6 +60,8 @@ fn merge<'a>(
         digested.push(0);
         digested.extend_from_slice(text.as_bytes());
         digested.push(0);
+        // A byte-order mark may open a YAML stream; it is not part of the document.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let root = match yaml_tree::parse(text) {
             Ok(root) => root,
             Err(syntax) => {
@@ -163,6 +166,7 @@ fn manifest_files(path: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
         }
     };
     if !metadata.is_dir() {
+        // read_text refuses what is not a regular file, naming what it is.
         return vec![path.to_path_buf()];
     }
     let entries = match std::fs::read_dir(path) {
@@ -175,10 +179,11 @@ fn manifest_files(path: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
             return Vec::new();
         }
     };
+    // Every `*.yaml` / `*.yml` entry is read, so one that cannot be (a dangling link, a FIFO, no
+    // permission) is an error naming it rather than a manifest silently missing a file.
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|entry| entry.path())
-        .filter(|p| p.is_file())
         .filter(|p| {
             p.extension()
                 .is_some_and(|ext| ext == "yaml" || ext == "yml")
@@ -196,24 +201,14 @@ fn manifest_files(path: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
 }
 
 fn read_text(file: &Path, diagnostics: &mut Diagnostics) -> Option<String> {
-    let too_large = std::fs::metadata(file).is_ok_and(|m| m.len() > MAX_FILE_BYTES);
-    if too_large {
-        diagnostics.push(Diagnostic::error(
-            SourceLocation::whole_file(file),
-            format!(
-                "the file is larger than {} MiB; refusing to read it",
-                MAX_FILE_BYTES >> 20
-            ),
-        ));
-        return None;
-    }
-    let bytes = match std::fs::read(file) {
+    let bytes = match crate::input::read_regular(file) {
         Ok(bytes) => bytes,
         Err(error) => {
-            diagnostics.push(Diagnostic::error(
-                SourceLocation::whole_file(file),
-                format!("cannot read the manifest: {error}"),
-            ));
+            let message = match error {
+                InputError::Io(error) => format!("cannot read the manifest: {error}"),
+                refused => refused.to_string(),
+            };
+            diagnostics.push(Diagnostic::error(SourceLocation::whole_file(file), message));
             return None;
         }
     };

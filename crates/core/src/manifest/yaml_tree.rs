@@ -65,11 +65,12 @@ pub struct SyntaxError {
 const MAX_NODES: usize = 2_000_000;
 const MAX_DEPTH: usize = 64;
 
-/// Parses one YAML document. An empty document is `Null`.
+/// Parses one YAML document. An empty document is `Null`. A second document (after `---`) is an
+/// error at its start: reading only the first would silently drop the rest of the file.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut builder = TreeBuilder::default();
     let mut parser = Parser::new_from_str(text);
-    let outcome = parser.load(&mut builder, false);
+    let outcome = parser.load(&mut builder, true);
     if let Some(error) = builder.error {
         return Err(error);
     }
@@ -96,6 +97,7 @@ struct TreeBuilder {
     root: Option<Node>,
     anchors: std::collections::HashMap<usize, Node>,
     node_count: usize,
+    documents: usize,
     error: Option<SyntaxError>,
 }
 
@@ -228,11 +230,16 @@ impl MarkedEventReceiver for TreeBuilder {
                 }
                 None => self.fail(position, "alias to an unknown anchor"),
             },
-            Event::Nothing
-            | Event::StreamStart
-            | Event::StreamEnd
-            | Event::DocumentStart
-            | Event::DocumentEnd => {}
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail(
+                        position,
+                        "a second YAML document (after `---`): a manifest file holds one document; put each in a file of its own in a manifest directory",
+                    );
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
     }
 }

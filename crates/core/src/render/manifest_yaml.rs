@@ -8,6 +8,7 @@ use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use crate::cloudfront::policies::{CorsPolicy, PolicyRef};
 use crate::manifest::MANIFEST_VERSION;
+use crate::visible::is_invisible;
 
 /// One bucket of an imported manifest.
 pub struct ImportedBucket<'a> {
@@ -171,10 +172,21 @@ pub fn scalar(value: &str) -> String {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
         && !RESERVED.contains(&value.to_ascii_lowercase().as_str());
     if plain {
-        value.to_string()
-    } else {
-        serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
+        return value.to_string();
     }
+    // JSON escapes control characters; invisible ones are escaped too, in the `\uXXXX` form both
+    // JSON and YAML read back, so a reviewer sees them and they still round-trip.
+    let quoted = serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"));
+    if !quoted.chars().any(is_invisible) {
+        return quoted;
+    }
+    quoted
+        .chars()
+        .map(|c| match c {
+            c if is_invisible(c) => format!("\\u{:04x}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

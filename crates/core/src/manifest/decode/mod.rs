@@ -10,6 +10,7 @@ use super::schema::{self, Field, Object, Shape};
 use super::yaml_tree::{Node, NodeValue, Position};
 use super::{Manifest, MANIFEST_VERSION};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
+use crate::visible::visible;
 
 /// Decodes one file's document. Problems go to `diagnostics`; the returned manifest holds whatever
 /// could be decoded, so later checks (duplicates across files) still run.
@@ -194,9 +195,22 @@ impl Decoder<'_> {
         }
     }
 
+    /// A string field. A control character (NUL, a newline, an escape) is an error: every string
+    /// the decoder reads is sent to S3 or CloudFront, which refuse them (MalformedXML).
     pub(super) fn string(&mut self, node: &Node, field: &str) -> Option<String> {
         match &node.value {
-            NodeValue::String(s) => Some(s.clone()),
+            NodeValue::String(s) => {
+                if let Some(c) = s.chars().find(|c| c.is_control()) {
+                    self.error(
+                        node.position,
+                        format!(
+                            "`{field}` value `{s}` contains the control character {}; S3 and CloudFront refuse control characters",
+                            visible(&c.to_string())
+                        ),
+                    );
+                }
+                Some(s.clone())
+            }
             _ => {
                 self.wrong_type(node, field, "a string");
                 None
@@ -329,6 +343,14 @@ impl Decoder<'_> {
                 )),
             ),
             Some(node) if node.value == NodeValue::Integer(MANIFEST_VERSION) => {}
+            // `1.0` and `"1"` look right and are not: a later version may be a float or a string.
+            Some(node) if looks_like_the_version(&node.value) => self.error_with_help(
+                node.position,
+                format!("version must be the integer {MANIFEST_VERSION}"),
+                Some(format!(
+                    "write `version: {MANIFEST_VERSION}` (no quotes, no decimal point)"
+                )),
+            ),
             Some(node) => {
                 let found = match &node.value {
                     NodeValue::Integer(v) => v.to_string(),
@@ -364,6 +386,15 @@ impl Decoder<'_> {
             Self::response_headers_policy,
         );
         manifest
+    }
+}
+
+/// A value that reads as the manifest version without being the integer.
+fn looks_like_the_version(value: &NodeValue) -> bool {
+    match value {
+        NodeValue::Float(v) => *v == MANIFEST_VERSION as f64,
+        NodeValue::String(s) => s.trim().parse::<f64>() == Ok(MANIFEST_VERSION as f64),
+        _ => false,
     }
 }
 

@@ -1,0 +1,39 @@
+//! Printing that never panics. `print!` and `eprint!` panic when the stream is gone, and Rust
+//! ignores SIGPIPE, so `cors-sync plan | head -1` would end in a panic once `head` has read its
+//! line. Output to a closed stream is dropped instead: the command carries on to its end (an
+//! apply finishes and journals what it writes) and exits with its usual status.
+
+use std::fmt;
+use std::io::Write;
+
+pub fn stdout(text: fmt::Arguments<'_>) {
+    let _ = std::io::stdout().lock().write_fmt(text);
+}
+
+pub fn stderr(text: fmt::Arguments<'_>) {
+    let _ = std::io::stderr().lock().write_fmt(text);
+}
+
+/// `print!` to stdout, dropped if stdout is closed.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::output::stdout(format_args!($($arg)*)) };
+}
+
+/// `println!` to stdout, dropped if stdout is closed.
+macro_rules! outln {
+    () => { $crate::output::stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// `eprint!`, dropped if stderr is closed.
+macro_rules! err {
+    ($($arg:tt)*) => { $crate::output::stderr(format_args!($($arg)*)) };
+}
+
+/// `eprintln!`, dropped if stderr is closed.
+macro_rules! errln {
+    () => { $crate::output::stderr(format_args!("\n")) };
+    ($($arg:tt)*) => { $crate::output::stderr(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+pub(crate) use {err, errln, out, outln};
