@@ -42,3 +42,10 @@ pub async fn compute(
     let plan = plan::plan(manifest, &live).map_err(Error::DoesNotFitLive)?;
     Ok((plan, live))
 }
+
+/// The key saved plans are signed and checked with (`CORS_SYNC_PLAN_KEY`), when one is set.
+pub fn plan_key() -> Option<Vec<u8>> {
+    std::env::var_os("CORS_SYNC_PLAN_KEY")
+        .filter(|key| !key.is_empty())
+        .map(|key| key.into_encoded_bytes())
+}

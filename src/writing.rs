@@ -8,6 +8,7 @@ use cors_sync_aws::cloudfront::distributions;
 use cors_sync_aws::Aws;
 use cors_sync_core::plan::{Change, Plan};
 use cors_sync_core::render::apply_summary;
+use cors_sync_core::render::text_plan::{self, Colour};
 
 use crate::backup::FileJournal;
 use crate::cli::WriteArgs;
@@ -40,6 +41,7 @@ pub async fn execute(
     writing: &WriteArgs,
     parallelism: usize,
     quiet: bool,
+    colour: Colour,
 ) -> Outcome {
     outln!();
     let journal = FileJournal::new(&writing.backup_dir);
@@ -68,6 +70,12 @@ pub async fn execute(
             }
             Err(error) => {
                 failed += 1;
+                if let cors_sync_aws::Error::Moved { now, .. } = error {
+                    errln!(
+                        "{}",
+                        text_plan::moved_block(result.change, now, None, colour).trim_end()
+                    );
+                }
                 report(&Error::Aws(error.clone()));
             }
         }

@@ -7,6 +7,7 @@ use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
 use cors_sync_core::input;
 use cors_sync_core::live_targets::LiveTargets;
+use cors_sync_core::plan::Plan;
 use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
@@ -23,14 +24,16 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
     let (aws, plan) = match &args.planfile {
         Some(path) => {
             let saved = read_plan_file(path)?;
-            out!("{}", text_plan::render(&saved.plan, colour));
             if saved.plan.is_empty() {
+                out!("{}", text_plan::render(&saved.plan, colour));
                 return Ok(Outcome::Success);
             }
             let aws = connect(&cli.connection).await;
-            still_current(&aws, &saved, parallelism, colour).await?;
+            let plan = still_current(&aws, &saved, parallelism, colour).await?;
+            // What is shown is the plan with the state just re-read as its `before`.
+            out!("{}", text_plan::render(&plan, colour));
             // The plan was reviewed when it was saved: applying it is the approval.
-            (aws, saved.plan)
+            (aws, plan)
         }
         None => {
             let manifest = load_manifest(&args.manifest.manifest)?;
@@ -46,7 +49,15 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
             (aws, plan)
         }
     };
-    Ok(execute(&aws, &plan, &args.writing, parallelism, cli.output.quiet).await)
+    Ok(execute(
+        &aws,
+        &plan,
+        &args.writing,
+        parallelism,
+        cli.output.quiet,
+        terminal::stdout_colour(cli.output.no_color),
+    )
+    .await)
 }
 
 fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
@@ -58,20 +69,42 @@ fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
     };
     let bytes = input::read_regular(path).map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| unreadable(e.to_string()))?;
-    plan_file::decode(&text).map_err(|source| Error::PlanFile {
+    plan_file::decode(&text, planning::plan_key().as_deref()).map_err(|source| Error::PlanFile {
         path: path.to_path_buf(),
         source,
     })
 }
 
-/// Re-reads every resource in the saved plan; an error (after naming each resource that moved
-/// and how) when any no longer has the fingerprint the plan recorded.
+/// Checks that the saved plan may be applied here and now: every change has a fingerprint, this
+/// run reaches the account and endpoints the plan was made against, and every resource still
+/// has the fingerprint the plan recorded (each one that moved is shown, and how). Returns the
+/// plan with the state just re-read as its `before`.
 async fn still_current(
     aws: &Aws,
     saved: &SavedPlan,
     parallelism: usize,
     colour: Colour,
-) -> Result<(), Error> {
+) -> Result<Plan, Error> {
+    let unchecked = plan_file::unfingerprinted(saved);
+    if !unchecked.is_empty() {
+        let names: Vec<String> = unchecked.iter().map(ToString::to_string).collect();
+        return Err(Error::Refused(format!(
+            "the plan file has no fingerprint for {}: nothing says what it was planned from (the file was edited); nothing was written",
+            names.join(", ")
+        )));
+    }
+    let here = aws.place().await.map_err(|e| {
+        Error::calls(
+            e.into(),
+            Some("could not tell where this run writes; nothing was written".into()),
+        )
+    })?;
+    if here != saved.made_in {
+        return Err(Error::Refused(format!(
+            "the plan was made for {}, but this run reaches {}; nothing was written",
+            saved.made_in, here
+        )));
+    }
     let targets = LiveTargets::of_plan(&saved.plan);
     let now = live_state::read(aws, &targets, parallelism, &|| {})
         .await
@@ -82,7 +115,7 @@ async fn still_current(
         })?;
     let moved = plan_file::moved(saved, &plan_file::fingerprints(&saved.plan, &now));
     if moved.is_empty() {
-        return Ok(());
+        return Ok(plan_file::with_live_before(&saved.plan, &now));
     }
     for address in &moved {
         if let Some(change) = saved.plan.changes.iter().find(|c| &c.address() == *address) {

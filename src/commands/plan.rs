@@ -14,7 +14,7 @@ use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucke
 use super::{connect, load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
 use crate::output::{errln, out, outln};
-use crate::planning::{compute, lints};
+use crate::planning::{compute, lints, plan_key};
 use crate::terminal;
 
 pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
@@ -77,15 +77,20 @@ async fn save(
         live.distributions.retain(|d| d.id != distribution.id);
         live.distributions.push(distribution);
     }
+    let made_in = aws
+        .place()
+        .await
+        .map_err(|e| Error::calls(e.into(), Some("the plan was not saved".into())))?;
     let saved = SavedPlan {
         created_by: format!("cors-sync {}", env!("CARGO_PKG_VERSION")),
         manifest_sha256: manifest.digest.clone(),
+        made_in,
         fingerprints: plan_file::fingerprints(plan, live),
         plan: plan.clone(),
     };
     // Written beside the target and renamed, so an interrupted write never leaves half a plan.
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, plan_file::encode(&saved))
+    std::fs::write(&partial, plan_file::encode(&saved, plan_key().as_deref()))
         .and_then(|()| std::fs::rename(&partial, path))
         .map_err(|source| Error::File {
             what: format!("cannot write the plan file {}", path.display()),

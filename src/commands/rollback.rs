@@ -39,5 +39,13 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
         return Ok(Outcome::Success);
     }
     approve(args.auto_approve)?;
-    Ok(execute(&aws, &plan, &args.writing, parallelism, cli.output.quiet).await)
+    Ok(execute(
+        &aws,
+        &plan,
+        &args.writing,
+        parallelism,
+        cli.output.quiet,
+        terminal::stdout_colour(cli.output.no_color),
+    )
+    .await)
 }

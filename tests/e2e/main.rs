@@ -10,6 +10,7 @@ mod cloudfront;
 mod gitops;
 mod hostile_files;
 mod import;
+mod races;
 mod reliability;
 mod rollback;
 mod s3_plan_apply;

@@ -6,14 +6,16 @@ use std::future::Future;
 use std::time::Duration;
 
 use aws_sdk_s3::types::CorsConfiguration;
-use cors_sync_core::bucket_cors::CorsRule;
+use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
-use cors_sync_core::plan::{Change, LivePolicy, Plan};
+use cors_sync_core::fingerprint;
+use cors_sync_core::plan::{Change, LiveBucket, LivePolicy, LiveState, Plan};
 use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::cloudfront::{distributions, policies};
 use crate::error::{AwsError, Error};
+use crate::live_state;
 use crate::s3_rules;
 use crate::Aws;
 
@@ -62,18 +64,36 @@ pub struct Safeguards<'a> {
 }
 
 impl Safeguards<'_> {
-    async fn write<F>(&self, change: &Change, write: F) -> Result<Applied, Error>
+    /// Writes one change: `current` re-reads the resource just before (it yields the change with
+    /// the state read as its `before`, or says how the resource moved since the plan), the
+    /// journal records that state, then `write` runs. The window between the re-read and the
+    /// write is one flushed journal line: S3 has no conditional PutBucketCors to close it.
+    async fn write<C, F>(&self, change: &Change, current: C, write: F) -> Result<Applied, Error>
     where
+        C: Future<Output = Result<Change, Error>>,
         F: Future<Output = Result<Applied, AwsError>>,
     {
         let resource = change.address().to_string();
+        let interrupted = || Error::NotSent {
+            resource: resource.clone(),
+            reason: "the run was interrupted before it was sent".into(),
+        };
         if self.cancel.is_cancelled() {
-            return Err(Error::NotSent {
-                resource,
-                reason: "the run was interrupted before it was sent".into(),
-            });
+            return Err(interrupted());
         }
-        if let Err(reason) = self.journal.record(change) {
+        let current = tokio::select! {
+            biased;
+            () = self.cancel.cancelled() => Err(interrupted()),
+            current = current => current,
+        };
+        let journalled = match current {
+            Ok(journalled) => journalled,
+            Err(error) => {
+                (self.progress)();
+                return Err(error);
+            }
+        };
+        if let Err(reason) = self.journal.record(&journalled) {
             return Err(Error::NotSent {
                 resource,
                 reason: format!("its previous state could not be backed up ({reason})"),
@@ -113,6 +133,7 @@ pub async fn apply_plan<'p>(
     let mut results: Vec<ChangeResult<'p>> = stream::iter(buckets)
         .map(|(change, bucket, region, after)| async move {
             let resource = change.address().to_string();
+            let current = still_as_planned(aws, change);
             let write = async {
                 write_bucket_cors(aws, bucket, region, after, &resource)
                     .await
@@ -120,7 +141,7 @@ pub async fn apply_plan<'p>(
             };
             ChangeResult {
                 change,
-                outcome: safeguards.write(change, write).await,
+                outcome: safeguards.write(change, current, write).await,
             }
         })
         .buffered(parallelism.max(1))
@@ -154,15 +175,59 @@ pub async fn apply_cloudfront_changes<'p>(
         if i > 0 && !safeguards.cancel.is_cancelled() {
             tokio::time::sleep(spacing).await;
         }
+        // Updates re-read what they change and refuse when it moved (a distribution's behaviors,
+        // a policy's settings); creates fail if the name was taken meanwhile.
+        let current = async { Ok((*change).clone()) };
         let outcome = safeguards
             .write(
                 change,
+                current,
                 apply_cloudfront_change(client, change, &mut created),
             )
             .await;
         results.push(ChangeResult { change, outcome });
     }
     results
+}
+
+/// The bucket change with the CORS configuration just read as its `before`, or `Error::Moved`
+/// when that is no longer what the plan was made from (compared as plans compare: rule order
+/// matters, order inside a rule does not).
+async fn still_as_planned(aws: &Aws, change: &Change) -> Result<Change, Error> {
+    let Change::BucketCors {
+        bucket,
+        region,
+        before,
+        after,
+    } = change
+    else {
+        return Ok(change.clone());
+    };
+    let now = live_state::read_cors(aws, region, bucket)
+        .await
+        .map_err(Error::Call)?;
+    let planned = before
+        .clone()
+        .map_or_else(BucketCors::none, BucketCors::new);
+    if fingerprint::bucket(region, &now) != fingerprint::bucket(region, &planned) {
+        return Err(Error::Moved {
+            resource: change.address().to_string(),
+            now: Box::new(LiveState {
+                buckets: vec![LiveBucket {
+                    name: bucket.clone(),
+                    region: region.clone(),
+                    cors: now,
+                }],
+                ..LiveState::default()
+            }),
+        });
+    }
+    Ok(Change::BucketCors {
+        bucket: bucket.clone(),
+        region: region.clone(),
+        before: now.is_configured().then_some(now.rules),
+        after: after.clone(),
+    })
 }
 
 /// PutBucketCors with `after`'s rules, or DeleteBucketCors when the bucket must have none.
@@ -220,8 +285,8 @@ async fn apply_cloudfront_change(
     match change {
         Change::OriginRequestPolicy { name, live, after } => {
             match live {
-                Some(LivePolicy { id, .. }) => {
-                    policies::origin_request::update(client, name, id, after).await?
+                Some(LivePolicy { id, before }) => {
+                    policies::origin_request::update(client, name, id, before, after).await?
                 }
                 None => {
                     let id = policies::origin_request::create(client, name, after).await?;
@@ -232,8 +297,9 @@ async fn apply_cloudfront_change(
         }
         Change::ResponseHeadersPolicy { name, live, after } => {
             match live {
-                Some(LivePolicy { id, .. }) => {
-                    policies::response_headers::update(client, name, id, after).await?
+                Some(LivePolicy { id, before }) => {
+                    policies::response_headers::update(client, name, id, before.as_ref(), after)
+                        .await?
                 }
                 None => {
                     let id = policies::response_headers::create(client, name, after).await?;

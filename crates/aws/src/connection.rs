@@ -1,7 +1,7 @@
 //! Connecting to AWS the way the AWS CLI does: the standard credential chain (environment,
 //! profiles, SSO, IMDS), plus `--profile`, `--region` and `--endpoint-url` overrides.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
@@ -21,6 +21,7 @@ use aws_smithy_runtime_api::client::retries::RequestAttempts;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::service_config::ServiceConfigKey;
+use cors_sync_core::plan_file::Place;
 
 use crate::cors_answer::{CompleteCorsAnswer, RetryIncompleteCorsAnswer};
 use crate::error::bucket_resource;
@@ -221,6 +222,36 @@ impl Aws {
             .clone()
     }
 
+    /// Where this run reaches: the account its credentials act in (STS GetCallerIdentity) and
+    /// the endpoints it was pointed at, if not AWS's own (userinfo removed).
+    pub async fn place(&self) -> Result<Place, AwsError> {
+        let sts = aws_sdk_sts::Client::new(&self.config);
+        let identity = sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk("sts", "GetCallerIdentity", &e))?;
+        let account_id = identity
+            .account
+            .ok_or_else(|| AwsError::local("sts", "GetCallerIdentity", "STS named no account"))?;
+        let mut endpoints = BTreeMap::new();
+        for (service, endpoint) in [
+            ("s3", self.s3_endpoint.clone()),
+            (
+                "cloudfront",
+                service_endpoint_url(&self.config, "CloudFront"),
+            ),
+        ] {
+            if let Some(endpoint) = endpoint {
+                endpoints.insert(service.to_string(), without_userinfo(&endpoint));
+            }
+        }
+        Ok(Place {
+            account_id,
+            endpoints,
+        })
+    }
+
     /// The CloudFront client, built on first use.
     pub fn cloudfront(&self) -> aws_sdk_cloudfront::Client {
         self.cloudfront
@@ -242,11 +273,28 @@ impl Aws {
 /// The S3 endpoint the SDK's S3 clients would use: the `--endpoint-url` flag, else S3's own
 /// setting (`AWS_ENDPOINT_URL_S3`, a profile's `services` section), else the general one.
 fn s3_endpoint_url(config: &SdkConfig) -> Option<String> {
+    service_endpoint_url(config, "S3")
+}
+
+/// An endpoint URL as messages and plan files show it: any `user:password@` removed.
+pub fn without_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => url.to_string(),
+    }
+}
+
+/// The endpoint a service's client would use, by the same precedence the SDK applies.
+fn service_endpoint_url(config: &SdkConfig, service_id: &str) -> Option<String> {
     if config.get_origin("endpoint_url").is_client_config() {
         return config.endpoint_url().map(str::to_string);
     }
     let key = ServiceConfigKey::builder()
-        .service_id("S3")
+        .service_id(service_id)
         .env("AWS_ENDPOINT_URL")
         .profile("endpoint_url")
         .build()
@@ -266,7 +314,20 @@ pub fn cloudfront_retry_config() -> RetryConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::{Aws, ConnectionOptions};
+    use super::{without_userinfo, Aws, ConnectionOptions};
+
+    #[test]
+    fn userinfo_never_leaves_an_endpoint_url() {
+        assert_eq!(
+            without_userinfo("http://user:secret@127.0.0.1:4566/path"),
+            "http://127.0.0.1:4566/path"
+        );
+        assert_eq!(
+            without_userinfo("http://127.0.0.1:4566"),
+            "http://127.0.0.1:4566"
+        );
+        assert_eq!(without_userinfo("https://host/a@b"), "https://host/a@b");
+    }
 
     #[tokio::test]
     async fn object_urls_are_addressed_the_way_the_sdk_addresses_buckets() {

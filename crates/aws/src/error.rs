@@ -9,7 +9,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_types::request_id::RequestId;
-use cors_sync_core::plan::Address;
+use cors_sync_core::plan::{Address, LiveState};
 use cors_sync_core::render::plural;
 
 /// Everything this crate reports as failed.
@@ -24,6 +24,15 @@ pub enum Error {
     /// A write never sent: the run was interrupted first, or its backup could not be recorded.
     #[error("{resource}: not written: {reason}")]
     NotSent { resource: String, reason: String },
+    /// Re-read just before its write, the resource is no longer what the plan was made from;
+    /// nothing was written to it. `now` holds what was read.
+    #[error(
+        "{resource}: moved since the plan was shown; nothing was written to it. Run plan again"
+    )]
+    Moved {
+        resource: String,
+        now: Box<LiveState>,
+    },
     /// The run was interrupted while the write was in flight: it may or may not have been made.
     #[error("{resource}: interrupted while its write was in flight; it may or may not have been made (run plan to see)")]
     InFlight { resource: String },
@@ -35,7 +44,7 @@ impl Error {
         match self {
             Error::Call(error) => std::slice::from_ref(error),
             Error::Read { errors, .. } => errors,
-            Error::NotSent { .. } | Error::InFlight { .. } => &[],
+            Error::NotSent { .. } | Error::InFlight { .. } | Error::Moved { .. } => &[],
         }
     }
 }

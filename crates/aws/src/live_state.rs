@@ -144,7 +144,11 @@ async fn read_bucket(aws: &Aws, name: &str, region: Option<&str>) -> Result<Live
     })
 }
 
-async fn read_cors(aws: &Aws, region: &str, bucket: &str) -> Result<BucketCors, AwsError> {
+pub(crate) async fn read_cors(
+    aws: &Aws,
+    region: &str,
+    bucket: &str,
+) -> Result<BucketCors, AwsError> {
     match aws.s3(region).get_bucket_cors().bucket(bucket).send().await {
         Ok(output) => Ok(BucketCors::new(
             output.cors_rules().iter().map(s3_rules::from_sdk).collect(),

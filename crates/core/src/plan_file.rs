@@ -2,19 +2,28 @@
 //! fingerprint of the live state of every resource in the plan, so that `apply PLANFILE` writes
 //! only what was reviewed and refuses when live state moved.
 //!
-//! The file is JSON: `{"format": "cors-sync-plan", "version": 1, "checksum": "sha256:…", "body": {…}}`.
-//! `checksum` is the SHA-256 of the body's compact JSON, so a corrupted, truncated or hand-edited
-//! file is refused rather than applied. The body holds `created_by`, `manifest_sha256`, `plan`
-//! (the changes, with full before/after) and `fingerprints` (`[{"address", "sha256"}]`).
+//! The file is JSON: `{"format": "cors-sync-plan", "version": 2, "checksum": "sha256:…",
+//! "signature": "hmac-sha256:…" (only when signed), "body": {…}}`. `checksum` is the SHA-256 of
+//! the body's compact JSON: it catches a corrupted, truncated or carelessly edited file, not a
+//! forgery (anyone can recompute it). `signature` is an HMAC-SHA256 of the same bytes with a key
+//! only the team's pipeline holds (`CORS_SYNC_PLAN_KEY`): it catches forgeries too. The body holds
+//! `created_by`, `manifest_sha256`, `made_in` (the account and endpoints the plan was made
+//! against), `plan` (the changes, with full before/after) and `fingerprints`
+//! (`[{"address", "sha256"}]`, one for every change).
 
+use std::collections::BTreeMap;
+use std::fmt;
+
+use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::{self, sha256_hex};
-use crate::plan::{Address, Change, LiveState, Plan};
+use crate::plan::{Address, Change, LivePolicy, LiveState, Plan};
 
 pub const FORMAT: &str = "cors-sync-plan";
-/// Bumped whenever a change to the body would make an older cors-sync misread it.
-pub const VERSION: u32 = 1;
+/// Bumped whenever a change to the body would make an older cors-sync misread it. 2: `made_in`.
+pub const VERSION: u32 = 2;
+const SIGNATURE_PREFIX: &str = "hmac-sha256:";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedPlan {
@@ -22,8 +31,34 @@ pub struct SavedPlan {
     pub created_by: String,
     /// Digest of the manifest files the plan was made from.
     pub manifest_sha256: String,
+    /// Where the plan was made; `apply PLANFILE` writes nowhere else.
+    pub made_in: Place,
     pub plan: Plan,
     pub fingerprints: Vec<Fingerprint>,
+}
+
+/// The AWS a run reaches: the account its credentials act in, and the endpoints it was pointed
+/// at when they are not AWS's own.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Place {
+    /// From STS GetCallerIdentity.
+    pub account_id: String,
+    /// Overridden endpoints by service (`s3`, `cloudfront`), userinfo removed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub endpoints: BTreeMap<String, String>,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "account {}", self.account_id)?;
+        for (service, endpoint) in &self.endpoints {
+            write!(f, ", {service} endpoint {endpoint}")?;
+        }
+        if self.endpoints.is_empty() {
+            write!(f, " on AWS's own endpoints")?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +122,73 @@ pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
         .collect()
 }
 
+/// The changes the plan file has no fingerprint for: nothing says what they were planned from, so
+/// none of them may be applied (an edited file, or a forgery).
+pub fn unfingerprinted(saved: &SavedPlan) -> Vec<Address> {
+    saved
+        .plan
+        .changes
+        .iter()
+        .map(Change::address)
+        .filter(|address| saved.fingerprint(address).is_none())
+        .collect()
+}
+
+/// The plan with every bucket's and policy's `before` (and a policy's ID) taken from `now`, the
+/// live state just re-read, rather than from the file: what is shown and journalled is what AWS
+/// holds, whatever the file says. A distribution keeps its recorded behaviors: its update refuses
+/// unless they are exactly what is live.
+pub fn with_live_before(plan: &Plan, now: &LiveState) -> Plan {
+    let changes = plan
+        .changes
+        .iter()
+        .map(|change| match change {
+            Change::BucketCors {
+                bucket,
+                region,
+                after,
+                ..
+            } => Change::BucketCors {
+                bucket: bucket.clone(),
+                region: region.clone(),
+                before: now
+                    .buckets
+                    .iter()
+                    .find(|b| &b.name == bucket)
+                    .filter(|b| b.cors.is_configured())
+                    .map(|b| b.cors.rules.clone()),
+                after: after.clone(),
+            },
+            Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
+                name: name.clone(),
+                live: now
+                    .origin_request_policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(|p| LivePolicy {
+                        id: p.id.clone(),
+                        before: p.headers.clone(),
+                    }),
+                after: after.clone(),
+            },
+            Change::ResponseHeadersPolicy { name, after, .. } => Change::ResponseHeadersPolicy {
+                name: name.clone(),
+                live: now
+                    .response_headers_policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(|p| LivePolicy {
+                        id: p.id.clone(),
+                        before: p.cors.clone(),
+                    }),
+                after: after.clone(),
+            },
+            Change::Distribution { .. } => change.clone(),
+        })
+        .collect();
+    Plan { changes }
+}
+
 /// The resources whose live state no longer has the fingerprint the plan recorded.
 pub fn moved<'p>(saved: &'p SavedPlan, now: &[Fingerprint]) -> Vec<&'p Address> {
     saved
@@ -106,6 +208,8 @@ struct Envelope {
     format: String,
     version: u32,
     checksum: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    signature: Option<String>,
     body: serde_json::Value,
 }
 
@@ -122,18 +226,45 @@ pub enum PlanFileError {
     Checksum,
     #[error("the plan file's contents are not a plan this cors-sync understands ({0})")]
     Body(String),
+    #[error("the plan file is not signed, and CORS_SYNC_PLAN_KEY is set: only plans signed with that key are applied")]
+    Unsigned,
+    #[error("the plan file is signed, but CORS_SYNC_PLAN_KEY is not set to check the signature")]
+    NoKey,
+    #[error("the plan file's signature does not match its contents and CORS_SYNC_PLAN_KEY: it was edited, forged, or signed with another key")]
+    Signature,
 }
 
 fn checksum(body: &serde_json::Value) -> String {
     sha256_hex(serde_json::to_string(body).unwrap_or_default().as_bytes())
 }
 
-pub fn encode(saved: &SavedPlan) -> String {
+type PlanMac = hmac::Hmac<sha2::Sha256>;
+
+/// The HMAC of the body's compact JSON (the bytes the checksum covers). HMAC takes a key of any
+/// length, so this is `None` only in theory.
+fn mac(key: &[u8], body: &serde_json::Value) -> Option<PlanMac> {
+    let mut mac = <PlanMac as KeyInit>::new_from_slice(key).ok()?;
+    mac.update(serde_json::to_string(body).unwrap_or_default().as_bytes());
+    Some(mac)
+}
+
+/// The plan file's text; signed when `key` is given.
+pub fn encode(saved: &SavedPlan, key: Option<&[u8]>) -> String {
     let body = serde_json::to_value(saved).unwrap_or_default();
+    let signature = key.and_then(|key| mac(key, &body)).map(|mac| {
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!("{SIGNATURE_PREFIX}{hex}")
+    });
     let envelope = Envelope {
         format: FORMAT.to_string(),
         version: VERSION,
         checksum: checksum(&body),
+        signature,
         body,
     };
     let mut text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
@@ -141,7 +272,9 @@ pub fn encode(saved: &SavedPlan) -> String {
     text
 }
 
-pub fn decode(text: &str) -> Result<SavedPlan, PlanFileError> {
+/// The saved plan in `text`. With `key`, only a plan signed with that key is accepted; without
+/// one, a signed plan is refused rather than applied unchecked.
+pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError> {
     if !text.trim_start().starts_with('{') && !text.trim().is_empty() {
         return Err(PlanFileError::NotAPlan);
     }
@@ -160,7 +293,32 @@ pub fn decode(text: &str) -> Result<SavedPlan, PlanFileError> {
     if checksum(&envelope.body) != envelope.checksum {
         return Err(PlanFileError::Checksum);
     }
+    match (key, &envelope.signature) {
+        (None, None) => {}
+        (None, Some(_)) => return Err(PlanFileError::NoKey),
+        (Some(_), None) => return Err(PlanFileError::Unsigned),
+        (Some(key), Some(signature)) => {
+            let tag = signature
+                .strip_prefix(SIGNATURE_PREFIX)
+                .and_then(from_hex)
+                .ok_or(PlanFileError::Signature)?;
+            mac(key, &envelope.body)
+                .ok_or(PlanFileError::Signature)?
+                .verify_slice(&tag)
+                .map_err(|_| PlanFileError::Signature)?;
+        }
+    }
     serde_json::from_value(envelope.body).map_err(|e| PlanFileError::Body(e.to_string()))
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 #[cfg(test)]
@@ -172,6 +330,10 @@ mod tests {
         SavedPlan {
             created_by: "cors-sync 0.0.0".into(),
             manifest_sha256: "sha256:00".into(),
+            made_in: Place {
+                account_id: "123456789012".into(),
+                endpoints: BTreeMap::new(),
+            },
             plan: Plan {
                 changes: vec![Change::BucketCors {
                     bucket: "b".into(),
@@ -190,25 +352,57 @@ mod tests {
 
     #[test]
     fn a_saved_plan_round_trips() {
-        assert_eq!(decode(&encode(&saved())), Ok(saved()));
+        assert_eq!(decode(&encode(&saved(), None), None), Ok(saved()));
     }
 
     #[test]
     fn truncated_edited_foreign_and_future_files_are_refused() {
-        let text = encode(&saved());
+        let text = encode(&saved(), None);
         assert!(matches!(
-            decode(&text[..text.len() / 2]),
+            decode(&text[..text.len() / 2], None),
             Err(PlanFileError::Unreadable(_))
         ));
         assert_eq!(
-            decode(&text.replace("eu-west-1", "eu-west-2")),
+            decode(&text.replace("eu-west-1", "eu-west-2"), None),
             Err(PlanFileError::Checksum)
         );
-        assert_eq!(decode("{\"hello\": 1}"), Err(PlanFileError::NotAPlan));
+        assert_eq!(decode("{\"hello\": 1}", None), Err(PlanFileError::NotAPlan));
         assert_eq!(
-            decode(&text.replace("\"version\": 1", "\"version\": 2")),
-            Err(PlanFileError::Version { found: 2 })
+            decode(&text.replace("\"version\": 2", "\"version\": 1"), None),
+            Err(PlanFileError::Version { found: 1 })
         );
-        assert!(matches!(decode(""), Err(PlanFileError::Unreadable(_))));
+        assert!(matches!(
+            decode("", None),
+            Err(PlanFileError::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn a_signed_plan_is_applied_only_with_its_key() {
+        let key = b"team secret".as_slice();
+        let signed = encode(&saved(), Some(key));
+        assert_eq!(decode(&signed, Some(key)), Ok(saved()));
+        assert_eq!(
+            decode(&signed, Some(b"another key".as_slice())),
+            Err(PlanFileError::Signature)
+        );
+        assert_eq!(decode(&signed, None), Err(PlanFileError::NoKey));
+        assert_eq!(
+            decode(&encode(&saved(), None), Some(key)),
+            Err(PlanFileError::Unsigned)
+        );
+        // A forger who edits the body and recomputes the checksum still lacks the key.
+        let mut envelope: serde_json::Value = serde_json::from_str(&signed).unwrap();
+        envelope["body"]["plan"]["changes"][0]["detail"]["region"] = "us-east-1".into();
+        envelope["checksum"] = checksum(&envelope["body"]).into();
+        let forged = serde_json::to_string(&envelope).unwrap();
+        assert_eq!(decode(&forged, Some(key)), Err(PlanFileError::Signature));
+    }
+
+    #[test]
+    fn a_change_without_a_fingerprint_is_named() {
+        let mut saved = saved();
+        saved.fingerprints.clear();
+        assert_eq!(unfingerprinted(&saved), vec![Address::S3Bucket("b".into())]);
     }
 }

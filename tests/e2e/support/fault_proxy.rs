@@ -24,6 +24,19 @@ pub enum FaultKind {
     /// occurrence of this text and a Content-Length that agrees: a truncating middlebox whose
     /// framing still looks whole.
     TruncateAfter(&'static str),
+    /// Run this (another client changing live state, say) when the request arrives, then forward
+    /// the request: the race a real user meets between cors-sync's plan and its write.
+    Before(Hook),
+}
+
+/// Something the proxy runs when a request arrives.
+#[derive(Clone)]
+pub struct Hook(pub Arc<dyn Fn() + Send + Sync>);
+
+impl std::fmt::Debug for Hook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Hook")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -204,6 +217,13 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
         Some((FaultKind::Stall(duration), _)) => {
             std::thread::sleep(duration);
             client.shutdown(Shutdown::Both)
+        }
+        Some((FaultKind::Before(Hook(hook)), _)) => {
+            hook();
+            let mut server = TcpStream::connect(upstream)?;
+            server.write_all(&request)?;
+            std::io::copy(&mut server, &mut client)?;
+            Ok(())
         }
         Some((FaultKind::TruncateAfter(marker), _)) => {
             let mut server = TcpStream::connect(upstream)?;

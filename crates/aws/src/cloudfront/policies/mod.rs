@@ -13,6 +13,10 @@ use crate::error::AwsError;
 /// Said in the comment of every policy cors-sync creates, so people know where it comes from.
 const CREATED_BY: &str = "Managed by cors-sync";
 
+/// Why an update is refused when the policy it re-read is not what the plan was made from.
+const MOVED: &str =
+    "the policy changed since the plan was made; nothing was written. Run plan again";
+
 /// Reads into `live` the account's policy lists that `needed` names; returns the errors of those
 /// that could not be read.
 pub(crate) async fn read_listings(

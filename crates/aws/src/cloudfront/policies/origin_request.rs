@@ -10,7 +10,7 @@ use aws_sdk_cloudfront::types::{
 use cors_sync_core::cloudfront::policies::{LiveOriginRequestPolicy, OriginRequestHeaders};
 use cors_sync_core::plan::Address;
 
-use super::CREATED_BY;
+use super::{CREATED_BY, MOVED};
 use crate::cloudfront::{all_pages, quantity};
 use crate::error::AwsError;
 
@@ -121,11 +121,13 @@ pub(crate) async fn create(
         .ok_or_else(|| local("CloudFront returned no policy ID".into()))
 }
 
-/// Replaces the header whitelist, keeping the policy's cookie and query string settings.
+/// Replaces the header whitelist, keeping the policy's cookie and query string settings; refuses
+/// when the whitelist read is no longer `before`, what the plan was made from.
 pub(crate) async fn update(
     client: &aws_sdk_cloudfront::Client,
     name: &str,
     id: &str,
+    before: &OriginRequestHeaders,
     headers: &OriginRequestHeaders,
 ) -> Result<(), AwsError> {
     let resource = resource(name);
@@ -139,6 +141,12 @@ pub(crate) async fn update(
     let mut config = read
         .origin_request_policy_config
         .ok_or_else(|| AwsError::no_configuration(&resource, "UpdateOriginRequestPolicy"))?;
+    if !live(id.to_string(), config.clone())
+        .headers
+        .equivalent(before)
+    {
+        return Err(local(MOVED.into()));
+    }
     config.headers_config = Some(headers_config(headers).map_err(local)?);
     client
         .update_origin_request_policy()

@@ -12,7 +12,7 @@ use aws_sdk_cloudfront::types::{
 use cors_sync_core::cloudfront::policies::{CorsPolicy, LiveResponseHeadersPolicy};
 use cors_sync_core::plan::Address;
 
-use super::CREATED_BY;
+use super::{CREATED_BY, MOVED};
 use crate::cloudfront::{all_pages, quantity};
 use crate::error::AwsError;
 
@@ -155,10 +155,13 @@ pub(crate) async fn create(
 }
 
 /// Replaces the CORS configuration, keeping the policy's security, custom and other headers.
+/// Replaces the CORS configuration; refuses when the one read is no longer `before`, what the
+/// plan was made from (`None`: the policy set no CORS headers).
 pub(crate) async fn update(
     client: &aws_sdk_cloudfront::Client,
     name: &str,
     id: &str,
+    before: Option<&CorsPolicy>,
     cors: &CorsPolicy,
 ) -> Result<(), AwsError> {
     let resource = resource(name);
@@ -171,6 +174,19 @@ pub(crate) async fn update(
     let mut config = read
         .response_headers_policy_config
         .ok_or_else(|| AwsError::no_configuration(&resource, "UpdateResponseHeadersPolicy"))?;
+    let now = config.cors_config.as_ref().map(cors_of);
+    let unmoved = match (&now, before) {
+        (None, None) => true,
+        (Some(now), Some(before)) => now.equivalent(before),
+        _ => false,
+    };
+    if !unmoved {
+        return Err(AwsError::local(
+            &resource,
+            "UpdateResponseHeadersPolicy",
+            MOVED,
+        ));
+    }
     config.cors_config =
         Some(cors_config(cors).map_err(|e| {
             AwsError::local(&resource, "UpdateResponseHeadersPolicy", e.to_string())
