@@ -82,9 +82,17 @@ impl Journal for FileJournal {
         };
         let mut line = serde_json::to_string(&entry).map_err(io::Error::other)?;
         line.push('\n');
-        file.write_all(line.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| in_words(e, "cannot write the journal in", dir))
+        let whole_lines = file.metadata()?.len();
+        let written = file
+            .write_all(line.as_bytes())
+            .and_then(|()| file.sync_all());
+        if let Err(error) = written {
+            // A full disk (or a file-size limit) can leave half a line: cut the journal back to
+            // its last whole line, so it never ends mid-entry, and the resource is not written.
+            let _ = file.set_len(whole_lines).and_then(|()| file.sync_all());
+            return Err(in_words(error, "cannot write the journal in", dir));
+        }
+        Ok(())
     }
 }
 
@@ -116,28 +124,48 @@ fn run_order(dir: &Path) -> (String, u64) {
     }
 }
 
-/// The changes a journal recorded, in the order they were written.
-pub fn read(dir: &Path) -> Result<Vec<Change>, Error> {
+/// What a journal recorded.
+pub struct Recorded {
+    /// The changes, in the order they were written.
+    pub changes: Vec<Change>,
+    /// The number of a last line cut short (the run stopped, or the disk filled, while it was
+    /// written): its resource was not written then, so there is nothing of it to restore.
+    pub torn_line: Option<usize>,
+}
+
+/// The changes a journal recorded. A torn last line is skipped and reported; any other line that
+/// is not an entry makes the journal unreadable.
+pub fn read(dir: &Path) -> Result<Recorded, Error> {
     let path = dir.join(JOURNAL_FILE);
     let text = cors_sync_core::input::read_regular(&path)
         .map_err(|e| e.to_string())
         .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
         .map_err(|reason| Error::Refused(format!("cannot read {}: {reason}", path.display())))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            serde_json::from_str::<Entry>(line)
-                .map(|entry| entry.change)
-                .map_err(|e| {
-                    Error::Refused(format!(
-                        "{}:{}: not a journal entry ({e})",
-                        path.display(),
-                        i + 1
-                    ))
-                })
-        })
-        .collect()
+    let lines: Vec<&str> = text.lines().collect();
+    let mut recorded = Recorded {
+        changes: Vec::new(),
+        torn_line: None,
+    };
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Entry>(line) {
+            Ok(entry) => recorded.changes.push(entry.change),
+            // Whole lines end with a newline; the last one without it was cut short.
+            Err(_) if i + 1 == lines.len() && !text.ends_with('\n') => {
+                recorded.torn_line = Some(i + 1);
+            }
+            Err(e) => {
+                return Err(Error::Refused(format!(
+                    "{}:{}: not a journal entry ({e})",
+                    path.display(),
+                    i + 1
+                )))
+            }
+        }
+    }
+    Ok(recorded)
 }
 
 /// `YYYYMMDDTHHMMSSZ` in UTC (sorts as time sorts), without a date-time dependency.

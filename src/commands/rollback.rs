@@ -22,9 +22,16 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
         None => backup::latest(root)
             .ok_or_else(|| Error::Refused(format!("there are no backups in {}", root.display())))?,
     };
-    let changes = backup::read(&dir)?;
-    let (manifest, notes) = restoring_manifest(&changes, &dir.join(backup::JOURNAL_FILE));
+    let recorded = backup::read(&dir)?;
+    let journal = dir.join(backup::JOURNAL_FILE);
+    let (manifest, notes) = restoring_manifest(&recorded.changes, &journal);
     errln!("Restoring the state recorded in {}.", dir.display());
+    if let Some(line) = recorded.torn_line {
+        errln!(
+            "note: {}:{line} is cut short (the run stopped or the disk filled while it was written); its resource was not written then, so it is skipped",
+            journal.display()
+        );
+    }
     for note in &notes {
         errln!("note: {note}");
     }

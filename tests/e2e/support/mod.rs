@@ -59,6 +59,7 @@ pub struct CorsSync {
     env: Vec<(String, String)>,
     unset: Vec<String>,
     terminal: bool,
+    file_size_blocks: Option<u64>,
 }
 
 /// A manifest managing one bucket (region discovered) with exactly `rules`, written the way
@@ -78,6 +79,7 @@ pub fn cors_sync() -> CorsSync {
         env: Vec::new(),
         unset: Vec::new(),
         terminal: false,
+        file_size_blocks: None,
     }
 }
 
@@ -153,6 +155,13 @@ impl CorsSync {
             .code(0);
     }
 
+    /// Runs with files limited to `blocks` KiB (`ulimit -f`, SIGXFSZ ignored): a write past the
+    /// limit fails as it would on a full disk, after writing what fits.
+    pub fn file_size_limit(mut self, blocks: u64) -> Self {
+        self.file_size_blocks = Some(blocks);
+        self
+    }
+
     pub fn run(&self) -> Run {
         self.run_args(self.args.clone())
     }
@@ -176,6 +185,16 @@ impl CorsSync {
                 "/dev/null",
             ]);
             script
+        } else if let Some(blocks) = self.file_size_blocks {
+            let mut limited = Command::new("bash");
+            limited
+                .arg("-c")
+                .arg(format!(
+                    "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+                ))
+                .arg(binary)
+                .args(args);
+            limited
         } else {
             let mut direct = Command::new(binary);
             direct.args(args);
