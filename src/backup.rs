@@ -168,6 +168,11 @@ pub fn read(dir: &Path) -> Result<Recorded, Error> {
     Ok(recorded)
 }
 
+/// The time now as `utc_stamp` writes it.
+pub fn utc_stamp_now() -> String {
+    utc_stamp(SystemTime::now())
+}
+
 /// `YYYYMMDDTHHMMSSZ` in UTC (sorts as time sorts), without a date-time dependency.
 fn utc_stamp(time: SystemTime) -> String {
     let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());

@@ -12,6 +12,7 @@ use cors_sync_core::plan_file::{self, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
 use super::{connect, load_manifest, report_lints, Error, Outcome};
+use crate::apply_lock;
 use crate::cli::{ApplyArgs, Cli};
 use crate::output::{err, out};
 use crate::planning;
@@ -19,6 +20,8 @@ use crate::terminal;
 use crate::writing::{approve, execute};
 
 pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
+    // Held from before the first read to after the last write.
+    let _lock = apply_lock::acquire(&args.writing.backup_dir)?;
     let colour = terminal::stdout_colour(cli.output.no_color);
     let parallelism = usize::from(cli.connection.parallelism);
     let (aws, plan) = match &args.planfile {

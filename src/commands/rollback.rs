@@ -7,6 +7,7 @@ use cors_sync_core::render::text_plan;
 use cors_sync_core::rollback::restoring_manifest;
 
 use super::{connect, Error, Outcome};
+use crate::apply_lock;
 use crate::backup;
 use crate::cli::{Cli, RollbackArgs};
 use crate::output::{errln, out};
@@ -23,6 +24,7 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
             .ok_or_else(|| Error::Refused(format!("there are no backups in {}", root.display())))?,
     };
     let recorded = backup::read(&dir)?;
+    let _lock = apply_lock::acquire(root)?;
     let journal = dir.join(backup::JOURNAL_FILE);
     let (manifest, notes) = restoring_manifest(&recorded.changes, &journal);
     errln!("Restoring the state recorded in {}.", dir.display());

@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::reliability::two_rules_manifest;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy, Hook};
 use crate::support::s3::{self, rule};
-use crate::support::{assert_run, cors_sync, emulator};
+use crate::support::{assert_run, cors_sync, emulator, finish};
 
 /// A proxy that lets the `n`th GetBucketCors of `bucket` (0 is the plan's read) find `change`
 /// already made, as if another client wrote it the moment before.
@@ -265,4 +265,71 @@ fn with_a_plan_key_only_plans_signed_with_it_are_applied() {
         s3::cors("signed-a"),
         vec![rule(&["https://good.example"], &["GET"])]
     );
+}
+
+#[test]
+fn a_second_apply_refuses_while_the_first_holds_the_lock() {
+    s3::create_bucket("lock-a", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // The first apply's write hangs long enough for a second run to start.
+    proxy.fail(
+        Fault::kind(
+            "PUT",
+            "/lock-a/?cors",
+            FaultKind::Stall(std::time::Duration::from_secs(3)),
+        )
+        .times(1),
+    );
+    let manifest = "version: 1\nbuckets:\n  - name: lock-a\n    cors_rules:\n      - allowed_origins: [\"https://first.example\"]\n        allowed_methods: [GET]\n";
+    let cli = cors_sync()
+        .manifest(manifest)
+        .endpoint(Some(&proxy.endpoint));
+    let first = cli.spawn_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    let first_pid = first.id();
+    let started = std::time::Instant::now();
+    while proxy.requests_matching("PUT /lock-a/?cors") == 0 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the first apply never wrote"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let second = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    second.code(1);
+    assert!(second.stdout.is_empty(), "{}", second.stdout);
+    let expected = format!("error: another apply (PID {first_pid}, started ");
+    assert!(second.stderr.starts_with(&expected), "{}", second.stderr);
+    assert!(
+        second.stderr.ends_with(") holds .cors-sync/backups/apply.lock; nothing was read or written. Wait for it to finish\n"),
+        "{}",
+        second.stderr
+    );
+    finish(first, "").code(0);
+    assert!(
+        !cli.path(".cors-sync/backups/apply.lock").exists(),
+        "released"
+    );
+    assert_eq!(
+        s3::cors("lock-a"),
+        vec![rule(&["https://first.example"], &["GET"])]
+    );
+}
+
+#[test]
+fn a_lock_whose_process_is_gone_is_taken_over_with_a_note() {
+    s3::create_bucket("lock-stale", "us-east-1");
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let pid = gone.id();
+    gone.wait().unwrap();
+    let cli = cors_sync()
+        .manifest("version: 1\nbuckets:\n  - name: lock-stale\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n")
+        .file(
+            ".cors-sync/backups/apply.lock",
+            &format!("{{\"pid\": {pid}, \"started\": \"20260101T000000Z\"}}"),
+        );
+    let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    run.code(0);
+    let note = format!("note: taking over the lock of PID {pid} (started 20260101T000000Z) at .cors-sync/backups/apply.lock: that run is no longer running\n");
+    assert!(run.stderr.starts_with(&note), "{}", run.stderr);
+    assert_eq!(s3::cors("lock-stale"), vec![rule(&["*"], &["GET"])]);
 }
