@@ -51,6 +51,9 @@ pub enum Error {
     /// The user answered something other than `yes`: not a failure of the tool.
     #[error("Apply cancelled. Nothing was written.")]
     Cancelled,
+    /// Ctrl-C or SIGTERM before any write.
+    #[error("interrupted before anything was written; nothing was written")]
+    Interrupted,
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }

@@ -8,6 +8,7 @@ mod backup;
 mod cli;
 mod commands;
 mod error;
+mod interrupt;
 mod outcome;
 mod output;
 mod planning;

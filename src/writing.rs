@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use cors_sync_aws::apply::{self, Applied, CancellationToken, Safeguards};
+use cors_sync_aws::apply::{self, Applied, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
 use cors_sync_aws::Aws;
 use cors_sync_core::plan::{Change, Plan};
@@ -13,6 +13,7 @@ use cors_sync_core::render::text_plan::{self, Colour};
 use crate::backup::FileJournal;
 use crate::cli::WriteArgs;
 use crate::error::{report, Error};
+use crate::interrupt::{CancellationToken, Interrupt};
 use crate::outcome::Outcome;
 use crate::output::{errln, outln};
 use crate::progress::Progress;
@@ -20,14 +21,19 @@ use crate::report::report_retries;
 use crate::terminal;
 
 /// Whether the user approved the plan shown: `--auto-approve`, or `yes` typed on a terminal.
-pub fn approve(auto_approve: bool) -> Result<(), Error> {
+pub async fn approve(auto_approve: bool) -> Result<(), Error> {
     if auto_approve {
         return Ok(());
     }
     if !terminal::stdin_is_terminal() {
         return Err(Error::NoTerminalToApprove);
     }
-    if !terminal::confirm("\nDo you want to perform these actions?") {
+    // Read on a thread of its own, so Ctrl-C at the prompt still stops the run.
+    let answer = tokio::task::spawn_blocking(|| {
+        terminal::confirm("\nDo you want to perform these actions?")
+    })
+    .await;
+    if !answer.unwrap_or(false) {
         return Err(Error::Cancelled);
     }
     Ok(())
@@ -42,11 +48,12 @@ pub async fn execute(
     parallelism: usize,
     quiet: bool,
     colour: Colour,
+    interrupt: &Interrupt,
 ) -> Outcome {
     outln!();
     let journal = FileJournal::new(&writing.backup_dir);
-    let cancel = CancellationToken::new();
-    let watcher = tokio::spawn(cancel_on_signal(cancel.clone()));
+    interrupt.begin_writes();
+    let cancel = interrupt.token();
     let progress = Progress::new(plan.changes.len(), "applying", quiet);
     let tick = || progress.tick();
     let safeguards = Safeguards {
@@ -55,7 +62,6 @@ pub async fn execute(
         progress: &tick,
     };
     let results = apply::apply_plan(aws, plan, parallelism, &safeguards).await;
-    watcher.abort();
     drop(progress);
     let mut failed = 0;
     let mut deploying: Vec<(String, String)> = Vec::new();
@@ -86,15 +92,15 @@ pub async fn execute(
             dir.display()
         );
     }
-    let interrupted = cancel.is_cancelled();
     let ids: Vec<String> = deploying.iter().map(|(id, _)| id.clone()).collect();
     if writing.wait
-        && !interrupted
+        && !cancel.is_cancelled()
         && !ids.is_empty()
-        && !wait_for_deployments(aws, &ids, writing).await
+        && !wait_for_deployments(aws, &ids, writing, &cancel).await
     {
         failed += 1;
     }
+    let interrupted = cancel.is_cancelled();
     report_retries(aws);
     let written = results.iter().filter(|r| r.outcome.is_ok()).count();
     if interrupted {
@@ -125,39 +131,32 @@ pub async fn execute(
     }
 }
 
-/// Cancels the run on Ctrl-C or SIGTERM: nothing more is sent, in-flight writes are abandoned.
-async fn cancel_on_signal(cancel: CancellationToken) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let Ok(mut terminate) = signal(SignalKind::terminate()) else {
-            return;
-        };
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {}
-            _ = terminate.recv() => {}
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = tokio::signal::ctrl_c().await;
-    errln!("Interrupted: sending nothing more; abandoning writes in flight.");
-    cancel.cancel();
-}
-
 /// Waits, one distribution at a time, until each is deployed; progress goes to stderr.
-async fn wait_for_deployments(aws: &Aws, ids: &[String], writing: &WriteArgs) -> bool {
+/// A signal stops the wait at once (the updates are made; only the wait is abandoned).
+async fn wait_for_deployments(
+    aws: &Aws,
+    ids: &[String],
+    writing: &WriteArgs,
+    cancel: &CancellationToken,
+) -> bool {
     let client = aws.cloudfront();
     let mut all_deployed = true;
     for id in ids {
         let progress = |status: &str| errln!("cloudfront_distribution.{id}: {status}");
-        let waited = distributions::wait_deployed(
+        let waiting = distributions::wait_deployed(
             &client,
             id,
             Duration::from_secs(writing.wait_interval),
             Duration::from_secs(writing.wait_timeout),
             &progress,
-        )
-        .await;
+        );
+        let waited = tokio::select! {
+            waited = waiting => waited,
+            () = cancel.cancelled() => {
+                errln!("Interrupted: no longer waiting for CloudFront deployments (the updates were made).");
+                return false;
+            }
+        };
         if let Err(error) = waited {
             report(&error.into());
             all_deployed = false;

@@ -14,12 +14,13 @@ use cors_sync_core::render::text_plan::{self, Colour};
 use super::{connect, load_manifest, report_lints, Error, Outcome};
 use crate::apply_lock;
 use crate::cli::{ApplyArgs, Cli};
+use crate::interrupt::Interrupt;
 use crate::output::{err, out};
 use crate::planning;
 use crate::terminal;
 use crate::writing::{approve, execute};
 
-pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
+pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<Outcome, Error> {
     // Held from before the first read to after the last write.
     let _lock = apply_lock::acquire(&args.writing.backup_dir)?;
     let colour = terminal::stdout_colour(cli.output.no_color);
@@ -48,7 +49,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
             if plan.is_empty() {
                 return Ok(Outcome::Success);
             }
-            approve(args.auto_approve)?;
+            approve(args.auto_approve).await?;
             (aws, plan)
         }
     };
@@ -59,6 +60,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli) -> Result<Outcome, Error> {
         parallelism,
         cli.output.quiet,
         terminal::stdout_colour(cli.output.no_color),
+        interrupt,
     )
     .await)
 }

@@ -17,6 +17,7 @@ use cors_sync_core::manifest::{self, Manifest};
 
 use crate::cli::{Cli, Command, ConnectionArgs};
 pub use crate::error::Error;
+use crate::interrupt::Interrupt;
 pub use crate::outcome::Outcome;
 use crate::output::outln;
 pub(crate) use crate::report::{report_lints, report_retries};
@@ -54,18 +55,29 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         .enable_all()
         .build()
         .map_err(Error::Runtime)?;
-    runtime.block_on(async {
-        match &cli.command {
-            Command::Validate(args) => validate::run(args),
-            Command::Schema => Ok(Outcome::Success),
-            Command::Plan(args) => plan::run(args, cli).await,
-            Command::Apply(args) => apply::run(args, cli).await,
-            Command::Import(args) => import::run(args, cli).await,
-            Command::Rollback(args) => rollback::run(args, cli).await,
-            Command::Check(args) => check::run(args, cli).await,
-            Command::Verify(args) => verify::run(args, cli).await,
+    let result = runtime.block_on(async {
+        let interrupt = Interrupt::watch();
+        let command = async {
+            match &cli.command {
+                Command::Validate(args) => validate::run(args),
+                Command::Schema => Ok(Outcome::Success),
+                Command::Plan(args) => plan::run(args, cli).await,
+                Command::Apply(args) => apply::run(args, cli, &interrupt).await,
+                Command::Import(args) => import::run(args, cli).await,
+                Command::Rollback(args) => rollback::run(args, cli, &interrupt).await,
+                Command::Check(args) => check::run(args, cli).await,
+                Command::Verify(args) => verify::run(args, cli).await,
+            }
+        };
+        tokio::select! {
+            biased;
+            result = command => result,
+            () = interrupt.before_writes() => Err(Error::Interrupted),
         }
-    })
+    });
+    // A blocking read of the approval prompt may still be waiting for a line: do not wait for it.
+    runtime.shutdown_background();
+    result
 }
 
 /// Loads and validates the manifest; every problem is in the error.

@@ -10,12 +10,13 @@ use super::{connect, Error, Outcome};
 use crate::apply_lock;
 use crate::backup;
 use crate::cli::{Cli, RollbackArgs};
+use crate::interrupt::Interrupt;
 use crate::output::{errln, out};
 use crate::planning;
 use crate::terminal;
 use crate::writing::{approve, execute};
 
-pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
+pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Result<Outcome, Error> {
     let root = &args.writing.backup_dir;
     let dir: PathBuf = match &args.backup {
         Some(given) if given.is_dir() => given.clone(),
@@ -47,7 +48,7 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
     if plan.is_empty() {
         return Ok(Outcome::Success);
     }
-    approve(args.auto_approve)?;
+    approve(args.auto_approve).await?;
     Ok(execute(
         &aws,
         &plan,
@@ -55,6 +56,7 @@ pub async fn run(args: &RollbackArgs, cli: &Cli) -> Result<Outcome, Error> {
         parallelism,
         cli.output.quiet,
         terminal::stdout_colour(cli.output.no_color),
+        interrupt,
     )
     .await)
 }

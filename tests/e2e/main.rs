@@ -15,6 +15,7 @@ mod reliability;
 mod rollback;
 mod s3_plan_apply;
 mod saved_plans;
+mod signals;
 mod signing;
 mod terminal;
 mod verify;

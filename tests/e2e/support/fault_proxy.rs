@@ -49,6 +49,8 @@ pub struct Fault {
     pub times: Option<usize>,
     /// Headers added to an error answer (a `Date`, say).
     pub headers: Vec<(String, String)>,
+    /// Match the whole target, not a part of it (GetDistribution, not GetDistributionConfig).
+    pub exact: bool,
 }
 
 impl Fault {
@@ -69,7 +71,13 @@ impl Fault {
             },
             times: None,
             headers: Vec::new(),
+            exact: false,
         }
+    }
+
+    pub fn exact(mut self) -> Self {
+        self.exact = true;
+        self
     }
 
     pub fn times(mut self, n: usize) -> Self {
@@ -89,6 +97,7 @@ impl Fault {
             kind,
             times: None,
             headers: Vec::new(),
+            exact: false,
         }
     }
 }
@@ -175,7 +184,12 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
     let fault = {
         let mut state = state.lock().unwrap();
         let found = state.faults.iter_mut().find(|f| {
-            f.method == method && target.contains(&f.target_contains) && f.times != Some(0)
+            let matched = if f.exact {
+                target == f.target_contains
+            } else {
+                target.contains(&f.target_contains)
+            };
+            f.method == method && matched && f.times != Some(0)
         });
         let fault = found.map(|f| {
             if let Some(n) = f.times.as_mut() {

@@ -1,0 +1,160 @@
+//! Ctrl-C and SIGTERM: before any write the run stops at once and says nothing was written;
+//! during writes it stops sending and says what was written; a wait for CloudFront stops at once.
+
+use std::time::{Duration, Instant};
+
+use crate::cloudfront::manifest as distribution_manifest;
+use crate::reliability::two_rules_manifest;
+use crate::support::cloudfront as cf;
+use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
+use crate::support::s3;
+use crate::support::{cors_sync, emulator, finish};
+
+fn terminate(pid: u32) {
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+}
+
+/// Waits until the proxy has seen a request whose line contains `pattern`.
+fn until_seen(proxy: &FaultProxy, pattern: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while proxy.requests_matching(pattern) == 0 {
+        assert!(Instant::now() < deadline, "never saw {pattern}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
+    s3::create_bucket("signal-a", "us-east-1");
+    s3::create_bucket("signal-b", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(Fault::kind(
+        "PUT",
+        "/signal-b/?cors",
+        FaultKind::Stall(Duration::from_secs(60)),
+    ));
+    let cli = cors_sync()
+        .manifest(&two_rules_manifest("signal-a", "signal-b"))
+        .endpoint(Some(&proxy.endpoint));
+    let child = cli.spawn_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while proxy.requests_matching("PUT /signal-b/?cors") == 0 || s3::cors("signal-a").is_empty() {
+        assert!(Instant::now() < deadline, "apply never reached its writes");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    terminate(child.id());
+    let run = finish(child, "");
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("Interrupted: sending nothing more; abandoning writes in flight."),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("error: s3_bucket.signal-b: interrupted while its write was in flight; it may or may not have been made"), "{}", run.stderr);
+    assert!(run.stdout.ends_with("Apply interrupted: 1 of 2 changes written, 1 in flight (may or may not have been made), 0 not sent. Run plan again to see what remains.\n"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("s3_bucket.signal-a (us-east-1): CORS configuration created."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        s3::cors("signal-b"),
+        vec![],
+        "the stalled write never reached S3"
+    );
+}
+
+#[test]
+fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
+    s3::create_bucket("signal-read", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // The read hangs far longer than the test's watchdog: only the signal can end the run.
+    proxy.fail(Fault::kind(
+        "GET",
+        "/signal-read/?cors",
+        FaultKind::Stall(Duration::from_secs(600)),
+    ));
+    let cli = cors_sync()
+        .manifest("version: 1\nbuckets:\n  - name: signal-read\n    region: us-east-1\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n")
+        .endpoint(Some(&proxy.endpoint));
+    let child = cli.spawn_with(&[
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--auto-approve",
+        "--timeout",
+        "900",
+    ]);
+    until_seen(&proxy, "GET /signal-read/?cors");
+    terminate(child.id());
+    let run = finish(child, "");
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        "error: interrupted before anything was written; nothing was written\n"
+    );
+    assert_eq!(s3::cors("signal-read"), vec![]);
+}
+
+#[test]
+fn a_signal_stops_apply_wait_at_once_and_the_summary_says_what_was_written() {
+    let id = cf::create_distribution("signal-wait", "signal-wait-assets");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // GetDistribution, the status poll, hangs: the wait could only end by the signal.
+    proxy.fail(
+        Fault::kind(
+            "GET",
+            &format!("/2020-05-31/distribution/{id}"),
+            FaultKind::Stall(Duration::from_secs(600)),
+        )
+        .exact(),
+    );
+    let cli = cors_sync()
+        .manifest(&distribution_manifest(
+            &id,
+            "      default:\n        forward_headers: [Origin, Access-Control-Request-Method]\n",
+        ))
+        .endpoint(Some(&proxy.endpoint));
+    let child = cli.spawn_with(&[
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--auto-approve",
+        "--wait",
+        "--timeout",
+        "900",
+    ]);
+    // The poll is the request the proxy holds (GetDistributionConfig, before the update, is not).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while proxy.failed_requests().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "apply never polled the deployment"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    terminate(child.id());
+    let run = finish(child, "");
+    run.code(1);
+    assert!(
+        run.stderr.contains(
+            "Interrupted: no longer waiting for CloudFront deployments (the updates were made)."
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.ends_with("Apply interrupted: 1 of 1 changes written, 0 in flight (may or may not have been made), 0 not sent. Run plan again to see what remains.\n"),
+        "{}",
+        run.stdout
+    );
+    let forwarded = cf::config(&id);
+    assert!(format!("{forwarded:?}").contains("Access-Control-Request-Method"));
+}
