@@ -142,3 +142,62 @@ fn an_answer_that_is_not_a_cors_configuration_is_a_clear_error() {
         run.stderr
     );
 }
+
+#[test]
+fn a_write_answered_by_a_page_that_is_not_s3s_is_a_failure_not_created() {
+    s3::create_bucket("portal-write", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(Fault::kind(
+        "PUT",
+        "/portal-write/?cors",
+        FaultKind::Page(200),
+    ));
+    let cli = cors_sync()
+        .manifest(&bucket_manifest("portal-write", &three_rules()))
+        .endpoint(Some(&proxy.endpoint));
+    let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    run.code(1);
+    assert!(!run.stdout.contains("created."), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("error: s3_bucket.portal-write: PutBucketCors failed: the answer is not S3's (HTTP 200 with a body where S3 sends none: `<!DOCTYPE html><html><body>Sign in to th`); S3 may never have received the write. Run plan to see"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout
+            .contains("Apply incomplete: 0 of 1 changes written, 1 failed."),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(s3::cors("portal-write"), vec![]);
+}
+
+#[test]
+fn a_write_whose_answer_was_lost_may_or_may_not_have_been_made_and_plan_decides() {
+    s3::create_bucket("lost-answer", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(Fault::kind(
+        "PUT",
+        "/lost-answer/?cors",
+        FaultKind::ForwardThenDrop,
+    ));
+    let cli = cors_sync()
+        .manifest(&bucket_manifest("lost-answer", &three_rules()))
+        .endpoint(Some(&proxy.endpoint));
+    let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    run.code(1);
+    assert!(!run.stdout.contains("created."), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error: s3_bucket.lost-answer: PutBucketCors failed: ")
+            && run
+                .stderr
+                .contains("; it may or may not have been written. Run plan to see"),
+        "{}",
+        run.stderr
+    );
+    // It was made: the next plan, against S3 itself, says there is nothing left to do.
+    cors_sync()
+        .manifest(&bucket_manifest("lost-answer", &three_rules()))
+        .assert_converged();
+}

@@ -71,7 +71,7 @@ impl Safeguards<'_> {
     async fn write<C, F>(&self, change: &Change, current: C, write: F) -> Result<Applied, Error>
     where
         C: Future<Output = Result<Change, Error>>,
-        F: Future<Output = Result<Applied, AwsError>>,
+        F: Future<Output = Result<Applied, Error>>,
     {
         let resource = change.address().to_string();
         let interrupted = || Error::NotSent {
@@ -102,7 +102,7 @@ impl Safeguards<'_> {
         let outcome = tokio::select! {
             biased;
             () = self.cancel.cancelled() => Err(Error::InFlight { resource }),
-            result = write => result.map_err(Error::Call),
+            result = write => result,
         };
         (self.progress)();
         outcome
@@ -179,11 +179,11 @@ pub async fn apply_cloudfront_changes<'p>(
         // a policy's settings); creates fail if the name was taken meanwhile.
         let current = async { Ok((*change).clone()) };
         let outcome = safeguards
-            .write(
-                change,
-                current,
-                apply_cloudfront_change(client, change, &mut created),
-            )
+            .write(change, current, async {
+                apply_cloudfront_change(client, change, &mut created)
+                    .await
+                    .map_err(Error::Call)
+            })
             .await;
         results.push(ChangeResult { change, outcome });
     }
@@ -237,7 +237,7 @@ async fn write_bucket_cors(
     region: &str,
     after: Option<&[CorsRule]>,
     resource: &str,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     match after {
         Some(rules) => put_bucket_cors(aws, region, bucket, rules, resource).await,
         None => aws
@@ -247,7 +247,7 @@ async fn write_bucket_cors(
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| aws.s3_error(resource, "DeleteBucketCors", &e)),
+            .map_err(|e| aws.s3_write_error(resource, "DeleteBucketCors", &e)),
     }
 }
 
@@ -257,16 +257,17 @@ async fn put_bucket_cors(
     bucket: &str,
     rules: &[CorsRule],
     resource: &str,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
+    let unbuildable = |e: String| Error::Call(AwsError::local(resource, "PutBucketCors", e));
     let rules = rules
         .iter()
         .map(s3_rules::to_sdk)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| AwsError::local(resource, "PutBucketCors", e))?;
+        .map_err(unbuildable)?;
     let configuration = CorsConfiguration::builder()
         .set_cors_rules(Some(rules))
         .build()
-        .map_err(|e| AwsError::local(resource, "PutBucketCors", e.to_string()))?;
+        .map_err(|e| unbuildable(e.to_string()))?;
     aws.s3(region)
         .put_bucket_cors()
         .bucket(bucket)
@@ -274,7 +275,7 @@ async fn put_bucket_cors(
         .send()
         .await
         .map(|_| ())
-        .map_err(|e| aws.s3_error(resource, "PutBucketCors", &e))
+        .map_err(|e| aws.s3_write_error(resource, "PutBucketCors", &e))
 }
 
 async fn apply_cloudfront_change(

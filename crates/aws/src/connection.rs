@@ -23,9 +23,9 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::service_config::ServiceConfigKey;
 use cors_sync_core::plan_file::Place;
 
-use crate::cors_answer::{CompleteCorsAnswer, RetryIncompleteCorsAnswer};
+use crate::cors_answer::{CompleteCorsAnswer, NotS3sAnswer, RetryIncompleteCorsAnswer};
 use crate::error::bucket_resource;
-use crate::error::{cause_chain, AwsError};
+use crate::error::{cause_chain, find_cause, AwsError, Error};
 
 /// The connection flags every AWS-facing command takes.
 #[derive(Debug, Clone, Default)]
@@ -151,6 +151,28 @@ impl Aws {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         AwsError::from_sdk_reaching(resource, operation, self.s3_endpoint(), error)
+    }
+
+    /// A failed S3 write in the words its outcome needs: refused (AWS answered, or the request
+    /// was never built), answered by something that is not S3, or sent with no answer back, so
+    /// it may or may not have been made.
+    pub(crate) fn s3_write_error<E>(
+        &self,
+        resource: &str,
+        operation: &'static str,
+        error: &SdkError<E, HttpResponse>,
+    ) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        if let Some(why) = find_cause::<NotS3sAnswer>(error) {
+            return Error::Call(AwsError::local(resource, operation, why.to_string()));
+        }
+        let failure = self.s3_error(resource, operation, error);
+        match error {
+            SdkError::ServiceError(_) | SdkError::ConstructionFailure(_) => Error::Call(failure),
+            _ => Error::Unanswered(failure),
+        }
     }
 
     /// The most one attempt of one call may take (`--timeout`).

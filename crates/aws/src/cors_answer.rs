@@ -8,6 +8,10 @@
 //! and fails a successful GetBucketCors answer whose body is not one complete, well-formed
 //! `CORSConfiguration` element. `RetryIncompleteCorsAnswer` has the SDK retry such an answer as it
 //! retries a dropped connection; `live_state` reports what is left as a read error for that bucket.
+//!
+//! The same interceptor holds writes to S3's answer: PutBucketCors and DeleteBucketCors succeed
+//! with an empty body, so a 2xx with a body (an HTML captive portal, a proxy's page) is not S3
+//! saying the write was made, and is reported as a failure rather than "created".
 
 use std::fmt;
 
@@ -41,6 +45,25 @@ impl fmt::Display for NotACorsConfiguration {
 
 impl std::error::Error for NotACorsConfiguration {}
 
+/// Why a 2xx answer to a write was not taken as S3's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NotS3sAnswer(pub String);
+
+impl fmt::Display for NotS3sAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the answer is not S3's ({}); S3 may never have received the write. Run plan to see",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotS3sAnswer {}
+
+/// The operations whose success S3 answers with an empty body.
+const WRITES: [&str; 2] = ["PutBucketCors", "DeleteBucketCors"];
+
 impl Intercept for CompleteCorsAnswer {
     fn name(&self) -> &'static str {
         "CompleteCorsAnswer"
@@ -52,15 +75,27 @@ impl Intercept for CompleteCorsAnswer {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let reads_cors = cfg
-            .load::<Metadata>()
-            .is_some_and(|operation| operation.name() == "GetBucketCors");
+        let Some(operation) = cfg.load::<Metadata>().map(|m| m.name().to_string()) else {
+            return Ok(());
+        };
         let response = context.response();
-        if !reads_cors || !response.status().is_success() {
+        if !response.status().is_success() {
             return Ok(());
         }
         let body = response.body().bytes().unwrap_or_default();
-        check(body).map_err(|problem| NotACorsConfiguration(problem).into())
+        if operation == "GetBucketCors" {
+            return check(body).map_err(|problem| NotACorsConfiguration(problem).into());
+        }
+        if WRITES.contains(&operation.as_str()) && !body.trim_ascii().is_empty() {
+            let text = String::from_utf8_lossy(body);
+            let start: String = text.trim().chars().take(40).collect();
+            return Err(NotS3sAnswer(format!(
+                "HTTP {} with a body where S3 sends none: `{start}`",
+                response.status().as_u16()
+            ))
+            .into());
+        }
+        Ok(())
     }
 }
 

@@ -33,6 +33,10 @@ pub enum Error {
         resource: String,
         now: Box<LiveState>,
     },
+    /// A write sent with no answer back (a dropped connection, a timeout, after the SDK's
+    /// retries): S3 may have made it. The next plan says.
+    #[error("{0}; it may or may not have been written. Run plan to see")]
+    Unanswered(AwsError),
     /// The run was interrupted while the write was in flight: it may or may not have been made.
     #[error("{resource}: interrupted while its write was in flight; it may or may not have been made (run plan to see)")]
     InFlight { resource: String },
@@ -42,7 +46,7 @@ impl Error {
     /// Each AWS call that failed inside this error.
     pub fn calls(&self) -> &[AwsError] {
         match self {
-            Error::Call(error) => std::slice::from_ref(error),
+            Error::Call(error) | Error::Unanswered(error) => std::slice::from_ref(error),
             Error::Read { errors, .. } => errors,
             Error::NotSent { .. } | Error::InFlight { .. } | Error::Moved { .. } => &[],
         }

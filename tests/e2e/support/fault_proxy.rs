@@ -24,6 +24,11 @@ pub enum FaultKind {
     /// occurrence of this text and a Content-Length that agrees: a truncating middlebox whose
     /// framing still looks whole.
     TruncateAfter(&'static str),
+    /// Answer with this status and an HTML page, as a captive portal or a proxy would.
+    Page(u16),
+    /// Forward the request, let the emulator act on it, then close the connection without
+    /// passing the answer on: a write whose answer was lost.
+    ForwardThenDrop,
     /// Run this (another client changing live state, say) when the request arrives, then forward
     /// the request: the race a real user meets between cors-sync's plan and its write.
     Before(Hook),
@@ -230,6 +235,21 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
         Some((FaultKind::Reset, _)) => client.shutdown(Shutdown::Both),
         Some((FaultKind::Stall(duration), _)) => {
             std::thread::sleep(duration);
+            client.shutdown(Shutdown::Both)
+        }
+        Some((FaultKind::Page(status), _)) => {
+            let body = "<!DOCTYPE html><html><body>Sign in to the Wi-Fi to continue</body></html>";
+            let response = format!(
+                "HTTP/1.1 {status} OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            client.write_all(response.as_bytes())
+        }
+        Some((FaultKind::ForwardThenDrop, _)) => {
+            let mut server = TcpStream::connect(upstream)?;
+            server.write_all(&request)?;
+            let mut answer = Vec::new();
+            server.read_to_end(&mut answer)?;
             client.shutdown(Shutdown::Both)
         }
         Some((FaultKind::Before(Hook(hook)), _)) => {
