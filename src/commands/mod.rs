@@ -12,6 +12,7 @@ mod verify;
 use std::path::Path;
 use std::time::Duration;
 
+use cors_sync_aws::redact::secrets_hidden;
 use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
 
@@ -97,7 +98,9 @@ async fn connect(connection: &ConnectionArgs) -> Aws {
 }
 
 /// `--debug`: the SDK's own logs on stderr. Request signing is never logged: its debug output
-/// includes the canonical request, which carries the session token.
+/// includes the canonical request, which carries the session token. Every line also passes
+/// through `redact::secrets_hidden`: access key IDs (all but their last four characters) and URL
+/// userinfo never reach the log, whichever SDK layer printed them.
 fn enable_debug_logging() {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::prelude::*;
@@ -111,9 +114,25 @@ fn enable_debug_logging() {
     let _ = tracing_subscriber::registry()
         .with(
             tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
+                .with_writer(|| RedactedStderr)
                 .with_ansi(false),
         )
         .with(filter)
         .try_init();
+}
+
+/// stderr for log lines, each written whole with its secrets hidden.
+struct RedactedStderr;
+
+impl std::io::Write for RedactedStderr {
+    fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
+        let shown = secrets_hidden(&String::from_utf8_lossy(line));
+        // A closed stderr drops the line, as every other output does.
+        let _ = std::io::stderr().lock().write_all(shown.as_bytes());
+        Ok(line.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -126,3 +126,87 @@ fn debug_output_shows_sdk_activity_but_no_credentials_or_signatures() {
         );
     }
 }
+
+const ONE_BUCKET: &str = "version: 1\nbuckets:\n  - name: profile-bucket\n    cors_rules: []\n";
+
+#[test]
+fn a_profile_named_on_the_command_line_wins_over_keys_in_the_environment() {
+    s3::create_bucket("profile-bucket", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let cli = cors_sync()
+        .manifest(ONE_BUCKET)
+        .endpoint(Some(&proxy.endpoint))
+        .file(
+            "profiles",
+            "[profile chosen]\naws_access_key_id = AKIAPROFILECHOSEN001\naws_secret_access_key = profile-secret\nregion = us-east-1\n",
+        );
+    let config = cli.path("profiles").display().to_string();
+    let run = cli.env("AWS_CONFIG_FILE", &config).run_with(&[
+        "plan",
+        "-f",
+        "manifest.yaml",
+        "--profile",
+        "chosen",
+    ]);
+    run.code(0);
+    let heads = proxy.heads_matching("GET /profile-bucket/?cors");
+    assert!(!heads.is_empty());
+    for head in heads {
+        assert!(
+            head.contains("Credential=AKIAPROFILECHOSEN001/"),
+            "signed with the environment's keys, not the profile's:\n{head}"
+        );
+    }
+}
+
+#[test]
+fn debug_output_shows_no_access_key_id_and_no_endpoint_userinfo() {
+    s3::create_bucket("debug-key", "us-east-1");
+    let text = "version: 1\nbuckets:\n  - name: debug-key\n    cors_rules: []\n";
+    let endpoint = emulator()
+        .endpoint
+        .replace("http://", "http://someone:hunter2-password@");
+    let run = cors_sync()
+        .manifest(text)
+        .endpoint(Some(&endpoint))
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .run_with(&["plan", "-f", "manifest.yaml", "--debug"]);
+    for secret in ["AKIAIOSFODNN7EXA", "hunter2-password", "someone:"] {
+        assert!(
+            !run.stderr.contains(secret) && !run.stdout.contains(secret),
+            "{secret} in output: {}",
+            &run.stderr[..run.stderr.len().min(3000)]
+        );
+    }
+}
+
+#[test]
+fn an_unreachable_endpoint_with_userinfo_is_named_without_it() {
+    let run = cors_sync()
+        .manifest(ONE_BUCKET)
+        .endpoint(Some("http://someone:hunter2-password@127.0.0.1:1"))
+        .run_with(&["plan", "-f", "manifest.yaml", "--max-attempts", "1"]);
+    run.code(1);
+    assert!(!run.stderr.contains("hunter2-password"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no answer from http://127.0.0.1:1"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_error_through_a_configured_proxy_names_the_proxy() {
+    let run = cors_sync()
+        .manifest(ONE_BUCKET)
+        .env("HTTP_PROXY", "http://proxy-user:proxy-secret@127.0.0.1:1")
+        .run_with(&["plan", "-f", "manifest.yaml", "--max-attempts", "1"]);
+    run.code(1);
+    assert!(!run.stderr.contains("proxy-secret"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("through the proxy http://127.0.0.1:1 (HTTP_PROXY)"),
+        "{}",
+        run.stderr
+    );
+}

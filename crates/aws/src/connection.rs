@@ -26,6 +26,7 @@ use cors_sync_core::plan_file::Place;
 use crate::cors_answer::{CompleteCorsAnswer, NotS3sAnswer, RetryIncompleteCorsAnswer};
 use crate::error::bucket_resource;
 use crate::error::{cause_chain, find_cause, AwsError, Error};
+use crate::redact::without_userinfo;
 
 /// The connection flags every AWS-facing command takes.
 #[derive(Debug, Clone, Default)]
@@ -104,7 +105,13 @@ impl Aws {
     pub async fn connect(options: &ConnectionOptions) -> Aws {
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if let Some(profile) = &options.profile {
-            loader = loader.profile_name(profile);
+            // As with the AWS CLI, a profile named on the command line is the one used, even
+            // when the environment holds keys: the default chain would take those first.
+            loader = loader.profile_name(profile).credentials_provider(
+                aws_config::profile::ProfileFileCredentialsProvider::builder()
+                    .profile_name(profile)
+                    .build(),
+            );
         }
         if let Some(region) = &options.region {
             loader = loader.region(Region::new(region.clone()));
@@ -298,18 +305,6 @@ fn s3_endpoint_url(config: &SdkConfig) -> Option<String> {
     service_endpoint_url(config, "S3")
 }
 
-/// An endpoint URL as messages and plan files show it: any `user:password@` removed.
-pub fn without_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
-        None => url.to_string(),
-    }
-}
-
 /// The endpoint a service's client would use, by the same precedence the SDK applies.
 fn service_endpoint_url(config: &SdkConfig, service_id: &str) -> Option<String> {
     if config.get_origin("endpoint_url").is_client_config() {
@@ -336,20 +331,7 @@ pub fn cloudfront_retry_config() -> RetryConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::{without_userinfo, Aws, ConnectionOptions};
-
-    #[test]
-    fn userinfo_never_leaves_an_endpoint_url() {
-        assert_eq!(
-            without_userinfo("http://user:secret@127.0.0.1:4566/path"),
-            "http://127.0.0.1:4566/path"
-        );
-        assert_eq!(
-            without_userinfo("http://127.0.0.1:4566"),
-            "http://127.0.0.1:4566"
-        );
-        assert_eq!(without_userinfo("https://host/a@b"), "https://host/a@b");
-    }
+    use super::{Aws, ConnectionOptions};
 
     #[tokio::test]
     async fn object_urls_are_addressed_the_way_the_sdk_addresses_buckets() {

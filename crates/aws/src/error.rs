@@ -12,6 +12,8 @@ use aws_types::request_id::RequestId;
 use cors_sync_core::plan::{Address, LiveState};
 use cors_sync_core::render::plural;
 
+use crate::redact::without_userinfo;
+
 /// Everything this crate reports as failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -219,8 +221,9 @@ where
     R: std::fmt::Debug + 'static,
 {
     let from = endpoint
-        .map(|url| format!(" from {url}"))
+        .map(|url| format!(" from {}", without_userinfo(url)))
         .unwrap_or_default();
+    let from = format!("{from}{}", through_proxy(endpoint));
     if let Some(credentials) = find_cause::<CredentialsError>(error) {
         return format!("could not load credentials: {}", cause_chain(credentials));
     }
@@ -241,6 +244,34 @@ where
         SdkError::ResponseError(_) => format!("the answer could not be read: {causes}"),
         _ => causes,
     }
+}
+
+/// " through the proxy URL (VARIABLE)" when the environment sends requests to `endpoint` (AWS's
+/// own, https, when `None`) through a proxy, decided by the matcher the SDK's connector uses.
+fn through_proxy(endpoint: Option<&str>) -> String {
+    let endpoint = endpoint.unwrap_or("https://amazonaws.com");
+    let Ok(uri) = endpoint.parse::<http::Uri>() else {
+        return String::new();
+    };
+    let Some(intercept) = hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri)
+    else {
+        return String::new();
+    };
+    let scheme = if uri.scheme_str() == Some("http") {
+        ["HTTP_PROXY", "http_proxy"]
+    } else {
+        ["HTTPS_PROXY", "https_proxy"]
+    };
+    let variable = scheme
+        .into_iter()
+        .chain(["ALL_PROXY", "all_proxy"])
+        .find(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+        .unwrap_or("the environment");
+    let proxy = without_userinfo(&intercept.uri().to_string());
+    format!(
+        " through the proxy {} ({variable})",
+        proxy.trim_end_matches('/')
+    )
 }
 
 /// The first error of type `T` in `error`'s chain of causes, `error` itself included.
