@@ -89,6 +89,13 @@ mod tests {
             device,
             "it is a device, not a regular file; refusing to read it"
         );
+        // A sparse file: 64 MiB and one byte that take no room on disk.
+        let large = dir.path().join("large.plan");
+        File::create(&large)
+            .unwrap()
+            .set_len(MAX_INPUT_BYTES + 1)
+            .unwrap();
+        assert!(matches!(read_regular(&large), Err(InputError::TooLarge)));
         #[cfg(unix)]
         {
             let dangling = dir.path().join("gone.yaml");
