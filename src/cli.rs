@@ -97,12 +97,19 @@ pub struct CheckArgs {
     /// The page's origin, e.g. https://www.example.com
     #[arg(long, value_name = "ORIGIN")]
     pub origin: String,
-    /// The method the page uses (GET, PUT, ...).
+    /// The method the page uses (GET, PUT, ...), normalised as fetch does (`put` is PUT; any
+    /// other method, such as `patch`, is sent as written).
     #[arg(long, value_name = "METHOD")]
     pub method: String,
-    /// A header the page sets (repeat for more); any makes the browser send a preflight.
-    #[arg(long = "header", value_name = "NAME")]
+    /// A header the page sets, `NAME: VALUE` or a bare `NAME` (repeat for more). CORS-safelisted
+    /// ones (`Content-Type: text/plain`, `Accept`, `Range: bytes=0-99`, ...) need no preflight;
+    /// a bare name whose safelisting depends on its value is judged as not safelisted.
+    #[arg(long = "header", value_name = "NAME[: VALUE]")]
     pub headers: Vec<String>,
+    /// The request carries credentials (fetch `credentials: 'include'`, XHR `withCredentials`):
+    /// the answer must name the origin and allow credentials, and `*` means only itself.
+    #[arg(long)]
+    pub credentials: bool,
     /// Evaluate live state instead of the manifest.
     #[arg(long)]
     pub live: bool,

@@ -8,7 +8,9 @@ use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
-use cors_sync_core::evaluate::browser::{judge, needs_preflight};
+use cors_sync_core::evaluate::browser::{
+    judge, serialize_origin, PageRequest, RequestHeader, VALUE_DEPENDENT_HEADERS,
+};
 use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge, Forwarded};
 use cors_sync_core::evaluate::edge;
 use cors_sync_core::evaluate::s3::{self, Bucket};
@@ -70,9 +72,31 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     };
     let aws = connect(&cli.connection).await;
     let setting = read_setting(&aws, &manifest, &target, args.live).await?;
-    let method = args.method.to_ascii_uppercase();
+    let origin = serialize_origin(&args.origin).map_err(Error::Refused)?;
+    let mut notes = Vec::new();
+    if origin != args.origin {
+        notes.push(format!(
+            "a browser sends the origin `{}` as `{origin}`",
+            args.origin
+        ));
+    }
+    let headers: Vec<RequestHeader> = args
+        .headers
+        .iter()
+        .map(|h| RequestHeader::parse(h))
+        .collect();
+    for header in &headers {
+        let depends = VALUE_DEPENDENT_HEADERS.contains(&header.name.to_ascii_lowercase().as_str());
+        if header.value.is_none() && depends {
+            notes.push(format!(
+                "`{}` is given without a value, so it is judged as not CORS-safelisted (give `--header '{}: VALUE'`)",
+                header.name, header.name
+            ));
+        }
+    }
+    let page = PageRequest::new(&origin, &args.method, headers, args.credentials);
+    let method = page.method.clone();
     let headers: Vec<&str> = args.headers.iter().map(String::as_str).collect();
-    let needs_preflight = needs_preflight(&method, &headers);
     let evaluate = |request: &Request| -> Evaluation {
         let bucket = setting
             .bucket
@@ -106,12 +130,13 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
         bucket_name: &setting.bucket_name,
         bucket: setting.bucket.as_ref(),
         behavior: setting.edge.as_ref().map(|(_, _, _, path)| path.as_str()),
-        origin: &args.origin,
+        origin: &origin,
         method: &method,
         headers: &headers,
-        preflight: needs_preflight
-            .then(|| step(Request::preflight(&args.origin, &method, &headers))),
-        actual: step(Request::actual(&args.origin, &method)),
+        credentials: args.credentials,
+        notes: &notes,
+        preflight: page.needs_preflight().then(|| step(page.preflight())),
+        actual: step(page.actual()),
     };
     let allowed = report.allowed();
     match args.format {

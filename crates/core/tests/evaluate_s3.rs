@@ -33,6 +33,7 @@ fn options_without_origin_is_400() {
         method: "GET".into(),
         headers: vec![],
         kind: RequestKind::Preflight,
+        credentials: false,
     };
     let answer = evaluate(Bucket::Cors(&config), &request);
     assert_eq!(answer.response.status, 400);
@@ -208,6 +209,7 @@ fn a_request_without_origin_gets_no_vary() {
         method: "GET".into(),
         headers: vec![],
         kind: RequestKind::Actual,
+        credentials: false,
     };
     let answer = evaluate(Bucket::Cors(&config), &request);
     assert_eq!(answer.response.status, 200);

@@ -1,19 +1,216 @@
-//! The browser's side: would its CORS check pass on this response? (Fetch standard, for a request
-//! without credentials: `*` is accepted as an allowed origin, method or header.)
+//! The browser's side of CORS, as the Fetch standard defines it (https://fetch.spec.whatwg.org/):
+//! which requests a browser preflights and what the preflight asks, how it judges the preflight's
+//! answer and the actual response, with and without credentials. Each step names the algorithm
+//! of the standard it follows; `tests/e2e/browser.rs` holds the model to what Chromium does.
 
 use serde::Serialize;
 
 use super::{Request, RequestKind, Response};
 
-/// Methods a browser never needs a server to list (CORS-safelisted methods).
-const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
+/// Fetch "CORS-safelisted method": a browser never needs a server to list these.
+pub const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
 
-/// Whether a browser sends a preflight before this request (Fetch: a CORS-preflight request is
-/// needed unless the method is safelisted and no header outside the safelist is set). Every
-/// `--header` counts as set outside the safelist: the value-dependent safelist (`Accept`,
-/// `Content-Type: text/plain`, ...) is not modelled yet.
-pub fn needs_preflight(method: &str, headers: &[&str]) -> bool {
-    !SAFELISTED_METHODS.contains(&method) || !headers.is_empty()
+/// Fetch "normalize a method": these are upper-cased whatever case the page wrote them in.
+const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+
+/// Fetch: a safelisted header's value is at most this many bytes...
+const MAX_SAFELISTED_VALUE_BYTES: usize = 128;
+/// ...and the safelisted values of one request at most this many together.
+const MAX_SAFELISTED_TOTAL_BYTES: usize = 1024;
+
+/// Fetch "CORS non-wildcard request-header name": `*` in Access-Control-Allow-Headers never covers it.
+const NON_WILDCARD_HEADERS: [&str; 1] = ["authorization"];
+
+/// Fetch "normalize a method": `get` becomes `GET`; any other method (`patch`) is sent as written.
+pub fn normalize_method(method: &str) -> String {
+    NORMALIZED_METHODS
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(method))
+        .map_or_else(|| method.to_string(), |m| m.to_string())
+}
+
+/// The page's origin as a browser serialises it into the `Origin` header (HTML "ASCII
+/// serialization of an origin"): lower-case scheme and host, the host in ASCII (punycode), no
+/// default port, no path. An error says what is not an origin a page can have.
+pub fn serialize_origin(text: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(text.trim())
+        .map_err(|e| format!("`{text}` is not an origin ({e}): write scheme://host[:port]"))?;
+    match parsed.origin() {
+        origin @ url::Origin::Tuple(..) => Ok(origin.ascii_serialization()),
+        url::Origin::Opaque(_) => Err(format!(
+            "`{text}` is not an origin a page can have: write scheme://host[:port]"
+        )),
+    }
+}
+
+/// A header a page sets on its request; `value` is `None` when only the name is known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestHeader {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+impl RequestHeader {
+    /// `NAME: VALUE`, or a bare `NAME`.
+    pub fn parse(text: &str) -> Self {
+        match text.split_once(':') {
+            Some((name, value)) => RequestHeader {
+                name: name.trim().to_string(),
+                value: Some(value.trim().to_string()),
+            },
+            None => RequestHeader {
+                name: text.trim().to_string(),
+                value: None,
+            },
+        }
+    }
+}
+
+/// Names whose safelisting depends on the value (a bare name is judged as not safelisted).
+pub const VALUE_DEPENDENT_HEADERS: [&str; 5] = [
+    "accept",
+    "accept-language",
+    "content-language",
+    "content-type",
+    "range",
+];
+
+/// Fetch "CORS-unsafe request-header byte".
+fn is_unsafe_byte(byte: u8) -> bool {
+    (byte < 0x20 && byte != 0x09)
+        || matches!(
+            byte,
+            b'"' | b'('
+                | b')'
+                | b':'
+                | b'<'
+                | b'>'
+                | b'?'
+                | b'@'
+                | b'['
+                | b'\\'
+                | b']'
+                | b'{'
+                | b'}'
+                | 0x7f
+        )
+}
+
+/// Fetch "CORS-safelisted request-header" (name, value).
+pub fn is_safelisted(name: &str, value: Option<&str>) -> bool {
+    let Some(value) = value else {
+        return false;
+    };
+    if value.len() > MAX_SAFELISTED_VALUE_BYTES {
+        return false;
+    }
+    let bytes = value.as_bytes();
+    match name.to_ascii_lowercase().as_str() {
+        "accept" => !bytes.iter().any(|b| is_unsafe_byte(*b)),
+        "accept-language" | "content-language" => bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b" *,-.;=".contains(b)),
+        "content-type" => {
+            if bytes.iter().any(|b| is_unsafe_byte(*b)) {
+                return false;
+            }
+            let essence = value
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            matches!(
+                essence.as_str(),
+                "application/x-www-form-urlencoded" | "multipart/form-data" | "text/plain"
+            )
+        }
+        "range" => is_simple_range(value),
+        _ => false,
+    }
+}
+
+/// Fetch "simple range header value": `bytes=N-` or `bytes=N-M` with N <= M.
+fn is_simple_range(value: &str) -> bool {
+    let Some(range) = value.strip_prefix("bytes=") else {
+        return false;
+    };
+    let Some((start, end)) = range.split_once('-') else {
+        return false;
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(start) {
+        return false;
+    }
+    if end.is_empty() {
+        return true;
+    }
+    digits(end) && start.parse::<u128>().ok() <= end.parse::<u128>().ok()
+}
+
+/// Fetch "CORS-unsafe request-header names": the names a preflight asks about, lower-cased,
+/// sorted and de-duplicated; safelisted headers are left out unless their values together pass
+/// 1,024 bytes.
+pub fn unsafe_header_names(headers: &[RequestHeader]) -> Vec<String> {
+    let mut unsafe_names = Vec::new();
+    let mut potentially_unsafe = Vec::new();
+    let mut safelisted_bytes = 0;
+    for header in headers {
+        let name = header.name.to_ascii_lowercase();
+        if is_safelisted(&header.name, header.value.as_deref()) {
+            safelisted_bytes += header.value.as_deref().map_or(0, str::len);
+            potentially_unsafe.push(name);
+        } else {
+            unsafe_names.push(name);
+        }
+    }
+    if safelisted_bytes > MAX_SAFELISTED_TOTAL_BYTES {
+        unsafe_names.extend(potentially_unsafe);
+    }
+    unsafe_names.sort();
+    unsafe_names.dedup();
+    unsafe_names
+}
+
+/// A request as a page makes it with `fetch()`: the method as fetch normalises it, the headers
+/// the page sets, and whether it carries credentials (`credentials: 'include'`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageRequest {
+    pub origin: String,
+    pub method: String,
+    pub headers: Vec<RequestHeader>,
+    pub credentials: bool,
+}
+
+impl PageRequest {
+    pub fn new(origin: &str, method: &str, headers: Vec<RequestHeader>, credentials: bool) -> Self {
+        PageRequest {
+            origin: origin.to_string(),
+            method: normalize_method(method),
+            headers,
+            credentials,
+        }
+    }
+
+    /// Fetch "main fetch": a CORS-preflight request is sent when the method is not safelisted or
+    /// a header is CORS-unsafe.
+    pub fn needs_preflight(&self) -> bool {
+        !SAFELISTED_METHODS.contains(&self.method.as_str())
+            || !unsafe_header_names(&self.headers).is_empty()
+    }
+
+    /// Fetch "CORS-preflight request": OPTIONS with Access-Control-Request-Method and the
+    /// CORS-unsafe header names as Access-Control-Request-Headers.
+    pub fn preflight(&self) -> Request {
+        let names = unsafe_header_names(&self.headers);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Request::preflight(&self.origin, &self.method, &names).with_credentials(self.credentials)
+    }
+
+    /// The request itself.
+    pub fn actual(&self) -> Request {
+        Request::actual(&self.origin, &self.method).with_credentials(self.credentials)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -22,6 +219,7 @@ pub struct Judgement {
     pub reason: String,
 }
 
+/// Fetch "extract header list values" for the comma-separated Access-Control-Allow-* headers.
 fn list(value: Option<&str>) -> Vec<String> {
     value
         .unwrap_or_default()
@@ -31,6 +229,33 @@ fn list(value: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// Fetch "CORS check": the response lets this origin read it.
+fn cors_check(origin: &str, credentials: bool, response: &Response) -> Result<(), String> {
+    match response.header("Access-Control-Allow-Origin") {
+        None => return Err("no Access-Control-Allow-Origin header".into()),
+        Some("*") if credentials => {
+            return Err(
+                "Access-Control-Allow-Origin is `*`, which a request with credentials does not accept: the answer must name the origin".into(),
+            )
+        }
+        Some("*") => {}
+        Some(allowed) if allowed != origin => {
+            return Err(format!(
+                "Access-Control-Allow-Origin is `{allowed}`, not `{origin}`"
+            ));
+        }
+        Some(_) => {}
+    }
+    if credentials && response.header("Access-Control-Allow-Credentials") != Some("true") {
+        return Err(
+            "with credentials the answer must carry Access-Control-Allow-Credentials: true, and it does not".into(),
+        );
+    }
+    Ok(())
+}
+
+/// Judges the answer to a preflight (Fetch "CORS-preflight fetch", step 7) or to the actual
+/// request (Fetch "CORS check").
 pub fn judge(request: &Request, response: &Response) -> Judgement {
     let fail = |reason: String| Judgement {
         passes: false,
@@ -48,33 +273,47 @@ pub fn judge(request: &Request, response: &Response) -> Judgement {
             response.status
         ));
     }
-    match response.header("Access-Control-Allow-Origin") {
-        None => return fail("no Access-Control-Allow-Origin header".into()),
-        Some(allowed) if allowed != "*" && allowed != origin => {
-            return fail(format!(
-                "Access-Control-Allow-Origin is `{allowed}`, not `{origin}`"
-            ));
-        }
-        Some(_) => {}
+    if let Err(reason) = cors_check(origin, request.credentials, response) {
+        return fail(reason);
     }
     if request.kind == RequestKind::Preflight {
+        // `*` means "any method" and "any header" only without credentials; methods compare
+        // exactly (fetch has already upper-cased the usual ones), header names case-insensitively.
+        let wildcard = !request.credentials;
         let methods = list(response.header("Access-Control-Allow-Methods"));
         let method_ok = SAFELISTED_METHODS.contains(&request.method.as_str())
-            || methods.iter().any(|m| m == "*" || m == &request.method);
+            || methods
+                .iter()
+                .any(|m| m == &request.method || (wildcard && m == "*"));
         if !method_ok {
+            let why = if methods.iter().any(|m| m == "*") {
+                " (`*` there is a method name, not a wildcard, for a request with credentials)"
+            } else {
+                ""
+            };
             return fail(format!(
-                "{} is not in Access-Control-Allow-Methods",
+                "{} is not in Access-Control-Allow-Methods{why}",
                 request.method
             ));
         }
         let headers = list(response.header("Access-Control-Allow-Headers"));
         for header in &request.headers {
-            let allowed = headers
-                .iter()
-                .any(|h| h == "*" || h.eq_ignore_ascii_case(header));
-            if !allowed {
+            let listed = headers.iter().any(|h| h.eq_ignore_ascii_case(header));
+            let covered = wildcard
+                && headers.iter().any(|h| h == "*")
+                && !NON_WILDCARD_HEADERS.contains(&header.to_ascii_lowercase().as_str());
+            if !listed && !covered {
+                let why = if headers.iter().any(|h| h == "*") {
+                    if wildcard {
+                        " (`*` never covers Authorization)"
+                    } else {
+                        " (`*` there is a header name, not a wildcard, for a request with credentials)"
+                    }
+                } else {
+                    ""
+                };
                 return fail(format!(
-                    "request header `{header}` is not in Access-Control-Allow-Headers"
+                    "request header `{header}` is not in Access-Control-Allow-Headers{why}"
                 ));
             }
         }
@@ -87,15 +326,117 @@ pub fn judge(request: &Request, response: &Response) -> Judgement {
 
 #[cfg(test)]
 mod tests {
-    use super::needs_preflight;
+    use super::*;
+
+    fn headers(items: &[(&str, Option<&str>)]) -> Vec<RequestHeader> {
+        items
+            .iter()
+            .map(|(n, v)| RequestHeader {
+                name: n.to_string(),
+                value: v.map(str::to_string),
+            })
+            .collect()
+    }
 
     #[test]
-    fn a_preflight_is_needed_for_unsafelisted_methods_or_any_header() {
-        assert!(!needs_preflight("GET", &[]));
-        assert!(!needs_preflight("POST", &[]));
-        assert!(!needs_preflight("HEAD", &[]));
-        assert!(needs_preflight("PUT", &[]));
-        assert!(needs_preflight("DELETE", &[]));
-        assert!(needs_preflight("GET", &["x-custom"]));
+    fn a_preflight_is_needed_for_unsafelisted_methods_or_unsafe_headers() {
+        let request = |method: &str, h: &[(&str, Option<&str>)]| {
+            PageRequest::new("https://a.example", method, headers(h), false)
+        };
+        assert!(!request("GET", &[]).needs_preflight());
+        assert!(!request("post", &[]).needs_preflight());
+        assert!(request("PUT", &[]).needs_preflight());
+        assert!(request("patch", &[]).needs_preflight());
+        assert!(!request("GET", &[("Content-Type", Some("text/plain"))]).needs_preflight());
+        assert!(request("GET", &[("Content-Type", Some("application/json"))]).needs_preflight());
+        assert!(request("GET", &[("Content-Type", None)]).needs_preflight());
+        assert!(!request("GET", &[("Range", Some("bytes=0-99"))]).needs_preflight());
+        assert!(request("GET", &[("Range", Some("bytes=0-1,5-9"))]).needs_preflight());
+        assert!(request("GET", &[("X-Custom", Some("1"))]).needs_preflight());
+        let long = "a".repeat(129);
+        assert!(request("GET", &[("Accept", Some(&long))]).needs_preflight());
+    }
+
+    #[test]
+    fn the_preflight_asks_about_unsafe_names_lower_cased_sorted_once() {
+        let page = PageRequest::new(
+            "https://a.example",
+            "put",
+            headers(&[
+                ("X-Amz-Meta-Foo", Some("1")),
+                ("Accept", Some("*/*")),
+                ("x-amz-meta-foo", Some("2")),
+                ("Content-Type", Some("application/json")),
+            ]),
+            false,
+        );
+        let preflight = page.preflight();
+        assert_eq!(preflight.method, "PUT");
+        assert_eq!(preflight.headers, ["content-type", "x-amz-meta-foo"]);
+    }
+
+    #[test]
+    fn safelisted_values_over_1024_bytes_together_are_all_asked_about() {
+        let value = "a".repeat(120);
+        let many: Vec<RequestHeader> = (0..9)
+            .map(|_| RequestHeader {
+                name: "Accept-Language".into(),
+                value: Some(value.clone()),
+            })
+            .collect();
+        assert_eq!(unsafe_header_names(&many), ["accept-language"]);
+        assert!(unsafe_header_names(&many[..8]).is_empty());
+    }
+
+    #[test]
+    fn origins_are_serialised_as_a_browser_sends_them() {
+        let origin = |text: &str| serialize_origin(text).unwrap();
+        assert_eq!(
+            origin("https://App.Example.COM:443/path/"),
+            "https://app.example.com"
+        );
+        assert_eq!(origin("HTTP://localhost:80"), "http://localhost");
+        assert_eq!(origin("http://localhost:4200/"), "http://localhost:4200");
+        assert_eq!(
+            origin("https://bücher.example"),
+            "https://xn--bcher-kva.example"
+        );
+        assert!(serialize_origin("localhost:4566").is_err());
+        assert!(serialize_origin("not an origin").is_err());
+    }
+
+    #[test]
+    fn credentials_make_wildcards_literal_and_require_allow_credentials() {
+        let answer = |pairs: &[(&str, &str)]| Response {
+            status: 200,
+            headers: pairs
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+        };
+        let with = Request::preflight("https://a.example", "PUT", &["x-a"]).with_credentials(true);
+        let without = Request::preflight("https://a.example", "PUT", &["x-a"]);
+        let star = answer(&[
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Methods", "*"),
+            ("Access-Control-Allow-Headers", "*"),
+        ]);
+        assert!(judge(&without, &star).passes);
+        assert!(!judge(&with, &star).passes);
+        let named = answer(&[
+            ("Access-Control-Allow-Origin", "https://a.example"),
+            ("Access-Control-Allow-Methods", "*"),
+            ("Access-Control-Allow-Headers", "*"),
+            ("Access-Control-Allow-Credentials", "true"),
+        ]);
+        let judged = judge(&with, &named);
+        assert!(!judged.passes);
+        assert!(
+            judged.reason.contains("not a wildcard"),
+            "{}",
+            judged.reason
+        );
+        let authorization = Request::preflight("https://a.example", "GET", &["authorization"]);
+        assert!(!judge(&authorization, &star).passes);
     }
 }

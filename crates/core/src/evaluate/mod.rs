@@ -30,6 +30,10 @@ pub struct Request {
     /// Access-Control-Request-Headers on a preflight.
     pub headers: Vec<String>,
     pub kind: RequestKind,
+    /// The page sent it with credentials (`credentials: 'include'`): the browser then accepts
+    /// no `*` in the answer. S3 answers the same either way.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub credentials: bool,
 }
 
 impl Request {
@@ -39,6 +43,7 @@ impl Request {
             method: method.to_string(),
             headers: headers.iter().map(|h| h.to_string()).collect(),
             kind: RequestKind::Preflight,
+            credentials: false,
         }
     }
 
@@ -48,7 +53,13 @@ impl Request {
             method: method.to_string(),
             headers: Vec::new(),
             kind: RequestKind::Actual,
+            credentials: false,
         }
+    }
+
+    pub fn with_credentials(mut self, credentials: bool) -> Self {
+        self.credentials = credentials;
+        self
     }
 }
 

@@ -27,6 +27,10 @@ pub struct CheckReport<'a> {
     pub origin: &'a str,
     pub method: &'a str,
     pub headers: &'a [&'a str],
+    pub credentials: bool,
+    /// What the browser model decided about the request as given: the origin it serialised
+    /// differently, a header judged without its value.
+    pub notes: &'a [String],
     /// Absent for a simple request.
     pub preflight: Option<Step>,
     pub actual: Step,
@@ -46,6 +50,8 @@ impl CheckReport<'_> {
             "source": if self.live { "live" } else { "manifest" },
             "bucket": self.bucket_name,
             "behavior": self.behavior,
+            "credentials": self.credentials,
+            "notes": self.notes,
             "preflight": self.preflight.as_ref().map(step),
             "actual": step(&self.actual),
             "allowed": self.allowed(),
@@ -68,15 +74,34 @@ impl CheckReport<'_> {
         } else {
             format!(" with headers {}", self.headers.join(", "))
         };
+        let credentials = if self.credentials {
+            ", with credentials"
+        } else {
+            ""
+        };
         let method = self.method;
         let mut out = format!(
-            "{}{behind}, by {source}: {method} from {}{with}\n",
+            "{}{behind}, by {source}: {method} from {}{with}{credentials}\n",
             self.target, self.origin
         );
+        for note in self.notes {
+            out.push_str(&format!("note: {note}\n"));
+        }
         match &self.preflight {
-            Some(step) => out.push_str(&describe("preflight (OPTIONS)", step, self.bucket)),
-            None => out.push_str(&format!(
+            Some(step) => {
+                out.push_str(&describe("preflight (OPTIONS)", step, self.bucket));
+                if !step.request.headers.is_empty() {
+                    out.push_str(&format!(
+                        "  asked: Access-Control-Request-Headers: {}\n",
+                        step.request.headers.join(",")
+                    ));
+                }
+            }
+            None if self.headers.is_empty() => out.push_str(&format!(
                 "\nno preflight: {method} without custom headers is a simple request\n"
+            )),
+            None => out.push_str(&format!(
+                "\nno preflight: {method} with only CORS-safelisted headers is a simple request\n"
             )),
         }
         out.push_str(&describe(
@@ -173,6 +198,8 @@ mod tests {
             origin,
             method: "PUT",
             headers: &[],
+            credentials: false,
+            notes: &[],
             preflight: Some(step(Request::preflight(origin, "PUT", &[]), &bucket)),
             actual: step(Request::actual(origin, "PUT"), &bucket),
         };
