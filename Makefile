@@ -7,6 +7,10 @@ MOTO := moto[server]==5.2.5
 CARGO ?= cargo
 # s3rver (npm), a second S3 emulator whose preflights follow S3's algorithm, for `verify` tests.
 S3RVER := .s3rver/node_modules/s3rver/package.json
+# A real browser for the browser-model test (tests/e2e/browser.rs): Debian's Chromium (apt-get,
+# as root) driven by playwright-core from npm, which never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+PLAYWRIGHT := .browser/node_modules/playwright-core/package.json
 
 .PHONY: demo test check lint build bench clean
 
@@ -16,7 +20,7 @@ demo: $(VENV)/.installed
 	./scripts/demo.sh target/debug/cors-sync
 
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
-test: $(VENV)/.installed $(S3RVER) lint
+test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) lint
 	$(CARGO) test --workspace --all-targets
 
 ## check: the pure core's tests only (no emulator, no AWS SDK build): the fast inner loop
@@ -44,10 +48,16 @@ bench: $(VENV)/.installed .venv-bench/.installed
 $(S3RVER):
 	npm install --prefix .s3rver --no-audit --no-fund --loglevel=error s3rver@3.7.1
 
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+$(PLAYWRIGHT):
+	npm install --prefix .browser --no-audit --no-fund --loglevel=error playwright-core@1.64.1
+
 $(VENV)/.installed:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO)'
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-bench .s3rver target
+	rm -rf $(VENV) .venv-bench .s3rver .browser target

@@ -4,6 +4,7 @@
 mod support;
 
 mod answers;
+mod browser;
 mod check;
 mod cli;
 mod cloudfront;

@@ -1,0 +1,62 @@
+// Drives headless Chromium for tests/e2e/browser.rs: opens each page (an origin), runs each of its
+// cases as a fetch() from that page, and prints one JSON line per case: did the browser let the
+// page read the answer. What Chromium sent on the wire is recorded by the Rust test's server.
+//
+// Usage: node drive.cjs PLAYWRIGHT_CORE_DIR CHROMIUM CASES.json
+'use strict';
+
+const [playwrightDir, chromiumPath, casesPath] = process.argv.slice(2);
+const { chromium } = require(playwrightDir);
+const fs = require('fs');
+
+async function main() {
+  const plan = JSON.parse(fs.readFileSync(casesPath, 'utf8'));
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      // Every test host is this machine; nothing leaves the loopback.
+      '--host-resolver-rules=MAP *.test 127.0.0.1',
+      '--ignore-certificate-errors',
+      // Otherwise http:// pages are upgraded to https and their origin is not the case's.
+      '--disable-features=HttpsUpgrades',
+    ],
+  });
+  process.stdout.write(JSON.stringify({ version: browser.version() }) + '\n');
+  const context = await browser.newContext();
+  for (const group of plan.pages) {
+    const page = await context.newPage();
+    await page.goto(group.page);
+    for (const c of group.cases) {
+      const outcome = await page.evaluate(async (c) => {
+        try {
+          await fetch(c.url, {
+            method: c.method,
+            headers: c.headers,
+            credentials: c.credentials ? 'include' : 'same-origin',
+            mode: 'cors',
+            cache: 'no-store',
+          });
+          return { ok: true };
+        } catch (error) {
+          return { ok: false, error: String(error) };
+        }
+      }, c);
+      process.stdout.write(JSON.stringify({ id: c.id, ...outcome }) + '\n');
+    }
+    await page.close();
+  }
+  await browser.close();
+}
+
+main().catch((error) => {
+  process.stderr.write(String(error && error.stack || error) + '\n');
+  process.exit(1);
+});

@@ -1,0 +1,487 @@
+//! The browser model held to a real browser. Headless Chromium (Debian's `chromium`, driven by
+//! `tests/browser/drive.cjs` through playwright-core) loads a page from each case's origin and runs
+//! `fetch()` against a server here on the loopback; the server records what Chromium sent and
+//! answers as S3 would. For every generated case the evaluator's prediction must equal what
+//! Chromium did: whether it sent a preflight, its Access-Control-Request-Method and -Headers, and
+//! whether the page could read the answer.
+//!
+//! Two passes: "model" answers each request with exactly what the evaluator predicts S3 sends for
+//! the request the model predicts (the browser model alone is under test); "s3" answers whatever
+//! Chromium actually sent with what the evaluator says S3 answers to it (end to end).
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
+use cors_sync_core::evaluate::browser::{judge, PageRequest, RequestHeader};
+use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::{Request, RequestKind, Response};
+
+use crate::support::emulator::repo_root;
+
+const CASES: usize = 300;
+const SEED: u64 = 0x5eed_c0a5;
+
+/// A small fixed-seed generator (xorshift64*): the same cases on every run and machine.
+struct Dice(u64);
+
+impl Dice {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+    fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+}
+
+struct Case {
+    id: usize,
+    cors: BucketCors,
+    page: PageRequest,
+    /// The page's origin host and port, to load the page from.
+    page_url: String,
+}
+
+impl Case {
+    fn predicted_preflight(&self) -> Option<Request> {
+        self.page.needs_preflight().then(|| self.page.preflight())
+    }
+
+    /// What the model says the browser concludes, when S3 answers `answer` to each request.
+    fn predicted_verdict(&self, answer: &dyn Fn(&Request) -> Response) -> bool {
+        let preflight_passes = self
+            .predicted_preflight()
+            .is_none_or(|p| judge(&p, &answer(&p)).passes);
+        let actual = self.page.actual();
+        preflight_passes && judge(&actual, &answer(&actual)).passes
+    }
+}
+
+fn generate(ports: (u16, u16)) -> Vec<Case> {
+    let (p, q) = ports;
+    let origins = [
+        format!("http://app.test:{p}"),
+        format!("http://other.test:{p}"),
+        format!("http://app.test:{q}"),
+    ];
+    let allowed_origins = [
+        format!("http://app.test:{p}"),
+        format!("http://*.test:{p}"),
+        "*".to_string(),
+        format!("http://other.test:{p}"),
+        // Scheme, port and case differ from what the browser sends: never a match.
+        format!("https://app.test:{p}"),
+        format!("http://app.test:{q}"),
+        format!("http://APP.test:{p}"),
+    ];
+    let methods = ["GET", "PUT", "POST", "DELETE", "HEAD"];
+    let allowed_headers: [&[&str]; 5] = [
+        &[],
+        &["*"],
+        &["x-amz-*"],
+        &["Content-Type", "X-Custom"],
+        &["authorization", "x-custom", "content-language"],
+    ];
+    let request_methods = [
+        "GET", "POST", "PUT", "DELETE", "HEAD", "get", "put", "post", "patch",
+    ];
+    let request_headers = [
+        ("Content-Type", "text/plain"),
+        ("Content-Type", "application/json"),
+        ("Content-Type", "multipart/form-data; boundary=x"),
+        ("Accept", "application/json"),
+        ("Accept-Language", "en-US"),
+        ("Content-Language", "de"),
+        ("X-Custom", "1"),
+        ("X-Amz-Meta-Foo", "a"),
+        ("Range", "bytes=0-10"),
+        ("Range", "bytes=5-1"),
+        ("Authorization", "Bearer t"),
+    ];
+    let mut dice = Dice(SEED);
+    (0..CASES)
+        .map(|id| {
+            let rules = (0..1 + dice.below(2))
+                .map(|_| CorsRule {
+                    allowed_origins: vec![dice.pick(&allowed_origins).clone()],
+                    // GET always, so every rule is one S3 accepts; the others by chance.
+                    allowed_methods: methods
+                        .iter()
+                        .filter(|m| **m == "GET" || dice.chance(2))
+                        .map(|m| m.to_string())
+                        .collect(),
+                    allowed_headers: dice
+                        .pick(&allowed_headers)
+                        .iter()
+                        .map(|h| h.to_string())
+                        .collect(),
+                    ..CorsRule::default()
+                })
+                .collect();
+            let mut headers: Vec<RequestHeader> = Vec::new();
+            for _ in 0..dice.below(3) {
+                let (name, value) = *dice.pick(&request_headers);
+                if headers.iter().any(|h| h.name.eq_ignore_ascii_case(name)) {
+                    continue;
+                }
+                let name = match dice.below(3) {
+                    0 => name.to_ascii_lowercase(),
+                    1 => name.to_ascii_uppercase(),
+                    _ => name.to_string(),
+                };
+                headers.push(RequestHeader {
+                    name,
+                    value: Some(value.to_string()),
+                });
+            }
+            let origin = dice.pick(&origins).clone();
+            let method = *dice.pick(&request_methods);
+            let page = PageRequest::new(&origin, method, headers, dice.chance(2));
+            Case {
+                id,
+                cors: BucketCors::new(rules),
+                page_url: format!("{origin}/page"),
+                page,
+            }
+        })
+        .collect()
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    origin: Option<String>,
+    request_method: Option<String>,
+    request_headers: Option<String>,
+}
+
+#[derive(Default)]
+struct Server {
+    cases: Vec<Case>,
+    pass: String,
+    seen: HashMap<(String, usize), Vec<Seen>>,
+}
+
+fn answer_for(case: &Case, pass: &str, seen: &Seen) -> Response {
+    let cors = Bucket::Cors(&case.cors);
+    let request = match pass {
+        // Exactly what the model predicts the browser sends.
+        "model" if seen.method == "OPTIONS" => case.predicted_preflight(),
+        "model" => Some(case.page.actual()),
+        // Whatever the browser sent.
+        _ => Some(Request {
+            origin: seen.origin.clone(),
+            method: match &seen.request_method {
+                Some(method) if seen.method == "OPTIONS" => method.clone(),
+                _ => seen.method.clone(),
+            },
+            headers: seen
+                .request_headers
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            kind: if seen.method == "OPTIONS" {
+                RequestKind::Preflight
+            } else {
+                RequestKind::Actual
+            },
+            credentials: false,
+        }),
+    };
+    match request {
+        Some(request) => s3::evaluate(cors, &request).response,
+        // The model predicted no preflight, and one came: answer as S3 would to it.
+        None => answer_for(case, "s3", seen),
+    }
+}
+
+fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(());
+        }
+        data.extend_from_slice(&buffer[..n]);
+    }
+    let head = String::from_utf8_lossy(&data).to_string();
+    let mut lines = head.lines();
+    let mut first = lines.next().unwrap_or_default().split_whitespace();
+    let (method, target) = (
+        first.next().unwrap_or_default().to_string(),
+        first.next().unwrap_or_default().to_string(),
+    );
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    };
+    let (status, headers, body): (u16, Vec<(String, String)>, &str) = if target == "/page" {
+        let html = vec![("Content-Type".to_string(), "text/html".to_string())];
+        (
+            200,
+            html,
+            "<!doctype html><title>cors-sync browser test</title>",
+        )
+    } else if let Some(query) = target.strip_prefix("/obj?") {
+        let param = |key: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let id: usize = param("case").parse().unwrap_or(usize::MAX);
+        let pass = param("pass");
+        let seen = Seen {
+            method: method.clone(),
+            origin: header("Origin"),
+            request_method: header("Access-Control-Request-Method"),
+            request_headers: header("Access-Control-Request-Headers"),
+        };
+        let mut state = server.lock().unwrap();
+        state
+            .seen
+            .entry((pass.clone(), id))
+            .or_default()
+            .push(seen.clone());
+        match state.cases.get(id) {
+            Some(case) => {
+                let response = answer_for(case, &pass, &seen);
+                (response.status, response.headers, "ok")
+            }
+            None => (404, Vec::new(), ""),
+        }
+    } else {
+        (404, Vec::new(), "")
+    };
+    let body = if method == "HEAD" { "" } else { body };
+    let mut out = format!("HTTP/1.1 {status} Answer\r\n");
+    for (name, value) in &headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    stream.write_all(out.as_bytes())
+}
+
+fn listen(server: &Arc<Mutex<Server>>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the browser test's server");
+    let port = listener.local_addr().expect("its address").port();
+    let server = server.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                let _ = serve(stream, &server);
+            });
+        }
+    });
+    port
+}
+
+fn chromium() -> (PathBuf, PathBuf) {
+    let chromium = std::env::var_os("CORS_SYNC_TEST_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let playwright = repo_root().join(".browser/node_modules/playwright-core");
+    assert!(
+        chromium.exists() && playwright.exists(),
+        "the browser test needs Debian's Chromium ({}) and playwright-core ({}); `make test` installs both (apt-get install -y chromium; npm install --prefix .browser playwright-core)",
+        chromium.display(),
+        playwright.display()
+    );
+    (chromium, playwright)
+}
+
+/// Runs every case once in Chromium, answering as `pass` says; returns the browser's version and
+/// each case's outcome.
+fn run_pass(server: &Arc<Mutex<Server>>, api: &str, pass: &str) -> (String, HashMap<usize, bool>) {
+    let (chromium, playwright) = chromium();
+    server.lock().unwrap().pass = pass.to_string();
+    let pages: Vec<serde_json::Value> = {
+        let state = server.lock().unwrap();
+        let mut by_page: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
+        for case in &state.cases {
+            let entry = serde_json::json!({
+                "id": case.id,
+                "url": format!("{api}/obj?case={}&pass={pass}", case.id),
+                "method": case.page.method,
+                "headers": case.page.headers.iter().map(|h| [h.name.clone(), h.value.clone().unwrap_or_default()]).collect::<Vec<_>>(),
+                "credentials": case.page.credentials,
+            });
+            match by_page.iter_mut().find(|(p, _)| *p == case.page_url) {
+                Some((_, cases)) => cases.push(entry),
+                None => by_page.push((case.page_url.clone(), vec![entry])),
+            }
+        }
+        by_page
+            .into_iter()
+            .map(|(page, cases)| serde_json::json!({ "page": page, "cases": cases }))
+            .collect()
+    };
+    let dir = tempfile::tempdir().expect("scratch directory");
+    let plan = dir.path().join("cases.json");
+    std::fs::write(&plan, serde_json::json!({ "pages": pages }).to_string()).unwrap();
+    let output = Command::new("node")
+        .arg(repo_root().join("tests/browser/drive.cjs"))
+        .arg(&playwright)
+        .arg(&chromium)
+        .arg(&plan)
+        .env("HOME", dir.path())
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "the Chromium driver failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut version = String::new();
+    let mut outcomes = HashMap::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let value: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        if let Some(v) = value["version"].as_str() {
+            version = v.to_string();
+        } else {
+            let id = value["id"].as_u64().expect("a case id") as usize;
+            outcomes.insert(id, value["ok"].as_bool().unwrap_or(false));
+        }
+    }
+    (version, outcomes)
+}
+
+#[test]
+fn the_browser_model_agrees_with_chromium_on_every_generated_case() {
+    let server = Arc::new(Mutex::new(Server::default()));
+    let ports = (listen(&server), listen(&server));
+    server.lock().unwrap().cases = generate(ports);
+    let api = format!("http://api.test:{}", ports.0);
+    let mut mismatches = Vec::new();
+    let mut version = String::new();
+    // What the cases exercised, so the test cannot pass by exercising nothing.
+    let (mut preflights, mut allowed, mut blocked) = (0, 0, 0);
+    for pass in ["model", "s3"] {
+        let (seen_version, outcomes) = run_pass(&server, &api, pass);
+        version = seen_version;
+        let state = server.lock().unwrap();
+        for case in &state.cases {
+            let seen = state
+                .seen
+                .get(&(pass.to_string(), case.id))
+                .cloned()
+                .unwrap_or_default();
+            let preflight = seen.iter().find(|s| s.method == "OPTIONS");
+            preflights += usize::from(preflight.is_some());
+            let predicted = case.predicted_preflight();
+            let mut differences = Vec::new();
+            if preflight.is_some() != predicted.is_some() {
+                differences.push(format!(
+                    "preflight sent: chromium {}, model {}",
+                    preflight.is_some(),
+                    predicted.is_some()
+                ));
+            }
+            if let (Some(sent), Some(predicted)) = (preflight, &predicted) {
+                if sent.request_method.as_deref() != Some(predicted.method.as_str()) {
+                    differences.push(format!(
+                        "Access-Control-Request-Method: chromium {:?}, model {:?}",
+                        sent.request_method, predicted.method
+                    ));
+                }
+                let asked: Vec<&str> = sent
+                    .request_headers
+                    .as_deref()
+                    .unwrap_or_default()
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .collect();
+                if asked != predicted.headers {
+                    differences.push(format!(
+                        "Access-Control-Request-Headers: chromium {asked:?}, model {:?}",
+                        predicted.headers
+                    ));
+                }
+            }
+            let answer =
+                |request: &Request| s3::evaluate(Bucket::Cors(&case.cors), request).response;
+            let predicted_ok = case.predicted_verdict(&answer);
+            match outcomes.get(&case.id) {
+                Some(true) => allowed += 1,
+                Some(false) => blocked += 1,
+                None => {}
+            }
+            match outcomes.get(&case.id) {
+                Some(ok) if *ok == predicted_ok => {}
+                Some(ok) => differences.push(format!(
+                    "verdict: chromium {}, model {}",
+                    if *ok { "allowed" } else { "blocked" },
+                    if predicted_ok { "allowed" } else { "blocked" }
+                )),
+                None => differences.push("chromium reported nothing".into()),
+            }
+            if !differences.is_empty() {
+                mismatches.push(format!(
+                    "pass {pass}, case {}: {} {} from {} headers {:?} credentials {} rules {:?}\n    {}",
+                    case.id,
+                    case.page.method,
+                    api,
+                    case.page.origin,
+                    case.page.headers,
+                    case.page.credentials,
+                    case.cors.rules,
+                    differences.join("\n    ")
+                ));
+            }
+        }
+    }
+    eprintln!(
+        "{CASES} generated cases, 2 passes, with Chromium {version}: {preflights} preflights, {allowed} allowed, {blocked} blocked; {} disagree",
+        mismatches.len()
+    );
+    for (what, count) in [
+        ("preflights", preflights),
+        ("allowed", allowed),
+        ("blocked", blocked),
+    ] {
+        assert!(
+            count >= CASES / 5,
+            "too few {what} to test anything: {count}"
+        );
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} case runs disagree with Chromium {version}:\n{}",
+        mismatches.len(),
+        2 * CASES,
+        mismatches
+            .iter()
+            .take(15)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
