@@ -7,6 +7,7 @@ use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use crate::cloudfront::distribution::bucket_of_origin;
 use crate::cloudfront::managed_policies;
 use crate::diagnostic::{Diagnostic, Severity, SourceLocation};
+use crate::evaluate::browser::serialize_origin;
 use crate::evaluate::cloudfront::Forwarded;
 use crate::evaluate::edge;
 use crate::evaluate::wildcard_matches;
@@ -93,6 +94,14 @@ fn rule_lints(rule: &CorsRule, at: &SourceLocation, found: &mut Vec<Diagnostic>)
                 "write the host in its ASCII form (xn--… for an internationalised name) and remove invisible characters",
             ));
         }
+        if let Some(sent) = unsendable(origin) {
+            found.push(lint(
+                "CS008",
+                at,
+                format!("`{origin}` (a browser sends `{sent}`)"),
+                "write the origin as a browser serialises it: lower-case scheme and host, no default port, no path or trailing slash",
+            ));
+        }
         if origin.is_empty() {
             found.push(lint(
                 "CS004",
@@ -125,6 +134,20 @@ fn rule_lints(rule: &CorsRule, at: &SourceLocation, found: &mut Vec<Diagnostic>)
             }
         }
     }
+}
+
+/// How a browser would send an allowed origin that it can never send as written (upper-case
+/// letters, a default port, a path or a trailing slash); `None` when it is sendable, or is a
+/// wildcard or not an origin at all (other lints and S3 speak to those). A wildcard origin is
+/// checked with a stand-in label where its `*` is.
+fn unsendable(origin: &str) -> Option<String> {
+    if origin == "*" || !origin.is_ascii() {
+        return None;
+    }
+    let stand_in = "wildcard-label";
+    let concrete = origin.replacen('*', stand_in, 1);
+    let sent = serialize_origin(&concrete).ok()?;
+    (sent != concrete).then(|| sent.replacen(stand_in, "*", 1))
 }
 
 /// True when every request `later` matches is matched by `earlier` first.

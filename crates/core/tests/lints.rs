@@ -104,7 +104,25 @@ fn lints_are_silenced_per_resource_with_a_reason() {
         .to_string();
     insta::assert_snapshot!(error, @"
     m.yaml:5:7: error: `CS999` is not a lint code
-      help: codes: CS001, CS002, CS003, CS004, CS005, CS006, CS007, CS101, CS102, CS103
+      help: codes: CS001, CS002, CS003, CS004, CS005, CS006, CS007, CS008, CS101, CS102, CS103
     m.yaml:6:14: error: silencing CS002 needs a reason (a non-empty string)
+    ");
+}
+
+#[test]
+fn an_origin_no_browser_can_send_is_flagged_with_what_a_browser_sends() {
+    let text = "version: 1\nbuckets:\n  - name: assets\n    cors_rules:\n      - allowed_origins: [\"https://App.example.com\", \"https://www.example.com:443\", \"https://www.example.com/\", \"https://*.Example.com\", \"https://ok.example.com\", \"http://localhost:8080\", \"*\"]\n        allowed_methods: [GET]\n";
+    let manifest =
+        cors_sync_core::manifest::load_str(std::path::Path::new("m.yaml"), text).unwrap();
+    let found: Vec<String> = cors_sync_core::lint::manifest_lints(&manifest)
+        .iter()
+        .filter(|d| d.message.starts_with("CS008"))
+        .map(|d| d.message.clone())
+        .collect();
+    insta::assert_snapshot!(found.join("\n"), @"
+    CS008 unsendable-origin: `https://App.example.com` (a browser sends `https://app.example.com`): no browser sends an origin written this way, and S3 compares origins literally, so it never matches
+    CS008 unsendable-origin: `https://www.example.com:443` (a browser sends `https://www.example.com`): no browser sends an origin written this way, and S3 compares origins literally, so it never matches
+    CS008 unsendable-origin: `https://www.example.com/` (a browser sends `https://www.example.com`): no browser sends an origin written this way, and S3 compares origins literally, so it never matches
+    CS008 unsendable-origin: `https://*.Example.com` (a browser sends `https://*.example.com`): no browser sends an origin written this way, and S3 compares origins literally, so it never matches
     ");
 }
