@@ -1,9 +1,12 @@
 //! Probes for `verify`: requests derived from a bucket's rules that should be allowed (each origin
 //! with each method, with the headers the rule allows) and requests just outside each rule that
-//! should not, so a live endpoint can be compared with the evaluator's prediction.
+//! should not, so a live endpoint can be compared with the evaluator's prediction. Each rule also
+//! gets a credentialed probe (the browser then refuses `Access-Control-Allow-Origin: *`) and, when
+//! a preflight is sent anyway, one with CORS-safelisted headers, which the preflight leaves out.
 
 use serde::Serialize;
 
+use super::browser::{PageRequest, RequestHeader};
 use super::Request;
 use crate::bucket_cors::CorsRule;
 
@@ -76,6 +79,36 @@ pub fn probes(rules: &[CorsRule]) -> Vec<Probe> {
         else {
             continue;
         };
+        if let Some(method) = rule.allowed_methods.first() {
+            probes.push(Probe {
+                description: format!("rule {number}, with credentials: {method} from {origin}"),
+                request: Request::preflight(&origin, method, &[]).with_credentials(true),
+            });
+            let mut headers = vec![
+                RequestHeader {
+                    name: "Content-Type".into(),
+                    value: Some("text/plain".into()),
+                },
+                RequestHeader {
+                    name: "Accept-Language".into(),
+                    value: Some("en".into()),
+                },
+            ];
+            headers.extend(rule.allowed_headers.first().map(|h| RequestHeader {
+                name: concrete_header(h),
+                value: Some("1".into()),
+            }));
+            let page = PageRequest::new(&origin, method, headers, false);
+            if page.needs_preflight() {
+                probes.push(Probe {
+                    description: format!(
+                        "rule {number}, with safelisted headers: {method} from {origin} with Content-Type: text/plain, Accept-Language: en{}",
+                        rule.allowed_headers.first().map(|h| format!(", {}", concrete_header(h))).unwrap_or_default()
+                    ),
+                    request: page.preflight(),
+                });
+            }
+        }
         if let Some(method) = METHODS
             .iter()
             .find(|m| !rule.allowed_methods.iter().any(|a| a == *m))
@@ -116,6 +149,8 @@ mod tests {
                 "rule 1: GET from https://cors-sync-probe.example.com with x-amz-probe",
                 "rule 1: PUT from https://cors-sync-probe.example.com with x-amz-probe",
                 "rule 1, origin just outside: GET from https://cors-sync-probe.example.com.cors-sync-evil",
+                "rule 1, with credentials: GET from https://cors-sync-probe.example.com",
+                "rule 1, with safelisted headers: GET from https://cors-sync-probe.example.com with Content-Type: text/plain, Accept-Language: en, x-amz-probe",
                 "rule 1, method not allowed: POST from https://cors-sync-probe.example.com",
                 "rule 1, header not allowed: GET from https://cors-sync-probe.example.com with x-cors-sync-unlisted",
             ]
