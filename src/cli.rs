@@ -81,6 +81,53 @@ pub enum Command {
     /// Restore what an apply's backup recorded (the latest by default): shown as a plan first,
     /// applied with the same confirmation rules as apply.
     Rollback(RollbackArgs),
+    /// Convert CORS kept elsewhere (the S3 API's JSON, `terraform show -json`, CloudFormation
+    /// templates) into a version-1 manifest on stdout. Offline: no credentials, no AWS.
+    Convert(ConvertArgs),
+    /// Write the manifest's buckets as the S3 API's JSON, for `aws s3api put-bucket-cors`.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ConvertFormat {
+    /// `{"CORSRules": [...]}` (the AWS guide's s3-cors.json, get-bucket-cors output).
+    AwsJson,
+    /// The JSON of `terraform show -json`, of a state or a saved plan.
+    Terraform,
+    /// A CloudFormation or CDK template, JSON or YAML.
+    Cloudformation,
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    #[arg(value_enum)]
+    pub format: ConvertFormat,
+    /// Files to read (`-` reads stdin).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<String>,
+    /// aws-json: the bucket a file configures, `NAME` for the one file or `NAME=FILE`.
+    #[arg(long = "bucket", value_name = "NAME[=FILE]")]
+    pub buckets: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The S3 API's JSON: what `aws s3api put-bucket-cors --cors-configuration file://...` takes.
+    AwsJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+    /// Only this bucket.
+    #[arg(long, value_name = "NAME")]
+    pub bucket: Option<String>,
+    /// Write one `<bucket>.json` per bucket here; without it, the one bucket goes to stdout.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,6 +3,8 @@
 
 mod apply;
 mod check;
+mod convert;
+mod export;
 mod import;
 mod plan;
 mod rollback;
@@ -40,6 +42,8 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
     // validate and schema never need AWS, credentials or a runtime.
     match &cli.command {
         Command::Validate(args) => return validate::run(args),
+        Command::Convert(args) => return convert::run(args),
+        Command::Export(args) => return export::run(args),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
             outln!(
@@ -61,6 +65,8 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         let command = async {
             match &cli.command {
                 Command::Validate(args) => validate::run(args),
+                Command::Convert(args) => convert::run(args),
+                Command::Export(args) => export::run(args),
                 Command::Schema => Ok(Outcome::Success),
                 Command::Plan(args) => plan::run(args, cli).await,
                 Command::Apply(args) => apply::run(args, cli, &interrupt).await,

@@ -4,6 +4,8 @@
 //! plan would propose re-adding the lost rules, import would print a partial manifest, and a
 //! backup taken from the read would lose them for good.
 
+use std::time::{Duration, Instant};
+
 use cors_sync_core::bucket_cors::CorsRule;
 
 use crate::support::emulator::emulator;
@@ -200,4 +202,71 @@ fn a_write_whose_answer_was_lost_may_or_may_not_have_been_made_and_plan_decides(
     cors_sync()
         .manifest(&bucket_manifest("lost-answer", &three_rules()))
         .assert_converged();
+}
+
+#[test]
+fn a_redirected_probe_is_reported_not_followed() {
+    // A browser never follows a redirect answering a preflight: the 307 is the answer it judges.
+    s3::create_bucket("verify-redirect", "us-east-1");
+    let rules = vec![rule(&["https://app.example.com"], &["GET"])];
+    s3::put_cors("verify-redirect", &rules);
+    let elsewhere = FaultProxy::start(&emulator().endpoint);
+    let redirecting = FaultProxy::start(&emulator().endpoint);
+    let location = format!("{}/verify-redirect/cors-sync-probe", elsewhere.endpoint);
+    redirecting.fail(
+        Fault::error(
+            "OPTIONS",
+            "/verify-redirect/",
+            307,
+            "TemporaryRedirect",
+            "Please re-send this request to the specified temporary endpoint.",
+        )
+        .with_header("Location", &location),
+    );
+    let run = cors_sync()
+        .manifest(&bucket_manifest("verify-redirect", &rules))
+        .endpoint(Some(&redirecting.endpoint))
+        .run_with(&["verify", "-f", "manifest.yaml"]);
+    run.code(2);
+    assert!(
+        run.stdout.contains(
+            "VERDICT rule 1: GET from https://app.example.com: predicted allowed (200), endpoint denied (307)"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        elsewhere.requests_matching("verify-redirect"),
+        0,
+        "the redirect was followed"
+    );
+}
+
+#[test]
+fn a_probe_that_gets_no_answer_is_bounded_by_the_timeout() {
+    s3::create_bucket("verify-stalled", "us-east-1");
+    let rules = vec![rule(&["https://app.example.com"], &["GET"])];
+    s3::put_cors("verify-stalled", &rules);
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(Fault::kind(
+        "OPTIONS",
+        "/verify-stalled/",
+        FaultKind::Stall(Duration::from_secs(60)),
+    ));
+    let started = Instant::now();
+    let run = cors_sync()
+        .manifest(&bucket_manifest("verify-stalled", &rules))
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["verify", "-f", "manifest.yaml", "--timeout", "1"]);
+    run.code(1);
+    let expected = format!(
+        "error: s3_bucket.verify-stalled: probe failed: {}/verify-stalled/cors-sync-probe: no answer within 1 s\n",
+        proxy.endpoint
+    );
+    assert_eq!(run.stderr, expected);
+    // Not a timing assertion: a probe that ignored --timeout would wait out the 60 s stall.
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "verify was not bounded by --timeout"
+    );
 }

@@ -8,6 +8,7 @@ mod browser;
 mod check;
 mod cli;
 mod cloudfront;
+mod convert;
 mod gitops;
 mod hostile_files;
 mod import;

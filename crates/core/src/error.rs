@@ -25,6 +25,9 @@ pub enum Error {
         path: BehaviorPath,
         problem: String,
     },
+    /// A file `convert` cannot read as the format it was told, and where it stopped.
+    #[error("{file}: {problem}")]
+    Convert { file: String, problem: String },
     /// A behavior refers to a custom policy that the account's listing does not hold; named with
     /// its distribution where the caller knows it.
     #[error("{}", policy_not_listed(.distribution.as_deref(), *.kind, .id))]

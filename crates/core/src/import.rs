@@ -133,6 +133,7 @@ pub fn manifest(live: &LiveState) -> String {
             .filter(|p| used(PolicyKind::ResponseHeaders, &p.id))
             .filter_map(|p| Some((p.name.as_str(), p.cors.as_ref()?)))
             .collect(),
+        comments: Vec::new(),
     };
     manifest_yaml::manifest(&imported)
 }

@@ -5,6 +5,7 @@
 pub mod address;
 pub mod bucket_cors;
 pub mod cloudfront;
+pub mod convert;
 pub mod diagnostic;
 mod error;
 pub mod evaluate;

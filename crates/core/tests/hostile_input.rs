@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use cors_sync_core::convert::{convert, Format, Input};
 use cors_sync_core::manifest::{load, load_str};
 use proptest::prelude::*;
 
@@ -64,6 +65,28 @@ proptest! {
             serde_json::to_string(&header).unwrap(),
         );
         let _ = check(&text);
+    }
+
+    #[test]
+    fn convert_never_panics_on_arbitrary_json_or_yaml(
+        text in "[a-zA-Z_:\\-\\[\\]{}*&!|>'\" \n0-9#,.]{0,300}",
+        key in "(CORSRules|Resources|Type|Properties|format_version|values|root_module|resources|cors_rule|BucketName|!Ref|!Sub)",
+        value in any::<String>(),
+    ) {
+        let shaped = [
+            text.clone(),
+            format!("{{\"{key}\": {}}}", serde_json::to_string(&value).unwrap()),
+            format!("{{\"format_version\": \"1\", \"values\": {{\"root_module\": {{\"resources\": [{{\"type\": \"aws_s3_bucket\", \"values\": {{\"{key}\": [{text:?}]}}}}]}}}}}}"),
+            format!("Resources:\n  A:\n    Type: AWS::S3::Bucket\n    Properties:\n      {key}: {}\n", serde_json::to_string(&value).unwrap()),
+        ];
+        for text in &shaped {
+            for format in [Format::AwsJson, Format::Terraform, Format::CloudFormation] {
+                let input = Input { file: "f", text, bucket: Some("b") };
+                if let Ok(converted) = convert(format, &[input]) {
+                    let _ = converted.manifest();
+                }
+            }
+        }
     }
 }
 

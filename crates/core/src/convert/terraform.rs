@@ -1,0 +1,261 @@
+//! `terraform show -json`, of a state or a saved plan: the values of every resource in the root
+//! module and its child modules (`values` for a state, `planned_values` for a plan, where a value
+//! not known until apply is left out and flagged in `resource_changes[].change.after_unknown`).
+
+use serde_json::{Map, Value};
+
+use super::{behavior_settings, problem, strings, Converted, Found, Input};
+use crate::bucket_cors::CorsRule;
+use crate::cloudfront::behavior::BehaviorPath;
+use crate::cloudfront::policies::CorsPolicy;
+use crate::Error;
+
+pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), Error> {
+    let file = input.file;
+    let document: Value =
+        serde_json::from_str(input.text).map_err(|e| problem(file, format!("not JSON: {e}")))?;
+    let root = document
+        .get("values")
+        .or_else(|| document.get("planned_values"))
+        .and_then(|v| v.get("root_module"));
+    let Some(root) = root.filter(|_| document.get("format_version").is_some()) else {
+        return Err(problem(
+            file,
+            "not the JSON of `terraform show -json`: expected `format_version` and `values.root_module` (a state) or `planned_values.root_module` (a saved plan)",
+        ));
+    };
+    let unknown = unknown_values(&document);
+    let before = converted.clone();
+    let mut resources = Vec::new();
+    collect(root, &mut resources);
+    for resource in resources {
+        let address = resource
+            .get("address")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let source = format!("from {file}: {address}");
+        let values = resource.get("values").cloned().unwrap_or_default();
+        let kind = resource
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let unknown = unknown.iter().find(|(a, _)| a == address).map(|(_, u)| u);
+        match kind {
+            "aws_s3_bucket_cors_configuration" | "aws_s3_bucket" => {
+                let rules = cors_rules(values.get("cors_rule"));
+                if rules.is_empty() && kind == "aws_s3_bucket" {
+                    continue;
+                }
+                let bucket = values.get("bucket").and_then(Value::as_str);
+                let Some(bucket) = bucket.filter(|b| !b.is_empty()) else {
+                    let why =
+                        if unknown.is_some_and(|u| u.get("bucket") == Some(&Value::Bool(true))) {
+                            "is not known until apply"
+                        } else {
+                            "is not in the file"
+                        };
+                    converted.warnings.push(format!(
+                        "{address} in {file}: its bucket name {why}, so its CORS rules were not carried over"
+                    ));
+                    continue;
+                };
+                if rules.len() > 1 {
+                    converted.warnings.push(format!(
+                        "{address} in {file}: bucket `{bucket}` has {} rules, and Terraform keeps `cors_rule` as a set: the order shown need not be the order S3 evaluates; confirm it against `cors-sync plan`",
+                        rules.len()
+                    ));
+                }
+                converted.buckets.push(Found {
+                    name: bucket.to_string(),
+                    value: rules,
+                    source,
+                });
+            }
+            "aws_cloudfront_distribution" => {
+                let Some(id) = values
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .filter(|i| !i.is_empty())
+                else {
+                    converted.warnings.push(format!(
+                        "{address} in {file}: the distribution's ID is not known until apply, so its behaviors were not carried over"
+                    ));
+                    continue;
+                };
+                let mut behaviors = Vec::new();
+                if let Some(default) = first(values.get("default_cache_behavior")) {
+                    behaviors.push((BehaviorPath::Default, behavior(default)));
+                }
+                for ordered in values
+                    .get("ordered_cache_behavior")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    let path = ordered
+                        .get("path_pattern")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    behaviors.push((BehaviorPath::from_key(path), behavior(ordered)));
+                }
+                converted.distributions.push(Found {
+                    name: id.to_string(),
+                    value: behaviors,
+                    source,
+                });
+            }
+            "aws_cloudfront_origin_request_policy" => {
+                let Some(name) = name(&values) else { continue };
+                let headers = first(values.get("headers_config"))
+                    .and_then(|c| first(c.get("headers")))
+                    .map(|h| strings(h.get("items")))
+                    .unwrap_or_default();
+                converted.origin_request_policies.push(Found {
+                    name,
+                    value: headers,
+                    source,
+                });
+            }
+            "aws_cloudfront_response_headers_policy" => {
+                let Some(name) = name(&values) else { continue };
+                let Some(cors) = first(values.get("cors_config")) else {
+                    continue;
+                };
+                converted.response_headers_policies.push(Found {
+                    name,
+                    value: cors_policy(cors),
+                    source,
+                });
+            }
+            _ => {}
+        }
+    }
+    if *converted == before {
+        converted.warnings.push(format!(
+            "{file}: no CORS resources found (the manifest is empty)"
+        ));
+    }
+    Ok(())
+}
+
+/// Every resource of a module and its child modules, depth first.
+fn collect<'a>(module: &'a Value, into: &mut Vec<&'a Map<String, Value>>) {
+    for resource in module
+        .get("resources")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(resource) = resource.as_object() {
+            if resource.get("mode").and_then(Value::as_str) != Some("data") {
+                into.push(resource);
+            }
+        }
+    }
+    for child in module
+        .get("child_modules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        collect(child, into);
+    }
+}
+
+/// A saved plan's `after_unknown` per resource address: the values known only after apply.
+fn unknown_values(document: &Value) -> Vec<(String, Value)> {
+    document
+        .get("resource_changes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|change| {
+            let address = change.get("address")?.as_str()?.to_string();
+            let unknown = change.get("change")?.get("after_unknown")?.clone();
+            Some((address, unknown))
+        })
+        .collect()
+}
+
+/// Terraform writes a nested block as a list of one object.
+fn first(value: Option<&Value>) -> Option<&Value> {
+    value
+        .and_then(Value::as_array)
+        .and_then(|items| items.first())
+}
+
+fn name(values: &Value) -> Option<String> {
+    values
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+fn cors_rules(value: Option<&Value>) -> Vec<CorsRule> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|rule| CorsRule {
+            // Terraform writes an unset optional string as "".
+            id: rule
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|id| !id.is_empty())
+                .map(str::to_string),
+            allowed_origins: strings(rule.get("allowed_origins")),
+            allowed_methods: strings(rule.get("allowed_methods")),
+            allowed_headers: strings(rule.get("allowed_headers")),
+            expose_headers: strings(rule.get("expose_headers")),
+            // An unset max_age_seconds is written as 0 or null; S3 has none then.
+            max_age_seconds: rule
+                .get("max_age_seconds")
+                .and_then(Value::as_i64)
+                .filter(|n| *n != 0)
+                .and_then(|n| i32::try_from(n).ok()),
+        })
+        .collect()
+}
+
+fn behavior(value: &Value) -> crate::cloudfront::behavior::BehaviorSettings {
+    let id = |key: &str| value.get(key).and_then(Value::as_str).map(str::to_string);
+    let forwarded = first(value.get("forwarded_values")).map(|f| strings(f.get("headers")));
+    behavior_settings(
+        strings(value.get("allowed_methods")),
+        strings(value.get("cached_methods")),
+        forwarded,
+        [
+            id("cache_policy_id"),
+            id("origin_request_policy_id"),
+            id("response_headers_policy_id"),
+        ],
+    )
+}
+
+fn cors_policy(cors: &Value) -> CorsPolicy {
+    let items = |key: &str| {
+        first(cors.get(key))
+            .map(|v| strings(v.get("items")))
+            .unwrap_or_default()
+    };
+    CorsPolicy {
+        allow_origins: items("access_control_allow_origins"),
+        allow_methods: items("access_control_allow_methods"),
+        allow_headers: items("access_control_allow_headers"),
+        expose_headers: items("access_control_expose_headers"),
+        allow_credentials: cors
+            .get("access_control_allow_credentials")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        max_age_seconds: cors
+            .get("access_control_max_age_sec")
+            .and_then(Value::as_i64)
+            .filter(|n| *n != 0)
+            .and_then(|n| i32::try_from(n).ok()),
+        origin_override: cors
+            .get("origin_override")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    }
+}

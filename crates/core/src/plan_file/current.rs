@@ -1,0 +1,133 @@
+//! Whether a saved plan still holds: each resource's fingerprint, the changes the file has none
+//! for, the resources that moved, and the plan with the state just re-read as its `before`.
+
+use super::{Fingerprint, SavedPlan};
+use crate::fingerprint;
+use crate::plan::{Address, Change, LivePolicy, LiveState, Plan};
+
+/// The fingerprint of each resource in the plan, from live state read for it. A resource missing
+/// from `live` fingerprints as absent, which differs from any state it was planned from.
+pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
+    plan.changes
+        .iter()
+        .map(|change| {
+            let sha256 = match change {
+                Change::BucketCors { bucket, .. } => {
+                    live.buckets.iter().find(|b| &b.name == bucket).map_or_else(
+                        || "absent".to_string(),
+                        |b| fingerprint::bucket(&b.region, &b.cors),
+                    )
+                }
+                Change::Distribution { id, .. } => live
+                    .distributions
+                    .iter()
+                    .find(|d| &d.id == id)
+                    .map_or_else(|| "absent".to_string(), fingerprint::distribution),
+                Change::OriginRequestPolicy { name, .. } => fingerprint::origin_request_policy(
+                    live.origin_request_policies
+                        .iter()
+                        .find(|p| &p.name == name),
+                ),
+                Change::ResponseHeadersPolicy { name, .. } => fingerprint::response_headers_policy(
+                    live.response_headers_policies
+                        .iter()
+                        .find(|p| &p.name == name),
+                ),
+            };
+            let etag = match change {
+                Change::Distribution { id, .. } => live
+                    .distributions
+                    .iter()
+                    .find(|d| &d.id == id)
+                    .and_then(|d| d.etag.clone()),
+                _ => None,
+            };
+            Fingerprint {
+                address: change.address(),
+                sha256,
+                etag,
+            }
+        })
+        .collect()
+}
+
+/// The changes the plan file has no fingerprint for: nothing says what they were planned from, so
+/// none of them may be applied (an edited file, or a forgery).
+pub fn unfingerprinted(saved: &SavedPlan) -> Vec<Address> {
+    saved
+        .plan
+        .changes
+        .iter()
+        .map(Change::address)
+        .filter(|address| saved.fingerprint(address).is_none())
+        .collect()
+}
+
+/// The plan with every bucket's and policy's `before` (and a policy's ID) taken from `now`, the
+/// live state just re-read, rather than from the file: what is shown and journalled is what AWS
+/// holds, whatever the file says. A distribution keeps its recorded behaviors: its update refuses
+/// unless they are exactly what is live.
+pub fn with_live_before(plan: &Plan, now: &LiveState) -> Plan {
+    let changes = plan
+        .changes
+        .iter()
+        .map(|change| match change {
+            Change::BucketCors {
+                bucket,
+                region,
+                after,
+                ..
+            } => Change::BucketCors {
+                bucket: bucket.clone(),
+                region: region.clone(),
+                before: now
+                    .buckets
+                    .iter()
+                    .find(|b| &b.name == bucket)
+                    .filter(|b| b.cors.is_configured())
+                    .map(|b| b.cors.rules.clone()),
+                after: after.clone(),
+            },
+            Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
+                name: name.clone(),
+                live: now
+                    .origin_request_policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(|p| LivePolicy {
+                        id: p.id.clone(),
+                        before: p.headers.clone(),
+                    }),
+                after: after.clone(),
+            },
+            Change::ResponseHeadersPolicy { name, after, .. } => Change::ResponseHeadersPolicy {
+                name: name.clone(),
+                live: now
+                    .response_headers_policies
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(|p| LivePolicy {
+                        id: p.id.clone(),
+                        before: p.cors.clone(),
+                    }),
+                after: after.clone(),
+            },
+            Change::Distribution { .. } => change.clone(),
+        })
+        .collect();
+    Plan { changes }
+}
+
+/// The resources whose live state no longer has the fingerprint the plan recorded.
+pub fn moved<'p>(saved: &'p SavedPlan, now: &[Fingerprint]) -> Vec<&'p Address> {
+    saved
+        .fingerprints
+        .iter()
+        .filter(|recorded| {
+            now.iter()
+                .find(|f| f.address == recorded.address)
+                .is_none_or(|f| f.sha256 != recorded.sha256)
+        })
+        .map(|f| &f.address)
+        .collect()
+}

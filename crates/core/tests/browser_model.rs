@@ -1,0 +1,116 @@
+//! The browser model's steps, each against the Fetch standard's wording.
+
+use cors_sync_core::evaluate::browser::*;
+use cors_sync_core::evaluate::{Request, Response};
+
+fn headers(items: &[(&str, Option<&str>)]) -> Vec<RequestHeader> {
+    items
+        .iter()
+        .map(|(n, v)| RequestHeader {
+            name: n.to_string(),
+            value: v.map(str::to_string),
+        })
+        .collect()
+}
+
+#[test]
+fn a_preflight_is_needed_for_unsafelisted_methods_or_unsafe_headers() {
+    let request = |method: &str, h: &[(&str, Option<&str>)]| {
+        PageRequest::new("https://a.example", method, headers(h), false)
+    };
+    assert!(!request("GET", &[]).needs_preflight());
+    assert!(!request("post", &[]).needs_preflight());
+    assert!(request("PUT", &[]).needs_preflight());
+    assert!(request("patch", &[]).needs_preflight());
+    assert!(!request("GET", &[("Content-Type", Some("text/plain"))]).needs_preflight());
+    assert!(request("GET", &[("Content-Type", Some("application/json"))]).needs_preflight());
+    assert!(request("GET", &[("Content-Type", None)]).needs_preflight());
+    assert!(!request("GET", &[("Range", Some("bytes=0-99"))]).needs_preflight());
+    assert!(request("GET", &[("Range", Some("bytes=0-1,5-9"))]).needs_preflight());
+    assert!(request("GET", &[("X-Custom", Some("1"))]).needs_preflight());
+    let long = "a".repeat(129);
+    assert!(request("GET", &[("Accept", Some(&long))]).needs_preflight());
+}
+
+#[test]
+fn the_preflight_asks_about_unsafe_names_lower_cased_sorted_once() {
+    let page = PageRequest::new(
+        "https://a.example",
+        "put",
+        headers(&[
+            ("X-Amz-Meta-Foo", Some("1")),
+            ("Accept", Some("*/*")),
+            ("x-amz-meta-foo", Some("2")),
+            ("Content-Type", Some("application/json")),
+        ]),
+        false,
+    );
+    let preflight = page.preflight();
+    assert_eq!(preflight.method, "PUT");
+    assert_eq!(preflight.headers, ["content-type", "x-amz-meta-foo"]);
+}
+
+#[test]
+fn safelisted_values_over_1024_bytes_together_are_all_asked_about() {
+    let value = "a".repeat(120);
+    let many: Vec<RequestHeader> = (0..9)
+        .map(|_| RequestHeader {
+            name: "Accept-Language".into(),
+            value: Some(value.clone()),
+        })
+        .collect();
+    assert_eq!(unsafe_header_names(&many), ["accept-language"]);
+    assert!(unsafe_header_names(&many[..8]).is_empty());
+}
+
+#[test]
+fn origins_are_serialised_as_a_browser_sends_them() {
+    let origin = |text: &str| serialize_origin(text).unwrap();
+    assert_eq!(
+        origin("https://App.Example.COM:443/path/"),
+        "https://app.example.com"
+    );
+    assert_eq!(origin("HTTP://localhost:80"), "http://localhost");
+    assert_eq!(origin("http://localhost:4200/"), "http://localhost:4200");
+    assert_eq!(
+        origin("https://bücher.example"),
+        "https://xn--bcher-kva.example"
+    );
+    assert!(serialize_origin("localhost:4566").is_err());
+    assert!(serialize_origin("not an origin").is_err());
+}
+
+#[test]
+fn credentials_make_wildcards_literal_and_require_allow_credentials() {
+    let answer = |pairs: &[(&str, &str)]| Response {
+        status: 200,
+        headers: pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect(),
+    };
+    let with = Request::preflight("https://a.example", "PUT", &["x-a"]).with_credentials(true);
+    let without = Request::preflight("https://a.example", "PUT", &["x-a"]);
+    let star = answer(&[
+        ("Access-Control-Allow-Origin", "*"),
+        ("Access-Control-Allow-Methods", "*"),
+        ("Access-Control-Allow-Headers", "*"),
+    ]);
+    assert!(judge(&without, &star).passes);
+    assert!(!judge(&with, &star).passes);
+    let named = answer(&[
+        ("Access-Control-Allow-Origin", "https://a.example"),
+        ("Access-Control-Allow-Methods", "*"),
+        ("Access-Control-Allow-Headers", "*"),
+        ("Access-Control-Allow-Credentials", "true"),
+    ]);
+    let judged = judge(&with, &named);
+    assert!(!judged.passes);
+    assert!(
+        judged.reason.contains("not a wildcard"),
+        "{}",
+        judged.reason
+    );
+    let authorization = Request::preflight("https://a.example", "GET", &["authorization"]);
+    assert!(!judge(&authorization, &star).passes);
+}

@@ -1,0 +1,76 @@
+//! `cors-sync convert FORMAT FILE...`: CORS kept elsewhere as a version-1 manifest on stdout,
+//! offline; what cannot be carried over is a warning on stderr.
+
+use std::io::Read;
+
+use cors_sync_core::convert::{self, Format, Input};
+use cors_sync_core::input::{self, MAX_INPUT_BYTES};
+
+use super::{Error, Outcome};
+use crate::cli::{ConvertArgs, ConvertFormat};
+use crate::output::{errln, out};
+
+pub fn run(args: &ConvertArgs) -> Result<Outcome, Error> {
+    let format = match args.format {
+        ConvertFormat::AwsJson => Format::AwsJson,
+        ConvertFormat::Terraform => Format::Terraform,
+        ConvertFormat::Cloudformation => Format::CloudFormation,
+    };
+    let mut texts = Vec::new();
+    for file in &args.files {
+        texts.push((file.as_str(), read(file)?));
+    }
+    let bucket_of = |file: &str| -> Result<Option<&str>, Error> {
+        let named = args.buckets.iter().find_map(|b| {
+            let (name, for_file) = b.split_once('=')?;
+            (for_file == file).then_some(name)
+        });
+        let bare: Vec<&str> = args
+            .buckets
+            .iter()
+            .filter(|b| !b.contains('='))
+            .map(String::as_str)
+            .collect();
+        match (named, bare.as_slice()) {
+            (Some(name), _) => Ok(Some(name)),
+            (None, [name]) if args.files.len() == 1 => Ok(Some(name)),
+            (None, []) => Ok(None),
+            (None, _) => Err(Error::Refused(
+                "with several files, name each one's bucket: --bucket NAME=FILE".into(),
+            )),
+        }
+    };
+    let mut inputs = Vec::new();
+    for (file, text) in &texts {
+        inputs.push(Input {
+            file,
+            text,
+            bucket: bucket_of(file)?,
+        });
+    }
+    let converted = convert::convert(format, &inputs)?;
+    for warning in &converted.warnings {
+        errln!("warning: {warning}");
+    }
+    out!("{}", converted.manifest());
+    Ok(Outcome::Success)
+}
+
+/// A file's text (`-`: stdin), from a regular file, at most 64 MiB.
+fn read(file: &str) -> Result<String, Error> {
+    let unreadable = |reason: String| Error::Refused(format!("cannot read {file}: {reason}"));
+    let bytes = if file == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| unreadable(e.to_string()))?;
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Err(unreadable(input::InputError::TooLarge.to_string()));
+        }
+        bytes
+    } else {
+        input::read_regular(std::path::Path::new(file)).map_err(|e| unreadable(e.to_string()))?
+    };
+    String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8 ({e})")))
+}

@@ -1,0 +1,57 @@
+//! `cors-sync export aws-json`: the manifest's buckets as the S3 API's JSON, so a team can always
+//! fall back to `aws s3api put-bucket-cors --cors-configuration file://BUCKET.json`.
+
+use cors_sync_core::convert::{self, Exported};
+
+use super::{load_manifest, Error, Outcome};
+use crate::cli::ExportArgs;
+use crate::output::{errln, out};
+
+pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
+    let manifest = load_manifest(&args.manifest.manifest)?;
+    if let Some(bucket) = &args.bucket {
+        if manifest.bucket(bucket).is_none() {
+            return Err(Error::Refused(format!(
+                "bucket `{bucket}` is not in the manifest"
+            )));
+        }
+    }
+    let exported = convert::export(&manifest, args.bucket.as_deref());
+    let no_cors = |bucket: &str| {
+        errln!(
+            "note: s3_bucket.{bucket}: no CORS (`cors_rules: []`), so nothing is written: use `aws s3api delete-bucket-cors --bucket {bucket}`"
+        );
+    };
+    match &args.out_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|source| Error::File {
+                what: format!("cannot create {}", dir.display()),
+                source,
+            })?;
+            for each in &exported {
+                match each {
+                    Exported::Configuration { bucket, json } => {
+                        let path = dir.join(format!("{bucket}.json"));
+                        std::fs::write(&path, json).map_err(|source| Error::File {
+                            what: format!("cannot write {}", path.display()),
+                            source,
+                        })?;
+                        errln!("Wrote {}.", path.display());
+                    }
+                    Exported::NoCors { bucket } => no_cors(bucket),
+                }
+            }
+        }
+        None => match exported.as_slice() {
+            [Exported::Configuration { json, .. }] => out!("{json}"),
+            [Exported::NoCors { bucket }] => no_cors(bucket),
+            many => {
+                return Err(Error::Refused(format!(
+                    "the manifest has {} buckets: name one with --bucket NAME, or write them all with --out-dir DIR",
+                    many.len()
+                )))
+            }
+        },
+    }
+    Ok(Outcome::Success)
+}

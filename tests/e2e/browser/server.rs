@@ -1,0 +1,155 @@
+//! The loopback server Chromium's fetches go to: it records what each request carried and
+//! answers as the pass says (what the model predicts S3 sends, or what S3 answers to what was sent).
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+
+use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::{Request, RequestKind, Response};
+
+use super::Case;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub(super) struct Seen {
+    pub(super) method: String,
+    pub(super) origin: Option<String>,
+    pub(super) request_method: Option<String>,
+    pub(super) request_headers: Option<String>,
+}
+
+#[derive(Default)]
+pub(super) struct Server {
+    pub(super) cases: Vec<Case>,
+    pub(super) pass: String,
+    pub(super) seen: HashMap<(String, usize), Vec<Seen>>,
+}
+
+fn answer_for(case: &Case, pass: &str, seen: &Seen) -> Response {
+    let cors = Bucket::Cors(&case.cors);
+    let request = match pass {
+        // Exactly what the model predicts the browser sends.
+        "model" if seen.method == "OPTIONS" => case.predicted_preflight(),
+        "model" => Some(case.page.actual()),
+        // Whatever the browser sent.
+        _ => Some(Request {
+            origin: seen.origin.clone(),
+            method: match &seen.request_method {
+                Some(method) if seen.method == "OPTIONS" => method.clone(),
+                _ => seen.method.clone(),
+            },
+            headers: seen
+                .request_headers
+                .as_deref()
+                .unwrap_or_default()
+                .split(',')
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .collect(),
+            kind: if seen.method == "OPTIONS" {
+                RequestKind::Preflight
+            } else {
+                RequestKind::Actual
+            },
+            credentials: false,
+        }),
+    };
+    match request {
+        Some(request) => s3::evaluate(cors, &request).response,
+        // The model predicted no preflight, and one came: answer as S3 would to it.
+        None => answer_for(case, "s3", seen),
+    }
+}
+
+fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
+    let mut data = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buffer)?;
+        if n == 0 {
+            return Ok(());
+        }
+        data.extend_from_slice(&buffer[..n]);
+    }
+    let head = String::from_utf8_lossy(&data).to_string();
+    let mut lines = head.lines();
+    let mut first = lines.next().unwrap_or_default().split_whitespace();
+    let (method, target) = (
+        first.next().unwrap_or_default().to_string(),
+        first.next().unwrap_or_default().to_string(),
+    );
+    let header = |name: &str| {
+        head.lines().skip(1).find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim()
+                .eq_ignore_ascii_case(name)
+                .then(|| v.trim().to_string())
+        })
+    };
+    let (status, headers, body): (u16, Vec<(String, String)>, &str) = if target == "/page" {
+        let html = vec![("Content-Type".to_string(), "text/html".to_string())];
+        (
+            200,
+            html,
+            "<!doctype html><title>cors-sync browser test</title>",
+        )
+    } else if let Some(query) = target.strip_prefix("/obj?") {
+        let param = |key: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+                .unwrap_or_default()
+                .to_string()
+        };
+        let id: usize = param("case").parse().unwrap_or(usize::MAX);
+        let pass = param("pass");
+        let seen = Seen {
+            method: method.clone(),
+            origin: header("Origin"),
+            request_method: header("Access-Control-Request-Method"),
+            request_headers: header("Access-Control-Request-Headers"),
+        };
+        let mut state = server.lock().unwrap();
+        state
+            .seen
+            .entry((pass.clone(), id))
+            .or_default()
+            .push(seen.clone());
+        match state.cases.get(id) {
+            Some(case) => {
+                let response = answer_for(case, &pass, &seen);
+                (response.status, response.headers, "ok")
+            }
+            None => (404, Vec::new(), ""),
+        }
+    } else {
+        (404, Vec::new(), "")
+    };
+    let body = if method == "HEAD" { "" } else { body };
+    let mut out = format!("HTTP/1.1 {status} Answer\r\n");
+    for (name, value) in &headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    ));
+    stream.write_all(out.as_bytes())
+}
+
+pub(super) fn listen(server: &Arc<Mutex<Server>>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the browser test's server");
+    let port = listener.local_addr().expect("its address").port();
+    let server = server.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let server = server.clone();
+            std::thread::spawn(move || {
+                let _ = serve(stream, &server);
+            });
+        }
+    });
+    port
+}
