@@ -136,7 +136,7 @@ fn terraform_state_with_modules_inline_rules_cloudfront_and_policies() {
 }
 
 #[test]
-fn terraform_plan_with_a_bucket_name_known_only_after_apply() {
+fn terraform_plan_with_a_bucket_name_and_a_policy_id_known_only_after_apply() {
     insta::assert_snapshot!(converted(Format::Terraform, &[("terraform-plan.json", None)]), @r#"
     version: 1
     buckets:
@@ -145,8 +145,19 @@ fn terraform_plan_with_a_bucket_name_known_only_after_apply() {
         cors_rules:
           - allowed_origins: ["https://www.example.com"]
             allowed_methods: [GET]
+    distributions:
+      # from terraform-plan.json: aws_cloudfront_distribution.cdn
+      - id: E3PLANNEDDIST1
+        behaviors:
+          "/api/*":
+            cache_policy: Managed-CachingDisabled
+            origin_request_policy: Managed-CORS-S3Origin
+            response_headers_policy: null
+            allowed_methods: [GET, HEAD]
+            cached_methods: [GET, HEAD]
     ---
     warning: aws_s3_bucket_cors_configuration.generated in terraform-plan.json: its bucket name is not known until apply, so its CORS rules were not carried over
+    warning: aws_cloudfront_distribution.cdn in terraform-plan.json: behavior default refers to a policy by an ID known only after apply, so the behavior was not carried over
     "#);
 }
 

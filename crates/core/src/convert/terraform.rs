@@ -83,20 +83,46 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
                     continue;
                 };
                 let mut behaviors = Vec::new();
+                let unknown_at = |block: &str, index: usize| {
+                    unknown
+                        .and_then(|u| u.get(block))
+                        .and_then(|b| b.get(index))
+                        .is_some_and(policy_id_unknown)
+                };
+                let mut found = Vec::new();
                 if let Some(default) = first(values.get("default_cache_behavior")) {
-                    behaviors.push((BehaviorPath::Default, behavior(default)));
+                    found.push((
+                        BehaviorPath::Default,
+                        default,
+                        unknown_at("default_cache_behavior", 0),
+                    ));
                 }
-                for ordered in values
+                for (index, ordered) in values
                     .get("ordered_cache_behavior")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
+                    .enumerate()
                 {
                     let path = ordered
                         .get("path_pattern")
                         .and_then(Value::as_str)
                         .unwrap_or_default();
-                    behaviors.push((BehaviorPath::from_key(path), behavior(ordered)));
+                    found.push((
+                        BehaviorPath::from_key(path),
+                        ordered,
+                        unknown_at("ordered_cache_behavior", index),
+                    ));
+                }
+                for (path, value, computed) in found {
+                    if computed {
+                        // Written without its policy, the behavior would have it detached.
+                        converted.warnings.push(format!(
+                            "{address} in {file}: behavior {path} refers to a policy by an ID known only after apply, so the behavior was not carried over"
+                        ));
+                    } else {
+                        behaviors.push((path, behavior(value)));
+                    }
                 }
                 converted.distributions.push(Found {
                     name: id.to_string(),
@@ -175,6 +201,15 @@ fn unknown_values(document: &Value) -> Vec<(String, Value)> {
             Some((address, unknown))
         })
         .collect()
+}
+
+/// Whether a behavior's `after_unknown` marks one of its policy IDs as known only after apply.
+fn policy_id_unknown(unknown: &Value) -> bool {
+    unknown.as_object().is_some_and(|fields| {
+        fields
+            .iter()
+            .any(|(key, value)| key.ends_with("_policy_id") && value == &Value::Bool(true))
+    })
 }
 
 /// Terraform writes a nested block as a list of one object.
