@@ -63,7 +63,7 @@ pub struct OutputArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check the manifest offline: every problem at once, with file, line and column.
-    Validate(ManifestArgs),
+    Validate(ValidateArgs),
     /// Show what apply would change in AWS.
     Plan(PlanArgs),
     /// Make AWS match the manifest, after showing the plan and asking for `yes`.
@@ -209,6 +209,30 @@ pub enum PlanFormat {
     Json,
     /// A pull-request comment: summary, table of changes, collapsible diffs, warnings.
     Markdown,
+    /// The lints found, as SARIF 2.1.0 for code scanning (the plan itself is not in it).
+    Sarif,
+    /// The lints found, as GitHub Actions workflow commands on the manifest's lines.
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    Text,
+    /// `{"valid", "error_count", "warning_count", "diagnostics": [...]}` (a contract).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF readers.
+    Sarif,
+    /// GitHub Actions workflow commands, shown on the pull request's changed lines.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+    /// How to print the findings; `text` prints them on stderr, the others on stdout.
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
 }
 
 #[derive(Debug, Args)]

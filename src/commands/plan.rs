@@ -9,7 +9,7 @@ use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{Address, LiveState, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, SavedPlan};
-use cors_sync_core::render::{json_plan, markdown_plan, text_plan, UnmanagedBucket};
+use cors_sync_core::render::{findings, json_plan, markdown_plan, text_plan, UnmanagedBucket};
 
 use super::{connect, load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
@@ -41,6 +41,22 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
             }
         }
         PlanFormat::Json => outln!("{}", json_plan::render_with(&plan, unmanaged.as_deref())),
+        PlanFormat::Sarif => out!(
+            "{}",
+            findings::render(
+                findings::Format::Sarif,
+                &warnings,
+                env!("CARGO_PKG_VERSION")
+            )
+        ),
+        PlanFormat::Github => out!(
+            "{}",
+            findings::render(
+                findings::Format::Github,
+                &warnings,
+                env!("CARGO_PKG_VERSION")
+            )
+        ),
         PlanFormat::Markdown => out!(
             "{}",
             markdown_plan::render(&plan, &warnings, unmanaged.as_deref())

@@ -1,13 +1,19 @@
 //! `cors-sync validate`: the manifest checked offline, every problem at once.
 
+use cors_sync_core::diagnostic::{Diagnostic, Severity};
 use cors_sync_core::lint;
-use cors_sync_core::render::plural;
+use cors_sync_core::manifest;
+use cors_sync_core::render::{findings, plural};
 
 use super::{load_manifest, report_lints, Error, Outcome};
-use crate::cli::ManifestArgs;
-use crate::output::outln;
+use crate::cli::{ValidateArgs, ValidateFormat};
+use crate::output::{out, outln};
 
-pub fn run(args: &ManifestArgs) -> Result<Outcome, Error> {
+pub fn run(args: &ValidateArgs) -> Result<Outcome, Error> {
+    if args.format != ValidateFormat::Text {
+        return machine_readable(args);
+    }
+    let args = &args.manifest;
     let manifest = load_manifest(&args.manifest)?;
     let warnings = lint::manifest_lints(&manifest);
     report_lints(&warnings, args.strict)?;
@@ -24,4 +30,33 @@ pub fn run(args: &ManifestArgs) -> Result<Outcome, Error> {
         plural(rules)
     );
     Ok(Outcome::Success)
+}
+
+/// Every finding, errors and lints, in a CI format on stdout; exit 1 on an error (or a lint with
+/// `--strict`).
+fn machine_readable(args: &ValidateArgs) -> Result<Outcome, Error> {
+    let mut found: Vec<Diagnostic> = match manifest::load(&args.manifest.manifest) {
+        Ok(manifest) => lint::manifest_lints(&manifest),
+        Err(diagnostics) => diagnostics.0,
+    };
+    if args.manifest.strict {
+        for finding in &mut found {
+            finding.severity = Severity::Error;
+        }
+    }
+    let format = match args.format {
+        ValidateFormat::Json => findings::Format::Json,
+        ValidateFormat::Sarif => findings::Format::Sarif,
+        ValidateFormat::Github | ValidateFormat::Text => findings::Format::Github,
+    };
+    out!(
+        "{}",
+        findings::render(format, &found, env!("CARGO_PKG_VERSION"))
+    );
+    let failed = found.iter().any(|d| d.severity == Severity::Error);
+    Ok(if failed {
+        Outcome::Failure
+    } else {
+        Outcome::Success
+    })
 }

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod cloudfront;
 mod convert;
+mod findings;
 mod gitops;
 mod hostile_files;
 mod import;

@@ -74,6 +74,8 @@ pub enum Severity {
 pub struct Diagnostic {
     pub location: SourceLocation,
     pub severity: Severity,
+    /// A lint's code (`CS001`); `None` for a validation error.
+    pub code: Option<&'static str>,
     pub message: String,
     pub help: Option<String>,
 }
@@ -83,6 +85,7 @@ impl Diagnostic {
         Diagnostic {
             location,
             severity: Severity::Error,
+            code: None,
             message: message.into(),
             help: None,
         }

@@ -18,14 +18,15 @@ use crate::plan::{desired_behavior, LiveState};
 pub use crate::diagnostic::LINTS;
 
 fn lint(code: &str, location: &SourceLocation, detail: String, fix: &str) -> Diagnostic {
-    let (_, name, why) = LINTS
+    let (code, name, why) = LINTS
         .iter()
         .find(|(c, _, _)| *c == code)
         .copied()
-        .unwrap_or((code, "", ""));
+        .unwrap_or(("CS???", "", ""));
     Diagnostic {
         location: location.clone(),
         severity: Severity::Warning,
+        code: Some(code),
         message: format!("{code} {name}: {detail}: {why}"),
         help: Some(fix.to_string()),
     }

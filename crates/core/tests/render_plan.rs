@@ -121,6 +121,7 @@ fn markdown_lists_warnings() {
     use cors_sync_core::diagnostic::{Diagnostic, Severity, SourceLocation};
     use cors_sync_core::manifest::yaml_tree::Position;
     let warning = Diagnostic {
+        code: Some("CS002"),
         location: SourceLocation::new(
             std::path::Path::new("m.yaml"),
             Position { line: 3, column: 5 },

@@ -2,6 +2,7 @@
 
 pub mod apply_summary;
 pub mod check_report;
+pub mod findings;
 pub mod json_plan;
 pub mod json_schema;
 pub mod manifest_yaml;
