@@ -86,6 +86,48 @@ pub enum Command {
     Convert(ConvertArgs),
     /// Write the manifest's buckets as the S3 API's JSON, for `aws s3api put-bucket-cors`.
     Export(ExportArgs),
+    /// What a manifest change does to browsers' access, offline: BASE and HEAD manifests, or
+    /// `--base-ref REF` against the working tree. Exit 0; with --detailed-exitcode 2 when access
+    /// changes; with --fail-on-widen 3 when it widens.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    /// One JSON document (format_version 1), a contract.
+    Json,
+    /// A pull-request comment headed by what the change does to access.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The manifest before the change (a file or a directory).
+    #[arg(value_name = "BASE", requires = "head", conflicts_with = "base_ref")]
+    pub base: Option<PathBuf>,
+    /// The manifest after the change.
+    #[arg(value_name = "HEAD")]
+    pub head: Option<PathBuf>,
+    /// Compare the manifest at this git revision (read with git) with the working tree's.
+    #[arg(long, value_name = "REF", required_unless_present = "base")]
+    pub base_ref: Option<String>,
+    /// With --base-ref: the manifest's path, in the working tree and at REF.
+    #[arg(
+        short = 'f',
+        long = "manifest",
+        value_name = "PATH",
+        default_value = "manifests"
+    )]
+    pub manifest: PathBuf,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit 2 when the change does anything to access (0 when it does nothing).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    /// Exit 3 when the change widens access anywhere, for a required check.
+    #[arg(long)]
+    pub fail_on_widen: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -7,6 +7,8 @@ pub enum Outcome {
     ChangesPresent,
     /// `check`: the browser's request would be blocked.
     Denied,
+    /// `diff --fail-on-widen`: the change widens access.
+    Widens,
     Failure,
 }
 
@@ -16,6 +18,7 @@ impl Outcome {
             Outcome::Success => 0,
             Outcome::Failure => 1,
             Outcome::ChangesPresent | Outcome::Denied => 2,
+            Outcome::Widens => 3,
         }
     }
 }

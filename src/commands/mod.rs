@@ -4,6 +4,7 @@
 mod apply;
 mod check;
 mod convert;
+mod diff;
 mod export;
 mod import;
 mod plan;
@@ -44,6 +45,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         Command::Validate(args) => return validate::run(args),
         Command::Convert(args) => return convert::run(args),
         Command::Export(args) => return export::run(args),
+        Command::Diff(args) => return diff::run(args),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
             outln!(
@@ -67,6 +69,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
                 Command::Validate(args) => validate::run(args),
                 Command::Convert(args) => convert::run(args),
                 Command::Export(args) => export::run(args),
+                Command::Diff(args) => diff::run(args),
                 Command::Schema => Ok(Outcome::Success),
                 Command::Plan(args) => plan::run(args, cli).await,
                 Command::Apply(args) => apply::run(args, cli, &interrupt).await,

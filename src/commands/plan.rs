@@ -5,11 +5,14 @@ use std::path::Path;
 
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
+use cors_sync_core::access;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{Address, LiveState, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, SavedPlan};
-use cors_sync_core::render::{findings, json_plan, markdown_plan, text_plan, UnmanagedBucket};
+use cors_sync_core::render::{
+    access_report, findings, json_plan, markdown_plan, text_plan, UnmanagedBucket,
+};
 
 use super::{connect, load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
@@ -58,8 +61,9 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
             )
         ),
         PlanFormat::Markdown => out!(
-            "{}",
-            markdown_plan::render(&plan, &warnings, unmanaged.as_deref())
+            "{}\n\n{}",
+            markdown_plan::render(&plan, &warnings, unmanaged.as_deref()).trim_end(),
+            access_report::markdown_section(&access::compare_live(&live, &manifest))
         ),
     }
     report_retries(&aws);

@@ -48,6 +48,11 @@ fn markdown_comments_for_changes_and_for_none() {
     ```
 
     </details>
+
+    #### Access changes: changes access
+
+    - s3_bucket.md-create: now allows GET, HEAD from https://www.example.com (rule 1, new)
+    - s3_bucket.md-delete: no longer allows GET from *
     ----- stderr -----
     "#);
     cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
@@ -59,6 +64,8 @@ fn markdown_comments_for_changes_and_for_none() {
     ### cors-sync plan: no changes
 
     Live CORS configuration matches the manifest.
+
+    #### Access changes: no change to access
     ----- stderr -----
     ");
 }

@@ -9,6 +9,7 @@ mod check;
 mod cli;
 mod cloudfront;
 mod convert;
+mod diff;
 mod findings;
 mod gitops;
 mod hostile_files;

@@ -1,5 +1,6 @@
 //! Everything cors-sync prints about a plan or a manifest, built from the model in one place.
 
+pub mod access_report;
 pub mod apply_summary;
 pub mod check_report;
 pub mod findings;
