@@ -100,3 +100,37 @@ fn credentials_and_lints_are_part_of_the_answer() {
       CS001 wildcard-origin-with-writes: allowed_origins ["*"] with PUT: any website can write to this bucket from its visitors' browsers
     "#);
 }
+
+#[test]
+fn the_json_report_is_the_documented_contract() {
+    let partners = "      - id: partners\n        allowed_origins: [\"https://*.partner.example\"]\n        allowed_methods: [PUT]\n";
+    let base = load_str(Path::new("base.yaml"), &manifest(READS)).unwrap();
+    let head = load_str(
+        Path::new("head.yaml"),
+        &manifest(&format!("{READS}{partners}")),
+    )
+    .unwrap();
+    insta::assert_snapshot!(access_report::json(&compare(&base, &head)), @r#"
+    {
+      "format_version": 1,
+      "headline": "widens access",
+      "changes": [
+        {
+          "resource": "s3_bucket.uploads",
+          "effect": "widens",
+          "origin": "https://*.partner.example",
+          "methods": [
+            "PUT"
+          ],
+          "header": null,
+          "detail": "rule 2 \"partners\", new"
+        }
+      ],
+      "cloudfront": [],
+      "added": [],
+      "removed": [],
+      "lints_introduced": [],
+      "lints_fixed": []
+    }
+    "#);
+}

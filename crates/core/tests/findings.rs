@@ -101,3 +101,181 @@ fn github_escaping_follows_the_workflow_commands_rules() {
     assert_eq!(line.lines().count(), 1, "{line}");
     assert!(line.contains("bad%0A::error file=x::injected"), "{line}");
 }
+
+#[test]
+fn sarif_holds_one_run_with_every_rule_and_each_finding_at_its_place() {
+    insta::assert_snapshot!(findings::sarif(&errors(WITH_PROBLEMS), "0.0.0"), @r#"
+    {
+      "$schema": "https://schemastore.azurewebsites.net/schemas/json/sarif-2.1.0.json",
+      "runs": [
+        {
+          "results": [
+            {
+              "level": "error",
+              "locations": [
+                {
+                  "physicalLocation": {
+                    "artifactLocation": {
+                      "uri": "manifests/cors.yaml"
+                    },
+                    "region": {
+                      "startColumn": 32,
+                      "startLine": 6
+                    }
+                  }
+                }
+              ],
+              "message": {
+                "text": "`get` is not a method S3 CORS allows (GET, PUT, POST, DELETE, HEAD) (help: S3 method names are uppercase: write `GET`)"
+              },
+              "ruleId": "CS000",
+              "ruleIndex": 0
+            }
+          ],
+          "tool": {
+            "driver": {
+              "informationUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md",
+              "name": "cors-sync",
+              "rules": [
+                {
+                  "help": {
+                    "text": "AWS would refuse this manifest, or cors-sync cannot read it. See https://github.com/cors-sync/cors-sync/blob/main/README.md#what-validate-checks-offline-all-at-once-exit-1-if-any"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#what-validate-checks-offline-all-at-once-exit-1-if-any",
+                  "id": "CS000",
+                  "name": "invalid-manifest",
+                  "shortDescription": {
+                    "text": "AWS would refuse this manifest, or cors-sync cannot read it"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "any website can write to this bucket from its visitors' browsers. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS001",
+                  "name": "wildcard-origin-with-writes",
+                  "shortDescription": {
+                    "text": "any website can write to this bucket from its visitors' browsers"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "an http:// origin is sent in clear text and can be impersonated on the network. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS002",
+                  "name": "http-origin",
+                  "shortDescription": {
+                    "text": "an http:// origin is sent in clear text and can be impersonated on the network"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "the wildcard admits origins far beyond your own sites. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS003",
+                  "name": "broad-wildcard-origin",
+                  "shortDescription": {
+                    "text": "the wildcard admits origins far beyond your own sites"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "an empty origin matches no browser (AWS accepts it anyway). See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS004",
+                  "name": "empty-origin",
+                  "shortDescription": {
+                    "text": "an empty origin matches no browser (AWS accepts it anyway)"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "an earlier rule matches every request this rule would, so S3 never reaches it. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS005",
+                  "name": "shadowed-rule",
+                  "shortDescription": {
+                    "text": "an earlier rule matches every request this rule would, so S3 never reaches it"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "the same rule appears twice; S3 only ever uses the first. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS006",
+                  "name": "duplicate-rule",
+                  "shortDescription": {
+                    "text": "the same rule appears twice; S3 only ever uses the first"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "a browser sends hosts in ASCII (punycode), so this origin never matches. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS007",
+                  "name": "non-ascii-origin",
+                  "shortDescription": {
+                    "text": "a browser sends hosts in ASCII (punycode), so this origin never matches"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "no browser sends an origin written this way, and S3 compares origins literally, so it never matches. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS008",
+                  "name": "unsendable-origin",
+                  "shortDescription": {
+                    "text": "no browser sends an origin written this way, and S3 compares origins literally, so it never matches"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS101",
+                  "name": "preflight-not-forwarded",
+                  "shortDescription": {
+                    "text": "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS102",
+                  "name": "options-not-allowed",
+                  "shortDescription": {
+                    "text": "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS103",
+                  "name": "origin-not-in-cache-key",
+                  "shortDescription": {
+                    "text": "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"
+                  }
+                }
+              ],
+              "version": "0.0.0"
+            }
+          }
+        }
+      ],
+      "version": "2.1.0"
+    }
+    "#);
+}
