@@ -15,9 +15,9 @@ mod verify;
 use std::path::Path;
 use std::time::Duration;
 
-use cors_sync_aws::redact::secrets_hidden;
 use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
+use cors_sync_core::redact::secrets_hidden;
 
 use crate::cli::{Cli, Command, ConnectionArgs};
 pub use crate::error::Error;

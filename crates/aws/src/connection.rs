@@ -26,7 +26,7 @@ use cors_sync_core::plan_file::Place;
 use crate::cors_answer::{CompleteCorsAnswer, NotS3sAnswer, RetryIncompleteCorsAnswer};
 use crate::error::bucket_resource;
 use crate::error::{cause_chain, find_cause, AwsError, Error};
-use crate::redact::without_userinfo;
+use cors_sync_core::redact::without_userinfo;
 
 /// The connection flags every AWS-facing command takes.
 #[derive(Debug, Clone, Default)]

@@ -12,7 +12,7 @@ use aws_types::request_id::RequestId;
 use cors_sync_core::plan::{Address, LiveState};
 use cors_sync_core::render::plural;
 
-use crate::redact::without_userinfo;
+use cors_sync_core::redact::without_userinfo;
 
 /// Everything this crate reports as failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -12,7 +12,6 @@ pub mod live_state;
 #[cfg(test)]
 mod mock_tests;
 pub mod probe;
-pub mod redact;
 mod s3_rules;
 
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.

@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod normalize;
 pub mod plan;
 pub mod plan_file;
+pub mod redact;
 pub mod render;
 pub mod rollback;
 pub mod s3_limits;
