@@ -17,6 +17,7 @@ use crate::progress::Progress;
 pub fn lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
     let mut warnings = lint::manifest_lints(manifest);
     warnings.extend(lint::cloudfront_lints(manifest, live));
+    warnings.extend(lint::policy_quota_lints(manifest, live));
     warnings
 }
 

@@ -28,6 +28,9 @@ pub const LINTS: &[(&str, &str, &str)] = &[
     ("CS101", "preflight-not-forwarded", "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass"),
     ("CS102", "options-not-allowed", "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time"),
     ("CS103", "origin-not-in-cache-key", "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"),
+    ("CS104", "unknown-managed-policy", "not in cors-sync's table of AWS-managed policies: plan resolves it from AWS's own list, and validate cannot check it"),
+    ("CS105", "credentials-with-any-origin", "a browser refuses a credentialed answer with Access-Control-Allow-Origin: *, so requests with cookies fail"),
+    ("CS106", "policy-quota", "more custom policies of one kind than an account's default quota (20) allows: CloudFront will refuse the ones past it"),
 ];
 
 /// A place in a manifest file. `position` is absent for problems with the file as a whole

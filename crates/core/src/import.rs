@@ -4,6 +4,7 @@
 
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::distribution::LiveDistribution;
+use crate::cloudfront::managed_policies::MANAGED_PREFIX;
 use crate::cloudfront::policies::{PolicyKind, PolicyRef};
 use crate::plan::{LiveState, PolicyListings};
 use crate::render::manifest_yaml::{self, Imported, ImportedBucket};
@@ -124,6 +125,8 @@ pub fn manifest(live: &LiveState) -> String {
             .origin_request_policies
             .iter()
             .filter(|p| used(PolicyKind::OriginRequest, &p.id))
+            // AWS's own policies are referred to by name, never declared.
+            .filter(|p| !p.name.starts_with(MANAGED_PREFIX))
             .filter(|p| matches!(p.headers.header_behavior.as_str(), "whitelist" | "none"))
             .map(|p| (p.name.as_str(), p.headers.headers.as_slice()))
             .collect(),
@@ -131,6 +134,7 @@ pub fn manifest(live: &LiveState) -> String {
             .response_headers_policies
             .iter()
             .filter(|p| used(PolicyKind::ResponseHeaders, &p.id))
+            .filter(|p| !p.name.starts_with(MANAGED_PREFIX))
             .filter_map(|p| Some((p.name.as_str(), p.cors.as_ref()?)))
             .collect(),
         comments: Vec::new(),

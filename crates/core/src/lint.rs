@@ -3,9 +3,11 @@
 //! and can be silenced per resource in the manifest (`silence_lints: {CODE: reason}`).
 
 use crate::bucket_cors::CorsRule;
+use crate::cloudfront::behavior::Managed;
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use crate::cloudfront::distribution::bucket_of_origin;
-use crate::cloudfront::managed_policies;
+use crate::cloudfront::managed_policies::{self, MANAGED_PREFIX};
+use crate::cloudfront::policies::PolicyKind;
 use crate::diagnostic::{Diagnostic, Severity, SourceLocation};
 use crate::evaluate::browser::serialize_origin;
 use crate::evaluate::cloudfront::Forwarded;
@@ -62,6 +64,118 @@ pub fn manifest_lints(manifest: &Manifest) -> Vec<Diagnostic> {
             }
         }
         found.extend(own.into_iter().filter(|d| !silenced(&bucket.silenced, d)));
+    }
+    for distribution in &manifest.distributions {
+        let mut own = Vec::new();
+        for behavior in &distribution.behaviors {
+            for (kind, field) in [
+                (PolicyKind::Cache, &behavior.cache_policy),
+                (PolicyKind::OriginRequest, &behavior.origin_request_policy),
+                (
+                    PolicyKind::ResponseHeaders,
+                    &behavior.response_headers_policy,
+                ),
+            ] {
+                let Managed::Set(name) = field else { continue };
+                if name.starts_with(MANAGED_PREFIX)
+                    && managed_policies::by_name(kind, name).is_none()
+                {
+                    own.push(lint(
+                        "CS104",
+                        &behavior.location,
+                        format!("behavior {} {} `{name}`", behavior.path, kind.field()),
+                        "check the name against `aws cloudfront list-*-policies --type managed`",
+                    ));
+                }
+            }
+        }
+        found.extend(
+            own.into_iter()
+                .filter(|d| !silenced(&distribution.silenced, d)),
+        );
+    }
+    for policy in &manifest.response_headers_policies {
+        if policy.cors.allow_credentials && policy.cors.allow_origins.iter().any(|o| o == "*") {
+            found.push(lint(
+                "CS105",
+                &policy.location,
+                format!(
+                    "response headers policy `{}` allows origin `*` with credentials",
+                    policy.name
+                ),
+                "list the origins that may send credentials",
+            ));
+        }
+    }
+    found
+}
+
+/// Lint CS106: a plan that would leave more custom policies of a kind than the default quota.
+pub fn policy_quota_lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
+    /// CloudFront's default quota per account for each kind of custom policy.
+    const QUOTA: usize = 20;
+    let mut found = Vec::new();
+    let creates = |names: Vec<&String>, live: Vec<&String>| {
+        names.into_iter().filter(|n| !live.contains(n)).count()
+    };
+    let custom = |name: &&String| !name.starts_with(MANAGED_PREFIX);
+    let kinds = [
+        (
+            "origin request",
+            manifest
+                .origin_request_policies
+                .first()
+                .map(|p| &p.location),
+            creates(
+                manifest
+                    .origin_request_policies
+                    .iter()
+                    .map(|p| &p.name)
+                    .collect(),
+                live.origin_request_policies
+                    .iter()
+                    .map(|p| &p.name)
+                    .collect(),
+            ),
+            live.origin_request_policies
+                .iter()
+                .map(|p| &p.name)
+                .filter(custom)
+                .count(),
+        ),
+        (
+            "response headers",
+            manifest
+                .response_headers_policies
+                .first()
+                .map(|p| &p.location),
+            creates(
+                manifest
+                    .response_headers_policies
+                    .iter()
+                    .map(|p| &p.name)
+                    .collect(),
+                live.response_headers_policies
+                    .iter()
+                    .map(|p| &p.name)
+                    .collect(),
+            ),
+            live.response_headers_policies
+                .iter()
+                .map(|p| &p.name)
+                .filter(custom)
+                .count(),
+        ),
+    ];
+    for (kind, location, created, existing) in kinds {
+        if let Some(location) = location.filter(|_| created > 0 && created + existing > QUOTA) {
+            found.push(lint(
+                "CS106",
+                location,
+                format!("the plan creates {created} {kind} policies where the account has {existing}: {} in all", created + existing),
+                "delete unused custom policies, or ask AWS to raise the quota",
+            ));
+        }
     }
     found
 }

@@ -268,6 +268,39 @@ fn sarif_holds_one_run_with_every_rule_and_each_finding_at_its_place() {
                   "shortDescription": {
                     "text": "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"
                   }
+                },
+                {
+                  "help": {
+                    "text": "not in cors-sync's table of AWS-managed policies: plan resolves it from AWS's own list, and validate cannot check it. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS104",
+                  "name": "unknown-managed-policy",
+                  "shortDescription": {
+                    "text": "not in cors-sync's table of AWS-managed policies: plan resolves it from AWS's own list, and validate cannot check it"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "a browser refuses a credentialed answer with Access-Control-Allow-Origin: *, so requests with cookies fail. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS105",
+                  "name": "credentials-with-any-origin",
+                  "shortDescription": {
+                    "text": "a browser refuses a credentialed answer with Access-Control-Allow-Origin: *, so requests with cookies fail"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "more custom policies of one kind than an account's default quota (20) allows: CloudFront will refuse the ones past it. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS106",
+                  "name": "policy-quota",
+                  "shortDescription": {
+                    "text": "more custom policies of one kind than an account's default quota (20) allows: CloudFront will refuse the ones past it"
+                  }
                 }
               ],
               "version": "0.0.0"

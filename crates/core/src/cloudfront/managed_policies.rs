@@ -67,6 +67,20 @@ pub const MANAGED_POLICIES: &[ManagedPolicy] = &[
     policy("Managed-CORS-and-SecurityHeadersPolicy", ResponseHeaders, "e61eb60c-9c35-4d20-a928-2b84e02af89c", None, Some(SIMPLE)),
     policy("Managed-CORS-with-preflight-and-SecurityHeadersPolicy", ResponseHeaders, "eaab4381-ed33-4a86-88ca-d9558dc6cd63", None, Some(WITH_PREFLIGHT)),
     policy("Managed-SecurityHeadersPolicy", ResponseHeaders, "67f7725c-6f97-4210-82d7-5512b31e9d03", None, None),
+    // More in common use (IDs as AWS's CDK constants publish them). All viewer headers reach the
+    // origin through the AllViewer family.
+    policy("Managed-AllViewer", OriginRequest, "216adef6-5c7f-47e4-b989-5492eafa07d3", Some(&["*"]), None),
+    policy("Managed-AllViewerExceptHostHeader", OriginRequest, "b689b0a8-53d0-40ab-baf2-68738e2966ac", Some(&["*"]), None),
+    policy("Managed-AllViewerAndCloudFrontHeaders-2022-06", OriginRequest, "33f36d7e-f396-46d9-90e0-52428a34d9dc", Some(&["*"]), None),
+    policy("Managed-UserAgentRefererHeaders", OriginRequest, "acba4595-bd28-49b8-b9fe-13317c0390fa", Some(&["User-Agent", "Referer"]), None),
+    // Unverified: the headers these forward are taken as none of the CORS ones; AWS's own
+    // policy lists are authoritative, and a plan reads them for a name outside this table.
+    policy("Managed-Elemental-MediaTailor-PersonalizedManifests", OriginRequest, "775133bc-15f2-49f9-abea-afb2e0bf67d2", Some(&[]), None),
+    policy("Managed-CachingOptimizedForUncompressedObjects", Cache, "b2884449-e4de-46a7-ac36-70bc7f1ddd6d", Some(&[]), None),
+    policy("Managed-UseOriginCacheControlHeaders", Cache, "83da9c7e-98b4-4e11-a168-04f0df8e2c65", Some(&["Origin"]), None),
+    policy("Managed-UseOriginCacheControlHeaders-QueryStrings", Cache, "4cc15a8a-d715-48a4-82b8-cc0b614638fe", Some(&["Origin"]), None),
+    policy("Managed-Elemental-MediaPackage", Cache, "08627262-05a9-4f76-9ded-b50ca2e3a84f", Some(&["Origin"]), None),
+    policy("Managed-Amplify", Cache, "2e54312d-136d-493c-8eb9-b001f22f67d2", Some(&["Authorization", "Host"]), None),
 ];
 
 /// The prefix AWS reserves for its own policies' names.

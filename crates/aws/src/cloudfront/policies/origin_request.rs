@@ -18,31 +18,45 @@ fn resource(name: &str) -> String {
     Address::OriginRequestPolicy(name.to_string()).to_string()
 }
 
+/// The account's custom policies of this kind and AWS's managed ones (listed as `Managed-...`),
+/// so a managed name outside cors-sync's table still resolves.
 pub(crate) async fn list(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<LiveOriginRequestPolicy>, AwsError> {
-    all_pages(|marker| async move {
-        let output = client
-            .list_origin_request_policies()
-            .r#type(OriginRequestPolicyType::Custom)
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk("origin_request_policies", "ListOriginRequestPolicies", &e)
-            })?;
-        let Some(list) = output.origin_request_policy_list else {
-            return Ok(Default::default());
-        };
-        let policies = list
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|summary| {
-                let policy = summary.origin_request_policy?;
-                Some(live(policy.id, policy.origin_request_policy_config?))
-            });
-        Ok((policies.collect(), list.next_marker))
+    let mut policies = list_of(client, OriginRequestPolicyType::Custom).await?;
+    policies.extend(list_of(client, OriginRequestPolicyType::Managed).await?);
+    Ok(policies)
+}
+
+async fn list_of(
+    client: &aws_sdk_cloudfront::Client,
+    policy_type: OriginRequestPolicyType,
+) -> Result<Vec<LiveOriginRequestPolicy>, AwsError> {
+    all_pages(|marker| {
+        let policy_type = policy_type.clone();
+        async move {
+            let output = client
+                .list_origin_request_policies()
+                .r#type(policy_type.clone())
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| {
+                    AwsError::from_sdk("origin_request_policies", "ListOriginRequestPolicies", &e)
+                })?;
+            let Some(list) = output.origin_request_policy_list else {
+                return Ok(Default::default());
+            };
+            let policies = list
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|summary| {
+                    let policy = summary.origin_request_policy?;
+                    Some(live(policy.id, policy.origin_request_policy_config?))
+                });
+            Ok((policies.collect(), list.next_marker))
+        }
     })
     .await
 }

@@ -20,32 +20,46 @@ fn resource(name: &str) -> String {
     Address::ResponseHeadersPolicy(name.to_string()).to_string()
 }
 
+/// The account's custom policies of this kind and AWS's managed ones (listed as `Managed-...`),
+/// so a managed name outside cors-sync's table still resolves.
 pub(crate) async fn list(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<LiveResponseHeadersPolicy>, AwsError> {
-    all_pages(|marker| async move {
-        let output = client
-            .list_response_headers_policies()
-            .r#type(ResponseHeadersPolicyType::Custom)
-            .set_marker(marker)
-            .send()
-            .await
-            .map_err(|e| {
-                let resource = "response_headers_policies";
-                AwsError::from_sdk(resource, "ListResponseHeadersPolicies", &e)
-            })?;
-        let Some(list) = output.response_headers_policy_list else {
-            return Ok(Default::default());
-        };
-        let policies = list
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|summary| {
-                let policy = summary.response_headers_policy?;
-                Some(live(policy.id, policy.response_headers_policy_config?))
-            });
-        Ok((policies.collect(), list.next_marker))
+    let mut policies = list_of(client, ResponseHeadersPolicyType::Custom).await?;
+    policies.extend(list_of(client, ResponseHeadersPolicyType::Managed).await?);
+    Ok(policies)
+}
+
+async fn list_of(
+    client: &aws_sdk_cloudfront::Client,
+    policy_type: ResponseHeadersPolicyType,
+) -> Result<Vec<LiveResponseHeadersPolicy>, AwsError> {
+    all_pages(|marker| {
+        let policy_type = policy_type.clone();
+        async move {
+            let output = client
+                .list_response_headers_policies()
+                .r#type(policy_type.clone())
+                .set_marker(marker)
+                .send()
+                .await
+                .map_err(|e| {
+                    let resource = "response_headers_policies";
+                    AwsError::from_sdk(resource, "ListResponseHeadersPolicies", &e)
+                })?;
+            let Some(list) = output.response_headers_policy_list else {
+                return Ok(Default::default());
+            };
+            let policies = list
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|summary| {
+                    let policy = summary.response_headers_policy?;
+                    Some(live(policy.id, policy.response_headers_policy_config?))
+                });
+            Ok((policies.collect(), list.next_marker))
+        }
     })
     .await
 }

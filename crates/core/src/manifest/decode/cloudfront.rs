@@ -6,7 +6,6 @@ use super::{Decoder, Fields};
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSpec, Managed};
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::limits;
-use crate::cloudfront::managed_policies::{self, MANAGED_POLICIES, MANAGED_PREFIX};
 use crate::cloudfront::policies::{
     CorsPolicy, OriginRequestPolicySpec, PolicyKind, ResponseHeadersPolicySpec,
 };
@@ -175,20 +174,8 @@ impl Decoder<'_> {
         match &node.value {
             NodeValue::Null => Managed::Detach,
             NodeValue::String(reference) => {
-                if reference.starts_with(MANAGED_PREFIX)
-                    && managed_policies::by_name(kind, reference).is_none()
-                {
-                    let known: Vec<&str> = MANAGED_POLICIES
-                        .iter()
-                        .filter(|p| p.kind == kind)
-                        .map(|p| p.name)
-                        .collect();
-                    self.error_with_help(
-                        node.position,
-                        format!("`{reference}` is not an AWS-managed policy of this kind"),
-                        Some(format!("known: {}", known.join(", "))),
-                    );
-                }
+                // A `Managed-` name outside cors-sync's table is lint CS104: plan resolves it
+                // from AWS's own list of managed policies.
                 Managed::Set(reference.clone())
             }
             _ => {
@@ -254,6 +241,17 @@ impl Decoder<'_> {
         let credentials = fields
             .get("allow_credentials")
             .and_then(|n| self.boolean(n, "allow_credentials"));
+        // CloudFront refuses it: InvalidRequest, "The parameter Access-Control-Allow-Headers
+        // cannot contain * when allowCredentials is true".
+        if credentials == Some(true) {
+            if let Some((_, position)) = headers.iter().flatten().find(|(h, _)| h == "*") {
+                self.error_with_help(
+                    *position,
+                    "`allow_headers` cannot contain `*` when `allow_credentials` is true: CloudFront refuses it".into(),
+                    Some("list the headers, or set `allow_credentials: false`".into()),
+                );
+            }
+        }
         let origin_override = fields
             .get("origin_override")
             .and_then(|n| self.boolean(n, "origin_override"));
