@@ -15,6 +15,7 @@ mod gitops;
 mod hostile_files;
 mod import;
 mod races;
+mod regions;
 mod reliability;
 mod rollback;
 mod s3_plan_apply;

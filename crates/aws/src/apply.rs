@@ -203,9 +203,17 @@ async fn still_as_planned(aws: &Aws, change: &Change) -> Result<Change, Error> {
     else {
         return Ok(change.clone());
     };
-    let now = live_state::read_cors(aws, region, bucket)
-        .await
-        .map_err(Error::Call)?;
+    let now = match live_state::read_cors(aws, region, bucket).await {
+        Ok(now) => now,
+        Err(live_state::RegionalError::Failed(error)) => return Err(Error::Call(error)),
+        Err(live_state::RegionalError::Elsewhere(actual)) => {
+            return Err(Error::Call(AwsError::local(
+                &change.address().to_string(),
+                "GetBucketCors",
+                format!("the bucket is in {actual}, not {region} where the plan writes; nothing was written. Run plan again"),
+            )))
+        }
+    };
     let planned = before
         .clone()
         .map_or_else(BucketCors::none, BucketCors::new);

@@ -20,6 +20,16 @@ pub struct LiveRead {
     pub errors: Vec<AwsError>,
     /// How many resources and lists were asked for.
     pub asked: usize,
+    /// Buckets whose stated region was wrong: S3 named the right one, and they were read there.
+    pub wrong_regions: Vec<WrongRegion>,
+}
+
+/// A bucket read in the region S3 named, not the one the manifest (or plan) stated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrongRegion {
+    pub bucket: String,
+    pub stated: String,
+    pub actual: String,
 }
 
 impl LiveRead {
@@ -45,14 +55,19 @@ pub async fn read(
     parallelism: usize,
     tick: &(dyn Fn() + Sync),
 ) -> LiveRead {
+    let buckets = with_listed_regions(aws, &targets.buckets).await;
     let (buckets, (mut live, cloudfront_errors)) = tokio::join!(
-        read_buckets(aws, &targets.buckets, parallelism, tick),
+        read_buckets(aws, &buckets, parallelism, tick),
         read_cloudfront(aws, targets, tick)
     );
     let mut errors = Vec::new();
+    let mut wrong_regions = Vec::new();
     for result in buckets {
         match result {
-            Ok(bucket) => live.buckets.push(bucket),
+            Ok((bucket, wrong)) => {
+                wrong_regions.extend(wrong);
+                live.buckets.push(bucket);
+            }
             Err(error) => errors.push(error),
         }
     }
@@ -61,6 +76,7 @@ pub async fn read(
         live,
         errors,
         asked: targets.count(),
+        wrong_regions,
     }
 }
 
@@ -110,8 +126,43 @@ pub async fn read_listings(
     policies::read_listings(&aws.cloudfront(), needed, live).await
 }
 
+/// The most buckets ListBuckets returns a page, and what cors-sync asks for.
+const LIST_PAGE: i32 = 10_000;
+
 /// S3 names a bucket's region in this header on HeadBucket answers, redirects and denials included.
 const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
+
+/// The targets, each bucket without a region given the one ListBuckets names for it: one listing
+/// (pages of up to 10,000) instead of a HeadBucket per bucket. Buckets the listing lacks (another
+/// account's), or every bucket when the listing cannot be had (no s3:ListAllMyBuckets, an
+/// emulator that names no regions), are left to HeadBucket.
+async fn with_listed_regions(aws: &Aws, targets: &[BucketTarget]) -> Vec<BucketTarget> {
+    if targets.iter().all(|t| t.region.is_some()) {
+        return targets.to_vec();
+    }
+    let listed = list_buckets(aws).await.unwrap_or_default();
+    regions_from_listing(targets, &listed)
+}
+
+/// Each target's region: its own, else the listing's.
+pub(crate) fn regions_from_listing(
+    targets: &[BucketTarget],
+    listed: &[BucketTarget],
+) -> Vec<BucketTarget> {
+    let region_of = |name: &str| {
+        listed
+            .iter()
+            .find(|b| b.name == name)
+            .and_then(|b| b.region.clone())
+    };
+    targets
+        .iter()
+        .map(|t| BucketTarget {
+            name: t.name.clone(),
+            region: t.region.clone().or_else(|| region_of(&t.name)),
+        })
+        .collect()
+}
 
 /// Reads every bucket, at most `parallelism` at a time, returning results in target order.
 async fn read_buckets(
@@ -119,7 +170,7 @@ async fn read_buckets(
     targets: &[BucketTarget],
     parallelism: usize,
     progress: &(dyn Fn() + Sync),
-) -> Vec<Result<LiveBucket, AwsError>> {
+) -> Vec<Result<(LiveBucket, Option<WrongRegion>), AwsError>> {
     stream::iter(targets)
         .map(|target| async move {
             let result = read_bucket(aws, &target.name, target.region.as_deref()).await;
@@ -131,24 +182,72 @@ async fn read_buckets(
         .await
 }
 
-async fn read_bucket(aws: &Aws, name: &str, region: Option<&str>) -> Result<LiveBucket, AwsError> {
+async fn read_bucket(
+    aws: &Aws,
+    name: &str,
+    region: Option<&str>,
+) -> Result<(LiveBucket, Option<WrongRegion>), AwsError> {
     let region = match region {
         Some(region) => region.to_string(),
         None => discover_region(aws, name).await?,
     };
-    let cors = read_cors(aws, &region, name).await?;
-    Ok(LiveBucket {
-        name: name.to_string(),
-        region,
-        cors,
-    })
+    let (cors, wrong) = match read_cors(aws, &region, name).await {
+        Ok(cors) => (cors, None),
+        // Asked in the wrong region, S3 names the right one: read it there, once.
+        Err(RegionalError::Elsewhere(actual)) if actual != region => {
+            let cors = read_cors(aws, &actual, name)
+                .await
+                .map_err(RegionalError::into_aws)?;
+            let wrong = WrongRegion {
+                bucket: name.to_string(),
+                stated: region,
+                actual: actual.clone(),
+            };
+            return Ok((
+                LiveBucket {
+                    name: name.to_string(),
+                    region: actual,
+                    cors,
+                },
+                Some(wrong),
+            ));
+        }
+        Err(error) => return Err(error.into_aws()),
+    };
+    Ok((
+        LiveBucket {
+            name: name.to_string(),
+            region,
+            cors,
+        },
+        wrong,
+    ))
+}
+
+/// A failed GetBucketCors, or S3 saying the bucket lives in another region.
+pub(crate) enum RegionalError {
+    Failed(AwsError),
+    Elsewhere(String),
+}
+
+impl RegionalError {
+    fn into_aws(self) -> AwsError {
+        match self {
+            RegionalError::Failed(error) => error,
+            RegionalError::Elsewhere(region) => AwsError::local(
+                "s3",
+                "GetBucketCors",
+                format!("S3 kept redirecting to {region}"),
+            ),
+        }
+    }
 }
 
 pub(crate) async fn read_cors(
     aws: &Aws,
     region: &str,
     bucket: &str,
-) -> Result<BucketCors, AwsError> {
+) -> Result<BucketCors, RegionalError> {
     match aws.s3(region).get_bucket_cors().bucket(bucket).send().await {
         Ok(output) => Ok(BucketCors::new(
             output.cors_rules().iter().map(s3_rules::from_sdk).collect(),
@@ -157,14 +256,25 @@ pub(crate) async fn read_cors(
         Err(error) if ErrorCode::of(&error) == Some(ErrorCode::NoSuchCorsConfiguration) => {
             Ok(BucketCors::none())
         }
-        Err(error) => match find_cause::<NotACorsConfiguration>(&error) {
-            Some(why) => Err(AwsError::local(
-                &bucket_resource(bucket),
-                "GetBucketCors",
-                why.to_string(),
-            )),
-            None => Err(aws.s3_error(&bucket_resource(bucket), "GetBucketCors", &error)),
-        },
+        Err(error) => {
+            let elsewhere = error
+                .raw_response()
+                .filter(|r| matches!(r.status().as_u16(), 301 | 307 | 400))
+                .and_then(|r| r.headers().get(BUCKET_REGION_HEADER))
+                .filter(|actual| *actual != region)
+                .map(str::to_string);
+            if let Some(actual) = elsewhere {
+                return Err(RegionalError::Elsewhere(actual));
+            }
+            Err(RegionalError::Failed(
+                match find_cause::<NotACorsConfiguration>(&error) {
+                    Some(why) => {
+                        AwsError::local(&bucket_resource(bucket), "GetBucketCors", why.to_string())
+                    }
+                    None => aws.s3_error(&bucket_resource(bucket), "GetBucketCors", &error),
+                },
+            ))
+        }
     }
 }
 
@@ -202,16 +312,32 @@ fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
 
 /// Every bucket in the account, with its region when ListBuckets names it.
 pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
-    let client = aws.s3(&aws.default_region());
+    list_pages(&aws.s3(&aws.default_region()))
+        .await
+        .map_err(|e| aws.s3_error("s3 buckets", "ListBuckets", &e))
+}
+
+/// Every page of ListBuckets, following the continuation token.
+pub(crate) async fn list_pages(
+    client: &aws_sdk_s3::Client,
+) -> Result<
+    Vec<BucketTarget>,
+    aws_smithy_runtime_api::client::result::SdkError<
+        aws_sdk_s3::operation::list_buckets::ListBucketsError,
+        aws_smithy_runtime_api::client::orchestrator::HttpResponse,
+    >,
+> {
     let mut buckets = Vec::new();
     let mut token: Option<String> = None;
     loop {
+        // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts
+        // allowed more than 10,000 buckets) and names each bucket's region.
         let output = client
             .list_buckets()
+            .max_buckets(LIST_PAGE)
             .set_continuation_token(token.clone())
             .send()
-            .await
-            .map_err(|e| aws.s3_error("s3 buckets", "ListBuckets", &e))?;
+            .await?;
         for bucket in output.buckets() {
             if let Some(name) = bucket.name() {
                 buckets.push(BucketTarget {

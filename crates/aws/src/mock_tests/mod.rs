@@ -233,6 +233,7 @@ fn no_policy(reference: &PolicyRef) -> Result<String, String> {
         .ok_or_else(|| "no policy is created in this test".into())
 }
 
+mod listing;
 mod policy_writes;
 mod reads;
 mod updates;

@@ -1,0 +1,98 @@
+//! Region discovery from ListBuckets, against the SDK's S3 mocks (moto neither pages ListBuckets
+//! nor names regions): pages followed by their continuation token, `BucketRegion` taken, and a
+//! named bucket missing from the listing left to HeadBucket.
+
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
+use aws_sdk_s3::types::Bucket;
+use aws_sdk_s3::Client;
+use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, RuleMode};
+use cors_sync_core::live_targets::BucketTarget;
+
+use crate::live_state::{list_pages, regions_from_listing};
+
+fn bucket(name: &str, region: Option<&str>) -> Bucket {
+    Bucket::builder()
+        .name(name)
+        .set_bucket_region(region.map(str::to_string))
+        .build()
+}
+
+#[tokio::test]
+async fn pages_are_followed_and_each_buckets_region_taken() {
+    // Each request's max-buckets and continuation token.
+    type Asked = Vec<(Option<i32>, Option<String>)>;
+    let asked: Arc<Mutex<Asked>> = Arc::default();
+    let seen = asked.clone();
+    let pages = mock!(Client::list_buckets)
+        .match_requests(move |input| {
+            seen.lock().unwrap().push((
+                input.max_buckets(),
+                input.continuation_token().map(str::to_string),
+            ));
+            true
+        })
+        .sequence()
+        .output(|| {
+            ListBucketsOutput::builder()
+                .buckets(bucket("assets", Some("eu-west-1")))
+                .buckets(bucket("uploads", Some("us-east-1")))
+                .continuation_token("page-2")
+                .build()
+        })
+        .output(|| {
+            ListBucketsOutput::builder()
+                .buckets(bucket("legacy", None))
+                .build()
+        })
+        .build();
+    let interceptor = MockResponseInterceptor::new()
+        .rule_mode(RuleMode::Sequential)
+        .with_rule(&pages);
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "k", "s", None, None, "test",
+        ))
+        .http_client(create_mock_http_client())
+        .interceptor(interceptor)
+        .build();
+    let listed = list_pages(&Client::from_conf(config)).await.unwrap();
+    assert_eq!(
+        *asked.lock().unwrap(),
+        [
+            (Some(10_000), None),
+            (Some(10_000), Some("page-2".to_string()))
+        ]
+    );
+    let target = |name: &str, region: Option<&str>| BucketTarget {
+        name: name.into(),
+        region: region.map(str::to_string),
+    };
+    assert_eq!(
+        listed,
+        [
+            target("assets", Some("eu-west-1")),
+            target("uploads", Some("us-east-1")),
+            target("legacy", None)
+        ]
+    );
+    // A stated region wins; a listed one fills in; one the listing lacks is left to HeadBucket.
+    let wanted = [
+        target("assets", Some("ap-south-1")),
+        target("uploads", None),
+        target("legacy", None),
+        target("someone-elses", None),
+    ];
+    assert_eq!(
+        regions_from_listing(&wanted, &listed),
+        [
+            target("assets", Some("ap-south-1")),
+            target("uploads", Some("us-east-1")),
+            target("legacy", None),
+            target("someone-elses", None)
+        ]
+    );
+}
