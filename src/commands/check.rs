@@ -72,7 +72,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     };
     let aws = connect(&cli.connection).await;
     let setting = read_setting(&aws, &manifest, &target, args.live).await?;
-    let origin = serialize_origin(&args.origin).map_err(Error::Refused)?;
+    let origin = serialize_origin(&args.origin)?;
     let mut notes = Vec::new();
     if origin != args.origin {
         notes.push(format!(

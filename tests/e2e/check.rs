@@ -261,6 +261,21 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
     ----- stderr -----
     error: bucket `not-in-manifest` is not in the manifest; use --live to check its live configuration
     ");
+    let run = cli.run_with(&[
+        "check",
+        "s3://check-assets",
+        "--origin",
+        "app.example.com:443",
+        "--method",
+        "GET",
+    ]);
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: `app.example.com:443` is not an origin a page can have (its scheme app.example.com has no origin): write scheme://host[:port]
+    ");
 }
 
 #[test]

@@ -28,6 +28,9 @@ pub enum Error {
     /// A file `convert` cannot read as the format it was told, and where it stopped.
     #[error("{file}: {problem}")]
     Convert { file: String, problem: String },
+    /// Text given as a page's origin that no page can have.
+    #[error("`{text}` is not an origin a page can have ({problem}): write scheme://host[:port]")]
+    NotAnOrigin { text: String, problem: String },
     /// A behavior refers to a custom policy that the account's listing does not hold; named with
     /// its distribution where the caller knows it.
     #[error("{}", policy_not_listed(.distribution.as_deref(), *.kind, .id))]

@@ -76,8 +76,18 @@ fn origins_are_serialised_as_a_browser_sends_them() {
         origin("https://bücher.example"),
         "https://xn--bcher-kva.example"
     );
-    assert!(serialize_origin("localhost:4566").is_err());
-    assert!(serialize_origin("not an origin").is_err());
+    let refused = |text: &str| serialize_origin(text).unwrap_err().to_string();
+    assert_eq!(
+        refused("localhost:4566"),
+        "`localhost:4566` is not an origin a page can have (its scheme localhost has no origin): \
+         write scheme://host[:port]"
+    );
+    assert_eq!(
+        refused("not an origin"),
+        "`not an origin` is not an origin a page can have (relative URL without a base): \
+         write scheme://host[:port]"
+    );
+    assert!(refused("https://a\u{7}.example").starts_with("`https://a\\u{0007}.example`"));
 }
 
 #[test]

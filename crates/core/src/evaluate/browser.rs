@@ -1,11 +1,13 @@
 //! The browser's side of CORS, as the Fetch standard defines it (https://fetch.spec.whatwg.org/):
 //! which requests a browser preflights and what the preflight asks, how it judges the preflight's
 //! answer and the actual response, with and without credentials. Each step names the algorithm
-//! of the standard it follows; `tests/e2e/browser.rs` holds the model to what Chromium does.
+//! of the standard it follows; `tests/e2e/browser/` holds the model to what Chromium does.
 
 use serde::Serialize;
 
 use super::{Request, RequestKind, Response};
+use crate::visible::visible;
+use crate::Error;
 
 /// Fetch "CORS-safelisted method": a browser never needs a server to list these.
 pub const SAFELISTED_METHODS: [&str; 3] = ["GET", "HEAD", "POST"];
@@ -32,14 +34,18 @@ pub fn normalize_method(method: &str) -> String {
 /// The page's origin as a browser serialises it into the `Origin` header (HTML "ASCII
 /// serialization of an origin"): lower-case scheme and host, the host in ASCII (punycode), no
 /// default port, no path. An error says what is not an origin a page can have.
-pub fn serialize_origin(text: &str) -> Result<String, String> {
-    let parsed = url::Url::parse(text.trim())
-        .map_err(|e| format!("`{text}` is not an origin ({e}): write scheme://host[:port]"))?;
+pub fn serialize_origin(text: &str) -> Result<String, Error> {
+    let refused = |problem: String| Error::NotAnOrigin {
+        text: visible(text).into_owned(),
+        problem,
+    };
+    let parsed = url::Url::parse(text.trim()).map_err(|e| refused(e.to_string()))?;
     match parsed.origin() {
         origin @ url::Origin::Tuple(..) => Ok(origin.ascii_serialization()),
-        url::Origin::Opaque(_) => Err(format!(
-            "`{text}` is not an origin a page can have: write scheme://host[:port]"
-        )),
+        url::Origin::Opaque(_) => Err(refused(format!(
+            "its scheme {} has no origin",
+            parsed.scheme()
+        ))),
     }
 }
 
