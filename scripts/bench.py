@@ -10,7 +10,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 from botocore.config import Config
+
+from bench_proxy import LatencyProxy
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "cors-sync")
@@ -94,12 +95,13 @@ def seed(endpoint):
     return names, ids
 
 
-def manifest(names, ids):
+def manifest(names, ids, regions=True):
     lines = ["version: 1", "buckets:"]
     for name in names:
+        lines.append(f"  - name: {name}")
+        if regions:
+            lines.append("    region: us-east-1")
         lines += [
-            f"  - name: {name}",
-            "    region: us-east-1",
             "    cors_rules:",
             '      - allowed_origins: ["https://www.example.com"]',
             "        allowed_methods: [GET, HEAD]",
@@ -238,50 +240,54 @@ def aws_cli_sample(endpoint, names):
     return (time.perf_counter() - started) * len(names) / CLI_SAMPLE
 
 
-class DelayingProxy:
-    """A loopback proxy that holds every request `delay` seconds before forwarding it: real-AWS
-    round trips, to show how plan time scales with latency and --parallelism."""
+DISCOVERY_PARALLELISM = 16
+DISCOVERY_ROUNDS = 3
 
-    def __init__(self, upstream_port, delay):
-        self.upstream_port = upstream_port
-        self.delay = delay
-        self.listener = socket.socket()
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(256)
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self.accept, daemon=True).start()
 
-    def accept(self):
-        while True:
-            client, _ = self.listener.accept()
-            threading.Thread(target=self.serve, args=(client,), daemon=True).start()
-
-    def serve(self, client):
-        try:
-            data = b""
-            while b"\r\n\r\n" not in data:
-                chunk = client.recv(65536)
-                if not chunk:
-                    return
-                data += chunk
-            head, _, body = data.partition(b"\r\n\r\n")
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            while len(body) < length:
-                body += client.recv(65536)
-            time.sleep(self.delay)
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-            upstream.sendall(head + b"\r\n\r\n" + body)
-            while True:
-                chunk = upstream.recv(65536)
-                if not chunk:
-                    break
-                client.sendall(chunk)
-            upstream.close()
-        finally:
-            client.close()
+def region_discovery(port, work, names):
+    """Plan over buckets without `region:` behind 30 ms of latency: one ListBuckets (whose
+    BucketRegion the proxy writes in as AWS does), then one GetBucketCors per bucket. Compared with
+    the latency bound, ceil(buckets / parallelism) round trips plus the one listing, and with the
+    emulator's ceiling through the same proxy (bare GETs, as many at a time), which is what moto
+    itself allows on this machine."""
+    say(f"region discovery: {BUCKETS} buckets without region:, 30 ms per request ...")
+    proxy = LatencyProxy(port, 0.030, bucket_region="us-east-1")
+    endpoint = f"http://127.0.0.1:{proxy.port}"
+    path = os.path.join(work, "no-regions.yaml")
+    with open(path, "w") as f:
+        f.write(manifest(names, [], regions=False).replace("distributions:\n", ""))
+    walls, listings, ceilings, requests = [], [], [], None
+    for _ in range(DISCOVERY_ROUNDS):
+        wall, _, _, code = cors_sync_plan(path, endpoint, DISCOVERY_PARALLELISM)
+        if code != 0:
+            raise SystemExit("cors-sync plan without region: found changes; the benchmark expects none")
+        walls.append(wall)
+        counted = proxy.take_counts()
+        if requests not in (None, counted):
+            raise SystemExit(f"requests differ between rounds: {requests} then {counted}")
+        requests = counted
+        started = time.perf_counter()
+        connection = http.client.HTTPConnection("127.0.0.1", proxy.port, timeout=30)
+        connection.request("GET", "/")
+        connection.getresponse().read()
+        connection.close()
+        listings.append(time.perf_counter() - started)
+        ceilings.append(bare_reads(proxy.port, names, DISCOVERY_PARALLELISM) + listings[-1])
+        proxy.take_counts()
+    wall = statistics.median(walls)
+    listing = statistics.median(listings)
+    bound = -(-BUCKETS // DISCOVERY_PARALLELISM) * 0.030 + listing
+    ceiling = statistics.median(ceilings)
+    return {
+        "parallelism": DISCOVERY_PARALLELISM,
+        "requests": {name: requests.get(name, 0) for name in ["ListBuckets", "HeadBucket", "GetBucketCors"]} | requests,
+        "wall_seconds": round(wall, 2),
+        "listing_seconds": round(listing, 3),
+        "latency_bound_seconds": round(bound, 2),
+        "ratio_to_latency_bound": round(wall / bound, 2),
+        "proxied_ceiling_seconds": round(ceiling, 2),
+        "ratio_to_proxied_ceiling": round(wall / ceiling, 2),
+    }
 
 
 def main():
@@ -336,11 +342,12 @@ def main():
     validate = [run_measured([BINARY, "validate", "-f", big]) for _ in range(ROUNDS)]
 
     say("latency mode: 30 ms per request, 200 buckets ...")
-    proxy = DelayingProxy(port, 0.030)
+    proxy = LatencyProxy(port, 0.030)
     small = os.path.join(work, "small.yaml")
     with open(small, "w") as f:
         f.write(manifest(names[:200], []).replace("distributions:\n", ""))
     latency = {p: cors_sync_plan(small, f"http://127.0.0.1:{proxy.port}", p)[0] for p in (1, 4, 16, 64)}
+    discovery = region_discovery(port, work, names)
     emulator.stdin.close()
 
     requests = BUCKETS + 1  # GetBucketCors per bucket (regions given) + one ListDistributions page
@@ -369,6 +376,7 @@ def main():
         "faster_than_boto3_16_threads": round(statistics.median(results["boto3 16 threads"]) / cors_sync_wall, 2),
         "validate_10000_buckets": {"wall_ms": round(statistics.median(v[0] for v in validate) * 1000, 1), "peak_rss_mib": round(max(v[2] for v in validate), 1)},
         "latency_30ms_200_buckets_seconds_by_parallelism": {str(k): round(v, 2) for k, v in latency.items()},
+        "region_discovery_30ms_1000_buckets": discovery,
     }
     with open(os.path.join(ROOT, "target", "bench", "results.json"), "w") as f:
         json.dump(summary, f, indent=2)
@@ -391,6 +399,13 @@ def main():
     v = summary["validate_10000_buckets"]
     print(f"validate, 10,000 buckets: {v['wall_ms']} ms, peak RSS {v['peak_rss_mib']} MiB")
     print("plan of 200 buckets with 30 ms per request, by --parallelism: " + ", ".join(f"{k}: {v} s" for k, v in summary["latency_30ms_200_buckets_seconds_by_parallelism"].items()))
+    d = discovery
+    print(
+        f"plan of {BUCKETS} buckets without region:, 30 ms per request, --parallelism {DISCOVERY_PARALLELISM}: "
+        f"{d['wall_seconds']} s, requests {d['requests']}; "
+        f"{d['ratio_to_latency_bound']}x the latency bound ({d['latency_bound_seconds']} s), "
+        f"{d['ratio_to_proxied_ceiling']}x the emulator's ceiling through the same proxy ({d['proxied_ceiling_seconds']} s)"
+    )
     print(f"\nmachine: {summary['machine']}; figures in target/bench/results.json")
 
 
