@@ -328,6 +328,7 @@ pub(crate) async fn list_pages(
     >,
 > {
     let mut buckets = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     let mut token: Option<String> = None;
     loop {
         // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts
@@ -339,20 +340,22 @@ pub(crate) async fn list_pages(
             .send()
             .await?;
         for bucket in output.buckets() {
-            if let Some(name) = bucket.name() {
+            if let Some(name) = bucket.name().filter(|name| seen.insert(name.to_string())) {
                 buckets.push(BucketTarget {
                     name: name.to_string(),
                     region: bucket.bucket_region().map(str::to_string),
                 });
             }
         }
-        token = output
+        let next = output
             .continuation_token()
             .filter(|t| !t.is_empty())
             .map(str::to_string);
-        if token.is_none() {
+        // A server that hands back the token it was given would serve the same page forever.
+        if next.is_none() || next == token {
             break;
         }
+        token = next;
     }
     Ok(buckets)
 }

@@ -26,7 +26,8 @@ fn quantity(n: usize) -> i32 {
 type Page<T> = (Vec<T>, Option<String>);
 
 /// Walks a CloudFront list call's pages: `fetch` reads the page at a marker, `take` receives its
-/// items and says whether more are wanted. Stops at the last page (no marker, or an empty one).
+/// items and says whether more are wanted. Stops at the last page (no marker, an empty one, or
+/// the marker it was just given).
 async fn each_page<T, F, Fut>(
     mut fetch: F,
     mut take: impl FnMut(Vec<T>) -> bool,
@@ -35,13 +36,15 @@ where
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Page<T>, AwsError>>,
 {
-    let mut marker = None;
+    let mut marker: Option<String> = None;
     loop {
-        let (items, next) = fetch(marker).await?;
-        marker = next.filter(|m| !m.is_empty());
-        if !take(items) || marker.is_none() {
+        let (items, next) = fetch(marker.clone()).await?;
+        let next = next.filter(|m| !m.is_empty());
+        // A marker handed back unchanged would serve the same page forever.
+        if !take(items) || next.is_none() || next == marker {
             return Ok(());
         }
+        marker = next;
     }
 }
 

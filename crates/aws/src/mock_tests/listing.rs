@@ -19,6 +19,19 @@ fn bucket(name: &str, region: Option<&str>) -> Bucket {
         .build()
 }
 
+fn client(interceptor: MockResponseInterceptor) -> Client {
+    let config = aws_sdk_s3::Config::builder()
+        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+        .region(aws_sdk_s3::config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_s3::config::Credentials::new(
+            "k", "s", None, None, "test",
+        ))
+        .http_client(create_mock_http_client())
+        .interceptor(interceptor)
+        .build();
+    Client::from_conf(config)
+}
+
 #[tokio::test]
 async fn pages_are_followed_and_each_buckets_region_taken() {
     // Each request's max-buckets and continuation token.
@@ -50,16 +63,7 @@ async fn pages_are_followed_and_each_buckets_region_taken() {
     let interceptor = MockResponseInterceptor::new()
         .rule_mode(RuleMode::Sequential)
         .with_rule(&pages);
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-        .region(aws_sdk_s3::config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            "k", "s", None, None, "test",
-        ))
-        .http_client(create_mock_http_client())
-        .interceptor(interceptor)
-        .build();
-    let listed = list_pages(&Client::from_conf(config)).await.unwrap();
+    let listed = list_pages(&client(interceptor)).await.unwrap();
     assert_eq!(
         *asked.lock().unwrap(),
         [
@@ -94,5 +98,37 @@ async fn pages_are_followed_and_each_buckets_region_taken() {
             target("legacy", None),
             target("someone-elses", None)
         ]
+    );
+}
+
+#[tokio::test]
+async fn a_token_handed_back_unchanged_ends_the_listing() {
+    let requests = Arc::new(Mutex::new(0));
+    let counted = requests.clone();
+    let same_page = mock!(Client::list_buckets)
+        .match_requests(move |_| {
+            // At most three answers, so a listing that keeps following the token fails, not hangs.
+            let mut count = counted.lock().unwrap();
+            *count += 1;
+            *count <= 3
+        })
+        .then_output(|| {
+            ListBucketsOutput::builder()
+                .buckets(bucket("assets", Some("eu-west-1")))
+                .continuation_token("again")
+                .build()
+        });
+    let interceptor = MockResponseInterceptor::new()
+        .rule_mode(RuleMode::MatchAny)
+        .with_rule(&same_page);
+    let listed = list_pages(&client(interceptor)).await.unwrap();
+    // The first page's token, then the same token back: two requests, each bucket listed once.
+    assert_eq!(*requests.lock().unwrap(), 2);
+    assert_eq!(
+        listed,
+        [BucketTarget {
+            name: "assets".into(),
+            region: Some("eu-west-1".into())
+        }]
     );
 }

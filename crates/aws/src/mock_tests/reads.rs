@@ -120,3 +120,27 @@ async fn waiting_polls_until_deployed_and_reports_each_status() {
         ["InProgress", "InProgress", "Deployed"]
     );
 }
+
+#[tokio::test]
+async fn a_marker_handed_back_unchanged_ends_the_listing() {
+    let first = mock!(Client::list_distributions)
+        .match_requests(|r| r.marker().is_none())
+        .then_output(|| page(&["EONE"], Some("m2")));
+    // Answers at most three times, so a listing that keeps following the marker fails, not hangs.
+    let served = std::sync::atomic::AtomicUsize::new(0);
+    let again = mock!(Client::list_distributions)
+        .match_requests(move |r| {
+            r.marker() == Some("m2")
+                && served.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < 3
+        })
+        .then_output(|| page(&["ETWO"], Some("m2")));
+    let cf = client(&[&first, &again]);
+    let read = read_distributions(&cf, &["ENOPE".to_string()]).await;
+    assert_eq!(
+        (first.num_calls(), again.num_calls()),
+        (1, 1),
+        "the page at m2 is read once, not forever"
+    );
+    let error = read.into_iter().next().unwrap().unwrap_err();
+    assert_eq!(error.code, Some(ErrorCode::NoSuchDistribution));
+}
