@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::reliability::two_rules_manifest;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy, Hook};
 use crate::support::s3::{self, rule};
-use crate::support::{assert_run, cors_sync, emulator, finish};
+use crate::support::{assert_run, cors_sync, emulator, finish, until};
 
 /// A proxy that lets the `n`th GetBucketCors of `bucket` (0 is the plan's read) find `change`
 /// already made, as if another client wrote it the moment before.
@@ -286,14 +286,9 @@ fn a_second_apply_refuses_while_the_first_holds_the_lock() {
         .endpoint(Some(&proxy.endpoint));
     let first = cli.spawn_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
     let first_pid = first.id();
-    let started = std::time::Instant::now();
-    while proxy.requests_matching("PUT /lock-a/?cors") == 0 {
-        assert!(
-            started.elapsed().as_secs() < 60,
-            "the first apply never wrote"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    until("the first apply's write", || {
+        proxy.requests_matching("PUT /lock-a/?cors") > 0
+    });
     let second = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
     second.code(1);
     assert!(second.stdout.is_empty(), "{}", second.stdout);

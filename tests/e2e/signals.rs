@@ -1,14 +1,14 @@
 //! Ctrl-C and SIGTERM: before any write the run stops at once and says nothing was written;
 //! during writes it stops sending and says what was written; a wait for CloudFront stops at once.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::cloudfront::manifest as distribution_manifest;
 use crate::reliability::two_rules_manifest;
 use crate::support::cloudfront as cf;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
 use crate::support::s3;
-use crate::support::{cors_sync, emulator, finish};
+use crate::support::{cors_sync, emulator, finish, until};
 
 fn terminate(pid: u32) {
     let killed = std::process::Command::new("kill")
@@ -16,15 +16,6 @@ fn terminate(pid: u32) {
         .status()
         .expect("kill");
     assert!(killed.success());
-}
-
-/// Waits until the proxy has seen a request whose line contains `pattern`.
-fn until_seen(proxy: &FaultProxy, pattern: &str) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while proxy.requests_matching(pattern) == 0 {
-        assert!(Instant::now() < deadline, "never saw {pattern}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 #[test]
@@ -41,11 +32,9 @@ fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
         .manifest(&two_rules_manifest("signal-a", "signal-b"))
         .endpoint(Some(&proxy.endpoint));
     let child = cli.spawn_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while proxy.requests_matching("PUT /signal-b/?cors") == 0 || s3::cors("signal-a").is_empty() {
-        assert!(Instant::now() < deadline, "apply never reached its writes");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    until("apply's writes", || {
+        proxy.requests_matching("PUT /signal-b/?cors") > 0 && !s3::cors("signal-a").is_empty()
+    });
     terminate(child.id());
     let run = finish(child, "");
     run.code(1);
@@ -91,7 +80,9 @@ fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
         "--timeout",
         "900",
     ]);
-    until_seen(&proxy, "GET /signal-read/?cors");
+    until("the read of signal-read", || {
+        proxy.requests_matching("GET /signal-read/?cors") > 0
+    });
     terminate(child.id());
     let run = finish(child, "");
     run.code(1);
@@ -132,14 +123,9 @@ fn a_signal_stops_apply_wait_at_once_and_the_summary_says_what_was_written() {
         "900",
     ]);
     // The poll is the request the proxy holds (GetDistributionConfig, before the update, is not).
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while proxy.failed_requests().is_empty() {
-        assert!(
-            Instant::now() < deadline,
-            "apply never polled the deployment"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    until("the deployment poll", || {
+        !proxy.failed_requests().is_empty()
+    });
     terminate(child.id());
     let run = finish(child, "");
     run.code(1);

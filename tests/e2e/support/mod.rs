@@ -247,6 +247,16 @@ impl CorsSync {
 /// A run that outlives this is killed: a hung binary fails its test instead of hanging CI.
 const WATCHDOG: Duration = Duration::from_secs(180);
 
+/// Waits until `done` holds, checking every 20 ms; fails the test saying what never happened
+/// after a minute (a hang guard, not a timing assertion).
+pub fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !done() {
+        assert!(Instant::now() < deadline, "{what} never happened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Feeds stdin, collects all output, and checks that no credential leaked into it.
 pub fn finish(mut child: Child, stdin: &str) -> Run {
     if let Some(mut pipe) = child.stdin.take() {
