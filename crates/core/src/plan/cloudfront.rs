@@ -1,7 +1,7 @@
 //! CloudFront changes: declared policies to create or update, and behaviors whose managed fields
 //! differ from live. Fields a manifest leaves out keep their live values exactly.
 
-use super::{BehaviorChange, Change, LivePolicy, LiveState, Migration};
+use super::{BehaviorChange, Change, LiveState, Migration};
 use crate::cloudfront::behavior::{BehaviorSettings, BehaviorSpec, Managed};
 use crate::cloudfront::distribution::{DistributionSpec, LiveDistribution};
 use crate::cloudfront::managed_policies;
@@ -59,7 +59,7 @@ pub(super) fn changes(
     let mut changes = policy_changes(manifest, live);
     let resolver = Resolver { manifest, live };
     for spec in &manifest.distributions {
-        let Some(current) = live.distributions.iter().find(|d| d.id == spec.id) else {
+        let Some(current) = live.distribution(&spec.id) else {
             continue;
         };
         if let Some(change) = distribution_change(spec, current, &resolver, diagnostics) {
@@ -73,39 +73,31 @@ fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<Change> {
     let mut changes = Vec::new();
     for spec in &manifest.origin_request_policies {
         let desired = OriginRequestHeaders::whitelist(spec.headers.clone());
-        let current = live
-            .origin_request_policies
-            .iter()
-            .find(|p| p.name == spec.name);
-        if current.is_some_and(|current| current.headers.equivalent(&desired)) {
+        let current = live.origin_request_policy(&spec.name);
+        if current
+            .as_ref()
+            .is_some_and(|current| current.before.equivalent(&desired))
+        {
             continue;
         }
         changes.push(Change::OriginRequestPolicy {
             name: spec.name.clone(),
-            live: current.map(|p| LivePolicy {
-                id: p.id.clone(),
-                before: p.headers.clone(),
-            }),
+            live: current,
             after: desired,
         });
     }
     for spec in &manifest.response_headers_policies {
-        let current = live
-            .response_headers_policies
-            .iter()
-            .find(|p| p.name == spec.name);
+        let current = live.response_headers_policy(&spec.name);
         let unchanged = current
-            .and_then(|c| c.cors.as_ref())
+            .as_ref()
+            .and_then(|c| c.before.as_ref())
             .is_some_and(|c| c.equivalent(&spec.cors));
         if unchanged {
             continue;
         }
         changes.push(Change::ResponseHeadersPolicy {
             name: spec.name.clone(),
-            live: current.map(|p| LivePolicy {
-                id: p.id.clone(),
-                before: p.cors.clone(),
-            }),
+            live: current,
             after: spec.cors.clone(),
         });
     }
@@ -222,11 +214,7 @@ pub fn desired_behavior(
         .behaviors
         .iter()
         .find(|b| &b.path == path)?;
-    let current = live
-        .distributions
-        .iter()
-        .find(|d| d.id == id)?
-        .behavior(path)?;
+    let current = live.distribution(id)?.behavior(path)?;
     let resolver = Resolver { manifest, live };
     let desired = desired_settings(current, spec, &resolver).map_err(|problem| Error::Behavior {
         distribution: id.to_string(),

@@ -14,7 +14,8 @@ pub use cloudfront::{desired_behavior, policy_listings_needed, PolicyListings};
 use crate::bucket_cors::BucketCors;
 use crate::cloudfront::distribution::LiveDistribution;
 use crate::cloudfront::policies::{
-    LiveCachePolicy, LiveOriginRequestPolicy, LiveResponseHeadersPolicy,
+    CorsPolicy, LiveCachePolicy, LiveOriginRequestPolicy, LiveResponseHeadersPolicy,
+    OriginRequestHeaders,
 };
 use crate::diagnostic::Diagnostics;
 use crate::manifest::Manifest;
@@ -37,6 +38,39 @@ pub struct LiveState {
     pub origin_request_policies: Vec<LiveOriginRequestPolicy>,
     pub response_headers_policies: Vec<LiveResponseHeadersPolicy>,
     pub cache_policies: Vec<LiveCachePolicy>,
+}
+
+impl LiveState {
+    pub fn bucket(&self, name: &str) -> Option<&LiveBucket> {
+        self.buckets.iter().find(|b| b.name == name)
+    }
+
+    pub fn distribution(&self, id: &str) -> Option<&LiveDistribution> {
+        self.distributions.iter().find(|d| d.id == id)
+    }
+
+    /// The account's policy of this name as a change records it (its ID and managed part).
+    pub fn origin_request_policy(&self, name: &str) -> Option<LivePolicy<OriginRequestHeaders>> {
+        let policy = self
+            .origin_request_policies
+            .iter()
+            .find(|p| p.name == name)?;
+        Some(LivePolicy {
+            id: policy.id.clone(),
+            before: policy.headers.clone(),
+        })
+    }
+
+    pub fn response_headers_policy(&self, name: &str) -> Option<LivePolicy<Option<CorsPolicy>>> {
+        let policy = self
+            .response_headers_policies
+            .iter()
+            .find(|p| p.name == name)?;
+        Some(LivePolicy {
+            id: policy.id.clone(),
+            before: policy.cors.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -78,7 +112,7 @@ pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> 
         .buckets
         .iter()
         .filter_map(|spec| {
-            let current = live.buckets.iter().find(|l| l.name == spec.name)?;
+            let current = live.bucket(&spec.name)?;
             bucket_change(&spec.cors, current)
         })
         .collect();

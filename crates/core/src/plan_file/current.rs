@@ -3,7 +3,7 @@
 
 use super::{Fingerprint, SavedPlan};
 use crate::fingerprint;
-use crate::plan::{Address, Change, LivePolicy, LiveState, Plan};
+use crate::plan::{Address, Change, LiveState, Plan};
 
 /// The fingerprint of each resource in the plan, from live state read for it. A resource missing
 /// from `live` fingerprints as absent, which differs from any state it was planned from.
@@ -12,16 +12,12 @@ pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
         .iter()
         .map(|change| {
             let sha256 = match change {
-                Change::BucketCors { bucket, .. } => {
-                    live.buckets.iter().find(|b| &b.name == bucket).map_or_else(
-                        || "absent".to_string(),
-                        |b| fingerprint::bucket(&b.region, &b.cors),
-                    )
-                }
+                Change::BucketCors { bucket, .. } => live.bucket(bucket).map_or_else(
+                    || "absent".to_string(),
+                    |b| fingerprint::bucket(&b.region, &b.cors),
+                ),
                 Change::Distribution { id, .. } => live
-                    .distributions
-                    .iter()
-                    .find(|d| &d.id == id)
+                    .distribution(id)
                     .map_or_else(|| "absent".to_string(), fingerprint::distribution),
                 Change::OriginRequestPolicy { name, .. } => fingerprint::origin_request_policy(
                     live.origin_request_policies
@@ -35,11 +31,9 @@ pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
                 ),
             };
             let etag = match change {
-                Change::Distribution { id, .. } => live
-                    .distributions
-                    .iter()
-                    .find(|d| &d.id == id)
-                    .and_then(|d| d.etag.clone()),
+                Change::Distribution { id, .. } => {
+                    live.distribution(id).and_then(|d| d.etag.clone())
+                }
                 _ => None,
             };
             Fingerprint {
@@ -81,35 +75,19 @@ pub fn with_live_before(plan: &Plan, now: &LiveState) -> Plan {
                 bucket: bucket.clone(),
                 region: region.clone(),
                 before: now
-                    .buckets
-                    .iter()
-                    .find(|b| &b.name == bucket)
+                    .bucket(bucket)
                     .filter(|b| b.cors.is_configured())
                     .map(|b| b.cors.rules.clone()),
                 after: after.clone(),
             },
             Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
                 name: name.clone(),
-                live: now
-                    .origin_request_policies
-                    .iter()
-                    .find(|p| &p.name == name)
-                    .map(|p| LivePolicy {
-                        id: p.id.clone(),
-                        before: p.headers.clone(),
-                    }),
+                live: now.origin_request_policy(name),
                 after: after.clone(),
             },
             Change::ResponseHeadersPolicy { name, after, .. } => Change::ResponseHeadersPolicy {
                 name: name.clone(),
-                live: now
-                    .response_headers_policies
-                    .iter()
-                    .find(|p| &p.name == name)
-                    .map(|p| LivePolicy {
-                        id: p.id.clone(),
-                        before: p.cors.clone(),
-                    }),
+                live: now.response_headers_policy(name),
                 after: after.clone(),
             },
             Change::Distribution { .. } => change.clone(),

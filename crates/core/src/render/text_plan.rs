@@ -214,7 +214,7 @@ pub fn moved_block(
             ));
         }
         Change::Distribution { id, behaviors } => {
-            let current = now.distributions.iter().find(|d| &d.id == id);
+            let current = now.distribution(id);
             for behavior in behaviors {
                 let now_text = current
                     .and_then(|d| d.behavior(&behavior.path))
@@ -237,14 +237,12 @@ pub fn moved_block(
             }
         }
         Change::OriginRequestPolicy { name, live, .. } => {
-            let current = now.origin_request_policies.iter().find(|p| &p.name == name);
-            let before_text = live
-                .as_ref()
-                .map(|live| origin_request_listing(&live.before))
-                .unwrap_or_default();
-            let now_text = current
-                .map(|p| origin_request_listing(&p.headers))
-                .unwrap_or_default();
+            let listing = |live: Option<&LivePolicy<_>>| {
+                live.map(|live| origin_request_listing(&live.before))
+                    .unwrap_or_default()
+            };
+            let before_text = listing(live.as_ref());
+            let now_text = listing(now.origin_request_policy(name).as_ref());
             out.push_str(&diff(&before_text, &now_text, labels, colour));
         }
         Change::ResponseHeadersPolicy { name, live, .. } => {
@@ -252,15 +250,11 @@ pub fn moved_block(
                 cors.as_ref()
                     .map_or_else(|| "cors: null\n".to_string(), cors_policy_listing)
             };
-            let current = now
-                .response_headers_policies
-                .iter()
-                .find(|p| &p.name == name);
-            let before_text = live
-                .as_ref()
-                .map(|live| listing(&live.before))
-                .unwrap_or_default();
-            let now_text = current.map(|p| listing(&p.cors)).unwrap_or_default();
+            let text = |live: Option<&LivePolicy<_>>| {
+                live.map(|live| listing(&live.before)).unwrap_or_default()
+            };
+            let before_text = text(live.as_ref());
+            let now_text = text(now.response_headers_policy(name).as_ref());
             out.push_str(&diff(&before_text, &now_text, labels, colour));
         }
     }
