@@ -234,6 +234,7 @@ fn no_policy(reference: &PolicyRef) -> Result<String, String> {
 }
 
 mod listing;
+mod policy_lists;
 mod policy_writes;
 mod reads;
 mod updates;

@@ -11,8 +11,11 @@ use crate::error::AwsError;
 pub(crate) async fn list(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<LiveCachePolicy>, AwsError> {
-    let mut policies = list_of(client, CachePolicyType::Custom).await?;
-    policies.extend(list_of(client, CachePolicyType::Managed).await?);
+    let (mut policies, managed) = futures::try_join!(
+        list_of(client, CachePolicyType::Custom),
+        list_of(client, CachePolicyType::Managed)
+    )?;
+    policies.extend(managed);
     Ok(policies)
 }
 

@@ -6,6 +6,8 @@ pub(crate) mod cache;
 pub(crate) mod origin_request;
 pub(crate) mod response_headers;
 
+use std::future::Future;
+
 use cors_sync_core::plan::{LiveState, PolicyListings};
 
 use crate::error::AwsError;
@@ -17,31 +19,44 @@ const CREATED_BY: &str = "Managed by cors-sync";
 const MOVED: &str =
     "the policy changed since the plan was made; nothing was written. Run plan again";
 
-/// Reads into `live` the account's policy lists that `needed` names; returns the errors of those
-/// that could not be read.
+/// Reads into `live` the account's policy lists that `needed` names, all at once; returns the
+/// errors of those that could not be read.
 pub(crate) async fn read_listings(
     client: &aws_sdk_cloudfront::Client,
     needed: PolicyListings,
     live: &mut LiveState,
 ) -> Vec<AwsError> {
+    let (origin_request, response_headers, cache) = futures::join!(
+        when(needed.origin_request, origin_request::list(client)),
+        when(needed.response_headers, response_headers::list(client)),
+        when(needed.cache, cache::list(client)),
+    );
     let mut errors = Vec::new();
-    if needed.origin_request {
-        match origin_request::list(client).await {
-            Ok(found) => live.origin_request_policies = found,
-            Err(error) => errors.push(error),
-        }
-    }
-    if needed.response_headers {
-        match response_headers::list(client).await {
-            Ok(found) => live.response_headers_policies = found,
-            Err(error) => errors.push(error),
-        }
-    }
-    if needed.cache {
-        match cache::list(client).await {
-            Ok(found) => live.cache_policies = found,
-            Err(error) => errors.push(error),
-        }
-    }
+    take(
+        origin_request,
+        &mut live.origin_request_policies,
+        &mut errors,
+    );
+    take(
+        response_headers,
+        &mut live.response_headers_policies,
+        &mut errors,
+    );
+    take(cache, &mut live.cache_policies, &mut errors);
     errors
+}
+
+async fn when<T>(wanted: bool, list: impl Future<Output = T>) -> Option<T> {
+    match wanted {
+        true => Some(list.await),
+        false => None,
+    }
+}
+
+fn take<T>(read: Option<Result<T, AwsError>>, into: &mut T, errors: &mut Vec<AwsError>) {
+    match read {
+        Some(Ok(found)) => *into = found,
+        Some(Err(error)) => errors.push(error),
+        None => {}
+    }
 }

@@ -23,8 +23,11 @@ fn resource(name: &str) -> String {
 pub(crate) async fn list(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<LiveOriginRequestPolicy>, AwsError> {
-    let mut policies = list_of(client, OriginRequestPolicyType::Custom).await?;
-    policies.extend(list_of(client, OriginRequestPolicyType::Managed).await?);
+    let (mut policies, managed) = futures::try_join!(
+        list_of(client, OriginRequestPolicyType::Custom),
+        list_of(client, OriginRequestPolicyType::Managed)
+    )?;
+    policies.extend(managed);
     Ok(policies)
 }
 

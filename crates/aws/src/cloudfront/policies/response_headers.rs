@@ -25,8 +25,11 @@ fn resource(name: &str) -> String {
 pub(crate) async fn list(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<LiveResponseHeadersPolicy>, AwsError> {
-    let mut policies = list_of(client, ResponseHeadersPolicyType::Custom).await?;
-    policies.extend(list_of(client, ResponseHeadersPolicyType::Managed).await?);
+    let (mut policies, managed) = futures::try_join!(
+        list_of(client, ResponseHeadersPolicyType::Custom),
+        list_of(client, ResponseHeadersPolicyType::Managed)
+    )?;
+    policies.extend(managed);
     Ok(policies)
 }
 
