@@ -17,7 +17,7 @@ use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{self, LiveState};
+use cors_sync_core::plan::{self, Address, LiveState};
 use cors_sync_core::render::plural;
 use cors_sync_core::render::verify_report::{ProbeRow, Tally};
 
@@ -35,7 +35,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
     let prober = Prober::new(aws.attempt_timeout());
     let mut tally = Tally::default();
     for bucket in &manifest.buckets {
-        let resource = format!("s3_bucket.{}", bucket.name);
+        let resource = Address::S3Bucket(bucket.name.clone()).to_string();
         let region = match &bucket.region {
             Some(region) => region.clone(),
             None if aws.s3_endpoint().is_some() => aws.default_region(),
@@ -103,12 +103,9 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
                     };
                     through_cloudfront::evaluate(&edge, Bucket::Cors(&cors), request).response
                 };
-                let resource = format!("cloudfront_distribution.{}", distribution.id);
+                let resource = Address::CloudFrontDistribution(distribution.id.clone()).to_string();
                 let rows = probe_all(&prober, &resource, &url, planned, predict).await?;
-                let subject = format!(
-                    "cloudfront_distribution.{} behavior {path} (bucket {})",
-                    distribution.id, bucket.name
-                );
+                let subject = format!("{resource} behavior {path} (bucket {})", bucket.name);
                 out!("{}", tally.record(&subject, rows));
             }
         }

@@ -17,7 +17,7 @@ use crate::evaluate::{Request, Response};
 use crate::lint;
 use crate::manifest::{BucketSpec, Manifest};
 use crate::normalize::CanonicalRule;
-use crate::plan::LiveState;
+use crate::plan::{Address, LiveState};
 
 /// Methods S3 CORS can allow: every one is asked about.
 const METHODS: [&str; 5] = ["GET", "HEAD", "PUT", "POST", "DELETE"];
@@ -87,7 +87,7 @@ impl AccessReport {
 pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
     let mut report = AccessReport::default();
     for bucket in &head.buckets {
-        let address = format!("s3_bucket.{}", bucket.name);
+        let address = Address::S3Bucket(bucket.name.clone()).to_string();
         match base.bucket(&bucket.name) {
             Some(before) => {
                 report
@@ -99,12 +99,14 @@ pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
     }
     for bucket in &base.buckets {
         if head.bucket(&bucket.name).is_none() {
-            report.removed.push(format!("s3_bucket.{}", bucket.name));
+            report
+                .removed
+                .push(Address::S3Bucket(bucket.name.clone()).to_string());
         }
     }
     for distribution in &head.distributions {
-        let address = format!("cloudfront_distribution.{}", distribution.id);
-        match base.distributions.iter().find(|d| d.id == distribution.id) {
+        let address = Address::CloudFrontDistribution(distribution.id.clone()).to_string();
+        match base.distribution(&distribution.id) {
             Some(before) => {
                 for behavior in &distribution.behaviors {
                     if let Some(was) = before.behaviors.iter().find(|b| b.path == behavior.path) {
@@ -123,7 +125,7 @@ pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
         if !head.distributions.iter().any(|d| d.id == distribution.id) {
             report
                 .removed
-                .push(format!("cloudfront_distribution.{}", distribution.id));
+                .push(Address::CloudFrontDistribution(distribution.id.clone()).to_string());
         }
     }
     let lints = |manifest: &Manifest| -> Vec<String> {

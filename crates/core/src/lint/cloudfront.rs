@@ -14,10 +14,7 @@ use crate::plan::{desired_behavior, LiveState};
 pub fn cloudfront_lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for distribution in &live.distributions {
-        let spec = manifest
-            .distributions
-            .iter()
-            .find(|d| d.id == distribution.id);
+        let spec = manifest.distribution(&distribution.id);
         for (path, current) in &distribution.behaviors {
             let Some(bucket) = distribution.origin_domain(path).and_then(bucket_of_origin) else {
                 continue;

@@ -48,6 +48,10 @@ impl Manifest {
         self.buckets.iter().find(|b| b.name == name)
     }
 
+    pub fn distribution(&self, id: &str) -> Option<&DistributionSpec> {
+        self.distributions.iter().find(|d| d.id == id)
+    }
+
     /// True when the manifest manages anything on CloudFront, so CloudFront must be read.
     pub fn uses_cloudfront(&self) -> bool {
         !(self.distributions.is_empty()

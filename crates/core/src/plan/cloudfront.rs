@@ -208,9 +208,7 @@ pub fn desired_behavior(
     path: &crate::cloudfront::behavior::BehaviorPath,
 ) -> Option<Result<BehaviorSettings, Error>> {
     let spec = manifest
-        .distributions
-        .iter()
-        .find(|d| d.id == id)?
+        .distribution(id)?
         .behaviors
         .iter()
         .find(|b| &b.path == path)?;
