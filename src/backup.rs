@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use aws_smithy_types::date_time::{DateTime, Format};
 use cors_sync_aws::apply::Journal;
 use cors_sync_core::plan::Change;
 use serde::{Deserialize, Serialize};
@@ -173,26 +174,15 @@ pub fn utc_stamp_now() -> String {
     utc_stamp(SystemTime::now())
 }
 
-/// `YYYYMMDDTHHMMSSZ` in UTC (sorts as time sorts), without a date-time dependency.
+/// `YYYYMMDDTHHMMSSZ` in UTC (sorts as time sorts): RFC 3339 as the SDK's `DateTime` writes it,
+/// to the second, without its separators.
 fn utc_stamp(time: SystemTime) -> String {
     let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil-from-days (Howard Hinnant's algorithm), valid for every date after 1970.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let whole = DateTime::from_secs(i64::try_from(secs).unwrap_or(i64::MAX));
+    whole
+        .fmt(Format::DateTime)
+        .unwrap_or_else(|_| "99991231T235959Z".to_string())
+        .replace(['-', ':'], "")
 }
 
 #[cfg(test)]
