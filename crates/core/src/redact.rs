@@ -1,6 +1,10 @@
 //! What never leaves cors-sync in a message, a log line or a plan file: the userinfo of a URL
 //! (`user:password@`), and an access key ID beyond its last four characters.
 
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
 /// An endpoint URL as messages and plan files show it: any `user:password@` removed.
 pub fn without_userinfo(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -13,89 +17,30 @@ pub fn without_userinfo(url: &str) -> String {
     }
 }
 
+/// Access key IDs (a known prefix, 16 or more characters in all), SigV4's `Credential=KEYID/...`
+/// whatever the key looks like, and a URL's userinfo (`scheme://user:password@host`).
+static SECRETS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?<key>(?:AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,})|Credential=(?<credential>[^/, "]{5,})|://(?<userinfo>[^/ "')]*@)"#,
+    )
+    .expect("the pattern is a constant")
+});
+
 /// `text` with every AWS access key ID (`AKIA…`, `ASIA…`, 20 characters) and every SigV4
 /// `Credential=` value shown only by its last four characters, and every URL's userinfo removed.
 pub fn secrets_hidden(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = next_secret(rest) {
-        out.push_str(&rest[..at.start]);
-        match at.kind {
-            Secret::KeyId => {
-                let id = &rest[at.start..at.end];
-                out.push_str("****");
-                out.push_str(&id[id.len().saturating_sub(4)..]);
+    SECRETS
+        .replace_all(text, |found: &Captures| {
+            let last_four = |id: &str| format!("****{}", &id[id.len().saturating_sub(4)..]);
+            if let Some(key) = found.name("key") {
+                last_four(key.as_str())
+            } else if let Some(credential) = found.name("credential") {
+                format!("Credential={}", last_four(credential.as_str()))
+            } else {
+                "://".to_string()
             }
-            Secret::Userinfo => {}
-        }
-        rest = &rest[at.end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-enum Secret {
-    KeyId,
-    Userinfo,
-}
-
-struct Found {
-    start: usize,
-    end: usize,
-    kind: Secret,
-}
-
-fn next_secret(text: &str) -> Option<Found> {
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // An access key ID: a known prefix and 16 more uppercase letters or digits.
-        let rest = &text[i..];
-        if ["AKIA", "ASIA", "AIDA", "AROA"]
-            .iter()
-            .any(|p| rest.starts_with(p))
-        {
-            let len = rest
-                .bytes()
-                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-                .count();
-            if len >= 16 {
-                return Some(Found {
-                    start: i,
-                    end: i + len,
-                    kind: Secret::KeyId,
-                });
-            }
-        }
-        // SigV4's `Credential=KEYID/...`, whatever the key looks like.
-        if let Some(after) = rest.strip_prefix("Credential=") {
-            let len = after.find(['/', ',', ' ', '"']).unwrap_or(after.len());
-            if len > 4 {
-                let start = i + "Credential=".len();
-                return Some(Found {
-                    start,
-                    end: start + len,
-                    kind: Secret::KeyId,
-                });
-            }
-        }
-        // A URL's userinfo: `scheme://user:password@host`.
-        if let Some(after) = rest.strip_prefix("://") {
-            let authority = after
-                .find(['/', ' ', '"', '\'', ')'])
-                .unwrap_or(after.len());
-            if let Some(at) = after[..authority].rfind('@') {
-                let start = i + "://".len();
-                return Some(Found {
-                    start,
-                    end: start + at + 1,
-                    kind: Secret::Userinfo,
-                });
-            }
-        }
-        i += rest.chars().next().map_or(1, char::len_utf8);
-    }
-    None
+        })
+        .into_owned()
 }
 
 #[cfg(test)]
@@ -132,6 +77,14 @@ mod tests {
         assert_eq!(
             secrets_hidden("nothing secret: AKIA"),
             "nothing secret: AKIA"
+        );
+        assert_eq!(
+            secrets_hidden("https://host/a@b Credential=abcd/x AKIA1234"),
+            "https://host/a@b Credential=abcd/x AKIA1234"
+        );
+        assert_eq!(
+            secrets_hidden("Credential=AKIAIOSFODNN7EXAMPLE/20261206, ASIAIOSFODNN7EXAMPLE"),
+            "Credential=****MPLE/20261206, ****MPLE"
         );
     }
 }
