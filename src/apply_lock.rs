@@ -7,7 +7,6 @@
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Seek, Write};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -124,9 +123,17 @@ fn read_holder(file: &mut File) -> Option<Result<Holder, ()>> {
 }
 
 /// Whether `file` is still the file at `path` (not one its holder removed meanwhile).
+#[cfg(unix)]
 fn is_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
     match (file.metadata(), fs::metadata(path)) {
         (Ok(open), Ok(named)) => open.dev() == named.dev() && open.ino() == named.ino(),
         _ => false,
     }
+}
+
+/// Elsewhere a file open in another process cannot be removed, so the one at `path` is it.
+#[cfg(not(unix))]
+fn is_at(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
