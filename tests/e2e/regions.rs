@@ -1,6 +1,7 @@
 //! Regions: a bucket whose `region:` is wrong is read where S3 says it is, once, with a warning
-//! at its manifest position. (Discovery from ListBuckets is tested with the SDK's mocks, since
-//! moto names no regions; on moto every bucket without `region:` falls back to HeadBucket.)
+//! at its manifest position; buckets without `region:` cost one listing a run, a single one a
+//! HeadBucket. (What the listing names is tested with the SDK's mocks, since moto names no
+//! regions; on moto every bucket without `region:` falls back to HeadBucket.)
 
 use crate::support::emulator::emulator;
 use crate::support::fault_proxy::{Fault, FaultProxy};
@@ -39,5 +40,40 @@ fn a_wrong_region_is_read_where_s3_says_with_a_warning_at_the_manifest_position(
         proxy.requests_matching("GET /wrong-region/?cors"),
         2,
         "read again, once"
+    );
+}
+
+#[test]
+fn buckets_without_region_are_found_by_one_listing_and_a_single_one_by_head_bucket() {
+    s3::create_bucket("unplaced-a", "us-east-1");
+    s3::create_bucket("unplaced-b", "eu-west-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let manifest = |names: &[&str]| {
+        let mut text = "version: 1\nbuckets:\n".to_string();
+        for name in names {
+            text.push_str(&format!("  - name: {name}\n    cors_rules: []\n"));
+        }
+        text
+    };
+    let plan = |names: &[&str]| {
+        cors_sync()
+            .manifest(&manifest(names))
+            .endpoint(Some(&proxy.endpoint))
+            .run_with(&["plan", "-f", "manifest.yaml"])
+            .code(0);
+    };
+    let listings = || proxy.requests_matching("x-id=ListBuckets");
+    let heads = || proxy.heads_matching("HEAD /").len();
+
+    plan(&["unplaced-a"]);
+    assert_eq!((listings(), heads()), (0, 1), "one HeadBucket, no listing");
+
+    plan(&["unplaced-a", "unplaced-b"]);
+    // moto names no BucketRegion, so both still fall back to HeadBucket after the one listing.
+    assert_eq!((listings(), heads()), (1, 3), "one listing for the run");
+    assert_eq!(
+        proxy.requests_matching("GET /unplaced-b/?cors"),
+        1,
+        "read once, in its own region"
     );
 }

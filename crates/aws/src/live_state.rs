@@ -55,9 +55,11 @@ pub async fn read(
     parallelism: usize,
     tick: &(dyn Fn() + Sync),
 ) -> LiveRead {
-    let buckets = with_listed_regions(aws, &targets.buckets).await;
     let (buckets, (mut live, cloudfront_errors)) = tokio::join!(
-        read_buckets(aws, &buckets, parallelism, tick),
+        async {
+            let buckets = with_listed_regions(aws, &targets.buckets).await;
+            read_buckets(aws, &buckets, parallelism, tick).await
+        },
         read_cloudfront(aws, targets, tick)
     );
     let mut errors = Vec::new();
@@ -133,11 +135,12 @@ const LIST_PAGE: i32 = 10_000;
 const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 
 /// The targets, each bucket without a region given the one ListBuckets names for it: one listing
-/// (pages of up to 10,000) instead of a HeadBucket per bucket. Buckets the listing lacks (another
-/// account's), or every bucket when the listing cannot be had (no s3:ListAllMyBuckets, an
-/// emulator that names no regions), are left to HeadBucket.
+/// (pages of up to 10,000) instead of a HeadBucket per bucket. A single bucket without a region
+/// is left to one HeadBucket, which costs less than listing the account. Buckets the listing
+/// lacks (another account's), or every bucket when the listing cannot be had (no
+/// s3:ListAllMyBuckets, an emulator that names no regions), are left to HeadBucket.
 async fn with_listed_regions(aws: &Aws, targets: &[BucketTarget]) -> Vec<BucketTarget> {
-    if targets.iter().all(|t| t.region.is_some()) {
+    if targets.iter().filter(|t| t.region.is_none()).count() < 2 {
         return targets.to_vec();
     }
     let listed = list_buckets(aws).await.unwrap_or_default();
