@@ -9,12 +9,12 @@ use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::{
-    judge, serialize_origin, PageRequest, RequestHeader, VALUE_DEPENDENT_HEADERS,
+    sending_notes, serialize_origin, PageRequest, RequestHeader,
 };
-use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge, Forwarded};
+use cors_sync_core::evaluate::cloudfront::{Edge, Forwarded};
 use cors_sync_core::evaluate::edge;
-use cors_sync_core::evaluate::s3::{self, Bucket};
-use cors_sync_core::evaluate::{Evaluation, Request};
+use cors_sync_core::evaluate::s3::Bucket;
+use cors_sync_core::evaluate::{evaluate, Request};
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, PolicyListings};
@@ -73,56 +73,30 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     let aws = connect(&cli.connection).await;
     let setting = read_setting(&aws, &manifest, &target, args.live).await?;
     let origin = serialize_origin(&args.origin)?;
-    let mut notes = Vec::new();
-    if origin != args.origin {
-        notes.push(format!(
-            "a browser sends the origin `{}` as `{origin}`",
-            args.origin
-        ));
-    }
     let headers: Vec<RequestHeader> = args
         .headers
         .iter()
         .map(|h| RequestHeader::parse(h))
         .collect();
-    for header in &headers {
-        let depends = VALUE_DEPENDENT_HEADERS.contains(&header.name.to_ascii_lowercase().as_str());
-        if header.value.is_none() && depends {
-            notes.push(format!(
-                "`{}` is given without a value, so it is judged as not CORS-safelisted (give `--header '{}: VALUE'`)",
-                header.name, header.name
-            ));
-        }
-    }
+    let notes = sending_notes(&args.origin, &origin, &headers);
     let page = PageRequest::new(&origin, &args.method, headers, args.credentials);
     let method = page.method.clone();
     let headers: Vec<&str> = args.headers.iter().map(String::as_str).collect();
-    let evaluate = |request: &Request| -> Evaluation {
-        let bucket = setting
-            .bucket
-            .as_ref()
-            .map_or(Bucket::Missing, Bucket::Cors);
-        match &setting.edge {
-            None => s3::evaluate(bucket, request),
-            Some((behavior, forwarded, policy, _)) => through_cloudfront::evaluate(
-                &Edge {
-                    behavior,
-                    forwarded: *forwarded,
-                    response_headers: policy.as_ref(),
-                },
-                bucket,
-                request,
-            ),
-        }
-    };
+    let bucket = setting
+        .bucket
+        .as_ref()
+        .map_or(Bucket::Missing, Bucket::Cors);
+    let edge = setting
+        .edge
+        .as_ref()
+        .map(|(behavior, forwarded, policy, _)| Edge {
+            behavior,
+            forwarded: *forwarded,
+            response_headers: policy.as_ref(),
+        });
     let step = |request: Request| {
-        let evaluation = evaluate(&request);
-        let judgement = judge(&request, &evaluation.response);
-        Step {
-            request,
-            evaluation,
-            judgement,
-        }
+        let evaluation = evaluate(edge.as_ref(), bucket, &request);
+        Step::judged(request, evaluation)
     };
     let report = CheckReport {
         target: &args.target,

@@ -49,6 +49,28 @@ pub fn serialize_origin(text: &str) -> Result<String, Error> {
     }
 }
 
+/// What a reader should know about how the browser will send what they asked: the origin as it is
+/// serialised (when that differs from what was written), and a value-dependent header given
+/// without its value (judged as not safelisted).
+pub fn sending_notes(written_origin: &str, origin: &str, headers: &[RequestHeader]) -> Vec<String> {
+    let mut notes = Vec::new();
+    if origin != written_origin {
+        notes.push(format!(
+            "a browser sends the origin `{written_origin}` as `{origin}`"
+        ));
+    }
+    for header in headers {
+        let depends = VALUE_DEPENDENT_HEADERS.contains(&header.name.to_ascii_lowercase().as_str());
+        if header.value.is_none() && depends {
+            notes.push(format!(
+                "`{}` is given without a value, so it is judged as not CORS-safelisted (give `--header '{}: VALUE'`)",
+                header.name, header.name
+            ));
+        }
+    }
+    notes
+}
+
 /// A header a page sets on its request; `value` is `None` when only the name is known.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestHeader {

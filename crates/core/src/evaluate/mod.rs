@@ -106,6 +106,19 @@ pub struct Evaluation {
     pub rules: Vec<RuleOutcome>,
 }
 
+/// What `request` gets from the bucket, through the CloudFront behavior `edge` when one is in
+/// front of it.
+pub fn evaluate(
+    edge: Option<&cloudfront::Edge<'_>>,
+    bucket: s3::Bucket<'_>,
+    request: &Request,
+) -> Evaluation {
+    match edge {
+        None => s3::evaluate(bucket, request),
+        Some(edge) => cloudfront::evaluate(edge, bucket, request),
+    }
+}
+
 /// A `*` wildcard match (one `*` standing for any run of characters, possibly empty).
 pub fn wildcard_matches(pattern: &str, value: &str, ignore_case: bool) -> bool {
     let (pattern, value) = if ignore_case {

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::bucket_cors::BucketCors;
-use crate::evaluate::browser::Judgement;
+use crate::evaluate::browser::{judge, Judgement};
 use crate::evaluate::{Evaluation, Request, RuleOutcome};
 
 /// One request, what it gets, and what the browser makes of that.
@@ -12,6 +12,18 @@ pub struct Step {
     pub request: Request,
     pub evaluation: Evaluation,
     pub judgement: Judgement,
+}
+
+impl Step {
+    /// The request with what it got, judged as the browser judges it.
+    pub fn judged(request: Request, evaluation: Evaluation) -> Self {
+        let judgement = judge(&request, &evaluation.response);
+        Step {
+            request,
+            evaluation,
+            judgement,
+        }
+    }
 }
 
 /// Everything one `check` found.
@@ -163,17 +175,11 @@ fn describe(title: &str, step: &Step, bucket: Option<&BucketCors>) -> String {
 mod tests {
     use super::*;
     use crate::bucket_cors::CorsRule;
-    use crate::evaluate::browser::judge;
     use crate::evaluate::s3::{self, Bucket};
 
     fn step(request: Request, bucket: &BucketCors) -> Step {
         let evaluation = s3::evaluate(Bucket::Cors(bucket), &request);
-        let judgement = judge(&request, &evaluation.response);
-        Step {
-            request,
-            evaluation,
-            judgement,
-        }
+        Step::judged(request, evaluation)
     }
 
     #[test]
