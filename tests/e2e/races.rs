@@ -311,43 +311,31 @@ fn a_second_apply_refuses_while_the_first_holds_the_lock() {
 }
 
 #[test]
-fn a_lock_whose_process_is_gone_is_taken_over_with_a_note() {
-    s3::create_bucket("lock-stale", "us-east-1");
+fn a_lock_file_left_by_a_run_that_is_gone_is_taken_over_with_a_note() {
+    // A PID that is gone, and one that now belongs to another process (this test itself, which
+    // is certainly running): only the operating system's lock says whether a run holds it.
     let mut gone = std::process::Command::new("true").spawn().unwrap();
-    let pid = gone.id();
+    let gone_pid = gone.id();
     gone.wait().unwrap();
-    let cli = cors_sync()
-        .manifest("version: 1\nbuckets:\n  - name: lock-stale\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n")
-        .file(
-            ".cors-sync/backups/apply.lock",
-            &format!("{{\"pid\": {pid}, \"started\": \"20260101T000000Z\"}}"),
+    for (bucket, pid) in [
+        ("lock-stale", gone_pid),
+        ("lock-reused", std::process::id()),
+    ] {
+        s3::create_bucket(bucket, "us-east-1");
+        let cli = cors_sync()
+            .manifest(&format!("version: 1\nbuckets:\n  - name: {bucket}\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n"))
+            .file(
+                ".cors-sync/backups/apply.lock",
+                &format!("{{\"pid\": {pid}, \"started\": \"20260101T000000Z\"}}"),
+            );
+        let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+        run.code(0);
+        let note = format!("note: taking over the lock of PID {pid} (started 20260101T000000Z) at .cors-sync/backups/apply.lock: that run is no longer running\n");
+        assert!(run.stderr.starts_with(&note), "{}", run.stderr);
+        assert_eq!(s3::cors(bucket), vec![rule(&["*"], &["GET"])]);
+        assert!(
+            !cli.path(".cors-sync/backups/apply.lock").exists(),
+            "released"
         );
-    let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
-    run.code(0);
-    let note = format!("note: taking over the lock of PID {pid} (started 20260101T000000Z) at .cors-sync/backups/apply.lock: that run is no longer running\n");
-    assert!(run.stderr.starts_with(&note), "{}", run.stderr);
-    assert_eq!(s3::cors("lock-stale"), vec![rule(&["*"], &["GET"])]);
-}
-
-#[test]
-fn a_lock_file_naming_a_running_process_that_holds_no_lock_is_taken_over() {
-    // The PID a crashed run left behind now belongs to another process (here: this test itself,
-    // which is certainly running). Only the operating system's lock says whether a run holds it.
-    s3::create_bucket("lock-reused", "us-east-1");
-    let pid = std::process::id();
-    let cli = cors_sync()
-        .manifest("version: 1\nbuckets:\n  - name: lock-reused\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n")
-        .file(
-            ".cors-sync/backups/apply.lock",
-            &format!("{{\"pid\": {pid}, \"started\": \"20260101T000000Z\"}}"),
-        );
-    let run = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
-    run.code(0);
-    let note = format!("note: taking over the lock of PID {pid} (started 20260101T000000Z) at .cors-sync/backups/apply.lock: that run is no longer running\n");
-    assert!(run.stderr.starts_with(&note), "{}", run.stderr);
-    assert_eq!(s3::cors("lock-reused"), vec![rule(&["*"], &["GET"])]);
-    assert!(
-        !cli.path(".cors-sync/backups/apply.lock").exists(),
-        "released"
-    );
+    }
 }
