@@ -35,7 +35,7 @@ pub const LINTS: &[(&str, &str, &str)] = &[
 
 /// A place in a manifest file. `position` is absent for problems with the file as a whole
 /// (it cannot be read, it is not UTF-8 at all, ...).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct SourceLocation {
     pub file: PathBuf,
     pub position: Option<Position>,

@@ -38,6 +38,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     cors: BucketCors::new(rules),
                     location: location.clone(),
                     silenced: Vec::new(),
+                    account: None,
                 });
             }
             Change::Distribution { id, behaviors } => {
@@ -59,6 +60,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     behaviors,
                     location: location.clone(),
                     silenced: Vec::new(),
+                    account: None,
                 });
             }
             Change::OriginRequestPolicy { name, live, .. } => match live {
@@ -66,6 +68,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     name: name.clone(),
                     headers: before.headers.clone(),
                     location: location.clone(),
+                    account: None,
                 }),
                 None => notes.push(created()),
             },
@@ -74,6 +77,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     name: name.clone(),
                     cors: cors.clone(),
                     location: location.clone(),
+                    account: None,
                 }),
                 Some(LivePolicy { before: None, .. }) => notes.push(format!("{}: had no CORS configuration before; removing one is not supported, so it is left as it is", change.address())),
                 None => notes.push(created()),

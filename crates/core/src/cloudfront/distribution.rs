@@ -10,6 +10,8 @@ pub struct DistributionSpec {
     pub location: SourceLocation,
     /// Lint codes silenced for this distribution, each with the reason given.
     pub silenced: Vec<(String, String)>,
+    /// Its account, when the manifest declares accounts.
+    pub account: Option<crate::manifest::AccountRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -148,6 +148,8 @@ pub struct OriginRequestPolicySpec {
     pub name: String,
     pub headers: Vec<String>,
     pub location: crate::diagnostic::SourceLocation,
+    /// Its account, when the manifest declares accounts.
+    pub account: Option<crate::manifest::AccountRef>,
 }
 
 /// A response headers policy the manifest declares.
@@ -156,6 +158,8 @@ pub struct ResponseHeadersPolicySpec {
     pub name: String,
     pub cors: CorsPolicy,
     pub location: crate::diagnostic::SourceLocation,
+    /// Its account, when the manifest declares accounts.
+    pub account: Option<crate::manifest::AccountRef>,
 }
 
 /// A custom origin request policy as the account holds it.

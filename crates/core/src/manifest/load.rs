@@ -54,6 +54,7 @@ fn merge<'a>(
     diagnostics: &mut Diagnostics,
 ) -> Manifest {
     let mut merged = Manifest::default();
+    let mut accounts = Vec::new();
     let mut digested = Vec::new();
     for (file, text) in sources {
         digested.extend_from_slice(file.display().to_string().as_bytes());
@@ -73,7 +74,8 @@ fn merge<'a>(
                 continue;
             }
         };
-        let decoded = decode(file, &root, diagnostics);
+        let (decoded, declared) = decode(file, &root, diagnostics);
+        accounts.push(declared);
         merged.buckets.extend(decoded.buckets);
         merged.distributions.extend(decoded.distributions);
         merged
@@ -83,6 +85,7 @@ fn merge<'a>(
             .response_headers_policies
             .extend(decoded.response_headers_policies);
     }
+    super::account::resolve(&mut merged, accounts, diagnostics);
     report_duplicates(&merged, diagnostics);
     merged.digest = crate::fingerprint::sha256_hex(&digested);
     merged
@@ -109,26 +112,48 @@ fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
         "list all of a distribution's behaviors in one entry",
         diagnostics,
     );
-    let origin_request = manifest
+    // Policy names are unique within an account, so the same name may stand in two accounts.
+    let account_of = |a: &Option<super::AccountRef>| a.as_ref().map(|a| a.name.clone());
+    let mut in_play: Vec<Option<String>> = Vec::new();
+    for account in manifest
         .origin_request_policies
         .iter()
-        .map(|p| (p.name.as_str(), &p.location));
-    report_named_twice(
-        "origin request policy",
-        origin_request,
-        "policy names are unique in an account",
-        diagnostics,
-    );
-    let response_headers = manifest
-        .response_headers_policies
-        .iter()
-        .map(|p| (p.name.as_str(), &p.location));
-    report_named_twice(
-        "response headers policy",
-        response_headers,
-        "policy names are unique in an account",
-        diagnostics,
-    );
+        .map(|p| account_of(&p.account))
+        .chain(
+            manifest
+                .response_headers_policies
+                .iter()
+                .map(|p| account_of(&p.account)),
+        )
+    {
+        if !in_play.contains(&account) {
+            in_play.push(account);
+        }
+    }
+    for account in &in_play {
+        let origin_request = manifest
+            .origin_request_policies
+            .iter()
+            .filter(|p| &account_of(&p.account) == account)
+            .map(|p| (p.name.as_str(), &p.location));
+        report_named_twice(
+            "origin request policy",
+            origin_request,
+            "policy names are unique in an account",
+            diagnostics,
+        );
+        let response_headers = manifest
+            .response_headers_policies
+            .iter()
+            .filter(|p| &account_of(&p.account) == account)
+            .map(|p| (p.name.as_str(), &p.location));
+        report_named_twice(
+            "response headers policy",
+            response_headers,
+            "policy names are unique in an account",
+            diagnostics,
+        );
+    }
 }
 
 fn report_named_twice<'m>(

@@ -4,6 +4,7 @@
 //! nodes, `decode` turns one file's nodes into the model while checking every field against what
 //! AWS accepts, and `load` gathers the files of a path and checks them against each other.
 
+pub mod account;
 pub mod decode;
 pub mod load;
 pub mod schema;
@@ -13,6 +14,7 @@ use crate::bucket_cors::BucketCors;
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
+pub use account::{Account, AccountRef};
 
 /// The only manifest format version this build reads.
 pub const MANIFEST_VERSION: i64 = 1;
@@ -21,6 +23,8 @@ pub const MANIFEST_VERSION: i64 = 1;
 pub struct Manifest {
     /// `sha256:…` over every file read (path and content), to record what a plan was made from.
     pub digest: String,
+    /// The accounts resources live in; empty when the manifest declares none.
+    pub accounts: Vec<Account>,
     pub buckets: Vec<BucketSpec>,
     pub distributions: Vec<DistributionSpec>,
     pub origin_request_policies: Vec<OriginRequestPolicySpec>,
@@ -41,6 +45,8 @@ pub struct BucketSpec {
     pub rule_locations: Vec<SourceLocation>,
     /// Lint codes silenced for this bucket, each with the reason given.
     pub silenced: Vec<(String, String)>,
+    /// Its account, when the manifest declares accounts (resolved by `load`).
+    pub account: Option<AccountRef>,
 }
 
 impl Manifest {

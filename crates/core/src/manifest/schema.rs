@@ -176,6 +176,7 @@ pub static BUCKET: Object = Object {
         Field { name: "region", shape: Shape::String, required: false, doc: "The bucket's region; discovered when left out." },
         Field { name: "cors_rules", shape: Shape::List { item: &RULE_SHAPE, min: 0, max: Some(s3_limits::MAX_RULES as u64), outside: s3_limits::rule_count_problem }, required: true, doc: "The whole CORS configuration in S3 evaluation order; `[]` means no CORS configuration." },
         Field { name: "silence_lints", shape: Shape::MapOfStrings, required: false, doc: "Lint codes (CS001, ...) not to report for this bucket, each with the reason." },
+        Field { name: "account", shape: Shape::String, required: false, doc: "The declared account it lives in; defaults to its file's `account:`." },
     ],
 };
 
@@ -213,6 +214,12 @@ pub static DISTRIBUTION: Object = Object {
             doc:
                 "Lint codes (CS101, ...) not to report for this distribution, each with the reason.",
         },
+        Field {
+            name: "account",
+            shape: Shape::String,
+            required: false,
+            doc: "The declared account it lives in; defaults to its file's `account:`.",
+        },
     ],
 };
 
@@ -230,6 +237,12 @@ pub static ORIGIN_REQUEST_POLICY: Object = Object {
             shape: WHITELIST,
             required: true,
             doc: "Headers forwarded to the origin.",
+        },
+        Field {
+            name: "account",
+            shape: Shape::String,
+            required: false,
+            doc: "The declared account it lives in; defaults to its file's `account:`.",
         },
     ],
 };
@@ -306,9 +319,58 @@ pub static RESPONSE_HEADERS_POLICY: Object = Object {
             required: true,
             doc: "Its CORS configuration.",
         },
+        Field {
+            name: "account",
+            shape: Shape::String,
+            required: false,
+            doc: "The declared account it lives in; defaults to its file's `account:`.",
+        },
     ],
 };
 
+pub static ACCOUNT: Object = Object {
+    title: "An AWS account the manifest's resources live in",
+    fields: &[
+        Field {
+            name: "name",
+            shape: Shape::String,
+            required: true,
+            doc: "How resources refer to the account (`account: NAME`).",
+        },
+        Field {
+            name: "id",
+            shape: Shape::String,
+            required: true,
+            doc: "The 12-digit account ID, quoted; checked with STS before anything is read.",
+        },
+        Field {
+            name: "role_arn",
+            shape: Shape::String,
+            required: false,
+            doc: "A role assumed from the base credentials (not with `profile`).",
+        },
+        Field {
+            name: "external_id",
+            shape: Shape::String,
+            required: false,
+            doc: "The external ID the role's trust policy asks for.",
+        },
+        Field {
+            name: "session_name",
+            shape: Shape::String,
+            required: false,
+            doc: "The role session name; default cors-sync.",
+        },
+        Field {
+            name: "profile",
+            shape: Shape::String,
+            required: false,
+            doc: "A profile whose credentials act in the account (not with `role_arn`).",
+        },
+    ],
+};
+
+const ACCOUNT_SHAPE: Shape = Shape::Object(&ACCOUNT);
 const BUCKET_SHAPE: Shape = Shape::Object(&BUCKET);
 const DISTRIBUTION_SHAPE: Shape = Shape::Object(&DISTRIBUTION);
 const ORIGIN_REQUEST_POLICY_SHAPE: Shape = Shape::Object(&ORIGIN_REQUEST_POLICY);
@@ -322,6 +384,18 @@ pub static MANIFEST: Object = Object {
             shape: Shape::Const(super::MANIFEST_VERSION),
             required: true,
             doc: "The manifest format version.",
+        },
+        Field {
+            name: "accounts",
+            shape: objects(&ACCOUNT_SHAPE),
+            required: false,
+            doc: "The AWS accounts resources live in, and how to act in each (in one file of a directory).",
+        },
+        Field {
+            name: "account",
+            shape: Shape::String,
+            required: false,
+            doc: "The account of this file's resources that do not name their own.",
         },
         Field {
             name: "buckets",

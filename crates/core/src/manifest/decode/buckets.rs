@@ -49,6 +49,7 @@ impl Decoder<'_> {
             location: self.at(fields.position),
             rule_locations,
             silenced: self.silenced(&fields),
+            account: self.account_ref(&fields),
         })
     }
 

@@ -59,6 +59,7 @@ impl Decoder<'_> {
             behaviors,
             location: self.at(fields.position),
             silenced,
+            account: self.account_ref(&fields),
         })
     }
 
@@ -205,6 +206,7 @@ impl Decoder<'_> {
             name: name?,
             headers: headers.into_iter().map(|(h, _)| h).collect(),
             location: self.at(fields.position),
+            account: self.account_ref(&fields),
         })
     }
 
@@ -221,6 +223,7 @@ impl Decoder<'_> {
             name: name?,
             cors: cors?,
             location: self.at(fields.position),
+            account: self.account_ref(&fields),
         })
     }
 

@@ -1,12 +1,14 @@
 //! One manifest file's node tree → the manifest model, checking each value against what AWS accepts
 //! and recording every problem, with its position, instead of stopping at the first.
 
+mod accounts;
 mod bounds;
 mod buckets;
 mod cloudfront;
 
 use std::path::Path;
 
+use super::account::FileAccounts;
 use super::schema::{self, Field, Object, Shape};
 use super::yaml_tree::{Node, NodeValue, Position};
 use super::{Manifest, MANIFEST_VERSION};
@@ -14,8 +16,14 @@ use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
 use crate::visible::visible;
 
 /// Decodes one file's document. Problems go to `diagnostics`; the returned manifest holds whatever
-/// could be decoded, so later checks (duplicates across files) still run.
-pub fn decode(file: &Path, root: &Node, diagnostics: &mut Diagnostics) -> Manifest {
+/// could be decoded, so later checks (duplicates across files) still run. Each resource holds its
+/// own `account:`, else the file's; the file's `accounts:` come back apart, to be checked with
+/// every other file's.
+pub(super) fn decode(
+    file: &Path,
+    root: &Node,
+    diagnostics: &mut Diagnostics,
+) -> (Manifest, FileAccounts) {
     let mut decoder = Decoder { file, diagnostics };
     decoder.manifest(root)
 }
@@ -280,17 +288,17 @@ impl Decoder<'_> {
         }
     }
 
-    fn manifest(&mut self, root: &Node) -> Manifest {
+    fn manifest(&mut self, root: &Node) -> (Manifest, FileAccounts) {
         let mut manifest = Manifest::default();
         if root.value == NodeValue::Null {
             self.error(
                 root.position,
                 "the manifest is empty: expected `version: 1` and `buckets:` or `distributions:`",
             );
-            return manifest;
+            return (manifest, FileAccounts::default());
         }
         let Some(fields) = self.fields(root, "the manifest", &schema::MANIFEST) else {
-            return manifest;
+            return (manifest, FileAccounts::default());
         };
         match fields.get("version") {
             None => self.error_with_help(
@@ -343,7 +351,27 @@ impl Decoder<'_> {
             "a list of response headers policies",
             Self::response_headers_policy,
         );
-        manifest
+        let accounts = self.accounts(&fields);
+        if let Some(default) = self.account_ref(&fields) {
+            let fill = |account: &mut Option<_>| {
+                if account.is_none() {
+                    *account = Some(default.clone());
+                }
+            };
+            manifest
+                .buckets
+                .iter_mut()
+                .for_each(|b| fill(&mut b.account));
+            manifest
+                .distributions
+                .iter_mut()
+                .for_each(|d| fill(&mut d.account));
+            let policies = manifest.origin_request_policies.iter_mut();
+            policies.for_each(|p| fill(&mut p.account));
+            let policies = manifest.response_headers_policies.iter_mut();
+            policies.for_each(|p| fill(&mut p.account));
+        }
+        (manifest, accounts)
     }
 }
 
