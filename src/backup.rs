@@ -1,6 +1,7 @@
 //! The backup journal: before each write, `apply` records the resource's previous live state in
 //! `<backup dir>/<UTC time>/journal.jsonl`, written and flushed to disk before the write is sent.
-//! One JSON line per resource: `{"recorded_at": "…", "change": <the planned change>}`; the change
+//! One JSON line per resource: `{"recorded_at": "…", "change": <the planned change>, "account":
+//! <as declared, only when the manifest declares accounts>}`; the change
 //! holds the previous state (`before`). No credentials are ever part of it.
 
 use std::fs::{self, File, OpenOptions};
@@ -11,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_smithy_types::date_time::{DateTime, Format};
 use cors_sync_aws::apply::Journal;
+use cors_sync_core::manifest::Account;
 use cors_sync_core::plan::Change;
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +24,9 @@ pub const JOURNAL_FILE: &str = "journal.jsonl";
 struct Entry {
     recorded_at: String,
     change: Change,
+    /// The declared account the resource is in, as declared, so rollback acts there again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    account: Option<Account>,
 }
 
 /// A journal for one run, created on its first record (a run that writes nothing leaves none).
@@ -65,8 +70,20 @@ impl FileJournal {
     }
 }
 
-impl Journal for FileJournal {
+/// The run's journal as one account's writes record into it.
+pub struct InAccountJournal<'j> {
+    pub journal: &'j FileJournal,
+    pub account: Option<&'j Account>,
+}
+
+impl Journal for InAccountJournal<'_> {
     fn record(&self, change: &Change) -> io::Result<()> {
+        self.journal.record_in(change, self.account)
+    }
+}
+
+impl FileJournal {
+    fn record_in(&self, change: &Change, account: Option<&Account>) -> io::Result<()> {
         let mut open = self
             .open
             .lock()
@@ -80,6 +97,7 @@ impl Journal for FileJournal {
         let entry = Entry {
             recorded_at: utc_stamp(SystemTime::now()),
             change: change.clone(),
+            account: account.cloned(),
         };
         let mut line = serde_json::to_string(&entry).map_err(io::Error::other)?;
         line.push('\n');
@@ -127,8 +145,8 @@ fn run_order(dir: &Path) -> (String, u64) {
 
 /// What a journal recorded.
 pub struct Recorded {
-    /// The changes, in the order they were written.
-    pub changes: Vec<Change>,
+    /// The changes, in the order they were written, each with its declared account.
+    pub changes: Vec<(Option<Account>, Change)>,
     /// The number of a last line cut short (the run stopped, or the disk filled, while it was
     /// written): its resource was not written then, so there is nothing of it to restore.
     pub torn_line: Option<usize>,
@@ -152,7 +170,7 @@ pub fn read(dir: &Path) -> Result<Recorded, Error> {
             continue;
         }
         match serde_json::from_str::<Entry>(line) {
-            Ok(entry) => recorded.changes.push(entry.change),
+            Ok(entry) => recorded.changes.push((entry.account, entry.change)),
             // Whole lines end with a newline; the last one without it was cut short.
             Err(_) if i + 1 == lines.len() && !text.ends_with('\n') => {
                 recorded.torn_line = Some(i + 1);

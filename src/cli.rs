@@ -44,6 +44,11 @@ pub struct ConnectionArgs {
     /// 5xx answers, timeouts and dropped connections are retried with jittered backoff.
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: Option<u32>,
+    /// Only this declared account (repeatable): other accounts' resources are neither read nor
+    /// written, and their roles are not assumed. For plan, apply, verify, import, check --live
+    /// and rollback.
+    #[arg(long = "account", global = true, value_name = "NAME")]
+    pub accounts: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -345,4 +350,12 @@ pub struct ImportArgs {
     /// repeat for more.
     #[arg(long = "distribution", value_name = "ID", group = "resources")]
     pub distributions: Vec<String>,
+    /// With --account: the manifest that declares the account (how to act in it).
+    #[arg(
+        short = 'f',
+        long = "manifest",
+        value_name = "PATH",
+        default_value = "manifests"
+    )]
+    pub manifest: std::path::PathBuf,
 }

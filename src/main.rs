@@ -3,6 +3,7 @@
 //! Exit codes (a contract): 0 success; 1 error; 2 success with changes present, only with
 //! `plan --detailed-exitcode`.
 
+mod accounts;
 mod apply_lock;
 mod backup;
 mod cli;

@@ -1,52 +1,132 @@
 //! Planning against live state, the step `plan`, `apply` and `rollback` share: read every
-//! resource the manifest manages through the one read path, then plan (a pure function).
+//! resource the manifest manages through the one read path, then plan (a pure function), once
+//! per account in play.
 
 use cors_sync_aws::live_state;
-use cors_sync_aws::Aws;
-use cors_sync_core::diagnostic::{Diagnostic, Severity};
+use cors_sync_core::diagnostic::{Diagnostic, Diagnostics, Severity};
 use cors_sync_core::lint;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, LiveState, Plan};
 
+use futures::future::join_all;
+
+use crate::accounts::InAccount;
 use crate::error::Error;
 use crate::output::errln;
 use crate::progress::Progress;
 
-/// Every lint: the manifest's own, and CloudFront's in front of managed buckets (which needs live
-/// state to know which behavior serves which bucket).
-pub fn lints(manifest: &Manifest, live: &LiveState) -> Vec<Diagnostic> {
-    let mut warnings = lint::manifest_lints(manifest);
-    warnings.extend(lint::cloudfront_lints(manifest, live));
-    warnings.extend(lint::policy_quota_lints(manifest, live));
-    warnings
+/// What planning found in one account: its part of the manifest, what was read, its plan.
+pub struct AccountPlan<'r> {
+    pub to: &'r InAccount,
+    pub manifest: Manifest,
+    pub live: LiveState,
+    pub plan: Plan,
 }
 
-/// Reads everything the manifest manages and plans. When anything could not be read no plan is
-/// made: a plan missing a resource would look like "no changes" for it.
-pub async fn compute(
-    aws: &Aws,
+/// The plan across every account in play, account by account.
+pub struct Planned<'r> {
+    pub parts: Vec<AccountPlan<'r>>,
+}
+
+impl Planned<'_> {
+    /// The whole plan, each change with its account.
+    pub fn plan(&self) -> Plan {
+        Plan::of_accounts(
+            self.parts
+                .iter()
+                .map(|p| (p.to.name().map(str::to_string), p.plan.clone()))
+                .collect(),
+        )
+    }
+
+    /// Every lint: each account's manifest's own, and CloudFront's in front of its managed
+    /// buckets (which needs live state to know which behavior serves which bucket).
+    pub fn lints(&self) -> Vec<Diagnostic> {
+        let mut warnings = Vec::new();
+        for part in &self.parts {
+            warnings.extend(lint::manifest_lints(&part.manifest));
+            warnings.extend(lint::cloudfront_lints(&part.manifest, &part.live));
+            warnings.extend(lint::policy_quota_lints(&part.manifest, &part.live));
+        }
+        warnings
+    }
+
+    /// Every account's buckets as read (bucket names are global, so they never collide).
+    pub fn live_buckets(&self) -> LiveState {
+        LiveState {
+            buckets: self
+                .parts
+                .iter()
+                .flat_map(|p| p.live.buckets.iter().cloned())
+                .collect(),
+            ..LiveState::default()
+        }
+    }
+}
+
+/// Reads everything the manifest manages in each account (all accounts at once, bucket reads
+/// bounded together by `--parallelism`) and plans each. When anything could not be read no plan
+/// is made: a plan missing a resource would look like "no changes" for it.
+pub async fn compute<'r>(
+    reached: &'r [InAccount],
     manifest: &Manifest,
     parallelism: usize,
     quiet: bool,
-) -> Result<(Plan, LiveState), Error> {
+) -> Result<Planned<'r>, Error> {
+    let parts: Vec<Manifest> = reached
+        .iter()
+        .map(|r| manifest.in_account(r.name()))
+        .collect();
     let progress = Progress::new(
-        manifest.buckets.len() + manifest.distributions.len(),
+        parts
+            .iter()
+            .map(|m| m.buckets.len() + m.distributions.len())
+            .sum(),
         "reading live state",
         quiet,
     );
-    let targets = LiveTargets::of_manifest(manifest);
-    let mut read = live_state::read(aws, &targets, parallelism, &|| progress.tick()).await;
+    let reads = reached.iter().zip(&parts).map(|(to, part)| {
+        let targets = LiveTargets::of_manifest(part);
+        let progress = &progress;
+        async move { live_state::read(&to.aws, &targets, parallelism, &|| progress.tick()).await }
+    });
+    let reads = join_all(reads).await;
     drop(progress);
-    for wrong in std::mem::take(&mut read.wrong_regions) {
-        report_wrong_region(manifest, &wrong);
+    let mut errors = Vec::new();
+    let mut asked = 0;
+    let mut lives = Vec::new();
+    for (mut read, part) in reads.into_iter().zip(&parts) {
+        for wrong in std::mem::take(&mut read.wrong_regions) {
+            report_wrong_region(part, &wrong);
+        }
+        asked += read.asked;
+        errors.append(&mut read.errors);
+        lives.push(read.live);
     }
-    let live = read.complete().map_err(|failure| {
+    if !errors.is_empty() {
+        let failure = cors_sync_aws::Error::Read { errors, asked };
         let then = format!("{failure}; no plan was made");
-        Error::calls(failure, Some(then))
-    })?;
-    let plan = plan::plan(manifest, &live).map_err(Error::DoesNotFitLive)?;
-    Ok((plan, live))
+        return Err(Error::calls(failure, Some(then)));
+    }
+    let mut planned = Planned { parts: Vec::new() };
+    let mut misfits = Diagnostics::default();
+    for ((to, manifest), live) in reached.iter().zip(parts).zip(lives) {
+        match plan::plan(&manifest, &live) {
+            Ok(plan) => planned.parts.push(AccountPlan {
+                to,
+                manifest,
+                live,
+                plan,
+            }),
+            Err(found) => misfits.0.extend(found.0),
+        }
+    }
+    if !misfits.0.is_empty() {
+        misfits.sort();
+        return Err(Error::DoesNotFitLive(misfits));
+    }
+    Ok(planned)
 }
 
 /// The key saved plans are signed and checked with (`CORS_SYNC_PLAN_KEY`), when one is set.

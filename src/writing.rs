@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use cors_sync_aws::apply::{self, Applied, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
-use cors_sync_aws::Aws;
 use cors_sync_core::plan::{Change, Plan};
 use cors_sync_core::render::apply_summary;
 use cors_sync_core::render::text_plan::{self, Colour};
+use futures::future::join_all;
 
-use crate::backup::FileJournal;
+use crate::accounts::InAccount;
+use crate::backup::{FileJournal, InAccountJournal};
 use crate::cli::WriteArgs;
 use crate::error::{report, Error};
 use crate::interrupt::{CancellationToken, Interrupt};
@@ -41,8 +42,11 @@ pub async fn approve(auto_approve: bool) -> Result<(), Error> {
 
 /// Writes a plan that was shown (and approved): backups first, interruptible, then a summary
 /// that says exactly what was written.
+/// Each account's part is written concurrently with the others' (S3 writes bounded together by
+/// `--parallelism`; CloudFront's serialised and paced within each account, whose throttling is
+/// its own).
 pub async fn execute(
-    aws: &Aws,
+    reached: &[InAccount],
     plan: &Plan,
     writing: &WriteArgs,
     parallelism: usize,
@@ -56,22 +60,42 @@ pub async fn execute(
     let cancel = interrupt.token();
     let progress = Progress::new(plan.changes.len(), "applying", quiet);
     let tick = || progress.tick();
-    let safeguards = Safeguards {
-        journal: &journal,
-        cancel: cancel.clone(),
-        progress: &tick,
-    };
-    let results = apply::apply_plan(aws, plan, parallelism, &safeguards).await;
+    let parts: Vec<(&InAccount, Plan, InAccountJournal)> = reached
+        .iter()
+        .map(|to| {
+            let journal = InAccountJournal {
+                journal: &journal,
+                account: to.account.as_ref(),
+            };
+            (to, plan.in_account(to.name()), journal)
+        })
+        .filter(|(_, part, _)| !part.is_empty())
+        .collect();
+    let writes = parts.iter().map(|(to, part, journal)| {
+        let safeguards = Safeguards {
+            journal,
+            cancel: cancel.clone(),
+            progress: &tick,
+        };
+        async move {
+            let results = apply::apply_plan(&to.aws, part, parallelism, &safeguards).await;
+            results
+                .into_iter()
+                .map(move |r| (*to, r))
+                .collect::<Vec<_>>()
+        }
+    });
+    let results: Vec<_> = join_all(writes).await.into_iter().flatten().collect();
     drop(progress);
     let mut failed = 0;
-    let mut deploying: Vec<(String, String)> = Vec::new();
-    for result in &results {
+    let mut deploying: Vec<(&InAccount, String, String)> = Vec::new();
+    for (to, result) in &results {
         match &result.outcome {
             Ok(Applied::Written) => outln!("{}", apply_summary::written(result.change, None)),
             Ok(Applied::Distribution { status }) => {
                 outln!("{}", apply_summary::written(result.change, Some(status)));
                 if let Change::Distribution { id, .. } = result.change {
-                    deploying.push((id.clone(), status.clone()));
+                    deploying.push((to, id.clone(), status.clone()));
                 }
             }
             Err(error) => {
@@ -92,21 +116,27 @@ pub async fn execute(
             dir.display()
         );
     }
-    let ids: Vec<String> = deploying.iter().map(|(id, _)| id.clone()).collect();
+    let ids: Vec<(&InAccount, String)> = deploying
+        .iter()
+        .map(|(to, id, _)| (*to, id.clone()))
+        .collect();
     if writing.wait
         && !cancel.is_cancelled()
         && !ids.is_empty()
-        && !wait_for_deployments(aws, &ids, writing, &cancel).await
+        && !wait_for_deployments(&ids, writing, &cancel).await
     {
         failed += 1;
     }
     let interrupted = cancel.is_cancelled();
-    report_retries(aws);
-    let written = results.iter().filter(|r| r.outcome.is_ok()).count();
+    if let Some(first) = reached.first() {
+        // The retry count is shared by every account's connection.
+        report_retries(&first.aws);
+    }
+    let written = results.iter().filter(|(_, r)| r.outcome.is_ok()).count();
     if interrupted {
         let in_flight = results
             .iter()
-            .filter(|r| matches!(r.outcome, Err(cors_sync_aws::Error::InFlight { .. })))
+            .filter(|(_, r)| matches!(r.outcome, Err(cors_sync_aws::Error::InFlight { .. })))
             .count();
         outln!(
             "{}",
@@ -116,7 +146,7 @@ pub async fn execute(
     }
     if failed == 0 {
         let still_deploying =
-            !writing.wait && deploying.iter().any(|(_, status)| status != "Deployed");
+            !writing.wait && deploying.iter().any(|(_, _, status)| status != "Deployed");
         outln!(
             "{}",
             apply_summary::complete(&plan.summary(), still_deploying)
@@ -134,14 +164,13 @@ pub async fn execute(
 /// Waits, one distribution at a time, until each is deployed; progress goes to stderr.
 /// A signal stops the wait at once (the updates are made; only the wait is abandoned).
 async fn wait_for_deployments(
-    aws: &Aws,
-    ids: &[String],
+    ids: &[(&InAccount, String)],
     writing: &WriteArgs,
     cancel: &CancellationToken,
 ) -> bool {
-    let client = aws.cloudfront();
     let mut all_deployed = true;
-    for id in ids {
+    for (to, id) in ids {
+        let client = to.aws.cloudfront();
         let progress = |status: &str| errln!("cloudfront_distribution.{id}: {status}");
         let waiting = distributions::wait_deployed(
             &client,

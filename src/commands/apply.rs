@@ -4,14 +4,15 @@
 use std::path::Path;
 
 use cors_sync_aws::live_state;
-use cors_sync_aws::Aws;
 use cors_sync_core::input;
 use cors_sync_core::live_targets::LiveTargets;
+use cors_sync_core::manifest::Account;
 use cors_sync_core::plan::Plan;
-use cors_sync_core::plan_file::{self, SavedPlan};
+use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
-use super::{connect, load_manifest, report_lints, Error, Outcome};
+use super::{load_manifest, report_lints, Error, Outcome};
+use crate::accounts::{self, InAccount};
 use crate::apply_lock;
 use crate::cli::{ApplyArgs, Cli};
 use crate::interrupt::Interrupt;
@@ -25,36 +26,47 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
     let _lock = apply_lock::acquire(&args.writing.backup_dir)?;
     let colour = terminal::stdout_colour(cli.output.no_color);
     let parallelism = usize::from(cli.connection.parallelism);
-    let (aws, plan) = match &args.planfile {
+    let (reached, plan) = match &args.planfile {
         Some(path) => {
             let saved = read_plan_file(path)?;
             if saved.plan.is_empty() {
                 out!("{}", text_plan::render(&saved.plan, colour));
                 return Ok(Outcome::Success);
             }
-            let aws = connect(&cli.connection).await;
-            let plan = still_current(&aws, &saved, parallelism, colour).await?;
+            let in_play = saved_accounts_in_play(&saved, path, &cli.connection.accounts)?;
+            // The same roles as when the plan was made, and the same guard.
+            let reached = accounts::reach(&cli.connection, &in_play).await?;
+            let mut parts = Vec::new();
+            for to in &reached {
+                let part = saved.in_account(to.name());
+                let now = still_current(to, &part, parallelism, colour).await?;
+                parts.push((to.name().map(str::to_string), now));
+            }
+            let plan = Plan::of_accounts(parts);
             // What is shown is the plan with the state just re-read as its `before`.
             out!("{}", text_plan::render(&plan, colour));
             // The plan was reviewed when it was saved: applying it is the approval.
-            (aws, plan)
+            (reached, plan)
         }
         None => {
             let manifest = load_manifest(&args.manifest.manifest)?;
-            let aws = connect(&cli.connection).await;
-            let (plan, live) =
-                planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await?;
-            report_lints(&planning::lints(&manifest, &live), args.manifest.strict)?;
+            let in_play = accounts::in_play(&manifest, &cli.connection)?;
+            let reached = accounts::reach(&cli.connection, &in_play).await?;
+            let planned =
+                planning::compute(&reached, &manifest, parallelism, cli.output.quiet).await?;
+            report_lints(&planned.lints(), args.manifest.strict)?;
+            let plan = planned.plan();
+            drop(planned);
             out!("{}", text_plan::render(&plan, colour));
             if plan.is_empty() {
                 return Ok(Outcome::Success);
             }
             approve(args.auto_approve).await?;
-            (aws, plan)
+            (reached, plan)
         }
     };
     Ok(execute(
-        &aws,
+        &reached,
         &plan,
         &args.writing,
         parallelism,
@@ -63,6 +75,30 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
         interrupt,
     )
     .await)
+}
+
+/// The accounts of a saved plan's changes, as declared when it was made, limited by `--account`.
+fn saved_accounts_in_play<'s>(
+    saved: &'s SavedPlan,
+    path: &Path,
+    only: &[String],
+) -> Result<Vec<Option<&'s Account>>, Error> {
+    let in_plan = saved.accounts_in_play().map_err(|source| Error::PlanFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if let Some(unknown) = only
+        .iter()
+        .find(|name| !in_plan.iter().flatten().any(|a| &a.name == *name))
+    {
+        return Err(Error::Refused(format!(
+            "--account {unknown}: the saved plan changes nothing in such an account; nothing was written"
+        )));
+    }
+    Ok(in_plan
+        .into_iter()
+        .filter(|a| only.is_empty() || a.is_some_and(|a| only.contains(&a.name)))
+        .collect())
 }
 
 fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
@@ -85,11 +121,12 @@ fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
 /// has the fingerprint the plan recorded (each one that moved is shown, and how). Returns the
 /// plan with the state just re-read as its `before`.
 async fn still_current(
-    aws: &Aws,
+    to: &InAccount,
     saved: &SavedPlan,
     parallelism: usize,
     colour: Colour,
 ) -> Result<Plan, Error> {
+    let aws = &to.aws;
     let unchecked = plan_file::unfingerprinted(saved);
     if !unchecked.is_empty() {
         let names: Vec<String> = unchecked.iter().map(ToString::to_string).collect();
@@ -98,12 +135,19 @@ async fn still_current(
             names.join(", ")
         )));
     }
-    let here = aws.place().await.map_err(|e| {
-        Error::calls(
-            e.into(),
-            Some("could not tell where this run writes; nothing was written".into()),
-        )
-    })?;
+    // Across declared accounts, the guard has just checked each account's ID.
+    let here = match &to.account {
+        Some(_) => Place {
+            account_id: String::new(),
+            endpoints: aws.endpoints(),
+        },
+        None => aws.place().await.map_err(|e| {
+            Error::calls(
+                e.into(),
+                Some("could not tell where this run writes; nothing was written".into()),
+            )
+        })?,
+    };
     if here != saved.made_in {
         return Err(Error::Refused(format!(
             "the plan was made for {}, but this run reaches {}; nothing was written",

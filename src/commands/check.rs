@@ -20,7 +20,8 @@ use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, PolicyListings};
 use cors_sync_core::render::check_report::{CheckReport, Step};
 
-use super::{connect, load_manifest, Error, Outcome};
+use super::{load_manifest, Error, Outcome};
+use crate::accounts;
 use crate::cli::{CheckArgs, CheckFormat, Cli};
 use crate::output::{out, outln};
 
@@ -65,13 +66,27 @@ struct Setting {
 
 pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     let target = parse_target(&args.target)?;
-    let manifest = if args.live {
+    // Live, the manifest is read only for the account `--account` names.
+    let declared = if args.live && cli.connection.accounts.is_empty() {
         Manifest::default()
     } else {
         load_manifest(&args.manifest.manifest)?
     };
-    let aws = connect(&cli.connection).await;
-    let setting = read_setting(&aws, &manifest, &target, args.live).await?;
+    let stated = match &target {
+        Target::Bucket(name) => declared.bucket(name).and_then(|b| b.account.as_ref()),
+        Target::Distribution { id, .. } => {
+            declared.distribution(id).and_then(|d| d.account.as_ref())
+        }
+    };
+    let account = accounts::for_resource(&declared, stated, &cli.connection, "check")?;
+    let reached = accounts::reach(&cli.connection, &[account]).await?;
+    let manifest = if args.live {
+        Manifest::default()
+    } else {
+        declared.in_account(account.map(|a| a.name.as_str()))
+    };
+    let aws = &reached[0].aws;
+    let setting = read_setting(aws, &manifest, &target, args.live).await?;
     let origin = serialize_origin(&args.origin)?;
     let headers: Vec<RequestHeader> = args
         .headers

@@ -7,24 +7,35 @@ use cors_sync_core::import;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::s3_limits;
 
-use super::{connect, report_retries, Error, Outcome};
+use cors_sync_core::manifest::{self, Manifest};
+
+use super::{report_retries, Error, Outcome};
+use crate::accounts;
 use crate::cli::{Cli, ImportArgs};
 use crate::output::out;
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let (buckets, distributions) = targets(args)?;
-    let aws = connect(&cli.connection).await;
+    // Without --account nothing is needed from a manifest: import reads where the credentials act.
+    let declared = if cli.connection.accounts.is_empty() {
+        Manifest::default()
+    } else {
+        manifest::load(&args.manifest).map_err(Error::Manifest)?
+    };
+    let account = accounts::for_resource(&declared, None, &cli.connection, "import")?;
+    let reached = accounts::reach(&cli.connection, &[account]).await?;
+    let aws = &reached[0].aws;
     let parallelism = usize::from(cli.connection.parallelism);
     let targets = LiveTargets {
         buckets,
         distributions,
         ..LiveTargets::default()
     };
-    let mut read = live_state::read(&aws, &targets, parallelism, &|| {}).await;
+    let mut read = live_state::read(aws, &targets, parallelism, &|| {}).await;
     // The custom policies the behaviors use are listed once read, to write them by name.
     if read.errors.is_empty() {
         let needed = import::listings_needed(&read.live.distributions);
-        let errors = live_state::read_listings(&aws, needed, &mut read.live).await;
+        let errors = live_state::read_listings(aws, needed, &mut read.live).await;
         read.errors.extend(errors);
     }
     let mut errors: Vec<Error> = read.errors.into_iter().map(Error::from).collect();
@@ -39,8 +50,11 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
             then: Some("nothing was imported".into()),
         });
     }
-    out!("{}", import::manifest(&read.live));
-    report_retries(&aws);
+    out!(
+        "{}",
+        import::manifest(&read.live, account.map(|a| a.name.as_str()))
+    );
+    report_retries(aws);
     Ok(Outcome::Success)
 }
 

@@ -13,13 +13,11 @@ mod validate;
 mod verify;
 
 use std::path::Path;
-use std::time::Duration;
 
-use cors_sync_aws::{Aws, ConnectionOptions};
 use cors_sync_core::manifest::{self, Manifest};
 use cors_sync_core::redact::secrets_hidden;
 
-use crate::cli::{Cli, Command, ConnectionArgs};
+use crate::cli::{Cli, Command};
 pub use crate::error::Error;
 use crate::interrupt::Interrupt;
 pub use crate::outcome::Outcome;
@@ -93,17 +91,6 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
 /// Loads and validates the manifest; every problem is in the error.
 fn load_manifest(path: &Path) -> Result<Manifest, Error> {
     manifest::load(path).map_err(Error::Manifest)
-}
-
-async fn connect(connection: &ConnectionArgs) -> Aws {
-    Aws::connect(&ConnectionOptions {
-        profile: connection.profile.clone(),
-        region: connection.region.clone(),
-        endpoint_url: connection.endpoint_url.clone(),
-        attempt_timeout: Some(Duration::from_secs(connection.timeout)),
-        max_attempts: connection.max_attempts,
-    })
-    .await
 }
 
 /// `--debug`: the SDK's own logs on stderr. Request signing is never logged: its debug output

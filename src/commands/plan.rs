@@ -4,37 +4,47 @@
 use std::path::Path;
 
 use cors_sync_aws::live_state;
-use cors_sync_aws::Aws;
 use cors_sync_core::access;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{Address, LiveState, Plan, PolicyListings};
-use cors_sync_core::plan_file::{self, SavedPlan};
+use cors_sync_core::plan::{Address, Plan, PolicyListings};
+use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::{
     access_report, findings, json_plan, markdown_plan, text_plan, UnmanagedBucket,
 };
 
-use super::{connect, load_manifest, report_lints, report_retries, Error, Outcome};
+use super::{load_manifest, report_lints, report_retries, Error, Outcome};
+use crate::accounts::{self, InAccount};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
 use crate::output::{errln, out, outln};
-use crate::planning::{compute, lints, plan_key};
+use crate::planning::{compute, plan_key, Planned};
 use crate::terminal;
 
 pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     let manifest = load_manifest(&args.manifest.manifest)?;
-    let aws = connect(&cli.connection).await;
+    let reached = accounts::reach(
+        &cli.connection,
+        &accounts::in_play(&manifest, &cli.connection)?,
+    )
+    .await?;
     let parallelism = usize::from(cli.connection.parallelism);
-    let (plan, mut live) = compute(&aws, &manifest, parallelism, cli.output.quiet).await?;
-    let warnings = lints(&manifest, &live);
+    let mut planned = compute(&reached, &manifest, parallelism, cli.output.quiet).await?;
+    let plan = planned.plan();
+    let warnings = planned.lints();
     report_lints(&warnings, args.manifest.strict)?;
     let unmanaged = if args.report_unmanaged {
-        Some(unmanaged_buckets(&aws, &manifest, parallelism).await?)
+        let mut found = Vec::new();
+        for to in &reached {
+            found.extend(unmanaged_buckets(to, &manifest, parallelism).await?);
+        }
+        Some(found)
     } else {
         None
     };
     if let Some(path) = &args.out {
-        save(&aws, &manifest, &plan, &mut live, path).await?;
+        save(&mut planned, &manifest, path).await?;
     }
+    let live = planned.live_buckets();
     let colour = terminal::stdout_colour(cli.output.no_color);
     match args.format {
         PlanFormat::Text => {
@@ -66,7 +76,7 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
             access_report::markdown_section(&access::compare_live(&live, &manifest))
         ),
     }
-    report_retries(&aws);
+    report_retries(&reached[0].aws);
     if args.detailed_exitcode && !plan.is_empty() {
         Ok(Outcome::ChangesPresent)
     } else {
@@ -76,37 +86,51 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
 
 /// Writes the plan file. Distributions in the plan are re-read with GetDistributionConfig first,
 /// so their fingerprints include the ETag an update would use.
-async fn save(
-    aws: &Aws,
-    manifest: &Manifest,
-    plan: &Plan,
-    live: &mut LiveState,
-    path: &Path,
-) -> Result<(), Error> {
-    // Only the distributions: their ETags are what an update sends back; the rest was just read.
-    let changed = LiveTargets {
-        buckets: Vec::new(),
-        policy_listings: PolicyListings::default(),
-        ..LiveTargets::of_plan(plan)
-    };
-    let read = live_state::read(aws, &changed, 1, &|| {})
-        .await
-        .complete()
-        .map_err(|failure| Error::calls(failure, Some("the plan was not saved".into())))?;
-    for distribution in read.distributions {
-        live.distributions.retain(|d| d.id != distribution.id);
-        live.distributions.push(distribution);
+async fn save(planned: &mut Planned<'_>, manifest: &Manifest, path: &Path) -> Result<(), Error> {
+    let not_saved =
+        |e: cors_sync_aws::Error| Error::calls(e, Some("the plan was not saved".into()));
+    let mut fingerprints = Vec::new();
+    for part in &mut planned.parts {
+        // Only the distributions: their ETags are what an update sends back; the rest was just read.
+        let changed = LiveTargets {
+            buckets: Vec::new(),
+            policy_listings: PolicyListings::default(),
+            ..LiveTargets::of_plan(&part.plan)
+        };
+        let read = live_state::read(&part.to.aws, &changed, 1, &|| {})
+            .await
+            .complete()
+            .map_err(not_saved)?;
+        for distribution in read.distributions {
+            part.live.distributions.retain(|d| d.id != distribution.id);
+            part.live.distributions.push(distribution);
+        }
+        let named = Plan::of_accounts(vec![(
+            part.to.name().map(str::to_string),
+            part.plan.clone(),
+        )]);
+        fingerprints.extend(plan_file::fingerprints(&named, &part.live));
     }
-    let made_in = aws
-        .place()
-        .await
-        .map_err(|e| Error::calls(e.into(), Some("the plan was not saved".into())))?;
+    let first = &planned.parts[0].to;
+    // Across declared accounts the guard has checked each one's ID; the file records them all.
+    let made_in = match &first.account {
+        None => first.aws.place().await.map_err(|e| not_saved(e.into()))?,
+        Some(_) => Place {
+            account_id: String::new(),
+            endpoints: first.aws.endpoints(),
+        },
+    };
     let saved = SavedPlan {
         created_by: format!("cors-sync {}", env!("CARGO_PKG_VERSION")),
         manifest_sha256: manifest.digest.clone(),
         made_in,
-        fingerprints: plan_file::fingerprints(plan, live),
-        plan: plan.clone(),
+        fingerprints,
+        plan: planned.plan(),
+        accounts: planned
+            .parts
+            .iter()
+            .filter_map(|p| p.to.account.clone())
+            .collect(),
     };
     // Written beside the target and renamed, so an interrupted write never leaves half a plan.
     let partial = path.with_extension("partial");
@@ -124,14 +148,15 @@ async fn save(
     Ok(())
 }
 
-/// Buckets in the account with CORS that the manifest does not name. A bucket that cannot be read
-/// is a warning, not a failure: it is only information.
+/// Buckets in the account with CORS that the manifest does not name, from the same paged
+/// listing region discovery uses. A bucket that cannot be read is a warning, not a failure: it is
+/// only information.
 async fn unmanaged_buckets(
-    aws: &Aws,
+    to: &InAccount,
     manifest: &Manifest,
     parallelism: usize,
 ) -> Result<Vec<UnmanagedBucket>, Error> {
-    let all = live_state::list_buckets(aws).await?;
+    let all = live_state::list_buckets(&to.aws).await?;
     let others = LiveTargets {
         buckets: all
             .into_iter()
@@ -139,7 +164,7 @@ async fn unmanaged_buckets(
             .collect(),
         ..LiveTargets::default()
     };
-    let read = live_state::read(aws, &others, parallelism, &|| {}).await;
+    let read = live_state::read(&to.aws, &others, parallelism, &|| {}).await;
     for error in &read.errors {
         errln!("warning: {error}");
     }
@@ -152,6 +177,7 @@ async fn unmanaged_buckets(
             address: Address::S3Bucket(bucket.name.clone()).to_string(),
             region: bucket.region.clone(),
             rules: bucket.cors.rules.len(),
+            account: to.name().map(str::to_string),
         })
         .collect();
     Ok(found)

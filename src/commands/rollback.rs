@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use cors_sync_core::render::text_plan;
 use cors_sync_core::rollback::restoring_manifest;
 
-use super::{connect, Error, Outcome};
+use super::{Error, Outcome};
+use crate::accounts;
 use crate::apply_lock;
 use crate::backup;
 use crate::cli::{Cli, RollbackArgs};
@@ -38,9 +39,12 @@ pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Resul
     for note in &notes {
         errln!("note: {note}");
     }
-    let aws = connect(&cli.connection).await;
+    let in_play = accounts::in_play(&manifest, &cli.connection)?;
+    let reached = accounts::reach(&cli.connection, &in_play).await?;
     let parallelism = usize::from(cli.connection.parallelism);
-    let (plan, _) = planning::compute(&aws, &manifest, parallelism, cli.output.quiet).await?;
+    let plan = planning::compute(&reached, &manifest, parallelism, cli.output.quiet)
+        .await?
+        .plan();
     out!(
         "{}",
         text_plan::render(&plan, terminal::stdout_colour(cli.output.no_color))
@@ -50,7 +54,7 @@ pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Resul
     }
     approve(args.auto_approve).await?;
     Ok(execute(
-        &aws,
+        &reached,
         &plan,
         &args.writing,
         parallelism,

@@ -4,7 +4,7 @@
 
 use cors_sync_aws::live_state;
 use cors_sync_aws::probe::Prober;
-use cors_sync_aws::AwsError;
+use cors_sync_aws::{Aws, AwsError};
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
@@ -21,7 +21,8 @@ use cors_sync_core::plan::{self, Address, LiveState};
 use cors_sync_core::render::plural;
 use cors_sync_core::render::verify_report::{ProbeRow, Tally};
 
-use super::{connect, load_manifest, Error, Outcome};
+use super::{load_manifest, Error, Outcome};
+use crate::accounts;
 use crate::cli::{Cli, VerifyArgs};
 use crate::output::{out, outln};
 
@@ -31,15 +32,44 @@ const PROBE_KEY: &str = "cors-sync-probe";
 
 pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
     let manifest = load_manifest(&args.manifest.manifest)?;
-    let aws = connect(&cli.connection).await;
-    let prober = Prober::new(aws.attempt_timeout());
+    let in_play = accounts::in_play(&manifest, &cli.connection)?;
+    let reached = accounts::reach(&cli.connection, &in_play).await?;
+    let prober = Prober::new(reached[0].aws.attempt_timeout());
     let mut tally = Tally::default();
+    for to in &reached {
+        let part = manifest.in_account(to.name());
+        verify_account(&to.aws, &part, args, &prober, &mut tally).await?;
+    }
+    let Tally {
+        probes,
+        verdicts,
+        headers,
+    } = tally;
+    outln!(
+        "\nVerified {probes} probe{}: {verdicts} where the browser's verdict differs from the prediction, {headers} where only headers differ.",
+        plural(probes)
+    );
+    if verdicts + headers == 0 {
+        Ok(Outcome::Success)
+    } else {
+        Ok(Outcome::Denied)
+    }
+}
+
+/// Probes every bucket and behavior of one account's part of the manifest.
+async fn verify_account(
+    aws: &Aws,
+    manifest: &Manifest,
+    args: &VerifyArgs,
+    prober: &Prober,
+    tally: &mut Tally,
+) -> Result<(), Error> {
     for bucket in &manifest.buckets {
         let resource = Address::S3Bucket(bucket.name.clone()).to_string();
         let region = match &bucket.region {
             Some(region) => region.clone(),
             None if aws.s3_endpoint().is_some() => aws.default_region(),
-            None => live_state::discover_region(&aws, &bucket.name).await?,
+            None => live_state::discover_region(aws, &bucket.name).await?,
         };
         let url = aws.object_url(&bucket.name, &region, PROBE_KEY).await?;
         let cors = bucket.cors.clone();
@@ -51,7 +81,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
         let targets = LiveTargets::cloudfront_of(&manifest);
-        let mut live = live_state::read(&aws, &targets, 1, &|| {})
+        let mut live = live_state::read(aws, &targets, 1, &|| {})
             .await
             .complete()
             .map_err(|failure| Error::calls(failure, None))?;
@@ -66,7 +96,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
             })
             .collect();
         let needed = edge::listings_needed(&judged_all, &manifest);
-        if let Some(error) = live_state::read_listings(&aws, needed, &mut live)
+        if let Some(error) = live_state::read_listings(aws, needed, &mut live)
             .await
             .into_iter()
             .next()
@@ -110,20 +140,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
             }
         }
     }
-    let Tally {
-        probes,
-        verdicts,
-        headers,
-    } = tally;
-    outln!(
-        "\nVerified {probes} probe{}: {verdicts} where the browser's verdict differs from the prediction, {headers} where only headers differ.",
-        plural(probes)
-    );
-    if verdicts + headers == 0 {
-        Ok(Outcome::Success)
-    } else {
-        Ok(Outcome::Denied)
-    }
+    Ok(())
 }
 
 /// The probes for a bucket's rules (one for a bucket without CORS, which must refuse it).

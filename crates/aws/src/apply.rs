@@ -132,6 +132,7 @@ pub async fn apply_plan<'p>(
     }
     let mut results: Vec<ChangeResult<'p>> = stream::iter(buckets)
         .map(|(change, bucket, region, after)| async move {
+            let _permit = aws.request_permit().await;
             let resource = change.address().to_string();
             let current = still_as_planned(aws, change);
             let write = async {

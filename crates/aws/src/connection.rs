@@ -6,6 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use tokio::sync::{Semaphore, SemaphorePermit};
+
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -38,6 +40,9 @@ pub struct ConnectionOptions {
     pub attempt_timeout: Option<Duration>,
     /// Attempts per call, the first included (default: the SDK's 3 for S3; 6 for CloudFront).
     pub max_attempts: Option<u32>,
+    /// The most bucket requests in flight at once, across every account the run acts in
+    /// (`--parallelism`); 0 leaves them unbounded here.
+    pub parallelism: usize,
 }
 
 /// Calls taking longer than this per attempt are abandoned (and retried), unless `--timeout` says
@@ -57,15 +62,18 @@ const CLOUDFRONT_MAX_BACKOFF: Duration = Duration::from_secs(20);
 
 /// Shared AWS configuration and one S3 client per region, built on first use.
 pub struct Aws {
-    config: SdkConfig,
+    pub(crate) config: SdkConfig,
     /// The custom S3 endpoint (flag, environment or profile), if any. Emulators (and custom
     /// endpoints in general) serve buckets by path, not by virtual host.
-    s3_endpoint: Option<String>,
-    s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
-    cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
-    max_attempts: Option<u32>,
-    attempt_timeout: Duration,
-    retries: RetryCounter,
+    pub(crate) s3_endpoint: Option<String>,
+    pub(crate) s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
+    pub(crate) cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
+    pub(crate) max_attempts: Option<u32>,
+    pub(crate) attempt_timeout: Duration,
+    /// Shared by the connections of every account a run acts in, like `requests`.
+    pub(crate) retries: RetryCounter,
+    /// One permit per bucket request in flight, shared across accounts (`--parallelism`).
+    pub(crate) requests: Arc<Semaphore>,
 }
 
 /// Counts attempts after the first, across every client, so a run can say it had to back off.
@@ -138,7 +146,17 @@ impl Aws {
             max_attempts: options.max_attempts,
             attempt_timeout: attempt,
             retries: RetryCounter::default(),
+            requests: Arc::new(Semaphore::new(match options.parallelism {
+                0 => Semaphore::MAX_PERMITS,
+                n => n,
+            })),
         }
+    }
+
+    /// Waits for a bucket request's turn under `--parallelism`, counted across every account.
+    pub(crate) async fn request_permit(&self) -> Option<SemaphorePermit<'_>> {
+        // The semaphore is never closed; were it, requests would go unbounded rather than fail.
+        self.requests.acquire().await.ok()
     }
 
     /// The custom S3 endpoint this run talks to (flag, environment or profile), if any.
@@ -254,15 +272,15 @@ impl Aws {
     /// Where this run reaches: the account its credentials act in (STS GetCallerIdentity) and
     /// the endpoints it was pointed at, if not AWS's own (userinfo removed).
     pub async fn place(&self) -> Result<Place, AwsError> {
-        let sts = aws_sdk_sts::Client::new(&self.config);
-        let identity = sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(|e| AwsError::from_sdk("sts", "GetCallerIdentity", &e))?;
-        let account_id = identity
-            .account
-            .ok_or_else(|| AwsError::local("sts", "GetCallerIdentity", "STS named no account"))?;
+        Ok(Place {
+            account_id: self.account_id().await?,
+            endpoints: self.endpoints(),
+        })
+    }
+
+    /// The endpoints this run was pointed at, by service, when they are not AWS's own
+    /// (userinfo removed).
+    pub fn endpoints(&self) -> BTreeMap<String, String> {
         let mut endpoints = BTreeMap::new();
         for (service, endpoint) in [
             ("s3", self.s3_endpoint.clone()),
@@ -275,10 +293,7 @@ impl Aws {
                 endpoints.insert(service.to_string(), without_userinfo(&endpoint));
             }
         }
-        Ok(Place {
-            account_id,
-            endpoints,
-        })
+        endpoints
     }
 
     /// The CloudFront client, built on first use.

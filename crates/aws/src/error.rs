@@ -42,15 +42,36 @@ pub enum Error {
     /// The run was interrupted while the write was in flight: it may or may not have been made.
     #[error("{resource}: interrupted while its write was in flight; it may or may not have been made (run plan to see)")]
     InFlight { resource: String },
+    /// A declared account's credentials act in another account (the account guard).
+    #[error("account `{account}`: its `id:` is {expected}, but through {through} the run acts in account {actual}")]
+    WrongAccount {
+        account: String,
+        expected: String,
+        actual: String,
+        through: String,
+    },
+    /// A declared account could not be acted in: its role could not be assumed, or its profile
+    /// gave no credentials.
+    #[error("account `{account}`: cannot act through {through}: {error}")]
+    Unreachable {
+        account: String,
+        through: String,
+        error: AwsError,
+    },
 }
 
 impl Error {
     /// Each AWS call that failed inside this error.
     pub fn calls(&self) -> &[AwsError] {
         match self {
-            Error::Call(error) | Error::Unanswered(error) => std::slice::from_ref(error),
+            Error::Call(error) | Error::Unanswered(error) | Error::Unreachable { error, .. } => {
+                std::slice::from_ref(error)
+            }
             Error::Read { errors, .. } => errors,
-            Error::NotSent { .. } | Error::InFlight { .. } | Error::Moved { .. } => &[],
+            Error::NotSent { .. }
+            | Error::InFlight { .. }
+            | Error::Moved { .. }
+            | Error::WrongAccount { .. } => &[],
         }
     }
 }

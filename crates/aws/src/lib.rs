@@ -3,6 +3,7 @@
 //! `connection` builds clients from the user's standard credential chain, `live_state` reads what
 //! S3 holds, `apply` writes planned changes. Deciding what to change is the core crate's job.
 
+mod account;
 pub mod apply;
 pub mod cloudfront;
 pub mod connection;

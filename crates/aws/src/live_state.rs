@@ -176,7 +176,9 @@ async fn read_buckets(
 ) -> Vec<Result<(LiveBucket, Option<WrongRegion>), AwsError>> {
     stream::iter(targets)
         .map(|target| async move {
+            let permit = aws.request_permit().await;
             let result = read_bucket(aws, &target.name, target.region.as_deref()).await;
+            drop(permit);
             progress();
             result
         })

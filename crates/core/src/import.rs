@@ -97,7 +97,7 @@ pub fn name_policies(live: &mut LiveState) -> Result<(), Vec<Error>> {
 }
 
 /// The version-1 manifest of what was read, with only the custom policies the behaviors use.
-pub fn manifest(live: &LiveState) -> String {
+pub fn manifest(live: &LiveState, account: Option<&str>) -> String {
     let used = |kind: PolicyKind, id: &str| {
         live.distributions
             .iter()
@@ -138,6 +138,7 @@ pub fn manifest(live: &LiveState) -> String {
             .filter_map(|p| Some((p.name.as_str(), p.cors.as_ref()?)))
             .collect(),
         comments: Vec::new(),
+        account,
     };
     manifest_yaml::manifest(&imported)
 }

@@ -8,20 +8,33 @@ use crate::cloudfront::behavior::{BehaviorSpec, Managed};
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, PolicyRef, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
-use crate::manifest::{BucketSpec, Manifest};
+use crate::manifest::{Account, AccountRef, BucketSpec, Manifest};
 use crate::plan::{Change, LivePolicy};
 
-/// The manifest that restores every resource in `changes` to its `before` state. Returns it with
-/// notes on what cannot be restored (a policy the apply created is left in place).
-pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<String>) {
+/// The manifest that restores every resource in `changes` to its `before` state, each in the
+/// account it was recorded in. Returns it with notes on what cannot be restored (a policy the
+/// apply created is left in place).
+pub fn restoring_manifest(
+    changes: &[(Option<Account>, Change)],
+    journal: &Path,
+) -> (Manifest, Vec<String>) {
     let location = SourceLocation::whole_file(journal);
     let mut manifest = Manifest::default();
+    for account in changes.iter().filter_map(|(account, _)| account.as_ref()) {
+        if manifest.account(&account.name).is_none() {
+            manifest.accounts.push(account.clone());
+        }
+    }
     let mut notes = Vec::new();
     let reference = |r: &Option<PolicyRef>| match r.as_ref().and_then(|r| r.id.clone()) {
         Some(id) => Managed::Set(id),
         None => Managed::Detach,
     };
-    for change in changes {
+    for (account, change) in changes {
+        let account = account.as_ref().map(|a| AccountRef {
+            name: a.name.clone(),
+            location: location.clone(),
+        });
         let created = || {
             format!(
                 "{}: was created by that apply; it is left in place (cors-sync never deletes policies)",
@@ -38,7 +51,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     cors: BucketCors::new(rules),
                     location: location.clone(),
                     silenced: Vec::new(),
-                    account: None,
+                    account: account.clone(),
                 });
             }
             Change::Distribution { id, behaviors } => {
@@ -60,7 +73,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     behaviors,
                     location: location.clone(),
                     silenced: Vec::new(),
-                    account: None,
+                    account: account.clone(),
                 });
             }
             Change::OriginRequestPolicy { name, live, .. } => match live {
@@ -68,7 +81,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     name: name.clone(),
                     headers: before.headers.clone(),
                     location: location.clone(),
-                    account: None,
+                    account: account.clone(),
                 }),
                 None => notes.push(created()),
             },
@@ -77,7 +90,7 @@ pub fn restoring_manifest(changes: &[Change], journal: &Path) -> (Manifest, Vec<
                     name: name.clone(),
                     cors: cors.clone(),
                     location: location.clone(),
-                    account: None,
+                    account: account.clone(),
                 }),
                 Some(LivePolicy { before: None, .. }) => notes.push(format!("{}: had no CORS configuration before; removing one is not supported, so it is left as it is", change.address())),
                 None => notes.push(created()),

@@ -1,5 +1,6 @@
 //! The plan: the changes that make live state equal the manifest, a pure function of the two.
 
+mod accounts;
 mod buckets;
 mod change;
 mod cloudfront;
@@ -74,9 +75,14 @@ impl LiveState {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(into = "accounts::Wire", try_from = "accounts::Wire")]
 pub struct Plan {
-    /// In apply order: buckets, then policies (so that behaviors can refer to them), then distributions.
+    /// In apply order: buckets, then policies (so that behaviors can refer to them), then
+    /// distributions; account after account when the manifest declares accounts.
     pub changes: Vec<Change>,
+    /// The account of each change, in step with `changes`; empty when no accounts are declared.
+    /// Made by `Plan::of_accounts`, read through `Plan::entries`.
+    pub accounts: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -122,5 +128,8 @@ pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> 
         diagnostics.sort();
         return Err(diagnostics);
     }
-    Ok(Plan { changes })
+    Ok(Plan {
+        changes,
+        accounts: Vec::new(),
+    })
 }

@@ -8,9 +8,8 @@ use crate::plan::{Address, Change, LiveState, Plan};
 /// The fingerprint of each resource in the plan, from live state read for it. A resource missing
 /// from `live` fingerprints as absent, which differs from any state it was planned from.
 pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
-    plan.changes
-        .iter()
-        .map(|change| {
+    plan.entries()
+        .map(|(account, change)| {
             let sha256 = match change {
                 Change::BucketCors { bucket, .. } => live.bucket(bucket).map_or_else(
                     || "absent".to_string(),
@@ -39,6 +38,7 @@ pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
             Fingerprint {
                 address: change.address(),
                 sha256,
+                account: account.map(str::to_string),
                 etag,
             }
         })
@@ -93,7 +93,10 @@ pub fn with_live_before(plan: &Plan, now: &LiveState) -> Plan {
             Change::Distribution { .. } => change.clone(),
         })
         .collect();
-    Plan { changes }
+    Plan {
+        changes,
+        accounts: plan.accounts.clone(),
+    }
 }
 
 /// The resources whose live state no longer has the fingerprint the plan recorded.

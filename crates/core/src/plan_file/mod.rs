@@ -10,6 +10,11 @@
 //! `created_by`, `manifest_sha256`, `made_in` (the account and endpoints the plan was made
 //! against), `plan` (the changes, with full before/after) and `fingerprints`
 //! (`[{"address", "sha256"}]`, one for every change).
+//!
+//! When the manifest declares accounts the file is version 3: the body adds `accounts` (each
+//! account's name, id and how it was reached, so `apply PLANFILE` acts the same way without the
+//! manifest), and every change and fingerprint names its `account`. An older cors-sync refuses it
+//! rather than apply it to whatever account its credentials reach.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -22,11 +27,14 @@ mod current;
 pub use current::{fingerprints, moved, unfingerprinted, with_live_before};
 
 use crate::fingerprint::sha256_hex;
+use crate::manifest::Account;
 use crate::plan::{Address, Plan};
 
 pub const FORMAT: &str = "cors-sync-plan";
 /// Bumped whenever a change to the body would make an older cors-sync misread it. 2: `made_in`.
 pub const VERSION: u32 = 2;
+/// A plan across declared accounts.
+pub const ACCOUNTS_VERSION: u32 = 3;
 const SIGNATURE_PREFIX: &str = "hmac-sha256:";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,13 +47,18 @@ pub struct SavedPlan {
     pub made_in: Place,
     pub plan: Plan,
     pub fingerprints: Vec<Fingerprint>,
+    /// The accounts the plan's changes are in, when the manifest declares accounts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<Account>,
 }
 
 /// The AWS a run reaches: the account its credentials act in, and the endpoints it was pointed
 /// at when they are not AWS's own.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Place {
-    /// From STS GetCallerIdentity.
+    /// From STS GetCallerIdentity; empty across declared accounts, whose IDs the account guard
+    /// checks instead.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub account_id: String,
     /// Overridden endpoints by service (`s3`, `cloudfront`), userinfo removed.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -54,7 +67,11 @@ pub struct Place {
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "account {}", self.account_id)?;
+        if self.account_id.is_empty() {
+            write!(f, "the declared accounts")?;
+        } else {
+            write!(f, "account {}", self.account_id)?;
+        }
         for (service, endpoint) in &self.endpoints {
             write!(f, ", {service} endpoint {endpoint}")?;
         }
@@ -69,6 +86,9 @@ impl fmt::Display for Place {
 pub struct Fingerprint {
     pub address: Address,
     pub sha256: String,
+    /// The resource's account, when the manifest declares accounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
     /// A distribution's ETag when it was read (also inside `sha256`), to say when it moved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
@@ -77,6 +97,44 @@ pub struct Fingerprint {
 impl SavedPlan {
     pub fn fingerprint(&self, address: &Address) -> Option<&Fingerprint> {
         self.fingerprints.iter().find(|f| &f.address == address)
+    }
+
+    /// The part of the plan in one account (the whole plan for `None`, no accounts declared),
+    /// with that account's fingerprints: within one account an address is unique.
+    pub fn in_account(&self, account: Option<&str>) -> SavedPlan {
+        SavedPlan {
+            plan: self.plan.in_account(account),
+            fingerprints: self
+                .fingerprints
+                .iter()
+                .filter(|f| f.account.as_deref() == account)
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+
+    /// The accounts its changes are in, in plan order, each as declared when the plan was made.
+    /// `[None]` when no accounts are declared. A change in an account the file does not declare
+    /// is an edited file.
+    pub fn accounts_in_play(&self) -> Result<Vec<Option<&Account>>, PlanFileError> {
+        self.plan
+            .account_names()
+            .into_iter()
+            .map(|name| match name {
+                None => Ok(None),
+                Some(name) => self
+                    .accounts
+                    .iter()
+                    .find(|a| a.name == name)
+                    .map(Some)
+                    .ok_or_else(|| {
+                        PlanFileError::Body(format!(
+                            "a change is in account `{name}`, which the file does not declare"
+                        ))
+                    }),
+            })
+            .collect()
     }
 }
 
@@ -97,7 +155,7 @@ pub enum PlanFileError {
     Unreadable(String),
     #[error("this is not a cors-sync plan file")]
     NotAPlan,
-    #[error("the plan file has format version {found}; this cors-sync reads version {VERSION}. Make the plan again with this cors-sync")]
+    #[error("the plan file has format version {found}; this cors-sync reads version {VERSION} (and {ACCOUNTS_VERSION} across accounts). Make the plan again with this cors-sync")]
     Version { found: u32 },
     #[error("the plan file's checksum does not match its contents: it was corrupted or edited")]
     Checksum,
@@ -139,7 +197,11 @@ pub fn encode(saved: &SavedPlan, key: Option<&[u8]>) -> String {
     });
     let envelope = Envelope {
         format: FORMAT.to_string(),
-        version: VERSION,
+        version: if saved.accounts.is_empty() {
+            VERSION
+        } else {
+            ACCOUNTS_VERSION
+        },
         checksum: checksum(&body),
         signature,
         body,
@@ -162,7 +224,7 @@ pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError
     }
     let envelope: Envelope =
         serde_json::from_value(value).map_err(|e| PlanFileError::Unreadable(e.to_string()))?;
-    if envelope.version != VERSION {
+    if envelope.version != VERSION && envelope.version != ACCOUNTS_VERSION {
         return Err(PlanFileError::Version {
             found: envelope.version,
         });
@@ -185,7 +247,20 @@ pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError
                 .map_err(|_| PlanFileError::Signature)?;
         }
     }
-    serde_json::from_value(envelope.body).map_err(|e| PlanFileError::Body(e.to_string()))
+    let saved: SavedPlan =
+        serde_json::from_value(envelope.body).map_err(|e| PlanFileError::Body(e.to_string()))?;
+    if (envelope.version == ACCOUNTS_VERSION) == saved.accounts.is_empty() {
+        return Err(PlanFileError::Body(format!(
+            "a version {} file {} accounts",
+            envelope.version,
+            if saved.accounts.is_empty() {
+                "without"
+            } else {
+                "with"
+            }
+        )));
+    }
+    Ok(saved)
 }
 
 fn from_hex(text: &str) -> Option<Vec<u8>> {
@@ -219,12 +294,15 @@ mod tests {
                     before: None,
                     after: Some(vec![CorsRule::allowing(&["*"], &["GET"])]),
                 }],
+                accounts: Vec::new(),
             },
             fingerprints: vec![Fingerprint {
                 address: Address::S3Bucket("b".into()),
                 sha256: "sha256:11".into(),
+                account: None,
                 etag: None,
             }],
+            accounts: Vec::new(),
         }
     }
 

@@ -11,6 +11,8 @@
 //! of the form `{"behaviors": {"<path>": settings}}` for its changed behaviors, and `notes` saying
 //! when a behavior moves between legacy settings and a cache policy. A policy change has `id`
 //! (null until created) and `before` (null when created) / `after` of its managed settings.
+//! When the manifest declares accounts, every change has `account` (the declared name): a
+//! policy's address is unique together with its account. An unmanaged bucket has `account` too.
 
 use std::collections::BTreeMap;
 
@@ -38,13 +40,15 @@ pub fn render(plan: &Plan) -> String {
 
 pub fn render_with(plan: &Plan, unmanaged: Option<&[UnmanagedBucket]>) -> String {
     let changes = plan
-        .changes
-        .iter()
-        .map(|change| {
+        .entries()
+        .map(|(account, change)| {
             let mut document = json!({
                 "address": change.address(),
                 "action": change.action(),
             });
+            if let (Some(account), Value::Object(base)) = (account, &mut document) {
+                base.insert("account".to_string(), json!(account));
+            }
             let extra = match change {
                 Change::BucketCors { region, before, after, .. } => json!({
                     "before": before,

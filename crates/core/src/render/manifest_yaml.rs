@@ -28,6 +28,9 @@ pub struct Imported<'a> {
     pub response_headers_policies: Vec<(&'a str, &'a CorsPolicy)>,
     /// A YAML comment written above a resource: where `convert` found it.
     pub comments: Vec<(Address, String)>,
+    /// The declared account every resource is in (`import --account`), written as the file's
+    /// `account:`.
+    pub account: Option<&'a str>,
 }
 
 impl Imported<'_> {
@@ -43,6 +46,9 @@ impl Imported<'_> {
 /// A whole version-1 manifest.
 pub fn manifest(imported: &Imported<'_>) -> String {
     let mut out = format!("version: {MANIFEST_VERSION}\n");
+    if let Some(account) = imported.account {
+        let _ = writeln!(out, "account: {}", scalar(account));
+    }
     if !imported.buckets.is_empty() {
         out.push_str("buckets:\n");
     }

@@ -40,16 +40,34 @@ pub fn render_within(
             "### cors-sync plan: {} to create, {} to update, {} to delete\n",
             s.create, s.update, s.delete
         );
-        out.push_str("| Resource | Action |\n| --- | --- |\n");
-        for change in &plan.changes {
-            let _ = writeln!(out, "| `{}` | {} |", change.address(), action(change));
+        if plan.accounts.is_empty() {
+            out.push_str("| Resource | Action |\n| --- | --- |\n");
+        } else {
+            out.push_str("| Account | Resource | Action |\n| --- | --- | --- |\n");
+        }
+        for (account, change) in plan.entries() {
+            let account = account.map(|a| format!("{a} | ")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| {account}`{}` | {} |",
+                change.address(),
+                action(change)
+            );
         }
         out.push('\n');
     }
     let tail = tail(warnings, unmanaged);
     let mut omitted = 0;
-    for change in &plan.changes {
-        let block = diff_block(change);
+    let mut current = None;
+    for (account, change) in plan.entries() {
+        let mut block = diff_block(change);
+        if account.is_some() && account != current {
+            current = account;
+            block.insert_str(
+                0,
+                &format!("#### Account {}\n\n", account.unwrap_or_default()),
+            );
+        }
         if out.len() + block.len() + tail.len() + 200 > budget {
             omitted += 1;
             continue;
@@ -114,7 +132,7 @@ fn tail(warnings: &[Diagnostic], unmanaged: Option<&[UnmanagedBucket]>) -> Strin
                 out,
                 "- `{}` ({}): {} rule{}",
                 bucket.address,
-                bucket.region,
+                bucket.whereabouts(),
                 bucket.rules,
                 plural(bucket.rules)
             );

@@ -29,4 +29,17 @@ pub struct UnmanagedBucket {
     pub address: String,
     pub region: String,
     pub rules: usize,
+    /// The declared account it was found in, when the manifest declares accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+}
+
+impl UnmanagedBucket {
+    /// `eu-west-1`, or `eu-west-1, account prod` across accounts.
+    pub fn whereabouts(&self) -> String {
+        match &self.account {
+            Some(account) => format!("{}, account {account}", self.region),
+            None => self.region.clone(),
+        }
+    }
 }

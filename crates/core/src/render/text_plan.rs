@@ -41,8 +41,14 @@ pub fn render(plan: &Plan, colour: Colour) -> String {
         return "No changes. Live CORS configuration matches the manifest.\n".to_string();
     }
     let mut out = String::from("cors-sync will perform the following actions:\n");
-    for change in &plan.changes {
+    let mut current = None;
+    for (account, change) in plan.entries() {
         out.push('\n');
+        if account.is_some() && account != current {
+            current = account;
+            let heading = format!("In account {}:", account.unwrap_or_default());
+            let _ = writeln!(out, "{}\n", colour.paint(BOLD, &heading));
+        }
         out.push_str(&change_block(change, colour));
     }
     out.push('\n');
@@ -70,7 +76,7 @@ pub fn unmanaged_section(unmanaged: &[UnmanagedBucket]) -> String {
             out,
             "  {} ({}): {} rule{}",
             bucket.address,
-            bucket.region,
+            bucket.whereabouts(),
             bucket.rules,
             plural(bucket.rules)
         );

@@ -1,0 +1,116 @@
+//! Acting in a declared account: credentials from a role assumed with the base credentials (STS
+//! AssumeRole, through aws-config's provider, which refreshes them), from a profile's own chain,
+//! or the base credentials themselves; and the guard that checks, before anything is read, that
+//! they act in the account the manifest says.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
+use aws_config::profile::ProfileFileCredentialsProvider;
+use aws_config::provider_config::ProviderConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use cors_sync_core::manifest::Account;
+
+use crate::error::{find_cause, AwsError, Error};
+use crate::Aws;
+
+impl Aws {
+    /// A connection acting in `account`, sharing this one's settings, endpoints (STS's included:
+    /// `--endpoint-url`, `AWS_ENDPOINT_URL_STS`), retry count and `--parallelism` bound. Nothing
+    /// is called yet: a role is assumed on the first signed request.
+    pub async fn in_account(&self, account: &Account) -> Aws {
+        let provider = match (&account.role_arn, &account.profile) {
+            (Some(role), _) => {
+                let provider = AssumeRoleProvider::builder(role)
+                    .session_name(account.session_name())
+                    .configure(&self.config);
+                let provider = match &account.external_id {
+                    Some(id) => provider.external_id(id),
+                    None => provider,
+                };
+                Some(SharedCredentialsProvider::new(provider.build().await))
+            }
+            // The profile's own chain (keys, SSO, a role it assumes), in the run's region. Its
+            // STS calls take endpoints from the environment and the profile
+            // (`AWS_ENDPOINT_URL_STS`, `endpoint_url`): aws-config gives a profile's provider no
+            // way to take the `--endpoint-url` flag.
+            (None, Some(profile)) => Some(SharedCredentialsProvider::new(
+                ProfileFileCredentialsProvider::builder()
+                    .configure(
+                        &ProviderConfig::default().with_region(self.config.region().cloned()),
+                    )
+                    .profile_name(profile)
+                    .build(),
+            )),
+            (None, None) => None,
+        };
+        let config = match provider {
+            Some(provider) => self
+                .config
+                .to_builder()
+                .credentials_provider(provider)
+                .build(),
+            None => self.config.clone(),
+        };
+        Aws {
+            config,
+            s3_endpoint: self.s3_endpoint.clone(),
+            s3_clients: Mutex::new(HashMap::new()),
+            cloudfront: OnceLock::new(),
+            max_attempts: self.max_attempts,
+            attempt_timeout: self.attempt_timeout,
+            retries: self.retries.clone(),
+            requests: self.requests.clone(),
+        }
+    }
+
+    /// The account guard: the account these credentials act in (STS GetCallerIdentity) is the
+    /// one `account` declares. A role that cannot be assumed is named with AWS's code.
+    pub async fn check_account(&self, account: &Account) -> Result<(), Error> {
+        let through = account.reached_through();
+        let actual = self
+            .account_id()
+            .await
+            .map_err(|error| Error::Unreachable {
+                account: account.name.clone(),
+                through: through.clone(),
+                error,
+            })?;
+        if actual == account.id {
+            Ok(())
+        } else {
+            Err(Error::WrongAccount {
+                account: account.name.clone(),
+                expected: account.id.clone(),
+                actual,
+                through,
+            })
+        }
+    }
+
+    /// The account these credentials act in. When credentials could not be had because AWS
+    /// refused AssumeRole, that refusal is the error (its code and message), not the
+    /// GetCallerIdentity that was never signed.
+    pub(crate) async fn account_id(&self) -> Result<String, AwsError> {
+        let sts = aws_sdk_sts::Client::new(&self.config);
+        let identity =
+            sts.get_caller_identity().send().await.map_err(|error| {
+                match find_cause::<AssumeRoleError>(&error) {
+                    Some(refused) => AwsError {
+                        resource: "sts".to_string(),
+                        operation: "AssumeRole",
+                        code: refused.code().map(crate::ErrorCode::from_aws),
+                        message: refused.message().unwrap_or("refused").to_string(),
+                        request_id: None,
+                    },
+                    None => AwsError::from_sdk("sts", "GetCallerIdentity", &error),
+                }
+            })?;
+        identity
+            .account
+            .ok_or_else(|| AwsError::local("sts", "GetCallerIdentity", "STS named no account"))
+    }
+}

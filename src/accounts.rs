@@ -1,0 +1,114 @@
+//! The accounts a run acts in: a connection to each, every one checked by the account guard
+//! (STS GetCallerIdentity against its declared `id:`) before anything is read or written.
+//! Without `accounts:` in the manifest a run acts wherever its credentials do, as always.
+
+use std::time::Duration;
+
+use cors_sync_aws::{Aws, ConnectionOptions};
+use cors_sync_core::manifest::{Account, AccountRef, Manifest};
+use futures::future::join_all;
+
+use crate::cli::ConnectionArgs;
+use crate::error::Error;
+
+/// A connection acting in one account (`account` is `None` when none are declared).
+pub struct InAccount {
+    pub account: Option<Account>,
+    pub aws: Aws,
+}
+
+impl InAccount {
+    pub fn name(&self) -> Option<&str> {
+        self.account.as_ref().map(|a| a.name.as_str())
+    }
+}
+
+/// The connection the run's own flags and credential chain make: the base every account's
+/// credentials are had from.
+pub async fn connect(connection: &ConnectionArgs) -> Aws {
+    Aws::connect(&ConnectionOptions {
+        profile: connection.profile.clone(),
+        region: connection.region.clone(),
+        endpoint_url: connection.endpoint_url.clone(),
+        attempt_timeout: Some(Duration::from_secs(connection.timeout)),
+        max_attempts: connection.max_attempts,
+        parallelism: usize::from(connection.parallelism),
+    })
+    .await
+}
+
+/// A connection to each account, in the order given, after the account guard passed for every
+/// one of them. `[None]` is the base connection alone, unchecked (no accounts declared).
+pub async fn reach(
+    connection: &ConnectionArgs,
+    accounts: &[Option<&Account>],
+) -> Result<Vec<InAccount>, Error> {
+    let base = connect(connection).await;
+    let declared: Vec<&Account> = accounts.iter().flatten().copied().collect();
+    if declared.is_empty() {
+        return Ok(vec![InAccount {
+            account: None,
+            aws: base,
+        }]);
+    }
+    let mut reached = Vec::new();
+    for account in declared {
+        reached.push(InAccount {
+            account: Some(account.clone()),
+            aws: base.in_account(account).await,
+        });
+    }
+    let checks = reached.iter().filter_map(|r| {
+        let account = r.account.as_ref()?;
+        Some(r.aws.check_account(account))
+    });
+    let refused: Vec<Error> = join_all(checks)
+        .await
+        .into_iter()
+        .filter_map(Result::err)
+        .map(Error::Aws)
+        .collect();
+    if !refused.is_empty() {
+        return Err(Error::Each {
+            errors: refused,
+            then: Some("the account guard stopped the run; nothing was read or written".into()),
+        });
+    }
+    Ok(reached)
+}
+
+/// The accounts of the manifest that `--account` leaves in play.
+pub fn in_play<'m>(
+    manifest: &'m Manifest,
+    connection: &ConnectionArgs,
+) -> Result<Vec<Option<&'m Account>>, Error> {
+    manifest
+        .accounts_in_play(&connection.accounts)
+        .map_err(Error::Refused)
+}
+
+/// The one account a command about single resources acts in: `--account` (at most one), else
+/// the account the manifest gives the resource, else the only one declared. `None` when the
+/// manifest declares no accounts.
+pub fn for_resource<'m>(
+    manifest: &'m Manifest,
+    stated: Option<&AccountRef>,
+    connection: &ConnectionArgs,
+    what: &str,
+) -> Result<Option<&'m Account>, Error> {
+    let in_play = in_play(manifest, connection)?;
+    match (in_play.as_slice(), stated) {
+        ([one], _) => Ok(*one),
+        (_, _) if connection.accounts.len() > 1 => Err(Error::Refused(format!(
+            "{what} acts in one account; name one --account"
+        ))),
+        (_, Some(stated)) => Ok(manifest.account(&stated.name)),
+        (several, None) => {
+            let names: Vec<&str> = several.iter().flatten().map(|a| a.name.as_str()).collect();
+            Err(Error::Refused(format!(
+                "the manifest declares accounts {}: name the one to act in with --account",
+                names.join(", ")
+            )))
+        }
+    }
+}
