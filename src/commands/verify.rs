@@ -75,12 +75,12 @@ async fn verify_account(
         let cors = bucket.cors.clone();
         let planned = planned_probes(&cors);
         let predict = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
-        let rows = probe_all(&prober, &resource, &url, planned, predict).await?;
+        let rows = probe_all(prober, &resource, &url, planned, predict).await?;
         out!("{}", tally.record(&resource, rows));
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
-        let targets = LiveTargets::cloudfront_of(&manifest);
+        let targets = LiveTargets::cloudfront_of(manifest);
         let mut live = live_state::read(aws, &targets, 1, &|| {})
             .await
             .complete()
@@ -92,10 +92,10 @@ async fn verify_account(
             .flat_map(|d| {
                 d.behaviors
                     .iter()
-                    .map(|(path, now)| judged(&manifest, &live, &d.id, path, now))
+                    .map(|(path, now)| judged(manifest, &live, &d.id, path, now))
             })
             .collect();
-        let needed = edge::listings_needed(&judged_all, &manifest);
+        let needed = edge::listings_needed(&judged_all, manifest);
         if let Some(error) = live_state::read_listings(aws, needed, &mut live)
             .await
             .into_iter()
@@ -116,7 +116,7 @@ async fn verify_account(
                 else {
                     continue;
                 };
-                let (forwarded, policy) = edge::edge(&settings, &manifest, &live)
+                let (forwarded, policy) = edge::edge(&settings, manifest, &live)
                     .map_err(|error| error.in_distribution(&distribution.id))?;
                 let base = args
                     .cloudfront_endpoint
@@ -134,7 +134,7 @@ async fn verify_account(
                     through_cloudfront::evaluate(&edge, Bucket::Cors(&cors), request).response
                 };
                 let resource = Address::CloudFrontDistribution(distribution.id.clone()).to_string();
-                let rows = probe_all(&prober, &resource, &url, planned, predict).await?;
+                let rows = probe_all(prober, &resource, &url, planned, predict).await?;
                 let subject = format!("{resource} behavior {path} (bucket {})", bucket.name);
                 out!("{}", tally.record(&subject, rows));
             }

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod accounts;
 mod answers;
 mod browser;
 mod check;

@@ -77,7 +77,7 @@ impl Aws {
             .map_err(|error| Error::Unreachable {
                 account: account.name.clone(),
                 through: through.clone(),
-                error,
+                error: Box::new(error),
             })?;
         if actual == account.id {
             Ok(())

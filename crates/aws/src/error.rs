@@ -56,7 +56,7 @@ pub enum Error {
     Unreachable {
         account: String,
         through: String,
-        error: AwsError,
+        error: Box<AwsError>,
     },
 }
 
@@ -64,9 +64,8 @@ impl Error {
     /// Each AWS call that failed inside this error.
     pub fn calls(&self) -> &[AwsError] {
         match self {
-            Error::Call(error) | Error::Unanswered(error) | Error::Unreachable { error, .. } => {
-                std::slice::from_ref(error)
-            }
+            Error::Call(error) | Error::Unanswered(error) => std::slice::from_ref(error),
+            Error::Unreachable { error, .. } => std::slice::from_ref(error.as_ref()),
             Error::Read { errors, .. } => errors,
             Error::NotSent { .. }
             | Error::InFlight { .. }

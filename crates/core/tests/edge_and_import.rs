@@ -154,7 +154,7 @@ fn import_names_custom_policies_from_the_listings_and_writes_only_those_used() {
             .and_then(|r| r.name.as_deref()),
         Some("by-origin")
     );
-    let manifest = import::manifest(&live);
+    let manifest = import::manifest(&live, None);
     assert!(manifest.contains("cache_policy: by-origin"), "{manifest}");
     assert!(manifest.contains("- name: app-cors"), "{manifest}");
     assert!(!manifest.contains("unused"), "{manifest}");

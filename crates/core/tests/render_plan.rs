@@ -3,6 +3,7 @@
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::plan::{bucket_change, LiveBucket, Plan};
 use cors_sync_core::render::text_plan::{render, Colour};
+use cors_sync_core::render::{json_plan, markdown_plan};
 
 fn rule(id: Option<&str>, origins: &[&str], methods: &[&str]) -> CorsRule {
     CorsRule {
@@ -43,7 +44,56 @@ fn sample_plan() -> Plan {
     ];
     Plan {
         changes: changes.into_iter().flatten().collect(),
+        accounts: Vec::new(),
     }
+}
+
+/// The sample plan as if its first change were in account prod and the others in media.
+fn across_accounts() -> Plan {
+    let sample = sample_plan();
+    let (first, rest) = sample.changes.split_at(1);
+    let part = |changes: &[cors_sync_core::plan::Change]| Plan {
+        changes: changes.to_vec(),
+        accounts: Vec::new(),
+    };
+    Plan::of_accounts(vec![
+        (Some("prod".to_string()), part(first)),
+        (Some("media".to_string()), part(rest)),
+    ])
+}
+
+#[test]
+fn plans_across_accounts_group_their_changes_by_account() {
+    let plan = across_accounts();
+    let text = render(&plan, Colour::Never);
+    let headings: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("In account"))
+        .collect();
+    assert_eq!(headings, ["In account prod:", "In account media:"]);
+    let json: serde_json::Value = serde_json::from_str(&json_plan::render(&plan)).unwrap();
+    let accounts: Vec<&str> = json["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["account"].as_str().unwrap())
+        .collect();
+    assert_eq!(accounts, ["prod", "media", "media"]);
+    let markdown = markdown_plan::render(&plan, &[], None);
+    insta::assert_snapshot!(markdown.lines().take(7).collect::<Vec<_>>().join("\n"), @"
+    ### cors-sync plan: 1 to create, 1 to update, 1 to delete
+
+    | Account | Resource | Action |
+    | --- | --- | --- |
+    | prod | `s3_bucket.created` | create |
+    | media | `s3_bucket.updated` | update |
+    | media | `s3_bucket.deleted` | delete |
+    ");
+    assert!(markdown.contains("#### Account prod\n"));
+    assert!(markdown.contains("#### Account media\n"));
+    // Without accounts, no change names one.
+    let alone = json_plan::render(&sample_plan());
+    assert!(!alone.contains("\"account\""), "{alone}");
 }
 
 #[test]

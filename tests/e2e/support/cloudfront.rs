@@ -75,6 +75,15 @@ pub fn forwarded(headers: &[&str], query_string: bool, cookies: ItemSelection) -
 /// `[Origin]`, GET/HEAD), `/fonts/*` on managed policies, and `/legacy/*` with query strings and a
 /// whitelisted cookie forwarded, plus unmanaged settings a careless update would lose.
 pub fn create_distribution(caller_reference: &str, bucket: &str) -> String {
+    create_distribution_with(&client(), caller_reference, bucket)
+}
+
+/// As `create_distribution`, through this client (another account's, say).
+pub fn create_distribution_with(
+    client: &aws_sdk_cloudfront::Client,
+    caller_reference: &str,
+    bucket: &str,
+) -> String {
     let origin = Origin::builder()
         .id("s3")
         .domain_name(format!("{bucket}.s3.eu-west-1.amazonaws.com"))
@@ -142,7 +151,7 @@ pub fn create_distribution(caller_reference: &str, bucket: &str) -> String {
         .build()
         .unwrap();
     runtime().block_on(async {
-        client()
+        client
             .create_distribution()
             .distribution_config(config)
             .send()

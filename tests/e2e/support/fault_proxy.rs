@@ -112,6 +112,8 @@ struct State {
     faults: Vec<Fault>,
     /// Every request seen, as `METHOD TARGET`, whether it was failed, and its whole head.
     requests: Vec<(String, bool, String)>,
+    /// The `Action` of every STS (query protocol) request seen, in order.
+    sts_actions: Vec<String>,
 }
 
 pub struct FaultProxy {
@@ -163,6 +165,11 @@ impl FaultProxy {
         self.heads_matching(pattern).len()
     }
 
+    /// The STS actions sent through the proxy (`AssumeRole`, `GetCallerIdentity`), in order.
+    pub fn sts_actions(&self) -> Vec<String> {
+        self.state.lock().unwrap().sts_actions.clone()
+    }
+
     /// The heads (request line and headers) of every request whose line contains `pattern`,
     /// in the order they arrived.
     pub fn heads_matching(&self, pattern: &str) -> Vec<String> {
@@ -207,6 +214,10 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             .next()
             .unwrap_or_default()
             .to_string();
+        if let Some(action) = head.split("Action=").nth(1) {
+            let action = action.split('&').next().unwrap_or_default();
+            state.sts_actions.push(action.to_string());
+        }
         state.requests.push((line, fault.is_some(), whole_head));
         fault
     };
@@ -219,9 +230,13 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             },
             headers,
         )) => {
-            let body = format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>"
-            );
+            // In the protocol of the service asked: STS's query protocol wraps its error.
+            let error = format!("<Error><Code>{code}</Code><Message>{message}</Message>");
+            let body = if head.contains("Action=") {
+                format!("<ErrorResponse>{error}<Type>Sender</Type></Error><RequestId>fault-proxy</RequestId></ErrorResponse>")
+            } else {
+                format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{error}<RequestId>fault-proxy</RequestId></Error>")
+            };
             let extra: String = headers
                 .iter()
                 .map(|(name, value)| format!("{name}: {value}\r\n"))

@@ -1,6 +1,7 @@
 //! The end-to-end harness: a scenario is seed live state → write a manifest → run the real
 //! binary → assert its output, exit code and the live state afterwards.
 
+pub mod accounts;
 pub mod cloudfront;
 pub mod emulator;
 pub mod fault_proxy;

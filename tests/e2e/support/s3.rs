@@ -45,14 +45,25 @@ fn client_for(endpoint: &str, key: &str, region: &str) -> aws_sdk_s3::Client {
 }
 
 fn client_with(endpoint: &str, key: &str, secret: &str, region: &str) -> aws_sdk_s3::Client {
+    client_as(
+        endpoint,
+        aws_sdk_s3::config::Credentials::new(key, secret, None, None, "tests"),
+        region,
+    )
+}
+
+/// An S3 client signing with `credentials` (another account's, say).
+pub fn client_as(
+    endpoint: &str,
+    credentials: aws_sdk_s3::config::Credentials,
+    region: &str,
+) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::Config::builder()
         .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
         .region(aws_sdk_s3::config::Region::new(region.to_string()))
         .endpoint_url(endpoint)
         .force_path_style(true)
-        .credentials_provider(aws_sdk_s3::config::Credentials::new(
-            key, secret, None, None, "tests",
-        ))
+        .credentials_provider(credentials)
         .build();
     aws_sdk_s3::Client::from_conf(config)
 }
@@ -105,7 +116,7 @@ pub fn create_bucket(name: &str, region: &str) {
     create_bucket_with(&client(region), name, region);
 }
 
-fn create_bucket_with(client: &aws_sdk_s3::Client, name: &str, region: &str) {
+pub fn create_bucket_with(client: &aws_sdk_s3::Client, name: &str, region: &str) {
     runtime().block_on(async {
         let mut request = client.create_bucket().bucket(name);
         if region != "us-east-1" {
@@ -126,7 +137,7 @@ pub fn put_cors(name: &str, rules: &[CorsRule]) {
     put_cors_with(&client("us-east-1"), name, rules);
 }
 
-fn put_cors_with(client: &aws_sdk_s3::Client, name: &str, rules: &[CorsRule]) {
+pub fn put_cors_with(client: &aws_sdk_s3::Client, name: &str, rules: &[CorsRule]) {
     runtime().block_on(async {
         client
             .put_bucket_cors()
