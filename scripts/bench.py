@@ -290,6 +290,95 @@ def region_discovery(port, work, names):
     }
 
 
+ACCOUNTS = 10
+ACCOUNT_ROUNDS = 3
+
+
+def account_id(k):
+    return f"3{k:011d}"
+
+
+def seed_accounts(endpoint):
+    """ACCOUNTS accounts of BUCKETS // ACCOUNTS buckets each, every bucket made in its own account
+    (credentials from AssumeRole into it, as moto serves every account)."""
+    per = BUCKETS // ACCOUNTS
+    base = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="bench", aws_secret_access_key="bench")
+    names = {}
+    for k in range(ACCOUNTS):
+        c = base.assume_role(RoleArn=f"arn:aws:iam::{account_id(k)}:role/seed", RoleSessionName="bench")["Credentials"]
+        client = boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1",
+            aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"],
+            config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 10, "mode": "standard"}),
+        )
+        names[k] = [f"acct{k:02d}-{i:03d}" for i in range(per)]
+
+        def one(name, client=client):
+            client.create_bucket(Bucket=name)
+            client.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": [RULE]})
+
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(one, names[k]))
+    return names
+
+
+def accounts_manifest(accounts, buckets_of):
+    """A manifest declaring `accounts` (each reached through a role), with its buckets."""
+    lines = ["version: 1", "accounts:"]
+    for k in accounts:
+        lines += [f"  - name: a{k:02d}", f'    id: "{account_id(k)}"', f"    role_arn: arn:aws:iam::{account_id(k)}:role/cors-sync"]
+    lines.append("buckets:")
+    for k in accounts:
+        for name in buckets_of(k):
+            lines += [
+                f"  - name: {name}",
+                f"    account: a{k:02d}",
+                "    region: us-east-1",
+                "    cors_rules:",
+                '      - allowed_origins: ["https://www.example.com"]',
+                "        allowed_methods: [GET, HEAD]",
+                "        max_age_seconds: 600",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def across_accounts(port, work):
+    """Plan of ACCOUNTS accounts x 100 buckets against 1 account x 1,000, behind 30 ms of latency
+    per request at --parallelism 16: one role assumed and one account guard per account, and the
+    bucket reads of every account bounded together. Each account's buckets are its own."""
+    say(f"accounts: {ACCOUNTS} x {BUCKETS // ACCOUNTS} buckets against 1 x {BUCKETS}, 30 ms per request ...")
+    direct = f"http://127.0.0.1:{port}"
+    names = seed_accounts(direct)
+    one = {0: [n for k in range(ACCOUNTS) for n in names[k]]}
+    proxy = LatencyProxy(port, 0.030)
+    endpoint = f"http://127.0.0.1:{proxy.port}"
+    paths = {}
+    for label, accounts, buckets_of in [
+        ("1 account", [0], lambda k: one[k]),
+        (f"{ACCOUNTS} accounts", range(ACCOUNTS), lambda k: names[k]),
+    ]:
+        paths[label] = os.path.join(work, f"{label.replace(' ', '-')}.yaml")
+        with open(paths[label], "w") as f:
+            f.write(accounts_manifest(accounts, buckets_of))
+    walls = {label: [] for label in paths}
+    requests = {}
+    for _ in range(ACCOUNT_ROUNDS):
+        for label, path in paths.items():
+            wall, _, _, code = cors_sync_plan(path, endpoint, DISCOVERY_PARALLELISM)
+            if code != 0:
+                raise SystemExit(f"cors-sync plan of {label} found changes or failed; the benchmark expects none")
+            walls[label].append(wall)
+            requests[label] = proxy.take_counts()
+    single, several = (statistics.median(walls[label]) for label in paths)
+    return {
+        "parallelism": DISCOVERY_PARALLELISM,
+        "requests": requests,
+        "one_account_seconds": round(single, 2),
+        "accounts_seconds": round(several, 2),
+        "ratio": round(several / single, 2),
+    }
+
+
 def main():
     os.makedirs(os.path.join(ROOT, "target", "bench"), exist_ok=True)
     emulator, port = start_emulator()
@@ -348,6 +437,7 @@ def main():
         f.write(manifest(names[:200], []).replace("distributions:\n", ""))
     latency = {p: cors_sync_plan(small, f"http://127.0.0.1:{proxy.port}", p)[0] for p in (1, 4, 16, 64)}
     discovery = region_discovery(port, work, names)
+    accounts = across_accounts(port, work)
     emulator.stdin.close()
 
     requests = BUCKETS + 1  # GetBucketCors per bucket (regions given) + one ListDistributions page
@@ -377,6 +467,7 @@ def main():
         "validate_10000_buckets": {"wall_ms": round(statistics.median(v[0] for v in validate) * 1000, 1), "peak_rss_mib": round(max(v[2] for v in validate), 1)},
         "latency_30ms_200_buckets_seconds_by_parallelism": {str(k): round(v, 2) for k, v in latency.items()},
         "region_discovery_30ms_1000_buckets": discovery,
+        "accounts_30ms_1000_buckets": accounts,
     }
     with open(os.path.join(ROOT, "target", "bench", "results.json"), "w") as f:
         json.dump(summary, f, indent=2)
@@ -405,6 +496,11 @@ def main():
         f"{d['wall_seconds']} s, requests {d['requests']}; "
         f"{d['ratio_to_latency_bound']}x the latency bound ({d['latency_bound_seconds']} s), "
         f"{d['ratio_to_proxied_ceiling']}x the emulator's ceiling through the same proxy ({d['proxied_ceiling_seconds']} s)"
+    )
+    a = accounts
+    print(
+        f"plan of {BUCKETS} buckets in {ACCOUNTS} accounts (a role each), 30 ms per request, --parallelism {DISCOVERY_PARALLELISM}: "
+        f"{a['accounts_seconds']} s against {a['one_account_seconds']} s in 1 account: {a['ratio']}x"
     )
     print(f"\nmachine: {summary['machine']}; figures in target/bench/results.json")
 
