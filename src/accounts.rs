@@ -77,6 +77,17 @@ pub async fn reach(
     Ok(reached)
 }
 
+/// A guarded connection to one account (`None`: the credentials' own, unchecked).
+pub async fn reach_one(
+    connection: &ConnectionArgs,
+    account: Option<&Account>,
+) -> Result<InAccount, Error> {
+    reach(connection, &[account])
+        .await?
+        .pop()
+        .ok_or_else(|| Error::Refused("no account to act in".into()))
+}
+
 /// The accounts of the manifest that `--account` leaves in play.
 pub fn in_play<'m>(
     manifest: &'m Manifest,

@@ -79,13 +79,13 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
         }
     };
     let account = accounts::for_resource(&declared, stated, &cli.connection, "check")?;
-    let reached = accounts::reach(&cli.connection, &[account]).await?;
+    let reached = accounts::reach_one(&cli.connection, account).await?;
     let manifest = if args.live {
         Manifest::default()
     } else {
         declared.in_account(account.map(|a| a.name.as_str()))
     };
-    let aws = &reached[0].aws;
+    let aws = &reached.aws;
     let setting = read_setting(aws, &manifest, &target, args.live).await?;
     let origin = serialize_origin(&args.origin)?;
     let headers: Vec<RequestHeader> = args

@@ -23,8 +23,8 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
         manifest::load(&args.manifest).map_err(Error::Manifest)?
     };
     let account = accounts::for_resource(&declared, None, &cli.connection, "import")?;
-    let reached = accounts::reach(&cli.connection, &[account]).await?;
-    let aws = &reached[0].aws;
+    let reached = accounts::reach_one(&cli.connection, account).await?;
+    let aws = &reached.aws;
     let parallelism = usize::from(cli.connection.parallelism);
     let targets = LiveTargets {
         buckets,

@@ -76,7 +76,10 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
             access_report::markdown_section(&access::compare_live(&live, &manifest))
         ),
     }
-    report_retries(&reached[0].aws);
+    if let Some(first) = reached.first() {
+        // The retry count is shared by every account's connection.
+        report_retries(&first.aws);
+    }
     if args.detailed_exitcode && !plan.is_empty() {
         Ok(Outcome::ChangesPresent)
     } else {
@@ -111,14 +114,20 @@ async fn save(planned: &mut Planned<'_>, manifest: &Manifest, path: &Path) -> Re
         )]);
         fingerprints.extend(plan_file::fingerprints(&named, &part.live));
     }
-    let first = &planned.parts[0].to;
     // Across declared accounts the guard has checked each one's ID; the file records them all.
-    let made_in = match &first.account {
-        None => first.aws.place().await.map_err(|e| not_saved(e.into()))?,
-        Some(_) => Place {
+    let made_in = match planned.parts.first().map(|p| p.to) {
+        Some(InAccount { account: None, aws }) => {
+            aws.place().await.map_err(|e| not_saved(e.into()))?
+        }
+        Some(InAccount { aws, .. }) => Place {
             account_id: String::new(),
-            endpoints: first.aws.endpoints(),
+            endpoints: aws.endpoints(),
         },
+        None => {
+            return Err(Error::Refused(
+                "there is no account to save a plan for".into(),
+            ))
+        }
     };
     let saved = SavedPlan {
         created_by: format!("cors-sync {}", env!("CARGO_PKG_VERSION")),

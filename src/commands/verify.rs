@@ -2,6 +2,8 @@
 //! evaluator predicts from the manifest, as a browser judges them and header by header.
 //! Exit 0 when every probe agrees, 2 when any disagrees, 1 on error.
 
+use std::time::Duration;
+
 use cors_sync_aws::live_state;
 use cors_sync_aws::probe::Prober;
 use cors_sync_aws::{Aws, AwsError};
@@ -34,7 +36,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
     let manifest = load_manifest(&args.manifest.manifest)?;
     let in_play = accounts::in_play(&manifest, &cli.connection)?;
     let reached = accounts::reach(&cli.connection, &in_play).await?;
-    let prober = Prober::new(reached[0].aws.attempt_timeout());
+    let prober = Prober::new(Duration::from_secs(cli.connection.timeout));
     let mut tally = Tally::default();
     for to in &reached {
         let part = manifest.in_account(to.name());

@@ -14,6 +14,9 @@ use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use cors_sync_core::manifest::Account;
 
+use aws_config::{Region, SdkConfig};
+
+use crate::connection::FALLBACK_REGION;
 use crate::error::{find_cause, AwsError, Error};
 use crate::Aws;
 
@@ -22,11 +25,12 @@ impl Aws {
     /// `--endpoint-url`, `AWS_ENDPOINT_URL_STS`), retry count and `--parallelism` bound. Nothing
     /// is called yet: a role is assumed on the first signed request.
     pub async fn in_account(&self, account: &Account) -> Aws {
+        let sts = self.sts_config();
         let provider = match (&account.role_arn, &account.profile) {
             (Some(role), _) => {
                 let provider = AssumeRoleProvider::builder(role)
                     .session_name(account.session_name())
-                    .configure(&self.config);
+                    .configure(&sts);
                 let provider = match &account.external_id {
                     Some(id) => provider.external_id(id),
                     None => provider,
@@ -39,9 +43,7 @@ impl Aws {
             // way to take the `--endpoint-url` flag.
             (None, Some(profile)) => Some(SharedCredentialsProvider::new(
                 ProfileFileCredentialsProvider::builder()
-                    .configure(
-                        &ProviderConfig::default().with_region(self.config.region().cloned()),
-                    )
+                    .configure(&ProviderConfig::default().with_region(sts.region().cloned()))
                     .profile_name(profile)
                     .build(),
             )),
@@ -61,7 +63,6 @@ impl Aws {
             s3_clients: Mutex::new(HashMap::new()),
             cloudfront: OnceLock::new(),
             max_attempts: self.max_attempts,
-            attempt_timeout: self.attempt_timeout,
             retries: self.retries.clone(),
             requests: self.requests.clone(),
         }
@@ -91,11 +92,24 @@ impl Aws {
         }
     }
 
+    /// The configuration STS calls are made with: the run's, in S3's default region when none is
+    /// configured (STS needs one to sign for, and answers the same in every region).
+    fn sts_config(&self) -> SdkConfig {
+        match self.config.region() {
+            Some(_) => self.config.clone(),
+            None => self
+                .config
+                .to_builder()
+                .region(Region::new(FALLBACK_REGION))
+                .build(),
+        }
+    }
+
     /// The account these credentials act in. When credentials could not be had because AWS
     /// refused AssumeRole, that refusal is the error (its code and message), not the
     /// GetCallerIdentity that was never signed.
     pub(crate) async fn account_id(&self) -> Result<String, AwsError> {
-        let sts = aws_sdk_sts::Client::new(&self.config);
+        let sts = aws_sdk_sts::Client::new(&self.sts_config());
         let identity =
             sts.get_caller_identity().send().await.map_err(|error| {
                 match find_cause::<AssumeRoleError>(&error) {

@@ -52,7 +52,7 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
 
 /// S3's default region, used for region discovery when nothing else configures one.
-const FALLBACK_REGION: &str = "us-east-1";
+pub(crate) const FALLBACK_REGION: &str = "us-east-1";
 /// CloudFront is global; its API is signed for us-east-1 whatever region the user configured.
 const CLOUDFRONT_REGION: &str = "us-east-1";
 /// CloudFront throttles updates after a few a minute: more attempts and longer backoff than the
@@ -69,7 +69,6 @@ pub struct Aws {
     pub(crate) s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
     pub(crate) cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
     pub(crate) max_attempts: Option<u32>,
-    pub(crate) attempt_timeout: Duration,
     /// Shared by the connections of every account a run acts in, like `requests`.
     pub(crate) retries: RetryCounter,
     /// One permit per bucket request in flight, shared across accounts (`--parallelism`).
@@ -144,7 +143,6 @@ impl Aws {
             s3_clients: Mutex::new(HashMap::new()),
             cloudfront: OnceLock::new(),
             max_attempts: options.max_attempts,
-            attempt_timeout: attempt,
             retries: RetryCounter::default(),
             requests: Arc::new(Semaphore::new(match options.parallelism {
                 0 => Semaphore::MAX_PERMITS,
@@ -198,11 +196,6 @@ impl Aws {
             SdkError::ServiceError(_) | SdkError::ConstructionFailure(_) => Error::Call(failure),
             _ => Error::Unanswered(failure),
         }
-    }
-
-    /// The most one attempt of one call may take (`--timeout`).
-    pub fn attempt_timeout(&self) -> Duration {
-        self.attempt_timeout
     }
 
     /// The URL of `key` in `bucket`, as the SDK's S3 clients of this run would address it: the

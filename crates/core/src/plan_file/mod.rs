@@ -356,6 +356,47 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_across_accounts_is_version_3_and_splits_by_account() {
+        let mut saved = saved();
+        saved.plan = Plan::of_accounts(vec![(Some("prod".into()), saved.plan.clone())]);
+        saved.fingerprints[0].account = Some("prod".into());
+        saved.accounts = vec![Account {
+            name: "prod".into(),
+            id: "111111111111".into(),
+            role_arn: Some("arn:aws:iam::111111111111:role/cors-sync".into()),
+            external_id: None,
+            session_name: None,
+            profile: None,
+            location: Default::default(),
+        }];
+        let text = encode(&saved, None);
+        assert!(text.contains("\"version\": 3"), "{text}");
+        assert_eq!(decode(&text, None), Ok(saved.clone()));
+        let names: Vec<&str> = saved
+            .accounts_in_play()
+            .unwrap()
+            .iter()
+            .flatten()
+            .map(|a| a.name.as_str())
+            .collect();
+        assert_eq!(names, ["prod"]);
+        assert_eq!(saved.in_account(Some("prod")).fingerprints.len(), 1);
+        assert!(saved.in_account(Some("media")).plan.is_empty());
+        // A version 3 file must declare its accounts, and a version 2 file must not.
+        let stripped = text.replace("\"version\": 3", "\"version\": 2");
+        assert!(matches!(
+            decode(&stripped, None),
+            Err(PlanFileError::Body(_))
+        ));
+        // A change in an account the file does not declare is an edited file.
+        saved.accounts[0].name = "media".into();
+        assert!(matches!(
+            saved.accounts_in_play(),
+            Err(PlanFileError::Body(_))
+        ));
+    }
+
+    #[test]
     fn a_change_without_a_fingerprint_is_named() {
         let mut saved = saved();
         saved.fingerprints.clear();
