@@ -95,18 +95,25 @@ def seed(endpoint):
     return names, ids
 
 
+def bucket_lines(name, regions=True, account=None):
+    """One bucket whose rules are the seeded RULE, so a plan over it finds no changes."""
+    lines = [f"  - name: {name}"]
+    if account:
+        lines.append(f"    account: {account}")
+    if regions:
+        lines.append("    region: us-east-1")
+    return lines + [
+        "    cors_rules:",
+        '      - allowed_origins: ["https://www.example.com"]',
+        "        allowed_methods: [GET, HEAD]",
+        "        max_age_seconds: 600",
+    ]
+
+
 def manifest(names, ids, regions=True):
     lines = ["version: 1", "buckets:"]
     for name in names:
-        lines.append(f"  - name: {name}")
-        if regions:
-            lines.append("    region: us-east-1")
-        lines += [
-            "    cors_rules:",
-            '      - allowed_origins: ["https://www.example.com"]',
-            "        allowed_methods: [GET, HEAD]",
-            "        max_age_seconds: 600",
-        ]
+        lines += bucket_lines(name, regions)
     lines.append("distributions:")
     for distribution in ids:
         lines += [
@@ -330,15 +337,7 @@ def accounts_manifest(accounts, buckets_of):
     lines.append("buckets:")
     for k in accounts:
         for name in buckets_of(k):
-            lines += [
-                f"  - name: {name}",
-                f"    account: a{k:02d}",
-                "    region: us-east-1",
-                "    cors_rules:",
-                '      - allowed_origins: ["https://www.example.com"]',
-                "        allowed_methods: [GET, HEAD]",
-                "        max_age_seconds: 600",
-            ]
+            lines += bucket_lines(name, account=f"a{k:02d}")
     return "\n".join(lines) + "\n"
 
 

@@ -92,79 +92,65 @@ fn merge<'a>(
 }
 
 fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
-    let buckets = manifest
-        .buckets
-        .iter()
-        .map(|b| (b.name.as_str(), &b.location));
-    report_named_twice(
-        "bucket",
-        buckets,
-        "a bucket's whole CORS configuration belongs in one entry",
-        diagnostics,
-    );
-    let distributions = manifest
-        .distributions
-        .iter()
-        .map(|d| (d.id.as_str(), &d.location));
-    report_named_twice(
-        "distribution",
-        distributions,
-        "list all of a distribution's behaviors in one entry",
-        diagnostics,
-    );
-    // Policy names are unique within an account, so the same name may stand in two accounts.
-    let account_of = |a: &Option<super::AccountRef>| a.as_ref().map(|a| a.name.clone());
-    let mut in_play: Vec<Option<String>> = Vec::new();
-    for account in manifest
-        .origin_request_policies
-        .iter()
-        .map(|p| account_of(&p.account))
-        .chain(
+    // Bucket names and distribution IDs are global; policy names are unique within an account,
+    // so the same policy name may stand in two accounts.
+    let kinds = [
+        (
+            "bucket",
+            "a bucket's whole CORS configuration belongs in one entry",
+            manifest
+                .buckets
+                .iter()
+                .map(|b| (None, b.name.as_str(), &b.location))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "distribution",
+            "list all of a distribution's behaviors in one entry",
+            manifest
+                .distributions
+                .iter()
+                .map(|d| (None, d.id.as_str(), &d.location))
+                .collect(),
+        ),
+        (
+            "origin request policy",
+            "policy names are unique in an account",
+            manifest
+                .origin_request_policies
+                .iter()
+                .map(|p| (account_name(&p.account), p.name.as_str(), &p.location))
+                .collect(),
+        ),
+        (
+            "response headers policy",
+            "policy names are unique in an account",
             manifest
                 .response_headers_policies
                 .iter()
-                .map(|p| account_of(&p.account)),
-        )
-    {
-        if !in_play.contains(&account) {
-            in_play.push(account);
-        }
-    }
-    for account in &in_play {
-        let origin_request = manifest
-            .origin_request_policies
-            .iter()
-            .filter(|p| &account_of(&p.account) == account)
-            .map(|p| (p.name.as_str(), &p.location));
-        report_named_twice(
-            "origin request policy",
-            origin_request,
-            "policy names are unique in an account",
-            diagnostics,
-        );
-        let response_headers = manifest
-            .response_headers_policies
-            .iter()
-            .filter(|p| &account_of(&p.account) == account)
-            .map(|p| (p.name.as_str(), &p.location));
-        report_named_twice(
-            "response headers policy",
-            response_headers,
-            "policy names are unique in an account",
-            diagnostics,
-        );
+                .map(|p| (account_name(&p.account), p.name.as_str(), &p.location))
+                .collect(),
+        ),
+    ];
+    for (what, help, entries) in kinds {
+        report_named_twice(what, entries, help, diagnostics);
     }
 }
 
-fn report_named_twice<'m>(
+fn account_name(account: &Option<super::AccountRef>) -> Option<&str> {
+    account.as_ref().map(|a| a.name.as_str())
+}
+
+/// Each entry named a second time within its scope (an account, or `None`: everywhere).
+fn report_named_twice(
     what: &str,
-    entries: impl Iterator<Item = (&'m str, &'m SourceLocation)>,
+    entries: Vec<(Option<&str>, &str, &SourceLocation)>,
     help: &str,
     diagnostics: &mut Diagnostics,
 ) {
-    let mut first_seen: HashMap<&str, &SourceLocation> = HashMap::new();
-    for (name, location) in entries {
-        match first_seen.get(name) {
+    let mut first_seen: HashMap<(Option<&str>, &str), &SourceLocation> = HashMap::new();
+    for (scope, name, location) in entries {
+        match first_seen.get(&(scope, name)) {
             Some(first) => diagnostics.push(
                 Diagnostic::error(
                     location.clone(),
@@ -173,7 +159,7 @@ fn report_named_twice<'m>(
                 .with_help(Some(help.to_string())),
             ),
             None => {
-                first_seen.insert(name, location);
+                first_seen.insert((scope, name), location);
             }
         }
     }

@@ -379,47 +379,12 @@ const RESPONSE_HEADERS_POLICY_SHAPE: Shape = Shape::Object(&RESPONSE_HEADERS_POL
 pub static MANIFEST: Object = Object {
     title: "cors-sync manifest",
     fields: &[
-        Field {
-            name: "version",
-            shape: Shape::Const(super::MANIFEST_VERSION),
-            required: true,
-            doc: "The manifest format version.",
-        },
-        Field {
-            name: "accounts",
-            shape: objects(&ACCOUNT_SHAPE),
-            required: false,
-            doc: "The AWS accounts resources live in, and how to act in each (in one file of a directory).",
-        },
-        Field {
-            name: "account",
-            shape: Shape::String,
-            required: false,
-            doc: "The account of this file's resources that do not name their own.",
-        },
-        Field {
-            name: "buckets",
-            shape: objects(&BUCKET_SHAPE),
-            required: false,
-            doc: "S3 buckets and their CORS rules.",
-        },
-        Field {
-            name: "distributions",
-            shape: objects(&DISTRIBUTION_SHAPE),
-            required: false,
-            doc: "CloudFront distributions and their behaviors.",
-        },
-        Field {
-            name: "origin_request_policies",
-            shape: objects(&ORIGIN_REQUEST_POLICY_SHAPE),
-            required: false,
-            doc: "Origin request policies to create or update.",
-        },
-        Field {
-            name: "response_headers_policies",
-            shape: objects(&RESPONSE_HEADERS_POLICY_SHAPE),
-            required: false,
-            doc: "Response headers policies to create or update.",
-        },
+        Field { name: "version", shape: Shape::Const(super::MANIFEST_VERSION), required: true, doc: "The manifest format version." },
+        Field { name: "accounts", shape: objects(&ACCOUNT_SHAPE), required: false, doc: "The AWS accounts resources live in, and how to act in each (in one file of a directory)." },
+        Field { name: "account", shape: Shape::String, required: false, doc: "The account of this file's resources that do not name their own." },
+        Field { name: "buckets", shape: objects(&BUCKET_SHAPE), required: false, doc: "S3 buckets and their CORS rules." },
+        Field { name: "distributions", shape: objects(&DISTRIBUTION_SHAPE), required: false, doc: "CloudFront distributions and their behaviors." },
+        Field { name: "origin_request_policies", shape: objects(&ORIGIN_REQUEST_POLICY_SHAPE), required: false, doc: "Origin request policies to create or update." },
+        Field { name: "response_headers_policies", shape: objects(&RESPONSE_HEADERS_POLICY_SHAPE), required: false, doc: "Response headers policies to create or update." },
     ],
 };

@@ -22,6 +22,7 @@ use std::fmt;
 use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 
+mod accounts;
 mod current;
 
 pub use current::{fingerprints, moved, unfingerprinted, with_live_before};
@@ -97,44 +98,6 @@ pub struct Fingerprint {
 impl SavedPlan {
     pub fn fingerprint(&self, address: &Address) -> Option<&Fingerprint> {
         self.fingerprints.iter().find(|f| &f.address == address)
-    }
-
-    /// The part of the plan in one account (the whole plan for `None`, no accounts declared),
-    /// with that account's fingerprints: within one account an address is unique.
-    pub fn in_account(&self, account: Option<&str>) -> SavedPlan {
-        SavedPlan {
-            plan: self.plan.in_account(account),
-            fingerprints: self
-                .fingerprints
-                .iter()
-                .filter(|f| f.account.as_deref() == account)
-                .cloned()
-                .collect(),
-            ..self.clone()
-        }
-    }
-
-    /// The accounts its changes are in, in plan order, each as declared when the plan was made.
-    /// `[None]` when no accounts are declared. A change in an account the file does not declare
-    /// is an edited file.
-    pub fn accounts_in_play(&self) -> Result<Vec<Option<&Account>>, PlanFileError> {
-        self.plan
-            .account_names()
-            .into_iter()
-            .map(|name| match name {
-                None => Ok(None),
-                Some(name) => self
-                    .accounts
-                    .iter()
-                    .find(|a| a.name == name)
-                    .map(Some)
-                    .ok_or_else(|| {
-                        PlanFileError::Body(format!(
-                            "a change is in account `{name}`, which the file does not declare"
-                        ))
-                    }),
-            })
-            .collect()
     }
 }
 

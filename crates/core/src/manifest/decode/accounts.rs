@@ -3,6 +3,7 @@
 use super::super::account::{Account, AccountRef, FileAccounts};
 use super::super::schema;
 use super::super::yaml_tree::{Node, NodeValue};
+use super::super::Manifest;
 use super::{Decoder, Fields};
 
 /// What AWS accepts as a role session name.
@@ -119,6 +120,27 @@ impl Decoder<'_> {
             location: self.at(node.position),
         })
     }
+}
+
+/// Gives the file's `account:` to each of its resources that names none of its own.
+pub(super) fn default_account(manifest: &mut Manifest, default: &AccountRef) {
+    let fill = |account: &mut Option<AccountRef>| {
+        if account.is_none() {
+            *account = Some(default.clone());
+        }
+    };
+    manifest
+        .buckets
+        .iter_mut()
+        .for_each(|b| fill(&mut b.account));
+    manifest
+        .distributions
+        .iter_mut()
+        .for_each(|d| fill(&mut d.account));
+    let policies = manifest.origin_request_policies.iter_mut();
+    policies.for_each(|p| fill(&mut p.account));
+    let policies = manifest.response_headers_policies.iter_mut();
+    policies.for_each(|p| fill(&mut p.account));
 }
 
 /// The account ID in an IAM role ARN (`arn:PARTITION:iam::ID:role/PATH`), if it is one.

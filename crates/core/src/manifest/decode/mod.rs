@@ -14,6 +14,7 @@ use super::yaml_tree::{Node, NodeValue, Position};
 use super::{Manifest, MANIFEST_VERSION};
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
 use crate::visible::visible;
+use accounts::default_account;
 
 /// Decodes one file's document. Problems go to `diagnostics`; the returned manifest holds whatever
 /// could be decoded, so later checks (duplicates across files) still run. Each resource holds its
@@ -353,23 +354,7 @@ impl Decoder<'_> {
         );
         let accounts = self.accounts(&fields);
         if let Some(default) = self.account_ref(&fields) {
-            let fill = |account: &mut Option<_>| {
-                if account.is_none() {
-                    *account = Some(default.clone());
-                }
-            };
-            manifest
-                .buckets
-                .iter_mut()
-                .for_each(|b| fill(&mut b.account));
-            manifest
-                .distributions
-                .iter_mut()
-                .for_each(|d| fill(&mut d.account));
-            let policies = manifest.origin_request_policies.iter_mut();
-            policies.for_each(|p| fill(&mut p.account));
-            let policies = manifest.response_headers_policies.iter_mut();
-            policies.for_each(|p| fill(&mut p.account));
+            default_account(&mut manifest, &default);
         }
         (manifest, accounts)
     }
