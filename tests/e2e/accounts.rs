@@ -338,3 +338,50 @@ fn import_and_report_unmanaged_name_the_account() {
     assert_eq!(unmanaged[0]["address"], "s3_bucket.acct-media-stray");
     assert_eq!(unmanaged[0]["account"], "media");
 }
+
+#[test]
+fn apply_with_account_writes_nothing_in_the_other_accounts() {
+    s3::create_bucket_with(&accounts::s3_in(PROD), "acct-only-prod", "us-east-1");
+    s3::create_bucket_with(&accounts::s3_in(MEDIA), "acct-only-media", "us-east-1");
+    let manifest = format!(
+        r#"version: 1
+accounts:
+  - name: prod
+    id: "{PROD}"
+    role_arn: arn:aws:iam::{PROD}:role/cors-sync
+  - name: media
+    id: "{MEDIA}"
+    role_arn: arn:aws:iam::{MEDIA}:role/cors-sync
+buckets:
+  - name: acct-only-prod
+    account: prod
+    cors_rules:
+      - allowed_origins: ["https://www.example.com"]
+        allowed_methods: [GET]
+  - name: acct-only-media
+    account: media
+    cors_rules:
+      - allowed_origins: ["https://www.example.com"]
+        allowed_methods: [GET]
+"#
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &manifest);
+    run.run_with(&[
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--account",
+        "prod",
+        "--auto-approve",
+    ])
+    .code(0);
+    assert_eq!(
+        accounts_signing(&proxy.heads_matching("PUT /acct-only-prod/?cors")),
+        [PROD]
+    );
+    assert_eq!(proxy.requests_matching("/acct-only-media"), 0);
+    assert!(s3::cors("acct-only-media").is_empty());
+    // One role assumed (prod's), one guard: media's role was never asked for.
+    assert_eq!(proxy.sts_actions(), ["AssumeRole", "GetCallerIdentity"]);
+}
