@@ -24,8 +24,12 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Error> {
     } else {
         format!(" ({} warning{})", warnings.len(), plural(warnings.len()))
     };
+    let accounts = match manifest.accounts.len() {
+        0 => String::new(),
+        n => format!(", in {n} account{}", plural(n)),
+    };
     outln!(
-        "The manifest is valid: {buckets} bucket{}, {rules} CORS rule{}{lints}.",
+        "The manifest is valid: {buckets} bucket{}, {rules} CORS rule{}{accounts}{lints}.",
         plural(buckets),
         plural(rules)
     );

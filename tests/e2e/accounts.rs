@@ -4,15 +4,12 @@
 //! and which roles are assumed. Requests are counted, and their signing keys traced back to an
 //! account, at a fault proxy.
 
-use crate::support::accounts::{self, accounts_signing, BASE_ACCOUNT};
+use crate::support::accounts::{self, accounts_signing, through, BASE_ACCOUNT, MEDIA, PROD};
 use crate::support::cloudfront as cf;
 use crate::support::emulator::emulator;
 use crate::support::fault_proxy::{Fault, FaultProxy};
 use crate::support::s3::{self, rule};
-use crate::support::{assert_run, cors_sync, CorsSync};
-
-const PROD: &str = "210000000001";
-const MEDIA: &str = "220000000002";
+use crate::support::{assert_run, cors_sync};
 
 /// The estate: prod through a role, media through a profile that assumes a role, tools (the
 /// base credentials' own account) through nothing at all.
@@ -52,26 +49,6 @@ distributions:
         forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]
 "#
     )
-}
-
-/// A run through `proxy`, with the profile `media-admin` assuming a role in media from the
-/// profile `base`. A profile's own STS calls take their endpoint from the environment.
-fn through(proxy: &FaultProxy, manifest: &str) -> CorsSync {
-    let run = cors_sync()
-        .manifest(manifest)
-        .file(
-            "aws/config",
-            &format!("[profile base]\nregion = us-east-1\n[profile media-admin]\nrole_arn = arn:aws:iam::{MEDIA}:role/media\nsource_profile = base\n"),
-        )
-        .file("aws/credentials", "[base]\naws_access_key_id = test\naws_secret_access_key = test\n")
-        .endpoint(Some(&proxy.endpoint))
-        .env("AWS_ENDPOINT_URL_STS", &proxy.endpoint);
-    let (config, credentials) = (run.path("aws/config"), run.path("aws/credentials"));
-    run.env("AWS_CONFIG_FILE", &config.display().to_string())
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            &credentials.display().to_string(),
-        )
 }
 
 /// Seeds the three accounts once; returns the media account's distribution.
@@ -384,4 +361,19 @@ buckets:
     assert!(s3::cors("acct-only-media").is_empty());
     // One role assumed (prod's), one guard: media's role was never asked for.
     assert_eq!(proxy.sts_actions(), ["AssumeRole", "GetCallerIdentity"]);
+}
+
+#[test]
+fn validate_checks_an_estate_offline() {
+    let estate = crate::support::emulator::repo_root().join("examples/estate");
+    let run =
+        cors_sync()
+            .endpoint(None)
+            .run_with(&["validate", "-f", &estate.display().to_string()]);
+    assert_run!(run, @"
+    exit code: 0
+    ----- stdout -----
+    The manifest is valid: 2 buckets, 2 CORS rules, in 3 accounts.
+    ----- stderr -----
+    ");
 }

@@ -231,3 +231,19 @@ fn account_filters_name_declared_accounts() {
         "--account prd: the manifest declares no such account (it declares prod, media, tools)"
     );
 }
+
+#[test]
+fn the_estate_example_loads_with_each_resource_in_its_account() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/estate");
+    let manifest = load(&dir).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(manifest.accounts.len(), 3);
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        accounts_of(&manifest),
+        [
+            ("example-media-uploads".to_string(), some("media")),
+            ("example-prod-assets".to_string(), some("prod")),
+            ("uploads-cors".to_string(), some("media")),
+        ]
+    );
+}

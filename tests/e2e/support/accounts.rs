@@ -5,10 +5,15 @@
 use aws_sdk_s3::config::Credentials;
 
 use super::emulator::emulator;
+use super::fault_proxy::FaultProxy;
 use super::s3::runtime;
+use super::{cors_sync, CorsSync};
 
 /// The account moto's plain test credentials act in.
 pub const BASE_ACCOUNT: &str = "123456789012";
+/// The accounts the tests reach through a role (prod) and a profile (media).
+pub const PROD: &str = "210000000001";
+pub const MEDIA: &str = "220000000002";
 
 fn sts(credentials: Credentials) -> aws_sdk_sts::Client {
     let config = aws_sdk_sts::Config::builder()
@@ -98,4 +103,24 @@ pub fn buckets_of(account: &str) -> Vec<String> {
             .filter_map(|b| b.name().map(str::to_string))
             .collect()
     })
+}
+
+/// A run through `proxy`, with the profile `media-admin` assuming a role in media from the
+/// profile `base`. A profile's own STS calls take their endpoint from the environment.
+pub fn through(proxy: &FaultProxy, manifest: &str) -> CorsSync {
+    let run = cors_sync()
+        .manifest(manifest)
+        .file(
+            "aws/config",
+            &format!("[profile base]\nregion = us-east-1\n[profile media-admin]\nrole_arn = arn:aws:iam::{MEDIA}:role/media\nsource_profile = base\n"),
+        )
+        .file("aws/credentials", "[base]\naws_access_key_id = test\naws_secret_access_key = test\n")
+        .endpoint(Some(&proxy.endpoint))
+        .env("AWS_ENDPOINT_URL_STS", &proxy.endpoint);
+    let (config, credentials) = (run.path("aws/config"), run.path("aws/credentials"));
+    run.env("AWS_CONFIG_FILE", &config.display().to_string())
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            &credentials.display().to_string(),
+        )
 }
