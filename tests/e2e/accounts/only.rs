@@ -1,0 +1,210 @@
+//! `--account`: what it limits (reads, writes, roles assumed, probes), and the commands that act
+//! in one named account (a saved plan made for it, import, report-unmanaged), plus `validate`
+//! on an estate, offline.
+
+use super::{declared, estate, seed};
+use crate::support::accounts::{self, accounts_signing, through, BASE_ACCOUNT, MEDIA, PROD};
+use crate::support::emulator::emulator;
+use crate::support::fault_proxy::FaultProxy;
+use crate::support::s3::{self, rule};
+use crate::support::{assert_run, cors_sync};
+
+#[test]
+fn account_limits_what_is_read_and_which_roles_are_assumed() {
+    let distributions = seed();
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &estate(BASE_ACCOUNT, &distributions));
+    run.run_with(&["plan", "-f", "manifest.yaml", "--account", "tools"])
+        .code(0);
+    assert_eq!(
+        proxy.sts_actions(),
+        ["GetCallerIdentity"],
+        "no role assumed"
+    );
+    assert_eq!(proxy.requests_matching("/acct-tools-site/?cors"), 1);
+    assert_eq!(proxy.requests_matching("/acct-prod-assets"), 0);
+    assert_eq!(proxy.requests_matching("/acct-media-uploads"), 0);
+    // CloudFront is read in tools alone (ListDistributions is per account, so no ID shows).
+    let cloudfront = accounts_signing(&proxy.heads_matching(" /2020-05-31/"));
+    assert!(
+        !cloudfront.is_empty() && cloudfront.iter().all(|a| a == BASE_ACCOUNT),
+        "{cloudfront:?}"
+    );
+
+    // verify, too: only tools' bucket is probed, and only tools is checked by the guard.
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &estate(BASE_ACCOUNT, &distributions));
+    let verified = run.run_with(&["verify", "-f", "manifest.yaml", "--account", "tools"]);
+    assert!(
+        verified.stdout.contains("s3_bucket.acct-tools-site"),
+        "{}",
+        verified.stdout
+    );
+    assert!(
+        !verified.stdout.contains("acct-prod-assets"),
+        "{}",
+        verified.stdout
+    );
+    assert_eq!(proxy.sts_actions(), ["GetCallerIdentity"]);
+    assert_eq!(proxy.requests_matching("/acct-media-uploads"), 0);
+
+    let refused = run.run_with(&["plan", "-f", "manifest.yaml", "--account", "staging"]);
+    assert_run!(refused, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: --account staging: the manifest declares no such account (it declares prod, media, tools)
+    ");
+}
+
+#[test]
+fn a_saved_plan_is_applied_in_the_accounts_it_was_made_for() {
+    s3::create_bucket_with(&accounts::s3_in(PROD), "acct-prod-saved", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // Its own resources: the other tests' distributions must not change under them.
+    let manifest = format!(
+        "{}buckets:\n  - name: acct-prod-saved\n    account: prod\n    cors_rules:\n      - allowed_origins: [\"https://www.example.com\"]\n        allowed_methods: [GET]\n  - name: acct-media-uploads\n    account: media\n    cors_rules: []\n",
+        declared(BASE_ACCOUNT)
+    );
+    let run = through(&proxy, &manifest);
+    run.run_with(&[
+        "plan",
+        "-f",
+        "manifest.yaml",
+        "--account",
+        "prod",
+        "--out",
+        "prod.plan",
+    ])
+    .code(0);
+    let saved: serde_json::Value = serde_json::from_str(&run.read("prod.plan")).expect("plan file");
+    assert_eq!(saved["version"], 3);
+    assert_eq!(saved["body"]["accounts"][0]["name"], "prod");
+    let changes = saved["body"]["plan"]["changes"]
+        .as_array()
+        .expect("changes");
+    assert_eq!(
+        changes.len(),
+        1,
+        "media's bucket is not in a plan made for prod alone"
+    );
+    assert_eq!(changes[0]["account"], "prod");
+    // Applied with no manifest at hand: the file says how to reach prod.
+    run.run_with(&["apply", "prod.plan"]).code(0);
+    assert_eq!(
+        accounts_signing(&proxy.heads_matching("PUT /acct-prod-saved/?cors")),
+        [PROD]
+    );
+    assert_eq!(
+        s3::cors("acct-prod-saved"),
+        [rule(&["https://www.example.com"], &["GET"])]
+    );
+}
+
+#[test]
+fn import_and_report_unmanaged_name_the_account() {
+    seed();
+    let client = accounts::s3_in(MEDIA);
+    s3::create_bucket_with(&client, "acct-media-stray", "us-east-1");
+    s3::put_cors_with(&client, "acct-media-stray", &[rule(&["*"], &["GET"])]);
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &declared(BASE_ACCOUNT));
+    let imported = run.run_with(&[
+        "import",
+        "--account",
+        "media",
+        "-f",
+        "manifest.yaml",
+        "--bucket",
+        "acct-media-stray",
+    ]);
+    assert_run!(imported, @r#"
+    exit code: 0
+    ----- stdout -----
+    version: 1
+    account: media
+    buckets:
+      - name: acct-media-stray
+        region: us-east-1
+        cors_rules:
+          - allowed_origins: ["*"]
+            allowed_methods: [GET]
+    ----- stderr -----
+    "#);
+    let report = run.run_with(&[
+        "plan",
+        "-f",
+        "manifest.yaml",
+        "--account",
+        "media",
+        "--report-unmanaged",
+        "--format",
+        "json",
+    ]);
+    let unmanaged = &report.code(0).json()["unmanaged"];
+    assert_eq!(unmanaged[0]["address"], "s3_bucket.acct-media-stray");
+    assert_eq!(unmanaged[0]["account"], "media");
+}
+
+#[test]
+fn apply_with_account_writes_nothing_in_the_other_accounts() {
+    s3::create_bucket_with(&accounts::s3_in(PROD), "acct-only-prod", "us-east-1");
+    s3::create_bucket_with(&accounts::s3_in(MEDIA), "acct-only-media", "us-east-1");
+    let manifest = format!(
+        r#"version: 1
+accounts:
+  - name: prod
+    id: "{PROD}"
+    role_arn: arn:aws:iam::{PROD}:role/cors-sync
+  - name: media
+    id: "{MEDIA}"
+    role_arn: arn:aws:iam::{MEDIA}:role/cors-sync
+buckets:
+  - name: acct-only-prod
+    account: prod
+    cors_rules:
+      - allowed_origins: ["https://www.example.com"]
+        allowed_methods: [GET]
+  - name: acct-only-media
+    account: media
+    cors_rules:
+      - allowed_origins: ["https://www.example.com"]
+        allowed_methods: [GET]
+"#
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &manifest);
+    run.run_with(&[
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--account",
+        "prod",
+        "--auto-approve",
+    ])
+    .code(0);
+    assert_eq!(
+        accounts_signing(&proxy.heads_matching("PUT /acct-only-prod/?cors")),
+        [PROD]
+    );
+    assert_eq!(proxy.requests_matching("/acct-only-media"), 0);
+    assert!(s3::cors("acct-only-media").is_empty());
+    // One role assumed (prod's), one guard: media's role was never asked for.
+    assert_eq!(proxy.sts_actions(), ["AssumeRole", "GetCallerIdentity"]);
+}
+
+#[test]
+fn validate_checks_an_estate_offline() {
+    let estate = crate::support::emulator::repo_root().join("examples/estate");
+    let run =
+        cors_sync()
+            .endpoint(None)
+            .run_with(&["validate", "-f", &estate.display().to_string()]);
+    assert_run!(run, @"
+    exit code: 0
+    ----- stdout -----
+    The manifest is valid: 2 buckets, 2 CORS rules, in 3 accounts.
+    ----- stderr -----
+    ");
+}
