@@ -163,7 +163,7 @@ buckets:
     m.yaml:16:18: error: `external_id` is only used with `role_arn`
     m.yaml:17:5: error: accounts `media` and `staging` have the same id 222222222222
       help: one declaration per account: resources refer to it by name
-    m.yaml:21:14: error: bucket `prod-assets` refers to account `prd`, which `accounts:` does not declare
+    m.yaml:21:14: error: bucket `prod-assets` refers to account `prd`, which `accounts:` (at m.yaml:4:3) does not declare
       help: did you mean `prod`?
     "#);
 }
@@ -172,8 +172,8 @@ buckets:
 fn an_account_reference_without_accounts_is_an_error() {
     insta::assert_snapshot!(
         problems("version: 1\naccount: prod\nbuckets:\n  - name: assets\n    cors_rules: []\n"),
-        @r"
-    m.yaml:2:10: error: bucket `assets` refers to account `prod`, which `accounts:` does not declare
+        @"
+    m.yaml:2:10: error: bucket `assets` refers to account `prod`, which no `accounts:` declares
       help: declare it under `accounts:` (name, id, and role_arn or profile)
     "
     );

@@ -5,11 +5,11 @@
 //! to an account, at a fault proxy.
 
 use crate::support::accounts::{self, accounts_signing, through, BASE_ACCOUNT, MEDIA, PROD};
+use crate::support::assert_run;
 use crate::support::cloudfront as cf;
 use crate::support::emulator::emulator;
 use crate::support::fault_proxy::{Fault, FaultProxy};
 use crate::support::s3::{self, rule};
-use crate::support::assert_run;
 
 mod only;
 

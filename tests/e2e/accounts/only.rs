@@ -208,3 +208,24 @@ fn validate_checks_an_estate_offline() {
     ----- stderr -----
     ");
 }
+
+#[test]
+fn check_offline_needs_no_account_to_answer() {
+    let manifest = format!(
+        "{}buckets:\n  - name: acct-offline\n    account: media\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET]\n",
+        declared(BASE_ACCOUNT)
+    );
+    // No endpoint at all: a call would fail.
+    let run = cors_sync().manifest(&manifest).endpoint(None).run_with(&[
+        "check",
+        "-f",
+        "manifest.yaml",
+        "s3://acct-offline",
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "GET",
+    ]);
+    run.code(0);
+    assert!(run.stdout.contains("ALLOWED"), "{}", run.stdout);
+}

@@ -216,7 +216,10 @@ pub(super) fn resolve(
                 diagnostics.push(
                     Diagnostic::error(
                         reference.location.clone(),
-                        format!("{kind} `{name}` refers to account `{}`, which `accounts:` does not declare", reference.name),
+                        match &first_list {
+                            Some(at) => format!("{kind} `{name}` refers to account `{}`, which `accounts:` (at {at}) does not declare", reference.name),
+                            None => format!("{kind} `{name}` refers to account `{}`, which no `accounts:` declares", reference.name),
+                        },
                     )
                     .with_help(Some(help)),
                 );
