@@ -89,7 +89,13 @@ pub async fn execute(
     drop(progress);
     let mut failed = 0;
     let mut deploying: Vec<(&InAccount, String, String)> = Vec::new();
+    let mut current = None;
     for (to, result) in &results {
+        // Results come account by account, as the plan showed them.
+        if to.name().is_some() && to.name() != current {
+            current = to.name();
+            outln!("In account {}:", current.unwrap_or_default());
+        }
         match &result.outcome {
             Ok(Applied::Written) => outln!("{}", apply_summary::written(result.change, None)),
             Ok(Applied::Distribution { status }) => {

@@ -132,8 +132,11 @@ fn three_accounts_converge_and_every_write_is_made_in_its_own_account() {
         ["In account prod:", "In account media:", "In account tools:"]
     );
 
-    run.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
-        .code(0);
+    let applied = run.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    applied.code(0);
+    // What was written is reported account by account too, after the plan's own headings.
+    let reported = applied.stdout.matches("In account ").count();
+    assert_eq!(reported, 6, "{}", applied.stdout);
     let signed_in = |pattern: &str| accounts_signing(&proxy.heads_matching(pattern));
     assert_eq!(signed_in("PUT /acct-prod-assets/?cors"), [PROD]);
     assert_eq!(signed_in("PUT /acct-media-uploads/?cors"), [MEDIA]);
@@ -222,4 +225,30 @@ fn a_role_that_cannot_be_assumed_is_named_with_awss_code() {
     error: the account guard stopped the run; nothing was read or written
     ");
     assert_eq!(proxy.sts_actions(), ["AssumeRole"]);
+}
+
+#[test]
+fn rollback_restores_each_resource_in_the_account_it_was_written_in() {
+    let before = [rule(&["https://old.example.com"], &["GET"])];
+    for (account, bucket) in [(PROD, "acct-rb-prod"), (MEDIA, "acct-rb-media")] {
+        let client = accounts::s3_in(account);
+        s3::create_bucket_with(&client, bucket, "us-east-1");
+        s3::put_cors_with(&client, bucket, &before);
+    }
+    let manifest = format!(
+        "{}buckets:\n  - name: acct-rb-prod\n    account: prod\n    cors_rules: []\n  - name: acct-rb-media\n    account: media\n    cors_rules: []\n",
+        declared(BASE_ACCOUNT)
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &manifest);
+    run.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
+        .code(0);
+    assert!(s3::cors("acct-rb-prod").is_empty() && s3::cors("acct-rb-media").is_empty());
+    // Rollback needs no manifest: the journal holds each account as it was declared.
+    run.run_with(&["rollback", "--auto-approve"]).code(0);
+    assert_eq!(s3::cors("acct-rb-prod"), before);
+    assert_eq!(s3::cors("acct-rb-media"), before);
+    let signed_in = |pattern: &str| accounts_signing(&proxy.heads_matching(pattern));
+    assert_eq!(signed_in("PUT /acct-rb-prod/?cors"), [PROD]);
+    assert_eq!(signed_in("PUT /acct-rb-media/?cors"), [MEDIA]);
 }
