@@ -252,3 +252,58 @@ fn rollback_restores_each_resource_in_the_account_it_was_written_in() {
     assert_eq!(signed_in("PUT /acct-rb-prod/?cors"), [PROD]);
     assert_eq!(signed_in("PUT /acct-rb-media/?cors"), [MEDIA]);
 }
+
+/// Each account's distribution update waits at the proxy until the other account's has arrived:
+/// if CloudFront writes were serialised across accounts, the first would wait alone and the
+/// meeting would never happen. (Within an account they stay one at a time: `apply`'s own tests.)
+#[test]
+fn cloudfront_writes_in_different_accounts_run_at_the_same_time() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use crate::support::fault_proxy::{FaultKind, Hook};
+
+    let prod = cf::create_distribution_with(
+        &accounts::cloudfront_in(PROD),
+        "acct-meet-prod",
+        "acct-meet-prod",
+    );
+    let media = cf::create_distribution_with(
+        &accounts::cloudfront_in(MEDIA),
+        "acct-meet-media",
+        "acct-meet-media",
+    );
+    let forward = "    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]\n";
+    let manifest = format!(
+        "{}distributions:\n  - id: {prod}\n    account: prod\n{forward}  - id: {media}\n    account: media\n{forward}",
+        declared(BASE_ACCOUNT)
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let alone = Arc::new(AtomicBool::new(false));
+    for id in [&prod, &media] {
+        let (arrived, alone) = (arrived.clone(), alone.clone());
+        let meet = Hook(Arc::new(move || {
+            arrived.fetch_add(1, Ordering::SeqCst);
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while arrived.load(Ordering::SeqCst) < 2 {
+                if Instant::now() > deadline {
+                    alone.store(true, Ordering::SeqCst);
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        }));
+        let update = format!("/2020-05-31/distribution/{id}/config");
+        proxy.fail(Fault::kind("PUT", &update, FaultKind::Before(meet)).times(1));
+    }
+    let run = through(&proxy, &manifest);
+    run.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
+        .code(0);
+    assert_eq!(arrived.load(Ordering::SeqCst), 2);
+    assert!(
+        !alone.load(Ordering::SeqCst),
+        "one account's update waited alone: writes were serialised across accounts"
+    );
+}

@@ -229,3 +229,47 @@ fn check_offline_needs_no_account_to_answer() {
     run.code(0);
     assert!(run.stdout.contains("ALLOWED"), "{}", run.stdout);
 }
+
+/// `--parallelism` is one budget for every account: each GetBucketCors is held at the proxy a
+/// moment while the proxy counts how many are in flight at once.
+#[test]
+fn parallelism_bounds_bucket_reads_across_accounts_together() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use crate::support::fault_proxy::{Fault, FaultKind, Hook};
+
+    let mut manifest = format!("{}buckets:\n", declared(BASE_ACCOUNT));
+    for (account, name) in [(PROD, "prod"), (MEDIA, "media")] {
+        let client = accounts::s3_in(account);
+        for i in 0..3 {
+            let bucket = format!("acct-par-{name}-{i}");
+            s3::create_bucket_with(&client, &bucket, "us-east-1");
+            manifest.push_str(&format!(
+                "  - name: {bucket}\n    account: {name}\n    region: us-east-1\n    cors_rules: []\n"
+            ));
+        }
+    }
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let (in_flight, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let held = {
+        let (in_flight, most) = (in_flight.clone(), most.clone());
+        Hook(Arc::new(move || {
+            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(150));
+            in_flight.fetch_sub(1, Ordering::SeqCst);
+        }))
+    };
+    proxy.fail(Fault::kind("GET", "/acct-par-", FaultKind::Before(held)));
+    let run = through(&proxy, &manifest);
+    run.run_with(&["plan", "-f", "manifest.yaml", "--parallelism", "2"])
+        .code(0);
+    assert_eq!(proxy.requests_matching("GET /acct-par-"), 6);
+    assert_eq!(
+        most.load(Ordering::SeqCst),
+        2,
+        "at most --parallelism in flight, across both accounts"
+    );
+}
