@@ -7,12 +7,12 @@ use cors_sync_aws::apply::{self, Applied, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
 use cors_sync_core::plan::{Change, Plan};
 use cors_sync_core::render::apply_summary;
-use cors_sync_core::render::text_plan::{self, Colour};
+use cors_sync_core::render::text_plan;
 use futures::future::join_all;
 
 use crate::accounts::InAccount;
 use crate::backup::{FileJournal, InAccountJournal};
-use crate::cli::WriteArgs;
+use crate::cli::{Cli, WriteArgs};
 use crate::error::{report, Error};
 use crate::interrupt::{CancellationToken, Interrupt};
 use crate::outcome::Outcome;
@@ -49,11 +49,12 @@ pub async fn execute(
     reached: &[InAccount],
     plan: &Plan,
     writing: &WriteArgs,
-    parallelism: usize,
-    quiet: bool,
-    colour: Colour,
+    cli: &Cli,
     interrupt: &Interrupt,
 ) -> Outcome {
+    let parallelism = usize::from(cli.connection.parallelism);
+    let colour = terminal::stdout_colour(cli.output.no_color);
+    let quiet = cli.output.quiet;
     outln!();
     let journal = FileJournal::new(&writing.backup_dir);
     interrupt.begin_writes();

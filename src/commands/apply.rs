@@ -65,16 +65,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
             (reached, plan)
         }
     };
-    Ok(execute(
-        &reached,
-        &plan,
-        &args.writing,
-        parallelism,
-        cli.output.quiet,
-        terminal::stdout_colour(cli.output.no_color),
-        interrupt,
-    )
-    .await)
+    Ok(execute(&reached, &plan, &args.writing, cli, interrupt).await)
 }
 
 /// The accounts of a saved plan's changes, as declared when it was made, limited by `--account`.

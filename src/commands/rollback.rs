@@ -53,14 +53,5 @@ pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Resul
         return Ok(Outcome::Success);
     }
     approve(args.auto_approve).await?;
-    Ok(execute(
-        &reached,
-        &plan,
-        &args.writing,
-        parallelism,
-        cli.output.quiet,
-        terminal::stdout_colour(cli.output.no_color),
-        interrupt,
-    )
-    .await)
+    Ok(execute(&reached, &plan, &args.writing, cli, interrupt).await)
 }

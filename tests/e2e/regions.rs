@@ -55,13 +55,16 @@ fn buckets_without_region_are_found_by_one_listing_and_a_single_one_by_head_buck
         }
         text
     };
-    let plan = |names: &[&str]| {
+    let plan_with = |names: &[&str], more: &[&str]| {
+        let mut args = vec!["plan", "-f", "manifest.yaml"];
+        args.extend(more);
         cors_sync()
             .manifest(&manifest(names))
             .endpoint(Some(&proxy.endpoint))
-            .run_with(&["plan", "-f", "manifest.yaml"])
+            .run_with(&args)
             .code(0);
     };
+    let plan = |names: &[&str]| plan_with(names, &[]);
     let listings = || proxy.requests_matching("x-id=ListBuckets");
     let heads = || proxy.heads_matching("HEAD /").len();
 
@@ -76,4 +79,8 @@ fn buckets_without_region_are_found_by_one_listing_and_a_single_one_by_head_buck
         1,
         "read once, in its own region"
     );
+
+    // --report-unmanaged lists the account too: the same listing serves both.
+    plan_with(&["unplaced-a", "unplaced-b"], &["--report-unmanaged"]);
+    assert_eq!(listings(), 2, "one more run, one more listing");
 }

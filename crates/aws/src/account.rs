@@ -65,6 +65,7 @@ impl Aws {
             max_attempts: self.max_attempts,
             retries: self.retries.clone(),
             requests: self.requests.clone(),
+            listing: tokio::sync::OnceCell::new(),
         }
     }
 

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use cors_sync_core::live_targets::BucketTarget;
+use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
@@ -73,6 +74,9 @@ pub struct Aws {
     pub(crate) retries: RetryCounter,
     /// One permit per bucket request in flight, shared across accounts (`--parallelism`).
     pub(crate) requests: Arc<Semaphore>,
+    /// The account's buckets as ListBuckets named them, listed at most once a run: region
+    /// discovery and `--report-unmanaged` share it.
+    pub(crate) listing: OnceCell<Vec<BucketTarget>>,
 }
 
 /// Counts attempts after the first, across every client, so a run can say it had to back off.
@@ -148,6 +152,7 @@ impl Aws {
                 0 => Semaphore::MAX_PERMITS,
                 n => n,
             })),
+            listing: OnceCell::new(),
         }
     }
 

@@ -315,11 +315,17 @@ fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
     failure
 }
 
-/// Every bucket in the account, with its region when ListBuckets names it.
+/// Every bucket in the account, with its region when ListBuckets names it; listed once a run
+/// (a failed listing is not kept, so a later caller asks again).
 pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
-    list_pages(&aws.s3(&aws.default_region()))
+    aws.listing
+        .get_or_try_init(|| async {
+            list_pages(&aws.s3(&aws.default_region()))
+                .await
+                .map_err(|e| aws.s3_error("s3 buckets", "ListBuckets", &e))
+        })
         .await
-        .map_err(|e| aws.s3_error("s3 buckets", "ListBuckets", &e))
+        .cloned()
 }
 
 /// Every page of ListBuckets, following the continuation token.
