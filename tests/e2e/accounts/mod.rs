@@ -349,3 +349,21 @@ fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
     assert_eq!(proxy.requests_matching("PUT /2020-05-31/distribution/"), 2);
     assert_eq!(most.load(Ordering::SeqCst), 1);
 }
+
+#[test]
+fn a_profile_that_does_not_exist_is_named_before_anything_is_read() {
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let manifest = format!(
+        "version: 1\naccounts:\n  - name: media\n    id: \"{MEDIA}\"\n    profile: no-such-profile\nbuckets:\n  - name: acct-media-uploads\n    cors_rules: []\n"
+    );
+    let run = through(&proxy, &manifest).run_with(&["plan", "-f", "manifest.yaml"]);
+    assert_run!(run, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: account `media`: cannot act through profile no-such-profile: sts: GetCallerIdentity failed: could not load credentials: the credential provider was not enabled: profile `no-such-profile` was not defined: could not find source profile no-such-profile referenced from the root profile
+    error: the account guard stopped the run; nothing was read or written
+    ");
+    assert!(proxy.heads_matching(" /").is_empty(), "nothing was sent");
+}
