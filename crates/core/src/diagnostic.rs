@@ -155,3 +155,14 @@ impl fmt::Display for Diagnostics {
         Ok(())
     }
 }
+
+/// The known name closest to a misspelt one, if any is close enough to be a likely typo.
+pub fn did_you_mean<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
+    let unknown = unknown.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&unknown, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}

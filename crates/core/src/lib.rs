@@ -3,6 +3,7 @@
 //! Nothing here talks to AWS or needs an async runtime, so everything is tested in milliseconds.
 
 pub mod access;
+pub mod account;
 pub mod address;
 pub mod bucket_cors;
 pub mod cloudfront;

@@ -11,7 +11,7 @@ pub struct DistributionSpec {
     /// Lint codes silenced for this distribution, each with the reason given.
     pub silenced: Vec<(String, String)>,
     /// Its account, when the manifest declares accounts.
-    pub account: Option<crate::manifest::AccountRef>,
+    pub account: Option<crate::account::AccountRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

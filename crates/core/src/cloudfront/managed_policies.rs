@@ -2,7 +2,7 @@
 //! call. Source: `shared/aws-cors-facts.md` (AWS-managed policies); the API lists their names with
 //! the `Managed-` prefix, which is how a manifest names them.
 
-use super::policies::{CorsPolicy, PolicyKind};
+use super::policies::{CorsPolicy, PolicyKind, PolicyRef};
 
 /// One AWS-managed policy and everything cors-sync knows about it.
 pub struct ManagedPolicy {
@@ -121,6 +121,17 @@ pub fn by_name(kind: PolicyKind, name: &str) -> Option<&'static ManagedPolicy> {
 
 pub fn by_id(id: &str) -> Option<&'static ManagedPolicy> {
     MANAGED_POLICIES.iter().find(|p| p.id == id)
+}
+
+impl PolicyRef {
+    /// A reference to the policy with this ID, named when the ID is one of AWS's managed
+    /// policies (here, beside the table, so the reference type need not know the table).
+    pub fn by_id(id: &str) -> Self {
+        PolicyRef {
+            id: Some(id.to_string()),
+            name: by_id(id).map(|p| p.name.to_string()),
+        }
+    }
 }
 
 #[cfg(test)]

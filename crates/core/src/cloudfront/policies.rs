@@ -5,8 +5,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::managed_policies;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PolicyKind {
     Cache,
@@ -42,13 +40,6 @@ pub struct PolicyRef {
 }
 
 impl PolicyRef {
-    pub fn by_id(id: &str) -> Self {
-        PolicyRef {
-            id: Some(id.to_string()),
-            name: managed_policies::by_id(id).map(|p| p.name.to_string()),
-        }
-    }
-
     /// Same policy: compared by ID; a policy still to be created matches only itself by name.
     pub fn same_as(&self, other: &PolicyRef) -> bool {
         match (&self.id, &other.id) {
@@ -149,7 +140,7 @@ pub struct OriginRequestPolicySpec {
     pub headers: Vec<String>,
     pub location: crate::diagnostic::SourceLocation,
     /// Its account, when the manifest declares accounts.
-    pub account: Option<crate::manifest::AccountRef>,
+    pub account: Option<crate::account::AccountRef>,
 }
 
 /// A response headers policy the manifest declares.
@@ -159,7 +150,7 @@ pub struct ResponseHeadersPolicySpec {
     pub cors: CorsPolicy,
     pub location: crate::diagnostic::SourceLocation,
     /// Its account, when the manifest declares accounts.
-    pub account: Option<crate::manifest::AccountRef>,
+    pub account: Option<crate::account::AccountRef>,
 }
 
 /// A custom origin request policy as the account holds it.

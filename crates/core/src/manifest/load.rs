@@ -85,7 +85,7 @@ fn merge<'a>(
             .response_headers_policies
             .extend(decoded.response_headers_policies);
     }
-    super::account::resolve(&mut merged, accounts, diagnostics);
+    super::accounts::resolve(&mut merged, accounts, diagnostics);
     report_duplicates(&merged, diagnostics);
     merged.digest = crate::fingerprint::sha256_hex(&digested);
     merged
@@ -137,7 +137,7 @@ fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
     }
 }
 
-fn account_name(account: &Option<super::AccountRef>) -> Option<&str> {
+fn account_name(account: &Option<crate::account::AccountRef>) -> Option<&str> {
     account.as_ref().map(|a| a.name.as_str())
 }
 

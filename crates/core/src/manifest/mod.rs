@@ -4,17 +4,17 @@
 //! nodes, `decode` turns one file's nodes into the model while checking every field against what
 //! AWS accepts, and `load` gathers the files of a path and checks them against each other.
 
-pub mod account;
+pub mod accounts;
 pub mod decode;
 pub mod load;
 pub mod schema;
 pub mod yaml_tree;
 
+pub use crate::account::{Account, AccountRef};
 use crate::bucket_cors::BucketCors;
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
-pub use account::{Account, AccountRef};
 
 /// The only manifest format version this build reads.
 pub const MANIFEST_VERSION: i64 = 1;

@@ -1,10 +1,11 @@
 //! `accounts:` (how to act in each account), a file's `account:` and a resource's `account:`.
 
-use super::super::account::{Account, AccountRef, FileAccounts};
+use super::super::accounts::FileAccounts;
 use super::super::schema;
 use super::super::yaml_tree::{Node, NodeValue};
 use super::super::Manifest;
 use super::{Decoder, Fields};
+use crate::account::{Account, AccountRef};
 
 /// What AWS accepts as a role session name.
 const SESSION_NAME_LENGTH: std::ops::RangeInclusive<usize> = 2..=64;

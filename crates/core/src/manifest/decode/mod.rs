@@ -8,11 +8,11 @@ mod cloudfront;
 
 use std::path::Path;
 
-use super::account::FileAccounts;
+use super::accounts::FileAccounts;
 use super::schema::{self, Field, Object, Shape};
 use super::yaml_tree::{Node, NodeValue, Position};
 use super::{Manifest, MANIFEST_VERSION};
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceLocation};
 use crate::visible::visible;
 use accounts::default_account;
 
@@ -375,15 +375,4 @@ fn backticked(names: &[&str]) -> String {
         .map(|n| format!("`{n}`"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The known name closest to a misspelt one, if any is close enough to be a likely typo.
-pub fn did_you_mean<'k>(unknown: &str, known: &[&'k str]) -> Option<&'k str> {
-    let unknown = unknown.to_ascii_lowercase();
-    known
-        .iter()
-        .map(|k| (strsim::jaro_winkler(&unknown, k), *k))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k)
 }

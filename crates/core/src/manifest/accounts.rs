@@ -1,59 +1,13 @@
-//! The AWS accounts a manifest reaches: `accounts:` declares them (how to act in each), and each
-//! resource resolves to one through its own `account:` or its file's. Without `accounts:` a
-//! manifest reaches whatever account the credentials act in, as it always has.
+//! Which account each resource of a manifest is in: `accounts:` declares them (how to act in
+//! each, `crate::account`), and each resource resolves to one through its own `account:` or its
+//! file's. Without `accounts:` a manifest reaches whatever account the credentials act in, as it
+//! always has.
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
 use super::Manifest;
-use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
-
-/// The session name AssumeRole is given when `session_name:` is left out.
-pub const DEFAULT_SESSION_NAME: &str = "cors-sync";
-
-/// One declared account: its name in the manifest, the ID it must be, and how to act in it
-/// (a role assumed from the base credentials, a profile, or the base credentials themselves).
-/// Saved plans record it as is, so `apply PLANFILE` acts the same way without the manifest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    pub name: String,
-    /// Twelve digits; checked with STS GetCallerIdentity before anything is read.
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub session_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    /// Where it is declared (nowhere, when read back from a saved plan).
-    #[serde(skip)]
-    pub location: SourceLocation,
-}
-
-impl Account {
-    pub fn session_name(&self) -> &str {
-        self.session_name.as_deref().unwrap_or(DEFAULT_SESSION_NAME)
-    }
-
-    /// How credentials are had, in words: `role ARN`, `profile NAME` or `the base credentials`.
-    pub fn reached_through(&self) -> String {
-        match (&self.role_arn, &self.profile) {
-            (Some(role), _) => format!("role {role}"),
-            (None, Some(profile)) => format!("profile {profile}"),
-            (None, None) => "the base credentials".to_string(),
-        }
-    }
-}
-
-/// An `account:` as written: the name, and where it stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AccountRef {
-    pub name: String,
-    pub location: SourceLocation,
-}
+use crate::account::{Account, AccountRef};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceLocation};
 
 impl Manifest {
     pub fn account(&self, name: &str) -> Option<&Account> {
@@ -208,7 +162,7 @@ pub(super) fn resolve(
                 let help = if declared.is_empty() {
                     "declare it under `accounts:` (name, id, and role_arn or profile)".to_string()
                 } else {
-                    super::decode::did_you_mean(&reference.name, &declared).map_or_else(
+                    did_you_mean(&reference.name, &declared).map_or_else(
                         || format!("declared accounts: {}", declared.join(", ")),
                         |close| format!("did you mean `{close}`?"),
                     )
