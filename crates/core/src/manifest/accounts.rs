@@ -84,6 +84,54 @@ pub(super) struct FileAccounts {
     pub accounts: Vec<Account>,
 }
 
+/// One resource's `account:`, with what the resource is and where it stands.
+pub(super) struct ResourceAccount<'m> {
+    kind: &'static str,
+    name: &'m str,
+    location: &'m SourceLocation,
+    pub(super) account: &'m mut Option<AccountRef>,
+}
+
+impl Manifest {
+    /// Every resource's `account:`, buckets first, in manifest order.
+    pub(super) fn resource_accounts(&mut self) -> Vec<ResourceAccount<'_>> {
+        let mut all = Vec::new();
+        all.extend(self.buckets.iter_mut().map(|b| ResourceAccount {
+            kind: "bucket",
+            name: &b.name,
+            location: &b.location,
+            account: &mut b.account,
+        }));
+        all.extend(self.distributions.iter_mut().map(|d| ResourceAccount {
+            kind: "distribution",
+            name: &d.id,
+            location: &d.location,
+            account: &mut d.account,
+        }));
+        all.extend(
+            self.origin_request_policies
+                .iter_mut()
+                .map(|p| ResourceAccount {
+                    kind: "origin request policy",
+                    name: &p.name,
+                    location: &p.location,
+                    account: &mut p.account,
+                }),
+        );
+        all.extend(
+            self.response_headers_policies
+                .iter_mut()
+                .map(|p| ResourceAccount {
+                    kind: "response headers policy",
+                    name: &p.name,
+                    location: &p.location,
+                    account: &mut p.account,
+                }),
+        );
+        all
+    }
+}
+
 /// Checks the accounts of a whole manifest (every file merged) and gives each resource its
 /// account: its own or its file's `account:`, else the only one declared. Every problem is an
 /// error at its position: `accounts:` in two files, an account declared twice, a reference to an
@@ -93,6 +141,20 @@ pub(super) fn resolve(
     files: Vec<FileAccounts>,
     diagnostics: &mut Diagnostics,
 ) {
+    let list = gather(manifest, files, diagnostics);
+    report_declared_twice(&manifest.accounts, diagnostics);
+    let declared: Vec<Account> = manifest.accounts.clone();
+    for resource in manifest.resource_accounts() {
+        give_account(resource, &declared, list.as_ref(), diagnostics);
+    }
+}
+
+/// Every file's declarations into the manifest; where the first `accounts:` stands.
+fn gather(
+    manifest: &mut Manifest,
+    files: Vec<FileAccounts>,
+    diagnostics: &mut Diagnostics,
+) -> Option<SourceLocation> {
     let mut first_list: Option<SourceLocation> = None;
     for file in files {
         if let Some(at) = file.declared_at {
@@ -111,26 +173,28 @@ pub(super) fn resolve(
         }
         manifest.accounts.extend(file.accounts);
     }
-    let mut seen: HashMap<&str, &Account> = HashMap::new();
+    first_list
+}
+
+/// An account declared twice, or two accounts with one ID.
+fn report_declared_twice(accounts: &[Account], diagnostics: &mut Diagnostics) {
+    let mut names: HashMap<&str, &Account> = HashMap::new();
     let mut ids: HashMap<&str, &Account> = HashMap::new();
-    for account in &manifest.accounts {
-        let at = account.location.clone();
-        if let Some(first) = seen.get(account.name.as_str()) {
-            let first = first.location.clone();
+    for account in accounts {
+        if let Some(first) = names.insert(&account.name, account) {
             diagnostics.push(Diagnostic::error(
-                at.clone(),
+                account.location.clone(),
                 format!(
-                    "account `{}` is declared twice: first at {first}",
-                    account.name
+                    "account `{}` is declared twice: first at {}",
+                    account.name, first.location
                 ),
             ));
-        } else {
-            seen.insert(&account.name, account);
+            names.insert(&first.name, first);
         }
-        if let Some(first) = ids.get(account.id.as_str()) {
+        if let Some(first) = ids.insert(&account.id, account) {
             diagnostics.push(
                 Diagnostic::error(
-                    at,
+                    account.location.clone(),
                     format!(
                         "accounts `{}` and `{}` have the same id {}",
                         first.name, account.name, account.id
@@ -140,81 +204,62 @@ pub(super) fn resolve(
                     "one declaration per account: resources refer to it by name".into(),
                 )),
             );
-        } else {
-            ids.insert(&account.id, account);
+            ids.insert(&first.id, first);
         }
     }
-    let declared: Vec<&str> = manifest.accounts.iter().map(|a| a.name.as_str()).collect();
-    let only = match manifest.accounts.as_slice() {
-        [only] => Some(AccountRef {
-            name: only.name.clone(),
-            location: only.location.clone(),
-        }),
-        _ => None,
-    };
-    let several = declared.len() > 1;
-    let mut check = |kind: &str,
-                     name: &str,
-                     at: &SourceLocation,
-                     stated: &mut Option<AccountRef>| {
-        match stated {
-            Some(reference) if !declared.contains(&reference.name.as_str()) => {
-                let help = if declared.is_empty() {
-                    "declare it under `accounts:` (name, id, and role_arn or profile)".to_string()
-                } else {
-                    did_you_mean(&reference.name, &declared).map_or_else(
-                        || format!("declared accounts: {}", declared.join(", ")),
-                        |close| format!("did you mean `{close}`?"),
-                    )
-                };
-                diagnostics.push(
-                    Diagnostic::error(
-                        reference.location.clone(),
-                        match &first_list {
-                            Some(at) => format!("{kind} `{name}` refers to account `{}`, which `accounts:` (at {at}) does not declare", reference.name),
-                            None => format!("{kind} `{name}` refers to account `{}`, which no `accounts:` declares", reference.name),
-                        },
-                    )
-                    .with_help(Some(help)),
-                );
-            }
-            Some(_) => {}
-            None if several => diagnostics.push(
-                Diagnostic::error(
-                    at.clone(),
-                    format!(
-                        "{kind} `{name}` is in no account: the manifest declares {}",
-                        declared.len()
-                    ),
+}
+
+/// A resource's account: the one it states (which must be declared), else the only one
+/// declared; with several declared, stating none is an error.
+fn give_account(
+    resource: ResourceAccount<'_>,
+    declared: &[Account],
+    list: Option<&SourceLocation>,
+    diagnostics: &mut Diagnostics,
+) {
+    let ResourceAccount {
+        kind,
+        name,
+        location,
+        account,
+    } = resource;
+    let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
+    match (account.as_ref(), declared) {
+        (Some(stated), _) if !names.contains(&stated.name.as_str()) => {
+            let help = if names.is_empty() {
+                "declare it under `accounts:` (name, id, and role_arn or profile)".to_string()
+            } else {
+                did_you_mean(&stated.name, &names).map_or_else(
+                    || format!("declared accounts: {}", names.join(", ")),
+                    |close| format!("did you mean `{close}`?"),
                 )
-                .with_help(Some(format!(
-                    "add `account:` ({}) to it, or to its file",
-                    declared.join(", ")
-                ))),
-            ),
-            None => *stated = only.clone(),
+            };
+            let message = match list {
+                Some(at) => format!("{kind} `{name}` refers to account `{}`, which `accounts:` (at {at}) does not declare", stated.name),
+                None => format!("{kind} `{name}` refers to account `{}`, which no `accounts:` declares", stated.name),
+            };
+            diagnostics
+                .push(Diagnostic::error(stated.location.clone(), message).with_help(Some(help)));
         }
-    };
-    for b in &mut manifest.buckets {
-        check("bucket", &b.name, &b.location, &mut b.account);
-    }
-    for d in &mut manifest.distributions {
-        check("distribution", &d.id, &d.location, &mut d.account);
-    }
-    for p in &mut manifest.origin_request_policies {
-        check(
-            "origin request policy",
-            &p.name,
-            &p.location,
-            &mut p.account,
-        );
-    }
-    for p in &mut manifest.response_headers_policies {
-        check(
-            "response headers policy",
-            &p.name,
-            &p.location,
-            &mut p.account,
-        );
+        (Some(_), _) | (None, []) => {}
+        (None, [only]) => {
+            *account = Some(AccountRef {
+                name: only.name.clone(),
+                location: only.location.clone(),
+            });
+        }
+        (None, several) => diagnostics.push(
+            Diagnostic::error(
+                location.clone(),
+                format!(
+                    "{kind} `{name}` is in no account: the manifest declares {}",
+                    several.len()
+                ),
+            )
+            .with_help(Some(format!(
+                "add `account:` ({}) to it, or to its file",
+                names.join(", ")
+            ))),
+        ),
     }
 }

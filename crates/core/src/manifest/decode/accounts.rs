@@ -125,23 +125,11 @@ impl Decoder<'_> {
 
 /// Gives the file's `account:` to each of its resources that names none of its own.
 pub(super) fn default_account(manifest: &mut Manifest, default: &AccountRef) {
-    let fill = |account: &mut Option<AccountRef>| {
-        if account.is_none() {
-            *account = Some(default.clone());
+    for resource in manifest.resource_accounts() {
+        if resource.account.is_none() {
+            *resource.account = Some(default.clone());
         }
-    };
-    manifest
-        .buckets
-        .iter_mut()
-        .for_each(|b| fill(&mut b.account));
-    manifest
-        .distributions
-        .iter_mut()
-        .for_each(|d| fill(&mut d.account));
-    let policies = manifest.origin_request_policies.iter_mut();
-    policies.for_each(|p| fill(&mut p.account));
-    let policies = manifest.response_headers_policies.iter_mut();
-    policies.for_each(|p| fill(&mut p.account));
+    }
 }
 
 /// The account ID in an IAM role ARN (`arn:PARTITION:iam::ID:role/PATH`), if it is one.
