@@ -52,16 +52,16 @@ pub async fn reach(
         }]);
     }
     let mut reached = Vec::new();
-    for account in declared {
+    for &account in &declared {
         reached.push(InAccount {
             account: Some(account.clone()),
             aws: base.in_account(account).await,
         });
     }
-    let checks = reached.iter().filter_map(|r| {
-        let account = r.account.as_ref()?;
-        Some(r.aws.check_account(account))
-    });
+    let checks = reached
+        .iter()
+        .zip(&declared)
+        .map(|(to, account)| to.aws.check_account(account));
     let refused: Vec<Error> = join_all(checks)
         .await
         .into_iter()

@@ -3,9 +3,6 @@
 //! or the base credentials themselves; and the guard that checks, before anything is read, that
 //! they act in the account the manifest says.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
 use aws_config::sts::AssumeRoleProvider;
@@ -49,23 +46,14 @@ impl Aws {
             )),
             (None, None) => None,
         };
-        let config = match provider {
-            Some(provider) => self
-                .config
-                .to_builder()
-                .credentials_provider(provider)
-                .build(),
-            None => self.config.clone(),
-        };
-        Aws {
-            config,
-            s3_endpoint: self.s3_endpoint.clone(),
-            s3_clients: Mutex::new(HashMap::new()),
-            cloudfront: OnceLock::new(),
-            max_attempts: self.max_attempts,
-            retries: self.retries.clone(),
-            requests: self.requests.clone(),
-            listing: tokio::sync::OnceCell::new(),
+        match provider {
+            Some(provider) => self.with_config(
+                self.config
+                    .to_builder()
+                    .credentials_provider(provider)
+                    .build(),
+            ),
+            None => self.with_config(self.config.clone()),
         }
     }
 

@@ -66,14 +66,14 @@ pub struct Aws {
     pub(crate) config: SdkConfig,
     /// The custom S3 endpoint (flag, environment or profile), if any. Emulators (and custom
     /// endpoints in general) serve buckets by path, not by virtual host.
-    pub(crate) s3_endpoint: Option<String>,
-    pub(crate) s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
-    pub(crate) cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
-    pub(crate) max_attempts: Option<u32>,
+    s3_endpoint: Option<String>,
+    s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
+    cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
+    max_attempts: Option<u32>,
     /// Shared by the connections of every account a run acts in, like `requests`.
-    pub(crate) retries: RetryCounter,
+    retries: RetryCounter,
     /// One permit per bucket request in flight, shared across accounts (`--parallelism`).
-    pub(crate) requests: Arc<Semaphore>,
+    requests: Arc<Semaphore>,
     /// The account's buckets as ListBuckets named them, listed at most once a run: region
     /// discovery and `--report-unmanaged` share it.
     pub(crate) listing: OnceCell<Vec<BucketTarget>>,
@@ -152,6 +152,22 @@ impl Aws {
                 0 => Semaphore::MAX_PERMITS,
                 n => n,
             })),
+            listing: OnceCell::new(),
+        }
+    }
+
+    /// A connection acting with `config`'s credentials and otherwise like this one: the same
+    /// endpoints, retry count and `--parallelism` budget; S3 and CloudFront clients and a bucket
+    /// listing of its own.
+    pub(crate) fn with_config(&self, config: SdkConfig) -> Aws {
+        Aws {
+            config,
+            s3_endpoint: self.s3_endpoint.clone(),
+            s3_clients: Mutex::new(HashMap::new()),
+            cloudfront: OnceLock::new(),
+            max_attempts: self.max_attempts,
+            retries: self.retries.clone(),
+            requests: self.requests.clone(),
             listing: OnceCell::new(),
         }
     }

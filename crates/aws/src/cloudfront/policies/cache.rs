@@ -6,20 +6,8 @@ use cors_sync_core::cloudfront::policies::LiveCachePolicy;
 use crate::cloudfront::all_pages;
 use crate::error::AwsError;
 
-/// The account's custom policies of this kind and AWS's managed ones (listed as `Managed-...`),
-/// so a managed name outside cors-sync's table still resolves.
-pub(crate) async fn list(
-    client: &aws_sdk_cloudfront::Client,
-) -> Result<Vec<LiveCachePolicy>, AwsError> {
-    let (mut policies, managed) = futures::try_join!(
-        list_of(client, CachePolicyType::Custom),
-        list_of(client, CachePolicyType::Managed)
-    )?;
-    policies.extend(managed);
-    Ok(policies)
-}
-
-async fn list_of(
+/// One page-followed list of this kind's policies: the account's custom ones or AWS's managed.
+pub(super) async fn list_of(
     client: &aws_sdk_cloudfront::Client,
     policy_type: CachePolicyType,
 ) -> Result<Vec<LiveCachePolicy>, AwsError> {

@@ -8,6 +8,9 @@ pub(crate) mod response_headers;
 
 use std::future::Future;
 
+use aws_sdk_cloudfront::types::{
+    CachePolicyType, OriginRequestPolicyType, ResponseHeadersPolicyType,
+};
 use cors_sync_core::plan::{LiveState, PolicyListings};
 
 use crate::error::AwsError;
@@ -27,9 +30,27 @@ pub(crate) async fn read_listings(
     live: &mut LiveState,
 ) -> Vec<AwsError> {
     let (origin_request, response_headers, cache) = futures::join!(
-        when(needed.origin_request, origin_request::list(client)),
-        when(needed.response_headers, response_headers::list(client)),
-        when(needed.cache, cache::list(client)),
+        when(
+            needed.origin_request,
+            custom_and_managed(
+                origin_request::list_of(client, OriginRequestPolicyType::Custom),
+                origin_request::list_of(client, OriginRequestPolicyType::Managed),
+            )
+        ),
+        when(
+            needed.response_headers,
+            custom_and_managed(
+                response_headers::list_of(client, ResponseHeadersPolicyType::Custom),
+                response_headers::list_of(client, ResponseHeadersPolicyType::Managed),
+            )
+        ),
+        when(
+            needed.cache,
+            custom_and_managed(
+                cache::list_of(client, CachePolicyType::Custom),
+                cache::list_of(client, CachePolicyType::Managed),
+            )
+        ),
     );
     let mut errors = Vec::new();
     take(
@@ -44,6 +65,17 @@ pub(crate) async fn read_listings(
     );
     take(cache, &mut live.cache_policies, &mut errors);
     errors
+}
+
+/// The account's custom policies of a kind and AWS's managed ones (listed as `Managed-...`, so
+/// a managed name outside cors-sync's table still resolves), both lists read at once.
+async fn custom_and_managed<T>(
+    custom: impl Future<Output = Result<Vec<T>, AwsError>>,
+    managed: impl Future<Output = Result<Vec<T>, AwsError>>,
+) -> Result<Vec<T>, AwsError> {
+    let (mut policies, managed) = futures::try_join!(custom, managed)?;
+    policies.extend(managed);
+    Ok(policies)
 }
 
 async fn when<T>(wanted: bool, list: impl Future<Output = T>) -> Option<T> {

@@ -18,20 +18,8 @@ fn resource(name: &str) -> String {
     Address::OriginRequestPolicy(name.to_string()).to_string()
 }
 
-/// The account's custom policies of this kind and AWS's managed ones (listed as `Managed-...`),
-/// so a managed name outside cors-sync's table still resolves.
-pub(crate) async fn list(
-    client: &aws_sdk_cloudfront::Client,
-) -> Result<Vec<LiveOriginRequestPolicy>, AwsError> {
-    let (mut policies, managed) = futures::try_join!(
-        list_of(client, OriginRequestPolicyType::Custom),
-        list_of(client, OriginRequestPolicyType::Managed)
-    )?;
-    policies.extend(managed);
-    Ok(policies)
-}
-
-async fn list_of(
+/// One page-followed list of this kind's policies: the account's custom ones or AWS's managed.
+pub(super) async fn list_of(
     client: &aws_sdk_cloudfront::Client,
     policy_type: OriginRequestPolicyType,
 ) -> Result<Vec<LiveOriginRequestPolicy>, AwsError> {
