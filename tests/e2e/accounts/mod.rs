@@ -312,11 +312,9 @@ fn cloudfront_writes_in_different_accounts_run_at_the_same_time() {
 /// moment while the proxy counts how many are in flight.
 #[test]
 fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
     use std::time::Duration;
 
-    use crate::support::fault_proxy::{FaultKind, Hook};
+    use crate::support::fault_proxy::{FaultKind, InFlight};
 
     let client = accounts::cloudfront_in(PROD);
     let ids = [
@@ -329,16 +327,8 @@ fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
         manifest.push_str(&format!("  - id: {id}\n{forward}"));
     }
     let proxy = FaultProxy::start(&emulator().endpoint);
-    let (in_flight, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let held = {
-        let (in_flight, most) = (in_flight.clone(), most.clone());
-        Hook(Arc::new(move || {
-            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-            most.fetch_max(now, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(200));
-            in_flight.fetch_sub(1, Ordering::SeqCst);
-        }))
-    };
+    let in_flight = InFlight::default();
+    let held = in_flight.hook(Duration::from_millis(200));
     for id in &ids {
         let update = format!("/2020-05-31/distribution/{id}/config");
         proxy.fail(Fault::kind("PUT", &update, FaultKind::Before(held.clone())));
@@ -347,7 +337,7 @@ fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
         .run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
         .code(0);
     assert_eq!(proxy.requests_matching("PUT /2020-05-31/distribution/"), 2);
-    assert_eq!(most.load(Ordering::SeqCst), 1);
+    assert_eq!(in_flight.most(), 1);
 }
 
 #[test]

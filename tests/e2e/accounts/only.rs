@@ -234,11 +234,9 @@ fn check_offline_needs_no_account_to_answer() {
 /// moment while the proxy counts how many are in flight at once.
 #[test]
 fn parallelism_bounds_bucket_reads_across_accounts_together() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
     use std::time::Duration;
 
-    use crate::support::fault_proxy::{Fault, FaultKind, Hook};
+    use crate::support::fault_proxy::{Fault, FaultKind, InFlight};
 
     let mut manifest = format!("{}buckets:\n", declared(BASE_ACCOUNT));
     for (account, name) in [(PROD, "prod"), (MEDIA, "media")] {
@@ -252,24 +250,85 @@ fn parallelism_bounds_bucket_reads_across_accounts_together() {
         }
     }
     let proxy = FaultProxy::start(&emulator().endpoint);
-    let (in_flight, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let held = {
-        let (in_flight, most) = (in_flight.clone(), most.clone());
-        Hook(Arc::new(move || {
-            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-            most.fetch_max(now, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(150));
-            in_flight.fetch_sub(1, Ordering::SeqCst);
-        }))
-    };
+    let in_flight = InFlight::default();
+    let held = in_flight.hook(Duration::from_millis(150));
     proxy.fail(Fault::kind("GET", "/acct-par-", FaultKind::Before(held)));
     let run = through(&proxy, &manifest);
     run.run_with(&["plan", "-f", "manifest.yaml", "--parallelism", "2"])
         .code(0);
     assert_eq!(proxy.requests_matching("GET /acct-par-"), 6);
     assert_eq!(
-        most.load(Ordering::SeqCst),
+        in_flight.most(),
         2,
         "at most --parallelism in flight, across both accounts"
     );
+}
+
+#[test]
+fn account_choices_that_cannot_be_made_are_refused_saying_what_to_do() {
+    s3::create_bucket("acct-choice-tools", "us-east-1");
+    let manifest = format!(
+        "{}buckets:\n  - name: acct-choice-tools\n    account: tools\n    cors_rules:\n      - allowed_origins: [\"https://www.example.com\"]\n        allowed_methods: [GET]\n",
+        declared(BASE_ACCOUNT)
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &manifest);
+    let check = |more: &[&str]| {
+        let mut args = vec![
+            "check",
+            "-f",
+            "manifest.yaml",
+            "--origin",
+            "https://www.example.com",
+            "--method",
+            "GET",
+        ];
+        args.extend(more);
+        run.run_with(&args)
+    };
+    assert_run!(check(&["s3://acct-unnamed"]), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: the manifest declares accounts prod, media, tools: name the one to act in with --account
+    ");
+    assert_run!(check(&["s3://acct-choice-tools", "--account", "prod", "--account", "media"]), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: check acts in one account; name one --account
+    ");
+    run.run_with(&[
+        "plan",
+        "-f",
+        "manifest.yaml",
+        "--account",
+        "tools",
+        "--out",
+        "tools.plan",
+    ])
+    .code(0);
+    assert_run!(run.run_with(&["apply", "tools.plan", "--account", "prod"]), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: --account prod: the saved plan changes nothing in such an account; nothing was written
+    ");
+    assert!(
+        s3::cors("acct-choice-tools").is_empty(),
+        "nothing was written"
+    );
+    let plain = cors_sync()
+        .manifest("version: 1\nbuckets:\n  - name: acct-choice-tools\n    cors_rules: []\n")
+        .run_with(&["plan", "-f", "manifest.yaml", "--account", "prod"]);
+    assert_run!(plain, @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: --account prod: the manifest declares no `accounts:`
+    ");
 }

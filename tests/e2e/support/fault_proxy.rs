@@ -44,6 +44,32 @@ impl std::fmt::Debug for Hook {
     }
 }
 
+/// Counts matching requests in flight at once: each is held `hold` at the proxy, so requests
+/// the client sends together are seen together.
+#[derive(Clone, Default)]
+pub struct InFlight {
+    now: Arc<std::sync::atomic::AtomicUsize>,
+    most: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl InFlight {
+    pub fn hook(&self, hold: Duration) -> Hook {
+        use std::sync::atomic::Ordering::SeqCst;
+        let counts = self.clone();
+        Hook(Arc::new(move || {
+            let now = counts.now.fetch_add(1, SeqCst) + 1;
+            counts.most.fetch_max(now, SeqCst);
+            std::thread::sleep(hold);
+            counts.now.fetch_sub(1, SeqCst);
+        }))
+    }
+
+    /// The most that were in flight at once.
+    pub fn most(&self) -> usize {
+        self.most.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Fault {
     pub method: &'static str,
