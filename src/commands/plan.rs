@@ -42,7 +42,7 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
         None
     };
     if let Some(path) = &args.out {
-        save(&mut planned, &manifest, path).await?;
+        save(&mut planned, &plan, &manifest, path).await?;
     }
     let live = planned.live_buckets();
     let colour = terminal::stdout_colour(cli.output.no_color);
@@ -89,7 +89,12 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
 
 /// Writes the plan file. Distributions in the plan are re-read with GetDistributionConfig first,
 /// so their fingerprints include the ETag an update would use.
-async fn save(planned: &mut Planned<'_>, manifest: &Manifest, path: &Path) -> Result<(), Error> {
+async fn save(
+    planned: &mut Planned<'_>,
+    plan: &Plan,
+    manifest: &Manifest,
+    path: &Path,
+) -> Result<(), Error> {
     let not_saved =
         |e: cors_sync_aws::Error| Error::calls(e, Some("the plan was not saved".into()));
     let mut fingerprints = Vec::new();
@@ -134,7 +139,7 @@ async fn save(planned: &mut Planned<'_>, manifest: &Manifest, path: &Path) -> Re
         manifest_sha256: manifest.digest.clone(),
         made_in,
         fingerprints,
-        plan: planned.plan(),
+        plan: plan.clone(),
         accounts: planned
             .parts
             .iter()
