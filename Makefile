@@ -12,6 +12,9 @@ S3RVER := .s3rver/node_modules/s3rver/package.json
 CHROMIUM := /usr/bin/chromium
 PLAYWRIGHT := .browser/node_modules/playwright-core/package.json
 
+# Recipes use bash for `pipefail`: a test run piped into its summary keeps cargo's exit status.
+SHELL := /bin/bash
+
 .PHONY: demo test check lint build bench clean
 
 ## demo: start the emulator, seed it, then cors-sync plan → apply → plan on manifests/
@@ -20,8 +23,12 @@ demo: $(VENV)/.installed
 	./scripts/demo.sh target/debug/cors-sync
 
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
+# Every test binary runs even when one fails (--no-fail-fast); the last line counts the tests of
+# all binaries together, so a failure early in the log cannot hide how much did not pass.
 test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) lint
-	$(CARGO) test --workspace --all-targets
+	@mkdir -p target
+	set -o pipefail; $(CARGO) test --workspace --all-targets --no-fail-fast 2>&1 | tee target/test.log; \
+	status=$$?; scripts/test_summary.sh target/test.log; exit $$status
 
 ## check: the pure core's tests only (no emulator, no AWS SDK build): the fast inner loop
 check:

@@ -1,5 +1,5 @@
 //! Findings in CI's own formats from the binary: SARIF validated against the OASIS SARIF 2.1.0
-//! schema (`shared/sarif-schema-2.1.0.json`, with Python's jsonschema from the emulator's venv),
+//! schema (vendored in `tests/fixtures/sarif/`, with Python's jsonschema from the emulator's venv),
 //! validate's JSON contract, and exit codes.
 
 use std::process::Command;
@@ -13,10 +13,10 @@ const LINTS: &str = "version: 1\nbuckets:\n  - name: findings-lints\n    cors_ru
 
 /// Fails the test unless `file` (in the scratch directory) is valid SARIF 2.1.0.
 fn assert_valid_sarif(cli: &CorsSync, file: &str) {
-    let schema = repo_root().join("../shared/sarif-schema-2.1.0.json");
+    let schema = repo_root().join("tests/fixtures/sarif/sarif-schema-2.1.0.json");
     assert!(
         schema.is_file(),
-        "the SARIF schema is missing at {} (shared/ sits beside the repository)",
+        "the SARIF schema is missing at {} (it is part of the repository)",
         schema.display()
     );
     let script = "import json, sys, jsonschema\njsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))";
