@@ -12,6 +12,7 @@ mod cloudfront;
 mod convert;
 mod diff;
 mod findings;
+mod fresh_clone;
 mod gitops;
 mod hostile_files;
 mod import;
