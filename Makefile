@@ -12,18 +12,30 @@ S3RVER := .s3rver/node_modules/s3rver/package.json
 CHROMIUM := /usr/bin/chromium
 PLAYWRIGHT := .browser/node_modules/playwright-core/package.json
 
-.PHONY: demo test check lint build bench clean
+.PHONY: demo emulator install test check lint build bench clean
 
 ## demo: start the emulator, seed it, then cors-sync plan → apply → plan on manifests/
 demo: $(VENV)/.installed
+	@echo "Building cors-sync (a debug build: minutes the first time, seconds after)" >&2
 	$(CARGO) build --quiet
 	./scripts/demo.sh target/debug/cors-sync
+
+## emulator: the demo's emulator, seeded the same way, in the foreground for the README's tour;
+## prints the `export AWS_...` line to paste into another shell; Ctrl-C stops it
+emulator: $(VENV)/.installed
+	./scripts/emulator.sh
+
+## install: puts cors-sync on PATH (cargo's bin directory, usually ~/.cargo/bin), a release build
+install:
+	$(CARGO) install --path . --locked
 
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
 test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) lint
 	$(CARGO) test --workspace --all-targets
 
-## check: the pure core's tests only (no emulator, no AWS SDK build): the fast inner loop
+## check: the pure core's tests only (no emulator, no AWS SDK build). After an edit to the core it
+## rebuilds the core and relinks its test binaries: 15-40 s on two busy cores. The first run after
+## a fresh clone or `make test` also builds the core's dependencies for tests: 1-3 minutes.
 check:
 	$(CARGO) test -p cors-sync-core
 
