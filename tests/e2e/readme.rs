@@ -221,7 +221,11 @@ struct MakeEmulator {
 
 impl MakeEmulator {
     fn start(manifests: &Path) -> MakeEmulator {
-        let python = repo_root().join(".venv/bin/python");
+        // The harness's choice of Python (CORS_SYNC_TEST_PYTHON), which the script takes as
+        // CORS_SYNC_PYTHON.
+        let python = std::env::var_os("CORS_SYNC_TEST_PYTHON")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo_root().join(".venv/bin/python"));
         assert!(
             python.exists(),
             "the moto emulator is not installed ({} is missing): run `make .venv/.installed`",
@@ -230,6 +234,7 @@ impl MakeEmulator {
         let mut child = Command::new("bash")
             .arg(repo_root().join("scripts/emulator.sh"))
             .arg(manifests)
+            .env("CORS_SYNC_PYTHON", &python)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
