@@ -15,12 +15,22 @@ PLAYWRIGHT := .browser/node_modules/playwright-core/package.json
 # Recipes use bash for `pipefail`: a test run piped into its summary keeps cargo's exit status.
 SHELL := /bin/bash
 
-.PHONY: demo test check lint build bench clean
+.PHONY: demo emulator install test check lint build bench clean
 
 ## demo: start the emulator, seed it, then cors-sync plan → apply → plan on manifests/
 demo: $(VENV)/.installed
+	@echo "Building cors-sync (a debug build: minutes the first time, seconds after)" >&2
 	$(CARGO) build --quiet
 	./scripts/demo.sh target/debug/cors-sync
+
+## emulator: the demo's emulator, seeded the same way, in the foreground for the README's tour;
+## prints the `export AWS_...` line to paste into another shell; Ctrl-C stops it
+emulator: $(VENV)/.installed
+	./scripts/emulator.sh
+
+## install: puts cors-sync on PATH (cargo's bin directory, usually ~/.cargo/bin), a release build
+install:
+	$(CARGO) install --path . --locked
 
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
 # Every test binary runs even when one fails (--no-fail-fast); the last line counts the tests of
@@ -30,7 +40,9 @@ test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) lint
 	set -o pipefail; $(CARGO) test --workspace --all-targets --no-fail-fast 2>&1 | tee target/test.log; \
 	status=$$?; scripts/test_summary.sh target/test.log; exit $$status
 
-## check: the pure core's tests only (no emulator, no AWS SDK build): the fast inner loop
+## check: the pure core's tests only (no emulator, no AWS SDK build). After an edit to the core it
+## rebuilds the core and relinks its test binaries: 15-40 s on two busy cores. The first run after
+## a fresh clone or `make test` also builds the core's dependencies for tests: 1-3 minutes.
 check:
 	$(CARGO) test -p cors-sync-core
 

@@ -9,22 +9,12 @@ if [[ -t 2 && -z ${NO_COLOR:-} ]]; then bold=$'\033[1m' plain=$'\033[0m'; else b
 step() { printf '\n%s==> %s%s\n' "$bold" "$*" "$plain" >&2; }
 run() { printf '$ %s\n' "cors-sync $*" >&2; "$cors_sync" "$@"; }
 
-# The emulator exits when this script's end of its stdin pipe closes, however the script ends.
-coproc EMULATOR { exec .venv/bin/python scripts/emulator.py; }
-read -r port <&"${EMULATOR[0]}" || { echo "the moto emulator did not start" >&2; exit 1; }
-endpoint="http://127.0.0.1:${port}"
-
-# Demo credentials for the emulator; with real AWS, cors-sync uses your normal credential chain.
-export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export AWS_ENDPOINT_URL="$endpoint"
-
+source scripts/seeded_emulator.sh
 # The manifests, plus the distribution's, whose ID the emulator assigns when the seed creates it.
 manifests=target/demo-manifests
-rm -rf "$manifests" && mkdir -p "$manifests"
-cp manifests/*.yaml "$manifests/"
-
-step "Started a local AWS emulator (moto) on ${endpoint}, seeding it"
-.venv/bin/python scripts/seed_demo.py "$endpoint" "$manifests"
+step "Starting a local AWS emulator (moto) and seeding it"
+start_seeded_emulator "$manifests"
+echo "  emulator: ${endpoint}"
 echo "  manifests: $(cd "$manifests" && ls *.yaml | tr '\n' ' ')(cdn.yaml written from manifests/cdn.yaml.template)"
 
 step "1. validate: the manifests are checked offline, every problem reported with file:line:col"

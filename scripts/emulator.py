@@ -12,7 +12,13 @@ follow the port on the first line: "PORT KEY_ID SECRET".
 import json
 import logging
 import os
+import signal
 import sys
+
+# Ctrl-C reaches every process of the terminal's foreground group: the script that started this
+# one decides when it stops, by closing stdin, so an interrupt ends that script and then this one,
+# without a Python traceback on the way.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 # Without this moto adds CORS headers to every response, and CORS checks would mean nothing.
 os.environ["MOTO_DISABLE_GLOBAL_CORS"] = "true"

@@ -17,6 +17,7 @@ mod gitops;
 mod hostile_files;
 mod import;
 mod races;
+mod readme;
 mod regions;
 mod reliability;
 mod rollback;

@@ -36,9 +36,9 @@ fn rich_rules() -> Vec<CorsRule> {
     ]
 }
 
-/// What s3rver is documented to do differently from AWS (shared/emulators.md): a specific-origin
-/// match answered with `Access-Control-Allow-Origin: *` (so no Allow-Credentials), and no Max-Age
-/// or Expose-Headers on preflight answers.
+/// What s3rver is documented to do differently from AWS (`docs/aws-and-browsers.md`, the
+/// emulators): a specific-origin match answered with `Access-Control-Allow-Origin: *` (so no
+/// Allow-Credentials), and no Max-Age or Expose-Headers on preflight answers.
 fn is_documented_s3rver_deviation(difference: &str) -> bool {
     difference.starts_with("Access-Control-Allow-Origin: predicted `https://")
         && difference.ends_with("endpoint `*`")

@@ -1,6 +1,6 @@
 //! What S3 accepts in a CORS configuration and a bucket name: every AWS fact the validator depends
-//! on, in one place. Source: `shared/aws-cors-facts.md` (S3 bucket CORS) and the S3 bucket naming
-//! rules in the S3 user guide.
+//! on, in one place. Source: `docs/aws-and-browsers.md` (S3 bucket CORS), which cites the S3 API
+//! reference and the bucket naming rules in the S3 user guide.
 
 use crate::bucket_cors::CorsRule;
 

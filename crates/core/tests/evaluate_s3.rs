@@ -1,4 +1,5 @@
-//! The S3 evaluator against every row of what real AWS answered (shared/aws-cors-facts.md).
+//! The S3 evaluator against every row of what real AWS answered (`docs/aws-and-browsers.md`, S3
+//! bucket CORS).
 
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::evaluate::browser::judge;

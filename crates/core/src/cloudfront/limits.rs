@@ -1,5 +1,5 @@
-//! What CloudFront accepts for the settings cors-sync manages. Source: `shared/aws-cors-facts.md`
-//! (CloudFront) and the CloudFront API reference.
+//! What CloudFront accepts for the settings cors-sync manages. Source: `docs/aws-and-browsers.md`
+//! (CloudFront in front of S3), which cites the CloudFront API reference and quotas.
 
 /// `AllowedMethods` must be exactly one of these sets.
 pub const ALLOWED_METHOD_SETS: [&[&str]; 3] = [

@@ -1,5 +1,5 @@
 //! AWS-managed CloudFront policies. Their IDs are fixed by AWS, so names resolve without an API
-//! call. Source: `shared/aws-cors-facts.md` (AWS-managed policies); the API lists their names with
+//! call. Source: `docs/aws-and-browsers.md` (AWS-managed policies); the API lists their names with
 //! the `Managed-` prefix, which is how a manifest names them.
 
 use super::policies::{CorsPolicy, PolicyKind, PolicyRef};

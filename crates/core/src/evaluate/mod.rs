@@ -1,8 +1,8 @@
 //! What a browser's CORS request gets, computed offline: S3's algorithm (`s3`), CloudFront in
 //! front of it (`cloudfront`), and the browser's own check of the answer (`browser`).
 //!
-//! Every behaviour here follows `shared/aws-cors-facts.md`; choices the facts mark "unverified"
-//! are constants in `s3` and `cloudfront`, named and documented, so they change in one place.
+//! Every behaviour here follows `docs/aws-and-browsers.md`; choices it marks "unverified" are
+//! constants in `s3` and `cloudfront`, named and documented, so they change in one place.
 
 pub mod browser;
 pub mod cloudfront;

@@ -1,4 +1,4 @@
-//! S3's CORS algorithm, as recorded against real AWS (`shared/aws-cors-facts.md`): the first rule
+//! S3's CORS algorithm, as recorded against real AWS (`docs/aws-and-browsers.md`): the first rule
 //! whose origin, method and (on a preflight) requested headers all match answers.
 
 use super::{wildcard_matches, Evaluation, Request, RequestKind, Response, RuleOutcome};
