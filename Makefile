@@ -40,9 +40,10 @@ test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) lint
 	set -o pipefail; $(CARGO) test --workspace --all-targets --no-fail-fast 2>&1 | tee target/test.log; \
 	status=$$?; scripts/test_summary.sh target/test.log; exit $$status
 
-## check: the pure core's tests only (no emulator, no AWS SDK build). After an edit to the core it
-## rebuilds the core and relinks its test binaries: 15-40 s on two busy cores. The first run after
-## a fresh clone or `make test` also builds the core's dependencies for tests: 1-3 minutes.
+## check: the pure core's tests only (no emulator, no AWS SDK build). Measured on two cores shared
+## with other builds: 15-40 s after an edit to the core (it rebuilds the core and relinks its test
+## binaries); 1.5-3 min the first time after `make test` (the core's dependencies are built again
+## with the features the core alone enables); 4.5 min from a fresh clone (95 s of CPU).
 check:
 	$(CARGO) test -p cors-sync-core
 
