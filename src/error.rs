@@ -94,7 +94,7 @@ fn missing_credentials(error: &Error) -> Option<&cors_sync_aws::MissingCredentia
         Error::Aws(aws) => aws
             .calls()
             .iter()
-            .find_map(|call| call.missing_credentials.as_ref()),
+            .find_map(|call| call.missing_credentials.as_deref()),
         Error::Each { errors, .. } => errors.iter().find_map(missing_credentials),
         _ => None,
     }

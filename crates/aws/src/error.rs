@@ -85,10 +85,12 @@ pub struct AwsError {
     /// AWS's error code (`NoSuchBucket`, `AccessDenied`, ...); absent when no response arrived.
     pub code: Option<ErrorCode>,
     pub message: String,
-    /// AWS's ID for the request, when it answered with one: what AWS support asks for.
-    pub request_id: Option<String>,
-    /// Set when the call was never signed because the credential chain found nothing.
-    pub missing_credentials: Option<MissingCredentials>,
+    /// AWS's ID for the request, when it answered with one: what AWS support asks for. A boxed
+    /// `str` keeps this error, which every result of a call carries, small.
+    pub request_id: Option<Box<str>>,
+    /// Set when the call was never signed because the credential chain found nothing (boxed:
+    /// every other error carries it as `None`).
+    pub missing_credentials: Option<Box<MissingCredentials>>,
 }
 
 /// The default credential chain came up empty: each source it tried, and why it gave nothing.
@@ -240,7 +242,7 @@ impl AwsError {
             operation,
             code,
             message,
-            request_id: error.request_id().map(str::to_string),
+            request_id: error.request_id().map(Box::from),
             missing_credentials: missing_credentials(error),
         }
     }
@@ -305,7 +307,7 @@ where
 }
 
 /// What the default credential chain tried, when that is why the call could not be signed.
-fn missing_credentials<E, R>(error: &SdkError<E, R>) -> Option<MissingCredentials>
+fn missing_credentials<E, R>(error: &SdkError<E, R>) -> Option<Box<MissingCredentials>>
 where
     E: std::error::Error + 'static,
     R: std::fmt::Debug + 'static,
@@ -316,7 +318,7 @@ where
         .iter()
         .map(|attempt| (attempt.name().to_string(), cause_chain(attempt.error())))
         .collect();
-    Some(MissingCredentials { tried })
+    Some(Box::new(MissingCredentials { tried }))
 }
 
 /// " through the proxy URL (VARIABLE)" when the environment sends requests to `endpoint` (AWS's
