@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use cors_sync_aws::live_state;
-use cors_sync_core::access;
+use cors_sync_core::access::{self, AccessReport};
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{Address, Plan, PolicyListings};
@@ -44,7 +44,12 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     } else {
         None
     };
-    let access = access::compare_live(&planned.live_buckets(), &targeted);
+    // Evaluated only where it is shown: the markdown comment, and a saved plan's `show`.
+    let access = if args.format == PlanFormat::Markdown || args.out.is_some() {
+        access::compare_live(&planned.live_buckets(), &targeted)
+    } else {
+        AccessReport::default()
+    };
     let view = PlanView {
         plan: &plan,
         warnings: &warnings,
