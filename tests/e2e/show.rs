@@ -196,21 +196,21 @@ fn a_corrupt_or_foreign_file_is_a_clear_error() {
     ----- stdout -----
 
     ----- stderr -----
-    error: notes.txt: this is not a cors-sync plan file. Nothing was written.
+    error: notes.txt: this is not a cors-sync plan file
     ");
     assert_run!(show(&cli, &["cut.plan"]), @"
     exit code: 1
     ----- stdout -----
 
     ----- stderr -----
-    error: cut.plan: the plan file is corrupt or truncated (EOF while parsing a string at line 1 column 48). Nothing was written.
+    error: cut.plan: the plan file is corrupt or truncated (EOF while parsing a string at line 1 column 48)
     ");
     assert_run!(show(&cli, &["other.json"]), @"
     exit code: 1
     ----- stdout -----
 
     ----- stderr -----
-    error: other.json: this is not a cors-sync plan file. Nothing was written.
+    error: other.json: this is not a cors-sync plan file
     ");
     assert_run!(show(&cli, &["missing.plan"]), @"
     exit code: 1
