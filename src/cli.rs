@@ -53,7 +53,7 @@ pub fn parse() -> Result<Cli, clap::Error> {
                     ),
                 ));
             }
-            ConnectionFlags::default().then(&ConnectionFlags::default())
+            before.then(&ConnectionFlags::default())
         }
     };
     Ok(Cli {
@@ -129,12 +129,16 @@ impl ConnectionFlags {
                 .or(self.timeout)
                 .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
             max_attempts: after.max_attempts.or(self.max_attempts),
-            accounts: self
-                .accounts
-                .iter()
-                .chain(&after.accounts)
-                .cloned()
-                .collect(),
+            accounts: self.accounts.iter().chain(&after.accounts).fold(
+                Vec::new(),
+                |mut accounts, name| {
+                    // `--account prod plan --account prod` names one account, not two.
+                    if !accounts.contains(name) {
+                        accounts.push(name.clone());
+                    }
+                    accounts
+                },
+            ),
         }
     }
 

@@ -101,6 +101,24 @@ fn a_targeted_plan_reads_plans_and_applies_only_its_targets() {
     let shown = cli.run_with(&["show", "a.plan"]);
     shown.code(0);
     assert!(shown.stdout.ends_with(&plan.stdout), "{}", shown.stdout);
+    let applied = cli.run_with(&["apply", "a.plan"]);
+    applied.code(0);
+    assert!(
+        applied.stdout.starts_with(&plan.stdout),
+        "{}",
+        applied.stdout
+    );
+    assert_eq!(
+        s3::cors("target-a"),
+        vec![rule(&["https://www.example.com"], &["GET"])]
+    );
+    assert_eq!(
+        s3::cors("target-b"),
+        vec![rule(&["https://old.example.com"], &["GET"])]
+    );
+
+    // apply --target, planning afresh: a has drifted back; b still is not touched.
+    s3::put_cors("target-a", &[rule(&["https://old.example.com"], &["GET"])]);
 
     let apply = cli.run_with(&[
         "apply",
