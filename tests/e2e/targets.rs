@@ -185,3 +185,73 @@ fn an_unknown_target_is_refused_with_the_address_it_was_likely_meant_as() {
     run.code(1);
     assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
 }
+
+#[test]
+fn a_targeted_distribution_is_planned_and_written_without_reading_the_buckets() {
+    let id = crate::support::cloudfront::create_distribution("target-cdn", "target-cdn-assets");
+    s3::create_bucket("target-cdn-assets", "us-east-1");
+    s3::put_cors(
+        "target-cdn-assets",
+        &[rule(&["https://old.example.com"], &["GET"])],
+    );
+    let manifest = format!(
+        r#"version: 1
+buckets:
+  - name: target-cdn-assets
+    region: us-east-1
+    cors_rules:
+      - allowed_origins: ["https://www.example.com"]
+        allowed_methods: [GET]
+distributions:
+  - id: {id}
+    behaviors:
+      default:
+        allowed_methods: [GET, HEAD, OPTIONS]
+        cached_methods: [GET, HEAD, OPTIONS]
+"#
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let cli = cors_sync()
+        .manifest(&manifest)
+        .endpoint(Some(&proxy.endpoint));
+    let address = format!("cloudfront_distribution.{id}");
+    let apply = cli.run_with(&[
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--target",
+        &address,
+        "--auto-approve",
+    ]);
+    apply.code(0);
+    assert!(
+        apply
+            .stdout
+            .contains(&format!("~ {address}: 1 behavior will be updated"))
+            && apply.stdout.contains(&format!(
+                "This plan is partial (--target): only {address} was read and planned"
+            )),
+        "{}",
+        apply.stdout
+    );
+    assert_eq!(
+        proxy.heads_matching("/target-cdn-assets"),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        s3::cors("target-cdn-assets"),
+        vec![rule(&["https://old.example.com"], &["GET"])]
+    );
+    // The distribution now matches; the bucket, not targeted, still differs.
+    cli.run_with(&[
+        "plan",
+        "-f",
+        "manifest.yaml",
+        "--target",
+        &address,
+        "--detailed-exitcode",
+    ])
+    .code(0);
+    cli.run_with(&["plan", "-f", "manifest.yaml", "--detailed-exitcode"])
+        .code(2);
+}
