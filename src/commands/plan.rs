@@ -57,8 +57,9 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
         access: &access,
     };
     if let Some(path) = &args.out {
+        // What is printed beside the changes, so that `show` prints the plan as it is printed now.
         let review = Review::new(&warnings, unmanaged.as_deref(), access.clone());
-        save(&mut planned, &view, review, &args.manifest.manifest, path).await?;
+        save(&mut planned, &plan, review, &args.manifest.manifest, path).await?;
     }
     let colour = terminal::stdout_colour(cli.output.no_color);
     let shown = |format| out!("{}", plan_view::render(&view, format, colour));
@@ -98,12 +99,11 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
 /// so their fingerprints include the ETag an update would use.
 async fn save(
     planned: &mut Planned<'_>,
-    view: &PlanView<'_>,
+    plan: &Plan,
     review: Review,
     manifest_path: &Path,
     path: &Path,
 ) -> Result<(), Error> {
-    let plan = view.plan;
     let not_saved =
         |e: cors_sync_aws::Error| Error::calls(e, Some("the plan was not saved".into()));
     let mut fingerprints = Vec::new();
