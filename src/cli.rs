@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+/// The command line as clap reads it; `parse` turns it into `Cli`.
 #[derive(Debug, Parser)]
 #[command(
     name = "cors-sync",
@@ -11,47 +12,154 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     about = "Keep S3 bucket and CloudFront CORS equal to a reviewed YAML manifest: validate, plan, apply, import.",
     after_help = "Exit codes: 0 success, 1 error, 2 changes present (plan --detailed-exitcode)."
 )]
-pub struct Cli {
+struct Invocation {
     #[command(subcommand)]
+    command: Command,
+    /// Before the subcommand (`cors-sync --profile X plan`); only the commands that reach AWS
+    /// take them.
+    #[command(
+        flatten,
+        next_help_heading = "AWS connection (plan, apply, import, check, verify, rollback; also after the command)"
+    )]
+    connection: ConnectionFlags,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// The command line: the command, how to reach AWS (from flags before or after the command's
+/// name), and how to print.
+#[derive(Debug)]
+pub struct Cli {
     pub command: Command,
-    #[command(flatten)]
     pub connection: ConnectionArgs,
-    #[command(flatten)]
     pub output: OutputArgs,
 }
 
-/// How to reach AWS. Global, so they work before or after the subcommand.
-#[derive(Debug, Args)]
+/// Parses the process's arguments. The AWS connection flags are accepted before the command's
+/// name or after it, but only by a command that reaches AWS: an offline command does not list
+/// them and refuses them, since they would do nothing.
+pub fn parse() -> Result<Cli, clap::Error> {
+    let invocation = Invocation::try_parse()?;
+    let before = &invocation.connection;
+    let connection = match invocation.command.connection_flags() {
+        Some(after) => before.then(after),
+        None => {
+            if let Some(flag) = before.first_given() {
+                return Err(Invocation::command().error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "{flag} is an AWS connection flag, and `cors-sync {}` works offline: it reads no AWS; remove {flag}",
+                        invocation.command.name()
+                    ),
+                ));
+            }
+            before.then(&ConnectionFlags::default())
+        }
+    };
+    Ok(Cli {
+        command: invocation.command,
+        connection,
+        output: invocation.output,
+    })
+}
+
+/// How to reach AWS, resolved: a flag after the command's name wins over the same flag before it.
+#[derive(Debug, Clone)]
 pub struct ConnectionArgs {
-    /// AWS profile from ~/.aws/config (default: the standard credential chain).
-    #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Region to ask first when discovering a bucket's region (default: from the environment
-    /// or profile, else us-east-1). A bucket's `region:` in the manifest always wins.
-    #[arg(long, global = true, value_name = "REGION")]
     pub region: Option<String>,
-    /// Send requests to this endpoint instead of AWS (an emulator); also AWS_ENDPOINT_URL(_S3).
-    /// Buckets are then addressed by path.
-    #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// How many AWS requests to run at once.
-    #[arg(long, global = true, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
-    /// The most one attempt of one AWS call may take before it is abandoned and retried.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub timeout: u64,
-    /// Attempts per AWS call, the first included (default: 3 for S3, 6 for CloudFront). Throttling,
-    /// 5xx answers, timeouts and dropped connections are retried with jittered backoff.
-    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: Option<u32>,
-    /// Only this declared account (repeatable): other accounts' resources are neither read nor
-    /// written, and their roles are not assumed. For plan, apply, verify, import, check --live
-    /// and rollback.
-    #[arg(long = "account", global = true, value_name = "NAME")]
     pub accounts: Vec<String>,
 }
 
+const DEFAULT_PARALLELISM: u16 = 16;
+const DEFAULT_TIMEOUT_SECONDS: u64 = 30;
+
+/// How to reach AWS, as written on the command line: on every command that reaches AWS, and
+/// before any command's name.
+#[derive(Debug, Default, Args)]
+pub struct ConnectionFlags {
+    /// AWS profile from ~/.aws/config (default: the standard credential chain).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Region to ask first when discovering a bucket's region (default: from the environment
+    /// or profile, else us-east-1). A bucket's `region:` in the manifest always wins.
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Send requests to this endpoint instead of AWS (an emulator); also AWS_ENDPOINT_URL(_S3).
+    /// Buckets are then addressed by path.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// How many AWS requests to run at once [default: 16].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub parallelism: Option<u16>,
+    /// The most one attempt of one AWS call may take before it is abandoned and retried
+    /// [default: 30].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+    /// Attempts per AWS call, the first included (default: 3 for S3, 6 for CloudFront). Throttling,
+    /// 5xx answers, timeouts and dropped connections are retried with jittered backoff.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub max_attempts: Option<u32>,
+    /// Only this declared account (repeatable): other accounts' resources are neither read nor
+    /// written, and their roles are not assumed.
+    #[arg(long = "account", value_name = "NAME")]
+    pub accounts: Vec<String>,
+}
+
+impl ConnectionFlags {
+    /// These flags (written before the command's name), overridden by `after` (written after).
+    fn then(&self, after: &ConnectionFlags) -> ConnectionArgs {
+        ConnectionArgs {
+            profile: after.profile.clone().or_else(|| self.profile.clone()),
+            region: after.region.clone().or_else(|| self.region.clone()),
+            endpoint_url: after
+                .endpoint_url
+                .clone()
+                .or_else(|| self.endpoint_url.clone()),
+            parallelism: after
+                .parallelism
+                .or(self.parallelism)
+                .unwrap_or(DEFAULT_PARALLELISM),
+            timeout: after
+                .timeout
+                .or(self.timeout)
+                .unwrap_or(DEFAULT_TIMEOUT_SECONDS),
+            max_attempts: after.max_attempts.or(self.max_attempts),
+            accounts: self.accounts.iter().chain(&after.accounts).fold(
+                Vec::new(),
+                |mut accounts, name| {
+                    // `--account prod plan --account prod` names one account, not two.
+                    if !accounts.contains(name) {
+                        accounts.push(name.clone());
+                    }
+                    accounts
+                },
+            ),
+        }
+    }
+
+    /// The first flag given, as written, for the message refusing it.
+    fn first_given(&self) -> Option<&'static str> {
+        [
+            (self.profile.is_some(), "--profile"),
+            (self.region.is_some(), "--region"),
+            (self.endpoint_url.is_some(), "--endpoint-url"),
+            (self.parallelism.is_some(), "--parallelism"),
+            (self.timeout.is_some(), "--timeout"),
+            (self.max_attempts.is_some(), "--max-attempts"),
+            (!self.accounts.is_empty(), "--account"),
+        ]
+        .into_iter()
+        .find_map(|(given, flag)| given.then_some(flag))
+    }
+}
+
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Output")]
 pub struct OutputArgs {
     /// Never colour output (colour is used only on a terminal, and never when NO_COLOR is set).
     #[arg(long, global = true)]
@@ -71,6 +179,9 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Show what apply would change in AWS.
     Plan(PlanArgs),
+    /// Print a plan saved by `plan --out` exactly as `plan` printed it, with where and when it
+    /// was made. Offline: no credentials, no AWS.
+    Show(ShowArgs),
     /// Make AWS match the manifest, after showing the plan and asking for `yes`.
     Apply(ApplyArgs),
     /// Print a manifest of buckets' and distributions' live CORS configuration.
@@ -95,6 +206,62 @@ pub enum Command {
     /// `--base-ref REF` against the working tree. Exit 0; with --detailed-exitcode 2 when access
     /// changes; with --fail-on-widen 3 when it widens.
     Diff(DiffArgs),
+}
+
+impl Command {
+    /// The flags that say how to reach AWS, for the commands that reach it.
+    fn connection_flags(&self) -> Option<&ConnectionFlags> {
+        match self {
+            Command::Plan(args) => Some(&args.connection),
+            Command::Apply(args) => Some(&args.connection),
+            Command::Import(args) => Some(&args.connection),
+            Command::Check(args) => Some(&args.connection),
+            Command::Verify(args) => Some(&args.connection),
+            Command::Rollback(args) => Some(&args.connection),
+            Command::Validate(_)
+            | Command::Show(_)
+            | Command::Schema
+            | Command::Convert(_)
+            | Command::Export(_)
+            | Command::Diff(_) => None,
+        }
+    }
+
+    /// The name the command is run by.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Validate(_) => "validate",
+            Command::Plan(_) => "plan",
+            Command::Show(_) => "show",
+            Command::Apply(_) => "apply",
+            Command::Import(_) => "import",
+            Command::Schema => "schema",
+            Command::Check(_) => "check",
+            Command::Verify(_) => "verify",
+            Command::Rollback(_) => "rollback",
+            Command::Convert(_) => "convert",
+            Command::Export(_) => "export",
+            Command::Diff(_) => "diff",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    /// The JSON plan document (format_version 1), with `saved_plan` added.
+    Json,
+    /// The pull-request comment.
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A plan file written by `cors-sync plan --out PLANFILE`.
+    #[arg(value_name = "PLANFILE")]
+    pub planfile: PathBuf,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -211,6 +378,12 @@ pub struct CheckArgs {
     pub format: CheckFormat,
     #[command(flatten)]
     pub manifest: ManifestArgs,
+    /// Only a cloudfront:// target (whose behavior is read from AWS) or --live reaches AWS.
+    #[command(
+        flatten,
+        next_help_heading = "AWS connection (with --live, or a cloudfront:// target)"
+    )]
+    pub connection: ConnectionFlags,
 }
 
 #[derive(Debug, Args)]
@@ -221,6 +394,8 @@ pub struct VerifyArgs {
     /// (a proxy, or a test server standing in for CloudFront).
     #[arg(long, value_name = "URL")]
     pub cloudfront_endpoint: Option<String>,
+    #[command(flatten, next_help_heading = "AWS connection")]
+    pub connection: ConnectionFlags,
 }
 
 #[derive(Debug, Args)]
@@ -233,6 +408,8 @@ pub struct RollbackArgs {
     pub auto_approve: bool,
     #[command(flatten)]
     pub writing: WriteArgs,
+    #[command(flatten, next_help_heading = "AWS connection")]
+    pub connection: ConnectionFlags,
 }
 
 #[derive(Debug, Args)]
@@ -300,6 +477,14 @@ pub struct PlanArgs {
     /// (ListBuckets + GetBucketCors), as information, never as a change.
     #[arg(long)]
     pub report_unmanaged: bool,
+    /// Only this resource (repeatable), as terraform's -target: `s3_bucket.NAME`,
+    /// `cloudfront_distribution.ID`, `origin_request_policy.NAME` or
+    /// `response_headers_policy.NAME`. Nothing else is read or planned, and the plan says it is
+    /// partial.
+    #[arg(long = "target", value_name = "ADDRESS")]
+    pub targets: Vec<String>,
+    #[command(flatten, next_help_heading = "AWS connection")]
+    pub connection: ConnectionFlags,
 }
 
 #[derive(Debug, Args)]
@@ -313,8 +498,14 @@ pub struct ApplyArgs {
     /// Apply without asking; required when stdin is not a terminal.
     #[arg(long)]
     pub auto_approve: bool,
+    /// Only this resource (repeatable), as `plan --target`: nothing else is read, planned or
+    /// written. A saved plan applies the targets it was made with.
+    #[arg(long = "target", value_name = "ADDRESS", conflicts_with = "planfile")]
+    pub targets: Vec<String>,
     #[command(flatten)]
     pub writing: WriteArgs,
+    #[command(flatten, next_help_heading = "AWS connection")]
+    pub connection: ConnectionFlags,
 }
 
 /// How writes are made: backups first, and optionally waiting for CloudFront deployments.
@@ -346,6 +537,16 @@ pub struct ImportArgs {
     /// A bucket to import; repeat for more.
     #[arg(long = "bucket", value_name = "NAME", group = "resources")]
     pub buckets: Vec<String>,
+    /// Every bucket of the account that has a CORS configuration (ListBuckets, page by page).
+    #[arg(long, group = "resources")]
+    pub all: bool,
+    /// With --all: every CloudFront distribution of the account too.
+    #[arg(long = "distributions", requires = "all")]
+    pub every_distribution: bool,
+    /// With --all: buckets without CORS too, as `cors_rules: []` (cors-sync then keeps them
+    /// without CORS).
+    #[arg(long, requires = "all")]
+    pub include_empty: bool,
     /// A CloudFront distribution to import (every behavior, and the custom policies they use);
     /// repeat for more.
     #[arg(long = "distribution", value_name = "ID", group = "resources")]
@@ -358,4 +559,6 @@ pub struct ImportArgs {
         default_value = "manifests"
     )]
     pub manifest: std::path::PathBuf,
+    #[command(flatten, next_help_heading = "AWS connection")]
+    pub connection: ConnectionFlags,
 }

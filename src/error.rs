@@ -77,15 +77,37 @@ impl From<AwsError> for Error {
     }
 }
 
-/// Prints `error` on stderr: the details it carries, then one `error:` line.
+/// Prints `error` on stderr: the details it carries, then one `error:` line; when a call failed
+/// for want of credentials, what was tried and what to set, once.
 pub fn report(error: &Error) {
+    report_one(error);
+    if let Some(missing) = missing_credentials(error) {
+        for line in missing.explanation() {
+            errln!("{}", visible(&line));
+        }
+    }
+}
+
+/// The first failed call's credential-chain report, anywhere inside `error`.
+fn missing_credentials(error: &Error) -> Option<&cors_sync_aws::MissingCredentials> {
+    match error {
+        Error::Aws(aws) => aws
+            .calls()
+            .iter()
+            .find_map(|call| call.missing_credentials.as_deref()),
+        Error::Each { errors, .. } => errors.iter().find_map(missing_credentials),
+        _ => None,
+    }
+}
+
+fn report_one(error: &Error) {
     match error {
         Error::Manifest(diagnostics) | Error::DoesNotFitLive(diagnostics) => {
             err!("{diagnostics}");
         }
         Error::Each { errors, then } => {
             for each in errors {
-                report(each);
+                report_one(each);
             }
             if then.is_none() {
                 return;

@@ -7,7 +7,7 @@ use cors_sync_core::diagnostic::{Diagnostic, Diagnostics, Severity};
 use cors_sync_core::lint;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{self, LiveState, Plan};
+use cors_sync_core::plan::{self, Address, LiveState, Plan};
 
 use futures::future::join_all;
 
@@ -127,6 +127,15 @@ pub async fn compute<'r>(
         return Err(Error::DoesNotFitLive(misfits));
     }
     Ok(planned)
+}
+
+/// The part of the manifest `--target` names (all of it without targets), and the targets.
+pub fn targeted(manifest: &Manifest, given: &[String]) -> Result<(Manifest, Vec<Address>), Error> {
+    let targets = manifest.targets(given).map_err(Error::Refused)?;
+    if targets.is_empty() {
+        return Ok((manifest.clone(), targets));
+    }
+    Ok((manifest.targeted(&targets), targets))
 }
 
 /// The key saved plans are signed and checked with (`CORS_SYNC_PLAN_KEY`), when one is set.

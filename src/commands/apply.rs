@@ -42,7 +42,10 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
                 let now = still_current(to, &part, parallelism, colour).await?;
                 parts.push((to.name().map(str::to_string), now));
             }
-            let plan = Plan::of_accounts(parts);
+            let plan = Plan {
+                targets: saved.plan.targets.clone(),
+                ..Plan::of_accounts(parts)
+            };
             // What is shown is the plan with the state just re-read as its `before`.
             out!("{}", text_plan::render(&plan, colour));
             // The plan was reviewed when it was saved: applying it is the approval.
@@ -50,12 +53,16 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
         }
         None => {
             let manifest = load_manifest(&args.manifest.manifest)?;
+            let (manifest, targets) = planning::targeted(&manifest, &args.targets)?;
             let in_play = accounts::in_play(&manifest, &cli.connection)?;
             let reached = accounts::reach(&cli.connection, &in_play).await?;
             let planned =
                 planning::compute(&reached, &manifest, parallelism, cli.output.quiet).await?;
             report_lints(&planned.lints(), args.manifest.strict)?;
-            let plan = planned.plan();
+            let plan = Plan {
+                targets,
+                ..planned.plan()
+            };
             drop(planned);
             out!("{}", text_plan::render(&plan, colour));
             if plan.is_empty() {
@@ -93,6 +100,15 @@ fn saved_accounts_in_play<'s>(
 }
 
 fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
+    let text = plan_file_text(path)?;
+    plan_file::decode(&text, planning::plan_key().as_deref()).map_err(|source| Error::PlanFile {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A plan file's text: a regular file, in UTF-8.
+pub(super) fn plan_file_text(path: &Path) -> Result<String, Error> {
     let unreadable = |reason: String| {
         Error::Refused(format!(
             "cannot read the plan file {}: {reason}",
@@ -100,11 +116,7 @@ fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
         ))
     };
     let bytes = input::read_regular(path).map_err(|e| unreadable(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| unreadable(e.to_string()))?;
-    plan_file::decode(&text, planning::plan_key().as_deref()).map_err(|source| Error::PlanFile {
-        path: path.to_path_buf(),
-        source,
-    })
+    String::from_utf8(bytes).map_err(|e| unreadable(e.to_string()))
 }
 
 /// Checks that the saved plan may be applied here and now: every change has a fingerprint, this

@@ -66,6 +66,13 @@ struct Setting {
 
 pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     let target = parse_target(&args.target)?;
+    // Refused before anything is read: a mistyped header would otherwise be judged as a name.
+    let headers = args
+        .headers
+        .iter()
+        .map(|h| RequestHeader::from_flag(h))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Error::Refused)?;
     // Live, the manifest is read only for the account `--account` names.
     let declared = if args.live && cli.connection.accounts.is_empty() {
         Manifest::default()
@@ -92,11 +99,6 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     };
     let setting = read_setting(&aws, &manifest, &target, args.live).await?;
     let origin = serialize_origin(&args.origin)?;
-    let headers: Vec<RequestHeader> = args
-        .headers
-        .iter()
-        .map(|h| RequestHeader::parse(h))
-        .collect();
     let notes = sending_notes(&args.origin, &origin, &headers);
     let page = PageRequest::new(&origin, &args.method, headers, args.credentials);
     let method = page.method.clone();

@@ -1,10 +1,12 @@
 //! `cors-sync import`: live CORS configuration as a version-1 manifest on stdout, which plans to
 //! no changes.
 
-use cors_sync_aws::live_state;
+use cors_sync_aws::{live_state, Aws};
+use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::cloudfront::limits;
 use cors_sync_core::import;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
+use cors_sync_core::render::plural;
 use cors_sync_core::s3_limits;
 
 use cors_sync_core::manifest::{self, Manifest};
@@ -12,7 +14,7 @@ use cors_sync_core::manifest::{self, Manifest};
 use super::{report_retries, Error, Outcome};
 use crate::accounts;
 use crate::cli::{Cli, ImportArgs};
-use crate::output::out;
+use crate::output::{errln, out};
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let (buckets, distributions) = targets(args)?;
@@ -26,17 +28,35 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let reached = accounts::reach_one(&cli.connection, account).await?;
     let aws = &reached.aws;
     let parallelism = usize::from(cli.connection.parallelism);
+    let (buckets, distributions, listed_distributions) = if args.all {
+        everything(aws, args, buckets, distributions).await?
+    } else {
+        (buckets, distributions, Vec::new())
+    };
     let targets = LiveTargets {
         buckets,
         distributions,
         ..LiveTargets::default()
     };
     let mut read = live_state::read(aws, &targets, parallelism, &|| {}).await;
+    // Read whole from the listing already: listing them again would only repeat its pages.
+    read.live.distributions.extend(listed_distributions);
     // The custom policies the behaviors use are listed once read, to write them by name.
     if read.errors.is_empty() {
         let needed = import::listings_needed(&read.live.distributions);
         let errors = live_state::read_listings(aws, needed, &mut read.live).await;
         read.errors.extend(errors);
+    }
+    if args.all && !args.include_empty {
+        let before = read.live.buckets.len();
+        read.live.buckets.retain(|b| b.cors.is_configured());
+        let left_out = before - read.live.buckets.len();
+        if left_out > 0 && !cli.output.quiet {
+            errln!(
+                "note: {left_out} bucket{} without CORS left out (--include-empty writes them with `cors_rules: []`)",
+                plural(left_out)
+            );
+        }
     }
     let mut errors: Vec<Error> = read.errors.into_iter().map(Error::from).collect();
     if errors.is_empty() {
@@ -56,6 +76,28 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     );
     report_retries(aws);
     Ok(Outcome::Success)
+}
+
+/// `--all`: every bucket the account lists (each with the region the listing names), and with
+/// `--distributions` every distribution, as listed (the named ones among them are not read again).
+async fn everything(
+    aws: &Aws,
+    args: &ImportArgs,
+    mut buckets: Vec<BucketTarget>,
+    mut distributions: Vec<String>,
+) -> Result<(Vec<BucketTarget>, Vec<String>, Vec<LiveDistribution>), Error> {
+    for listed in live_state::list_buckets(aws).await? {
+        match buckets.iter_mut().find(|b| b.name == listed.name) {
+            Some(named) => named.region = listed.region,
+            None => buckets.push(listed),
+        }
+    }
+    let mut listed = Vec::new();
+    if args.every_distribution {
+        listed = live_state::every_distribution(aws).await?;
+        distributions.retain(|id| !listed.iter().any(|d| &d.id == id));
+    }
+    Ok((buckets, distributions, listed))
 }
 
 /// The checked, de-duplicated targets; an error when a name cannot be valid.

@@ -9,6 +9,7 @@ mod export;
 mod import;
 mod plan;
 mod rollback;
+mod show;
 mod validate;
 mod verify;
 
@@ -38,12 +39,13 @@ pub fn run(cli: Cli) -> Outcome {
 }
 
 fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
-    // validate and schema never need AWS, credentials or a runtime.
+    // The offline commands never need AWS, credentials or a runtime.
     match &cli.command {
         Command::Validate(args) => return validate::run(args),
         Command::Convert(args) => return convert::run(args),
         Command::Export(args) => return export::run(args),
         Command::Diff(args) => return diff::run(args),
+        Command::Show(args) => return show::run(args, cli),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
             outln!(
@@ -68,6 +70,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
                 Command::Convert(args) => convert::run(args),
                 Command::Export(args) => export::run(args),
                 Command::Diff(args) => diff::run(args),
+                Command::Show(args) => show::run(args, cli),
                 Command::Schema => Ok(Outcome::Success),
                 Command::Plan(args) => plan::run(args, cli).await,
                 Command::Apply(args) => apply::run(args, cli, &interrupt).await,

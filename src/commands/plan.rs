@@ -4,32 +4,35 @@
 use std::path::Path;
 
 use cors_sync_aws::live_state;
-use cors_sync_core::access;
+use cors_sync_core::access::{self, AccessReport};
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{Address, Plan, PolicyListings};
-use cors_sync_core::plan_file::{self, Place, SavedPlan};
-use cors_sync_core::render::{
-    access_report, findings, json_plan, markdown_plan, text_plan, UnmanagedBucket,
-};
+use cors_sync_core::plan_file::{self, Place, Review, SavedPlan};
+use cors_sync_core::render::plan_view::{self, PlanView};
+use cors_sync_core::render::{findings, UnmanagedBucket};
 
 use super::{load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::accounts::{self, InAccount};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
-use crate::output::{errln, out, outln};
-use crate::planning::{compute, plan_key, Planned};
+use crate::output::{errln, out};
+use crate::planning::{self, compute, plan_key, Planned};
 use crate::terminal;
 
 pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     let manifest = load_manifest(&args.manifest.manifest)?;
+    let (targeted, targets) = planning::targeted(&manifest, &args.targets)?;
     let reached = accounts::reach(
         &cli.connection,
-        &accounts::in_play(&manifest, &cli.connection)?,
+        &accounts::in_play(&targeted, &cli.connection)?,
     )
     .await?;
     let parallelism = usize::from(cli.connection.parallelism);
-    let mut planned = compute(&reached, &manifest, parallelism, cli.output.quiet).await?;
-    let plan = planned.plan();
+    let mut planned = compute(&reached, &targeted, parallelism, cli.output.quiet).await?;
+    let plan = Plan {
+        targets,
+        ..planned.plan()
+    };
     let warnings = planned.lints();
     report_lints(&warnings, args.manifest.strict)?;
     let unmanaged = if args.report_unmanaged {
@@ -41,19 +44,29 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     } else {
         None
     };
+    // Evaluated only where it is shown: the markdown comment, and a saved plan's `show`.
+    let access = if args.format == PlanFormat::Markdown || args.out.is_some() {
+        access::compare_live(&planned.live_buckets(), &targeted)
+    } else {
+        AccessReport::default()
+    };
+    let view = PlanView {
+        plan: &plan,
+        warnings: &warnings,
+        unmanaged: unmanaged.as_deref(),
+        access: &access,
+    };
     if let Some(path) = &args.out {
-        save(&mut planned, &plan, &manifest, path).await?;
+        // What is printed beside the changes, so that `show` prints the plan as it is printed now.
+        let review = Review::new(&warnings, unmanaged.as_deref(), access.clone());
+        save(&mut planned, &plan, review, &args.manifest.manifest, path).await?;
     }
-    let live = planned.live_buckets();
     let colour = terminal::stdout_colour(cli.output.no_color);
+    let shown = |format| out!("{}", plan_view::render(&view, format, colour));
     match args.format {
-        PlanFormat::Text => {
-            out!("{}", text_plan::render(&plan, colour));
-            if let Some(unmanaged) = &unmanaged {
-                out!("{}", text_plan::unmanaged_section(unmanaged));
-            }
-        }
-        PlanFormat::Json => outln!("{}", json_plan::render_with(&plan, unmanaged.as_deref())),
+        PlanFormat::Text => shown(plan_view::Format::Text),
+        PlanFormat::Json => shown(plan_view::Format::Json),
+        PlanFormat::Markdown => shown(plan_view::Format::Markdown),
         PlanFormat::Sarif => out!(
             "{}",
             findings::render(
@@ -69,11 +82,6 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
                 &warnings,
                 env!("CARGO_PKG_VERSION")
             )
-        ),
-        PlanFormat::Markdown => out!(
-            "{}\n\n{}",
-            markdown_plan::render(&plan, &warnings, unmanaged.as_deref()).trim_end(),
-            access_report::markdown_section(&access::compare_live(&live, &manifest))
         ),
     }
     if let Some(first) = reached.first() {
@@ -92,7 +100,8 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
 async fn save(
     planned: &mut Planned<'_>,
     plan: &Plan,
-    manifest: &Manifest,
+    review: Review,
+    manifest_path: &Path,
     path: &Path,
 ) -> Result<(), Error> {
     let not_saved =
@@ -136,7 +145,11 @@ async fn save(
     };
     let saved = SavedPlan {
         created_by: format!("cors-sync {}", env!("CARGO_PKG_VERSION")),
-        manifest_sha256: manifest.digest.clone(),
+        manifest_sha256: planned
+            .parts
+            .first()
+            .map(|p| p.manifest.digest.clone())
+            .unwrap_or_default(),
         made_in,
         fingerprints,
         plan: plan.clone(),
@@ -145,6 +158,9 @@ async fn save(
             .iter()
             .filter_map(|p| p.to.account.clone())
             .collect(),
+        made_at: Some(now_utc()),
+        manifest_path: Some(manifest_path.display().to_string()),
+        review: Some(review),
     };
     // Written beside the target and renamed, so an interrupted write never leaves half a plan.
     let partial = path.with_extension("partial");
@@ -160,6 +176,14 @@ async fn save(
         path.display()
     );
     Ok(())
+}
+
+/// Now, to the second, as RFC 3339 UTC (`2026-12-06T17:30:00Z`).
+fn now_utc() -> String {
+    let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now());
+    aws_smithy_types::DateTime::from_secs(now.secs())
+        .fmt(aws_smithy_types::date_time::Format::DateTime)
+        .unwrap_or_default()
 }
 
 /// Buckets in the account with CORS that the manifest does not name, from the same paged

@@ -85,12 +85,7 @@ fn allowed_and_denied_requests_against_the_manifest() {
       rule 1 (id reads): the origin is not in allowed_origins
       rule 2 (id uploads): the origin is not in allowed_origins
 
-    DELETE request: fails
-      no rule matched: the object is returned without CORS headers
-      HTTP 200
-      the browser: no Access-Control-Allow-Origin header
-      rule 1 (id reads): the origin is not in allowed_origins
-      rule 2 (id uploads): the origin is not in allowed_origins
+    DELETE request: never sent: the browser stops at the failed preflight
 
     DENIED: the browser blocks this request.
     ----- stderr -----
@@ -187,13 +182,7 @@ fn cloudfront_in_front_of_the_bucket_is_modelled() {
       the browser: the preflight answer is 403, not a success status
       asked: Access-Control-Request-Headers: x-custom
 
-    GET request: passes
-      rule 1 matched
-      HTTP 200
-      Access-Control-Allow-Origin: https://app.example.com
-      Access-Control-Allow-Credentials: true
-      Access-Control-Allow-Methods: GET, PUT
-      Vary: Origin, Access-Control-Request-Headers, Access-Control-Request-Method
+    GET request: never sent: the browser stops at the failed preflight
 
     DENIED: the browser blocks this request.
     ----- stderr -----
@@ -275,6 +264,39 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
 
     ----- stderr -----
     error: `app.example.com:443` is not an origin a page can have (its scheme app.example.com has no origin): write scheme://host[:port]
+    ");
+}
+
+#[test]
+fn a_header_written_as_name_equals_value_is_refused_with_its_spelling() {
+    let cli = cors_sync()
+        .endpoint(None)
+        .file("manifests/app.yaml", MANIFEST);
+    let check = |header: &str| {
+        cli.run_with(&[
+            "check",
+            "s3://check-assets",
+            "--origin",
+            "https://app.example.com",
+            "--method",
+            "PUT",
+            "--header",
+            header,
+        ])
+    };
+    assert_run!(check("Content-Type=application/json"), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: --header `Content-Type=application/json` is not a header name: did you mean `Content-Type: application/json`?
+    ");
+    assert_run!(check("Content Type"), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: --header `Content Type`: `Content Type` is not a header name (only letters, digits and !#$%&'*+-.^_`|~); give `NAME: VALUE` or `NAME`
     ");
 }
 

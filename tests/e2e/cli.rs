@@ -184,3 +184,217 @@ fn the_example_manifests_validate_offline_and_converge() {
         .run()
         .code(0);
 }
+
+#[test]
+fn offline_commands_list_no_connection_flags_and_online_ones_do() {
+    let help = |command: &str| {
+        let run = cors_sync().endpoint(None).args([command, "--help"]).run();
+        run.code(0);
+        run.stdout
+    };
+    insta::assert_snapshot!(help("validate"), @r#"
+    Check the manifest offline: every problem at once, with file, line and column
+
+    Usage: cors-sync validate [OPTIONS]
+
+    Options:
+      -f, --manifest <PATH>
+              A manifest file, or a directory whose *.yaml and *.yml files are merged
+              
+              [default: manifests]
+
+          --strict
+              Treat lint warnings (CS001, ...) as errors: exit 1 and change nothing
+
+          --format <FORMAT>
+              How to print the findings; `text` prints them on stderr, the others on stdout
+
+              Possible values:
+              - text
+              - json:   `{"valid", "error_count", "warning_count", "diagnostics": [...]}` (a contract)
+              - sarif:  SARIF 2.1.0, for GitHub code scanning and other SARIF readers
+              - github: GitHub Actions workflow commands, shown on the pull request's changed lines
+              
+              [default: text]
+
+      -h, --help
+              Print help (see a summary with '-h')
+
+    Output:
+          --no-color
+              Never colour output (colour is used only on a terminal, and never when NO_COLOR is set)
+
+      -q, --quiet
+              No progress bars or notes on stderr (errors are still printed)
+
+          --debug
+              Log the AWS SDK's requests, retries and timings to stderr. Credentials and request signatures are never logged
+    "#);
+    insta::assert_snapshot!(help("plan"), @"
+    Show what apply would change in AWS
+
+    Usage: cors-sync plan [OPTIONS]
+
+    Options:
+      -f, --manifest <PATH>
+              A manifest file, or a directory whose *.yaml and *.yml files are merged
+              
+              [default: manifests]
+
+          --strict
+              Treat lint warnings (CS001, ...) as errors: exit 1 and change nothing
+
+          --format <FORMAT>
+              Output format; `json` prints exactly one JSON document (format_version 1)
+
+              Possible values:
+              - text
+              - json
+              - markdown: A pull-request comment: summary, table of changes, collapsible diffs, warnings
+              - sarif:    The lints found, as SARIF 2.1.0 for code scanning (the plan itself is not in it)
+              - github:   The lints found, as GitHub Actions workflow commands on the manifest's lines
+              
+              [default: text]
+
+          --detailed-exitcode
+              Exit 2 when the plan has changes (0 when it has none, 1 on error)
+
+          --out <PLANFILE>
+              Save the plan (changes and a fingerprint of the live state they were computed from) for `cors-sync apply PLANFILE`
+
+          --report-unmanaged
+              Also list buckets that have a CORS configuration but are not in the manifest (ListBuckets + GetBucketCors), as information, never as a change
+
+          --target <ADDRESS>
+              Only this resource (repeatable), as terraform's -target: `s3_bucket.NAME`, `cloudfront_distribution.ID`, `origin_request_policy.NAME` or `response_headers_policy.NAME`. Nothing else is read or planned, and the plan says it is partial
+
+      -h, --help
+              Print help (see a summary with '-h')
+
+    AWS connection:
+          --profile <NAME>
+              AWS profile from ~/.aws/config (default: the standard credential chain)
+
+          --region <REGION>
+              Region to ask first when discovering a bucket's region (default: from the environment or profile, else us-east-1). A bucket's `region:` in the manifest always wins
+
+          --endpoint-url <URL>
+              Send requests to this endpoint instead of AWS (an emulator); also AWS_ENDPOINT_URL(_S3). Buckets are then addressed by path
+
+          --parallelism <N>
+              How many AWS requests to run at once [default: 16]
+
+          --timeout <SECONDS>
+              The most one attempt of one AWS call may take before it is abandoned and retried [default: 30]
+
+          --max-attempts <N>
+              Attempts per AWS call, the first included (default: 3 for S3, 6 for CloudFront). Throttling, 5xx answers, timeouts and dropped connections are retried with jittered backoff
+
+          --account <NAME>
+              Only this declared account (repeatable): other accounts' resources are neither read nor written, and their roles are not assumed
+
+    Output:
+          --no-color
+              Never colour output (colour is used only on a terminal, and never when NO_COLOR is set)
+
+      -q, --quiet
+              No progress bars or notes on stderr (errors are still printed)
+
+          --debug
+              Log the AWS SDK's requests, retries and timings to stderr. Credentials and request signatures are never logged
+    ");
+    for offline in ["validate", "diff", "convert", "export", "schema", "show"] {
+        let text = help(offline);
+        for flag in [
+            "--profile",
+            "--region",
+            "--endpoint-url",
+            "--parallelism",
+            "--account",
+        ] {
+            assert!(
+                !text.contains(flag),
+                "`{offline} --help` lists {flag}:\n{text}"
+            );
+        }
+    }
+    for online in ["plan", "apply", "import", "check", "verify", "rollback"] {
+        assert!(help(online).contains("--profile <NAME>"), "{online}");
+    }
+}
+
+#[test]
+fn connection_flags_stay_where_users_write_them_and_offline_commands_refuse_them() {
+    let manifest = "version: 1\nbuckets:\n  - name: flags-profile\n    region: us-east-1\n    cors_rules: []\n";
+    s3::create_bucket("flags-profile", "us-east-1");
+    let endpoint = emulator().endpoint.clone();
+    // The profile is the only way this run reaches the emulator (no flag, no variable): both
+    // positions parse, and in both the profile is what is used.
+    let with_profile = || {
+        cors_sync()
+            .manifest(manifest)
+            .endpoint(None)
+            .without_env("AWS_ACCESS_KEY_ID")
+            .without_env("AWS_SECRET_ACCESS_KEY")
+            .without_env("AWS_SESSION_TOKEN")
+            .file(
+                "no-aws-config",
+                &format!("[profile emulated]\nregion = us-east-1\nendpoint_url = {endpoint}\n"),
+            )
+            .file(
+                "no-aws-credentials",
+                "[emulated]\naws_access_key_id = test\naws_secret_access_key = test\n",
+            )
+    };
+    for args in [
+        vec!["plan", "-f", "manifest.yaml", "--profile", "emulated"],
+        vec!["--profile", "emulated", "plan", "-f", "manifest.yaml"],
+    ] {
+        let run = with_profile().args(args.clone()).run();
+        run.code(0);
+        assert!(
+            run.stdout.starts_with("No changes."),
+            "{args:?}: {}",
+            run.stdout
+        );
+    }
+    // Written after the command, a flag wins over the same flag before it.
+    let run = cors_sync()
+        .manifest(manifest)
+        .endpoint(None)
+        .args([
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "plan",
+            "-f",
+            "manifest.yaml",
+            "--endpoint-url",
+            &endpoint,
+        ])
+        .run();
+    run.code(0);
+    // An offline command refuses them: they would do nothing there.
+    let offline = cors_sync().endpoint(None).manifest(manifest);
+    assert_run!(offline.run_with(&["validate", "-f", "manifest.yaml", "--profile", "x"]), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: unexpected argument '--profile' found
+
+    Usage: cors-sync validate --manifest <PATH>
+
+    For more information, try '--help'.
+    ");
+    assert_run!(offline.run_with(&["--profile", "x", "validate", "-f", "manifest.yaml"]), @"
+    exit code: 1
+    ----- stdout -----
+
+    ----- stderr -----
+    error: --profile is an AWS connection flag, and `cors-sync validate` works offline: it reads no AWS; remove --profile
+
+    Usage: cors-sync [OPTIONS] <COMMAND>
+
+    For more information, try '--help'.
+    ");
+}

@@ -175,3 +175,94 @@ fn a_custom_policy_that_cannot_be_listed_fails_import_and_check_naming_the_call(
     error: origin_request_policies: ListOriginRequestPolicies failed: HTTP 404 with no AWS error code
     ");
 }
+
+#[test]
+fn import_all_writes_every_bucket_with_cors_and_with_distributions_every_distribution() {
+    use crate::support::accounts::{cloudfront_in, credentials_in, s3_in};
+    // An account of this test's own: `--all` lists everything the account has.
+    const ACCOUNT: &str = "230000000023";
+    let s3 = s3_in(ACCOUNT);
+    for (bucket, region) in [
+        ("import-all-a", "us-east-1"),
+        ("import-all-b", "eu-west-1"),
+        ("import-all-empty", "us-east-1"),
+    ] {
+        s3::create_bucket_with(&s3, bucket, region);
+    }
+    s3::put_cors_with(&s3, "import-all-a", &[web_rule()]);
+    s3::put_cors_with(
+        &s3,
+        "import-all-b",
+        &[s3::rule(&["https://b.example.com"], &["PUT"])],
+    );
+    let id = cf::create_distribution_with(&cloudfront_in(ACCOUNT), "import-all", "import-all-a");
+    let credentials = credentials_in(ACCOUNT);
+    let in_account = || {
+        cors_sync()
+            .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
+            .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+            .env(
+                "AWS_SESSION_TOKEN",
+                credentials.session_token().unwrap_or_default(),
+            )
+    };
+
+    let all = in_account().args(["import", "--all"]).run();
+    assert_run!(all, @r#"
+    exit code: 0
+    ----- stdout -----
+    version: 1
+    buckets:
+      - name: import-all-a
+        region: us-east-1
+        cors_rules:
+          - id: web
+            allowed_origins: ["https://www.example.com", "https://app.example.com"]
+            allowed_methods: [GET, HEAD, PUT]
+            allowed_headers: [Content-Type]
+            expose_headers: [ETag]
+            max_age_seconds: 600
+      - name: import-all-b
+        region: eu-west-1
+        cors_rules:
+          - allowed_origins: ["https://b.example.com"]
+            allowed_methods: [PUT]
+    ----- stderr -----
+    note: 1 bucket without CORS left out (--include-empty writes them with `cors_rules: []`)
+    "#);
+    in_account().manifest(&all.stdout).assert_converged();
+
+    let empty = in_account()
+        .args(["import", "--all", "--include-empty"])
+        .run();
+    empty.code(0);
+    assert!(
+        empty
+            .stdout
+            .contains("  - name: import-all-empty\n    region: us-east-1\n    cors_rules: []\n"),
+        "{}",
+        empty.stdout
+    );
+    in_account().manifest(&empty.stdout).assert_converged();
+
+    let with_distributions = in_account()
+        .args(["import", "--all", "--distributions"])
+        .run();
+    with_distributions.code(0);
+    assert!(
+        with_distributions
+            .stdout
+            .contains(&format!("  - id: {id}\n")),
+        "{}",
+        with_distributions.stdout
+    );
+    in_account()
+        .manifest(&with_distributions.stdout)
+        .assert_converged();
+
+    // The flags that only mean something with --all are refused without it.
+    let run = in_account()
+        .args(["import", "--bucket", "import-all-a", "--include-empty"])
+        .run();
+    run.code(1);
+}

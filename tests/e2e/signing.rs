@@ -102,6 +102,41 @@ fn no_credentials_is_a_clear_error_and_nothing_is_sent() {
 }
 
 #[test]
+fn no_credentials_says_what_was_tried_and_what_to_set_on_lines_of_their_own() {
+    s3::create_bucket("no-credentials-a", "us-east-1");
+    s3::create_bucket("no-credentials-b", "us-east-1");
+    let text = "version: 1\nbuckets:\n  - name: no-credentials-a\n    region: us-east-1\n    cors_rules: []\n  - name: no-credentials-b\n    region: us-east-1\n    cors_rules: []\n";
+    let run = cors_sync()
+        .manifest(text)
+        .without_env("AWS_ACCESS_KEY_ID")
+        .without_env("AWS_SECRET_ACCESS_KEY")
+        .without_env("AWS_SESSION_TOKEN")
+        .run_with(&["plan", "-f", "manifest.yaml"]);
+    run.code(1);
+    let stderr = &run.stderr;
+    assert!(!stderr.contains("\\n"), "a literal \\n in:\n{stderr}");
+    // Once, however many calls failed for want of credentials.
+    assert_eq!(
+        stderr
+            .matches("\nNo AWS credentials were found. Tried, in order:\n  Environment: ")
+            .count(),
+        1,
+        "{stderr}"
+    );
+    for line in [
+        "\nGive cors-sync credentials in one of these ways:\n",
+        "\n  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)\n",
+        "\n  --profile NAME or AWS_PROFILE=NAME: a profile in ~/.aws/config or ~/.aws/credentials\n",
+    ] {
+        assert!(stderr.contains(line), "{line:?} missing from:\n{stderr}");
+    }
+    assert!(
+        stderr.lines().any(|l| l.starts_with("  Profile: ")),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn debug_output_shows_sdk_activity_but_no_credentials_or_signatures() {
     s3::create_bucket("debug-bucket", "us-east-1");
     let text = "version: 1\nbuckets:\n  - name: debug-bucket\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n";

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use aws_config::meta::ProviderChainError;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -84,8 +85,40 @@ pub struct AwsError {
     /// AWS's error code (`NoSuchBucket`, `AccessDenied`, ...); absent when no response arrived.
     pub code: Option<ErrorCode>,
     pub message: String,
-    /// AWS's ID for the request, when it answered with one: what AWS support asks for.
-    pub request_id: Option<String>,
+    /// AWS's ID for the request, when it answered with one: what AWS support asks for. A boxed
+    /// `str` keeps this error, which every result of a call carries, small.
+    pub request_id: Option<Box<str>>,
+    /// Set when the call was never signed because the credential chain found nothing (boxed:
+    /// every other error carries it as `None`).
+    pub missing_credentials: Option<Box<MissingCredentials>>,
+}
+
+/// The default credential chain came up empty: each source it tried, and why it gave nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingCredentials {
+    /// (the SDK's name for the source, why it had no credentials), in the order tried.
+    pub tried: Vec<(String, String)>,
+}
+
+impl MissingCredentials {
+    /// What was tried and what to set, one line each: printed once after the failed calls.
+    pub fn explanation(&self) -> Vec<String> {
+        let mut lines = vec!["No AWS credentials were found. Tried, in order:".to_string()];
+        for (source, why) in &self.tried {
+            lines.push(format!("  {source}: {why}"));
+        }
+        lines.extend(
+            [
+                "Give cors-sync credentials in one of these ways:",
+                "  AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)",
+                "  --profile NAME or AWS_PROFILE=NAME: a profile in ~/.aws/config or ~/.aws/credentials",
+                "    (`aws configure --profile NAME` writes one; for SSO run `aws sso login --profile NAME` first)",
+                "  a role the machine runs as: EC2 instance profile, ECS task role, EKS web identity",
+            ]
+            .map(str::to_string),
+        );
+        lines
+    }
 }
 
 /// AWS error codes. The ones cors-sync branches on are variants, so such a branch is checked by
@@ -209,7 +242,8 @@ impl AwsError {
             operation,
             code,
             message,
-            request_id: error.request_id().map(str::to_string),
+            request_id: error.request_id().map(Box::from),
+            missing_credentials: missing_credentials(error),
         }
     }
 
@@ -221,6 +255,7 @@ impl AwsError {
             code: None,
             message: message.into(),
             request_id: None,
+            missing_credentials: None,
         }
     }
 
@@ -244,6 +279,11 @@ where
         .map(|url| format!(" from {}", without_userinfo(url)))
         .unwrap_or_default();
     let from = format!("{from}{}", through_proxy(endpoint));
+    if missing_credentials(error).is_some() {
+        // The chain's own message is many lines; they are printed once, readable, by whoever
+        // reports the error (`MissingCredentials::explanation`).
+        return "could not load credentials: no credentials found in chain (what was tried and what to set follow)".to_string();
+    }
     if let Some(credentials) = find_cause::<CredentialsError>(error) {
         return format!("could not load credentials: {}", cause_chain(credentials));
     }
@@ -264,6 +304,21 @@ where
         SdkError::ResponseError(_) => format!("the answer could not be read: {causes}"),
         _ => causes,
     }
+}
+
+/// What the default credential chain tried, when that is why the call could not be signed.
+fn missing_credentials<E, R>(error: &SdkError<E, R>) -> Option<Box<MissingCredentials>>
+where
+    E: std::error::Error + 'static,
+    R: std::fmt::Debug + 'static,
+{
+    let chain = find_cause::<ProviderChainError<CredentialsError>>(error)?;
+    let tried = chain
+        .attempts()
+        .iter()
+        .map(|attempt| (attempt.name().to_string(), cause_chain(attempt.error())))
+        .collect();
+    Some(Box::new(MissingCredentials { tried }))
 }
 
 /// " through the proxy URL (VARIABLE)" when the environment sends requests to `endpoint` (AWS's

@@ -18,4 +18,4 @@ mod s3_rules;
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.
 pub use aws_sdk_cloudfront::Client as CloudFrontClient;
 pub use connection::{Aws, ConnectionOptions};
-pub use error::{AwsError, Error, ErrorCode};
+pub use error::{AwsError, Error, ErrorCode, MissingCredentials};

@@ -2,6 +2,7 @@
 //! targets (buckets in their regions, distributions, the account's policy lists).
 
 use cors_sync_core::bucket_cors::BucketCors;
+use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::plan::{LiveBucket, LiveState, PolicyListings};
 use futures::stream::{self, StreamExt};
@@ -328,7 +329,12 @@ pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
         .cloned()
 }
 
-/// Every page of ListBuckets, following the continuation token.
+/// Every distribution in the account, with its behaviors, from ListDistributions pages.
+pub async fn every_distribution(aws: &Aws) -> Result<Vec<LiveDistribution>, AwsError> {
+    distributions::read_every_distribution(&aws.cloudfront()).await
+}
+
+/// Every page of ListBuckets.
 pub(crate) async fn list_pages(
     client: &aws_sdk_s3::Client,
 ) -> Result<
@@ -340,17 +346,17 @@ pub(crate) async fn list_pages(
 > {
     let mut buckets = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut token: Option<String> = None;
-    loop {
-        // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts
-        // allowed more than 10,000 buckets) and names each bucket's region.
-        let output = client
-            .list_buckets()
-            .max_buckets(LIST_PAGE)
-            .set_continuation_token(token.clone())
-            .send()
-            .await?;
-        for bucket in output.buckets() {
+    // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts allowed
+    // more than 10,000 buckets) and names each bucket's region. The SDK's paginator follows the
+    // continuation token, and stops at a token it was just given (a server handing back the
+    // same one would otherwise serve the same page forever).
+    let mut pages = client
+        .list_buckets()
+        .max_buckets(LIST_PAGE)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for bucket in page?.buckets() {
             if let Some(name) = bucket.name().filter(|name| seen.insert(name.to_string())) {
                 buckets.push(BucketTarget {
                     name: name.to_string(),
@@ -358,15 +364,6 @@ pub(crate) async fn list_pages(
                 });
             }
         }
-        let next = output
-            .continuation_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        // A server that hands back the token it was given would serve the same page forever.
-        if next.is_none() || next == token {
-            break;
-        }
-        token = next;
     }
     Ok(buckets)
 }

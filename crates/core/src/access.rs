@@ -7,7 +7,7 @@
 //! is no change; a widening, a narrowing, or a different answer (credentials, exposed headers,
 //! max-age, which rule answers) is, each with an example request.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::cloudfront::behavior::{BehaviorSpec, Managed};
@@ -24,7 +24,7 @@ const METHODS: [&str; 5] = ["GET", "HEAD", "PUT", "POST", "DELETE"];
 /// The label a wildcard stands for in a representative origin or header.
 const ANY: &str = "cors-sync-any";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Effect {
     Widens,
@@ -33,7 +33,7 @@ pub enum Effect {
 }
 
 /// One difference in access, as a sentence's parts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessChange {
     pub resource: String,
     pub effect: Effect,
@@ -47,7 +47,7 @@ pub struct AccessChange {
 }
 
 /// Everything a change does, resource by resource.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccessReport {
     pub changes: Vec<AccessChange>,
     /// CloudFront behaviors whose forwarding, methods or policies change what reaches S3.

@@ -89,7 +89,7 @@ fn plans_show_hidden_characters_escaped_so_no_value_can_forge_a_line() {
                 &["GET"],
             )]),
         }],
-        accounts: Vec::new(),
+        ..Plan::default()
     };
     let text = text_plan::render(&plan, text_plan::Colour::Never);
     assert!(text.contains(r#""https://a\u200b.example""#), "{text}");

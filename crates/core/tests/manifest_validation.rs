@@ -128,6 +128,25 @@ fn yaml_syntax_errors_have_a_position() {
     insta::assert_snapshot!(problems("version: 1\nbuckets: [\n"), @"m.yaml:3:1: error: invalid YAML: while parsing a node, did not find expected node content");
 }
 
+#[test]
+fn a_bare_wildcard_gets_the_hint_to_quote_it_at_its_position() {
+    let flow = "version: 1\nbuckets:\n  - name: a\n    cors_rules:\n      - allowed_origins: [*]\n        allowed_methods: [GET]\n";
+    insta::assert_snapshot!(problems(flow), @r#"
+    m.yaml:5:27: error: invalid YAML: `*` unquoted is a YAML alias (`*name` refers to an `&name` anchor), not a wildcard
+      help: quote it: `"*"`
+    "#);
+    let block = "version: 1\nbuckets:\n  - name: a\n    cors_rules:\n      - allowed_origins:\n          - *\n        allowed_methods: [GET]\n";
+    insta::assert_snapshot!(problems(block), @r#"
+    m.yaml:6:13: error: invalid YAML: `*` unquoted is a YAML alias (`*name` refers to an `&name` anchor), not a wildcard
+      help: quote it: `"*"`
+    "#);
+    let pattern = "version: 1\nbuckets:\n  - name: a\n    cors_rules:\n      - allowed_origins: [*.example.com]\n        allowed_methods: [GET]\n";
+    insta::assert_snapshot!(problems(pattern), @r#"
+    m.yaml:5:27: error: invalid YAML: `*.example.com` unquoted is a YAML alias (`*name` refers to an `&name` anchor), not a wildcard
+      help: quote it: `"*.example.com"`
+    "#);
+}
+
 fn bucket_with_rules(rules: usize, origin: &str) -> String {
     let mut text = String::from("version: 1\nbuckets:\n  - name: big\n    cors_rules:\n");
     for _ in 0..rules {

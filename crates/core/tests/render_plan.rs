@@ -44,7 +44,7 @@ fn sample_plan() -> Plan {
     ];
     Plan {
         changes: changes.into_iter().flatten().collect(),
-        accounts: Vec::new(),
+        ..Plan::default()
     }
 }
 
@@ -54,7 +54,7 @@ fn across_accounts() -> Plan {
     let (first, rest) = sample.changes.split_at(1);
     let part = |changes: &[cors_sync_core::plan::Change]| Plan {
         changes: changes.to_vec(),
-        accounts: Vec::new(),
+        ..Plan::default()
     };
     Plan::of_accounts(vec![
         (Some("prod".to_string()), part(first)),

@@ -71,6 +71,13 @@ pub fn bucket_manifest(bucket: &str, rules: &[cors_sync_core::bucket_cors::CorsR
     format!("version: 1\nbuckets:\n  - name: {bucket}\n    cors_rules:\n{indented}")
 }
 
+/// Every command's name, and those that reach AWS.
+const COMMANDS: [&str; 12] = [
+    "validate", "plan", "show", "apply", "import", "schema", "check", "verify", "rollback",
+    "convert", "export", "diff",
+];
+const ONLINE_COMMANDS: [&str; 6] = ["plan", "apply", "import", "check", "verify", "rollback"];
+
 pub fn cors_sync() -> CorsSync {
     CorsSync {
         dir: tempfile::tempdir().expect("scratch directory"),
@@ -169,7 +176,12 @@ impl CorsSync {
 
     fn command(&self, mut args: Vec<String>) -> Command {
         let binary = env!("CARGO_BIN_EXE_cors-sync");
-        if let Some(endpoint) = &self.endpoint {
+        // Only the commands that reach AWS take connection flags; the offline ones refuse them.
+        let online = args
+            .iter()
+            .find(|a| COMMANDS.contains(&a.as_str()))
+            .is_some_and(|command| ONLINE_COMMANDS.contains(&command.as_str()));
+        if let (Some(endpoint), true) = (&self.endpoint, online) {
             args.extend(["--endpoint-url".to_string(), endpoint.clone()]);
         }
         let mut command = if self.terminal {

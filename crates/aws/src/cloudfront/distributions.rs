@@ -63,6 +63,7 @@ pub(crate) async fn read_distributions(
         code: Some(ErrorCode::NoSuchDistribution),
         message: "the account has no distribution with this ID".to_string(),
         request_id: None,
+        missing_credentials: None,
     })
 }
 
@@ -178,6 +179,29 @@ fn behavior_origins(
         }
     }
     found
+}
+
+/// Every distribution of the account, from ListDistributions pages (the SDK's paginator, which
+/// follows NextMarker and stops at a marker it was just given).
+pub(crate) async fn read_every_distribution(
+    client: &aws_sdk_cloudfront::Client,
+) -> Result<Vec<LiveDistribution>, AwsError> {
+    let mut pages = client
+        .list_distributions()
+        .into_paginator()
+        .page_size(PAGE_SIZE)
+        .send();
+    let mut found = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|e| AwsError::from_sdk("distributions", "ListDistributions", &e))?;
+        let items = page
+            .distribution_list
+            .and_then(|list| list.items)
+            .unwrap_or_default();
+        found.extend(items.into_iter().map(summarised));
+    }
+    Ok(found)
 }
 
 fn summarised(summary: DistributionSummary) -> LiveDistribution {

@@ -63,6 +63,33 @@ async fn distributions_are_read_from_list_pages_stopping_once_all_are_found() {
 }
 
 #[tokio::test]
+async fn every_distribution_is_read_from_every_list_page() {
+    let first = mock!(Client::list_distributions)
+        .match_requests(|r| r.marker().is_none() && r.max_items() == Some(100))
+        .then_output(|| page(&["EONE", "ETWO"], Some("m2")));
+    let second = mock!(Client::list_distributions)
+        .match_requests(|r| r.marker() == Some("m2"))
+        .then_output(|| page(&["ETHREE"], None));
+    let cf = client(&[&first, &second]);
+    let ids: Vec<String> = crate::cloudfront::distributions::read_every_distribution(&cf)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    assert_eq!(ids, ["EONE", "ETWO", "ETHREE"]);
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+
+    let denied = mock!(Client::list_distributions)
+        .then_http_response(|| error_response(403, "AccessDenied", "User is not authorized"));
+    let error = crate::cloudfront::distributions::read_every_distribution(&client(&[&denied]))
+        .await
+        .unwrap_err();
+    assert_eq!(error.operation, "ListDistributions");
+    assert_eq!(error.code, Some(ErrorCode::Other("AccessDenied".into())));
+}
+
+#[tokio::test]
 async fn a_failed_list_page_fails_only_the_distributions_not_yet_found() {
     let first = mock!(Client::list_distributions)
         .match_requests(|r| r.marker().is_none())

@@ -92,6 +92,43 @@ impl RequestHeader {
             },
         }
     }
+
+    /// A `--header` as given on the command line: `parse`, refusing a name no header can have
+    /// (HTTP's token characters only), so that a typo is not judged as an odd header name.
+    /// `NAME=VALUE`, the shape of other tools' flags, gets the spelling it was meant as.
+    pub fn from_flag(text: &str) -> Result<Self, String> {
+        let header = Self::parse(text);
+        if header.name.is_empty() {
+            return Err(format!(
+                "--header `{text}` names no header: give `NAME: VALUE` or `NAME`"
+            ));
+        }
+        if is_token(&header.name) {
+            return Ok(header);
+        }
+        if header.value.is_none() {
+            if let Some((name, value)) = text.split_once('=') {
+                let (name, value) = (name.trim(), value.trim());
+                if is_token(name) && !name.is_empty() {
+                    return Err(format!(
+                        "--header `{text}` is not a header name: did you mean `{name}: {value}`?"
+                    ));
+                }
+            }
+        }
+        Err(format!(
+            "--header `{text}`: `{}` is not a header name (only letters, digits and !#$%&'*+-.^_`|~); give `NAME: VALUE` or `NAME`",
+            header.name
+        ))
+    }
+}
+
+/// RFC 9110 `token`: what a header name is made of.
+fn is_token(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
 /// Names whose safelisting depends on the value (a bare name is judged as not safelisted).

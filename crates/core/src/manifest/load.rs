@@ -67,10 +67,10 @@ fn merge<'a>(
             Ok(root) => root,
             Err(syntax) => {
                 let location = SourceLocation::new(file, syntax.position);
-                diagnostics.push(Diagnostic::error(
-                    location,
-                    format!("invalid YAML: {}", syntax.message),
-                ));
+                diagnostics.push(
+                    Diagnostic::error(location, format!("invalid YAML: {}", syntax.message))
+                        .with_help(syntax.help),
+                );
                 continue;
             }
         };

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod decode;
 pub mod load;
 pub mod schema;
+pub mod targets;
 pub mod yaml_tree;
 
 pub use crate::account::{Account, AccountRef};

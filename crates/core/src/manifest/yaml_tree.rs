@@ -58,6 +58,8 @@ impl NodeValue {
 pub struct SyntaxError {
     pub position: Position,
     pub message: String,
+    /// What to write instead, when the mistake is a common one.
+    pub help: Option<String>,
 }
 
 /// Bounds that keep a hostile document (alias bombs, absurd nesting) from exhausting memory or
@@ -90,15 +92,37 @@ fn build(text: &str, mut builder: TreeBuilder) -> Result<Node, SyntaxError> {
         return Err(error);
     }
     if let Err(scan) = outcome {
-        return Err(SyntaxError {
-            position: Position::from_marker(*scan.marker()),
-            message: scan.info().to_string(),
-        });
+        let position = Position::from_marker(*scan.marker());
+        return Err(
+            bare_wildcard(text, scan.marker().index(), position).unwrap_or(SyntaxError {
+                position,
+                message: scan.info().to_string(),
+                help: None,
+            }),
+        );
     }
     Ok(builder.root.unwrap_or(Node {
         position: Position { line: 1, column: 1 },
         value: NodeValue::Null,
     }))
+}
+
+/// An unquoted `*` (or `*.example.com`) where the parser stopped: YAML reads it as an alias
+/// (`*name` refers to an `&name` anchor), but CORS means the wildcard, which must be quoted.
+fn bare_wildcard(text: &str, char_index: usize, position: Position) -> Option<SyntaxError> {
+    let rest: String = text.chars().skip(char_index).collect();
+    if !rest.starts_with('*') {
+        return None;
+    }
+    let written: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}' | '#'))
+        .collect();
+    Some(SyntaxError {
+        position,
+        message: format!("`{written}` unquoted is a YAML alias (`*name` refers to an `&name` anchor), not a wildcard"),
+        help: Some(format!("quote it: `\"{written}\"`")),
+    })
 }
 
 enum Open {
@@ -151,6 +175,7 @@ impl TreeBuilder {
             self.error = Some(SyntaxError {
                 position,
                 message: message.into(),
+                help: None,
             });
         }
     }

@@ -32,7 +32,10 @@ impl Plan {
 
     /// The changes in one account (all of them for `None` when no accounts are declared).
     pub fn in_account(&self, account: Option<&str>) -> Plan {
-        let mut part = Plan::default();
+        let mut part = Plan {
+            targets: self.targets.clone(),
+            ..Plan::default()
+        };
         for (of, change) in self.entries() {
             if of == account {
                 part.changes.push(change.clone());
@@ -58,6 +61,9 @@ impl Plan {
 #[derive(Serialize, Deserialize)]
 pub(super) struct Wire {
     changes: Vec<WireChange>,
+    /// Absent from plans made before `--target`, and from every plan of a whole manifest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    targets: Vec<super::Address>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -82,6 +88,7 @@ impl From<Plan> for Wire {
                 .zip(accounts)
                 .map(|(change, account)| WireChange { change, account })
                 .collect(),
+            targets: plan.targets,
         }
     }
 }
@@ -94,7 +101,10 @@ impl TryFrom<Wire> for Plan {
         if with_account != 0 && with_account != wire.changes.len() {
             return Err("some changes name an account and some do not".to_string());
         }
-        let mut plan = Plan::default();
+        let mut plan = Plan {
+            targets: wire.targets,
+            ..Plan::default()
+        };
         for WireChange { change, account } in wire.changes {
             plan.changes.push(change);
             plan.accounts.extend(account);
@@ -120,7 +130,7 @@ mod tests {
     fn a_joined_plan_keeps_each_changes_account_through_its_wire_shape() {
         let one = |changes| Plan {
             changes,
-            accounts: Vec::new(),
+            ..Plan::default()
         };
         let joined = Plan::of_accounts(vec![
             (Some("prod".into()), one(vec![bucket("a"), bucket("b")])),

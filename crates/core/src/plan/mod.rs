@@ -83,6 +83,9 @@ pub struct Plan {
     /// The account of each change, in step with `changes`; empty when no accounts are declared.
     /// Made by `Plan::of_accounts`, read through `Plan::entries`.
     pub accounts: Vec<String>,
+    /// The resources `--target` limited it to; empty for a plan of the whole manifest. A plan
+    /// with targets is partial: nothing else was read, compared or written.
+    pub targets: Vec<Address>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -95,6 +98,11 @@ pub struct Summary {
 impl Plan {
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
+    }
+
+    /// Limited to some resources by `--target`.
+    pub fn is_partial(&self) -> bool {
+        !self.targets.is_empty()
     }
 
     pub fn summary(&self) -> Summary {
@@ -130,6 +138,6 @@ pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> 
     }
     Ok(Plan {
         changes,
-        accounts: Vec::new(),
+        ..Plan::default()
     })
 }

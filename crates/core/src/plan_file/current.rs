@@ -96,6 +96,7 @@ pub fn with_live_before(plan: &Plan, now: &LiveState) -> Plan {
     Plan {
         changes,
         accounts: plan.accounts.clone(),
+        targets: plan.targets.clone(),
     }
 }
 

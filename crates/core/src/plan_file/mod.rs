@@ -15,6 +15,12 @@
 //! account's name, id and how it was reached, so `apply PLANFILE` acts the same way without the
 //! manifest), and every change and fingerprint names its `account`. An older cors-sync refuses it
 //! rather than apply it to whatever account its credentials reach.
+//!
+//! Fields added since, each optional so that older files still load and older cors-syncs (which
+//! ignore fields they do not know) still apply newer files: `made_at` and `manifest_path` (when
+//! and from what the plan was made), `review` (the warnings, unmanaged buckets and access
+//! summary `plan` printed beside the changes, for `show`), and the plan's `targets` (a partial
+//! plan, `plan --target`). They are in the body, so the checksum and signature cover them.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,8 +30,10 @@ use serde::{Deserialize, Serialize};
 
 mod accounts;
 mod current;
+mod review;
 
 pub use current::{fingerprints, moved, unfingerprinted, with_live_before};
+pub use review::{Review, SavedWarning};
 
 use crate::fingerprint::sha256_hex;
 use crate::manifest::Account;
@@ -51,6 +59,15 @@ pub struct SavedPlan {
     /// The accounts the plan's changes are in, when the manifest declares accounts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<Account>,
+    /// When the plan was made, RFC 3339 UTC; absent from files made before `show`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub made_at: Option<String>,
+    /// The manifest path the plan was made from, as given to `plan -f`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_path: Option<String>,
+    /// What `plan` showed beside the changes, so `show` shows the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
 }
 
 /// The AWS a run reaches: the account its credentials act in, and the endpoints it was pointed
@@ -226,6 +243,42 @@ pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError
     Ok(saved)
 }
 
+/// Whether a plan file's signature was checked, for `show`, which reads a plan without applying it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signature {
+    Unsigned,
+    /// Signed, and the signature matches `CORS_SYNC_PLAN_KEY`.
+    Checked,
+    /// Signed, but no key was given to check it with.
+    NotChecked,
+}
+
+/// The saved plan in `text`, to be shown rather than applied: every check `decode` makes, except
+/// that a signature without a key to check it (or a key without a signature) is reported instead
+/// of refused. A signature that does not match the key is still an error.
+pub fn inspect(text: &str, key: Option<&[u8]>) -> Result<(SavedPlan, Signature), PlanFileError> {
+    match decode(text, key) {
+        Ok(saved) if key.is_some() => Ok((saved, Signature::Checked)),
+        Ok(saved) => Ok((saved, Signature::Unsigned)),
+        // The checksum is still checked: only the signature is set aside.
+        Err(PlanFileError::NoKey) => {
+            decode(&unsigned(text)?, None).map(|s| (s, Signature::NotChecked))
+        }
+        Err(PlanFileError::Unsigned) => decode(text, None).map(|s| (s, Signature::Unsigned)),
+        Err(other) => Err(other),
+    }
+}
+
+/// The file's text with its signature removed.
+fn unsigned(text: &str) -> Result<String, PlanFileError> {
+    let mut value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| PlanFileError::Unreadable(e.to_string()))?;
+    if let Some(envelope) = value.as_object_mut() {
+        envelope.remove("signature");
+    }
+    Ok(value.to_string())
+}
+
 fn from_hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
@@ -257,7 +310,7 @@ mod tests {
                     before: None,
                     after: Some(vec![CorsRule::allowing(&["*"], &["GET"])]),
                 }],
-                accounts: Vec::new(),
+                ..Plan::default()
             },
             fingerprints: vec![Fingerprint {
                 address: Address::S3Bucket("b".into()),
@@ -266,6 +319,9 @@ mod tests {
                 etag: None,
             }],
             accounts: Vec::new(),
+            made_at: None,
+            manifest_path: None,
+            review: None,
         }
     }
 

@@ -54,6 +54,11 @@ impl CheckReport<'_> {
         self.preflight.as_ref().is_none_or(|s| s.judgement.passes) && self.actual.judgement.passes
     }
 
+    /// Whether the browser sends the request itself: not after a failed preflight.
+    pub fn actual_sent(&self) -> bool {
+        self.preflight.as_ref().is_none_or(|s| s.judgement.passes)
+    }
+
     /// The JSON document of `check --format json`.
     pub fn json(&self) -> String {
         let step = |s: &Step| json!({ "request": s.request, "evaluation": s.evaluation, "browser": s.judgement });
@@ -66,6 +71,7 @@ impl CheckReport<'_> {
             "notes": self.notes,
             "preflight": self.preflight.as_ref().map(step),
             "actual": step(&self.actual),
+            "actual_sent": self.actual_sent(),
             "allowed": self.allowed(),
         });
         serde_json::to_string_pretty(&document).unwrap_or_default()
@@ -116,11 +122,19 @@ impl CheckReport<'_> {
                 "\nno preflight: {method} with only CORS-safelisted headers is a simple request\n"
             )),
         }
-        out.push_str(&describe(
-            &format!("{method} request"),
-            &self.actual,
-            self.bucket,
-        ));
+        if self.actual_sent() {
+            out.push_str(&describe(
+                &format!("{method} request"),
+                &self.actual,
+                self.bucket,
+            ));
+        } else {
+            // What S3 would answer to a request the browser never sends is no evidence of
+            // anything, and "passes" there reads as if the request works.
+            out.push_str(&format!(
+                "\n{method} request: never sent: the browser stops at the failed preflight\n"
+            ));
+        }
         out.push_str(if self.allowed() {
             "\nALLOWED: the browser's request works.\n"
         } else {
@@ -219,11 +233,7 @@ mod tests {
           the browser: the preflight answer is 403, not a success status
           rule 1 (id web): the origin is not in allowed_origins
 
-        PUT request: fails
-          no rule matched: the object is returned without CORS headers
-          HTTP 200
-          the browser: no Access-Control-Allow-Origin header
-          rule 1 (id web): the origin is not in allowed_origins
+        PUT request: never sent: the browser stops at the failed preflight
 
         DENIED: the browser blocks this request.
         ");
@@ -231,5 +241,45 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&report.json()).unwrap()["allowed"],
             json!(false)
         );
+    }
+
+    #[test]
+    fn after_a_failed_preflight_the_request_is_never_sent_and_never_passes() {
+        let bucket = BucketCors {
+            rules: vec![CorsRule::allowing(&["https://app.example.org"], &["GET"])],
+        };
+        let origin = "https://app.example.org";
+        let report = CheckReport {
+            target: "s3://assets/a.json",
+            live: false,
+            bucket_name: "assets",
+            bucket: Some(&bucket),
+            behavior: None,
+            origin,
+            method: "GET",
+            headers: &["X-Trace: 1"],
+            credentials: false,
+            notes: &[],
+            preflight: Some(step(
+                Request::preflight(origin, "GET", &["x-trace"]),
+                &bucket,
+            )),
+            actual: step(Request::actual(origin, "GET"), &bucket),
+        };
+        // S3 would answer the GET itself with CORS headers; the browser never sends it.
+        assert!(report.actual.judgement.passes);
+        let text = report.text();
+        assert!(!text.contains("GET request: passes"), "{text}");
+        assert!(
+            text.contains("\nGET request: never sent: the browser stops at the failed preflight\n"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("DENIED: the browser blocks this request.\n"),
+            "{text}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&report.json()).unwrap();
+        assert_eq!(json["actual_sent"], json!(false));
+        assert_eq!(json["allowed"], json!(false));
     }
 }

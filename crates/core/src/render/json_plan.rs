@@ -13,6 +13,8 @@
 //! (null until created) and `before` (null when created) / `after` of its managed settings.
 //! When the manifest declares accounts, every change has `account` (the declared name): a
 //! policy's address is unique together with its account. An unmanaged bucket has `account` too.
+//! A partial plan (`plan --target`) has `targets`: the addresses it is limited to. `show` adds
+//! `saved_plan`: where and when the plan file was made.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +22,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::UnmanagedBucket;
-use crate::plan::{Change, LivePolicy, Plan, Summary};
+use crate::plan::{Address, Change, LivePolicy, Plan, Summary};
 
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -32,6 +34,12 @@ struct PlanDocument<'a> {
     /// Only with `--report-unmanaged`.
     #[serde(skip_serializing_if = "Option::is_none")]
     unmanaged: Option<&'a [UnmanagedBucket]>,
+    /// Only in a partial plan (`--target`): the resources it is limited to.
+    #[serde(skip_serializing_if = "<[Address]>::is_empty")]
+    targets: &'a [Address],
+    /// Only from `show`: where and when the saved plan was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    saved_plan: Option<Value>,
 }
 
 pub fn render(plan: &Plan) -> String {
@@ -39,6 +47,15 @@ pub fn render(plan: &Plan) -> String {
 }
 
 pub fn render_with(plan: &Plan, unmanaged: Option<&[UnmanagedBucket]>) -> String {
+    render_saved(plan, unmanaged, None)
+}
+
+/// As `render_with`, with `saved_plan` (`show`'s account of where and when) added.
+pub fn render_saved(
+    plan: &Plan,
+    unmanaged: Option<&[UnmanagedBucket]>,
+    saved_plan: Option<Value>,
+) -> String {
     let changes = plan
         .entries()
         .map(|(account, change)| {
@@ -92,6 +109,8 @@ pub fn render_with(plan: &Plan, unmanaged: Option<&[UnmanagedBucket]>) -> String
         changes,
         summary: plan.summary(),
         unmanaged,
+        targets: &plan.targets,
+        saved_plan,
     };
     // Serialising plain data into a string cannot fail; an empty object would still be valid JSON.
     serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string())

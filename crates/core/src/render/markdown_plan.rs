@@ -56,6 +56,9 @@ pub fn render_within(
         }
         out.push('\n');
     }
+    if let Some(line) = text_plan::partial_line(plan) {
+        let _ = writeln!(out, "> **Partial plan.** {line}\n");
+    }
     let tail = tail(warnings, unmanaged);
     let mut omitted = 0;
     let mut current = None;

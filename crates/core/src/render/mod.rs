@@ -8,10 +8,12 @@ pub mod json_plan;
 pub mod json_schema;
 pub mod manifest_yaml;
 pub mod markdown_plan;
+pub mod plan_view;
+pub mod saved_plan;
 pub mod text_plan;
 pub mod verify_report;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The plural ending for `n` of something: `format!("{n} rule{}", plural(n))`.
 pub fn plural(n: usize) -> &'static str {
@@ -24,13 +26,13 @@ pub fn plural(n: usize) -> &'static str {
 
 /// A bucket with a CORS configuration that the manifest does not name: reported by
 /// `plan --report-unmanaged` as information, never as a change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnmanagedBucket {
     pub address: String,
     pub region: String,
     pub rules: usize,
     /// The declared account it was found in, when the manifest declares accounts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
 }
 

@@ -37,6 +37,28 @@ const CYAN: &str = "36";
 const BOLD: &str = "1";
 
 pub fn render(plan: &Plan, colour: Colour) -> String {
+    let mut out = whole_or_partial(plan, colour);
+    if let Some(line) = partial_line(plan) {
+        out.push_str(&colour.paint(YELLOW, &line));
+        out.push('\n');
+    }
+    out
+}
+
+/// What a partial plan (`--target`) says about itself, after the plan; `None` for a whole one.
+pub fn partial_line(plan: &Plan) -> Option<String> {
+    if !plan.is_partial() {
+        return None;
+    }
+    let targets: Vec<String> = plan.targets.iter().map(ToString::to_string).collect();
+    Some(format!(
+        "This plan is partial (--target): only {} {} read and planned; the manifest's other resources were not compared with live state.",
+        targets.join(", "),
+        if targets.len() == 1 { "was" } else { "were" }
+    ))
+}
+
+fn whole_or_partial(plan: &Plan, colour: Colour) -> String {
     if plan.is_empty() {
         return "No changes. Live CORS configuration matches the manifest.\n".to_string();
     }
