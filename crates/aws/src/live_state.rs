@@ -328,6 +328,22 @@ pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
         .cloned()
 }
 
+/// ListBuckets handed back a continuation token it had already given in this listing.
+#[derive(Debug)]
+struct RepeatedToken(String);
+
+impl std::fmt::Display for RepeatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "S3 handed back the continuation token `{}` a second time; the listing would never end, and stopping there could miss buckets",
+            self.0.escape_debug()
+        )
+    }
+}
+
+impl std::error::Error for RepeatedToken {}
+
 /// Every page of ListBuckets, following the continuation token.
 pub(crate) async fn list_pages(
     client: &aws_sdk_s3::Client,
@@ -340,6 +356,7 @@ pub(crate) async fn list_pages(
 > {
     let mut buckets = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    let mut tokens_seen = std::collections::HashSet::new();
     let mut token: Option<String> = None;
     loop {
         // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts
@@ -362,11 +379,18 @@ pub(crate) async fn list_pages(
             .continuation_token()
             .filter(|t| !t.is_empty())
             .map(str::to_string);
-        // A server that hands back the token it was given would serve the same page forever.
-        if next.is_none() || next == token {
-            break;
+        let Some(next) = next else { break };
+        // A token seen before (handed back at once, or after others: T1, T2, T1) would page
+        // round the same pages forever, and stopping there would leave a listing that looks whole
+        // but may miss buckets: either is an error. The SDK's paginator catches only the first.
+        if !tokens_seen.insert(next.clone()) {
+            return Err(
+                aws_smithy_runtime_api::client::result::SdkError::construction_failure(
+                    RepeatedToken(next),
+                ),
+            );
         }
-        token = next;
+        token = Some(next);
     }
     Ok(buckets)
 }
