@@ -51,12 +51,13 @@ pub async fn execute(
     writing: &WriteArgs,
     cli: &Cli,
     interrupt: &Interrupt,
+    key: Option<&[u8]>,
 ) -> Outcome {
     let parallelism = usize::from(cli.connection.parallelism);
     let colour = terminal::stdout_colour(cli.output.no_color);
     let quiet = cli.output.quiet;
     outln!();
-    let journal = FileJournal::new(&writing.backup_dir);
+    let journal = FileJournal::new(&writing.backup_dir, key);
     interrupt.begin_writes();
     let cancel = interrupt.token();
     let progress = Progress::new(plan.changes.len(), "applying", quiet);

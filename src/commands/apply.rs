@@ -24,11 +24,13 @@ use crate::writing::{approve, execute};
 pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<Outcome, Error> {
     // Held from before the first read to after the last write.
     let _lock = apply_lock::acquire(&args.writing.backup_dir)?;
+    // Signs the backup journal, and checks a saved plan's signature.
+    let key = planning::plan_key()?;
     let colour = terminal::stdout_colour(cli.output.no_color);
     let parallelism = usize::from(cli.connection.parallelism);
     let (reached, plan) = match &args.planfile {
         Some(path) => {
-            let saved = read_plan_file(path)?;
+            let saved = read_plan_file(path, key.as_deref())?;
             if saved.plan.is_empty() {
                 out!("{}", text_plan::render(&saved.plan, colour));
                 return Ok(Outcome::Success);
@@ -65,7 +67,15 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
             (reached, plan)
         }
     };
-    Ok(execute(&reached, &plan, &args.writing, cli, interrupt).await)
+    Ok(execute(
+        &reached,
+        &plan,
+        &args.writing,
+        cli,
+        interrupt,
+        key.as_deref(),
+    )
+    .await)
 }
 
 /// The accounts of a saved plan's changes, as declared when it was made, limited by `--account`.
@@ -92,7 +102,7 @@ fn saved_accounts_in_play<'s>(
         .collect())
 }
 
-fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
+fn read_plan_file(path: &Path, key: Option<&[u8]>) -> Result<SavedPlan, Error> {
     let unreadable = |reason: String| {
         Error::Refused(format!(
             "cannot read the plan file {}: {reason}",
@@ -101,7 +111,7 @@ fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
     };
     let bytes = input::read_regular(path).map_err(|e| unreadable(e.to_string()))?;
     let text = String::from_utf8(bytes).map_err(|e| unreadable(e.to_string()))?;
-    plan_file::decode(&text, planning::plan_key().as_deref()).map_err(|source| Error::PlanFile {
+    plan_file::decode(&text, key).map_err(|source| Error::PlanFile {
         path: path.to_path_buf(),
         source,
     })

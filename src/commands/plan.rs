@@ -148,7 +148,8 @@ async fn save(
     };
     // Written beside the target and renamed, so an interrupted write never leaves half a plan.
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, plan_file::encode(&saved, plan_key().as_deref()))
+    let key = plan_key()?;
+    std::fs::write(&partial, plan_file::encode(&saved, key.as_deref()))
         .and_then(|()| std::fs::rename(&partial, path))
         .map_err(|source| Error::File {
             what: format!("cannot write the plan file {}", path.display()),

@@ -68,6 +68,8 @@ async fn moving_to_a_cache_policy_removes_forwarded_values_and_legacy_ttls_in_th
         before: legacy(&["Origin"]),
         after,
         migration: Some(Migration::ToCachePolicy),
+        removed_legacy: None,
+        restore_legacy: None,
     };
     update_behaviors(&client(&[&get, &update]), "EDIST", &[change], &no_policy)
         .await
@@ -112,6 +114,9 @@ async fn a_concurrent_edit_is_precondition_failed_and_is_not_retried_over() {
     )
     .await
     .unwrap_err();
+    let crate::Error::Call(error) = error else {
+        panic!("a refusal, not {error:?}")
+    };
     assert_eq!(error.code, Some(ErrorCode::PreconditionFailed));
     assert_eq!(error.operation, "UpdateDistribution");
     assert_eq!(error.resource, "cloudfront_distribution.EDIST");
@@ -142,6 +147,9 @@ async fn a_behavior_that_moved_since_the_plan_is_not_written() {
     )
     .await
     .unwrap_err();
+    let crate::Error::Call(error) = error else {
+        panic!("a refusal, not {error:?}")
+    };
     assert!(
         error.message.contains("changed since the plan was made"),
         "{error}"

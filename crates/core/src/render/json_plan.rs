@@ -62,7 +62,7 @@ pub fn render_with(plan: &Plan, unmanaged: Option<&[UnmanagedBucket]>) -> String
                     };
                     let notes: Vec<String> = behaviors
                         .iter()
-                        .filter_map(|b| b.migration.map(|m| m.describe(&b.path)))
+                        .filter_map(crate::plan::BehaviorChange::migration_note)
                         .collect();
                     json!({
                         "before": side(|b| &b.before),
