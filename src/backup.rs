@@ -35,6 +35,8 @@ pub struct FileJournal {
 struct Open {
     writer: Writer,
     file: Option<(PathBuf, File)>,
+    /// Entries recorded and not marked not written: writes made, or that may have been.
+    standing: usize,
 }
 
 impl FileJournal {
@@ -45,17 +47,21 @@ impl FileJournal {
             open: Mutex::new(Open {
                 writer: Writer::new(key),
                 file: None,
+                standing: 0,
             }),
         }
     }
 
-    /// The run's backup directory, once something was recorded.
+    /// The run's backup directory, when it records a write that was made or may have been.
     pub fn directory(&self) -> Option<PathBuf> {
         let open = self
             .open
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        open.file.as_ref().map(|(dir, _)| dir.clone())
+        open.file
+            .as_ref()
+            .filter(|_| open.standing > 0)
+            .map(|(dir, _)| dir.clone())
     }
 }
 
@@ -93,19 +99,24 @@ pub struct InAccountJournal<'j> {
 impl Journal for InAccountJournal<'_> {
     fn record(&self, change: &Change) -> io::Result<u64> {
         self.journal
-            .append(|writer, now| writer.entry(now, change, self.account))
+            .append(1, |writer, now| writer.entry(now, change, self.account))
     }
 
     fn not_written(&self, entry: u64) -> io::Result<()> {
         self.journal
-            .append(|writer, now| writer.not_written(now, entry))
+            .append(-1, |writer, now| writer.not_written(now, entry))
             .map(|_| ())
     }
 }
 
 impl FileJournal {
-    /// Appends the line `line` makes, flushed to disk; returns its number.
-    fn append(&self, line: impl FnOnce(&Writer, &str) -> (String, u64)) -> io::Result<u64> {
+    /// Appends the line `line` makes, flushed to disk; returns its number. `standing` is what it
+    /// adds to the writes the journal holds (an entry 1, a mark -1).
+    fn append(
+        &self,
+        standing: isize,
+        line: impl FnOnce(&Writer, &str) -> (String, u64),
+    ) -> io::Result<u64> {
         let mut open = self
             .open
             .lock()
@@ -139,6 +150,7 @@ impl FileJournal {
             return Err(error);
         }
         open.writer.written(text);
+        open.standing = open.standing.saturating_add_signed(standing);
         Ok(seq)
     }
 }

@@ -141,6 +141,10 @@ pub async fn execute(
         report_retries(&first.aws);
     }
     let written = results.iter().filter(|(_, r)| r.outcome.is_ok()).count();
+    let uncertain = results
+        .iter()
+        .filter(|(_, r)| matches!(r.outcome, Err(cors_sync_aws::Error::Unanswered(_))))
+        .count();
     if interrupted {
         let in_flight = results
             .iter()
@@ -163,7 +167,7 @@ pub async fn execute(
     } else {
         outln!(
             "{}",
-            apply_summary::incomplete(results.len(), written, failed)
+            apply_summary::incomplete_uncertain(results.len(), written, uncertain, failed)
         );
         Outcome::Failure
     }

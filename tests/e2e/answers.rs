@@ -198,6 +198,11 @@ fn a_write_whose_answer_was_lost_may_or_may_not_have_been_made_and_plan_decides(
         "{}",
         run.stderr
     );
+    assert!(
+        run.stdout.ends_with("Apply incomplete: 0 of 1 changes written, 1 may have been written, 0 failed. Run plan again to see what remains.\n"),
+        "{}",
+        run.stdout
+    );
     // It was made: the next plan, against S3 itself, says there is nothing left to do.
     cors_sync()
         .manifest(&bucket_manifest("lost-answer", &three_rules()))

@@ -14,6 +14,8 @@ use cors_sync_core::render::plural;
 
 use cors_sync_core::redact::without_userinfo;
 
+use crate::cloudfront::whole_answer::IncompleteAnswer;
+
 /// Everything this crate reports as failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -200,6 +202,13 @@ impl AwsError {
                 };
                 (code, message)
             }
+            // An answer that was not whole: what was wrong with it is the message.
+            other if find_cause::<IncompleteAnswer>(other).is_some() => (
+                None,
+                find_cause::<IncompleteAnswer>(other)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ),
             // No AWS answer: say which of the SDK's steps failed in words, with the causes'
             // messages (never their Debug form; the SDK's own Display says "dispatch failure").
             other => (None, without_answer(other, endpoint)),

@@ -133,7 +133,7 @@ pub enum JournalError {
     NoKey { line: usize },
     #[error("{line}: the entry's signature does not match its contents and CORS_SYNC_PLAN_KEY: it was edited, forged, or signed with another key")]
     Signature { line: usize },
-    #[error("{line}: the entry is not the one an apply wrote after line {previous} ({why}): entries were added, removed, duplicated or reordered")]
+    #[error("{line}: the entry is not the one an apply wrote {} ({why}): entries were added, removed, duplicated or reordered", after(*.previous))]
     Chain {
         line: usize,
         previous: usize,
@@ -264,6 +264,14 @@ pub fn read(text: &str, key: Option<&[u8]>) -> Result<Recorded, JournalError> {
         .map(|(_, change)| change)
         .collect();
     Ok(recorded)
+}
+
+/// Where a line should have come: first, or after the line it follows.
+fn after(previous: usize) -> String {
+    match previous {
+        0 => "first".to_string(),
+        n => format!("after line {n}"),
+    }
 }
 
 fn chain_error(line: usize, previous: Option<(usize, &str)>, why: &str) -> JournalError {

@@ -283,7 +283,7 @@ pub(crate) async fn prepare_update(
 /// behaviors; otherwise what else differs. The update is built from what was read, so this holds
 /// by construction: it is checked anyway, because a difference would be written to a live
 /// distribution. See docs/reliability-aws.md.
-fn only_planned_fields_differ(
+pub(crate) fn only_planned_fields_differ(
     read: &DistributionConfig,
     sending: &DistributionConfig,
     changes: &[BehaviorChange],

@@ -43,11 +43,7 @@ pub(crate) struct IncompleteAnswer(pub String);
 
 impl fmt::Display for IncompleteAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "CloudFront's answer is not a whole document: {}; nothing was written",
-            self.0
-        )
+        write!(f, "CloudFront's answer is not a whole document: {}", self.0)
     }
 }
 

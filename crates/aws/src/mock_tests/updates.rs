@@ -194,3 +194,50 @@ async fn a_missing_distribution_names_the_aws_error() {
         .unwrap_err();
     assert_eq!(error.to_string(), "cloudfront_distribution.EDIST: GetDistributionConfig failed: NoSuchDistribution: The specified distribution does not exist.");
 }
+
+#[test]
+fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent() {
+    use crate::cloudfront::distributions::only_planned_fields_differ;
+    let read = config(&["Origin"]);
+    let planned = [whitelist_change()];
+    let mut whitelist = read.clone();
+    if let Some(fv) = whitelist
+        .default_cache_behavior
+        .as_mut()
+        .and_then(|b| b.forwarded_values.as_mut())
+    {
+        fv.headers = Some(Headers::builder().quantity(0).build().unwrap());
+    }
+    assert_eq!(
+        only_planned_fields_differ(&read, &whitelist, &planned),
+        Ok(())
+    );
+
+    let mut comment = whitelist.clone();
+    comment.comment = String::new();
+    assert_eq!(
+        only_planned_fields_differ(&read, &comment, &planned),
+        Err("the distribution's settings outside its behaviors".to_string())
+    );
+    let mut query_string = whitelist.clone();
+    if let Some(fv) = query_string
+        .default_cache_behavior
+        .as_mut()
+        .and_then(|b| b.forwarded_values.as_mut())
+    {
+        fv.query_string = false;
+    }
+    assert_eq!(
+        only_planned_fields_differ(&read, &query_string, &planned),
+        Err("behavior default".to_string()),
+        "query strings are not what a whitelist change manages"
+    );
+    let mut ttl = whitelist;
+    if let Some(b) = ttl.default_cache_behavior.as_mut() {
+        b.max_ttl = Some(1);
+    }
+    assert_eq!(
+        only_planned_fields_differ(&read, &ttl, &planned),
+        Err("behavior default".to_string())
+    );
+}
