@@ -275,3 +275,33 @@ fn a_probe_that_gets_no_answer_is_bounded_by_the_timeout() {
         "verify was not bounded by --timeout"
     );
 }
+
+#[test]
+fn a_well_formed_answer_s3_never_sends_is_refused_as_unreadable() {
+    s3::create_bucket("impossible-rule", "us-east-1");
+    s3::put_cors(
+        "impossible-rule",
+        &[rule(&["https://one.example"], &["GET"])],
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // Whole and well formed, but a rule without a method: S3 stores none such.
+    proxy.fail(Fault::kind(
+        "GET",
+        "/impossible-rule/?cors",
+        FaultKind::Replace("<AllowedMethod>GET</AllowedMethod>", ""),
+    ));
+    let run = cors_sync()
+        .manifest(&bucket_manifest(
+            "impossible-rule",
+            &[rule(&["https://one.example"], &["GET"])],
+        ))
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["plan", "-f", "manifest.yaml", "--max-attempts", "1"]);
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("error: s3_bucket.impossible-rule: GetBucketCors failed: S3's answer is not a CORS configuration: CORS rule 1 has no <AllowedOrigin> or no <AllowedMethod>"),
+        "{}",
+        run.stderr
+    );
+}

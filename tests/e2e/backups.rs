@@ -144,11 +144,6 @@ fn rolling_back_a_move_to_a_cache_policy_restores_the_legacy_settings_exactly() 
     );
     let rollback = cli.run_with(&["rollback", "--auto-approve"]);
     rollback.code(0);
-    assert!(
-        rollback.stdout.contains("restores the ForwardedValues (query strings forwarded, cookies whitelist) and TTLs (0/60/600 s) the backup recorded"),
-        "{}",
-        rollback.stdout
-    );
     let after = cf::config(&id);
     let legacy = cf::behavior(&after, "/legacy/*");
     let was = cf::behavior(&before, "/legacy/*");
@@ -158,6 +153,11 @@ fn rolling_back_a_move_to_a_cache_policy_restores_the_legacy_settings_exactly() 
         (Some(0), Some(60), Some(600))
     );
     assert_eq!(after, before, "the distribution is exactly as it was");
+    assert!(
+        rollback.stdout.contains("restores the ForwardedValues (query strings forwarded, cookies whitelist) and TTLs (0/60/600 s) the backup recorded"),
+        "{}",
+        rollback.stdout
+    );
 }
 
 #[test]
