@@ -77,8 +77,9 @@ impl Safeguards<'_> {
     /// the state read as its `before`, and what the write needs, or says how the resource moved
     /// since the plan), the journal records that state, then `write` runs. The window between the
     /// re-read and the write is one flushed journal line: S3 has no conditional PutBucketCors to
-    /// close it. A write refused outright is marked in the journal as not written, so the journal
-    /// holds only writes that were made or may have been.
+    /// close it. A write refused outright (refused before it was sent, or answered with a client
+    /// error) is marked in the journal as not written, so the journal holds only writes that were
+    /// made or may have been; a server error or no answer leaves the entry standing.
     async fn write<P, C, W, F>(
         &self,
         change: &Change,
@@ -125,7 +126,7 @@ impl Safeguards<'_> {
             () = self.cancel.cancelled() => Err(Error::InFlight { resource }),
             result = write(prepared) => result,
         };
-        if let Err(Error::Call(_)) = outcome {
+        if matches!(&outcome, Err(Error::Call(call)) if call.wrote_nothing()) {
             // Should the mark fail to be written, the entry stays: a rollback then restores the
             // state read just before a write that changed nothing, which is still that state
             // unless someone else has changed it since, and its plan shows that.

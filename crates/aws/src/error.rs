@@ -88,6 +88,8 @@ pub struct AwsError {
     pub message: String,
     /// AWS's ID for the request, when it answered with one: what AWS support asks for.
     pub request_id: Option<String>,
+    /// The HTTP status of AWS's error answer, when one came back.
+    pub status: Option<u16>,
 }
 
 /// AWS error codes. The ones cors-sync branches on are variants, so such a branch is checked by
@@ -157,6 +159,13 @@ impl fmt::Display for ErrorCode {
 }
 
 impl AwsError {
+    /// Whether the call was refused outright, so a write made nothing: refused before it was
+    /// sent, or answered with a client error. A server error (5xx) does not say the write was
+    /// not made.
+    pub fn wrote_nothing(&self) -> bool {
+        self.status.is_none_or(|status| status < 500)
+    }
+
     /// Whether AWS said the bucket does not exist (with a body, or HeadBucket's bare 404).
     pub fn is_missing_bucket(&self) -> bool {
         matches!(
@@ -219,6 +228,10 @@ impl AwsError {
             code,
             message,
             request_id: error.request_id().map(str::to_string),
+            status: match error {
+                SdkError::ServiceError(service) => Some(service.raw().status().as_u16()),
+                _ => None,
+            },
         }
     }
 
@@ -230,6 +243,7 @@ impl AwsError {
             code: None,
             message: message.into(),
             request_id: None,
+            status: None,
         }
     }
 

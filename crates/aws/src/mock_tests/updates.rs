@@ -241,3 +241,74 @@ fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent()
         Err("behavior default".to_string())
     );
 }
+
+/// A journal that keeps what it was told, for the test to inspect.
+#[derive(Default)]
+struct KeptJournal {
+    recorded: Mutex<Vec<Change>>,
+    not_written: Mutex<Vec<u64>>,
+}
+
+impl crate::apply::Journal for KeptJournal {
+    fn record(&self, change: &Change) -> std::io::Result<u64> {
+        let mut recorded = self.recorded.lock().unwrap();
+        recorded.push(change.clone());
+        Ok(recorded.len() as u64)
+    }
+
+    fn not_written(&self, entry: u64) -> std::io::Result<()> {
+        self.not_written.lock().unwrap().push(entry);
+        Ok(())
+    }
+}
+
+/// Applies the whitelist change with UpdateDistribution answered `status`/`code`; returns what the
+/// journal was told.
+async fn journalled_when_update_answers(status: u16, code: &'static str) -> KeptJournal {
+    let journal = KeptJournal::default();
+    // What is live differs from the plan's `before` only in header case: still as planned, and
+    // what the journal records is what was read.
+    let get = get_config_rule(&["origin"]);
+    let update = mock!(Client::update_distribution)
+        .then_http_response(move || error_response(status, code, "as the test says"));
+    let change = Change::Distribution {
+        id: "EDIST".into(),
+        behaviors: vec![whitelist_change()],
+    };
+    let safeguards = Safeguards {
+        journal: &journal,
+        cancel: CancellationToken::new(),
+        progress: &|| {},
+    };
+    let results = apply_cloudfront_changes(
+        &client(&[&get, &update]),
+        &[&change],
+        Duration::ZERO,
+        &safeguards,
+    )
+    .await;
+    assert!(results[0].outcome.is_err());
+    journal
+}
+
+#[tokio::test]
+async fn an_update_refused_is_marked_not_written_and_one_unanswered_stands() {
+    let refused = journalled_when_update_answers(412, "PreconditionFailed").await;
+    let recorded = refused.recorded.lock().unwrap().clone();
+    let Change::Distribution { behaviors, .. } = &recorded[0] else {
+        panic!("{recorded:?}")
+    };
+    assert_eq!(
+        behaviors[0].before.forward_headers,
+        Some(vec!["origin".to_string()]),
+        "the journal holds the state read just before the write, not the plan's"
+    );
+    assert_eq!(*refused.not_written.lock().unwrap(), [1]);
+
+    let server_error = journalled_when_update_answers(500, "InternalError").await;
+    assert_eq!(server_error.recorded.lock().unwrap().len(), 1);
+    assert!(
+        server_error.not_written.lock().unwrap().is_empty(),
+        "a server error does not say the update was not made"
+    );
+}
