@@ -108,7 +108,7 @@ impl Aws {
                         code: refused.code().map(crate::ErrorCode::from_aws),
                         message: refused.message().unwrap_or("refused").to_string(),
                         request_id: None,
-                        status: None,
+                        server_error: false,
                     },
                     None => AwsError::from_sdk("sts", "GetCallerIdentity", &error),
                 }

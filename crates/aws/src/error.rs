@@ -87,9 +87,12 @@ pub struct AwsError {
     pub code: Option<ErrorCode>,
     pub message: String,
     /// AWS's ID for the request, when it answered with one: what AWS support asks for.
-    pub request_id: Option<String>,
-    /// The HTTP status of AWS's error answer, when one came back.
-    pub status: Option<u16>,
+    /// Boxed, not a `String`: every error of the binary carries one of these, and the smaller it
+    /// is the cheaper each `Result` is.
+    pub request_id: Option<Box<str>>,
+    /// Whether AWS answered with a server error (HTTP 5xx), which does not say a write was not
+    /// made.
+    pub server_error: bool,
 }
 
 /// AWS error codes. The ones cors-sync branches on are variants, so such a branch is checked by
@@ -163,7 +166,7 @@ impl AwsError {
     /// sent, or answered with a client error. A server error (5xx) does not say the write was
     /// not made.
     pub fn wrote_nothing(&self) -> bool {
-        self.status.is_none_or(|status| status < 500)
+        !self.server_error
     }
 
     /// Whether AWS said the bucket does not exist (with a body, or HeadBucket's bare 404).
@@ -227,11 +230,8 @@ impl AwsError {
             operation,
             code,
             message,
-            request_id: error.request_id().map(str::to_string),
-            status: match error {
-                SdkError::ServiceError(service) => Some(service.raw().status().as_u16()),
-                _ => None,
-            },
+            request_id: error.request_id().map(Box::from),
+            server_error: matches!(error, SdkError::ServiceError(service) if service.raw().status().is_server_error()),
         }
     }
 
@@ -243,7 +243,7 @@ impl AwsError {
             code: None,
             message: message.into(),
             request_id: None,
-            status: None,
+            server_error: false,
         }
     }
 

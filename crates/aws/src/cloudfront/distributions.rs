@@ -63,7 +63,7 @@ pub(crate) async fn read_distributions(
         code: Some(ErrorCode::NoSuchDistribution),
         message: "the account has no distribution with this ID".to_string(),
         request_id: None,
-        status: None,
+        server_error: false,
     })
 }
 
