@@ -22,10 +22,10 @@ use crate::terminal;
 use crate::writing::{approve, execute};
 
 pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<Outcome, Error> {
-    // Held from before the first read to after the last write.
-    let _lock = apply_lock::acquire(&args.writing.backup_dir)?;
     // Signs the backup journal, and checks a saved plan's signature.
     let key = planning::plan_key()?;
+    // Held from before the first read to after the last write.
+    let _lock = apply_lock::acquire(&args.writing.backup_dir)?;
     let colour = terminal::stdout_colour(cli.output.no_color);
     let parallelism = usize::from(cli.connection.parallelism);
     let (reached, plan) = match &args.planfile {

@@ -21,6 +21,10 @@ use crate::planning::{compute, plan_key, Planned};
 use crate::terminal;
 
 pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
+    if args.out.is_some() {
+        // An empty key is refused before anything is read, not once the plan is made.
+        plan_key()?;
+    }
     let manifest = load_manifest(&args.manifest.manifest)?;
     let reached = accounts::reach(
         &cli.connection,

@@ -360,6 +360,7 @@ fn an_empty_plan_key_is_an_error_not_no_key() {
     for args in [
         &["apply", "-f", "manifest.yaml", "--auto-approve"][..],
         &["rollback", "--auto-approve"][..],
+        &["plan", "-f", "manifest.yaml", "--out", "saved.plan"][..],
     ] {
         let run = cli.run_with(args);
         run.code(1);
@@ -370,6 +371,7 @@ fn an_empty_plan_key_is_an_error_not_no_key() {
         );
     }
     assert_eq!(s3::cors("bk-empty-key"), vec![]);
+    assert!(!cli.path("saved.plan").exists());
 }
 
 #[test]
