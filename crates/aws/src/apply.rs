@@ -45,8 +45,8 @@ pub trait Journal: Sync {
     /// when it returns `Ok`; returns the entry's number, for `not_written`.
     fn record(&self, change: &Change) -> std::io::Result<u64>;
 
-    /// The write recorded as `entry` was refused (AWS answered with an error, or it was never
-    /// sent): nothing was written, so there is nothing of it for a rollback to restore.
+    /// The write recorded as `entry` was refused (AWS answered with a client error, or it was
+    /// never sent): nothing was written, so there is nothing of it for a rollback to restore.
     fn not_written(&self, entry: u64) -> std::io::Result<()>;
 }
 
