@@ -1,8 +1,12 @@
-//! The backup journal: before each write, `apply` records the resource's previous live state in
-//! `<backup dir>/<UTC time>/journal.jsonl`, written and flushed to disk before the write is sent.
-//! One JSON line per resource: `{"recorded_at": "…", "change": <the planned change>, "account":
-//! <as declared, only when the manifest declares accounts>}`; the change
-//! holds the previous state (`before`). No credentials are ever part of it.
+//! The backup journal: before each write, `apply` records the resource's previous live state, as
+//! read just before the write, in `<backup dir>/<UTC time>/journal.jsonl`, written and flushed to
+//! disk before the write is sent; a write then refused is marked not written. The lines' format
+//! and checks (chained, signed with `CORS_SYNC_PLAN_KEY` when set) are
+//! `cors_sync_core::journal`'s. No credentials are ever part of it.
+//!
+//! The journal is created in a directory of its own, made for the run, with `create_new`: it never
+//! replaces anything. A failed write leaves no part of a line: a first line that cannot be
+//! written removes the journal and its directory, a later one is cut back to the last whole line.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -12,62 +16,78 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_smithy_types::date_time::{DateTime, Format};
 use cors_sync_aws::apply::Journal;
+use cors_sync_core::journal::{self, Writer};
 use cors_sync_core::manifest::Account;
 use cors_sync_core::plan::Change;
-use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
-pub const JOURNAL_FILE: &str = "journal.jsonl";
+pub use cors_sync_core::journal::Recorded;
 
-#[derive(Serialize, Deserialize)]
-struct Entry {
-    recorded_at: String,
-    change: Change,
-    /// The declared account the resource is in, as declared, so rollback acts there again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    account: Option<Account>,
-}
+pub const JOURNAL_FILE: &str = "journal.jsonl";
 
 /// A journal for one run, created on its first record (a run that writes nothing leaves none).
 pub struct FileJournal {
     root: PathBuf,
-    open: Mutex<Option<(PathBuf, File)>>,
+    open: Mutex<Open>,
+}
+
+struct Open {
+    writer: Writer,
+    file: Option<(PathBuf, File)>,
+    /// Entries recorded and not marked not written: writes made, or that may have been.
+    standing: usize,
 }
 
 impl FileJournal {
-    pub fn new(root: &Path) -> Self {
+    /// `key` signs every line (`CORS_SYNC_PLAN_KEY`).
+    pub fn new(root: &Path, key: Option<&[u8]>) -> Self {
         FileJournal {
             root: root.to_path_buf(),
-            open: Mutex::new(None),
+            open: Mutex::new(Open {
+                writer: Writer::new(key),
+                file: None,
+                standing: 0,
+            }),
         }
     }
 
-    /// The run's backup directory, once something was recorded.
+    /// The run's backup directory, when it records a write that was made or may have been.
     pub fn directory(&self) -> Option<PathBuf> {
         let open = self
             .open
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        open.as_ref().map(|(dir, _)| dir.clone())
+        open.file
+            .as_ref()
+            .filter(|_| open.standing > 0)
+            .map(|(dir, _)| dir.clone())
     }
+}
 
-    fn create(&self) -> io::Result<(PathBuf, File)> {
-        let stamp = utc_stamp(SystemTime::now());
-        let mut dir = self.root.join(&stamp);
-        let mut n = 1;
-        while dir.exists() {
-            n += 1;
-            dir = self.root.join(format!("{stamp}-{n}"));
+/// A new directory under `root` named for `stamp` (`STAMP`, else `STAMP-2`, ...), holding a new,
+/// empty journal. Nothing already there is used or replaced: a name taken by anything (a
+/// directory, a file, a FIFO, a dangling symlink) moves on to the next.
+fn create_journal(root: &Path, stamp: &str) -> io::Result<(PathBuf, File)> {
+    fs::create_dir_all(root).map_err(|e| in_words(e, "cannot create", root))?;
+    let mut n = 1;
+    let dir = loop {
+        let dir = match n {
+            1 => root.join(stamp),
+            n => root.join(format!("{stamp}-{n}")),
+        };
+        match fs::create_dir(&dir) {
+            Ok(()) => break dir,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(in_words(e, "cannot create", &dir)),
         }
-        fs::create_dir_all(&dir).map_err(|e| in_words(e, "cannot create", &dir))?;
-        let file = OpenOptions::new()
-            .create_new(true)
-            .append(true)
-            .open(dir.join(JOURNAL_FILE))
-            .map_err(|e| in_words(e, "cannot create the journal in", &dir))?;
-        Ok((dir, file))
-    }
+    };
+    let file = OpenOptions::new()
+        .create_new(true)
+        .append(true)
+        .open(dir.join(JOURNAL_FILE))
+        .map_err(|e| in_words(e, "cannot create the journal in", &dir))?;
+    Ok((dir, file))
 }
 
 /// The run's journal as one account's writes record into it.
@@ -77,41 +97,61 @@ pub struct InAccountJournal<'j> {
 }
 
 impl Journal for InAccountJournal<'_> {
-    fn record(&self, change: &Change) -> io::Result<()> {
-        self.journal.record_in(change, self.account)
+    fn record(&self, change: &Change) -> io::Result<u64> {
+        self.journal
+            .append(1, |writer, now| writer.entry(now, change, self.account))
+    }
+
+    fn not_written(&self, entry: u64) -> io::Result<()> {
+        self.journal
+            .append(-1, |writer, now| writer.not_written(now, entry))
+            .map(|_| ())
     }
 }
 
 impl FileJournal {
-    fn record_in(&self, change: &Change, account: Option<&Account>) -> io::Result<()> {
+    /// Appends the line `line` makes, flushed to disk; returns its number. `standing` is what it
+    /// adds to the writes the journal holds (an entry 1, a mark -1).
+    fn append(
+        &self,
+        standing: isize,
+        line: impl FnOnce(&Writer, &str) -> (String, u64),
+    ) -> io::Result<u64> {
         let mut open = self
             .open
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if open.is_none() {
-            *open = Some(self.create()?);
+        let now = utc_stamp(SystemTime::now());
+        let (text, seq) = line(&open.writer, &now);
+        let first = open.file.is_none();
+        if first {
+            open.file = Some(create_journal(&self.root, &now)?);
         }
-        let Some((dir, file)) = open.as_mut() else {
+        let Some((dir, file)) = open.file.as_mut() else {
             return Err(io::Error::other("the journal is not open"));
         };
-        let entry = Entry {
-            recorded_at: utc_stamp(SystemTime::now()),
-            change: change.clone(),
-            account: account.cloned(),
-        };
-        let mut line = serde_json::to_string(&entry).map_err(io::Error::other)?;
-        line.push('\n');
         let whole_lines = file.metadata()?.len();
         let written = file
-            .write_all(line.as_bytes())
+            .write_all(format!("{text}\n").as_bytes())
             .and_then(|()| file.sync_all());
         if let Err(error) = written {
-            // A full disk (or a file-size limit) can leave half a line: cut the journal back to
-            // its last whole line, so it never ends mid-entry, and the resource is not written.
-            let _ = file.set_len(whole_lines).and_then(|()| file.sync_all());
-            return Err(in_words(error, "cannot write the journal in", dir));
+            let error = in_words(error, "cannot write the journal in", dir);
+            if first {
+                // Nothing was recorded: leave no empty backup behind.
+                let dir = dir.clone();
+                open.file = None;
+                let _ = fs::remove_file(dir.join(JOURNAL_FILE));
+                let _ = fs::remove_dir(&dir);
+            } else {
+                // A full disk (or a file-size limit) can leave half a line: cut the journal back
+                // to its last whole line, so it never ends mid-entry.
+                let _ = file.set_len(whole_lines).and_then(|()| file.sync_all());
+            }
+            return Err(error);
         }
-        Ok(())
+        open.writer.written(text);
+        open.standing = open.standing.saturating_add_signed(standing);
+        Ok(seq)
     }
 }
 
@@ -120,14 +160,70 @@ fn in_words(error: io::Error, what: &str, dir: &Path) -> io::Error {
     io::Error::new(error.kind(), format!("{what} {}: {error}", dir.display()))
 }
 
-/// The most recent backup under `root`.
-pub fn latest(root: &Path) -> Option<PathBuf> {
-    fs::read_dir(root)
-        .ok()?
+/// Whether `name` is one `utc_stamp` gives a backup directory: `YYYYMMDDTHHMMSSZ`, or that and
+/// `-N` for a later run in the same second.
+fn is_backup_name(name: &str) -> bool {
+    let (stamp, n) = name.split_once('-').unwrap_or((name, "2"));
+    let bytes = stamp.as_bytes();
+    bytes.len() == 16
+        && bytes[8] == b'T'
+        && bytes[15] == b'Z'
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| i == 8 || i == 15 || b.is_ascii_digit())
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The newest backup under `root` that recorded a write, what it recorded, and the newer backups
+/// passed over because every write they recorded was refused. Anything under `root` that is not
+/// a backup (a file, a directory not named as backups are, one without a journal) is ignored; a
+/// backup whose journal cannot be read is an error naming it, never skipped. `Ok(None)` when
+/// there are no backups at all.
+pub fn latest_with_a_write(
+    root: &Path,
+    key: Option<&[u8]>,
+) -> Result<Option<(PathBuf, Recorded, Vec<PathBuf>)>, Error> {
+    let entries = match fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(Error::Refused(format!(
+                "cannot read the backup directory {}: {e}",
+                root.display()
+            )))
+        }
+    };
+    let mut backups: Vec<PathBuf> = entries
         .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| e.file_name().to_str().is_some_and(is_backup_name))
         .map(|e| e.path())
-        .filter(|p| p.join(JOURNAL_FILE).is_file())
-        .max_by_key(|p| run_order(p))
+        .filter(|dir| fs::symlink_metadata(dir.join(JOURNAL_FILE)).is_ok())
+        .collect();
+    if backups.is_empty() {
+        return Ok(None);
+    }
+    backups.sort_by_key(|dir| run_order(dir));
+    let mut passed_over = Vec::new();
+    for dir in backups.into_iter().rev() {
+        let recorded = read(&dir, key)?;
+        if recorded.changes.is_empty() {
+            passed_over.push(dir);
+            continue;
+        }
+        return Ok(Some((dir, recorded, passed_over)));
+    }
+    Err(Error::Refused(format!(
+        "no backup in {} recorded a write that was made: {} recorded only writes that were refused, so there is nothing to restore",
+        root.display(),
+        passed_over
+            .iter()
+            .map(|d| d.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
 }
 
 /// Where a backup directory stands in time: its UTC stamp, then the run's number within that
@@ -143,48 +239,15 @@ fn run_order(dir: &Path) -> (String, u64) {
     }
 }
 
-/// What a journal recorded.
-pub struct Recorded {
-    /// The changes, in the order they were written, each with its declared account.
-    pub changes: Vec<(Option<Account>, Change)>,
-    /// The number of a last line cut short (the run stopped, or the disk filled, while it was
-    /// written): its resource was not written then, so there is nothing of it to restore.
-    pub torn_line: Option<usize>,
-}
-
-/// The changes a journal recorded. A torn last line is skipped and reported; any other line that
-/// is not an entry makes the journal unreadable.
-pub fn read(dir: &Path) -> Result<Recorded, Error> {
+/// The changes a journal recorded, checked (see `cors_sync_core::journal`). A journal that is not
+/// a regular file, cannot be read, or is not believed is an error naming it.
+pub fn read(dir: &Path, key: Option<&[u8]>) -> Result<Recorded, Error> {
     let path = dir.join(JOURNAL_FILE);
     let text = cors_sync_core::input::read_regular(&path)
         .map_err(|e| e.to_string())
         .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
         .map_err(|reason| Error::Refused(format!("cannot read {}: {reason}", path.display())))?;
-    let lines: Vec<&str> = text.lines().collect();
-    let mut recorded = Recorded {
-        changes: Vec::new(),
-        torn_line: None,
-    };
-    for (i, line) in lines.iter().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Entry>(line) {
-            Ok(entry) => recorded.changes.push((entry.account, entry.change)),
-            // Whole lines end with a newline; the last one without it was cut short.
-            Err(_) if i + 1 == lines.len() && !text.ends_with('\n') => {
-                recorded.torn_line = Some(i + 1);
-            }
-            Err(e) => {
-                return Err(Error::Refused(format!(
-                    "{}:{}: not a journal entry ({e})",
-                    path.display(),
-                    i + 1
-                )))
-            }
-        }
-    }
-    Ok(recorded)
+    journal::read(&text, key).map_err(|e| Error::Refused(format!("{}:{e}", path.display())))
 }
 
 /// The time now as `utc_stamp` writes it.
@@ -206,7 +269,34 @@ fn utc_stamp(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cors_sync_core::bucket_cors::CorsRule;
     use std::time::Duration;
+
+    fn bucket_change(bucket: &str) -> Change {
+        Change::BucketCors {
+            bucket: bucket.into(),
+            region: "us-east-1".into(),
+            before: Some(vec![CorsRule::allowing(&["https://old.example"], &["GET"])]),
+            after: None,
+        }
+    }
+
+    /// A backup `name` under `root` whose journal records a write to `bucket`, and (with
+    /// `refused`) marks it not written.
+    fn backup(root: &Path, name: &str, bucket: &str, refused: bool) {
+        let mut writer = Writer::new(None);
+        let (entry, seq) = writer.entry("20261206T010000Z", &bucket_change(bucket), None);
+        writer.written(entry.clone());
+        let mut text = format!("{entry}\n");
+        if refused {
+            text.push_str(&format!(
+                "{}\n",
+                writer.not_written("20261206T010000Z", seq).0
+            ));
+        }
+        fs::create_dir_all(root.join(name)).unwrap();
+        fs::write(root.join(name).join(JOURNAL_FILE), text).unwrap();
+    }
 
     #[test]
     fn the_newest_backup_is_the_last_run_of_the_last_second() {
@@ -217,11 +307,88 @@ mod tests {
         ];
         names.extend((2..=14).map(|n| format!("20261206T010001Z-{n}")));
         for name in &names {
-            fs::create_dir_all(root.path().join(name)).unwrap();
-            fs::write(root.path().join(name).join(JOURNAL_FILE), "").unwrap();
+            backup(root.path(), name, "b", false);
         }
-        let newest = latest(root.path()).unwrap();
+        let (newest, _, passed_over) = latest_with_a_write(root.path(), None).unwrap().unwrap();
         assert_eq!(newest.file_name().unwrap(), "20261206T010001Z-14");
+        assert!(passed_over.is_empty());
+    }
+
+    #[test]
+    fn the_latest_backup_is_the_newest_with_a_write_and_what_is_not_a_backup_is_ignored() {
+        let root = tempfile::tempdir().unwrap();
+        backup(root.path(), "20261206T010000Z", "older", false);
+        backup(root.path(), "20261206T020000Z", "refused", true);
+        // Not backups: a folder not named as backups are, and a stamp-named one without a journal.
+        backup(root.path(), "zz-notes", "notes", false);
+        fs::create_dir_all(root.path().join("20261206T030000Z")).unwrap();
+        fs::write(root.path().join("20261206T040000Z"), "a file").unwrap();
+        let (newest, recorded, passed_over) =
+            latest_with_a_write(root.path(), None).unwrap().unwrap();
+        assert_eq!(newest.file_name().unwrap(), "20261206T010000Z");
+        assert_eq!(
+            recorded.changes[0].1.address().to_string(),
+            "s3_bucket.older"
+        );
+        assert_eq!(passed_over, [root.path().join("20261206T020000Z")]);
+    }
+
+    #[test]
+    fn a_journal_that_is_not_a_regular_file_is_an_error_naming_it() {
+        let root = tempfile::tempdir().unwrap();
+        backup(root.path(), "20261206T010000Z", "older", false);
+        fs::create_dir_all(root.path().join("20261206T020000Z").join(JOURNAL_FILE)).unwrap();
+        let error = latest_with_a_write(root.path(), None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with(&format!(
+                "cannot read {}",
+                root.path()
+                    .join("20261206T020000Z")
+                    .join(JOURNAL_FILE)
+                    .display()
+            )),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_journal_is_created_where_nothing_is_and_replaces_nothing() {
+        let root = tempfile::tempdir().unwrap();
+        let stamp = "20261206T010000Z";
+        fs::write(root.path().join(stamp), "someone's file").unwrap();
+        std::os::unix::fs::symlink("/nonexistent", root.path().join(format!("{stamp}-2"))).unwrap();
+        let (dir, _) = create_journal(root.path(), stamp).unwrap();
+        assert_eq!(dir, root.path().join(format!("{stamp}-3")));
+        assert_eq!(
+            fs::read_to_string(root.path().join(stamp)).unwrap(),
+            "someone's file"
+        );
+        assert!(fs::symlink_metadata(root.path().join(format!("{stamp}-2")))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    #[test]
+    fn backup_names_are_stamps() {
+        for name in [
+            "20261206T010000Z",
+            "20261206T010000Z-2",
+            "20261206T010000Z-14",
+        ] {
+            assert!(is_backup_name(name), "{name}");
+        }
+        for name in [
+            "notes",
+            "20261206T010000Z-",
+            "20261206T010000Z-x",
+            "2026120xT010000Z",
+            "20261206T010000Z.bak",
+        ] {
+            assert!(!is_backup_name(name), "{name}");
+        }
     }
 
     #[test]

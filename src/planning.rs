@@ -138,11 +138,17 @@ pub fn targeted(manifest: &Manifest, given: &[String]) -> Result<(Manifest, Vec<
     Ok((manifest.targeted(&targets), targets))
 }
 
-/// The key saved plans are signed and checked with (`CORS_SYNC_PLAN_KEY`), when one is set.
-pub fn plan_key() -> Option<Vec<u8>> {
-    std::env::var_os("CORS_SYNC_PLAN_KEY")
-        .filter(|key| !key.is_empty())
-        .map(|key| key.into_encoded_bytes())
+/// The key saved plans and backup journals are signed and checked with (`CORS_SYNC_PLAN_KEY`),
+/// when one is set. Set but empty is an error: a pipeline whose secret did not arrive must not
+/// quietly sign nothing and check nothing.
+pub fn plan_key() -> Result<Option<Vec<u8>>, Error> {
+    match std::env::var_os("CORS_SYNC_PLAN_KEY") {
+        None => Ok(None),
+        Some(key) if key.is_empty() => Err(Error::Refused(
+            "CORS_SYNC_PLAN_KEY is set but empty: set it to the team's key, or unset it to work without one; nothing was read or written".into(),
+        )),
+        Some(key) => Ok(Some(key.into_encoded_bytes())),
+    }
 }
 
 /// A bucket whose `region:` is wrong was read where S3 said it is: a warning at its position.

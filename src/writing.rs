@@ -51,12 +51,13 @@ pub async fn execute(
     writing: &WriteArgs,
     cli: &Cli,
     interrupt: &Interrupt,
+    key: Option<&[u8]>,
 ) -> Outcome {
     let parallelism = usize::from(cli.connection.parallelism);
     let colour = terminal::stdout_colour(cli.output.no_color);
     let quiet = cli.output.quiet;
     outln!();
-    let journal = FileJournal::new(&writing.backup_dir);
+    let journal = FileJournal::new(&writing.backup_dir, key);
     interrupt.begin_writes();
     let cancel = interrupt.token();
     let progress = Progress::new(plan.changes.len(), "applying", quiet);
@@ -140,6 +141,10 @@ pub async fn execute(
         report_retries(&first.aws);
     }
     let written = results.iter().filter(|(_, r)| r.outcome.is_ok()).count();
+    let uncertain = results
+        .iter()
+        .filter(|(_, r)| matches!(r.outcome, Err(cors_sync_aws::Error::Unanswered(_))))
+        .count();
     if interrupted {
         let in_flight = results
             .iter()
@@ -162,7 +167,7 @@ pub async fn execute(
     } else {
         outln!(
             "{}",
-            apply_summary::incomplete(results.len(), written, failed)
+            apply_summary::incomplete_uncertain(results.len(), written, uncertain, failed)
         );
         Outcome::Failure
     }

@@ -22,13 +22,15 @@ use crate::terminal;
 use crate::writing::{approve, execute};
 
 pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<Outcome, Error> {
+    // Signs the backup journal, and checks a saved plan's signature.
+    let key = planning::plan_key()?;
     // Held from before the first read to after the last write.
     let _lock = apply_lock::acquire(&args.writing.backup_dir)?;
     let colour = terminal::stdout_colour(cli.output.no_color);
     let parallelism = usize::from(cli.connection.parallelism);
     let (reached, plan) = match &args.planfile {
         Some(path) => {
-            let saved = read_plan_file(path)?;
+            let saved = read_plan_file(path, key.as_deref())?;
             if saved.plan.is_empty() {
                 out!("{}", text_plan::render(&saved.plan, colour));
                 return Ok(Outcome::Success);
@@ -72,7 +74,15 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
             (reached, plan)
         }
     };
-    Ok(execute(&reached, &plan, &args.writing, cli, interrupt).await)
+    Ok(execute(
+        &reached,
+        &plan,
+        &args.writing,
+        cli,
+        interrupt,
+        key.as_deref(),
+    )
+    .await)
 }
 
 /// The accounts of a saved plan's changes, as declared when it was made, limited by `--account`.
@@ -99,9 +109,9 @@ fn saved_accounts_in_play<'s>(
         .collect())
 }
 
-fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
+fn read_plan_file(path: &Path, key: Option<&[u8]>) -> Result<SavedPlan, Error> {
     let text = plan_file_text(path)?;
-    plan_file::decode(&text, planning::plan_key().as_deref()).map_err(|source| Error::PlanFile {
+    plan_file::decode(&text, key).map_err(|source| Error::PlanFile {
         path: path.to_path_buf(),
         source,
     })

@@ -20,6 +20,10 @@ use crate::planning::{self, compute, plan_key, Planned};
 use crate::terminal;
 
 pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
+    if args.out.is_some() {
+        // An empty key is refused before anything is read, not once the plan is made.
+        plan_key()?;
+    }
     let manifest = load_manifest(&args.manifest.manifest)?;
     let (targeted, targets) = planning::targeted(&manifest, &args.targets)?;
     let reached = accounts::reach(
@@ -164,7 +168,8 @@ async fn save(
     };
     // Written beside the target and renamed, so an interrupted write never leaves half a plan.
     let partial = path.with_extension("partial");
-    std::fs::write(&partial, plan_file::encode(&saved, plan_key().as_deref()))
+    let key = plan_key()?;
+    std::fs::write(&partial, plan_file::encode(&saved, key.as_deref()))
         .and_then(|()| std::fs::rename(&partial, path))
         .map_err(|source| Error::File {
             what: format!("cannot write the plan file {}", path.display()),

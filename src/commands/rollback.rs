@@ -1,8 +1,6 @@
 //! `cors-sync rollback [BACKUP]`: restore the previous state an apply recorded, as a plan shown
 //! and approved like any other.
 
-use std::path::PathBuf;
-
 use cors_sync_core::render::text_plan;
 use cors_sync_core::rollback::restoring_manifest;
 
@@ -19,20 +17,71 @@ use crate::writing::{approve, execute};
 
 pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Result<Outcome, Error> {
     let root = &args.writing.backup_dir;
-    let dir: PathBuf = match &args.backup {
-        Some(given) if given.is_dir() => given.clone(),
-        Some(name) => root.join(name),
-        None => backup::latest(root)
-            .ok_or_else(|| Error::Refused(format!("there are no backups in {}", root.display())))?,
+    // Checks the journal's signatures, and signs the journal this rollback writes.
+    let key = planning::plan_key()?;
+    let (dir, recorded) = match &args.backup {
+        Some(given) => {
+            let dir = if given.is_dir() {
+                given.clone()
+            } else {
+                root.join(given)
+            };
+            let recorded = backup::read(&dir, key.as_deref())?;
+            errln!("Restoring the state recorded in {}.", dir.display());
+            (dir, recorded)
+        }
+        None => {
+            let (dir, recorded, passed_over) = backup::latest_with_a_write(root, key.as_deref())?
+                .ok_or_else(|| {
+                Error::Refused(format!("there are no backups in {}", root.display()))
+            })?;
+            errln!(
+                "Restoring the state recorded in {}, the latest backup that recorded a write.",
+                dir.display()
+            );
+            for newer in passed_over {
+                errln!(
+                    "note: {} is newer, but every write it recorded was refused (nothing was written), so there is nothing of it to restore",
+                    newer.display()
+                );
+            }
+            (dir, recorded)
+        }
     };
-    let recorded = backup::read(&dir)?;
     let _lock = apply_lock::acquire(root)?;
     let journal = dir.join(backup::JOURNAL_FILE);
     let (manifest, notes) = restoring_manifest(&recorded.changes, &journal);
-    errln!("Restoring the state recorded in {}.", dir.display());
     if let Some(line) = recorded.torn_line {
         errln!(
             "note: {}:{line} is cut short (the run stopped or the disk filled while it was written); its resource was not written then, so it is skipped",
+            journal.display()
+        );
+    }
+    if recorded.not_written > 0 {
+        errln!(
+            "note: {} recorded write{} refused, so nothing was written then; {} not restored",
+            recorded.not_written,
+            if recorded.not_written == 1 {
+                " was"
+            } else {
+                "s were"
+            },
+            if recorded.not_written == 1 {
+                "it is"
+            } else {
+                "they are"
+            },
+        );
+    }
+    if !recorded.signed {
+        errln!(
+            "note: {} is not signed (CORS_SYNC_PLAN_KEY is not set), so nothing shows that an apply wrote it: check the plan below, every resource it writes and what it writes, before approving",
+            journal.display()
+        );
+    }
+    if recorded.unchained {
+        errln!(
+            "note: {} was written by an older cors-sync, without the numbered lines that show its entries are an apply's",
             journal.display()
         );
     }
@@ -53,5 +102,13 @@ pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Resul
         return Ok(Outcome::Success);
     }
     approve(args.auto_approve).await?;
-    Ok(execute(&reached, &plan, &args.writing, cli, interrupt).await)
+    Ok(execute(
+        &reached,
+        &plan,
+        &args.writing,
+        cli,
+        interrupt,
+        key.as_deref(),
+    )
+    .await)
 }

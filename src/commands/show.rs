@@ -16,7 +16,7 @@ pub fn run(args: &ShowArgs, cli: &Cli) -> Result<Outcome, Error> {
     let path = &args.planfile;
     let text = plan_file_text(path)?;
     // Shown, not applied: the error says what is wrong with the file, and nothing about writes.
-    let (saved, signature) = plan_file::inspect(&text, plan_key().as_deref())
+    let (saved, signature) = plan_file::inspect(&text, plan_key()?.as_deref())
         .map_err(|problem| Error::Refused(format!("{}: {problem}", path.display())))?;
     let format = match args.format {
         ShowFormat::Text => Format::Text,

@@ -198,6 +198,11 @@ fn a_write_whose_answer_was_lost_may_or_may_not_have_been_made_and_plan_decides(
         "{}",
         run.stderr
     );
+    assert!(
+        run.stdout.ends_with("Apply incomplete: 0 of 1 changes written, 1 may have been written, 0 failed. Run plan again to see what remains.\n"),
+        "{}",
+        run.stdout
+    );
     // It was made: the next plan, against S3 itself, says there is nothing left to do.
     cors_sync()
         .manifest(&bucket_manifest("lost-answer", &three_rules()))
@@ -268,5 +273,35 @@ fn a_probe_that_gets_no_answer_is_bounded_by_the_timeout() {
     assert!(
         started.elapsed() < Duration::from_secs(30),
         "verify was not bounded by --timeout"
+    );
+}
+
+#[test]
+fn a_well_formed_answer_s3_never_sends_is_refused_as_unreadable() {
+    s3::create_bucket("impossible-rule", "us-east-1");
+    s3::put_cors(
+        "impossible-rule",
+        &[rule(&["https://one.example"], &["GET"])],
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // Whole and well formed, but a rule without a method: S3 stores none such.
+    proxy.fail(Fault::kind(
+        "GET",
+        "/impossible-rule/?cors",
+        FaultKind::Replace("<AllowedMethod>GET</AllowedMethod>", ""),
+    ));
+    let run = cors_sync()
+        .manifest(&bucket_manifest(
+            "impossible-rule",
+            &[rule(&["https://one.example"], &["GET"])],
+        ))
+        .endpoint(Some(&proxy.endpoint))
+        .run_with(&["plan", "-f", "manifest.yaml", "--max-attempts", "1"]);
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    assert!(
+        run.stderr.contains("error: s3_bucket.impossible-rule: GetBucketCors failed: S3's answer is not a CORS configuration: CORS rule 1 has no <AllowedOrigin> or no <AllowedMethod>"),
+        "{}",
+        run.stderr
     );
 }

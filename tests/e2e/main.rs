@@ -5,10 +5,12 @@ mod support;
 
 mod accounts;
 mod answers;
+mod backups;
 mod browser;
 mod check;
 mod cli;
 mod cloudfront;
+mod cloudfront_answers;
 mod convert;
 mod diff;
 mod findings;

@@ -109,6 +109,7 @@ impl Aws {
                         message: refused.message().unwrap_or("refused").to_string(),
                         request_id: None,
                         missing_credentials: None,
+                        server_error: false,
                     },
                     None => AwsError::from_sdk("sts", "GetCallerIdentity", &error),
                 }

@@ -41,15 +41,24 @@ pub struct ChangeResult<'p> {
 
 /// Where the previous live state of each resource is recorded before it is written.
 pub trait Journal: Sync {
-    /// Must have durably recorded `change.before` when it returns `Ok`.
-    fn record(&self, change: &Change) -> std::io::Result<()>;
+    /// Must have durably recorded `change` (its `before`: the state read just before the write)
+    /// when it returns `Ok`; returns the entry's number, for `not_written`.
+    fn record(&self, change: &Change) -> std::io::Result<u64>;
+
+    /// The write recorded as `entry` was refused (AWS answered with a client error, or it was
+    /// never sent): nothing was written, so there is nothing of it for a rollback to restore.
+    fn not_written(&self, entry: u64) -> std::io::Result<()>;
 }
 
 /// For callers that keep no backups (tests).
 pub struct NoJournal;
 
 impl Journal for NoJournal {
-    fn record(&self, _change: &Change) -> std::io::Result<()> {
+    fn record(&self, _change: &Change) -> std::io::Result<u64> {
+        Ok(0)
+    }
+
+    fn not_written(&self, _entry: u64) -> std::io::Result<()> {
         Ok(())
     }
 }
@@ -65,12 +74,21 @@ pub struct Safeguards<'a> {
 
 impl Safeguards<'_> {
     /// Writes one change: `current` re-reads the resource just before (it yields the change with
-    /// the state read as its `before`, or says how the resource moved since the plan), the
-    /// journal records that state, then `write` runs. The window between the re-read and the
-    /// write is one flushed journal line: S3 has no conditional PutBucketCors to close it.
-    async fn write<C, F>(&self, change: &Change, current: C, write: F) -> Result<Applied, Error>
+    /// the state read as its `before`, and what the write needs, or says how the resource moved
+    /// since the plan), the journal records that state, then `write` runs. The window between the
+    /// re-read and the write is one flushed journal line: S3 has no conditional PutBucketCors to
+    /// close it. A write refused outright (refused before it was sent, or answered with a client
+    /// error) is marked in the journal as not written, so the journal holds only writes that were
+    /// made or may have been; a server error or no answer leaves the entry standing.
+    async fn write<P, C, W, F>(
+        &self,
+        change: &Change,
+        current: C,
+        write: W,
+    ) -> Result<Applied, Error>
     where
-        C: Future<Output = Result<Change, Error>>,
+        C: Future<Output = Result<(Change, P), Error>>,
+        W: FnOnce(P) -> F,
         F: Future<Output = Result<Applied, Error>>,
     {
         let resource = change.address().to_string();
@@ -86,24 +104,34 @@ impl Safeguards<'_> {
             () = self.cancel.cancelled() => Err(interrupted()),
             current = current => current,
         };
-        let journalled = match current {
-            Ok(journalled) => journalled,
+        let (journalled, prepared) = match current {
+            Ok(current) => current,
             Err(error) => {
                 (self.progress)();
                 return Err(error);
             }
         };
-        if let Err(reason) = self.journal.record(&journalled) {
-            return Err(Error::NotSent {
-                resource,
-                reason: format!("its previous state could not be backed up ({reason})"),
-            });
-        }
+        let entry = match self.journal.record(&journalled) {
+            Ok(entry) => entry,
+            Err(reason) => {
+                (self.progress)();
+                return Err(Error::NotSent {
+                    resource,
+                    reason: format!("its previous state could not be backed up ({reason})"),
+                });
+            }
+        };
         let outcome = tokio::select! {
             biased;
             () = self.cancel.cancelled() => Err(Error::InFlight { resource }),
-            result = write => result,
+            result = write(prepared) => result,
         };
+        if matches!(&outcome, Err(Error::Call(call)) if call.wrote_nothing()) {
+            // Should the mark fail to be written, the entry stays: a rollback then restores the
+            // state read just before a write that changed nothing, which is still that state
+            // unless someone else has changed it since, and its plan shows that.
+            let _ = self.journal.not_written(entry);
+        }
         (self.progress)();
         outcome
     }
@@ -134,8 +162,8 @@ pub async fn apply_plan<'p>(
         .map(|(change, bucket, region, after)| async move {
             let _permit = aws.request_permit().await;
             let resource = change.address().to_string();
-            let current = still_as_planned(aws, change);
-            let write = async {
+            let current = async { still_as_planned(aws, change).await.map(|c| (c, ())) };
+            let write = |()| async move {
                 write_bucket_cors(aws, bucket, region, after, &resource)
                     .await
                     .map(|()| Applied::Written)
@@ -176,16 +204,39 @@ pub async fn apply_cloudfront_changes<'p>(
         if i > 0 && !safeguards.cancel.is_cancelled() {
             tokio::time::sleep(spacing).await;
         }
-        // Updates re-read what they change and refuse when it moved (a distribution's behaviors,
-        // a policy's settings); creates fail if the name was taken meanwhile.
-        let current = async { Ok((*change).clone()) };
-        let outcome = safeguards
-            .write(change, current, async {
-                apply_cloudfront_change(client, change, &mut created)
-                    .await
-                    .map_err(Error::Call)
-            })
-            .await;
+        let outcome = match change {
+            // A distribution is re-read, checked and its update built before the journal records
+            // it, so the journal holds the state read and nothing for an update never sent.
+            Change::Distribution { id, behaviors } => {
+                let current = async {
+                    let policy_id = |reference: &PolicyRef| created_policy_id(&created, reference);
+                    let (read, update) =
+                        distributions::prepare_update(client, id, behaviors, &policy_id).await?;
+                    let journalled = Change::Distribution {
+                        id: id.clone(),
+                        behaviors: read,
+                    };
+                    Ok((journalled, update))
+                };
+                let write = |update| async move {
+                    let status = distributions::send_update(client, id, update).await?;
+                    Ok(Applied::Distribution { status })
+                };
+                safeguards.write(change, current, write).await
+            }
+            // Policy updates re-read what they change and refuse when it moved; creates fail if
+            // the name was taken meanwhile.
+            _ => {
+                let current = async { Ok(((*change).clone(), ())) };
+                let created = &mut created;
+                let write = move |()| {
+                    // Moved in whole, so the closure is called once and the borrow goes with it.
+                    let created = created;
+                    apply_policy_change(client, change, created)
+                };
+                safeguards.write(change, current, write).await
+            }
+        };
         results.push(ChangeResult { change, outcome });
     }
     results
@@ -287,56 +338,58 @@ async fn put_bucket_cors(
         .map_err(|e| aws.s3_write_error(resource, "PutBucketCors", &e))
 }
 
-async fn apply_cloudfront_change(
+/// The ID of the policy a behavior refers to: its own, or that of a policy created earlier in the
+/// same apply.
+fn created_policy_id(
+    created: &HashMap<(PolicyKind, String), String>,
+    reference: &PolicyRef,
+) -> Result<String, String> {
+    if let Some(id) = &reference.id {
+        return Ok(id.clone());
+    }
+    let name = reference.name.clone().unwrap_or_default();
+    [PolicyKind::OriginRequest, PolicyKind::ResponseHeaders]
+        .into_iter()
+        .find_map(|kind| created.get(&(kind, name.clone())).cloned())
+        .ok_or_else(|| {
+            format!(
+                "policy `{name}` was not created, so the behaviors that use it were not changed"
+            )
+        })
+}
+
+async fn apply_policy_change(
     client: &aws_sdk_cloudfront::Client,
     change: &Change,
     created: &mut HashMap<(PolicyKind, String), String>,
-) -> Result<Applied, AwsError> {
+) -> Result<Applied, Error> {
     match change {
-        Change::OriginRequestPolicy { name, live, after } => {
-            match live {
-                Some(LivePolicy { id, before }) => {
-                    policies::origin_request::update(client, name, id, before, after).await?
-                }
-                None => {
-                    let id = policies::origin_request::create(client, name, after).await?;
-                    created.insert((PolicyKind::OriginRequest, name.clone()), id);
-                }
+        Change::OriginRequestPolicy { name, live, after } => match live {
+            Some(LivePolicy { id, before }) => {
+                policies::origin_request::update(client, name, id, before, after).await?;
             }
-            Ok(Applied::Written)
-        }
-        Change::ResponseHeadersPolicy { name, live, after } => {
-            match live {
-                Some(LivePolicy { id, before }) => {
-                    policies::response_headers::update(client, name, id, before.as_ref(), after)
-                        .await?
-                }
-                None => {
-                    let id = policies::response_headers::create(client, name, after).await?;
-                    created.insert((PolicyKind::ResponseHeaders, name.clone()), id);
-                }
+            None => {
+                let id = policies::origin_request::create(client, name, after).await?;
+                created.insert((PolicyKind::OriginRequest, name.clone()), id);
             }
-            Ok(Applied::Written)
+        },
+        Change::ResponseHeadersPolicy { name, live, after } => match live {
+            Some(LivePolicy { id, before }) => {
+                policies::response_headers::update(client, name, id, before.as_ref(), after)
+                    .await?;
+            }
+            None => {
+                let id = policies::response_headers::create(client, name, after).await?;
+                created.insert((PolicyKind::ResponseHeaders, name.clone()), id);
+            }
+        },
+        Change::Distribution { .. } | Change::BucketCors { .. } => {
+            return Err(Error::Call(AwsError::local(
+                &change.address().to_string(),
+                "apply",
+                "not a policy change",
+            )))
         }
-        Change::Distribution { id, behaviors } => {
-            let created = &*created;
-            let policy_id = |reference: &PolicyRef| -> Result<String, String> {
-                if let Some(id) = &reference.id {
-                    return Ok(id.clone());
-                }
-                let name = reference.name.clone().unwrap_or_default();
-                [PolicyKind::OriginRequest, PolicyKind::ResponseHeaders]
-                    .into_iter()
-                    .find_map(|kind| created.get(&(kind, name.clone())).cloned())
-                    .ok_or_else(|| format!("policy `{name}` was not created, so the behaviors that use it were not changed"))
-            };
-            let status = distributions::update_behaviors(client, id, behaviors, &policy_id).await?;
-            Ok(Applied::Distribution { status })
-        }
-        Change::BucketCors { .. } => Err(AwsError::local(
-            &change.address().to_string(),
-            "apply",
-            "a bucket change is not written through CloudFront",
-        )),
     }
+    Ok(Applied::Written)
 }

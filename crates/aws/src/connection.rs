@@ -26,6 +26,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::service_config::ServiceConfigKey;
 use cors_sync_core::plan_file::Place;
 
+use crate::cloudfront::whole_answer::{RetryIncompleteAnswer, WholeCloudFrontAnswer};
 use crate::cors_answer::{CompleteCorsAnswer, NotS3sAnswer, RetryIncompleteCorsAnswer};
 use crate::error::bucket_resource;
 use crate::error::{cause_chain, find_cause, AwsError, Error};
@@ -321,6 +322,8 @@ impl Aws {
                         None => cloudfront_retry_config(),
                     })
                     .interceptor(self.retries.clone())
+                    .interceptor(WholeCloudFrontAnswer)
+                    .retry_classifier(RetryIncompleteAnswer)
                     .build();
                 aws_sdk_cloudfront::Client::from_conf(config)
             })

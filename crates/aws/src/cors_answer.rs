@@ -119,46 +119,93 @@ impl ClassifyRetry for RetryIncompleteCorsAnswer {
     }
 }
 
-/// `Ok` when `body` is exactly one closed `<CORSConfiguration>` element, well formed throughout.
+/// The elements S3 puts inside a `<CORSRule>`; each holds text only.
+const RULE_FIELDS: [&str; 6] = [
+    "ID",
+    "AllowedOrigin",
+    "AllowedMethod",
+    "AllowedHeader",
+    "ExposeHeader",
+    "MaxAgeSeconds",
+];
+
+/// One `<CORSRule>` being read: the counts S3 guarantees are at least one.
+#[derive(Default)]
+struct RuleSeen {
+    origins: usize,
+    methods: usize,
+}
+
+/// `Ok` when `body` is exactly one closed `<CORSConfiguration>` element, well formed throughout,
+/// shaped as S3 sends it: one or more `<CORSRule>`, each with at least one `<AllowedOrigin>` and
+/// one `<AllowedMethod>` and nothing but S3's rule fields. S3 answers a bucket without CORS with
+/// `NoSuchCORSConfiguration`, never with an empty configuration, and refuses to store a rule
+/// without an origin or a method: an answer that has either did not come whole from S3.
 pub(crate) fn check(body: &[u8]) -> Result<(), String> {
     let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8 ({e})"))?;
     let mut open: Vec<(&str, &str)> = Vec::new();
     // The tokenizer itself refuses a second root element and text outside the root.
     let mut root_seen = false;
+    let mut rules = 0usize;
+    let mut rule: Option<RuleSeen> = None;
     for token in Tokenizer::from(text) {
         let token = token.map_err(|e| format!("the XML is malformed: {e}"))?;
         match token {
             Token::ElementStart { prefix, local, .. } => {
-                if open.is_empty() {
-                    if local.as_str() != ROOT {
+                let name = local.as_str();
+                match open.len() {
+                    0 if name != ROOT => {
                         return Err(format!("the document is <{local}>, not <{ROOT}>"));
                     }
-                    root_seen = true;
-                }
-                open.push((prefix.as_str(), local.as_str()));
-            }
-            Token::ElementEnd { end, .. } => match end {
-                ElementEnd::Open => {}
-                ElementEnd::Empty => {
-                    open.pop();
-                }
-                ElementEnd::Close(prefix, local) => {
-                    let closing = (prefix.as_str(), local.as_str());
-                    match open.pop() {
-                        Some(opened) if opened == closing => {}
-                        Some((_, opened)) => {
-                            return Err(format!("</{local}> closes <{opened}>"));
+                    0 => root_seen = true,
+                    1 if name == "CORSRule" => {
+                        rules += 1;
+                        rule = Some(RuleSeen::default());
+                    }
+                    2 if RULE_FIELDS.contains(&name) => {
+                        if let Some(seen) = rule.as_mut() {
+                            seen.origins += usize::from(name == "AllowedOrigin");
+                            seen.methods += usize::from(name == "AllowedMethod");
                         }
-                        None => return Err(format!("</{local}> closes nothing")),
+                    }
+                    _ => {
+                        let parent = open.last().map_or(ROOT, |(_, parent)| *parent);
+                        return Err(format!("<{parent}> holds an unknown element <{name}>"));
                     }
                 }
-            },
+                open.push((prefix.as_str(), name));
+            }
+            Token::ElementEnd { end, .. } => {
+                let closed = match end {
+                    ElementEnd::Open => continue,
+                    ElementEnd::Empty => open.pop(),
+                    ElementEnd::Close(prefix, local) => {
+                        let closing = (prefix.as_str(), local.as_str());
+                        match open.pop() {
+                            Some(opened) if opened == closing => Some(opened),
+                            Some((_, opened)) => {
+                                return Err(format!("</{local}> closes <{opened}>"));
+                            }
+                            None => return Err(format!("</{local}> closes nothing")),
+                        }
+                    }
+                };
+                if closed.is_some_and(|(_, name)| name == "CORSRule") && open.len() == 1 {
+                    let seen = rule.take().unwrap_or_default();
+                    if seen.origins == 0 || seen.methods == 0 {
+                        return Err(format!(
+                            "CORS rule {rules} has no <AllowedOrigin> or no <AllowedMethod>"
+                        ));
+                    }
+                }
+            }
             _ => {}
         }
     }
     match open.last() {
         Some((_, inside)) => Err(format!("the document ends inside <{inside}> (truncated)")),
         None if !root_seen => Err("the body holds no XML document".to_string()),
+        None if rules == 0 => Err(format!("<{ROOT}> holds no CORS rule")),
         None => Ok(()),
     }
 }
@@ -173,7 +220,43 @@ mod tests {
     #[test]
     fn a_whole_configuration_is_accepted() {
         assert_eq!(check(WHOLE.as_bytes()), Ok(()));
-        assert_eq!(check(b"<CORSConfiguration/>"), Ok(()));
+        let with_every_field = "<CORSConfiguration><CORSRule><ID>fonts</ID><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><ExposeHeader>ETag</ExposeHeader><MaxAgeSeconds>5</MaxAgeSeconds></CORSRule></CORSConfiguration>";
+        assert_eq!(check(with_every_field.as_bytes()), Ok(()));
+    }
+
+    #[test]
+    fn well_formed_answers_s3_never_sends_are_refused() {
+        let cases: [(&str, &str); 6] = [
+            ("<CORSConfiguration/>", "<CORSConfiguration> holds no CORS rule"),
+            (
+                "<CORSConfiguration></CORSConfiguration>",
+                "<CORSConfiguration> holds no CORS rule",
+            ),
+            (
+                "<CORSConfiguration><CORSRule/></CORSConfiguration>",
+                "CORS rule 1 has no <AllowedOrigin> or no <AllowedMethod>",
+            ),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule><CORSRule><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>",
+                "CORS rule 2 has no <AllowedOrigin> or no <AllowedMethod>",
+            ),
+            (
+                "<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethods>PUT</AllowedMethods></CORSRule></CORSConfiguration>",
+                "<CORSRule> holds an unknown element <AllowedMethods>",
+            ),
+            (
+                "<CORSConfiguration><Rule><AllowedOrigin>*</AllowedOrigin></Rule></CORSConfiguration>",
+                "<CORSConfiguration> holds an unknown element <Rule>",
+            ),
+        ];
+        for (body, why) in cases {
+            assert_eq!(check(body.as_bytes()), Err(why.to_string()), "{body}");
+        }
+        let nested = "<CORSConfiguration><CORSRule><AllowedOrigin><b>*</b></AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
+        assert_eq!(
+            check(nested.as_bytes()),
+            Err("<AllowedOrigin> holds an unknown element <b>".to_string())
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ use cors_sync_core::render::plural;
 
 use cors_sync_core::redact::without_userinfo;
 
+use crate::cloudfront::whole_answer::IncompleteAnswer;
+
 /// Everything this crate reports as failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -91,6 +93,9 @@ pub struct AwsError {
     /// Set when the call was never signed because the credential chain found nothing (boxed:
     /// every other error carries it as `None`).
     pub missing_credentials: Option<Box<MissingCredentials>>,
+    /// Whether AWS answered with a server error (HTTP 5xx), which does not say a write was not
+    /// made.
+    pub server_error: bool,
 }
 
 /// The default credential chain came up empty: each source it tried, and why it gave nothing.
@@ -188,6 +193,13 @@ impl fmt::Display for ErrorCode {
 }
 
 impl AwsError {
+    /// Whether the call was refused outright, so a write made nothing: refused before it was
+    /// sent, or answered with a client error. A server error (5xx) does not say the write was
+    /// not made.
+    pub fn wrote_nothing(&self) -> bool {
+        !self.server_error
+    }
+
     /// Whether AWS said the bucket does not exist (with a body, or HeadBucket's bare 404).
     pub fn is_missing_bucket(&self) -> bool {
         matches!(
@@ -233,6 +245,13 @@ impl AwsError {
                 };
                 (code, message)
             }
+            // An answer that was not whole: what was wrong with it is the message.
+            other if find_cause::<IncompleteAnswer>(other).is_some() => (
+                None,
+                find_cause::<IncompleteAnswer>(other)
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
+            ),
             // No AWS answer: say which of the SDK's steps failed in words, with the causes'
             // messages (never their Debug form; the SDK's own Display says "dispatch failure").
             other => (None, without_answer(other, endpoint)),
@@ -244,6 +263,7 @@ impl AwsError {
             message,
             request_id: error.request_id().map(Box::from),
             missing_credentials: missing_credentials(error),
+            server_error: matches!(error, SdkError::ServiceError(service) if service.raw().status().is_server_error()),
         }
     }
 
@@ -256,6 +276,7 @@ impl AwsError {
             message: message.into(),
             request_id: None,
             missing_credentials: None,
+            server_error: false,
         }
     }
 

@@ -334,7 +334,23 @@ pub async fn every_distribution(aws: &Aws) -> Result<Vec<LiveDistribution>, AwsE
     distributions::read_every_distribution(&aws.cloudfront()).await
 }
 
-/// Every page of ListBuckets.
+/// ListBuckets handed back a continuation token it had already given in this listing.
+#[derive(Debug)]
+struct RepeatedToken(String);
+
+impl std::fmt::Display for RepeatedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "S3 handed back the continuation token `{}` a second time; the listing would never end, and stopping there could miss buckets",
+            self.0.escape_debug()
+        )
+    }
+}
+
+impl std::error::Error for RepeatedToken {}
+
+/// Every page of ListBuckets, following the continuation token.
 pub(crate) async fn list_pages(
     client: &aws_sdk_s3::Client,
 ) -> Result<
@@ -346,17 +362,18 @@ pub(crate) async fn list_pages(
 > {
     let mut buckets = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts allowed
-    // more than 10,000 buckets) and names each bucket's region. The SDK's paginator follows the
-    // continuation token, and stops at a token it was just given (a server handing back the
-    // same one would otherwise serve the same page forever).
-    let mut pages = client
-        .list_buckets()
-        .max_buckets(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        for bucket in page?.buckets() {
+    let mut tokens_seen = std::collections::HashSet::new();
+    let mut token: Option<String> = None;
+    loop {
+        // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts
+        // allowed more than 10,000 buckets) and names each bucket's region.
+        let output = client
+            .list_buckets()
+            .max_buckets(LIST_PAGE)
+            .set_continuation_token(token.clone())
+            .send()
+            .await?;
+        for bucket in output.buckets() {
             if let Some(name) = bucket.name().filter(|name| seen.insert(name.to_string())) {
                 buckets.push(BucketTarget {
                     name: name.to_string(),
@@ -364,6 +381,22 @@ pub(crate) async fn list_pages(
                 });
             }
         }
+        let next = output
+            .continuation_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        let Some(next) = next else { break };
+        // A token seen before (handed back at once, or after others: T1, T2, T1) would page
+        // round the same pages forever, and stopping there would leave a listing that looks whole
+        // but may miss buckets: either is an error. The SDK's paginator catches only the first.
+        if !tokens_seen.insert(next.clone()) {
+            return Err(
+                aws_smithy_runtime_api::client::result::SdkError::construction_failure(
+                    RepeatedToken(next),
+                ),
+            );
+        }
+        token = Some(next);
     }
     Ok(buckets)
 }

@@ -14,6 +14,7 @@ pub mod evaluate;
 pub mod fingerprint;
 pub mod import;
 pub mod input;
+pub mod journal;
 pub mod lint;
 pub mod live_targets;
 pub mod manifest;

@@ -66,6 +66,7 @@ pub fn restoring_manifest(
                         origin_request_policy: reference(&b.before.origin_request_policy),
                         response_headers_policy: reference(&b.before.response_headers_policy),
                         location: location.clone(),
+                        restore_legacy: b.removed_legacy.clone(),
                     })
                     .collect();
                 manifest.distributions.push(DistributionSpec {

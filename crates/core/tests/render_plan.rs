@@ -213,6 +213,8 @@ fn a_moved_distribution_names_its_etag_change_only_when_it_changed() {
             before: settings(&["Origin"]),
             after: settings(&["Origin", "X"]),
             migration: None,
+            removed_legacy: None,
+            restore_legacy: None,
         }],
     };
     let now = |etag: &str| LiveState {

@@ -24,6 +24,10 @@ pub enum FaultKind {
     /// occurrence of this text and a Content-Length that agrees: a truncating middlebox whose
     /// framing still looks whole.
     TruncateAfter(&'static str),
+    /// Forward the request, then pass the answer on with the first occurrence of the first text
+    /// in its body replaced by the second, and a Content-Length that agrees: a corrupting
+    /// middlebox.
+    Replace(&'static str, &'static str),
     /// Answer with this status and an HTML page, as a captive portal or a proxy would.
     Page(u16),
     /// Forward the request, let the emulator act on it, then close the connection without
@@ -258,7 +262,8 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
         )) => {
             // In the protocol of the service asked: STS's query protocol wraps its error.
             let error = format!("<Error><Code>{code}</Code><Message>{message}</Message>");
-            let body = if head.contains("Action=") {
+            // STS's query protocol and CloudFront's REST-XML wrap their errors.
+            let body = if head.contains("Action=") || target.starts_with("/2020-05-31/") {
                 format!("<ErrorResponse>{error}<Type>Sender</Type></Error><RequestId>fault-proxy</RequestId></ErrorResponse>")
             } else {
                 format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{error}<RequestId>fault-proxy</RequestId></Error>")
@@ -307,6 +312,13 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             server.read_to_end(&mut answer)?;
             client.write_all(&truncated(&answer, marker))
         }
+        Some((FaultKind::Replace(from, to), _)) => {
+            let mut server = TcpStream::connect(upstream)?;
+            server.write_all(&request)?;
+            let mut answer = Vec::new();
+            server.read_to_end(&mut answer)?;
+            client.write_all(&replaced(&answer, from, to))
+        }
         None => {
             let mut server = TcpStream::connect(upstream)?;
             server.write_all(&request)?;
@@ -333,6 +345,23 @@ fn truncated(answer: &[u8], marker: &str) -> Vec<u8> {
         .map(|line| format!("{line}\r\n"))
         .collect();
     format!("{head}Content-Length: {}\r\n\r\n{kept}", kept.len()).into_bytes()
+}
+
+/// `answer` with the first `from` in its body replaced by `to`, and a head whose Content-Length
+/// matches the new body.
+fn replaced(answer: &[u8], from: &str, to: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(answer);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let body = body.replacen(from, to, 1);
+    let head: String = head
+        .split("\r\n")
+        .filter(|line| {
+            let line = line.to_ascii_lowercase();
+            !line.starts_with("content-length:") && !line.starts_with("transfer-encoding:")
+        })
+        .map(|line| format!("{line}\r\n"))
+        .collect();
+    format!("{head}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }
 
 /// Reads one request: the head, then a Content-Length body.

@@ -10,10 +10,10 @@
 #![allow(deprecated)]
 
 use aws_sdk_cloudfront::types::{
-    AllowedMethods, CacheBehavior, CachedMethods, CookiePreference, DefaultCacheBehavior,
-    ForwardedValues, Headers, ItemSelection, Method,
+    AllowedMethods, CacheBehavior, CachedMethods, CookieNames, CookiePreference,
+    DefaultCacheBehavior, ForwardedValues, Headers, ItemSelection, Method, QueryStringCacheKeys,
 };
-use cors_sync_core::cloudfront::behavior::BehaviorSettings;
+use cors_sync_core::cloudfront::behavior::{BehaviorSettings, LegacyCacheSettings};
 use cors_sync_core::cloudfront::policies::PolicyRef;
 use cors_sync_core::plan::{BehaviorChange, Migration};
 
@@ -129,11 +129,22 @@ pub(super) fn write(
         }
         Some(Migration::ToLegacy) => {
             let (min, default, max) = LEGACY_DEFAULT_TTLS;
-            fields.min_ttl = Some(min);
-            fields.default_ttl = Some(default);
-            fields.max_ttl = Some(max);
-            // Whatever ForwardedValues the policy-based behavior carried is replaced whole.
-            fields.forwarded_values = None;
+            match &change.restore_legacy {
+                // A rollback puts back exactly what the move to a cache policy removed.
+                Some(legacy) => {
+                    fields.min_ttl = legacy.min_ttl.or(Some(min));
+                    fields.default_ttl = legacy.default_ttl.or(Some(default));
+                    fields.max_ttl = legacy.max_ttl.or(Some(max));
+                    fields.forwarded_values = Some(restored_forwarded_values(legacy)?);
+                }
+                None => {
+                    fields.min_ttl = Some(min);
+                    fields.default_ttl = Some(default);
+                    fields.max_ttl = Some(max);
+                    // Whatever ForwardedValues the policy-based behavior carried is replaced whole.
+                    fields.forwarded_values = None;
+                }
+            }
         }
         None => {}
     }
@@ -204,5 +215,94 @@ fn forwarded_values(
                 .build()
                 .map_err(|e| e.to_string())
         }
+    }
+}
+
+/// The legacy settings of a behavior beyond its whitelist (the rest of its ForwardedValues and its
+/// TTLs), when it has ForwardedValues.
+pub(super) fn legacy_settings(fields: &CorsFields) -> Option<LegacyCacheSettings> {
+    let fv = fields.forwarded_values.as_ref()?;
+    let cookies = fv.cookies.as_ref();
+    Some(LegacyCacheSettings {
+        query_string: fv.query_string,
+        query_string_cache_keys: fv
+            .query_string_cache_keys
+            .as_ref()
+            .and_then(|k| k.items.clone()),
+        cookies: cookies.map_or("none", |c| c.forward.as_str()).to_string(),
+        cookie_names: cookies
+            .and_then(|c| c.whitelisted_names.as_ref())
+            .and_then(|n| n.items.clone()),
+        headers: fv
+            .headers
+            .as_ref()
+            .and_then(|h| h.items.clone())
+            .unwrap_or_default(),
+        min_ttl: fields.min_ttl,
+        default_ttl: fields.default_ttl,
+        max_ttl: fields.max_ttl,
+    })
+}
+
+/// The ForwardedValues a backup recorded, rebuilt whole.
+fn restored_forwarded_values(legacy: &LegacyCacheSettings) -> Result<ForwardedValues, String> {
+    let cookie_names = legacy
+        .cookie_names
+        .as_ref()
+        .map(|names| {
+            CookieNames::builder()
+                .quantity(quantity(names.len()))
+                .set_items(Some(names.clone()))
+                .build()
+        })
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let cookies = CookiePreference::builder()
+        .forward(ItemSelection::from(legacy.cookies.as_str()))
+        .set_whitelisted_names(cookie_names)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let cache_keys = legacy
+        .query_string_cache_keys
+        .as_ref()
+        .map(|keys| {
+            QueryStringCacheKeys::builder()
+                .quantity(quantity(keys.len()))
+                .set_items(Some(keys.clone()))
+                .build()
+        })
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let headers = Headers::builder()
+        .quantity(quantity(legacy.headers.len()))
+        .set_items(Some(legacy.headers.clone()))
+        .build()
+        .map_err(|e| e.to_string())?;
+    ForwardedValues::builder()
+        .query_string(legacy.query_string)
+        .cookies(cookies)
+        .headers(headers)
+        .set_query_string_cache_keys(cache_keys)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+/// Clears what an update may change on a behavior, so that what is left must be what was read:
+/// with a migration every managed field; otherwise the methods, the policy IDs and only the
+/// whitelist inside ForwardedValues (its query string and cookie settings, and the TTLs, stay).
+pub(super) fn mask_managed(behavior: &mut dyn Behavior, migration: Option<Migration>) {
+    let mut fields = behavior.take_fields();
+    if migration.is_none() {
+        let mut kept = CorsFields {
+            forwarded_values: fields.forwarded_values.take().map(|mut fv| {
+                fv.headers = None;
+                fv
+            }),
+            min_ttl: fields.min_ttl,
+            default_ttl: fields.default_ttl,
+            max_ttl: fields.max_ttl,
+            ..CorsFields::default()
+        };
+        behavior.swap_fields(&mut kept);
     }
 }

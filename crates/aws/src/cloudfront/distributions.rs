@@ -11,11 +11,11 @@ use aws_sdk_cloudfront::types::{
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::cloudfront::policies::PolicyRef;
-use cors_sync_core::plan::BehaviorChange;
+use cors_sync_core::plan::{BehaviorChange, Migration};
 
 use super::behavior::{self, settings, Behavior};
-use super::{distribution_resource, each_page, Page};
-use crate::error::{AwsError, ErrorCode};
+use super::{distribution_resource, each_page, write_error, Page};
+use crate::error::{AwsError, Error, ErrorCode};
 
 /// The most distributions one ListDistributions page carries.
 const PAGE_SIZE: i32 = 100;
@@ -64,6 +64,7 @@ pub(crate) async fn read_distributions(
         message: "the account has no distribution with this ID".to_string(),
         request_id: None,
         missing_credentials: None,
+        server_error: false,
     })
 }
 
@@ -236,17 +237,26 @@ fn behavior_at<'a>(
     }
 }
 
-/// Updates the planned behaviors of one distribution: reads the whole config and its ETag, checks
-/// that each behavior is still what the plan saw, changes only the planned fields, and sends the
-/// whole config back with `If-Match`. Returns the distribution's status after the update.
-pub(crate) async fn update_behaviors(
+/// An update ready to send: the whole config as read with only the planned fields changed, and
+/// the ETag it was read with.
+#[derive(Debug)]
+pub struct PreparedUpdate {
+    config: DistributionConfig,
+    etag: String,
+}
+
+/// Prepares the update of the planned behaviors of one distribution: reads the whole config and
+/// its ETag, checks that each behavior is still what the plan saw, changes only the planned
+/// fields, and checks that nothing else differs from what was read. Returns the behavior changes
+/// with the state read as their `before` (what the backup journal records), and the update.
+pub(crate) async fn prepare_update(
     client: &aws_sdk_cloudfront::Client,
     id: &str,
     changes: &[BehaviorChange],
     policy_id: &dyn Fn(&PolicyRef) -> Result<String, String>,
-) -> Result<String, AwsError> {
+) -> Result<(Vec<BehaviorChange>, PreparedUpdate), AwsError> {
     let resource = distribution_resource(id);
-    let (mut config, etag) = get_config(client, id).await?;
+    let (read, etag) = get_config(client, id).await?;
     let etag = etag.ok_or_else(|| {
         AwsError::local(
             &resource,
@@ -254,6 +264,8 @@ pub(crate) async fn update_behaviors(
             "CloudFront returned no ETag",
         )
     })?;
+    let mut config = read.clone();
+    let mut journalled = Vec::with_capacity(changes.len());
     for change in changes {
         let Some(behavior) = behavior_at(&mut config, &change.path) else {
             return Err(AwsError::local(
@@ -263,32 +275,116 @@ pub(crate) async fn update_behaviors(
             ));
         };
         let mut fields = behavior.take_fields();
-        if !settings(&fields).equivalent(&change.before) {
+        let now = settings(&fields);
+        if !now.equivalent(&change.before) {
             return Err(AwsError::local(
                 &resource,
                 "GetDistributionConfig",
                 format!("behavior {} changed since the plan was made; nothing was written. Run plan again", change.path),
             ));
         }
+        journalled.push(BehaviorChange {
+            before: now,
+            removed_legacy: (change.migration == Some(Migration::ToCachePolicy))
+                .then(|| behavior::legacy_settings(&fields))
+                .flatten(),
+            ..change.clone()
+        });
         behavior::write(&mut fields, change, policy_id)
             .map_err(|e| AwsError::local(&resource, "UpdateDistribution", e))?;
         behavior.swap_fields(&mut fields);
     }
+    only_planned_fields_differ(&read, &config, changes).map_err(|what| {
+        AwsError::local(
+            &resource,
+            "UpdateDistribution",
+            format!("the update would change {what}, which cors-sync does not manage; nothing was written"),
+        )
+    })?;
+    Ok((journalled, PreparedUpdate { config, etag }))
+}
+
+/// `Ok` when `sending` differs from `read` in nothing but the planned fields of the planned
+/// behaviors; otherwise what else differs. The update is built from what was read, so this holds
+/// by construction: it is checked anyway, because a difference would be written to a live
+/// distribution. See docs/reliability.md.
+pub(crate) fn only_planned_fields_differ(
+    read: &DistributionConfig,
+    sending: &DistributionConfig,
+    changes: &[BehaviorChange],
+) -> Result<(), String> {
+    let masked = |config: &DistributionConfig| {
+        let mut masked = config.clone();
+        for change in changes {
+            if let Some(behavior) = behavior_at(&mut masked, &change.path) {
+                behavior::mask_managed(behavior, change.migration);
+            }
+        }
+        masked
+    };
+    let (read, sending) = (masked(read), masked(sending));
+    if read == sending {
+        return Ok(());
+    }
+    if read.default_cache_behavior != sending.default_cache_behavior {
+        return Err("behavior default".to_string());
+    }
+    let behaviors = |c: &DistributionConfig| {
+        c.cache_behaviors
+            .as_ref()
+            .and_then(|b| b.items.clone())
+            .unwrap_or_default()
+    };
+    let (read_behaviors, sent_behaviors) = (behaviors(&read), behaviors(&sending));
+    if read_behaviors.len() != sent_behaviors.len() {
+        return Err("the list of cache behaviors".to_string());
+    }
+    if let Some(changed) = read_behaviors
+        .iter()
+        .zip(&sent_behaviors)
+        .find(|(r, s)| r != s)
+    {
+        return Err(format!("behavior {}", changed.0.path_pattern));
+    }
+    Err("the distribution's settings outside its behaviors".to_string())
+}
+
+/// Sends a prepared update with `If-Match`. Returns the distribution's status after it.
+pub(crate) async fn send_update(
+    client: &aws_sdk_cloudfront::Client,
+    id: &str,
+    update: PreparedUpdate,
+) -> Result<String, Error> {
+    let resource = distribution_resource(id);
     let updated = client
         .update_distribution()
         .id(id)
-        .if_match(etag)
-        .distribution_config(config)
+        .if_match(update.etag)
+        .distribution_config(update.config)
         .send()
         .await
         .map_err(|e| {
-            let mut error = AwsError::from_sdk(&resource, "UpdateDistribution", &e);
-            if error.code == Some(ErrorCode::PreconditionFailed) {
-                error.message = "the distribution changed since it was read; nothing was written. Run plan again".into();
+            let mut error = write_error(&resource, "UpdateDistribution", &e);
+            if let Error::Call(call) = &mut error {
+                if call.code == Some(ErrorCode::PreconditionFailed) {
+                    call.message = "the distribution changed since it was read; nothing was written. Run plan again".into();
+                }
             }
             error
         })?;
     Ok(updated.distribution.map(|d| d.status).unwrap_or_default())
+}
+
+/// Prepares and sends the update of the planned behaviors of one distribution.
+#[cfg(test)]
+pub(crate) async fn update_behaviors(
+    client: &aws_sdk_cloudfront::Client,
+    id: &str,
+    changes: &[BehaviorChange],
+    policy_id: &dyn Fn(&PolicyRef) -> Result<String, String>,
+) -> Result<String, Error> {
+    let (_, update) = prepare_update(client, id, changes, policy_id).await?;
+    send_update(client, id, update).await
 }
 
 /// Polls until the distribution's status is `Deployed`, calling `progress` with each status seen.

@@ -6,15 +6,91 @@
 mod behavior;
 pub mod distributions;
 pub mod policies;
+pub(crate) mod whole_answer;
 
 use std::future::Future;
 
 use cors_sync_core::plan::Address;
 
-use crate::error::AwsError;
+use aws_sdk_cloudfront::error::ProvideErrorMetadata;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+
+use crate::error::{AwsError, Error};
 
 fn distribution_resource(id: &str) -> String {
     Address::CloudFrontDistribution(id.to_string()).to_string()
+}
+
+/// A failed CloudFront write in the words its outcome needs: refused (CloudFront answered with an
+/// error, or the request was never built), so nothing was written; or sent with no answer back
+/// (a dropped connection, a timeout, an answer that could not be read), so it may have been.
+pub(crate) fn write_error<E>(
+    resource: &str,
+    operation: &'static str,
+    error: &SdkError<E, HttpResponse>,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let failure = AwsError::from_sdk(resource, operation, error);
+    match error {
+        SdkError::ServiceError(_) | SdkError::ConstructionFailure(_) => Error::Call(failure),
+        _ => Error::Unanswered(failure),
+    }
+}
+
+/// A failed create: as `write_error`, except that "already exists" after more than one attempt
+/// is an earlier attempt whose answer was lost having made it, most likely: it may have been
+/// written, not failed.
+pub(crate) fn create_error<E>(
+    resource: &str,
+    operation: &'static str,
+    error: &SdkError<E, HttpResponse>,
+    attempts: u32,
+) -> Error
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let exists = error
+        .code()
+        .is_some_and(|code| code.ends_with("AlreadyExists"));
+    match write_error(resource, operation, error) {
+        Error::Call(mut failure) if exists && attempts > 1 => {
+            failure.message = format!(
+                "{} (on attempt {attempts}: an earlier attempt whose answer was lost may have created it)",
+                failure.message
+            );
+            Error::Unanswered(failure)
+        }
+        other => other,
+    }
+}
+
+/// Counts the attempts of one call (the first and each retry), for `create_error`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attempts(std::sync::Arc<std::sync::atomic::AtomicU32>);
+
+impl Attempts {
+    pub(crate) fn count(&self) -> u32 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for Attempts {
+    fn name(&self) -> &'static str {
+        "Attempts"
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
 }
 
 /// A `Quantity` field: CloudFront wants it equal to its `Items` length.

@@ -101,34 +101,59 @@ async fn pages_are_followed_and_each_buckets_region_taken() {
     );
 }
 
-#[tokio::test]
-async fn a_token_handed_back_unchanged_ends_the_listing() {
-    let requests = Arc::new(Mutex::new(0));
+/// The listing of a server answering with these continuation tokens in turn (each page names
+/// one bucket), and how many pages were asked for.
+async fn listing_with_tokens(
+    tokens: &'static [&'static str],
+) -> (Result<Vec<BucketTarget>, String>, usize) {
+    let requests = Arc::new(Mutex::new(0usize));
     let counted = requests.clone();
-    let same_page = mock!(Client::list_buckets)
+    let pages = mock!(Client::list_buckets)
         .match_requests(move |_| {
-            // At most three answers, so a listing that keeps following the token fails, not hangs.
+            // A bounded number of answers, so a listing that keeps paging fails, not hangs.
             let mut count = counted.lock().unwrap();
             *count += 1;
-            *count <= 3
+            *count <= tokens.len()
         })
-        .then_output(|| {
-            ListBucketsOutput::builder()
-                .buckets(bucket("assets", Some("eu-west-1")))
-                .continuation_token("again")
-                .build()
-        });
+        .sequence();
+    let pages = tokens
+        .iter()
+        .enumerate()
+        .fold(pages, |pages, (i, token)| {
+            pages.output(move || {
+                ListBucketsOutput::builder()
+                    .buckets(bucket(&format!("bucket-{i}"), Some("eu-west-1")))
+                    .continuation_token(*token)
+                    .build()
+            })
+        })
+        .build();
     let interceptor = MockResponseInterceptor::new()
         .rule_mode(RuleMode::MatchAny)
-        .with_rule(&same_page);
-    let listed = list_pages(&client(interceptor)).await.unwrap();
-    // The first page's token, then the same token back: two requests, each bucket listed once.
-    assert_eq!(*requests.lock().unwrap(), 2);
+        .with_rule(&pages);
+    let listed = list_pages(&client(interceptor))
+        .await
+        .map_err(|e| crate::error::AwsError::from_sdk("s3 buckets", "ListBuckets", &e).to_string());
+    let asked = *requests.lock().unwrap();
+    (listed, asked)
+}
+
+#[tokio::test]
+async fn a_token_handed_back_unchanged_ends_the_listing_with_an_error() {
+    let (listed, asked) = listing_with_tokens(&["again", "again", "again"]).await;
+    assert_eq!(asked, 2);
     assert_eq!(
         listed,
-        [BucketTarget {
-            name: "assets".into(),
-            region: Some("eu-west-1".into())
-        }]
+        Err("s3 buckets: ListBuckets failed: S3 handed back the continuation token `again` a second time; the listing would never end, and stopping there could miss buckets".to_string())
+    );
+}
+
+#[tokio::test]
+async fn a_token_seen_pages_before_ends_the_listing_with_an_error() {
+    let (listed, asked) = listing_with_tokens(&["T1", "T2", "T1", "T2", "T1", "T2"]).await;
+    assert_eq!(asked, 3, "T1, T2, then T1 again stops the listing");
+    assert_eq!(
+        listed,
+        Err("s3 buckets: ListBuckets failed: S3 handed back the continuation token `T1` a second time; the listing would never end, and stopping there could miss buckets".to_string())
     );
 }

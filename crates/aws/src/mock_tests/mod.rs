@@ -181,6 +181,8 @@ fn whitelist_change() -> BehaviorChange {
         before: legacy(&["Origin"]),
         after: legacy(&["Origin", "Access-Control-Request-Method"]),
         migration: None,
+        removed_legacy: None,
+        restore_legacy: None,
     }
 }
 
@@ -221,6 +223,8 @@ fn default_behavior_onto_new_policy() -> Change {
             before: legacy(&["Origin"]),
             after,
             migration: Some(Migration::ToCachePolicy),
+            removed_legacy: None,
+            restore_legacy: None,
         }],
     }
 }

@@ -141,3 +141,42 @@ async fn a_policy_that_failed_to_create_stops_only_the_behaviors_that_use_it() {
     );
     assert_eq!(update.num_calls(), 0);
 }
+
+/// The outcome of creating `cors-s3-forward` when CloudFront answers with `answers` in turn.
+async fn create_answered(answers: &[(u16, &'static str)]) -> crate::Error {
+    let create = answers
+        .iter()
+        .fold(
+            mock!(Client::create_origin_request_policy).sequence(),
+            |sequence, &(status, code)| {
+                sequence.http_response(move || error_response(status, code, "as the test says"))
+            },
+        )
+        .build();
+    let changes = [create_cors_s3_forward()];
+    let refs: Vec<&Change> = changes.iter().collect();
+    let mut results =
+        apply_cloudfront_changes(&client(&[&create]), &refs, Duration::ZERO, &safeguards()).await;
+    assert_eq!(create.num_calls(), answers.len());
+    results.remove(0).outcome.unwrap_err()
+}
+
+#[tokio::test]
+async fn a_create_retried_after_a_lost_answer_and_told_it_exists_may_have_been_written() {
+    let error = create_answered(&[
+        (503, "ServiceUnavailable"),
+        (409, "OriginRequestPolicyAlreadyExists"),
+    ])
+    .await;
+    assert!(matches!(error, crate::Error::Unanswered(_)), "{error:?}");
+    assert_eq!(
+        error.to_string(),
+        "origin_request_policy.cors-s3-forward: CreateOriginRequestPolicy failed: OriginRequestPolicyAlreadyExists: as the test says (on attempt 2: an earlier attempt whose answer was lost may have created it); it may or may not have been written. Run plan to see"
+    );
+}
+
+#[tokio::test]
+async fn a_create_told_it_exists_on_its_first_attempt_failed() {
+    let error = create_answered(&[(409, "OriginRequestPolicyAlreadyExists")]).await;
+    assert!(matches!(error, crate::Error::Call(_)), "{error:?}");
+}

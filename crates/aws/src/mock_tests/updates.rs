@@ -68,6 +68,8 @@ async fn moving_to_a_cache_policy_removes_forwarded_values_and_legacy_ttls_in_th
         before: legacy(&["Origin"]),
         after,
         migration: Some(Migration::ToCachePolicy),
+        removed_legacy: None,
+        restore_legacy: None,
     };
     update_behaviors(&client(&[&get, &update]), "EDIST", &[change], &no_policy)
         .await
@@ -112,6 +114,9 @@ async fn a_concurrent_edit_is_precondition_failed_and_is_not_retried_over() {
     )
     .await
     .unwrap_err();
+    let crate::Error::Call(error) = error else {
+        panic!("a refusal, not {error:?}")
+    };
     assert_eq!(error.code, Some(ErrorCode::PreconditionFailed));
     assert_eq!(error.operation, "UpdateDistribution");
     assert_eq!(error.resource, "cloudfront_distribution.EDIST");
@@ -142,6 +147,9 @@ async fn a_behavior_that_moved_since_the_plan_is_not_written() {
     )
     .await
     .unwrap_err();
+    let crate::Error::Call(error) = error else {
+        panic!("a refusal, not {error:?}")
+    };
     assert!(
         error.message.contains("changed since the plan was made"),
         "{error}"
@@ -185,4 +193,122 @@ async fn a_missing_distribution_names_the_aws_error() {
         .await
         .unwrap_err();
     assert_eq!(error.to_string(), "cloudfront_distribution.EDIST: GetDistributionConfig failed: NoSuchDistribution: The specified distribution does not exist.");
+}
+
+#[test]
+fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent() {
+    use crate::cloudfront::distributions::only_planned_fields_differ;
+    let read = config(&["Origin"]);
+    let planned = [whitelist_change()];
+    let mut whitelist = read.clone();
+    if let Some(fv) = whitelist
+        .default_cache_behavior
+        .as_mut()
+        .and_then(|b| b.forwarded_values.as_mut())
+    {
+        fv.headers = Some(Headers::builder().quantity(0).build().unwrap());
+    }
+    assert_eq!(
+        only_planned_fields_differ(&read, &whitelist, &planned),
+        Ok(())
+    );
+
+    let mut comment = whitelist.clone();
+    comment.comment = String::new();
+    assert_eq!(
+        only_planned_fields_differ(&read, &comment, &planned),
+        Err("the distribution's settings outside its behaviors".to_string())
+    );
+    let mut query_string = whitelist.clone();
+    if let Some(fv) = query_string
+        .default_cache_behavior
+        .as_mut()
+        .and_then(|b| b.forwarded_values.as_mut())
+    {
+        fv.query_string = false;
+    }
+    assert_eq!(
+        only_planned_fields_differ(&read, &query_string, &planned),
+        Err("behavior default".to_string()),
+        "query strings are not what a whitelist change manages"
+    );
+    let mut ttl = whitelist;
+    if let Some(b) = ttl.default_cache_behavior.as_mut() {
+        b.max_ttl = Some(1);
+    }
+    assert_eq!(
+        only_planned_fields_differ(&read, &ttl, &planned),
+        Err("behavior default".to_string())
+    );
+}
+
+/// A journal that keeps what it was told, for the test to inspect.
+#[derive(Default)]
+struct KeptJournal {
+    recorded: Mutex<Vec<Change>>,
+    not_written: Mutex<Vec<u64>>,
+}
+
+impl crate::apply::Journal for KeptJournal {
+    fn record(&self, change: &Change) -> std::io::Result<u64> {
+        let mut recorded = self.recorded.lock().unwrap();
+        recorded.push(change.clone());
+        Ok(recorded.len() as u64)
+    }
+
+    fn not_written(&self, entry: u64) -> std::io::Result<()> {
+        self.not_written.lock().unwrap().push(entry);
+        Ok(())
+    }
+}
+
+/// Applies the whitelist change with UpdateDistribution answered `status`/`code`; returns what the
+/// journal was told.
+async fn journalled_when_update_answers(status: u16, code: &'static str) -> KeptJournal {
+    let journal = KeptJournal::default();
+    // What is live differs from the plan's `before` only in header case: still as planned, and
+    // what the journal records is what was read.
+    let get = get_config_rule(&["origin"]);
+    let update = mock!(Client::update_distribution)
+        .then_http_response(move || error_response(status, code, "as the test says"));
+    let change = Change::Distribution {
+        id: "EDIST".into(),
+        behaviors: vec![whitelist_change()],
+    };
+    let safeguards = Safeguards {
+        journal: &journal,
+        cancel: CancellationToken::new(),
+        progress: &|| {},
+    };
+    let results = apply_cloudfront_changes(
+        &client(&[&get, &update]),
+        &[&change],
+        Duration::ZERO,
+        &safeguards,
+    )
+    .await;
+    assert!(results[0].outcome.is_err());
+    journal
+}
+
+#[tokio::test]
+async fn an_update_refused_is_marked_not_written_and_one_unanswered_stands() {
+    let refused = journalled_when_update_answers(412, "PreconditionFailed").await;
+    let recorded = refused.recorded.lock().unwrap().clone();
+    let Change::Distribution { behaviors, .. } = &recorded[0] else {
+        panic!("{recorded:?}")
+    };
+    assert_eq!(
+        behaviors[0].before.forward_headers,
+        Some(vec!["origin".to_string()]),
+        "the journal holds the state read just before the write, not the plan's"
+    );
+    assert_eq!(*refused.not_written.lock().unwrap(), [1]);
+
+    let server_error = journalled_when_update_answers(500, "InternalError").await;
+    assert_eq!(server_error.recorded.lock().unwrap().len(), 1);
+    assert!(
+        server_error.not_written.lock().unwrap().is_empty(),
+        "a server error does not say the update was not made"
+    );
 }

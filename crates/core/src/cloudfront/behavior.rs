@@ -95,6 +95,27 @@ impl BehaviorSettings {
     }
 }
 
+/// A legacy behavior's cache settings beyond its header whitelist: the rest of its
+/// `ForwardedValues` and its legacy TTLs. A move to a cache policy removes them; the backup
+/// journal keeps them as read just before that write, so a rollback puts them back exactly
+/// instead of CloudFront's defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LegacyCacheSettings {
+    pub query_string: bool,
+    /// `QueryStringCacheKeys`, when the behavior names some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query_string_cache_keys: Option<Vec<String>>,
+    /// `Cookies.Forward`: `none`, `all` or `whitelist`.
+    pub cookies: String,
+    /// `Cookies.WhitelistedNames`, when the behavior names some.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cookie_names: Option<Vec<String>>,
+    pub headers: Vec<String>,
+    pub min_ttl: Option<i64>,
+    pub default_ttl: Option<i64>,
+    pub max_ttl: Option<i64>,
+}
+
 /// A manifest field that may be left out (not managed: the live value stays), set to null
 /// (detach), or set.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -119,4 +140,7 @@ pub struct BehaviorSpec {
     pub origin_request_policy: Managed<String>,
     pub response_headers_policy: Managed<String>,
     pub location: SourceLocation,
+    /// Set by rollback only (a manifest cannot say it): the legacy settings a move back to
+    /// legacy restores, as the backup journal recorded them.
+    pub restore_legacy: Option<LegacyCacheSettings>,
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
 use crate::bucket_cors::CorsRule;
-use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
+use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings, LegacyCacheSettings};
 use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,6 +99,37 @@ pub struct BehaviorChange {
     pub before: BehaviorSettings,
     pub after: BehaviorSettings,
     pub migration: Option<Migration>,
+    /// In a backup journal, on a move to a cache policy: the legacy settings that write removed,
+    /// as read just before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed_legacy: Option<LegacyCacheSettings>,
+    /// On a move back to legacy made by rollback: the legacy settings to restore instead of
+    /// CloudFront's defaults.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_legacy: Option<LegacyCacheSettings>,
+}
+
+impl BehaviorChange {
+    /// What else the same update changes when the behavior switches between legacy settings
+    /// and a cache policy.
+    pub fn migration_note(&self) -> Option<String> {
+        let migration = self.migration?;
+        match (migration, &self.restore_legacy) {
+            (Migration::ToLegacy, Some(legacy)) => {
+                let ttl = |t: Option<i64>| t.map_or_else(|| "unset".to_string(), |t| t.to_string());
+                Some(format!(
+                    "behavior {} moves from its cache policy back to legacy settings: the same update removes the cache and origin request policies and restores the ForwardedValues (query strings {}, cookies {}) and TTLs ({}/{}/{} s) the backup recorded",
+                    self.path,
+                    if legacy.query_string { "forwarded" } else { "not forwarded" },
+                    legacy.cookies,
+                    ttl(legacy.min_ttl),
+                    ttl(legacy.default_ttl),
+                    ttl(legacy.max_ttl),
+                ))
+            }
+            _ => Some(migration.describe(&self.path)),
+        }
+    }
 }
 
 /// A switch between legacy cache settings and a cache policy, which other fields change with.

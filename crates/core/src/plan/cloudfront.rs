@@ -264,6 +264,11 @@ fn distribution_change(
                         before,
                         after,
                         migration,
+                        removed_legacy: None,
+                        restore_legacy: behavior
+                            .restore_legacy
+                            .clone()
+                            .filter(|_| migration == Some(Migration::ToLegacy)),
                     });
                 }
             }

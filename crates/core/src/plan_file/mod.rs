@@ -240,6 +240,20 @@ pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError
             }
         )));
     }
+    // A plan makes at most one change to a resource; a second one (the file edited, lines
+    // duplicated) would be written twice.
+    let mut seen = std::collections::HashSet::new();
+    for (account, change) in saved.plan.entries() {
+        let address = change.address();
+        if !seen.insert((account, address.clone())) {
+            return Err(PlanFileError::Body(format!(
+                "it changes {address}{} twice; a plan changes each resource once",
+                account
+                    .map(|a| format!(" in account {a}"))
+                    .unwrap_or_default()
+            )));
+        }
+    }
     Ok(saved)
 }
 
@@ -328,6 +342,19 @@ mod tests {
     #[test]
     fn a_saved_plan_round_trips() {
         assert_eq!(decode(&encode(&saved(), None), None), Ok(saved()));
+    }
+
+    #[test]
+    fn a_plan_that_changes_a_resource_twice_is_refused_even_when_signed() {
+        let mut twice = saved();
+        twice.plan.changes.push(twice.plan.changes[0].clone());
+        let key: &[u8] = b"team key";
+        assert_eq!(
+            decode(&encode(&twice, Some(key)), Some(key)),
+            Err(PlanFileError::Body(
+                "it changes s3_bucket.b twice; a plan changes each resource once".into()
+            ))
+        );
     }
 
     #[test]

@@ -29,8 +29,25 @@ pub fn complete(summary: &Summary, still_deploying: bool) -> String {
 
 /// Some changes failed; the rest were written.
 pub fn incomplete(total: usize, written: usize, failed: usize) -> String {
+    incomplete_uncertain(total, written, 0, failed)
+}
+
+/// As `incomplete`, where `uncertain` of the `failed` were sent with no answer back (or were told
+/// on a retry that what they create exists): they may have been written.
+pub fn incomplete_uncertain(
+    total: usize,
+    written: usize,
+    uncertain: usize,
+    failed: usize,
+) -> String {
+    if uncertain == 0 {
+        return format!(
+            "\nApply incomplete: {written} of {total} changes written, {failed} failed. Run plan again to see what remains."
+        );
+    }
     format!(
-        "\nApply incomplete: {written} of {total} changes written, {failed} failed. Run plan again to see what remains."
+        "\nApply incomplete: {written} of {total} changes written, {uncertain} may have been written, {} failed. Run plan again to see what remains.",
+        failed.saturating_sub(uncertain)
     )
 }
 
@@ -65,6 +82,10 @@ mod tests {
         assert_eq!(
             incomplete(3, 2, 1),
             "\nApply incomplete: 2 of 3 changes written, 1 failed. Run plan again to see what remains."
+        );
+        assert_eq!(
+            incomplete_uncertain(3, 0, 1, 3),
+            "\nApply incomplete: 0 of 3 changes written, 1 may have been written, 2 failed. Run plan again to see what remains."
         );
     }
 }

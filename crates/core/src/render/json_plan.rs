@@ -79,7 +79,7 @@ pub fn render_saved(
                     };
                     let notes: Vec<String> = behaviors
                         .iter()
-                        .filter_map(|b| b.migration.map(|m| m.describe(&b.path)))
+                        .filter_map(crate::plan::BehaviorChange::migration_note)
                         .collect();
                     json!({
                         "before": side(|b| &b.before),

@@ -168,8 +168,8 @@ pub fn change_block(change: &Change, colour: Colour) -> String {
                     ("live", "manifest"),
                     colour,
                 ));
-                if let Some(migration) = behavior.migration {
-                    let _ = writeln!(out, "      note: {}", migration.describe(&behavior.path));
+                if let Some(note) = behavior.migration_note() {
+                    let _ = writeln!(out, "      note: {note}");
                 }
             }
         }

@@ -11,8 +11,8 @@ use cors_sync_core::cloudfront::policies::{LiveOriginRequestPolicy, OriginReques
 use cors_sync_core::plan::Address;
 
 use super::{CREATED_BY, MOVED};
-use crate::cloudfront::{all_pages, quantity};
-use crate::error::AwsError;
+use crate::cloudfront::{all_pages, create_error, quantity, write_error, Attempts};
+use crate::error::{AwsError, Error};
 
 fn resource(name: &str) -> String {
     Address::OriginRequestPolicy(name.to_string()).to_string()
@@ -95,8 +95,9 @@ pub(crate) async fn create(
     client: &aws_sdk_cloudfront::Client,
     name: &str,
     headers: &OriginRequestHeaders,
-) -> Result<String, AwsError> {
+) -> Result<String, Error> {
     let resource = resource(name);
+    let attempts = Attempts::default();
     let local = |e: String| AwsError::local(&resource, "CreateOriginRequestPolicy", e);
     let cookies = OriginRequestPolicyCookiesConfig::builder()
         .cookie_behavior(OriginRequestPolicyCookieBehavior::None)
@@ -117,13 +118,15 @@ pub(crate) async fn create(
     let output = client
         .create_origin_request_policy()
         .origin_request_policy_config(config)
+        .customize()
+        .interceptor(attempts.clone())
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(&resource, "CreateOriginRequestPolicy", &e))?;
+        .map_err(|e| create_error(&resource, "CreateOriginRequestPolicy", &e, attempts.count()))?;
     output
         .origin_request_policy
         .map(|p| p.id)
-        .ok_or_else(|| local("CloudFront returned no policy ID".into()))
+        .ok_or_else(|| local("CloudFront returned no policy ID".into()).into())
 }
 
 /// Replaces the header whitelist, keeping the policy's cookie and query string settings; refuses
@@ -134,7 +137,7 @@ pub(crate) async fn update(
     id: &str,
     before: &OriginRequestHeaders,
     headers: &OriginRequestHeaders,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     let resource = resource(name);
     let read = client
         .get_origin_request_policy_config()
@@ -150,7 +153,7 @@ pub(crate) async fn update(
         .headers
         .equivalent(before)
     {
-        return Err(local(MOVED.into()));
+        return Err(local(MOVED.into()).into());
     }
     config.headers_config = Some(headers_config(headers).map_err(local)?);
     client
@@ -160,6 +163,6 @@ pub(crate) async fn update(
         .origin_request_policy_config(config)
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(&resource, "UpdateOriginRequestPolicy", &e))?;
+        .map_err(|e| write_error(&resource, "UpdateOriginRequestPolicy", &e))?;
     Ok(())
 }

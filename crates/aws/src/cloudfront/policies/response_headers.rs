@@ -13,8 +13,8 @@ use cors_sync_core::cloudfront::policies::{CorsPolicy, LiveResponseHeadersPolicy
 use cors_sync_core::plan::Address;
 
 use super::{CREATED_BY, MOVED};
-use crate::cloudfront::{all_pages, quantity};
-use crate::error::AwsError;
+use crate::cloudfront::{all_pages, create_error, quantity, write_error, Attempts};
+use crate::error::{AwsError, Error};
 
 fn resource(name: &str) -> String {
     Address::ResponseHeadersPolicy(name.to_string()).to_string()
@@ -135,8 +135,9 @@ pub(crate) async fn create(
     client: &aws_sdk_cloudfront::Client,
     name: &str,
     cors: &CorsPolicy,
-) -> Result<String, AwsError> {
+) -> Result<String, Error> {
     let resource = resource(name);
+    let attempts = Attempts::default();
     let local = |e: String| AwsError::local(&resource, "CreateResponseHeadersPolicy", e);
     let config = cors_config(cors)
         .and_then(|cors| {
@@ -150,13 +151,22 @@ pub(crate) async fn create(
     let output = client
         .create_response_headers_policy()
         .response_headers_policy_config(config)
+        .customize()
+        .interceptor(attempts.clone())
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(&resource, "CreateResponseHeadersPolicy", &e))?;
+        .map_err(|e| {
+            create_error(
+                &resource,
+                "CreateResponseHeadersPolicy",
+                &e,
+                attempts.count(),
+            )
+        })?;
     output
         .response_headers_policy
         .map(|p| p.id)
-        .ok_or_else(|| local("CloudFront returned no policy ID".into()))
+        .ok_or_else(|| local("CloudFront returned no policy ID".into()).into())
 }
 
 /// Replaces the CORS configuration, keeping the policy's security, custom and other headers.
@@ -168,7 +178,7 @@ pub(crate) async fn update(
     id: &str,
     before: Option<&CorsPolicy>,
     cors: &CorsPolicy,
-) -> Result<(), AwsError> {
+) -> Result<(), Error> {
     let resource = resource(name);
     let read = client
         .get_response_headers_policy_config()
@@ -186,11 +196,7 @@ pub(crate) async fn update(
         _ => false,
     };
     if !unmoved {
-        return Err(AwsError::local(
-            &resource,
-            "UpdateResponseHeadersPolicy",
-            MOVED,
-        ));
+        return Err(AwsError::local(&resource, "UpdateResponseHeadersPolicy", MOVED).into());
     }
     config.cors_config =
         Some(cors_config(cors).map_err(|e| {
@@ -203,6 +209,6 @@ pub(crate) async fn update(
         .response_headers_policy_config(config)
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(&resource, "UpdateResponseHeadersPolicy", &e))?;
+        .map_err(|e| write_error(&resource, "UpdateResponseHeadersPolicy", &e))?;
     Ok(())
 }

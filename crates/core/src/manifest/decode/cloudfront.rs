@@ -121,6 +121,7 @@ impl Decoder<'_> {
             origin_request_policy,
             response_headers_policy,
             location: self.at(key_position),
+            restore_legacy: None,
         })
     }
 
