@@ -66,7 +66,7 @@ pub async fn reach(
         .await
         .into_iter()
         .filter_map(Result::err)
-        .map(Error::Aws)
+        .map(Error::from)
         .collect();
     if !refused.is_empty() {
         return Err(Error::Each {

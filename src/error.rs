@@ -23,8 +23,10 @@ pub enum Error {
         errors: Vec<Error>,
         then: Option<String>,
     },
+    /// Boxed: an AWS error carries the call's details, and every `Result` of the binary would
+    /// otherwise be as large as it.
     #[error(transparent)]
-    Aws(#[from] cors_sync_aws::Error),
+    Aws(Box<cors_sync_aws::Error>),
     #[error(transparent)]
     Core(#[from] cors_sync_core::Error),
     #[error("{count} lint{} with --strict; nothing was changed", plural(*.count))]
@@ -65,7 +67,7 @@ impl Error {
             .calls()
             .iter()
             .cloned()
-            .map(|call| Error::Aws(call.into()))
+            .map(|call| Error::Aws(Box::new(call.into())))
             .collect();
         Error::Each { errors, then }
     }
@@ -73,7 +75,13 @@ impl Error {
 
 impl From<AwsError> for Error {
     fn from(error: AwsError) -> Self {
-        Error::Aws(error.into())
+        Error::Aws(Box::new(error.into()))
+    }
+}
+
+impl From<cors_sync_aws::Error> for Error {
+    fn from(error: cors_sync_aws::Error) -> Self {
+        Error::Aws(Box::new(error))
     }
 }
 

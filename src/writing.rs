@@ -114,7 +114,7 @@ pub async fn execute(
                         text_plan::moved_block(result.change, now, None, colour).trim_end()
                     );
                 }
-                report(&Error::Aws(error.clone()));
+                report(&Error::from(error.clone()));
             }
         }
     }

@@ -174,7 +174,7 @@ async fn read_setting(
                 .complete()
                 .map_err(|failure| match failure.calls().first() {
                     Some(error) => Error::from(error.clone()),
-                    None => Error::Aws(failure),
+                    None => Error::from(failure),
                 })?;
             let refused = |text: String| Error::Refused(text);
             let distribution = state
