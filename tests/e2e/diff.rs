@@ -25,7 +25,7 @@ fn diff_of_two_manifests_says_what_widens_with_exit_codes_for_ci() {
     exit code: 0
     ----- stdout -----
     Access: widens access.
-      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new)
+      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new); e.g. PUT from https://evil.partner.example
     ----- stderr -----
     "#);
     let json = cli.run_with(&["diff", "base.yaml", "head.yaml", "--format", "json"]);
@@ -92,7 +92,7 @@ fn diff_base_ref_reads_the_manifest_at_a_revision_with_git() {
     exit code: 3
     ----- stdout -----
     Access: widens access.
-      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new)
+      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new); e.g. PUT from https://evil.partner.example
     ----- stderr -----
     "#);
     let unknown = cli.run_with(&["diff", "--base-ref", "no-such-ref", "-f", "manifests"]);
@@ -102,4 +102,132 @@ fn diff_base_ref_reads_the_manifest_at_a_revision_with_git() {
         "{}",
         unknown.stderr
     );
+}
+
+/// `diff BASE HEAD --fail-on-widen --format json` must exit 3, and the example of its first
+/// widening must be what `check` finds DENIED against `confirm_base` (BASE, or BASE with the
+/// bucket written as having no CORS when HEAD adds it) and ALLOWED against HEAD. Returns the
+/// JSON report.
+fn widening_confirmed(base: &str, head: &str, confirm_base: &str) -> serde_json::Value {
+    let cli = offline()
+        .file("base.yaml", base)
+        .file("head.yaml", head)
+        .file("confirm-base.yaml", confirm_base);
+    let run = cli.run_with(&[
+        "diff",
+        "base.yaml",
+        "head.yaml",
+        "--fail-on-widen",
+        "--format",
+        "json",
+    ]);
+    run.code(3);
+    let report = run.json();
+    let widening = report["changes"]
+        .as_array()
+        .and_then(|changes| changes.iter().find(|c| c["effect"] == "widens"))
+        .unwrap_or_else(|| panic!("no widening reported: {report:#}"))
+        .clone();
+    let example = &widening["example"];
+    let resource = widening["resource"].as_str().expect("resource");
+    let bucket = resource.strip_prefix("s3_bucket.").expect("a bucket");
+    let mut check = vec![
+        "check".to_string(),
+        format!("s3://{bucket}"),
+        "--origin".into(),
+        example["origin"].as_str().expect("origin").into(),
+        "--method".into(),
+        example["method"].as_str().expect("method").into(),
+    ];
+    for header in example["headers"].as_array().expect("headers") {
+        check.extend(["--header".into(), header.as_str().expect("header").into()]);
+    }
+    if example["credentials"].as_bool().expect("credentials") {
+        check.push("--credentials".into());
+    }
+    let against = |manifest: &str| {
+        let mut args = check.clone();
+        args.extend(["-f".into(), manifest.into()]);
+        cli.run_with(&args)
+    };
+    let before = against("confirm-base.yaml");
+    assert_eq!(
+        before.code, 2,
+        "DENIED at BASE: {example}\n{}",
+        before.stdout
+    );
+    let after = against("head.yaml");
+    assert_eq!(
+        after.code, 0,
+        "ALLOWED at HEAD: {example}\n{}",
+        after.stdout
+    );
+    report
+}
+
+fn bucket(rules: &str) -> String {
+    format!("version: 1\nbuckets:\n  - name: uploads\n    cors_rules:\n{rules}")
+}
+
+#[test]
+fn a_new_bucket_open_to_every_origin_widens_access() {
+    let other = "version: 1\nbuckets:\n  - name: other\n    cors_rules: []\n";
+    let head = format!("{other}  - name: uploads\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [PUT, POST, DELETE]\n");
+    let confirm_base = format!("{other}  - name: uploads\n    cors_rules: []\n");
+    let report = widening_confirmed(other, &head, &confirm_base);
+    assert_eq!(report["headline"], "widens access", "{report:#}");
+    assert_eq!(report["added"], serde_json::json!(["s3_bucket.uploads"]));
+}
+
+#[test]
+fn two_header_rules_merged_into_one_widen_access_for_both_headers_at_once() {
+    let one = |header: &str| {
+        format!("      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [PUT]\n        allowed_headers: [{header}]\n")
+    };
+    let base = bucket(&format!("{}{}", one("x-first"), one("x-second")));
+    let head = bucket(&one("x-first, x-second"));
+    let report = widening_confirmed(&base, &head, &base);
+    let widening = &report["changes"][0];
+    let mut headers: Vec<String> = widening["example"]["headers"]
+        .as_array()
+        .expect("headers")
+        .iter()
+        .map(|h| h.as_str().unwrap_or_default().to_ascii_lowercase())
+        .collect();
+    headers.sort();
+    assert_eq!(headers, ["x-first", "x-second"], "{report:#}");
+}
+
+#[test]
+fn a_wildcard_widened_past_its_representative_widens_access_even_beside_a_narrowing() {
+    let base = bucket("      - allowed_origins: [\"https://c*.example.com\"]\n        allowed_methods: [GET, PUT, DELETE]\n");
+    let head = bucket("      - allowed_origins: [\"https://*.example.com\"]\n        allowed_methods: [GET, PUT]\n");
+    let report = widening_confirmed(&base, &head, &base);
+    let effects: Vec<&str> = report["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["effect"].as_str())
+        .collect();
+    assert!(
+        effects.contains(&"widens") && effects.contains(&"narrows"),
+        "{report:#}"
+    );
+    assert_ne!(report["headline"], "narrows access", "{report:#}");
+}
+
+#[test]
+fn a_rule_reorder_that_lets_a_credentialed_request_through_widens_access() {
+    let star = "      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n";
+    let app =
+        "      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET]\n";
+    let base = bucket(&format!("{star}{app}"));
+    let head = bucket(&format!("{app}{star}"));
+    let report = widening_confirmed(&base, &head, &base);
+    let widening = report["changes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["effect"] == "widens"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(widening["example"]["credentials"], true, "{report:#}");
 }

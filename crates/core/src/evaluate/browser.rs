@@ -20,6 +20,44 @@ const MAX_SAFELISTED_VALUE_BYTES: usize = 128;
 /// ...and the safelisted values of one request at most this many together.
 const MAX_SAFELISTED_TOTAL_BYTES: usize = 1024;
 
+/// Fetch "forbidden request-header": `fetch()` drops these silently (the browser sets them
+/// itself), so a page can never ask for them and they never make a request need a preflight.
+pub const FORBIDDEN_HEADERS: [&str; 21] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+/// Fetch: every name starting with one of these is forbidden too.
+pub const FORBIDDEN_HEADER_PREFIXES: [&str; 2] = ["proxy-", "sec-"];
+
+/// Fetch "forbidden request-header", by name. (`X-HTTP-Method-Override` and its kin are forbidden
+/// only with a forbidden method as their value, which S3 CORS never allows: not modelled.)
+pub fn is_forbidden_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    FORBIDDEN_HEADERS.contains(&name.as_str())
+        || FORBIDDEN_HEADER_PREFIXES
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+}
+
 /// Fetch "CORS non-wildcard request-header name": `*` in Access-Control-Allow-Headers never covers it.
 const NON_WILDCARD_HEADERS: [&str; 1] = ["authorization"];
 
