@@ -70,11 +70,16 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
                 env!("CARGO_PKG_VERSION")
             )
         ),
-        PlanFormat::Markdown => out!(
-            "{}\n\n{}",
-            markdown_plan::render(&plan, &warnings, unmanaged.as_deref()).trim_end(),
-            access_report::markdown_section(&access::compare_live(&live, &manifest))
-        ),
+        PlanFormat::Markdown => {
+            let (live, desired) = (live.clone(), manifest.clone());
+            let access =
+                super::off_the_runtime(move || access::compare_live(&live, &desired)).await?;
+            out!(
+                "{}\n\n{}",
+                markdown_plan::render(&plan, &warnings, unmanaged.as_deref()).trim_end(),
+                access_report::markdown_section(&access)
+            )
+        }
     }
     if let Some(first) = reached.first() {
         // The retry count is shared by every account's connection.

@@ -133,22 +133,28 @@ pub fn changes(resource: &str, before: &Side<'_>, after: &Side<'_>) -> Vec<Acces
     let mut found: Vec<AccessChange> = Vec::new();
     for (origin_index, origin) in origins.iter().enumerate() {
         for method in METHODS {
-            let mut allowed_sets: Vec<Bits> = Vec::new();
-            for (side, side_bits) in sides.iter().zip(&bits) {
-                for (rule, (origin_bits, header_bits)) in side.cors.rules.iter().zip(side_bits) {
-                    if origin_bits.get(origin_index)
-                        && rule.allowed_methods.iter().any(|m| m == method)
-                        && !allowed_sets.contains(header_bits)
-                    {
-                        allowed_sets.push(header_bits.clone());
-                    }
-                }
-            }
-            if allowed_sets.is_empty() && !edged {
+            // Per side, in rule order: what each rule matching this origin and method allows.
+            let allowed: Vec<Vec<Bits>> = sides
+                .iter()
+                .zip(&bits)
+                .map(|(side, side_bits)| {
+                    side.cors
+                        .rules
+                        .iter()
+                        .zip(side_bits)
+                        .filter(|(rule, (origin_bits, _))| {
+                            origin_bits.get(origin_index)
+                                && rule.allowed_methods.iter().any(|m| m == method)
+                        })
+                        .map(|(_, (_, header_bits))| header_bits.clone())
+                        .collect()
+                })
+                .collect();
+            if allowed.iter().all(Vec::is_empty) && !edged {
                 // No rule on either side answers this origin and method: denied on both.
                 continue;
             }
-            for set in header_sets(&allowed_sets, &universe) {
+            for set in header_sets(&allowed[0], &allowed[1], &universe) {
                 let names: Vec<String> = set.iter().map(|i| headers[*i].witness.clone()).collect();
                 let judged: Vec<Vec<Judged>> = [false, true]
                     .map(|credentials| {

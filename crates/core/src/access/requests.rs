@@ -59,38 +59,92 @@ pub fn header_classes(patterns: &[String]) -> Vec<Class> {
     )
 }
 
-/// The sets of header classes worth asking about, given what each relevant rule allows
-/// (`allowed`, one set per rule, over `universe`). Always the empty set first.
+/// The sets of header classes worth asking about, given what each rule that matches the origin
+/// and method allows, in rule order, on each side (`before`, `after`: sets over `universe`).
+/// Always the empty set first.
 ///
-/// A preflight asking for the headers `T` is answered by the first rule (of those matching its
-/// origin and method) whose allowed classes contain all of `T`; so what `T` gets depends only on
-/// `sig(T)`, the rules whose allowed set contains `T`, and on whether `T` is empty. `sig(T)` is
-/// also `sig(cl(T))` with `cl(T)` the intersection of the allowed sets of the rules in `sig(T)`
-/// (or `universe` when there are none): and those intersections are exactly the sets reached from
-/// `universe` by intersecting with the allowed sets one rule at a time. Each such non-empty set is
-/// asked about, shrunk while its signature holds, so examples carry few headers. Singletons and
-/// pairs alone would not do: behind three rules allowing `{a, b}`, `{b, c}` and `{a, c}`, a fourth
-/// allowing `{a, b, c}` answers only a request that carries all three.
-pub fn header_sets(allowed: &[Bits], universe: &Bits) -> Vec<Vec<usize>> {
-    let mut closed: Vec<Bits> = vec![universe.clone()];
-    let mut seen: std::collections::HashSet<Bits> = closed.iter().cloned().collect();
-    for set in allowed {
-        let reached: Vec<Bits> = closed.iter().map(|x| x.intersection(set)).collect();
-        for x in reached {
-            if seen.insert(x.clone()) {
-                closed.push(x);
+/// A preflight asking for the non-empty headers `T` is answered, on each side, by the first of
+/// those rules whose allowed set contains `T`, or by none; the request itself ignores headers.
+/// So what `T` gets depends only on that pair of rules `(i, j)`. For a pair, the largest
+/// candidate is `M = allowed(i) ∩ allowed(j)` (the universe standing in for "none"); a `T` with
+/// that pair exists exactly when `M` is non-empty and contained in no earlier rule's allowed set
+/// on either side (every subset of `M` is then contained in that earlier set too; `M` itself
+/// reaches `(i, j)`; and "none" needs `M` outside every rule's set). So the pairs, at most
+/// `(rules before + 1) × (rules after + 1)`, are checked one by one, and each one that exists is
+/// asked about with `M` shrunk while it still reaches the same pair, so examples carry few
+/// headers. Singletons or pairs of headers alone would not do: behind three rules allowing
+/// `{a, b}`, `{b, c}` and `{a, c}`, a fourth allowing `{a, b, c}` answers only a request that
+/// carries all three.
+pub fn header_sets(before: &[Bits], after: &[Bits], universe: &Bits) -> Vec<Vec<usize>> {
+    header_sets_with(&[before, after], &[], universe)
+}
+
+/// `header_sets` for any number of first-match rule lists (`orders`), plus sets whose containing
+/// `T` or not matters too (`filters`: a response headers policy's Access-Control-Allow-Headers).
+/// The same argument holds: "contained in" conditions are kept by every subset, "not contained
+/// in" by every superset, so the largest candidate of each combination is a witness if any is.
+pub fn header_sets_with(orders: &[&[Bits]], filters: &[Bits], universe: &Bits) -> Vec<Vec<usize>> {
+    // The rule that answers `t` in one list: its position, or the list's length for none.
+    let first = |rules: &[Bits], t: &Bits| {
+        rules
+            .iter()
+            .position(|allowed| t.is_subset(allowed))
+            .unwrap_or(rules.len())
+    };
+    let signature = |t: &Bits| -> (Vec<usize>, Vec<bool>) {
+        (
+            orders.iter().map(|rules| first(rules, t)).collect(),
+            filters.iter().map(|f| t.is_subset(f)).collect(),
+        )
+    };
+    // Every combination of one choice per list (a rule, or none) and in-or-out per filter.
+    let mut combinations: Vec<(Vec<usize>, Vec<bool>)> = vec![(Vec::new(), Vec::new())];
+    for rules in orders {
+        combinations = combinations
+            .into_iter()
+            .flat_map(|(choices, flags)| {
+                (0..=rules.len()).map(move |c| {
+                    let mut choices = choices.clone();
+                    choices.push(c);
+                    (choices, flags.clone())
+                })
+            })
+            .collect();
+    }
+    for _ in filters {
+        combinations = combinations
+            .into_iter()
+            .flat_map(|(choices, flags)| {
+                [false, true].map(|flag| {
+                    let mut flags = flags.clone();
+                    flags.push(flag);
+                    (choices.clone(), flags)
+                })
+            })
+            .collect();
+    }
+    let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
+    for wanted in combinations {
+        let mut largest = universe.clone();
+        for (rules, choice) in orders.iter().zip(&wanted.0) {
+            if let Some(allowed) = rules.get(*choice) {
+                largest = largest.intersection(allowed);
             }
         }
-    }
-    let signature = |t: &Bits| -> Vec<bool> { allowed.iter().map(|a| t.is_subset(a)).collect() };
-    let mut sets: Vec<Vec<usize>> = vec![Vec::new()];
-    for x in closed.iter().filter(|x| !x.is_empty()) {
-        let wanted = signature(x);
-        let mut kept = x.clone();
-        for member in x.ones() {
+        for (filter, inside) in filters.iter().zip(&wanted.1) {
+            if *inside {
+                largest = largest.intersection(filter);
+            }
+        }
+        let reaches = |t: &Bits| !t.is_empty() && signature(t) == wanted;
+        if !reaches(&largest) {
+            continue;
+        }
+        let mut kept = largest.clone();
+        for member in largest.ones() {
             let mut fewer = kept.clone();
             fewer.clear(member);
-            if !fewer.is_empty() && signature(&fewer) == wanted {
+            if reaches(&fewer) {
                 kept = fewer;
             }
         }
