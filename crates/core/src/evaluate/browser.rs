@@ -73,6 +73,11 @@ pub fn normalize_method(method: &str) -> String {
 /// serialization of an origin"): lower-case scheme and host, the host in ASCII (punycode), no
 /// default port, no path. An error says what is not an origin a page can have.
 pub fn serialize_origin(text: &str) -> Result<String, Error> {
+    // An opaque origin (a sandboxed frame, a `file:` page, some redirects) is sent as `null`,
+    // and S3 compares it like any other: a real origin to judge.
+    if text.trim() == "null" {
+        return Ok("null".into());
+    }
     let refused = |problem: String| Error::NotAnOrigin {
         text: visible(text).into_owned(),
         problem,
@@ -98,6 +103,13 @@ pub fn sending_notes(written_origin: &str, origin: &str, headers: &[RequestHeade
         ));
     }
     for header in headers {
+        if is_forbidden_header(&header.name) {
+            notes.push(format!(
+                "`{}` is a forbidden request header: fetch() drops it (the browser sets it itself), so it is not sent and needs no preflight",
+                header.name
+            ));
+            continue;
+        }
         let depends = VALUE_DEPENDENT_HEADERS.contains(&header.name.to_ascii_lowercase().as_str());
         if header.value.is_none() && depends {
             notes.push(format!(
@@ -249,11 +261,15 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// Forbidden request headers are dropped here, as `fetch()` drops them.
     pub fn new(origin: &str, method: &str, headers: Vec<RequestHeader>, credentials: bool) -> Self {
         PageRequest {
             origin: origin.to_string(),
             method: normalize_method(method),
-            headers,
+            headers: headers
+                .into_iter()
+                .filter(|h| !is_forbidden_header(&h.name))
+                .collect(),
             credentials,
         }
     }
