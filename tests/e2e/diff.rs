@@ -3,12 +3,18 @@
 
 use std::process::Command;
 
+use crate::support::cloudfront as cf;
+use crate::support::emulator;
+use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
+use crate::support::s3;
 use crate::support::{assert_run, cors_sync, CorsSync};
 
 const BASE: &str = "version: 1\nbuckets:\n  - name: uploads\n    cors_rules:\n      - id: reads\n        allowed_origins: [\"https://*.example.com\"]\n        allowed_methods: [GET, HEAD]\n";
 const HEAD: &str = "version: 1\nbuckets:\n  - name: uploads\n    cors_rules:\n      - id: reads\n        allowed_origins: [\"https://*.example.com\"]\n        allowed_methods: [GET, HEAD]\n      - id: partners\n        allowed_origins: [\"https://*.partner.example\"]\n        allowed_methods: [PUT, DELETE]\n";
 
-/// No credentials and nowhere to send anything: whatever diff does, it does offline.
+/// No credentials and nowhere to send anything: whatever diff does, it does offline. (The
+/// `check` runs that confirm a CloudFront example read the distribution from the emulator; diff
+/// itself never does.)
 fn offline() -> CorsSync {
     cors_sync()
         .endpoint(Some("http://127.0.0.1:1"))
@@ -51,7 +57,7 @@ fn diff_of_two_manifests_says_what_widens_with_exit_codes_for_ci() {
 
     #### Access changes: widens access
 
-    - s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new)
+    - s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new); e.g. PUT from https://evil.partner.example
     ----- stderr -----
     "#);
 }
@@ -130,10 +136,9 @@ fn widening_confirmed(base: &str, head: &str, confirm_base: &str) -> serde_json:
         .clone();
     let example = &widening["example"];
     let resource = widening["resource"].as_str().expect("resource");
-    let bucket = resource.strip_prefix("s3_bucket.").expect("a bucket");
     let mut check = vec![
         "check".to_string(),
-        format!("s3://{bucket}"),
+        check_target(resource),
         "--origin".into(),
         example["origin"].as_str().expect("origin").into(),
         "--method".into(),
@@ -163,6 +168,24 @@ fn widening_confirmed(base: &str, head: &str, confirm_base: &str) -> serde_json:
         after.stdout
     );
     report
+}
+
+/// `check`'s target for a resource diff names: `s3_bucket.B` or
+/// `cloudfront_distribution.ID behavior PATH` (a path its pattern matches).
+fn check_target(resource: &str) -> String {
+    if let Some(bucket) = resource.strip_prefix("s3_bucket.") {
+        return format!("s3://{bucket}");
+    }
+    let rest = resource
+        .strip_prefix("cloudfront_distribution.")
+        .unwrap_or_else(|| panic!("a resource diff names: {resource}"));
+    let (id, path) = rest.split_once(" behavior ").expect("a behavior");
+    let path = if path == "default" {
+        "/index.html".to_string()
+    } else {
+        path.replace('*', "x")
+    };
+    format!("cloudfront://{id}{path}")
 }
 
 fn bucket(rules: &str) -> String {
@@ -230,4 +253,113 @@ fn a_rule_reorder_that_lets_a_credentialed_request_through_widens_access() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(widening["example"]["credentials"], true, "{report:#}");
+}
+
+/// A distribution in the emulator in front of `bucket`, and the manifest text naming the bucket
+/// with one rule that lets only https://app.example.com GET.
+fn distribution_and_bucket(reference: &str, bucket: &str) -> (String, String) {
+    s3::create_bucket(bucket, "us-east-1");
+    let id = cf::create_distribution(reference, bucket);
+    let text = format!("version: 1\nbuckets:\n  - name: {bucket}\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET]\n");
+    (id, text)
+}
+
+/// `widening_confirmed`, with `check` able to read the distribution from the emulator (through a
+/// proxy answering ListResponseHeadersPolicies, which the emulator lacks, with the empty list a
+/// fresh account has).
+fn widening_confirmed_at_the_edge(base: &str, head: &str) -> serde_json::Value {
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(Fault::kind(
+        "GET",
+        "/2020-05-31/response-headers-policy",
+        FaultKind::Xml("<ResponseHeadersPolicyList><MaxItems>100</MaxItems><Quantity>0</Quantity></ResponseHeadersPolicyList>"),
+    ));
+    let cli = cors_sync()
+        .endpoint(Some(&proxy.endpoint))
+        .file("base.yaml", base)
+        .file("head.yaml", head)
+        .file("confirm-base.yaml", base);
+    let run = cli.run_with(&[
+        "diff",
+        "base.yaml",
+        "head.yaml",
+        "--fail-on-widen",
+        "--format",
+        "json",
+    ]);
+    run.code(3);
+    let report = run.json();
+    let widening = report["changes"]
+        .as_array()
+        .and_then(|changes| {
+            changes.iter().find(|c| {
+                c["effect"] == "widens"
+                    && c["resource"]
+                        .as_str()
+                        .is_some_and(|r| r.starts_with("cloudfront_distribution."))
+            })
+        })
+        .unwrap_or_else(|| panic!("no widening at the edge: {report:#}"))
+        .clone();
+    let example = &widening["example"];
+    let mut args = vec![
+        "check".to_string(),
+        check_target(widening["resource"].as_str().expect("resource")),
+        "--origin".into(),
+        example["origin"].as_str().expect("origin").into(),
+        "--method".into(),
+        example["method"].as_str().expect("method").into(),
+    ];
+    for header in example["headers"].as_array().expect("headers") {
+        args.extend(["--header".into(), header.as_str().expect("header").into()]);
+    }
+    if example["credentials"].as_bool().expect("credentials") {
+        args.push("--credentials".into());
+    }
+    for (manifest, code) in [("base.yaml", 2), ("head.yaml", 0)] {
+        let mut with = args.clone();
+        with.extend(["-f".into(), manifest.into()]);
+        let checked = cli.run_with(&with);
+        assert_eq!(
+            checked.code, code,
+            "{manifest}: {example}\n{}{}\n{report:#}",
+            checked.stdout, checked.stderr
+        );
+    }
+    report
+}
+
+#[test]
+fn a_response_headers_policy_opened_to_every_origin_and_forwarding_stopped_widen_access() {
+    let (id, bucket) = distribution_and_bucket("diff-edge-policy", "diff-edge-policy-assets");
+    // The origin request policies are AWS-managed ones: CORS-S3Origin forwards Origin and both
+    // Access-Control-Request-* headers, UserAgentRefererHeaders none of them.
+    let policies = |origins: &str, methods: &str, headers: &str| {
+        format!("response_headers_policies:\n  - name: diff-cors\n    cors:\n      allow_origins: [{origins}]\n      allow_methods: [{methods}]\n      allow_headers: [{headers}]\n      allow_credentials: false\n      origin_override: false\n")
+    };
+    let behavior = |forward: &str| {
+        format!("distributions:\n  - id: {id}\n    behaviors:\n      default:\n        cache_policy: Managed-CachingDisabled\n        origin_request_policy: {forward}\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD]\n        response_headers_policy: diff-cors\n")
+    };
+    let base = format!(
+        "{bucket}{}{}",
+        policies("\"https://app.example.com\"", "GET", ""),
+        behavior("Managed-CORS-S3Origin")
+    );
+    let head = format!(
+        "{bucket}{}{}",
+        policies("\"*\"", "ALL", "\"*\""),
+        behavior("Managed-UserAgentRefererHeaders")
+    );
+    let report = widening_confirmed_at_the_edge(&base, &head);
+    assert_eq!(report["headline"], "changes access", "{report:#}");
+}
+
+#[test]
+fn a_behavior_moved_to_a_cache_policy_and_a_new_behavior_with_a_managed_policy_widen_access() {
+    let (id, bucket) = distribution_and_bucket("diff-edge-managed", "diff-edge-managed-assets");
+    let base = format!("{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n");
+    let head = format!("{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        cache_policy: Managed-CachingOptimized\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n      /fonts/*:\n        response_headers_policy: Managed-CORS-With-Preflight\n");
+    let report = widening_confirmed_at_the_edge(&base, &head);
+    let said = report.to_string();
+    assert!(said.contains("behavior default"), "{report:#}");
 }

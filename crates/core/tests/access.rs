@@ -76,8 +76,9 @@ fn a_rule_reorder_is_reported_where_it_changes_which_rule_answers() {
 fn cloudfront_forwarding_and_resources_added_or_removed_are_said() {
     let base = "version: 1\nbuckets:\n  - name: old-bucket\n    cors_rules: []\ndistributions:\n  - id: E1\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method]\n        allowed_methods: [GET, HEAD, OPTIONS]\n        response_headers_policy: Managed-SimpleCORS\n";
     let head = "version: 1\nbuckets:\n  - name: new-bucket\n    cors_rules: []\ndistributions:\n  - id: E1\n    behaviors:\n      default:\n        forward_headers: [Access-Control-Request-Method]\n        allowed_methods: [GET, HEAD]\n        response_headers_policy: null\n";
-    insta::assert_snapshot!(diff(base, head), @"
-    Access: changes access.
+    insta::assert_snapshot!(diff(base, head), @r"
+    Access: narrows access.
+      cloudfront_distribution.E1 behavior default: no longer allows GET, HEAD from https://evil.example without credentials (if its origin is s3_bucket.new-bucket); e.g. GET from https://evil.example
       cloudfront_distribution.E1 behavior default: stops forwarding Origin
       cloudfront_distribution.E1 behavior default: OPTIONS is no longer allowed
       cloudfront_distribution.E1 behavior default: response headers policy Managed-SimpleCORS is detached

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::partition::Bits;
-use super::requests::{header_classes, header_sets, origin_classes, METHODS};
+use super::requests::{header_classes, header_sets_with, origin_classes, METHODS};
 use super::{AccessChange, Effect, Example};
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::evaluate::browser::{judge, PageRequest, RequestHeader};
@@ -129,6 +129,32 @@ pub fn changes(resource: &str, before: &Side<'_>, after: &Side<'_>) -> Vec<Acces
     // With a CloudFront behavior in front, an answer can come from its policy without any rule:
     // every class is asked about then.
     let edged = sides.iter().any(|s| s.edge.is_some());
+    // A response headers policy answers with its own Access-Control-Allow-Headers: which header
+    // classes it covers, with and without credentials (`*` covers all but Authorization, and only
+    // without), splits the header sets further.
+    let mut filters: Vec<Bits> = Vec::new();
+    for policy in sides
+        .iter()
+        .filter_map(|s| s.edge.and_then(|e| e.response_headers))
+    {
+        for credentials in [false, true] {
+            let mut covered = Bits::new(headers.len());
+            for (i, class) in headers.iter().enumerate() {
+                let name = class.witness.as_str();
+                let listed = policy
+                    .allow_headers
+                    .iter()
+                    .any(|h| h.eq_ignore_ascii_case(name));
+                let star = !credentials
+                    && name != "authorization"
+                    && policy.allow_headers.iter().any(|h| h == "*");
+                if listed || star {
+                    covered.set(i);
+                }
+            }
+            filters.push(covered);
+        }
+    }
 
     let mut found: Vec<AccessChange> = Vec::new();
     for (origin_index, origin) in origins.iter().enumerate() {
@@ -154,7 +180,7 @@ pub fn changes(resource: &str, before: &Side<'_>, after: &Side<'_>) -> Vec<Acces
                 // No rule on either side answers this origin and method: denied on both.
                 continue;
             }
-            for set in header_sets(&allowed[0], &allowed[1], &universe) {
+            for set in header_sets_with(&[&allowed[0], &allowed[1]], &filters, &universe) {
                 let names: Vec<String> = set.iter().map(|i| headers[*i].witness.clone()).collect();
                 let judged: Vec<Vec<Judged>> = [false, true]
                     .map(|credentials| {

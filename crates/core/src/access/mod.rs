@@ -9,6 +9,7 @@
 //! that `check` confirms. `docs/diff.md` is the user's account of it.
 
 mod bucket;
+mod cloudfront;
 pub mod partition;
 pub mod requests;
 
@@ -164,6 +165,9 @@ pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
                 .push(Address::CloudFrontDistribution(distribution.id.clone()).to_string());
         }
     }
+    let (through_edges, not_judged) = cloudfront::changes(base, head);
+    report.changes.extend(through_edges);
+    report.cloudfront.extend(not_judged);
     let lints = |manifest: &Manifest| -> Vec<String> {
         lint::manifest_lints(manifest)
             .into_iter()
