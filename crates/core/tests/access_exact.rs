@@ -91,7 +91,10 @@ fn bucket() -> impl Strategy<Value = Option<Vec<Rule>>> {
 }
 
 /// BASE and HEAD for two buckets: HEAD is either unrelated, or BASE reordered and tweaked.
-fn pair() -> impl Strategy<Value = (Vec<Option<Vec<Rule>>>, Vec<Option<Vec<Rule>>>)> {
+/// Each bucket's rules, or `None` when the manifest lacks the bucket.
+type Buckets = Vec<Option<Vec<Rule>>>;
+
+fn pair() -> impl Strategy<Value = (Buckets, Buckets)> {
     let buckets = || proptest::collection::vec(bucket(), 2);
     prop_oneof![
         (buckets(), buckets()),

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::partition::Bits;
-use super::requests::{header_classes, header_sets_with, origin_classes, METHODS};
+use super::requests::{header_classes, header_sets, origin_classes, METHODS};
 use super::{AccessChange, Effect, Example};
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::evaluate::browser::{judge, PageRequest, RequestHeader};
@@ -30,15 +30,8 @@ impl Side<'_> {
         let Some(policy) = self.edge.and_then(|e| e.response_headers) else {
             return (Vec::new(), Vec::new());
         };
-        let origins = policy
-            .allow_origins
-            .iter()
-            .map(|o| match o.split_once("*.") {
-                // CloudFront's `https://*.example.org` matches subdomains only, as `*` does here.
-                Some((scheme, domain)) => format!("{scheme}*.{domain}"),
-                None => o.clone(),
-            })
-            .collect();
+        // CloudFront's `https://*.example.org` (subdomains only) is the same `*` pattern here.
+        let origins = policy.allow_origins.clone();
         let headers = policy
             .allow_headers
             .iter()
@@ -180,7 +173,7 @@ pub fn changes(resource: &str, before: &Side<'_>, after: &Side<'_>) -> Vec<Acces
                 // No rule on either side answers this origin and method: denied on both.
                 continue;
             }
-            for set in header_sets_with(&[&allowed[0], &allowed[1]], &filters, &universe) {
+            for set in header_sets(&[&allowed[0], &allowed[1]], &filters, &universe) {
                 let names: Vec<String> = set.iter().map(|i| headers[*i].witness.clone()).collect();
                 let judged: Vec<Vec<Judged>> = [false, true]
                     .map(|credentials| {

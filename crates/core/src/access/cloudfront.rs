@@ -127,12 +127,7 @@ pub fn changes(base: &Manifest, head: &Manifest) -> (Vec<AccessChange>, Vec<Stri
                 // The same edge: what the buckets' own changes do is said for each bucket.
                 continue;
             }
-            let edge = |(settings, forwarded, policy): &(
-                BehaviorSettings,
-                Forwarded,
-                Option<CorsPolicy>,
-            )| { (settings.clone(), *forwarded, policy.clone()) };
-            let (was, is) = (edge(&before), edge(&after));
+            let (was, is) = (&before, &after);
             let edge_was = Edge {
                 behavior: &was.0,
                 forwarded: was.1,

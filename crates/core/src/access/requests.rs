@@ -60,7 +60,7 @@ pub fn header_classes(patterns: &[String]) -> Vec<Class> {
 }
 
 /// The sets of header classes worth asking about, given what each rule that matches the origin
-/// and method allows, in rule order, on each side (`before`, `after`: sets over `universe`).
+/// and method allows, in rule order, on each side (`orders`: sets over `universe`).
 /// Always the empty set first.
 ///
 /// A preflight asking for the non-empty headers `T` is answered, on each side, by the first of
@@ -75,15 +75,12 @@ pub fn header_classes(patterns: &[String]) -> Vec<Class> {
 /// headers. Singletons or pairs of headers alone would not do: behind three rules allowing
 /// `{a, b}`, `{b, c}` and `{a, c}`, a fourth allowing `{a, b, c}` answers only a request that
 /// carries all three.
-pub fn header_sets(before: &[Bits], after: &[Bits], universe: &Bits) -> Vec<Vec<usize>> {
-    header_sets_with(&[before, after], &[], universe)
-}
-
-/// `header_sets` for any number of first-match rule lists (`orders`), plus sets whose containing
-/// `T` or not matters too (`filters`: a response headers policy's Access-Control-Allow-Headers).
-/// The same argument holds: "contained in" conditions are kept by every subset, "not contained
-/// in" by every superset, so the largest candidate of each combination is a witness if any is.
-pub fn header_sets_with(orders: &[&[Bits]], filters: &[Bits], universe: &Bits) -> Vec<Vec<usize>> {
+///
+/// Any number of first-match lists (`orders`) work the same way, and so do sets whose containing
+/// `T` or not matters too (`filters`: a response headers policy's Access-Control-Allow-Headers):
+/// "contained in" conditions are kept by every subset, "not contained in" by every superset, so
+/// the largest candidate of each combination is a witness if any is.
+pub fn header_sets(orders: &[&[Bits]], filters: &[Bits], universe: &Bits) -> Vec<Vec<usize>> {
     // The rule that answers `t` in one list: its position, or the list's length for none.
     let first = |rules: &[Bits], t: &Bits| {
         rules
