@@ -44,7 +44,6 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     if let Some(path) = &args.out {
         save(&mut planned, &plan, &manifest, path).await?;
     }
-    let live = planned.live_buckets();
     let colour = terminal::stdout_colour(cli.output.no_color);
     match args.format {
         PlanFormat::Text => {
@@ -71,9 +70,20 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
             )
         ),
         PlanFormat::Markdown => {
-            let (live, desired) = (live.clone(), manifest.clone());
-            let access =
-                super::off_the_runtime(move || access::compare_live(&live, &desired)).await?;
+            // Each account's live state against its part of the manifest.
+            let parts: Vec<_> = planned
+                .parts
+                .iter()
+                .map(|p| (p.live.clone(), p.manifest.clone()))
+                .collect();
+            let access = super::off_the_runtime(move || {
+                let mut report = access::AccessReport::default();
+                for (live, desired) in &parts {
+                    report.merge(access::compare_live(live, desired));
+                }
+                report
+            })
+            .await?;
             out!(
                 "{}\n\n{}",
                 markdown_plan::render(&plan, &warnings, unmanaged.as_deref()).trim_end(),

@@ -363,3 +363,38 @@ fn a_behavior_moved_to_a_cache_policy_and_a_new_behavior_with_a_managed_policy_w
     let said = report.to_string();
     assert!(said.contains("behavior default"), "{report:#}");
 }
+
+#[test]
+fn plan_markdown_says_what_a_behavior_change_does_through_the_edge() {
+    let bucket = "diff-plan-edge-assets";
+    s3::create_bucket(bucket, "us-east-1");
+    let rules = [cors_sync_core::bucket_cors::CorsRule::allowing(
+        &["https://app.example.com"],
+        &["GET"],
+    )];
+    s3::put_cors(bucket, &rules);
+    let id = cf::create_distribution("diff-plan-edge", bucket);
+    let manifest = format!(
+        "{}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        response_headers_policy: Managed-CORS-With-Preflight\n",
+        crate::support::bucket_manifest(bucket, &rules)
+    );
+    let run = cors_sync().manifest(&manifest).run_with(&[
+        "plan",
+        "-f",
+        "manifest.yaml",
+        "--format",
+        "markdown",
+    ]);
+    run.code(0);
+    let access = run
+        .stdout
+        .split("#### Access changes")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no Access changes: {}", run.stdout));
+    assert!(access.starts_with(": widens access"), "{}", run.stdout);
+    assert!(
+        access.contains(&format!("- cloudfront_distribution.{id} behavior default: now allows GET, HEAD from https://evil.example without credentials (through its origin s3_bucket.{bucket}); e.g. GET from https://evil.example")),
+        "{}",
+        run.stdout
+    );
+}

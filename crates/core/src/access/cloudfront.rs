@@ -12,7 +12,7 @@ use super::bucket::{self, Side};
 use super::AccessChange;
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
-use crate::cloudfront::distribution::LiveDistribution;
+use crate::cloudfront::distribution::{bucket_of_origin, LiveDistribution};
 use crate::cloudfront::policies::CorsPolicy;
 use crate::evaluate::cloudfront::{Edge, Forwarded};
 use crate::evaluate::edge;
@@ -127,73 +127,150 @@ pub fn changes(base: &Manifest, head: &Manifest) -> (Vec<AccessChange>, Vec<Stri
                 // The same edge: what the buckets' own changes do is said for each bucket.
                 continue;
             }
-            let (was, is) = (&before, &after);
-            let edge_was = Edge {
-                behavior: &was.0,
-                forwarded: was.1,
-                response_headers: was.2.as_ref(),
-            };
-            let edge_is = Edge {
-                behavior: &is.0,
-                forwarded: is.1,
-                response_headers: is.2.as_ref(),
-            };
-            let mut scenarios: Vec<(String, &BucketCors, &BucketCors, bool)> = bucket_names
+            let edges = [&before, &after].map(|(settings, forwarded, policy)| Edge {
+                behavior: settings,
+                forwarded: *forwarded,
+                response_headers: policy.as_ref(),
+            });
+            let scenarios: Vec<(String, &BucketCors, &BucketCors)> = bucket_names
                 .iter()
                 .map(|name| {
                     (
                         format!("if its origin is s3_bucket.{name}"),
                         base.bucket(name).map_or(&none, |b| &b.cors),
                         head.bucket(name).map_or(&none, |b| &b.cors),
-                        false,
                     )
                 })
                 .collect();
-            let outside = outside_buckets();
-            scenarios.extend(
-                outside
-                    .iter()
-                    .map(|(what, cors)| (format!("if its origin is {what}"), cors, cors, true)),
-            );
-            let first = found.len();
-            for (scenario, bucket_before, bucket_after, generic) in scenarios {
-                let said = bucket::changes(
-                    &resource,
-                    &Side {
-                        cors: bucket_before,
-                        edge: Some(&edge_was),
-                    },
-                    &Side {
-                        cors: bucket_after,
-                        edge: Some(&edge_is),
-                    },
-                );
-                for mut change in said {
-                    let already = found.iter().any(|c| {
-                        c.resource == change.resource
-                            && c.effect == change.effect
-                            && c.origin == change.origin
-                            && c.header == change.header
-                            && c.credentials == change.credentials
-                            && c.methods == change.methods
-                    });
-                    // A bucket outside the manifest is only asked about for an effect the
-                    // manifest's own buckets do not already show through this behavior.
-                    let shown = generic
-                        && found[first..]
-                            .iter()
-                            .any(|c| c.resource == change.resource && c.effect == change.effect);
-                    if already || shown {
-                        continue;
-                    }
-                    change.detail = if change.detail.is_empty() {
-                        scenario.clone()
-                    } else {
-                        format!("{}; {scenario}", change.detail)
-                    };
-                    found.push(change);
-                }
+            found.extend(through_edge(&resource, &edges, &scenarios, true));
+        }
+    }
+    (found, notes)
+}
+
+/// What changes through a behavior whose edge changes (`edges`: before, after), in front of each
+/// bucket it may send requests to (`known`: what it is called, its CORS before and after), then
+/// of buckets outside the manifest for effects the known ones do not show.
+fn through_edge(
+    resource: &str,
+    edges: &[Edge<'_>; 2],
+    known: &[(String, &BucketCors, &BucketCors)],
+    outside_too: bool,
+) -> Vec<AccessChange> {
+    let outside = if outside_too {
+        outside_buckets()
+    } else {
+        Vec::new()
+    };
+    let scenarios = known
+        .iter()
+        .map(|(what, before, after)| (what.clone(), *before, *after, false))
+        .chain(
+            outside
+                .iter()
+                .map(|(what, cors)| (format!("if its origin is {what}"), cors, cors, true)),
+        );
+    let mut found: Vec<AccessChange> = Vec::new();
+    for (scenario, bucket_before, bucket_after, generic) in scenarios {
+        let said = bucket::changes(
+            resource,
+            &Side {
+                cors: bucket_before,
+                edge: Some(&edges[0]),
+            },
+            &Side {
+                cors: bucket_after,
+                edge: Some(&edges[1]),
+            },
+        );
+        for mut change in said {
+            let already = found.iter().any(|c| {
+                c.effect == change.effect
+                    && c.origin == change.origin
+                    && c.header == change.header
+                    && c.credentials == change.credentials
+                    && c.methods == change.methods
+            });
+            // A bucket outside the manifest is only asked about for an effect the known
+            // buckets do not already show through this behavior.
+            let shown = generic && found.iter().any(|c| c.effect == change.effect);
+            if already || shown {
+                continue;
             }
+            change.detail = if change.detail.is_empty() {
+                scenario.clone()
+            } else {
+                format!("{}; {scenario}", change.detail)
+            };
+            found.push(change);
+        }
+    }
+    found
+}
+
+/// What applying the manifest does through each behavior it names, against live state (`plan`'s
+/// "Access changes"): the behavior as it is live and as the manifest will make it, in front of
+/// the bucket it sends requests to (its CORS as read, and as the manifest will make it), or of
+/// buckets outside the manifest when that bucket was not read.
+pub fn live_changes(live: &LiveState, manifest: &Manifest) -> (Vec<AccessChange>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut notes = Vec::new();
+    for distribution in &manifest.distributions {
+        let Some(read) = live.distribution(&distribution.id) else {
+            continue;
+        };
+        let address = Address::CloudFrontDistribution(distribution.id.clone()).to_string();
+        for spec in &distribution.behaviors {
+            let resource = format!("{address} behavior {}", spec.path);
+            let Some(current) = read.behavior(&spec.path) else {
+                continue;
+            };
+            let desired = match desired_behavior(manifest, live, &distribution.id, &spec.path) {
+                Some(Ok(desired)) => desired,
+                Some(Err(error)) => {
+                    notes.push(format!("{resource}: not judged: {error}"));
+                    continue;
+                }
+                None => continue,
+            };
+            let resolved = |settings: &BehaviorSettings| -> Resolved {
+                let (forwarded, policy) =
+                    edge::edge(settings, manifest, live).map_err(|e| e.to_string())?;
+                Ok((settings.clone(), forwarded, policy))
+            };
+            let (before, after) = match (resolved(current), resolved(&desired)) {
+                (Ok(before), Ok(after)) => (before, after),
+                (Err(problem), _) | (_, Err(problem)) => {
+                    notes.push(format!("{resource}: not judged: {problem}"));
+                    continue;
+                }
+            };
+            if before == after {
+                continue;
+            }
+            let edges = [&before, &after].map(|(settings, forwarded, policy)| Edge {
+                behavior: settings,
+                forwarded: *forwarded,
+                response_headers: policy.as_ref(),
+            });
+            let bucket = read
+                .origin_domain(&spec.path)
+                .and_then(bucket_of_origin)
+                .and_then(|name| live.bucket(name).map(|b| (name, &b.cors)));
+            let known: Vec<(String, &BucketCors, &BucketCors)> = bucket
+                .map(|(name, cors)| {
+                    (
+                        format!("through its origin s3_bucket.{name}"),
+                        cors,
+                        manifest.bucket(name).map_or(cors, |b| &b.cors),
+                    )
+                })
+                .into_iter()
+                .collect();
+            // The bucket read is the one it sends requests to; only when it was not read (it is
+            // outside the manifest) are buckets outside the manifest asked about.
+            let outside_too = known.is_empty();
+            found.extend(through_edge(&resource, &edges, &known, outside_too));
         }
     }
     (found, notes)

@@ -188,8 +188,8 @@ pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
     report
 }
 
-/// What applying the manifest does to the access its buckets give now (`plan`'s "Access
-/// changes"): live state as the base. Lints and CloudFront are left to the plan itself.
+/// What applying the manifest does to the access its buckets and behaviors give now (`plan`'s
+/// "Access changes"): live state as the base. Lints are left to the plan itself.
 pub fn compare_live(live: &LiveState, manifest: &Manifest) -> AccessReport {
     let mut base = Manifest::default();
     for bucket in &live.buckets {
@@ -213,7 +213,22 @@ pub fn compare_live(live: &LiveState, manifest: &Manifest) -> AccessReport {
     let mut report = compare(&base, &head);
     report.lints_introduced.clear();
     report.lints_fixed.clear();
+    let (through_edges, not_judged) = cloudfront::live_changes(live, manifest);
+    report.changes.extend(through_edges);
+    report.cloudfront.extend(not_judged);
     report
+}
+
+impl AccessReport {
+    /// Another account's part of the same run, added to this one.
+    pub fn merge(&mut self, other: AccessReport) {
+        self.changes.extend(other.changes);
+        self.cloudfront.extend(other.cloudfront);
+        self.added.extend(other.added);
+        self.removed.extend(other.removed);
+        self.lints_introduced.extend(other.lints_introduced);
+        self.lints_fixed.extend(other.lints_fixed);
+    }
 }
 
 /// Every difference in access between two configurations of one bucket.
