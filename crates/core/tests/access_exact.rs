@@ -3,13 +3,18 @@
 //! added and removed), and a corpus of page requests sent through the evaluator and the browser
 //! model on both sides. Whenever brute force finds a request DENIED at BASE and ALLOWED at HEAD,
 //! diff must report a widening of that bucket (and a narrowing the other way round); every example
-//! diff gives must get, from the evaluator, the verdicts its change claims.
+//! diff gives must get, from the evaluator, the verdicts its change claims. The same through a
+//! CloudFront behavior whose forwarding, OPTIONS and response headers policy change too.
 
 use std::path::Path;
 
-use cors_sync_core::access::{compare, verdict, AccessChange, Effect, Verdict};
+use cors_sync_core::access::{compare, side_changes, verdict, AccessChange, Effect, Side, Verdict};
 use cors_sync_core::bucket_cors::BucketCors;
+use cors_sync_core::cloudfront::behavior::BehaviorSettings;
+use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::{judge, PageRequest, RequestHeader};
+use cors_sync_core::evaluate::cloudfront::{Edge, Forwarded};
+use cors_sync_core::evaluate::evaluate;
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::wildcard_matches;
 use cors_sync_core::manifest::load_str;
@@ -328,5 +333,159 @@ proptest! {
     #[test]
     fn diff_misses_no_widening_brute_force_finds((base, head) in pair()) {
         check_pair(&base, &head)?;
+    }
+}
+
+/// A behavior in front of the bucket: what it forwards, whether it allows OPTIONS, and its
+/// response headers policy.
+#[derive(Debug, Clone)]
+struct EdgeSpec {
+    forwarded: Forwarded,
+    options: bool,
+    policy: Option<CorsPolicy>,
+}
+
+fn edge_spec() -> impl Strategy<Value = EdgeSpec> {
+    let policy = (
+        proptest::sample::select(vec![
+            vec!["*"],
+            vec!["https://*.x.example"],
+            vec!["https://a.x.example", "null"],
+        ]),
+        proptest::sample::select(vec![
+            vec!["GET", "HEAD", "OPTIONS"],
+            vec!["ALL"],
+            vec!["PUT"],
+        ]),
+        proptest::sample::select(vec![
+            vec![],
+            vec!["*"],
+            vec!["x-a", "X-B"],
+            vec!["x-amz-date"],
+        ]),
+        proptest::sample::subsequence(EXPOSE.to_vec(), 0..=1),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(origins, methods, headers, expose, credentials, origin_override)| CorsPolicy {
+                allow_origins: origins.iter().map(|s| s.to_string()).collect(),
+                allow_methods: methods.iter().map(|s| s.to_string()).collect(),
+                allow_headers: headers.iter().map(|s| s.to_string()).collect(),
+                expose_headers: expose.iter().map(|s| s.to_string()).collect(),
+                allow_credentials: credentials,
+                max_age_seconds: None,
+                origin_override,
+            },
+        );
+    (
+        any::<(bool, bool, bool)>(),
+        any::<bool>(),
+        proptest::option::of(policy),
+    )
+        .prop_map(
+            |((origin, request_method, request_headers), options, policy)| EdgeSpec {
+                forwarded: Forwarded {
+                    origin,
+                    request_method,
+                    request_headers,
+                },
+                options,
+                policy,
+            },
+        )
+}
+
+fn behavior(spec: &EdgeSpec) -> BehaviorSettings {
+    let mut methods = vec!["GET".to_string(), "HEAD".to_string()];
+    if spec.options {
+        methods.push("OPTIONS".into());
+    }
+    BehaviorSettings {
+        forward_headers: None,
+        allowed_methods: methods,
+        cached_methods: vec!["GET".into(), "HEAD".into()],
+        cache_policy: None,
+        origin_request_policy: None,
+        response_headers_policy: None,
+    }
+}
+
+fn cors_of(rules: &[Rule]) -> BucketCors {
+    let text = yaml(&[Some(rules.to_vec())]);
+    load_str(Path::new("m.yaml"), &text)
+        .ok()
+        .and_then(|m| m.bucket("bucket-0").map(|b| b.cors.clone()))
+        .unwrap_or_else(BucketCors::none)
+}
+
+proptest! {
+    #![proptest_config(Config {
+        cases: 300,
+        rng_seed: RngSeed::Fixed(26),
+        failure_persistence: None,
+        ..Config::default()
+    })]
+
+    /// The same through a CloudFront behavior: the bucket and the edge both change.
+    #[test]
+    fn diff_misses_no_widening_through_the_edge(
+        rules in proptest::collection::vec(rule(), 1..=3),
+        head_rules in proptest::collection::vec(rule(), 1..=3),
+        same_bucket in any::<bool>(),
+        edges in (edge_spec(), edge_spec()),
+    ) {
+        let before_cors = cors_of(&rules);
+        let after_cors = if same_bucket { before_cors.clone() } else { cors_of(&head_rules) };
+        let settings = (behavior(&edges.0), behavior(&edges.1));
+        let edge = |spec: &EdgeSpec, settings: &BehaviorSettings| -> (Forwarded, Option<CorsPolicy>, BehaviorSettings) {
+            (spec.forwarded, spec.policy.clone(), settings.clone())
+        };
+        let (was, is) = (edge(&edges.0, &settings.0), edge(&edges.1, &settings.1));
+        let was_edge = Edge { behavior: &was.2, forwarded: was.0, response_headers: was.1.as_ref() };
+        let is_edge = Edge { behavior: &is.2, forwarded: is.0, response_headers: is.1.as_ref() };
+        let before = Side { cors: &before_cors, edge: Some(&was_edge) };
+        let after = Side { cors: &after_cors, edge: Some(&is_edge) };
+        let said = side_changes("edge", &before, &after);
+        let through = |side: &Side<'_>, page: &PageRequest| {
+            verdict(&|request| evaluate(side.edge, Bucket::Cors(side.cors), request), page)
+        };
+        for change in &said {
+            let e = &change.example;
+            let headers: Vec<&str> = e.headers.iter().map(String::as_str).collect();
+            let request = page(&e.origin, &e.method, &headers, e.credentials);
+            let (v0, v1) = (through(&before, &request), through(&after, &request));
+            let reading = change.detail.starts_with("the page can");
+            let ok = match change.effect {
+                Effect::Widens | Effect::Narrows if reading => v0.allowed && v1.allowed,
+                Effect::Widens => !v0.allowed && v1.allowed,
+                Effect::Narrows => v0.allowed && !v1.allowed,
+                Effect::Changes => v0.allowed && v1.allowed,
+            };
+            prop_assert!(ok, "example not confirmed: {change:?}\n{edges:?}");
+        }
+        let sets = header_sets();
+        for origin in ORIGINS {
+            for method in METHODS {
+                for credentials in [false, true] {
+                    for headers in &sets {
+                        let request = page(origin, method, headers, credentials);
+                        let (v0, v1) = (through(&before, &request), through(&after, &request));
+                        let found: Found = (origin, method, headers.clone(), credentials);
+                        let says = |effect: Effect| said.iter().any(|c| {
+                            c.effect == effect
+                                && c.methods.iter().any(|m| m == method)
+                                && c.credentials.is_none_or(|with| with == credentials)
+                        });
+                        if !v0.allowed && v1.allowed {
+                            prop_assert!(says(Effect::Widens), "{found:?} widens and diff does not say so\n{edges:?}\n{before_cors:?}\n{after_cors:?}\n{said:#?}");
+                        }
+                        if v0.allowed && !v1.allowed {
+                            prop_assert!(says(Effect::Narrows), "{found:?} narrows and diff does not say so\n{edges:?}\n{before_cors:?}\n{after_cors:?}\n{said:#?}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

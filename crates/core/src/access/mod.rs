@@ -13,7 +13,7 @@ mod cloudfront;
 pub mod partition;
 pub mod requests;
 
-pub use bucket::{verdict, Side, Verdict};
+pub use bucket::{changes as side_changes, verdict, Side, Verdict};
 
 use serde::Serialize;
 
