@@ -384,6 +384,64 @@ def across_accounts(port, work):
         "ratio": round(several / single, 2),
     }
 
+DIFF_RULES = 100
+
+
+def wide_rules(widened):
+    """DIFF_RULES rules of 7 origins and 7 header patterns each (wildcards and literals), as close
+    to S3's 64 KB as they fit; `widened` opens rule 51 to every https origin."""
+    rules = []
+    for i in range(DIFF_RULES):
+        origins = [f"https://*.{i}{j}" if j % 2 == 0 else f"http://{i}.{j}" for j in range(7)]
+        if widened and i == 50:
+            origins[0] = "https://*"
+        headers = [f"x{i}{j}*" if j % 2 == 0 else f"h{j}" for j in range(7)]
+        methods = ["GET", "PUT"] if i % 3 else ["GET", "DELETE"]
+        rules.append({"AllowedOrigins": origins, "AllowedMethods": methods, "AllowedHeaders": headers})
+    return rules
+
+
+def wide_manifest(bucket, rules):
+    lines = ["version: 1", "buckets:", f"  - name: {bucket}", "    region: us-east-1", "    cors_rules:"]
+    for rule in rules:
+        lines += [
+            "      - allowed_origins: " + json.dumps(rule["AllowedOrigins"]),
+            "        allowed_methods: " + json.dumps(rule["AllowedMethods"]),
+            "        allowed_headers: " + json.dumps(rule["AllowedHeaders"]),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def access_diff(endpoint, work):
+    """`diff` of one bucket of DIFF_RULES rules x 7 origins x 7 header patterns against the same
+    bucket with one origin widened, and `plan --format markdown` (whose "Access changes" is the
+    same comparison, against live state) of it: CPU seconds, median of ROUNDS."""
+    say(f"diff: one bucket of {DIFF_RULES} rules x 7 origins x 7 header patterns ...")
+    bucket = "bench-diff"
+    client = s3(endpoint)
+    client.create_bucket(Bucket=bucket)
+    client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": wide_rules(False)})
+    paths = {}
+    for label, widened in [("base", False), ("head", True)]:
+        paths[label] = os.path.join(work, f"diff-{label}.yaml")
+        with open(paths[label], "w") as f:
+            f.write(wide_manifest(bucket, wide_rules(widened)))
+    env = dict(os.environ, **CREDENTIALS)
+    diffs = [run_measured([BINARY, "diff", paths["base"], paths["head"]]) for _ in range(ROUNDS)]
+    plans = [
+        run_measured([BINARY, "plan", "-f", paths["head"], "--endpoint-url", endpoint, "--format", "markdown"], env)
+        for _ in range(ROUNDS)
+    ]
+    cpu = lambda runs: round(statistics.median(sum(r[1]) for r in runs), 3)
+    wall = lambda runs: round(statistics.median(r[0] for r in runs), 3)
+    return {
+        "rules": DIFF_RULES,
+        "diff_cpu_seconds": cpu(diffs),
+        "diff_wall_seconds": wall(diffs),
+        "plan_markdown_cpu_seconds": cpu(plans),
+        "plan_markdown_wall_seconds": wall(plans),
+    }
+
 
 def main():
     os.makedirs(os.path.join(ROOT, "target", "bench"), exist_ok=True)
@@ -444,6 +502,7 @@ def main():
     latency = {p: cors_sync_plan(small, f"http://127.0.0.1:{proxy.port}", p)[0] for p in (1, 4, 16, 64)}
     discovery = region_discovery(port, work, names)
     accounts = across_accounts(port, work)
+    diff = access_diff(endpoint, work)
     emulator.stdin.close()
 
     requests = BUCKETS + 1  # GetBucketCors per bucket (regions given) + one ListDistributions page
@@ -474,6 +533,7 @@ def main():
         "latency_30ms_200_buckets_seconds_by_parallelism": {str(k): round(v, 2) for k, v in latency.items()},
         "region_discovery_30ms_1000_buckets": discovery,
         "accounts_30ms_1000_buckets": accounts,
+        "diff_100_rules": diff,
     }
     with open(os.path.join(ROOT, "target", "bench", "results.json"), "w") as f:
         json.dump(summary, f, indent=2)
@@ -507,6 +567,11 @@ def main():
     print(
         f"plan of {BUCKETS} buckets in {ACCOUNTS} accounts (a role each), 30 ms per request, --parallelism {DISCOVERY_PARALLELISM}: "
         f"{a['accounts_seconds']} s against {a['one_account_seconds']} s in 1 account: {a['ratio']}x"
+    )
+    print(
+        f"diff of one bucket of {diff['rules']} rules x 7 origins x 7 header patterns: {diff['diff_cpu_seconds']} s CPU "
+        f"({diff['diff_wall_seconds']} s wall); plan --format markdown of it: {diff['plan_markdown_cpu_seconds']} s CPU "
+        f"({diff['plan_markdown_wall_seconds']} s wall)"
     )
     print(f"\nmachine: {summary['machine']}; figures in target/bench/results.json")
 

@@ -51,18 +51,6 @@ impl Planned<'_> {
         }
         warnings
     }
-
-    /// Every account's buckets as read (bucket names are global, so they never collide).
-    pub fn live_buckets(&self) -> LiveState {
-        LiveState {
-            buckets: self
-                .parts
-                .iter()
-                .flat_map(|p| p.live.buckets.iter().cloned())
-                .collect(),
-            ..LiveState::default()
-        }
-    }
 }
 
 /// Reads everything the manifest manages in each account (all accounts at once, bucket reads

@@ -91,6 +91,16 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
     result
 }
 
+/// Runs CPU-bound work (plan's comparison of access) on a blocking thread: the runtime's one
+/// thread stays free to notice Ctrl-C or SIGTERM, which then stops the run at once.
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Error> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| Error::Refused(format!("the comparison of access failed: {e}")))
+}
+
 /// Loads and validates the manifest; every problem is in the error.
 fn load_manifest(path: &Path) -> Result<Manifest, Error> {
     manifest::load(path).map_err(Error::Manifest)

@@ -50,7 +50,21 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     };
     // Evaluated only where it is shown: the markdown comment, and a saved plan's `show`.
     let access = if args.format == PlanFormat::Markdown || args.out.is_some() {
-        access::compare_live(&planned.live_buckets(), &targeted)
+        // Each account's live state against its part of the manifest, off the thread that
+        // watches for Ctrl-C: the comparison can be long.
+        let parts: Vec<_> = planned
+            .parts
+            .iter()
+            .map(|p| (p.live.clone(), p.manifest.clone()))
+            .collect();
+        super::off_the_runtime(move || {
+            let mut report = AccessReport::default();
+            for (live, desired) in &parts {
+                report.merge(access::compare_live(live, desired));
+            }
+            report
+        })
+        .await?
     } else {
         AccessReport::default()
     };

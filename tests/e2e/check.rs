@@ -380,3 +380,68 @@ fn plan_warns_about_a_distribution_that_keeps_preflights_from_a_managed_bucket()
     strict.code(1);
     assert_eq!(strict.stdout, "", "no plan with --strict and lints");
 }
+
+#[test]
+fn forbidden_headers_are_dropped_as_fetch_drops_them() {
+    let cli = cors_sync()
+        .endpoint(None)
+        .file("manifests/app.yaml", MANIFEST);
+    // fetch() drops Cookie, Content-Length and Sec-*: the GET stays simple, needs no preflight.
+    let run = cli.run_with(&[
+        "check",
+        "s3://check-assets",
+        "--origin",
+        "https://www.example.com",
+        "--method",
+        "GET",
+        "--header",
+        "Cookie: session=1",
+        "--header",
+        "Content-Length: 5",
+        "--header",
+        "Sec-Fetch-Mode",
+        "--format",
+        "json",
+    ]);
+    run.code(0);
+    let document = run.json();
+    assert_eq!(
+        document["preflight"],
+        serde_json::Value::Null,
+        "{document:#}"
+    );
+    let notes = document["notes"].to_string();
+    for header in ["Cookie", "Content-Length", "Sec-Fetch-Mode"] {
+        assert!(
+            notes.contains(&format!("`{header}` is a forbidden request header")),
+            "{notes}"
+        );
+    }
+}
+
+#[test]
+fn origin_null_is_judged_as_the_origin_sandboxed_pages_send() {
+    let open = "version: 1\nbuckets:\n  - name: check-open\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n";
+    let cli = cors_sync()
+        .endpoint(None)
+        .file("manifests/app.yaml", MANIFEST)
+        .file("open.yaml", open);
+    let check = |target: &str, manifest: &str| {
+        cli.run_with(&[
+            "check", target, "--origin", "null", "--method", "GET", "-f", manifest,
+        ])
+    };
+    let open_run = check("s3://check-open", "open.yaml");
+    assert_eq!(open_run.code, 0, "{}{}", open_run.stdout, open_run.stderr);
+    assert!(
+        open_run.stdout.contains("GET from null"),
+        "{}",
+        open_run.stdout
+    );
+    let listed_run = check("s3://check-assets", "manifests");
+    assert_eq!(
+        listed_run.code, 2,
+        "{}{}",
+        listed_run.stdout, listed_run.stderr
+    );
+}

@@ -49,10 +49,10 @@ fn markdown_comments_for_changes_and_for_none() {
 
     </details>
 
-    #### Access changes: changes access
+    #### Access changes: changes access (widens, narrows)
 
-    - s3_bucket.md-create: now allows GET, HEAD from https://www.example.com (rule 1, new)
-    - s3_bucket.md-delete: no longer allows GET from *
+    - s3_bucket.md-create: now allows GET, HEAD from https://www.example.com (rule 1, new); e.g. GET from https://www.example.com
+    - s3_bucket.md-delete: no longer allows GET from * without credentials; e.g. GET from https://evil.example
     ----- stderr -----
     "#);
     cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])

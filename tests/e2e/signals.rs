@@ -144,3 +144,49 @@ fn a_signal_stops_apply_wait_at_once_and_the_summary_says_what_was_written() {
     let forwarded = cf::config(&id);
     assert!(format!("{forwarded:?}").contains("Access-Control-Request-Method"));
 }
+
+/// A hundred rules whose header patterns overlap pairwise (`x7-*` and `*-7`): comparing the
+/// bucket's access in one rule order against the other asks about every pair of rules, seconds of
+/// work for `plan --format markdown`'s "Access changes".
+fn overlapping_header_rules(reversed: bool) -> Vec<cors_sync_core::bucket_cors::CorsRule> {
+    let mut order: Vec<usize> = (0..100).collect();
+    if reversed {
+        order.reverse();
+    }
+    order
+        .into_iter()
+        .map(|i| cors_sync_core::bucket_cors::CorsRule {
+            allowed_headers: vec![format!("x{i}-*"), format!("*-{i}")],
+            ..cors_sync_core::bucket_cors::CorsRule::allowing(&["*"], &["PUT", "DELETE"])
+        })
+        .collect()
+}
+
+#[test]
+fn a_signal_during_plans_comparison_of_access_stops_it_at_once() {
+    s3::create_bucket("signal-access", "us-east-1");
+    s3::put_cors("signal-access", &overlapping_header_rules(false));
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let cli = cors_sync()
+        .manifest(&crate::support::bucket_manifest(
+            "signal-access",
+            &overlapping_header_rules(true),
+        ))
+        .endpoint(Some(&proxy.endpoint));
+    let child = cli.spawn_with(&["plan", "-f", "manifest.yaml", "--format", "markdown"]);
+    until("the read of signal-access", || {
+        proxy.requests_matching("GET /signal-access/?cors") > 0
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    terminate(child.id());
+    let run = finish(child, "");
+    run.code(1);
+    assert_eq!(run.stdout, "");
+    // The manifest's lint warnings come first.
+    assert!(
+        run.stderr
+            .ends_with("error: interrupted before anything was written; nothing was written\n"),
+        "{}",
+        run.stderr
+    );
+}

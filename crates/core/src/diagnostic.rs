@@ -25,6 +25,7 @@ pub const LINTS: &[(&str, &str, &str)] = &[
     ("CS006", "duplicate-rule", "the same rule appears twice; S3 only ever uses the first"),
     ("CS007", "non-ascii-origin", "a browser sends hosts in ASCII (punycode), so this origin never matches"),
     ("CS008", "unsendable-origin", "no browser sends an origin written this way, and S3 compares origins literally, so it never matches"),
+    ("CS009", "null-origin", "browsers send `Origin: null` from sandboxed frames, `file:` pages and some redirects, so any site can claim it"),
     ("CS101", "preflight-not-forwarded", "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass"),
     ("CS102", "options-not-allowed", "the behavior does not allow (or cache) OPTIONS, so preflights fail or hit S3 every time"),
     ("CS103", "origin-not-in-cache-key", "Origin reaches S3 but is not in the cache key: one site's CORS answer can be served to another"),

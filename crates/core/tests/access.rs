@@ -24,17 +24,17 @@ fn new_origins_methods_and_header_patterns_widen_access() {
     let partners = "      - id: partners\n        allowed_origins: [\"https://*.partner.example\"]\n        allowed_methods: [PUT, DELETE]\n        allowed_headers: [\"x-amz-*\"]\n";
     insta::assert_snapshot!(diff(&manifest(READS), &manifest(&format!("{READS}{partners}"))), @r#"
     Access: widens access.
-      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new)
-      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example with header x-amz-* (rule 2 "partners", new)
+      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example (rule 2 "partners", new); e.g. PUT from https://evil.partner.example
+      s3_bucket.uploads: now allows PUT, DELETE from https://*.partner.example with header x-amz-* (rule 2 "partners", new); e.g. PUT from https://evil.partner.example with header x-amz-evil
     "#);
 }
 
 #[test]
 fn removing_a_method_narrows_access() {
     let fewer = "      - id: reads\n        allowed_origins: [\"https://*.example.com\"]\n        allowed_methods: [GET]\n";
-    insta::assert_snapshot!(diff(&manifest(READS), &manifest(fewer)), @"
+    insta::assert_snapshot!(diff(&manifest(READS), &manifest(fewer)), @r"
     Access: narrows access.
-      s3_bucket.uploads: no longer allows HEAD from https://*.example.com
+      s3_bucket.uploads: no longer allows HEAD from https://*.example.com; e.g. HEAD from https://evil.example.com
     ");
 }
 
@@ -66,7 +66,7 @@ fn a_rule_reorder_is_reported_where_it_changes_which_rule_answers() {
     let second = "      - id: broad\n        allowed_origins: [\"https://*.example.com\"]\n        allowed_methods: [GET, PUT]\n";
     insta::assert_snapshot!(diff(&manifest(&format!("{first}{second}")), &manifest(&format!("{second}{first}"))), @r#"
     Access: changes access.
-      s3_bucket.uploads: GET from https://app.example.com gets another answer: Access-Control-Max-Age `60` → absent; answered by rule 1 "broad" instead of rule 1 "narrow"
+      s3_bucket.uploads: GET from https://app.example.com gets another answer: Access-Control-Max-Age `60` → absent; answered by rule 1 "broad" instead of rule 1 "narrow"; e.g. GET from https://app.example.com
     Lint warnings introduced:
       CS005 shadowed-rule: rule 2 is shadowed by rule 1: an earlier rule matches every request this rule would, so S3 never reaches it
     "#);
@@ -76,8 +76,9 @@ fn a_rule_reorder_is_reported_where_it_changes_which_rule_answers() {
 fn cloudfront_forwarding_and_resources_added_or_removed_are_said() {
     let base = "version: 1\nbuckets:\n  - name: old-bucket\n    cors_rules: []\ndistributions:\n  - id: E1\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method]\n        allowed_methods: [GET, HEAD, OPTIONS]\n        response_headers_policy: Managed-SimpleCORS\n";
     let head = "version: 1\nbuckets:\n  - name: new-bucket\n    cors_rules: []\ndistributions:\n  - id: E1\n    behaviors:\n      default:\n        forward_headers: [Access-Control-Request-Method]\n        allowed_methods: [GET, HEAD]\n        response_headers_policy: null\n";
-    insta::assert_snapshot!(diff(base, head), @"
-    Access: changes access.
+    insta::assert_snapshot!(diff(base, head), @r"
+    Access: narrows access.
+      cloudfront_distribution.E1 behavior default: no longer allows GET, HEAD from https://evil.example without credentials (if its origin is s3_bucket.new-bucket); e.g. GET from https://evil.example
       cloudfront_distribution.E1 behavior default: stops forwarding Origin
       cloudfront_distribution.E1 behavior default: OPTIONS is no longer allowed
       cloudfront_distribution.E1 behavior default: response headers policy Managed-SimpleCORS is detached
@@ -93,9 +94,10 @@ fn credentials_and_lints_are_part_of_the_answer() {
     let star = "      - allowed_origins: [\"*\"]\n        allowed_methods: [GET, PUT]\n";
     let named = "      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET, PUT]\n";
     insta::assert_snapshot!(diff(&manifest(named), &manifest(star)), @r#"
-    Access: changes access.
-      s3_bucket.uploads: GET, PUT from https://app.example.com gets another answer: Access-Control-Allow-Origin `https://app.example.com` → `*`; Access-Control-Allow-Credentials `true` → absent
-      s3_bucket.uploads: now allows GET, PUT from * (rule 1, new)
+    Access: changes access (widens, narrows, changes).
+      s3_bucket.uploads: now allows GET, PUT from * without credentials (rule 1, new); e.g. GET from https://evil.example
+      s3_bucket.uploads: GET, PUT from https://app.example.com without credentials gets another answer: Access-Control-Allow-Origin `https://app.example.com` → `*`; Access-Control-Allow-Credentials `true` → absent; e.g. GET from https://app.example.com
+      s3_bucket.uploads: no longer allows GET, PUT from https://app.example.com with credentials; e.g. GET from https://app.example.com, with credentials
     Lint warnings introduced:
       CS001 wildcard-origin-with-writes: allowed_origins ["*"] with PUT: any website can write to this bucket from its visitors' browsers
     "#);
@@ -114,6 +116,9 @@ fn the_json_report_is_the_documented_contract() {
     {
       "format_version": 1,
       "headline": "widens access",
+      "effects": [
+        "widens"
+      ],
       "changes": [
         {
           "resource": "s3_bucket.uploads",
@@ -123,7 +128,14 @@ fn the_json_report_is_the_documented_contract() {
             "PUT"
           ],
           "header": null,
-          "detail": "rule 2 \"partners\", new"
+          "detail": "rule 2 \"partners\", new",
+          "credentials": null,
+          "example": {
+            "origin": "https://evil.partner.example",
+            "method": "PUT",
+            "headers": [],
+            "credentials": false
+          }
         }
       ],
       "cloudfront": [],

@@ -124,3 +124,52 @@ fn credentials_make_wildcards_literal_and_require_allow_credentials() {
     let authorization = Request::preflight("https://a.example", "GET", &["authorization"]);
     assert!(!judge(&authorization, &star).passes);
 }
+
+#[test]
+fn forbidden_request_headers_are_dropped_as_fetch_drops_them() {
+    let page = PageRequest::new(
+        "https://a.example",
+        "GET",
+        headers(&[
+            ("Cookie", Some("a=1")),
+            ("Content-Length", Some("5")),
+            ("Origin", Some("https://evil.example")),
+            ("Host", None),
+            ("Sec-Fetch-Mode", Some("cors")),
+            ("Proxy-Authorization", Some("x")),
+            ("X-Custom", Some("1")),
+        ]),
+        false,
+    );
+    assert_eq!(
+        page.headers
+            .iter()
+            .map(|h| h.name.as_str())
+            .collect::<Vec<_>>(),
+        ["X-Custom"]
+    );
+    assert_eq!(page.preflight().headers, ["x-custom"]);
+    let only_forbidden = PageRequest::new(
+        "https://a.example",
+        "GET",
+        headers(&[("Cookie", None)]),
+        false,
+    );
+    assert!(!only_forbidden.needs_preflight());
+    let notes = sending_notes(
+        "https://a.example",
+        "https://a.example",
+        &headers(&[("Cookie", None)]),
+    );
+    assert_eq!(notes.len(), 1);
+    assert!(
+        notes[0].starts_with("`Cookie` is a forbidden request header"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn null_is_an_origin_a_page_sends() {
+    assert_eq!(serialize_origin("null").ok().as_deref(), Some("null"));
+    assert!(serialize_origin("file:///etc/passwd").is_err());
+}

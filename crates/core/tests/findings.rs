@@ -238,6 +238,17 @@ fn sarif_holds_one_run_with_every_rule_and_each_finding_at_its_place() {
                 },
                 {
                   "help": {
+                    "text": "browsers send `Origin: null` from sandboxed frames, `file:` pages and some redirects, so any site can claim it. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS009",
+                  "name": "null-origin",
+                  "shortDescription": {
+                    "text": "browsers send `Origin: null` from sandboxed frames, `file:` pages and some redirects, so any site can claim it"
+                  }
+                },
+                {
+                  "help": {
                     "text": "CloudFront does not forward what S3's CORS answer needs, so preflights cannot pass. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
                   },
                   "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",

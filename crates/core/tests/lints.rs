@@ -102,9 +102,9 @@ fn lints_are_silenced_per_resource_with_a_reason() {
     let error = load_str(Path::new("m.yaml"), &text)
         .unwrap_err()
         .to_string();
-    insta::assert_snapshot!(error, @"
+    insta::assert_snapshot!(error, @r"
     m.yaml:5:7: error: `CS999` is not a lint code
-      help: codes: CS001, CS002, CS003, CS004, CS005, CS006, CS007, CS008, CS101, CS102, CS103, CS104, CS105, CS106
+      help: codes: CS001, CS002, CS003, CS004, CS005, CS006, CS007, CS008, CS009, CS101, CS102, CS103, CS104, CS105, CS106
     m.yaml:6:14: error: silencing CS002 needs a reason (a non-empty string)
     ");
 }
@@ -124,5 +124,14 @@ fn an_origin_no_browser_can_send_is_flagged_with_what_a_browser_sends() {
     CS008 unsendable-origin: `https://www.example.com:443` (a browser sends `https://www.example.com`): no browser sends an origin written this way, and S3 compares origins literally, so it never matches
     CS008 unsendable-origin: `https://www.example.com/` (a browser sends `https://www.example.com`): no browser sends an origin written this way, and S3 compares origins literally, so it never matches
     CS008 unsendable-origin: `https://*.Example.com` (a browser sends `https://*.example.com`): no browser sends an origin written this way, and S3 compares origins literally, so it never matches
+    ");
+}
+
+#[test]
+fn an_allowed_null_origin_is_flagged_because_any_sandboxed_page_sends_it() {
+    let found = lints("      - allowed_origins: [\"null\", \"https://app.example.com\"]\n        allowed_methods: [GET]\n");
+    insta::assert_snapshot!(found.join("\n"), @r"
+    m.yaml:5:9: warning: CS009 null-origin: allowed origin `null`: browsers send `Origin: null` from sandboxed frames, `file:` pages and some redirects, so any site can claim it
+      help: name the origins that may call, and serve sandboxed or local pages from one of them
     ");
 }

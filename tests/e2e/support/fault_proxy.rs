@@ -30,6 +30,9 @@ pub enum FaultKind {
     Replace(&'static str, &'static str),
     /// Answer with this status and an HTML page, as a captive portal or a proxy would.
     Page(u16),
+    /// Answer 200 with this XML document: an API the emulator does not implement, answered as
+    /// AWS would.
+    Xml(&'static str),
     /// Forward the request, let the emulator act on it, then close the connection without
     /// passing the answer on: a write whose answer was lost.
     ForwardThenDrop,
@@ -287,6 +290,13 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             let body = "<!DOCTYPE html><html><body>Sign in to the Wi-Fi to continue</body></html>";
             let response = format!(
                 "HTTP/1.1 {status} OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            client.write_all(response.as_bytes())
+        }
+        Some((FaultKind::Xml(body), _)) => {
+            let response = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
             client.write_all(response.as_bytes())

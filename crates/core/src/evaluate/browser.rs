@@ -20,6 +20,44 @@ const MAX_SAFELISTED_VALUE_BYTES: usize = 128;
 /// ...and the safelisted values of one request at most this many together.
 const MAX_SAFELISTED_TOTAL_BYTES: usize = 1024;
 
+/// Fetch "forbidden request-header": `fetch()` drops these silently (the browser sets them
+/// itself), so a page can never ask for them and they never make a request need a preflight.
+pub const FORBIDDEN_HEADERS: [&str; 21] = [
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+/// Fetch: every name starting with one of these is forbidden too.
+pub const FORBIDDEN_HEADER_PREFIXES: [&str; 2] = ["proxy-", "sec-"];
+
+/// Fetch "forbidden request-header", by name. (`X-HTTP-Method-Override` and its kin are forbidden
+/// only with a forbidden method as their value, which S3 CORS never allows: not modelled.)
+pub fn is_forbidden_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    FORBIDDEN_HEADERS.contains(&name.as_str())
+        || FORBIDDEN_HEADER_PREFIXES
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+}
+
 /// Fetch "CORS non-wildcard request-header name": `*` in Access-Control-Allow-Headers never covers it.
 const NON_WILDCARD_HEADERS: [&str; 1] = ["authorization"];
 
@@ -35,6 +73,11 @@ pub fn normalize_method(method: &str) -> String {
 /// serialization of an origin"): lower-case scheme and host, the host in ASCII (punycode), no
 /// default port, no path. An error says what is not an origin a page can have.
 pub fn serialize_origin(text: &str) -> Result<String, Error> {
+    // An opaque origin (a sandboxed frame, a `file:` page, some redirects) is sent as `null`,
+    // and S3 compares it like any other: a real origin to judge.
+    if text.trim() == "null" {
+        return Ok("null".into());
+    }
     let refused = |problem: String| Error::NotAnOrigin {
         text: visible(text).into_owned(),
         problem,
@@ -60,6 +103,13 @@ pub fn sending_notes(written_origin: &str, origin: &str, headers: &[RequestHeade
         ));
     }
     for header in headers {
+        if is_forbidden_header(&header.name) {
+            notes.push(format!(
+                "`{}` is a forbidden request header: fetch() drops it (the browser sets it itself), so it is not sent and needs no preflight",
+                header.name
+            ));
+            continue;
+        }
         let depends = VALUE_DEPENDENT_HEADERS.contains(&header.name.to_ascii_lowercase().as_str());
         if header.value.is_none() && depends {
             notes.push(format!(
@@ -248,11 +298,15 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
+    /// Forbidden request headers are dropped here, as `fetch()` drops them.
     pub fn new(origin: &str, method: &str, headers: Vec<RequestHeader>, credentials: bool) -> Self {
         PageRequest {
             origin: origin.to_string(),
             method: normalize_method(method),
-            headers,
+            headers: headers
+                .into_iter()
+                .filter(|h| !is_forbidden_header(&h.name))
+                .collect(),
             credentials,
         }
     }

@@ -145,6 +145,14 @@ fn rule_lints(rule: &CorsRule, at: &SourceLocation, found: &mut Vec<Diagnostic>)
                 "write the origin as a browser serialises it: lower-case scheme and host, no default port, no path or trailing slash",
             ));
         }
+        if origin == "null" {
+            found.push(lint(
+                "CS009",
+                at,
+                "allowed origin `null`".into(),
+                "name the origins that may call, and serve sandboxed or local pages from one of them",
+            ));
+        }
         if origin.is_empty() {
             found.push(lint(
                 "CS004",

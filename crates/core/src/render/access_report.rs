@@ -11,6 +11,22 @@ use crate::visible::visible;
 /// `diff --format json`'s version; bumped on any change an older reader would misread.
 pub const FORMAT_VERSION: u32 = 1;
 
+/// The example request in words, as `check` takes it.
+fn example(change: &AccessChange) -> String {
+    let e = &change.example;
+    let headers = if e.headers.is_empty() {
+        String::new()
+    } else {
+        format!(" with header {}", e.headers.join(", "))
+    };
+    let credentials = if e.credentials {
+        ", with credentials"
+    } else {
+        ""
+    };
+    format!("e.g. {} from {}{headers}{credentials}", e.method, e.origin)
+}
+
 fn sentence(change: &AccessChange) -> String {
     let methods = change.methods.join(", ");
     let header = change
@@ -19,22 +35,42 @@ fn sentence(change: &AccessChange) -> String {
         .map(|h| format!(" with header {h}"))
         .unwrap_or_default();
     let origin = &change.origin;
+    let credentials = match change.credentials {
+        Some(true) => " with credentials",
+        Some(false) => " without credentials",
+        None => "",
+    };
     let detail = if change.detail.is_empty() {
         String::new()
     } else {
         format!(" ({})", change.detail)
     };
     let text = match change.effect {
-        Effect::Widens => format!("now allows {methods} from {origin}{header}{detail}"),
-        Effect::Narrows => format!("no longer allows {methods} from {origin}{header}"),
+        Effect::Widens => {
+            format!("now allows {methods} from {origin}{header}{credentials}{detail}")
+        }
+        Effect::Narrows => {
+            format!("no longer allows {methods} from {origin}{header}{credentials}{detail}")
+        }
         Effect::Changes => {
             format!(
-                "{methods} from {origin}{header} gets another answer: {}",
+                "{methods} from {origin}{header}{credentials} gets another answer: {}",
                 change.detail
             )
         }
     };
-    visible(&format!("{}: {text}", change.resource)).into_owned()
+    visible(&format!("{}: {text}; {}", change.resource, example(change))).into_owned()
+}
+
+/// "widens access", or with more than one effect "changes access (widens, narrows)".
+fn headline(report: &AccessReport) -> String {
+    let effects = report.effects();
+    if effects.len() > 1 {
+        let words: Vec<&str> = effects.iter().map(|e| e.word()).collect();
+        format!("{} ({})", report.headline(), words.join(", "))
+    } else {
+        report.headline().to_string()
+    }
 }
 
 fn lines(report: &AccessReport) -> Vec<String> {
@@ -44,7 +80,7 @@ fn lines(report: &AccessReport) -> Vec<String> {
 }
 
 pub fn text(report: &AccessReport) -> String {
-    let mut out = format!("Access: {}.\n", report.headline());
+    let mut out = format!("Access: {}.\n", headline(report));
     for line in lines(report) {
         let _ = writeln!(out, "  {line}");
     }
@@ -71,6 +107,7 @@ pub fn json(report: &AccessReport) -> String {
     let document = json!({
         "format_version": FORMAT_VERSION,
         "headline": report.headline(),
+        "effects": report.effects(),
         "changes": report.changes,
         "cloudfront": report.cloudfront,
         "added": report.added,
@@ -83,7 +120,7 @@ pub fn json(report: &AccessReport) -> String {
 
 /// The "Access changes" part of a pull-request comment.
 pub fn markdown_section(report: &AccessReport) -> String {
-    let mut out = format!("#### Access changes: {}\n\n", report.headline());
+    let mut out = format!("#### Access changes: {}\n\n", headline(report));
     for line in lines(report) {
         let _ = writeln!(out, "- {}", line.replace('|', "\\|"));
     }
@@ -106,7 +143,7 @@ pub fn markdown_section(report: &AccessReport) -> String {
 pub fn markdown(report: &AccessReport) -> String {
     format!(
         "### cors-sync diff: {}\n\n{}",
-        report.headline(),
+        headline(report),
         markdown_section(report)
     )
 }

@@ -1,0 +1,277 @@
+//! CloudFront behaviors compared as a browser meets them through the edge: what each forwards to
+//! S3, whether it lets OPTIONS through, and what its response headers policy adds or overrides
+//! (`origin_override`), with AWS-managed policies taken from their table rows. Offline, a
+//! behavior's live settings are unknown: what the manifest leaves out is taken as a CORS-correct
+//! S3 behavior has it (forwarding Origin and both Access-Control-Request-* headers, allowing GET,
+//! HEAD and OPTIONS, no policies), the same on both sides, so only what the manifest changes can differ.
+//! Nor does the manifest say which bucket a behavior sends requests to: a behavior whose edge
+//! changes is judged in front of each bucket the manifest names and of a bucket with no CORS
+//! configuration or one that answers every request (`docs/diff.md`).
+
+use super::bucket::{self, Side};
+use super::AccessChange;
+use crate::bucket_cors::{BucketCors, CorsRule};
+use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
+use crate::cloudfront::distribution::{bucket_of_origin, LiveDistribution};
+use crate::cloudfront::policies::CorsPolicy;
+use crate::evaluate::cloudfront::{Edge, Forwarded};
+use crate::evaluate::edge;
+use crate::manifest::Manifest;
+use crate::plan::{desired_behavior, Address, LiveState};
+
+/// What a behavior the manifest leaves alone is taken to be (see the module's comment).
+fn assumed() -> BehaviorSettings {
+    let strings = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+    BehaviorSettings {
+        forward_headers: Some(strings(&[
+            "Origin",
+            "Access-Control-Request-Method",
+            "Access-Control-Request-Headers",
+        ])),
+        allowed_methods: strings(&["GET", "HEAD", "OPTIONS"]),
+        // Cached methods change no answer; GET and HEAD fit any allowed methods the manifest sets.
+        cached_methods: strings(&["GET", "HEAD"]),
+        cache_policy: None,
+        origin_request_policy: None,
+        response_headers_policy: None,
+    }
+}
+
+/// The edge one manifest makes of a behavior: settings, forwarding, policy CORS. `Err` says why
+/// it cannot be judged offline (a custom policy only the account knows).
+type Resolved = Result<(BehaviorSettings, Forwarded, Option<CorsPolicy>), String>;
+
+fn resolve(manifest: &Manifest, id: &str, path: &BehaviorPath) -> Resolved {
+    let live = LiveState {
+        distributions: vec![LiveDistribution {
+            id: id.to_string(),
+            domain_name: String::new(),
+            origin_domains: Vec::new(),
+            behaviors: vec![(path.clone(), assumed())],
+            etag: None,
+            behavior_origins: Vec::new(),
+        }],
+        ..LiveState::default()
+    };
+    let settings = match desired_behavior(manifest, &live, id, path) {
+        Some(Ok(settings)) => settings,
+        Some(Err(error)) => return Err(error.to_string()),
+        None => assumed(),
+    };
+    let (forwarded, policy) = edge::edge(&settings, manifest, &live).map_err(|e| e.to_string())?;
+    Ok((settings, forwarded, policy))
+}
+
+/// Buckets a behavior may send requests to when the manifest cannot say which, each the same on
+/// both sides: none configured, and one whose rule answers every request (with `*`, and with the
+/// origin echoed, for requests with credentials).
+fn outside_buckets() -> Vec<(String, BucketCors)> {
+    let every = |origins: &[&str]| CorsRule {
+        allowed_headers: vec!["*".into()],
+        ..CorsRule::allowing(origins, &["GET", "HEAD", "PUT", "POST", "DELETE"])
+    };
+    vec![
+        (
+            "a bucket with no CORS configuration".into(),
+            BucketCors::none(),
+        ),
+        (
+            "a bucket whose CORS allows every origin with `*`".into(),
+            BucketCors::new(vec![every(&["*"])]),
+        ),
+        (
+            "a bucket whose CORS allows every origin by name".into(),
+            BucketCors::new(vec![every(&["https://*", "http://*", "null"])]),
+        ),
+    ]
+}
+
+/// What going from `base` to `head` does through each behavior either names, and what cannot be
+/// judged offline.
+pub fn changes(base: &Manifest, head: &Manifest) -> (Vec<AccessChange>, Vec<String>) {
+    let mut found: Vec<AccessChange> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    let mut ids: Vec<&str> = head.distributions.iter().map(|d| d.id.as_str()).collect();
+    for d in &base.distributions {
+        if !ids.contains(&d.id.as_str()) {
+            ids.push(&d.id);
+        }
+    }
+    let none = BucketCors::none();
+    let mut bucket_names: Vec<&str> = head.buckets.iter().map(|b| b.name.as_str()).collect();
+    for b in &base.buckets {
+        if !bucket_names.contains(&b.name.as_str()) {
+            bucket_names.push(&b.name);
+        }
+    }
+    for id in ids {
+        let address = Address::CloudFrontDistribution(id.to_string()).to_string();
+        let mut paths: Vec<BehaviorPath> = Vec::new();
+        for manifest in [head, base] {
+            for behavior in manifest.distribution(id).iter().flat_map(|d| &d.behaviors) {
+                if !paths.contains(&behavior.path) {
+                    paths.push(behavior.path.clone());
+                }
+            }
+        }
+        for path in paths {
+            let resource = format!("{address} behavior {path}");
+            let (before, after) = match (resolve(base, id, &path), resolve(head, id, &path)) {
+                (Ok(before), Ok(after)) => (before, after),
+                (Err(problem), _) | (_, Err(problem)) => {
+                    notes.push(format!("{resource}: not judged offline: {problem}"));
+                    continue;
+                }
+            };
+            if before == after {
+                // The same edge: what the buckets' own changes do is said for each bucket.
+                continue;
+            }
+            let edges = [&before, &after].map(|(settings, forwarded, policy)| Edge {
+                behavior: settings,
+                forwarded: *forwarded,
+                response_headers: policy.as_ref(),
+            });
+            let scenarios: Vec<(String, &BucketCors, &BucketCors)> = bucket_names
+                .iter()
+                .map(|name| {
+                    (
+                        format!("if its origin is s3_bucket.{name}"),
+                        base.bucket(name).map_or(&none, |b| &b.cors),
+                        head.bucket(name).map_or(&none, |b| &b.cors),
+                    )
+                })
+                .collect();
+            found.extend(through_edge(&resource, &edges, &scenarios, true));
+        }
+    }
+    (found, notes)
+}
+
+/// What changes through a behavior whose edge changes (`edges`: before, after), in front of each
+/// bucket it may send requests to (`known`: what it is called, its CORS before and after), then
+/// of buckets outside the manifest for effects the known ones do not show.
+fn through_edge(
+    resource: &str,
+    edges: &[Edge<'_>; 2],
+    known: &[(String, &BucketCors, &BucketCors)],
+    outside_too: bool,
+) -> Vec<AccessChange> {
+    let outside = if outside_too {
+        outside_buckets()
+    } else {
+        Vec::new()
+    };
+    let scenarios = known
+        .iter()
+        .map(|(what, before, after)| (what.clone(), *before, *after, false))
+        .chain(
+            outside
+                .iter()
+                .map(|(what, cors)| (format!("if its origin is {what}"), cors, cors, true)),
+        );
+    let mut found: Vec<AccessChange> = Vec::new();
+    for (scenario, bucket_before, bucket_after, generic) in scenarios {
+        let said = bucket::changes(
+            resource,
+            &Side {
+                cors: bucket_before,
+                edge: Some(&edges[0]),
+            },
+            &Side {
+                cors: bucket_after,
+                edge: Some(&edges[1]),
+            },
+        );
+        for mut change in said {
+            let already = found.iter().any(|c| {
+                c.effect == change.effect
+                    && c.origin == change.origin
+                    && c.header == change.header
+                    && c.credentials == change.credentials
+                    && c.methods == change.methods
+            });
+            // A bucket outside the manifest is only asked about for an effect the known
+            // buckets do not already show through this behavior.
+            let shown = generic && found.iter().any(|c| c.effect == change.effect);
+            if already || shown {
+                continue;
+            }
+            change.detail = if change.detail.is_empty() {
+                scenario.clone()
+            } else {
+                format!("{}; {scenario}", change.detail)
+            };
+            found.push(change);
+        }
+    }
+    found
+}
+
+/// What applying the manifest does through each behavior it names, against live state (`plan`'s
+/// "Access changes"): the behavior as it is live and as the manifest will make it, in front of
+/// the bucket it sends requests to (its CORS as read, and as the manifest will make it), or of
+/// buckets outside the manifest when that bucket was not read.
+pub fn live_changes(live: &LiveState, manifest: &Manifest) -> (Vec<AccessChange>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut notes = Vec::new();
+    for distribution in &manifest.distributions {
+        let Some(read) = live.distribution(&distribution.id) else {
+            continue;
+        };
+        let address = Address::CloudFrontDistribution(distribution.id.clone()).to_string();
+        for spec in &distribution.behaviors {
+            let resource = format!("{address} behavior {}", spec.path);
+            let Some(current) = read.behavior(&spec.path) else {
+                continue;
+            };
+            let desired = match desired_behavior(manifest, live, &distribution.id, &spec.path) {
+                Some(Ok(desired)) => desired,
+                Some(Err(error)) => {
+                    notes.push(format!("{resource}: not judged: {error}"));
+                    continue;
+                }
+                None => continue,
+            };
+            let resolved = |settings: &BehaviorSettings| -> Resolved {
+                let (forwarded, policy) =
+                    edge::edge(settings, manifest, live).map_err(|e| e.to_string())?;
+                Ok((settings.clone(), forwarded, policy))
+            };
+            let (before, after) = match (resolved(current), resolved(&desired)) {
+                (Ok(before), Ok(after)) => (before, after),
+                (Err(problem), _) | (_, Err(problem)) => {
+                    notes.push(format!("{resource}: not judged: {problem}"));
+                    continue;
+                }
+            };
+            if before == after {
+                continue;
+            }
+            let edges = [&before, &after].map(|(settings, forwarded, policy)| Edge {
+                behavior: settings,
+                forwarded: *forwarded,
+                response_headers: policy.as_ref(),
+            });
+            let bucket = read
+                .origin_domain(&spec.path)
+                .and_then(bucket_of_origin)
+                .and_then(|name| live.bucket(name).map(|b| (name, &b.cors)));
+            let known: Vec<(String, &BucketCors, &BucketCors)> = bucket
+                .map(|(name, cors)| {
+                    (
+                        format!("through its origin s3_bucket.{name}"),
+                        cors,
+                        manifest.bucket(name).map_or(cors, |b| &b.cors),
+                    )
+                })
+                .into_iter()
+                .collect();
+            // The bucket read is the one it sends requests to; only when it was not read (it is
+            // outside the manifest) are buckets outside the manifest asked about.
+            let outside_too = known.is_empty();
+            found.extend(through_edge(&resource, &edges, &known, outside_too));
+        }
+    }
+    (found, notes)
+}
