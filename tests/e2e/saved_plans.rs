@@ -169,7 +169,7 @@ fn corrupt_truncated_and_foreign_plan_files_are_refused() {
         errors.push_str(&run.stderr);
     }
     insta::assert_snapshot!(errors, @"
-    error: truncated.plan: the plan file is corrupt or truncated (EOF while parsing a value at line 48 column 4). Nothing was written.
+    error: truncated.plan: the plan file is corrupt or truncated (EOF while parsing a value at line 60 column 5). Nothing was written.
     error: edited.plan: the plan file's checksum does not match its contents: it was corrupted or edited. Nothing was written.
     error: future.plan: the plan file has format version 7; this cors-sync reads version 2 (and 3 across accounts). Make the plan again with this cors-sync. Nothing was written.
     error: manifest-not-plan.plan: this is not a cors-sync plan file. Nothing was written.

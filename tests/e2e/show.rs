@@ -162,11 +162,11 @@ fn show_prints_a_saved_plan_exactly_as_plan_did_in_each_format() {
 
     - `manifest.yaml:5:9`: CS001 wildcard-origin-with-writes: allowed_origins ["*"] with PUT: any website can write to this bucket from its visitors' browsers (list the origins that may write, or keep `*` for GET/HEAD only)
 
-    #### Access changes: changes access
+    #### Access changes: changes access (widens, narrows, changes)
 
-    - s3_bucket.show-assets: GET from https://old.example.com gets another answer: Access-Control-Allow-Origin `https://old.example.com` → `*`; Access-Control-Allow-Credentials `true` → absent
-    - s3_bucket.show-assets: now allows PUT from https://old.example.com (rule 1, new)
-    - s3_bucket.show-assets: now allows GET, PUT from * (rule 1, new)
+    - s3_bucket.show-assets: now allows GET, PUT from * without credentials (rule 1, new); e.g. GET from https://evil.example
+    - s3_bucket.show-assets: GET from https://old.example.com without credentials gets another answer: Access-Control-Allow-Origin `https://old.example.com` → `*`; Access-Control-Allow-Credentials `true` → absent; e.g. GET from https://old.example.com
+    - s3_bucket.show-assets: no longer allows GET from https://old.example.com with credentials; e.g. GET from https://old.example.com, with credentials
 
     > Saved plan markdown.plan  
     >   made:      [MADE_AT] by cors-sync [VERSION]  
