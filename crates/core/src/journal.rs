@@ -13,12 +13,12 @@
 
 use std::collections::HashSet;
 
-use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 
 use crate::fingerprint::sha256_hex;
 use crate::manifest::Account;
 use crate::plan::Change;
+use crate::signature;
 
 const MAC_FIELD: &str = ",\"mac\":\"hmac-sha256:";
 
@@ -88,8 +88,11 @@ impl Writer {
         line.seq = Some(seq);
         line.prev = self.last.as_deref().map(|l| sha256_hex(l.as_bytes()));
         let mut text = serde_json::to_string(&line).unwrap_or_default();
-        if let Some(key) = &self.key {
-            let tag = hex(&mac(key, &text));
+        if let Some(tag) = self
+            .key
+            .as_ref()
+            .and_then(|key| signature::sign(key, text.as_bytes()))
+        {
             text.pop();
             text.push_str(&format!("{MAC_FIELD}{tag}\"}}"));
         }
@@ -292,43 +295,13 @@ fn check_signature(raw: &str, key: Option<&[u8]>, line: usize) -> Result<(), Jou
         (None, Some(_)) => Err(JournalError::NoKey { line }),
         (Some(_), None) => Err(JournalError::Unsigned { line }),
         (Some(key), Some((unsigned, tag))) => {
-            let tag = from_hex(tag).ok_or(JournalError::Signature { line })?;
-            // Compared in constant time, by the MAC itself.
-            let mut check = <JournalMac as KeyInit>::new_from_slice(key)
-                .map_err(|_| JournalError::Signature { line })?;
-            check.update(format!("{unsigned}}}").as_bytes());
-            check
-                .verify_slice(&tag)
-                .map_err(|_| JournalError::Signature { line })
+            if signature::verify(key, format!("{unsigned}}}").as_bytes(), tag) {
+                Ok(())
+            } else {
+                Err(JournalError::Signature { line })
+            }
         }
     }
-}
-
-type JournalMac = hmac::Hmac<sha2::Sha256>;
-
-fn mac(key: &[u8], text: &str) -> Vec<u8> {
-    match <JournalMac as KeyInit>::new_from_slice(key) {
-        Ok(mut mac) => {
-            mac.update(text.as_bytes());
-            mac.finalize().into_bytes().to_vec()
-        }
-        // HMAC takes a key of any length.
-        Err(_) => Vec::new(),
-    }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod redact;
 pub mod render;
 pub mod rollback;
 pub mod s3_limits;
+pub mod signature;
 pub mod visible;
 
 pub use error::Error;

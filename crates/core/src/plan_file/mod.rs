@@ -25,7 +25,6 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 
 mod accounts;
@@ -38,6 +37,7 @@ pub use review::{Review, SavedWarning};
 use crate::fingerprint::sha256_hex;
 use crate::manifest::Account;
 use crate::plan::{Address, Plan};
+use crate::signature;
 
 pub const FORMAT: &str = "cors-sync-plan";
 /// Bumped whenever a change to the body would make an older cors-sync misread it. 2: `made_in`.
@@ -153,28 +153,17 @@ fn checksum(body: &serde_json::Value) -> String {
     sha256_hex(serde_json::to_string(body).unwrap_or_default().as_bytes())
 }
 
-type PlanMac = hmac::Hmac<sha2::Sha256>;
-
-/// The HMAC of the body's compact JSON (the bytes the checksum covers). HMAC takes a key of any
-/// length, so this is `None` only in theory.
-fn mac(key: &[u8], body: &serde_json::Value) -> Option<PlanMac> {
-    let mut mac = <PlanMac as KeyInit>::new_from_slice(key).ok()?;
-    mac.update(serde_json::to_string(body).unwrap_or_default().as_bytes());
-    Some(mac)
+/// The bytes a signature covers: the body's compact JSON, as the checksum covers it.
+fn signed_bytes(body: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(body).unwrap_or_default()
 }
 
 /// The plan file's text; signed when `key` is given.
 pub fn encode(saved: &SavedPlan, key: Option<&[u8]>) -> String {
     let body = serde_json::to_value(saved).unwrap_or_default();
-    let signature = key.and_then(|key| mac(key, &body)).map(|mac| {
-        let hex: String = mac
-            .finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        format!("{SIGNATURE_PREFIX}{hex}")
-    });
+    let signature = key
+        .and_then(|key| signature::sign(key, &signed_bytes(&body)))
+        .map(|hex| format!("{SIGNATURE_PREFIX}{hex}"));
     let envelope = Envelope {
         format: FORMAT.to_string(),
         version: if saved.accounts.is_empty() {
@@ -217,14 +206,12 @@ pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError
         (None, Some(_)) => return Err(PlanFileError::NoKey),
         (Some(_), None) => return Err(PlanFileError::Unsigned),
         (Some(key), Some(signature)) => {
-            let tag = signature
+            let signed = signature
                 .strip_prefix(SIGNATURE_PREFIX)
-                .and_then(from_hex)
-                .ok_or(PlanFileError::Signature)?;
-            mac(key, &envelope.body)
-                .ok_or(PlanFileError::Signature)?
-                .verify_slice(&tag)
-                .map_err(|_| PlanFileError::Signature)?;
+                .is_some_and(|tag| signature::verify(key, &signed_bytes(&envelope.body), tag));
+            if !signed {
+                return Err(PlanFileError::Signature);
+            }
         }
     }
     let saved: SavedPlan =
@@ -291,16 +278,6 @@ fn unsigned(text: &str) -> Result<String, PlanFileError> {
         envelope.remove("signature");
     }
     Ok(value.to_string())
-}
-
-fn from_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 #[cfg(test)]
