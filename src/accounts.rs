@@ -33,6 +33,7 @@ pub async fn connect(connection: &ConnectionArgs) -> Aws {
         attempt_timeout: Some(Duration::from_secs(connection.timeout)),
         max_attempts: connection.max_attempts,
         parallelism: usize::from(connection.parallelism),
+        provider: connection.provider.unwrap_or_default(),
     })
     .await
 }

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use cors_sync_core::provider::{self, Provider};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -49,6 +50,14 @@ pub struct ConnectionArgs {
     /// and rollback.
     #[arg(long = "account", global = true, value_name = "NAME")]
     pub accounts: Vec<String>,
+    /// The S3-compatible store --endpoint-url is, for a manifest without `accounts:` (aws, r2,
+    /// spaces, b2, wasabi, ceph, garage, seaweedfs, minio, scaleway, ovh; docs/providers.md).
+    #[arg(long, global = true, value_name = "NAME", env = "CORS_SYNC_PROVIDER", value_parser = parse_provider)]
+    pub provider: Option<Provider>,
+}
+
+fn parse_provider(name: &str) -> Result<Provider, String> {
+    Provider::from_name(name).ok_or_else(|| provider::name_problem(name, &provider::NAMES).0)
 }
 
 #[derive(Debug, Args)]

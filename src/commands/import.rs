@@ -20,7 +20,7 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let declared = if cli.connection.accounts.is_empty() {
         Manifest::default()
     } else {
-        manifest::load(&args.manifest).map_err(Error::Manifest)?
+        super::load_manifest(&args.manifest)?
     };
     let account = accounts::for_resource(&declared, None, &cli.connection, "import")?;
     let reached = accounts::reach_one(&cli.connection, account).await?;
