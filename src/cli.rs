@@ -333,7 +333,8 @@ pub struct WriteArgs {
     /// (`cors-sync rollback` restores from there).
     #[arg(long, value_name = "DIR", default_value = ".cors-sync/backups")]
     pub backup_dir: PathBuf,
-    /// Wait until every updated CloudFront distribution is deployed.
+    /// Wait until every updated CloudFront distribution is deployed, and every bucket written on
+    /// a store that takes time to show a change (Cloudflare R2: up to 30 s) reads back as written.
     #[arg(long)]
     pub wait: bool,
     /// Seconds between deployment status checks with --wait.

@@ -7,7 +7,7 @@ use cors_sync_core::import;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::s3_limits;
 
-use cors_sync_core::manifest::{self, Manifest};
+use cors_sync_core::manifest::Manifest;
 
 use super::{report_retries, Error, Outcome};
 use crate::accounts;

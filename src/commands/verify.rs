@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use cors_sync_aws::live_state;
 use cors_sync_aws::probe::Prober;
+use cors_sync_aws::propagation;
 use cors_sync_aws::{Aws, AwsError};
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
@@ -26,7 +27,7 @@ use cors_sync_core::render::verify_report::{ProbeRow, Tally};
 use super::{load_manifest, Error, Outcome};
 use crate::accounts;
 use crate::cli::{Cli, VerifyArgs};
-use crate::output::{out, outln};
+use crate::output::{errln, out, outln};
 
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
 /// not the object exists.
@@ -76,9 +77,63 @@ async fn verify_account(
         let url = aws.object_url(&bucket.name, &region, PROBE_KEY).await?;
         let cors = bucket.cors.clone();
         let planned = planned_probes(&cors);
-        let predict = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
-        let rows = probe_all(prober, &resource, &url, planned, predict).await?;
+        // Judged by the store's own profile (the provider table); on another store, each probe
+        // is also judged as AWS would answer it, to say where the store departs from AWS.
+        let provider = manifest.provider_of(bucket.account.as_ref());
+        let predict =
+            |request: &Request| s3::evaluate_on(provider, Bucket::Cors(&cors), request).response;
+        let window = propagation::window(aws);
+        let rows = if window.is_zero() {
+            probe_all(prober, &resource, &url, planned.clone(), predict).await?
+        } else {
+            // A change on this store may not be seen yet: probe again until it agrees or the
+            // store's window has passed.
+            errln!(
+                "{resource}: {provider} takes up to {} s to apply a change; probing until the answers agree or that time has passed.",
+                window.as_secs()
+            );
+            let deadline = tokio::time::Instant::now() + window;
+            loop {
+                let rows = probe_all(prober, &resource, &url, planned.clone(), predict).await?;
+                let agree = rows
+                    .iter()
+                    .all(|r| r.predicted == r.observed && r.differences.is_empty());
+                if agree || tokio::time::Instant::now() >= deadline {
+                    break rows;
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        };
+        let departures = if provider.is_aws() {
+            Vec::new()
+        } else {
+            let as_aws = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
+            probe_all(prober, &resource, &url, planned, as_aws)
+                .await?
+                .into_iter()
+                .filter(|row| !row.differences.is_empty() || row.predicted != row.observed)
+                .collect()
+        };
         out!("{}", tally.record(&resource, rows));
+        if !departures.is_empty() {
+            outln!("  Where {provider} answered otherwise than AWS would (judged by its profile above):");
+            for row in departures {
+                let verdict = |passes: bool| if passes { "passes" } else { "fails" };
+                let (aws_passes, aws_status) = row.predicted;
+                let (passes, status) = row.observed;
+                outln!(
+                    "    {}: AWS {} {aws_status}, {provider} {} {status}{}",
+                    row.description,
+                    verdict(aws_passes),
+                    verdict(passes),
+                    if row.differences.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", row.differences.join("; "))
+                    }
+                );
+            }
+        }
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.

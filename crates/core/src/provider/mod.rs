@@ -187,6 +187,11 @@ pub enum Behaviour {
     EmptyOriginRefused,
     /// Preflight answers carry no Access-Control-Max-Age.
     NoMaxAgeHeader,
+    /// An allowed preflight is answered with the request's origin (a `*` rule's too) and no
+    /// Access-Control-Allow-Credentials.
+    EchoesOriginWithoutCredentials,
+    /// Answers vary on `Origin` alone (S3: Origin, Access-Control-Request-Headers and -Method).
+    VaryOriginOnly,
 }
 
 impl Behaviour {
@@ -203,6 +208,8 @@ impl Behaviour {
             Behaviour::BareOriginsOnly => "allowed origins must be bare scheme://host[:port], without a path or trailing slash",
             Behaviour::EmptyOriginRefused => "an empty allowed origin is refused",
             Behaviour::NoMaxAgeHeader => "preflight answers carry no Access-Control-Max-Age",
+            Behaviour::EchoesOriginWithoutCredentials => "an allowed preflight gets the request's origin back (a `*` rule's too) and no Access-Control-Allow-Credentials",
+            Behaviour::VaryOriginOnly => "answers carry `Vary: Origin` only",
         }
     }
 }

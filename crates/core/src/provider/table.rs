@@ -198,6 +198,16 @@ static SEAWEEDFS: Facts = Facts {
             Evidence::TestedHere,
             "measured with SeaweedFS 4.48",
         ),
+        quirk(
+            Behaviour::EchoesOriginWithoutCredentials,
+            Evidence::TestedHere,
+            "measured with SeaweedFS 4.48",
+        ),
+        quirk(
+            Behaviour::VaryOriginOnly,
+            Evidence::TestedHere,
+            "measured with SeaweedFS 4.48",
+        ),
     ],
     sources: &["seaweedfs#8065, #1271", "measured with SeaweedFS 4.48"],
 };
