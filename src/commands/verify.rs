@@ -104,7 +104,7 @@ async fn verify_account(
                 tokio::time::sleep(Duration::from_secs(2)).await;
             }
         };
-        let departures = if provider.is_aws() {
+        let departures: Vec<ProbeRow> = if provider.is_aws() {
             Vec::new()
         } else {
             let as_aws = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
@@ -115,9 +115,12 @@ async fn verify_account(
                 .collect()
         };
         out!("{}", tally.record(&resource, rows));
-        if !departures.is_empty() {
+        let (verdicts, headers_only): (Vec<ProbeRow>, Vec<ProbeRow>) = departures
+            .into_iter()
+            .partition(|row| row.predicted != row.observed);
+        if !verdicts.is_empty() || !headers_only.is_empty() {
             outln!("  Where {provider} answered otherwise than AWS would (judged by its profile above):");
-            for row in departures {
+            for row in verdicts {
                 let verdict = |passes: bool| if passes { "passes" } else { "fails" };
                 let (aws_passes, aws_status) = row.predicted;
                 let (passes, status) = row.observed;
@@ -131,6 +134,15 @@ async fn verify_account(
                     } else {
                         format!(" ({})", row.differences.join("; "))
                     }
+                );
+            }
+            if let Some(first) = headers_only.first() {
+                outln!(
+                    "    and in headers only on {} probe{}, e.g. {}: {}",
+                    headers_only.len(),
+                    plural(headers_only.len()),
+                    first.description,
+                    first.differences.join("; ")
                 );
             }
         }

@@ -16,6 +16,7 @@ mod fresh_clone;
 mod gitops;
 mod hostile_files;
 mod import;
+mod providers;
 mod races;
 mod regions;
 mod reliability;

@@ -30,6 +30,14 @@ pub fn evaluate(bucket: Bucket<'_>, request: &Request) -> Evaluation {
 /// What `request` gets from a bucket on `provider`.
 pub fn evaluate_on(provider: Provider, bucket: Bucket<'_>, request: &Request) -> Evaluation {
     let facts = provider.facts();
+    let mut evaluation = evaluate_with(facts, bucket, request);
+    if facts.has(Behaviour::VaryOriginOnly) && evaluation.response.header("Vary").is_none() {
+        evaluation.response.set("Vary", "Origin".into());
+    }
+    evaluation
+}
+
+fn evaluate_with(facts: &Facts, bucket: Bucket<'_>, request: &Request) -> Evaluation {
     let preflight = request.kind == RequestKind::Preflight;
     let answer = |status: u16, reason: &str| Evaluation {
         response: Response {

@@ -190,7 +190,8 @@ pub enum Behaviour {
     /// An allowed preflight is answered with the request's origin (a `*` rule's too) and no
     /// Access-Control-Allow-Credentials.
     EchoesOriginWithoutCredentials,
-    /// Answers vary on `Origin` alone (S3: Origin, Access-Control-Request-Headers and -Method).
+    /// Every answer, a refusal too, carries `Vary: Origin` and only that (S3: Origin,
+    /// Access-Control-Request-Headers and -Method, on answers with CORS headers).
     VaryOriginOnly,
 }
 
@@ -209,7 +210,7 @@ impl Behaviour {
             Behaviour::EmptyOriginRefused => "an empty allowed origin is refused",
             Behaviour::NoMaxAgeHeader => "preflight answers carry no Access-Control-Max-Age",
             Behaviour::EchoesOriginWithoutCredentials => "an allowed preflight gets the request's origin back (a `*` rule's too) and no Access-Control-Allow-Credentials",
-            Behaviour::VaryOriginOnly => "answers carry `Vary: Origin` only",
+            Behaviour::VaryOriginOnly => "every answer, a refusal too, carries `Vary: Origin` and only that",
         }
     }
 }
