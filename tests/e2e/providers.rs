@@ -8,7 +8,7 @@ use crate::support::s3::{self, runtime};
 use crate::support::{cors_sync, CorsSync};
 
 /// A client for SeaweedFS, with the admin identity its launcher gave it.
-fn seaweedfs_client() -> aws_sdk_s3::Client {
+pub(crate) fn seaweedfs_client() -> aws_sdk_s3::Client {
     let store = seaweedfs();
     let (key, secret) = store
         .credentials

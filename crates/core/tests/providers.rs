@@ -245,6 +245,41 @@ mod preflight {
     }
 
     #[test]
+    fn seaweedfs_judges_the_request_itself_by_full_match_and_answers_a_post_to_any_origin() {
+        let cors = BucketCors::new(vec![
+            CorsRule::allowing(&["*"], &["GET", "POST"]),
+            CorsRule::allowing(&["http://*.test:1"], &["GET", "HEAD"]),
+        ]);
+        let sw = |request: &Request| {
+            evaluate_on(Provider::Seaweedfs, Bucket::Cors(&cors), request).response
+        };
+        // Measured: the HEAD itself gets rule 2's headers, though rule 1 matches the origin first.
+        let head = sw(&Request::actual("http://o.test:1", "HEAD"));
+        assert_eq!(
+            head.header("Access-Control-Allow-Methods"),
+            Some("GET, HEAD")
+        );
+        // Measured: a POST to an object gets 405 allowing any origin, whatever the rules say.
+        let only_a = BucketCors::new(vec![CorsRule::allowing(
+            &["https://a.example.com"],
+            &["GET"],
+        )]);
+        let post = evaluate_on(
+            Provider::Seaweedfs,
+            Bucket::Cors(&only_a),
+            &Request::actual("http://z.test:1", "POST"),
+        )
+        .response;
+        assert_eq!(post.status, 405);
+        assert_eq!(post.header("Access-Control-Allow-Origin"), Some("*"));
+        let on_aws = evaluate(
+            Bucket::Cors(&only_a),
+            &Request::actual("http://z.test:1", "POST"),
+        );
+        assert_eq!(on_aws.response.header("Access-Control-Allow-Origin"), None);
+    }
+
+    #[test]
     fn garage_joins_the_rules_origins_and_matches_them_exactly() {
         let cors = BucketCors::new(vec![CorsRule::allowing(
             &["https://a.example.com", "https://*.example.org"],

@@ -73,8 +73,25 @@ fn evaluate_with(facts: &Facts, bucket: Bucket<'_>, request: &Request) -> Evalua
         }
         Bucket::Cors(cors) => cors,
     };
+    if !preflight && request.method == "POST" && facts.has(Behaviour::PostToObjectAllowsAnyOrigin) {
+        let mut evaluation = answer(
+            405,
+            "a POST to an object is not an S3 operation here: the store answers 405 allowing any origin, whatever the rules say",
+        );
+        evaluation.response.headers = [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Allow-Methods", "*"),
+            ("Access-Control-Allow-Headers", "*"),
+            ("Access-Control-Expose-Headers", "*"),
+        ]
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+        return evaluation;
+    }
     let mut outcomes = Vec::new();
-    let first_origin_decides = facts.has(Behaviour::FirstOriginMatchDecides);
+    let first_origin_decides = preflight && facts.has(Behaviour::FirstOriginMatchDecides);
     for (index, rule) in cors.rules.iter().enumerate() {
         let outcome = rule_outcome(facts, rule, origin, request);
         let matched = outcome == RuleOutcome::Matched;

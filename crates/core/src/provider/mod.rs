@@ -166,7 +166,9 @@ pub enum Unconfigured {
 /// One way a store departs from S3 in what it stores, returns or answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Behaviour {
-    /// The first rule whose origin matches decides; method and headers are judged on it alone.
+    /// On a preflight, the first rule whose origin matches decides; method and headers are judged
+    /// on it alone. (SeaweedFS judges the request itself by the first rule matching origin and
+    /// method, as S3 does.)
     FirstOriginMatchDecides,
     /// Origins match exactly or as `*` only: `https://*.example.com` matches nothing.
     ExactOrStarOrigins,
@@ -190,6 +192,9 @@ pub enum Behaviour {
     /// An allowed preflight is answered with the request's origin (a `*` rule's too) and no
     /// Access-Control-Allow-Credentials.
     EchoesOriginWithoutCredentials,
+    /// A POST to an object (not a form upload) gets 405 with `Access-Control-Allow-Origin: *`,
+    /// credentials allowed and every method and header, whatever the rules say.
+    PostToObjectAllowsAnyOrigin,
     /// Every answer, a refusal too, carries `Vary: Origin` and only that (S3: Origin,
     /// Access-Control-Request-Headers and -Method, on answers with CORS headers).
     VaryOriginOnly,
@@ -210,6 +215,7 @@ impl Behaviour {
             Behaviour::EmptyOriginRefused => "an empty allowed origin is refused",
             Behaviour::NoMaxAgeHeader => "preflight answers carry no Access-Control-Max-Age",
             Behaviour::EchoesOriginWithoutCredentials => "an allowed preflight gets the request's origin back (a `*` rule's too) and no Access-Control-Allow-Credentials",
+            Behaviour::PostToObjectAllowsAnyOrigin => "a POST to an object (not a form upload) gets 405 with Access-Control-Allow-Origin: * for any origin, whatever the rules say",
             Behaviour::VaryOriginOnly => "every answer, a refusal too, carries `Vary: Origin` and only that",
         }
     }

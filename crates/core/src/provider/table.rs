@@ -208,6 +208,11 @@ static SEAWEEDFS: Facts = Facts {
             Evidence::TestedHere,
             "measured with SeaweedFS 4.48",
         ),
+        quirk(
+            Behaviour::PostToObjectAllowsAnyOrigin,
+            Evidence::TestedHere,
+            "measured with SeaweedFS 4.48 and Chromium (tests/e2e/browser/seaweedfs.rs)",
+        ),
     ],
     sources: &["seaweedfs#8065, #1271", "measured with SeaweedFS 4.48"],
 };
