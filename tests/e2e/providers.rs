@@ -241,18 +241,15 @@ fn apply_wait_on_r2_reads_each_written_bucket_back() {
     s3::create_bucket("r2-waited", "us-east-1");
     let manifest =
         format!("version: 1\nbuckets:\n  - name: r2-waited\n    cors_rules:\n{TWO_RULES}");
-    let run = cors_sync()
-        .manifest(&manifest)
-        .args(["--provider", "r2"])
-        .run_with(&[
-            "--provider",
-            "r2",
-            "apply",
-            "-f",
-            "manifest.yaml",
-            "--auto-approve",
-            "--wait",
-        ]);
+    let run = cors_sync().manifest(&manifest).run_with(&[
+        "--provider",
+        "r2",
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--auto-approve",
+        "--wait",
+    ]);
     run.code(0);
     assert!(
         run.stderr.contains("Waiting until bucket r2-waited reads back as written: Cloudflare R2 takes up to 30 s to apply a change."),
@@ -283,6 +280,51 @@ fn minio_bucket_cors_is_refused_naming_the_server_wide_setting() {
     );
     assert!(
         run.stderr.contains("MINIO_API_CORS_ALLOW_ORIGIN"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_judges_a_bucket_by_its_stores_profile() {
+    let manifest =
+        format!("version: 1\nbuckets:\n  - name: checked-store\n    cors_rules:\n{TWO_RULES}");
+    let cli = cors_sync().manifest(&manifest).endpoint(None);
+    let args = [
+        "check",
+        "s3://checked-store/a",
+        "-f",
+        "manifest.yaml",
+        "--origin",
+        "https://www.example.com",
+        "--method",
+        "GET",
+        "--credentials",
+    ];
+    // AWS echoes the origin with credentials allowed; SeaweedFS never sends
+    // Access-Control-Allow-Credentials, so the same request with cookies fails there.
+    cli.run_with(&args).code(0);
+    let mut on_seaweedfs = args.to_vec();
+    on_seaweedfs.extend(["--provider", "seaweedfs"]);
+    cli.run_with(&on_seaweedfs).code(2);
+}
+
+#[test]
+fn provider_beside_declared_accounts_is_refused() {
+    let manifest = format!(
+        "version: 1\naccounts:\n  - name: lab\n    provider: seaweedfs\n    endpoint_url: http://127.0.0.1:9\nbuckets:\n  - name: refused-provider\n    cors_rules:\n{TWO_RULES}"
+    );
+    let run = cors_sync().manifest(&manifest).run_with(&[
+        "plan",
+        "-f",
+        "manifest.yaml",
+        "--provider",
+        "r2",
+    ]);
+    run.code(1);
+    assert!(
+        run.stderr
+            .contains("--provider r2 is for a manifest without `accounts:`"),
         "{}",
         run.stderr
     );
