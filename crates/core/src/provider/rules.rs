@@ -14,20 +14,20 @@ pub fn manifest_problems(manifest: &Manifest) -> Vec<Diagnostic> {
     for bucket in &manifest.buckets {
         let provider = manifest.provider_of(bucket.account.as_ref());
         let facts = provider.facts();
+        // Even `cors_rules: []` is refused: there is no bucket setting to read or delete, and
+        // some releases answer GetBucketCors with an empty document rather than an error.
         if let BucketCorsSupport::NotImplemented { alternative } = facts.bucket_cors {
-            if bucket.cors.is_configured() {
-                found.push(
-                    Diagnostic::error(
-                        bucket.location.clone(),
-                        format!(
-                            "bucket `{}` is on {provider}, which has no bucket CORS: PutBucketCors answers NotImplemented",
-                            bucket.name
-                        ),
-                    )
-                    .with_help(Some(alternative.to_string())),
-                );
-                continue;
-            }
+            found.push(
+                Diagnostic::error(
+                    bucket.location.clone(),
+                    format!(
+                        "bucket `{}` is on {provider}, which has no bucket CORS: PutBucketCors answers NotImplemented",
+                        bucket.name
+                    ),
+                )
+                .with_help(Some(alternative.to_string())),
+            );
+            continue;
         }
         // S3's own limits are the schema's (`s3_limits`), reported while decoding; only a
         // store's tighter ones are checked here.
@@ -153,6 +153,15 @@ mod tests {
             "{}",
             found[0]
         );
+    }
+
+    #[test]
+    fn minio_refuses_even_an_empty_rule_list() {
+        let found = problems(
+            "version: 1\naccounts:\n  - name: lab\n    provider: minio\nbuckets:\n  - name: assets\n    cors_rules: []\n",
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("has no bucket CORS"), "{}", found[0]);
     }
 
     #[test]
