@@ -81,10 +81,6 @@ impl Provider {
         self.facts().name
     }
 
-    pub fn names() -> Vec<&'static str> {
-        Self::ALL.iter().map(|p| p.name()).collect()
-    }
-
     pub fn from_name(name: &str) -> Option<Provider> {
         Self::ALL.into_iter().find(|p| p.name() == name)
     }

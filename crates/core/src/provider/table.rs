@@ -284,6 +284,12 @@ mod tests {
             assert_eq!(Provider::from_name(row.name), Some(provider));
             assert!(!row.sources.is_empty(), "{} cites no source", row.name);
         }
+        let names: Vec<&str> = Provider::ALL.iter().map(|p| p.name()).collect();
+        assert_eq!(
+            names,
+            super::super::NAMES,
+            "the schema's choices are the table's rows"
+        );
     }
 
     #[test]
