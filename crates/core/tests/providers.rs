@@ -34,7 +34,7 @@ fn garage_warns_at_a_rule_listing_two_origins_naming_the_joined_header() {
     let found = lints(&on("garage", rules));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
-        found[0].starts_with("m.yaml:9:9: warning: CS201 store-joins-origins: on Garage, rule 1: it lists 2 origins, and every allowed origin of the matching rule is sent joined in one Access-Control-Allow-Origin"),
+        found[0].starts_with("m.yaml:9:9: warning: CS201 store-joins-origins: on Garage (read from its source only), rule 1: it lists 2 origins, and every allowed origin of the matching rule is sent joined in one Access-Control-Allow-Origin"),
         "{}",
         found[0]
     );

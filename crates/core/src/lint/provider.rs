@@ -6,7 +6,7 @@ use crate::bucket_cors::CorsRule;
 use crate::diagnostic::Diagnostic;
 use crate::evaluate::wildcard_matches;
 use crate::manifest::Manifest;
-use crate::provider::{Behaviour, Facts, Unconfigured};
+use crate::provider::{Behaviour, Evidence, Facts, Unconfigured};
 
 pub fn provider_lints(manifest: &Manifest) -> Vec<Diagnostic> {
     let mut found = Vec::new();
@@ -31,11 +31,19 @@ pub fn provider_lints(manifest: &Manifest) -> Vec<Diagnostic> {
         }
         for (index, rule) in bucket.cors.rules.iter().enumerate() {
             let at = bucket.rule_locations.get(index).unwrap_or(&bucket.location);
-            for (code, detail, fix) in rule_problems(facts, &bucket.cors.rules[..index], rule) {
+            for (behaviour, code, detail, fix) in
+                rule_problems(facts, &bucket.cors.rules[..index], rule)
+            {
+                // How the store's behaviour is known, when it was not tested here.
+                let known = facts
+                    .quirk(behaviour)
+                    .map(|q| q.evidence)
+                    .filter(|e| *e != Evidence::TestedHere)
+                    .map_or_else(String::new, |e| format!(" ({})", e.words()));
                 own.push(lint(
                     code,
                     at,
-                    format!("on {provider}, rule {}: {detail}", index + 1),
+                    format!("on {provider}{known}, rule {}: {detail}", index + 1),
                     &fix,
                 ));
             }
@@ -50,11 +58,12 @@ fn rule_problems(
     facts: &Facts,
     earlier: &[CorsRule],
     rule: &CorsRule,
-) -> Vec<(&'static str, String, String)> {
+) -> Vec<(Behaviour, &'static str, String, String)> {
     let mut found = Vec::new();
     let specific: Vec<&String> = rule.allowed_origins.iter().filter(|o| *o != "*").collect();
     if facts.has(Behaviour::JoinsAllowedOrigins) && specific.len() > 1 {
         found.push((
+            Behaviour::JoinsAllowedOrigins,
             "CS201",
             format!(
                 "it lists {} origins, and {}",
@@ -67,6 +76,7 @@ fn rule_problems(
     if facts.has(Behaviour::ExactOrStarOrigins) {
         for origin in specific.iter().filter(|o| o.contains('*')) {
             found.push((
+                Behaviour::ExactOrStarOrigins,
                 "CS202",
                 format!("`{origin}`: {}", Behaviour::ExactOrStarOrigins.words()),
                 "list each origin in full".to_string(),
@@ -80,6 +90,7 @@ fn rule_problems(
             .filter(|h| h.chars().any(|c| c.is_ascii_uppercase()))
         {
             found.push((
+                Behaviour::CaseSensitiveHeaders,
                 "CS203",
                 format!("`{header}`: {}", Behaviour::CaseSensitiveHeaders.words()),
                 format!("write `{}`", header.to_ascii_lowercase()),
@@ -106,6 +117,7 @@ fn rule_problems(
         });
         if let Some(first) = overlapping {
             found.push((
+                Behaviour::FirstOriginMatchDecides,
                 "CS204",
                 format!(
                     "rule {} matches the same origins first, and {}",
