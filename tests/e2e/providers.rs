@@ -329,3 +329,45 @@ fn provider_beside_declared_accounts_is_refused() {
         run.stderr
     );
 }
+
+/// LocalStack answers preflights as AWS does (first fully matching rule, echoed origin with
+/// credentials, AWS's Vary and refusals), so `verify` with the AWS profile must agree with it on
+/// every probe. Rules here avoid partial header wildcards (`x-amz-*`), which LocalStack does not
+/// match and AWS does.
+#[test]
+fn verify_agrees_with_localstack_the_aws_faithful_oracle() {
+    let oracle = crate::support::emulator::localstack();
+    runtime().block_on(async {
+        s3::client_as(
+            &oracle.endpoint,
+            aws_sdk_s3::config::Credentials::new("test", "test", None, None, "tests"),
+            "us-east-1",
+        )
+        .create_bucket()
+        .bucket("aws-oracle")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("create bucket on LocalStack: {e:?}"));
+    });
+    let manifest = format!(
+        "version: 1\nbuckets:\n  - name: aws-oracle\n    region: us-east-1\n    cors_rules:\n{TWO_RULES}      - allowed_origins: [\"*\"]\n        allowed_methods: [GET, HEAD]\n"
+    );
+    let cli = cors_sync()
+        .endpoint(Some(&oracle.endpoint))
+        .manifest(&manifest);
+    cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
+        .code(0);
+    let verify = cli.run_with(&["verify", "-f", "manifest.yaml"]);
+    assert!(
+        verify.stdout.contains(": 0 where the browser's verdict differs from the prediction, 0 where only headers differ."),
+        "{}\n{}",
+        verify.stdout,
+        verify.stderr
+    );
+    verify.code(0);
+    assert!(
+        !verify.stdout.contains("answered otherwise than AWS"),
+        "{}",
+        verify.stdout
+    );
+}
