@@ -10,8 +10,8 @@
 //! Chromium actually sent with what the evaluator says S3 answers to it (end to end).
 
 mod check;
-mod seaweedfs;
 mod server;
+mod stores;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
