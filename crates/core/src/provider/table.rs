@@ -211,7 +211,7 @@ static SEAWEEDFS: Facts = Facts {
         quirk(
             Behaviour::PostToObjectAllowsAnyOrigin,
             Evidence::TestedHere,
-            "measured with SeaweedFS 4.48 and Chromium (tests/e2e/browser/seaweedfs.rs)",
+            "measured with SeaweedFS 4.48 and Chromium (tests/e2e/browser/stores.rs)",
         ),
     ],
     sources: &["seaweedfs#8065, #1271", "measured with SeaweedFS 4.48"],
