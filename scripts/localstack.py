@@ -117,9 +117,12 @@ def main():
     signal.signal(signal.SIGTERM, stop)
     said = child.stdout.readline().decode().strip()
     if said != "ready":
-        with open(os.path.join(data, "localstack.log"), "rb") as f:
-            sys.stderr.write(f.read()[-3000:].decode(errors="replace"))
-        print("failed: LocalStack did not start", flush=True)
+        try:
+            with open(os.path.join(data, "localstack.log"), "rb") as f:
+                sys.stderr.write(f.read()[-3000:].decode(errors="replace"))
+        except OSError:
+            pass  # It never got as far as starting (unshare needs root).
+        print("failed: LocalStack did not start in its network namespace (needs root for unshare --net)", flush=True)
         stop()
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
