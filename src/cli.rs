@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use cors_sync_core::provider::{self, Provider};
 
 /// The command line as clap reads it; `parse` turns it into `Cli`.
 #[derive(Debug, Parser)]
@@ -22,6 +23,8 @@ struct Invocation {
         next_help_heading = "AWS connection (plan, apply, import, check, verify, rollback; also after the command)"
     )]
     connection: ConnectionFlags,
+    #[command(flatten)]
+    store: StoreArgs,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -58,7 +61,10 @@ pub fn parse() -> Result<Cli, clap::Error> {
     };
     Ok(Cli {
         command: invocation.command,
-        connection,
+        connection: ConnectionArgs {
+            provider: invocation.store.provider,
+            ..connection
+        },
         output: invocation.output,
     })
 }
@@ -73,6 +79,22 @@ pub struct ConnectionArgs {
     pub timeout: u64,
     pub max_attempts: Option<u32>,
     pub accounts: Vec<String>,
+    /// The store resources outside a declared account are on (`--provider`).
+    pub provider: Option<Provider>,
+}
+
+/// Which S3-compatible store the run is about, for a manifest without `accounts:`. Every command
+/// takes it, the offline ones too: validate, lints and check judge rules by the store's profile.
+#[derive(Debug, Default, Args)]
+pub struct StoreArgs {
+    /// The S3-compatible store --endpoint-url is, for a manifest without `accounts:` (aws, r2,
+    /// spaces, b2, wasabi, ceph, garage, seaweedfs, minio, scaleway, ovh; docs/providers.md).
+    #[arg(long, global = true, value_name = "NAME", env = "CORS_SYNC_PROVIDER", value_parser = parse_provider)]
+    pub provider: Option<Provider>,
+}
+
+fn parse_provider(name: &str) -> Result<Provider, String> {
+    Provider::from_name(name).ok_or_else(|| provider::name_problem(name, &provider::NAMES).0)
 }
 
 const DEFAULT_PARALLELISM: u16 = 16;
@@ -114,6 +136,7 @@ impl ConnectionFlags {
     /// These flags (written before the command's name), overridden by `after` (written after).
     fn then(&self, after: &ConnectionFlags) -> ConnectionArgs {
         ConnectionArgs {
+            provider: None,
             profile: after.profile.clone().or_else(|| self.profile.clone()),
             region: after.region.clone().or_else(|| self.region.clone()),
             endpoint_url: after
@@ -515,7 +538,8 @@ pub struct WriteArgs {
     /// (`cors-sync rollback` restores from there).
     #[arg(long, value_name = "DIR", default_value = ".cors-sync/backups")]
     pub backup_dir: PathBuf,
-    /// Wait until every updated CloudFront distribution is deployed.
+    /// Wait until every updated CloudFront distribution is deployed, and every bucket written on
+    /// a store that takes time to show a change (Cloudflare R2: up to 30 s) reads back as written.
     #[arg(long)]
     pub wait: bool,
     /// Seconds between deployment status checks with --wait.

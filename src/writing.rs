@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use cors_sync_aws::apply::{self, Applied, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
+use cors_sync_aws::propagation;
+use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::plan::{Change, Plan};
 use cors_sync_core::render::apply_summary;
 use cors_sync_core::render::text_plan;
@@ -135,6 +137,17 @@ pub async fn execute(
     {
         failed += 1;
     }
+    if writing.wait && !cancel.is_cancelled() {
+        let slow: Vec<_> = results
+            .iter()
+            .filter(|(to, r)| r.outcome.is_ok() && !propagation::window(&to.aws).is_zero())
+            .collect();
+        for (to, result) in slow {
+            if !wait_until_seen(to, result.change).await {
+                failed += 1;
+            }
+        }
+    }
     let interrupted = cancel.is_cancelled();
     if let Some(first) = reached.first() {
         // The retry count is shared by every account's connection.
@@ -170,6 +183,39 @@ pub async fn execute(
             apply_summary::incomplete_uncertain(results.len(), written, uncertain, failed)
         );
         Outcome::Failure
+    }
+}
+
+/// With --wait, a bucket written on a store that takes time to show a change (its provider
+/// table row, e.g. Cloudflare R2) is read back until it holds what was written. False when the
+/// store's window passed first or the read failed.
+async fn wait_until_seen(to: &InAccount, change: &Change) -> bool {
+    let Change::BucketCors {
+        bucket,
+        region,
+        after,
+        ..
+    } = change
+    else {
+        return true;
+    };
+    let store = to.aws.provider();
+    let window = propagation::window(&to.aws).as_secs();
+    errln!("Waiting until bucket {bucket} reads back as written: {store} takes up to {window} s to apply a change.");
+    let written = BucketCors::new(after.clone().unwrap_or_default());
+    match propagation::wait_until_seen(&to.aws, bucket, region, &written).await {
+        Ok(true) => {
+            outln!("Bucket {bucket} reads back as written on {store}.");
+            true
+        }
+        Ok(false) => {
+            errln!("Bucket {bucket} still does not read back as written after {window} s on {store}; run plan to see what it holds.");
+            false
+        }
+        Err(error) => {
+            report(&Error::from(error));
+            false
+        }
     }
 }
 

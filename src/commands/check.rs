@@ -13,7 +13,7 @@ use cors_sync_core::evaluate::browser::{
 };
 use cors_sync_core::evaluate::cloudfront::{Edge, Forwarded};
 use cors_sync_core::evaluate::edge;
-use cors_sync_core::evaluate::s3::Bucket;
+use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{evaluate, Request};
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::manifest::Manifest;
@@ -115,8 +115,13 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
             forwarded: *forwarded,
             response_headers: policy.as_ref(),
         });
+    // A bucket on another store is judged by its profile in the provider table.
+    let provider = account.map_or(cli.connection.provider.unwrap_or_default(), |a| a.provider);
     let step = |request: Request| {
-        let evaluation = evaluate(edge.as_ref(), bucket, &request);
+        let evaluation = match &edge {
+            None => s3::evaluate_on(provider, bucket, &request),
+            Some(_) => evaluate(edge.as_ref(), bucket, &request),
+        };
         Step::judged(request, evaluation)
     };
     let report = CheckReport {

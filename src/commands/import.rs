@@ -9,7 +9,7 @@ use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::render::plural;
 use cors_sync_core::s3_limits;
 
-use cors_sync_core::manifest::{self, Manifest};
+use cors_sync_core::manifest::Manifest;
 
 use super::{report_retries, Error, Outcome};
 use crate::accounts;
@@ -22,7 +22,7 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let declared = if cli.connection.accounts.is_empty() {
         Manifest::default()
     } else {
-        manifest::load(&args.manifest).map_err(Error::Manifest)?
+        super::load_manifest(&args.manifest)?
     };
     let account = accounts::for_resource(&declared, None, &cli.connection, "import")?;
     let reached = accounts::reach_one(&cli.connection, account).await?;

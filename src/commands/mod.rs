@@ -14,8 +14,10 @@ mod validate;
 mod verify;
 
 use std::path::Path;
+use std::sync::OnceLock;
 
 use cors_sync_core::manifest::{self, Manifest};
+use cors_sync_core::provider::Provider;
 use cors_sync_core::redact::secrets_hidden;
 
 use crate::cli::{Cli, Command};
@@ -39,6 +41,10 @@ pub fn run(cli: Cli) -> Outcome {
 }
 
 fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
+    if let Some(provider) = cli.connection.provider {
+        // Set once, here, before any manifest is loaded.
+        let _ = PROVIDER.set(provider);
+    }
     // The offline commands never need AWS, credentials or a runtime.
     match &cli.command {
         Command::Validate(args) => return validate::run(args),
@@ -101,9 +107,17 @@ async fn off_the_runtime<T: Send + 'static>(
         .map_err(|e| Error::Refused(format!("the comparison of access failed: {e}")))
 }
 
+/// The store resources outside a declared account are on (`--provider`, `CORS_SYNC_PROVIDER`),
+/// set once before the command runs: every command loads its manifest through `load_manifest`.
+static PROVIDER: OnceLock<Provider> = OnceLock::new();
+
+fn provider() -> Provider {
+    PROVIDER.get().copied().unwrap_or_default()
+}
+
 /// Loads and validates the manifest; every problem is in the error.
 fn load_manifest(path: &Path) -> Result<Manifest, Error> {
-    manifest::load(path).map_err(Error::Manifest)
+    manifest::load_on(path, provider()).map_err(Error::Manifest)
 }
 
 /// `--debug`: the SDK's own logs on stderr. Request signing is never logged: its debug output

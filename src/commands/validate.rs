@@ -39,10 +39,11 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Error> {
 /// Every finding, errors and lints, in a CI format on stdout; exit 1 on an error (or a lint with
 /// `--strict`).
 fn machine_readable(args: &ValidateArgs) -> Result<Outcome, Error> {
-    let mut found: Vec<Diagnostic> = match manifest::load(&args.manifest.manifest) {
-        Ok(manifest) => lint::manifest_lints(&manifest),
-        Err(diagnostics) => diagnostics.0,
-    };
+    let mut found: Vec<Diagnostic> =
+        match manifest::load_on(&args.manifest.manifest, super::provider()) {
+            Ok(manifest) => lint::manifest_lints(&manifest),
+            Err(diagnostics) => diagnostics.0,
+        };
     if args.manifest.strict {
         for finding in &mut found {
             finding.severity = Severity::Error;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use cors_sync_aws::live_state;
 use cors_sync_aws::probe::Prober;
+use cors_sync_aws::propagation;
 use cors_sync_aws::{Aws, AwsError};
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
@@ -20,13 +21,14 @@ use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, Address, LiveState};
+use cors_sync_core::provider::Provider;
 use cors_sync_core::render::plural;
 use cors_sync_core::render::verify_report::{ProbeRow, Tally};
 
 use super::{load_manifest, Error, Outcome};
 use crate::accounts;
 use crate::cli::{Cli, VerifyArgs};
-use crate::output::{out, outln};
+use crate::output::{errln, out, outln};
 
 /// The object path probes are sent to: S3 answers a preflight by the bucket's rules whether or
 /// not the object exists.
@@ -76,9 +78,44 @@ async fn verify_account(
         let url = aws.object_url(&bucket.name, &region, PROBE_KEY).await?;
         let cors = bucket.cors.clone();
         let planned = planned_probes(&cors);
-        let predict = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
-        let rows = probe_all(prober, &resource, &url, planned, predict).await?;
+        // Judged by the store's own profile (the provider table); on another store, each probe
+        // is also judged as AWS would answer it, to say where the store departs from AWS.
+        let provider = manifest.provider_of(bucket.account.as_ref());
+        let predict =
+            |request: &Request| s3::evaluate_on(provider, Bucket::Cors(&cors), request).response;
+        let as_aws = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
+        let also_as_aws: Option<&dyn Fn(&Request) -> Response> =
+            (!provider.is_aws()).then_some(&as_aws);
+        let window = propagation::window(aws);
+        let deadline = tokio::time::Instant::now() + window;
+        if !window.is_zero() {
+            // A change on this store may not be seen yet: probe again until the answers agree
+            // or the store's window has passed.
+            errln!(
+                "{resource}: {provider} takes up to {} s to apply a change; probing until the answers agree or that time has passed.",
+                window.as_secs()
+            );
+        }
+        let (rows, departures) = loop {
+            let (rows, as_aws_rows) = probe_all(
+                prober,
+                &resource,
+                &url,
+                planned.clone(),
+                predict,
+                also_as_aws,
+            )
+            .await?;
+            let agree = rows
+                .iter()
+                .all(|r| r.predicted == r.observed && r.differences.is_empty());
+            if agree || tokio::time::Instant::now() >= deadline {
+                break (rows, as_aws_rows);
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        };
         out!("{}", tally.record(&resource, rows));
+        report_departures(provider, departures);
     }
     if !manifest.distributions.is_empty() {
         // Only CloudFront is read: the buckets' expected answers come from the manifest.
@@ -136,13 +173,51 @@ async fn verify_account(
                     through_cloudfront::evaluate(&edge, Bucket::Cors(&cors), request).response
                 };
                 let resource = Address::CloudFrontDistribution(distribution.id.clone()).to_string();
-                let rows = probe_all(prober, &resource, &url, planned, predict).await?;
+                let (rows, _) = probe_all(prober, &resource, &url, planned, predict, None).await?;
                 let subject = format!("{resource} behavior {path} (bucket {})", bucket.name);
                 out!("{}", tally.record(&subject, rows));
             }
         }
     }
     Ok(())
+}
+
+/// On a store other than AWS: the probes whose answers differ from what AWS would have answered
+/// for the same rules, verdicts one by one, header-only differences counted.
+fn report_departures(provider: Provider, as_aws: Vec<ProbeRow>) {
+    let (verdicts, headers_only): (Vec<ProbeRow>, Vec<ProbeRow>) = as_aws
+        .into_iter()
+        .filter(|row| !row.differences.is_empty() || row.predicted != row.observed)
+        .partition(|row| row.predicted != row.observed);
+    if verdicts.is_empty() && headers_only.is_empty() {
+        return;
+    }
+    outln!("  Where {provider} answered otherwise than AWS would (judged by its profile above):");
+    let verdict = |passes: bool| if passes { "passes" } else { "fails" };
+    for row in verdicts {
+        let (aws_passes, aws_status) = row.predicted;
+        let (passes, status) = row.observed;
+        outln!(
+            "    {}: AWS {} {aws_status}, {provider} {} {status}{}",
+            row.description,
+            verdict(aws_passes),
+            verdict(passes),
+            if row.differences.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", row.differences.join("; "))
+            }
+        );
+    }
+    if let Some(first) = headers_only.first() {
+        outln!(
+            "    and in headers only on {} probe{}, e.g. {}: {}",
+            headers_only.len(),
+            plural(headers_only.len()),
+            first.description,
+            first.differences.join("; ")
+        );
+    }
 }
 
 /// The probes for a bucket's rules (one for a bucket without CORS, which must refuse it).
@@ -157,29 +232,36 @@ fn planned_probes(cors: &BucketCors) -> Vec<Probe> {
     planned
 }
 
-/// Sends every probe to `url` and compares each answer with `predict`'s.
+/// Sends every probe to `url` and compares each answer with `predict`'s; with `also`, the same
+/// answers are compared with its predictions too (AWS's, for a bucket on another store).
 async fn probe_all<F>(
     prober: &Prober,
     resource: &str,
     url: &str,
     planned: Vec<Probe>,
     predict: F,
-) -> Result<Vec<ProbeRow>, AwsError>
+    also: Option<&dyn Fn(&Request) -> Response>,
+) -> Result<(Vec<ProbeRow>, Vec<ProbeRow>), AwsError>
 where
     F: Fn(&Request) -> Response,
 {
+    let row = |probe: &Probe, predicted: &Response, observed: &Response| ProbeRow {
+        predicted: (judge(&probe.request, predicted).passes, predicted.status),
+        observed: (judge(&probe.request, observed).passes, observed.status),
+        differences: differences(predicted, observed),
+        description: probe.description.clone(),
+    };
     let mut rows = Vec::with_capacity(planned.len());
+    let mut also_rows = Vec::new();
     for probe in planned {
         let predicted = predict(&probe.request);
         let observed = prober.send(resource, url, &probe.request).await?;
-        rows.push(ProbeRow {
-            predicted: (judge(&probe.request, &predicted).passes, predicted.status),
-            observed: (judge(&probe.request, &observed).passes, observed.status),
-            differences: differences(&predicted, &observed),
-            description: probe.description,
-        });
+        if let Some(also) = also {
+            also_rows.push(row(&probe, &also(&probe.request), &observed));
+        }
+        rows.push(row(&probe, &predicted, &observed));
     }
-    Ok(rows)
+    Ok((rows, also_rows))
 }
 
 /// A request path that the behavior's pattern matches: `*` and `?` filled in with probe text.

@@ -18,6 +18,7 @@ mod fresh_clone;
 mod gitops;
 mod hostile_files;
 mod import;
+mod providers;
 mod races;
 mod readme;
 mod regions;

@@ -1,7 +1,9 @@
 //! Acting in a declared account: credentials from a role assumed with the base credentials (STS
 //! AssumeRole, through aws-config's provider, which refreshes them), from a profile's own chain,
 //! or the base credentials themselves; and the guard that checks, before anything is read, that
-//! they act in the account the manifest says.
+//! they act in the account the manifest says. An account on another store (`provider:`) is
+//! reached at its own `endpoint_url:`; having no STS, its guard is one listing call proving the
+//! credentials and the endpoint work.
 
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
@@ -46,7 +48,7 @@ impl Aws {
             )),
             (None, None) => None,
         };
-        match provider {
+        let mut reached = match provider {
             Some(provider) => self.with_config(
                 self.config
                     .to_builder()
@@ -54,13 +56,21 @@ impl Aws {
                     .build(),
             ),
             None => self.with_config(self.config.clone()),
+        };
+        reached.provider = account.provider;
+        if let Some(url) = &account.endpoint_url {
+            reached.s3_endpoint = Some(url.clone());
         }
+        reached
     }
 
     /// The account guard: the account these credentials act in (STS GetCallerIdentity) is the
     /// one `account` declares. A role that cannot be assumed is named with AWS's code.
     pub async fn check_account(&self, account: &Account) -> Result<(), Error> {
         let through = account.reached_through();
+        let Some(expected) = account.id.as_deref().filter(|_| account.provider.is_aws()) else {
+            return self.check_store(account, through).await;
+        };
         let actual = self
             .account_id()
             .await
@@ -69,16 +79,41 @@ impl Aws {
                 through: through.clone(),
                 error: Box::new(error),
             })?;
-        if actual == account.id {
+        if actual == expected {
             Ok(())
         } else {
             Err(Error::WrongAccount {
                 account: account.name.clone(),
-                expected: account.id.clone(),
+                expected: expected.to_string(),
                 actual,
                 through,
             })
         }
+    }
+
+    /// The guard for an account on a store without STS: one ListBuckets (a single bucket asked
+    /// for) proves that the endpoint answers and takes these credentials.
+    async fn check_store(&self, account: &Account, through: String) -> Result<(), Error> {
+        let region = self.default_region();
+        let _permit = self.request_permit().await;
+        self.s3(&region)
+            .list_buckets()
+            .max_buckets(1)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|error| Error::Unreachable {
+                account: account.name.clone(),
+                through: format!(
+                    "{through} at {}",
+                    self.s3_endpoint().unwrap_or("its endpoint")
+                ),
+                error: Box::new(self.s3_error(
+                    &account.provider.to_string(),
+                    "ListBuckets",
+                    &error,
+                )),
+            })
     }
 
     /// The configuration STS calls are made with: the run's, in S3's default region when none is

@@ -25,6 +25,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_types::service_config::ServiceConfigKey;
 use cors_sync_core::plan_file::Place;
+use cors_sync_core::provider::Provider;
 
 use crate::cloudfront::whole_answer::{RetryIncompleteAnswer, WholeCloudFrontAnswer};
 use crate::cors_answer::{CompleteCorsAnswer, NotS3sAnswer, RetryIncompleteCorsAnswer};
@@ -45,6 +46,8 @@ pub struct ConnectionOptions {
     /// The most bucket requests in flight at once, across every account the run acts in
     /// (`--parallelism`); 0 leaves them unbounded here.
     pub parallelism: usize,
+    /// The store the endpoint is (`--provider`): AWS has STS; another store has no account to ask.
+    pub provider: Provider,
 }
 
 /// Calls taking longer than this per attempt are abandoned (and retried), unless `--timeout` says
@@ -67,7 +70,9 @@ pub struct Aws {
     pub(crate) config: SdkConfig,
     /// The custom S3 endpoint (flag, environment or profile), if any. Emulators (and custom
     /// endpoints in general) serve buckets by path, not by virtual host.
-    s3_endpoint: Option<String>,
+    pub(crate) s3_endpoint: Option<String>,
+    /// The store this connection talks to (its account's `provider:`, or `--provider`).
+    pub(crate) provider: Provider,
     s3_clients: Mutex<HashMap<String, aws_sdk_s3::Client>>,
     cloudfront: OnceLock<aws_sdk_cloudfront::Client>,
     max_attempts: Option<u32>,
@@ -144,6 +149,7 @@ impl Aws {
         let config = loader.load().await;
         Aws {
             s3_endpoint: s3_endpoint_url(&config),
+            provider: options.provider,
             config,
             s3_clients: Mutex::new(HashMap::new()),
             cloudfront: OnceLock::new(),
@@ -164,6 +170,7 @@ impl Aws {
         Aws {
             config,
             s3_endpoint: self.s3_endpoint.clone(),
+            provider: self.provider,
             s3_clients: Mutex::new(HashMap::new()),
             cloudfront: OnceLock::new(),
             max_attempts: self.max_attempts,
@@ -171,6 +178,11 @@ impl Aws {
             requests: self.requests.clone(),
             listing: OnceCell::new(),
         }
+    }
+
+    /// The store this connection talks to.
+    pub fn provider(&self) -> Provider {
+        self.provider
     }
 
     /// Waits for a bucket request's turn under `--parallelism`, counted across every account.
@@ -269,7 +281,12 @@ impl Aws {
         clients
             .entry(region.to_string())
             .or_insert_with(|| {
-                let config = aws_sdk_s3::config::Builder::from(&self.config)
+                let mut builder = aws_sdk_s3::config::Builder::from(&self.config);
+                // Set explicitly: an account's own `endpoint_url:` is not in the shared config.
+                if let Some(url) = &self.s3_endpoint {
+                    builder = builder.endpoint_url(url);
+                }
+                let config = builder
                     .region(Region::new(region.to_string()))
                     .force_path_style(self.s3_endpoint.is_some())
                     .interceptor(self.retries.clone())
@@ -287,8 +304,13 @@ impl Aws {
     /// Where this run reaches: the account its credentials act in (STS GetCallerIdentity) and
     /// the endpoints it was pointed at, if not AWS's own (userinfo removed).
     pub async fn place(&self) -> Result<Place, AwsError> {
+        // Only AWS has an account to name (STS); another store's place is its endpoint.
+        let account_id = match self.provider {
+            Provider::Aws => self.account_id().await?,
+            _ => String::new(),
+        };
         Ok(Place {
-            account_id: self.account_id().await?,
+            account_id,
             endpoints: self.endpoints(),
         })
     }

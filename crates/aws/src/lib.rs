@@ -13,6 +13,7 @@ pub mod live_state;
 #[cfg(test)]
 mod mock_tests;
 pub mod probe;
+pub mod propagation;
 mod s3_rules;
 
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.

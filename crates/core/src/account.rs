@@ -1,10 +1,12 @@
-//! An AWS account as a manifest declares it: its name, the ID it must be, and how a run acts in
-//! it; and a resource's reference to one. Which account each resource is in is resolved with the
+//! An account as a manifest declares it: its name, the store it is on (AWS unless `provider:`
+//! says otherwise, `crate::provider`), the ID it must be, and how a run acts in it; and a
+//! resource's reference to one. Which account each resource is in is resolved with the
 //! manifest (`manifest::accounts`).
 
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::SourceLocation;
+use crate::provider::Provider;
 
 /// The session name AssumeRole is given when `session_name:` is left out.
 pub const DEFAULT_SESSION_NAME: &str = "cors-sync";
@@ -15,8 +17,16 @@ pub const DEFAULT_SESSION_NAME: &str = "cors-sync";
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub name: String,
-    /// Twelve digits; checked with STS GetCallerIdentity before anything is read.
-    pub id: String,
+    /// Twelve digits on AWS, checked with STS GetCallerIdentity before anything is read;
+    /// optional elsewhere (R2's account ID, for instance), where it is not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The store the account is on.
+    #[serde(default, skip_serializing_if = "Provider::is_aws")]
+    pub provider: Provider,
+    /// The store's S3 endpoint for this account (overrides `--endpoint-url`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_arn: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -32,6 +32,11 @@ pub const LINTS: &[(&str, &str, &str)] = &[
     ("CS104", "unknown-managed-policy", "not in cors-sync's table of AWS-managed policies: plan resolves it from AWS's own list, and validate cannot check it"),
     ("CS105", "credentials-with-any-origin", "a browser refuses a credentialed answer with Access-Control-Allow-Origin: *, so requests with cookies fail"),
     ("CS106", "policy-quota", "more custom policies of one kind than an account's default quota (20) allows: CloudFront will refuse the ones past it"),
+    ("CS201", "store-joins-origins", "the store sends every allowed origin of the rule joined in one Access-Control-Allow-Origin, which browsers refuse"),
+    ("CS202", "store-origin-wildcard", "the store matches allowed origins exactly or as `*` only, so this origin matches nothing there"),
+    ("CS203", "store-header-case", "the store compares header names case-sensitively and browsers send them in lower case, so this header never matches there"),
+    ("CS204", "store-first-origin-match", "the store lets the first rule matching the origin decide, so this rule is never used for origins an earlier rule also matches"),
+    ("CS205", "store-default-cors", "on this store no configuration does not mean no CORS: its default or server-wide setting answers instead"),
 ];
 
 /// A place in a manifest file. `position` is absent for problems with the file as a whole

@@ -21,6 +21,7 @@ pub mod manifest;
 pub mod normalize;
 pub mod plan;
 pub mod plan_file;
+pub mod provider;
 pub mod redact;
 pub mod render;
 pub mod rollback;

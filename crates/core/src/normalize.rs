@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 
 use crate::bucket_cors::{BucketCors, CorsRule};
+use crate::provider::{Behaviour, Provider};
 
 /// A rule reduced to what S3's matching depends on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,26 @@ pub fn equivalent(a: &BucketCors, b: &BucketCors) -> bool {
             .iter()
             .zip(&b.rules)
             .all(|(x, y)| CanonicalRule::of(x) == CanonicalRule::of(y))
+}
+
+/// True when `live`, as `provider` reads it back, holds what `desired` asks for: the store's
+/// read-back rewrites (its row in `crate::provider`) are undone first, so they never show as drift.
+pub fn equivalent_on(provider: Provider, desired: &BucketCors, live: &BucketCors) -> bool {
+    equivalent(desired, &as_written(provider, desired, live))
+}
+
+/// `live` with what `provider` adds on read-back taken out where `desired` explains it: SeaweedFS
+/// reads a rule without MaxAgeSeconds back as `MaxAgeSeconds: 0`.
+pub fn as_written(provider: Provider, desired: &BucketCors, live: &BucketCors) -> BucketCors {
+    let mut live = live.clone();
+    if provider.facts().has(Behaviour::MissingMaxAgeReadsAsZero) {
+        for (read, wanted) in live.rules.iter_mut().zip(&desired.rules) {
+            if wanted.max_age_seconds.is_none() && read.max_age_seconds == Some(0) {
+                read.max_age_seconds = None;
+            }
+        }
+    }
+    live
 }
 
 /// The rule as a reader should see it in a diff: lists sorted (case-insensitively) and without

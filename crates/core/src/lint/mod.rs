@@ -14,8 +14,10 @@ use crate::normalize::CanonicalRule;
 
 pub use crate::diagnostic::LINTS;
 pub use cloudfront::{cloudfront_lints, policy_quota_lints};
+pub use provider::provider_lints;
 
 mod cloudfront;
+mod provider;
 
 fn lint(code: &str, location: &SourceLocation, detail: String, fix: &str) -> Diagnostic {
     let (code, name, why) = LINTS
@@ -63,6 +65,7 @@ pub fn manifest_lints(manifest: &Manifest) -> Vec<Diagnostic> {
         }
         found.extend(own.into_iter().filter(|d| !silenced(&bucket.silenced, d)));
     }
+    found.extend(provider_lints(manifest));
     for distribution in &manifest.distributions {
         let mut own = Vec::new();
         for behavior in &distribution.behaviors {

@@ -21,6 +21,7 @@ impl Manifest {
         Manifest {
             digest: self.digest.clone(),
             accounts: self.accounts.clone(),
+            provider: self.provider,
             buckets: self
                 .buckets
                 .iter()
@@ -191,20 +192,23 @@ fn report_declared_twice(accounts: &[Account], diagnostics: &mut Diagnostics) {
             ));
             names.insert(&first.name, first);
         }
-        if let Some(first) = ids.insert(&account.id, account) {
+        let Some(id) = account.id.as_deref() else {
+            continue;
+        };
+        if let Some(first) = ids.insert(id, account) {
             diagnostics.push(
                 Diagnostic::error(
                     account.location.clone(),
                     format!(
                         "accounts `{}` and `{}` have the same id {}",
-                        first.name, account.name, account.id
+                        first.name, account.name, id
                     ),
                 )
                 .with_help(Some(
                     "one declaration per account: resources refer to it by name".into(),
                 )),
             );
-            ids.insert(&first.id, first);
+            ids.insert(id, first);
         }
     }
 }

@@ -9,6 +9,7 @@ use super::yaml_tree::{self, Position};
 use super::Manifest;
 use crate::diagnostic::{Diagnostic, Diagnostics, SourceLocation};
 use crate::input::InputError;
+use crate::provider::Provider;
 
 /// Manifest files larger than this are refused: a CORS manifest for thousands of buckets is a few
 /// megabytes, and a bound keeps hostile input from exhausting memory.
@@ -16,6 +17,12 @@ pub const MAX_FILE_BYTES: u64 = crate::input::MAX_INPUT_BYTES;
 
 /// Reads and checks the manifest at `path`. `Err` holds every error found (warnings never fail a load).
 pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
+    load_on(path, Provider::Aws)
+}
+
+/// Reads and checks the manifest at `path`, its resources outside any declared account being on
+/// `provider` (`--provider`).
+pub fn load_on(path: &Path, provider: Provider) -> Result<Manifest, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let files = manifest_files(path, &mut diagnostics);
     let mut sources = Vec::new();
@@ -28,6 +35,7 @@ pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
         sources
             .iter()
             .map(|(file, text)| (file.as_path(), text.as_str())),
+        provider,
         &mut diagnostics,
     );
     finish(manifest, diagnostics)
@@ -36,7 +44,7 @@ pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
 /// Checks manifest text as if read from `file`; for tests and for text that is not on disk.
 pub fn load_str(file: &Path, text: &str) -> Result<Manifest, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let manifest = merge([(file, text)], &mut diagnostics);
+    let manifest = merge([(file, text)], Provider::Aws, &mut diagnostics);
     finish(manifest, diagnostics)
 }
 
@@ -51,9 +59,13 @@ fn finish(manifest: Manifest, mut diagnostics: Diagnostics) -> Result<Manifest, 
 
 fn merge<'a>(
     sources: impl IntoIterator<Item = (&'a Path, &'a str)>,
+    provider: Provider,
     diagnostics: &mut Diagnostics,
 ) -> Manifest {
-    let mut merged = Manifest::default();
+    let mut merged = Manifest {
+        provider,
+        ..Manifest::default()
+    };
     let mut accounts = Vec::new();
     let mut digested = Vec::new();
     for (file, text) in sources {
@@ -86,6 +98,9 @@ fn merge<'a>(
             .extend(decoded.response_headers_policies);
     }
     super::accounts::resolve(&mut merged, accounts, diagnostics);
+    for problem in crate::provider::rules::manifest_problems(&merged) {
+        diagnostics.push(problem);
+    }
     report_duplicates(&merged, diagnostics);
     merged.digest = crate::fingerprint::sha256_hex(&digested);
     merged

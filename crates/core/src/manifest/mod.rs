@@ -16,6 +16,7 @@ use crate::bucket_cors::BucketCors;
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
+use crate::provider::Provider;
 
 /// The only manifest format version this build reads.
 pub const MANIFEST_VERSION: i64 = 1;
@@ -26,6 +27,8 @@ pub struct Manifest {
     pub digest: String,
     /// The accounts resources live in; empty when the manifest declares none.
     pub accounts: Vec<Account>,
+    /// The store of resources in no declared account: AWS, or what `--provider` says.
+    pub provider: Provider,
     pub buckets: Vec<BucketSpec>,
     pub distributions: Vec<DistributionSpec>,
     pub origin_request_policies: Vec<OriginRequestPolicySpec>,
@@ -55,6 +58,13 @@ impl Manifest {
         self.buckets.iter().find(|b| b.name == name)
     }
 
+    /// The store a resource in `account` is on: the account's provider, else the manifest's.
+    pub fn provider_of(&self, account: Option<&AccountRef>) -> Provider {
+        account
+            .and_then(|a| self.account(&a.name))
+            .map_or(self.provider, |a| a.provider)
+    }
+
     pub fn distribution(&self, id: &str) -> Option<&DistributionSpec> {
         self.distributions.iter().find(|d| d.id == id)
     }
@@ -67,4 +77,4 @@ impl Manifest {
     }
 }
 
-pub use load::{load, load_str};
+pub use load::{load, load_on, load_str};

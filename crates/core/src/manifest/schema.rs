@@ -5,6 +5,7 @@
 //! a bound added here is known to both; each bound names the function that words its error.
 
 use crate::cloudfront::limits as cloudfront_limits;
+use crate::provider;
 use crate::s3_limits;
 
 pub enum Shape {
@@ -328,8 +329,13 @@ pub static RESPONSE_HEADERS_POLICY: Object = Object {
     ],
 };
 
+const PROVIDER: Shape = Shape::OneOf(&Choice {
+    values: &provider::NAMES,
+    refuse: provider::name_problem,
+});
+
 pub static ACCOUNT: Object = Object {
-    title: "An AWS account the manifest's resources live in",
+    title: "An account (AWS, or another S3-compatible store) the manifest's resources live in",
     fields: &[
         Field {
             name: "name",
@@ -338,16 +344,28 @@ pub static ACCOUNT: Object = Object {
             doc: "How resources refer to the account (`account: NAME`).",
         },
         Field {
+            name: "provider",
+            shape: PROVIDER,
+            required: false,
+            doc: "The store the account is on: aws (the default), r2, spaces, b2, wasabi, ceph, garage, seaweedfs, minio, scaleway or ovh (docs/providers.md).",
+        },
+        Field {
+            name: "endpoint_url",
+            shape: Shape::String,
+            required: false,
+            doc: "The store's S3 endpoint for this account, e.g. https://ACCOUNT_ID.r2.cloudflarestorage.com (overrides --endpoint-url).",
+        },
+        Field {
             name: "id",
             shape: Shape::String,
-            required: true,
-            doc: "The 12-digit account ID, quoted; checked with STS before anything is read.",
+            required: false,
+            doc: "On AWS (required there): the 12-digit account ID, quoted; checked with STS before anything is read. Elsewhere optional and not checked.",
         },
         Field {
             name: "role_arn",
             shape: Shape::String,
             required: false,
-            doc: "A role assumed from the base credentials (not with `profile`).",
+            doc: "A role assumed from the base credentials (not with `profile`; AWS only).",
         },
         Field {
             name: "external_id",

@@ -94,6 +94,7 @@ impl Manifest {
         Manifest {
             digest: self.digest.clone(),
             accounts: self.accounts.clone(),
+            provider: self.provider,
             buckets: self
                 .buckets
                 .iter()

@@ -3,12 +3,17 @@
 use super::{Change, LiveBucket};
 use crate::bucket_cors::BucketCors;
 use crate::normalize;
+use crate::provider::Provider;
 
-/// What one bucket needs, or `None` when it already matches.
-pub fn bucket_change(desired: &BucketCors, live: &LiveBucket) -> Option<Change> {
+/// What one bucket on `provider` needs, or `None` when it already matches.
+pub fn bucket_change(
+    provider: Provider,
+    desired: &BucketCors,
+    live: &LiveBucket,
+) -> Option<Change> {
     match (live.cors.is_configured(), desired.is_configured()) {
         (false, false) => return None,
-        (true, true) if normalize::equivalent(desired, &live.cors) => return None,
+        (true, true) if normalize::equivalent_on(provider, desired, &live.cors) => return None,
         _ => {}
     }
     let rules = |cors: &BucketCors| cors.is_configured().then(|| cors.rules.clone());
@@ -25,6 +30,7 @@ mod tests {
     use super::*;
     use crate::bucket_cors::CorsRule;
     use crate::plan::Action;
+    use crate::provider::Provider;
 
     fn rule(origin: &str) -> CorsRule {
         CorsRule {
@@ -51,27 +57,56 @@ mod tests {
     }
 
     #[test]
+    fn seaweedfs_reading_a_missing_max_age_back_as_zero_is_not_drift() {
+        let desired = BucketCors::new(vec![rule("https://a")]);
+        let read_back = live(vec![CorsRule {
+            max_age_seconds: Some(0),
+            ..rule("https://a")
+        }]);
+        assert_eq!(
+            bucket_change(Provider::Seaweedfs, &desired, &read_back),
+            None
+        );
+        // On AWS a 0 that was not written is a real difference, and on SeaweedFS a 0 that was
+        // asked for against a live 600 still is.
+        assert!(bucket_change(Provider::Aws, &desired, &read_back).is_some());
+        let wants_zero = BucketCors::new(vec![CorsRule {
+            max_age_seconds: Some(0),
+            ..rule("https://a")
+        }]);
+        let live_600 = live(vec![CorsRule {
+            max_age_seconds: Some(600),
+            ..rule("https://a")
+        }]);
+        assert!(bucket_change(Provider::Seaweedfs, &wants_zero, &live_600).is_some());
+    }
+
+    #[test]
     fn actions_follow_live_and_desired_configuration() {
         let some = BucketCors::new(vec![rule("https://a")]);
         let other = BucketCors::new(vec![rule("https://b")]);
         let none = BucketCors::none();
 
-        assert_eq!(bucket_change(&none, &live(vec![])), None);
-        assert_eq!(bucket_change(&some, &live(vec![rule("https://a")])), None);
+        assert_eq!(bucket_change(Provider::Aws, &none, &live(vec![])), None);
+        assert_eq!(
+            bucket_change(Provider::Aws, &some, &live(vec![rule("https://a")])),
+            None
+        );
 
-        let create = parts(bucket_change(&some, &live(vec![])).unwrap());
+        let create = parts(bucket_change(Provider::Aws, &some, &live(vec![])).unwrap());
         assert_eq!(
             create,
             (Action::Create, None, Some(vec![rule("https://a")]))
         );
 
-        let delete = parts(bucket_change(&none, &live(vec![rule("https://a")])).unwrap());
+        let delete =
+            parts(bucket_change(Provider::Aws, &none, &live(vec![rule("https://a")])).unwrap());
         assert_eq!(
             delete,
             (Action::Delete, Some(vec![rule("https://a")]), None)
         );
 
-        let update = bucket_change(&other, &live(vec![rule("https://a")])).unwrap();
+        let update = bucket_change(Provider::Aws, &other, &live(vec![rule("https://a")])).unwrap();
         assert_eq!(update.address().to_string(), "s3_bucket.b");
         assert!(matches!(&update, Change::BucketCors { region, .. } if region == "eu-west-1"));
         let update = parts(update);

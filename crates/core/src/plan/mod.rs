@@ -127,7 +127,11 @@ pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> 
         .iter()
         .filter_map(|spec| {
             let current = live.bucket(&spec.name)?;
-            bucket_change(&spec.cors, current)
+            bucket_change(
+                manifest.provider_of(spec.account.as_ref()),
+                &spec.cors,
+                current,
+            )
         })
         .collect();
     let mut diagnostics = Diagnostics::default();

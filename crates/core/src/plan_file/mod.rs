@@ -385,7 +385,9 @@ mod tests {
         saved.fingerprints[0].account = Some("prod".into());
         saved.accounts = vec![Account {
             name: "prod".into(),
-            id: "111111111111".into(),
+            id: Some("111111111111".into()),
+            provider: Default::default(),
+            endpoint_url: None,
             role_arn: Some("arn:aws:iam::111111111111:role/cors-sync".into()),
             external_id: None,
             session_name: None,

@@ -73,7 +73,10 @@ fn provenance(shown: &Shown) -> String {
         let accounts: Vec<String> = saved
             .accounts
             .iter()
-            .map(|a| format!("{} ({})", a.name, a.id))
+            .map(|a| match &a.id {
+                Some(id) => format!("{} ({id})", a.name),
+                None => format!("{} ({})", a.name, a.provider.name()),
+            })
             .collect();
         let _ = writeln!(out, "  accounts:  {}", accounts.join(", "));
     }

@@ -6,6 +6,7 @@ use super::super::yaml_tree::{Node, NodeValue};
 use super::super::Manifest;
 use super::{Decoder, Fields};
 use crate::account::{Account, AccountRef};
+use crate::provider::Provider;
 
 /// What AWS accepts as a role session name.
 const SESSION_NAME_LENGTH: std::ops::RangeInclusive<usize> = 2..=64;
@@ -37,9 +38,28 @@ impl Decoder<'_> {
             }
             Some(name)
         });
+        // An unknown name was reported with the fields; the account's other checks then assume
+        // nothing about its store.
+        let named = fields.get("provider").map(|n| {
+            self.string(n, "provider")
+                .and_then(|name| Provider::from_name(&name))
+        });
+        let known = !matches!(named, Some(None));
+        let provider = named.flatten().unwrap_or_default();
+        let endpoint_url = fields.get("endpoint_url").and_then(|n| {
+            let url = self.string(n, "endpoint_url")?;
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                self.error_with_help(
+                    n.position,
+                    format!("`{url}` is not an endpoint URL"),
+                    Some("an endpoint URL starts with https:// (or http:// for a store on this machine)".into()),
+                );
+            }
+            Some(url)
+        });
         let id = fields.get("id").and_then(|n| {
             let id = self.string(n, "id")?;
-            if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
+            if provider.is_aws() && (id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit())) {
                 self.error_with_help(
                     n.position,
                     format!("account id `{id}` is not 12 digits"),
@@ -51,11 +71,18 @@ impl Decoder<'_> {
         let optional = |decoder: &mut Self, field: &str| {
             fields.get(field).and_then(|n| decoder.string(n, field))
         };
+        if known && provider.is_aws() && fields.get("id").is_none() {
+            self.error_with_help(
+                fields.position,
+                "an AWS account is missing the required field `id`".into(),
+                Some("the account guard checks it with STS: `id: \"111111111111\"` (another store says so with `provider:`)".into()),
+            );
+        }
         let role_arn = optional(self, "role_arn");
         let profile = optional(self, "profile");
         let external_id = optional(self, "external_id");
         let session_name = optional(self, "session_name");
-        if let (Some(arn), Some(n)) = (&role_arn, fields.get("role_arn")) {
+        if let (true, Some(arn), Some(n)) = (provider.is_aws(), &role_arn, fields.get("role_arn")) {
             match role_account(arn) {
                 None => self.error_with_help(
                     n.position,
@@ -71,6 +98,13 @@ impl Decoder<'_> {
                 ),
                 Some(_) => {}
             }
+        }
+        if let (true, false, Some(n)) = (known, provider.is_aws(), fields.get("role_arn")) {
+            self.error_with_help(
+                n.position,
+                format!("`role_arn` is AWS's; {provider} has no roles to assume"),
+                Some("give the account's keys through `profile:` or the environment".into()),
+            );
         }
         if role_arn.is_some() && profile.is_some() {
             self.error_with_help(
@@ -101,9 +135,17 @@ impl Decoder<'_> {
                 );
             }
         }
+        if !known {
+            return None;
+        }
         Some(Account {
             name: name?,
-            id: id?,
+            id: match (provider.is_aws(), id) {
+                (true, None) => return None,
+                (_, id) => id,
+            },
+            provider,
+            endpoint_url,
             role_arn,
             external_id,
             session_name,

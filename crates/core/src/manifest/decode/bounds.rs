@@ -38,6 +38,13 @@ impl Decoder<'_> {
                 }
                 fits
             }
+            (Shape::OneOf(choice), NodeValue::String(value))
+                if !choice.values.contains(&value.as_str()) =>
+            {
+                let (message, help) = (choice.refuse)(value, choice.values);
+                self.error_with_help(node.position, message, help);
+                false
+            }
             (Shape::Integer { min, max, outside }, NodeValue::Integer(found))
                 if !(min..=max).contains(&found) =>
             {
