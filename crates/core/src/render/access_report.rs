@@ -11,7 +11,7 @@ use crate::visible::visible;
 /// `diff --format json`'s version; bumped on any change an older reader would misread.
 pub const FORMAT_VERSION: u32 = 1;
 
-fn sentence(change: &AccessChange) -> String {
+pub(crate) fn sentence(change: &AccessChange) -> String {
     let methods = change.methods.join(", ");
     let header = change
         .header
