@@ -11,6 +11,7 @@ mod cli;
 mod cloudfront;
 mod convert;
 mod diff;
+mod explain;
 mod findings;
 mod fresh_clone;
 mod gitops;

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{Cause, Observation, Reported, Source, Step};
 use crate::bucket_cors::{BucketCors, CorsRule};
-use crate::evaluate::browser::{judge, SAFELISTED_METHODS};
+use crate::evaluate::browser::{judge, serialize_origin, SAFELISTED_METHODS};
 use crate::evaluate::s3::Bucket;
 use crate::evaluate::{evaluate, wildcard_matches, Evaluation, Request, RuleOutcome};
 use crate::lint::unsendable;
@@ -115,6 +115,8 @@ struct Finding {
     lacks: String,
     detail: String,
     change: Option<Change>,
+    /// What S3 answered to the failing step, in a sentence.
+    answer: Option<String>,
 }
 
 /// Explains `observation` against the bucket the manifest declares.
@@ -137,6 +139,7 @@ pub fn diagnose(observation: &Observation, target: &str, bucket: &BucketSpec) ->
             lacks: String::new(),
             detail: Cause::AllowedByManifest.meaning().into(),
             change: None,
+            answer: None,
         });
     if observation.origin.is_none() {
         notes.push(format!(
@@ -147,7 +150,40 @@ pub fn diagnose(observation: &Observation, target: &str, bucket: &BucketSpec) ->
     if candidates.len() > 1 {
         notes.extend(undecided_notes(observation, &bucket.cors));
     }
-    let decided = candidates.len() == 1 && observation.origin.is_some();
+    // curl can send an origin no browser sends; a fix for that origin would fix no page.
+    let browser_origin = observation
+        .origin
+        .as_deref()
+        .is_some_and(|o| serialize_origin(o).ok().as_deref() == Some(o));
+    let decided = candidates.len() == 1 && browser_origin;
+    let mut browser_reason = observation.browser_reason.clone();
+    if observation.literal {
+        if let Some(answer) = &top.answer {
+            browser_reason = answer.clone();
+        }
+        if let Some(origin) = &observation.origin {
+            match serialize_origin(origin) {
+                Ok(sent) if &sent != origin => notes.push(format!("a browser sends this origin as `{sent}`; S3 compares the `Origin` curl sends literally")),
+                _ => {}
+            }
+        }
+    }
+    let (detail, rule) = if candidates.len() > 1 {
+        let codes: Vec<&str> = candidates.iter().map(|c| c.code()).collect();
+        (
+            format!(
+                "the input leaves {} causes possible: {}",
+                codes.len(),
+                codes.join(", ")
+            ),
+            None,
+        )
+    } else {
+        (
+            top.detail,
+            top.rule.map(|index| rule_ref(bucket, index, &top.lacks)),
+        )
+    };
     Explanation {
         target: target.to_string(),
         step: observation.step,
@@ -157,18 +193,18 @@ pub fn diagnose(observation: &Observation, target: &str, bucket: &BucketSpec) ->
         } else {
             candidates
         },
-        browser_reason: observation.browser_reason.clone(),
+        browser_reason,
         request: RequestShown {
             origin: observation.origin.clone(),
             method: observation.method.clone(),
             headers: observation.headers.clone(),
             credentials: observation.credentials,
         },
-        rule: top.rule.map(|index| rule_ref(bucket, index, &top.lacks)),
+        rule,
         fix: None,
         source: observation.source,
         urls: vec![observation.url.clone()],
-        detail: top.detail,
+        detail,
         notes,
         change: if decided { top.change } else { None },
     }
@@ -204,6 +240,7 @@ fn findings(observation: &Observation, cors: &BucketCors) -> Vec<Finding> {
             lacks: String::new(),
             detail: detail.to_string(),
             change: None,
+            answer: None,
         }]
     };
     match &observation.reported {
@@ -222,7 +259,11 @@ fn findings(observation: &Observation, cors: &BucketCors) -> Vec<Finding> {
         };
         let finding = match failure {
             Some((step, request, evaluation)) => {
-                let finding = classify(cors, &request, &evaluation);
+                let mut finding = classify(cors, &request, &evaluation);
+                finding.answer = Some(format!(
+                    "S3 answers {}: {}",
+                    evaluation.response.status, evaluation.reason
+                ));
                 match agrees(observation, step, evaluation.response.status, finding.cause) {
                     Agreement::Yes => finding,
                     Agreement::RefusedBeforeCors => not_cors(observation),
@@ -263,6 +304,7 @@ fn not_cors(observation: &Observation) -> Finding {
         lacks: String::new(),
         detail: format!("S3 refused the request itself{status}, before CORS: AccessDenied (the object is not public, or a presigned URL signed for other headers gives SignatureDoesNotMatch) or a missing object; the manifest's CORS rules allow it"),
         change: None,
+        answer: None,
     }
 }
 
@@ -432,6 +474,7 @@ fn classify(cors: &BucketCors, request: &Request, evaluation: &Evaluation) -> Fi
         lacks,
         detail,
         change,
+        answer: None,
     };
     if !cors.is_configured() {
         let mut rule = CorsRule::allowing(&[origin.as_str()], &[request.method.as_str()]);

@@ -187,7 +187,8 @@ impl Observation {
 pub struct FillIn {
     pub origin: Option<String>,
     pub method: Option<String>,
-    /// The CORS-unsafe header names the page sets (as a preflight asks about them).
+    /// The CORS-unsafe header names the page sets (as a preflight asks about them); an empty list
+    /// (the user described the request, with no header) fills a gap but replaces nothing.
     pub headers: Option<Vec<String>>,
     pub credentials: Option<bool>,
 }
@@ -201,10 +202,36 @@ impl FillIn {
             observation.method = Some(method.clone());
         }
         if let Some(headers) = &self.headers {
-            observation.headers = Some(headers.clone());
+            if !headers.is_empty() || observation.headers.is_none() {
+                observation.headers = Some(headers.clone());
+            }
         }
         if let Some(credentials) = self.credentials {
             observation.credentials = Some(credentials);
         }
     }
+}
+
+/// Explanations that differ only in their URL, as one (a HAR often holds many requests that
+/// fail for the same reason).
+pub fn group(explanations: Vec<diagnosis::Explanation>) -> Vec<diagnosis::Explanation> {
+    let mut grouped: Vec<diagnosis::Explanation> = Vec::new();
+    for explanation in explanations {
+        let same = grouped.iter_mut().find(|g| {
+            let mut other = explanation.clone();
+            other.urls = g.urls.clone();
+            **g == other
+        });
+        match same {
+            Some(g) => {
+                for url in explanation.urls {
+                    if !g.urls.contains(&url) {
+                        g.urls.push(url);
+                    }
+                }
+            }
+            None => grouped.push(explanation),
+        }
+    }
+    grouped
 }

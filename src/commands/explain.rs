@@ -1,0 +1,165 @@
+//! `cors-sync explain (--message TEXT|- | --har FILE | --curl CMD) [-f MANIFEST] [--fix [--write]]`:
+//! why the browser refused a request, against the manifest. Offline: no credentials, no AWS.
+//! Exit 0 when every failed request is explained, 1 when the input cannot be read or names
+//! nothing in the manifest.
+
+use std::io::Read;
+
+use cors_sync_core::evaluate::browser::{
+    normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
+};
+use cors_sync_core::explain::diagnosis::{diagnose, Explanation};
+use cors_sync_core::explain::target::{self, Target};
+use cors_sync_core::explain::{curl, fix, group, har, message, FillIn, Observation};
+use cors_sync_core::manifest::Manifest;
+use cors_sync_core::render::explain_report;
+
+use super::{load_manifest, Error, Outcome};
+use crate::cli::{ExplainArgs, ExplainFormat};
+use crate::output::out;
+
+pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
+    let observations = read_input(args)?;
+    let manifest = load_manifest(&args.manifest.manifest)?;
+    let given_target = args
+        .target
+        .as_deref()
+        .map(target::parse_target)
+        .transpose()?;
+    let fill = fill_in(args, observations.iter().any(|o| o.literal))?;
+    let mut explanations = Vec::new();
+    for mut observation in observations {
+        fill.apply(&mut observation);
+        let target = match &given_target {
+            Some(target) => target.clone(),
+            None => target::from_url(&observation.url)?,
+        };
+        explanations.push(explain_one(&observation, &target, &manifest)?);
+    }
+    let mut explanations = group(explanations);
+    if args.fix {
+        add_fixes(&mut explanations, &manifest, args.write)?;
+    }
+    match args.format {
+        ExplainFormat::Json => out!("{}\n", explain_report::json(&explanations)),
+        ExplainFormat::Text => out!("{}", explain_report::text(&explanations)),
+    }
+    Ok(Outcome::Success)
+}
+
+fn read_input(args: &ExplainArgs) -> Result<Vec<Observation>, Error> {
+    if let Some(text) = &args.message {
+        let text = if text == "-" {
+            let mut read = String::new();
+            std::io::stdin()
+                .read_to_string(&mut read)
+                .map_err(|source| Error::File {
+                    what: "cannot read the message from stdin".into(),
+                    source,
+                })?;
+            read
+        } else {
+            text.clone()
+        };
+        let found = message::parse(&text);
+        if found.is_empty() {
+            return Err(Error::Refused("the message holds no CORS error of Chromium or Firefox: paste the whole console line (`Access to fetch at ...` or `Cross-Origin Request Blocked: ...`)".into()));
+        }
+        return Ok(found);
+    }
+    if let Some(path) = &args.har {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+            what: format!("cannot read the HAR file {}", path.display()),
+            source,
+        })?;
+        return Ok(har::parse(&text)?);
+    }
+    if let Some(command) = &args.curl {
+        return Ok(vec![curl::parse(command)?]);
+    }
+    Err(Error::Refused("give --message, --har or --curl".into()))
+}
+
+/// What the command line adds. A browser serialises the origin and normalises the method; curl
+/// sends them as written.
+fn fill_in(args: &ExplainArgs, literal: bool) -> Result<FillIn, Error> {
+    let origin = match &args.origin {
+        Some(origin) if literal => Some(origin.clone()),
+        Some(origin) => Some(serialize_origin(origin)?),
+        None => None,
+    };
+    let headers: Vec<RequestHeader> = args
+        .headers
+        .iter()
+        .map(|h| RequestHeader::parse(h))
+        .collect();
+    Ok(FillIn {
+        origin,
+        method: args.method.as_deref().map(normalize_method),
+        // A method given without headers describes a request that sets none, as `check` reads it.
+        headers: (args.method.is_some() || !headers.is_empty())
+            .then(|| unsafe_header_names(&headers)),
+        credentials: args.credentials.then_some(true),
+    })
+}
+
+fn explain_one(
+    observation: &Observation,
+    target: &Target,
+    manifest: &Manifest,
+) -> Result<Explanation, Error> {
+    match target {
+        Target::Bucket(name) => {
+            let bucket = manifest.bucket(name).ok_or_else(|| {
+                Error::Refused(format!(
+                    "{} names the bucket `{name}`, which the manifest does not declare",
+                    observation.url
+                ))
+            })?;
+            Ok(diagnose(observation, &target.to_string(), bucket))
+        }
+        Target::Distribution { id, .. } => Err(Error::Refused(format!(
+            "{target}: explain judges S3 buckets offline; a CloudFront distribution ({id}) needs its origin bucket, so give --target s3://BUCKET for the bucket behind it, and `cors-sync check {target}` for the behavior"
+        ))),
+    }
+}
+
+/// Each decided explanation's fix; with `write`, the one fix is written into its file.
+fn add_fixes(
+    explanations: &mut [Explanation],
+    manifest: &Manifest,
+    write: bool,
+) -> Result<(), Error> {
+    let mut written = None;
+    for explanation in explanations.iter_mut() {
+        let Some(change) = &explanation.change else {
+            continue;
+        };
+        let Some(bucket) = explanation.target.strip_prefix("s3://") else {
+            continue;
+        };
+        let Some(spec) = manifest.bucket(bucket) else {
+            continue;
+        };
+        let file = &spec.location.file;
+        let text = std::fs::read_to_string(file).map_err(|source| Error::File {
+            what: format!("cannot read the manifest file {}", file.display()),
+            source,
+        })?;
+        let made = fix::fix(file, &text, bucket, change)?;
+        if write {
+            if written.is_some() {
+                return Err(Error::Refused("more than one request has a fix: write them one at a time (explain one message, or give --origin/--method/--header)".into()));
+            }
+            written = Some((file.clone(), made.fixed_text.clone()));
+        }
+        explanation.fix = Some(made);
+    }
+    if let Some((file, text)) = written {
+        std::fs::write(&file, text).map_err(|source| Error::File {
+            what: format!("cannot write the manifest file {}", file.display()),
+            source,
+        })?;
+    }
+    Ok(())
+}
