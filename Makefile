@@ -11,6 +11,11 @@ S3RVER := .s3rver/node_modules/s3rver/package.json
 # as root) driven by playwright-core from npm, which never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
 PLAYWRIGHT := .browser/node_modules/playwright-core/package.json
+# The second engine: Debian's Firefox ESR (apt-get, as root, without recommends) driven over
+# WebDriver BiDi by puppeteer-core 24 (25 needs a newer Node than Debian's), which downloads no
+# browser of its own.
+FIREFOX := /usr/bin/firefox-esr
+PUPPETEER := .browser-firefox/node_modules/puppeteer-core/package.json
 
 # Recipes use bash for `pipefail`: a test run piped into its summary keeps cargo's exit status.
 SHELL := /bin/bash
@@ -25,7 +30,7 @@ demo: $(VENV)/.installed
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
 # Every test binary runs even when one fails (--no-fail-fast); the last line counts the tests of
 # all binaries together, so a failure early in the log cannot hide how much did not pass.
-test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) lint
+test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) $(FIREFOX) $(PUPPETEER) lint
 	@mkdir -p target
 	set -o pipefail; $(CARGO) test --workspace --all-targets --no-fail-fast 2>&1 | tee target/test.log; \
 	status=$$?; scripts/test_summary.sh target/test.log; exit $$status
@@ -61,10 +66,16 @@ $(CHROMIUM):
 $(PLAYWRIGHT):
 	npm install --prefix .browser --no-audit --no-fund --loglevel=error playwright-core@1.64.1
 
+$(FIREFOX):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends firefox-esr
+
+$(PUPPETEER):
+	npm install --prefix .browser-firefox --no-audit --no-fund --loglevel=error puppeteer-core@24.43.1
+
 $(VENV)/.installed:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO)'
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-bench .s3rver .browser target
+	rm -rf $(VENV) .venv-bench .s3rver .browser .browser-firefox target

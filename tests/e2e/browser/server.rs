@@ -105,6 +105,7 @@ fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
         };
         let id: usize = param("case").parse().unwrap_or(usize::MAX);
         let pass = param("pass");
+        let engine = param("engine");
         let seen = Seen {
             method: method.clone(),
             origin: header("Origin"),
@@ -114,7 +115,7 @@ fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
         let mut state = server.lock().unwrap();
         state
             .seen
-            .entry((pass.clone(), id))
+            .entry((format!("{pass}-{engine}"), id))
             .or_default()
             .push(seen.clone());
         match state.cases.get(id) {
