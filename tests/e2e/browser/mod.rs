@@ -11,6 +11,8 @@
 //! the request the model predicts (the browser model alone is under test); "s3" answers whatever
 //! Chromium actually sent with what the evaluator says S3 answers to it (end to end).
 
+mod bucket_server;
+mod captured;
 mod check;
 mod server;
 

@@ -243,7 +243,10 @@ fn findings(observation: &Observation, cors: &BucketCors) -> Vec<Finding> {
             answer: None,
         }]
     };
+    // Firefox reports a redirected preflight as a missing header with the redirect's status.
+    let redirected = observation.status.is_some_and(|s| (300..400).contains(&s));
     match &observation.reported {
+        _ if redirected => return direct(Cause::PreflightRedirected, "the request was answered with a redirect: use the bucket's regional https endpoint (bucket.s3.REGION.amazonaws.com) in the page"),
         Reported::Redirect => return direct(Cause::PreflightRedirected, "the request was answered with a redirect: use the bucket's regional https endpoint (bucket.s3.REGION.amazonaws.com) in the page"),
         Reported::PrivateNetwork => return direct(Cause::PrivateNetwork, Cause::PrivateNetwork.meaning()),
         Reported::AllowOriginMismatch(value) => return direct(Cause::CachedForAnotherOrigin, &format!("the answer names {}, not the page's origin: S3 echoes the origin it is sent, so this answer was made for another site and served from a cache (CloudFront without `Origin` in its cache key, or the browser's own cache without `Vary: Origin`)", if value.is_empty() { "several origins".to_string() } else { format!("`{value}`") })),
@@ -861,6 +864,12 @@ buckets:
             o.headers = Some(vec!["x-api-key".into()]);
         });
         assert_eq!(put.candidates, [Cause::HeaderNotAllowed]);
+        let redirected = explain(&firefox.replace("403", "307"), "uploads", |_| {});
+        assert_eq!(
+            redirected.candidates,
+            [Cause::PreflightRedirected],
+            "Firefox reports a redirected preflight by its status"
+        );
         let nothing = explain(firefox, "uploads", |_| {});
         assert!(
             nothing.notes.iter().any(|n| n.contains("--origin")),

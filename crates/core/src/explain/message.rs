@@ -95,7 +95,9 @@ fn parse_line(line: &str) -> Option<Observation> {
         return Some(observation);
     }
     if let Some(found) = FIREFOX.captures(line) {
-        let mut observation = firefox_reason(&found["url"], &found["reason"]);
+        // Firefox 153 quotes the URL (‘…’, straightened above); older versions and MDN do not.
+        let url = found["url"].trim_matches('\'');
+        let mut observation = firefox_reason(url, &found["reason"]);
         observation.status = found.name("status").and_then(|s| s.as_str().parse().ok());
         return Some(observation);
     }
@@ -334,6 +336,15 @@ mod tests {
             assert_eq!(observation.step, step, "{text}");
             assert_eq!(observation.status, status, "{text}");
         }
+    }
+
+    #[test]
+    fn firefox_153_quotes_some_urls_as_captured() {
+        let quoted = one(&format!("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at \u{2018}{URL}\u{2019}. (Reason: Credential is not supported if the CORS header \u{2018}Access-Control-Allow-Origin\u{2019} is \u{2018}*\u{2019})."));
+        assert_eq!(quoted.url, URL);
+        assert_eq!(quoted.reported, Reported::WildcardWithCredentials);
+        let redirect = one(&format!("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at {URL}. (Reason: CORS header \u{2018}Access-Control-Allow-Origin\u{2019} missing). Status code: 307."));
+        assert_eq!(redirect.status, Some(307));
     }
 
     #[test]
