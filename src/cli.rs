@@ -235,6 +235,12 @@ pub enum CheckFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BrowserEngine {
+    Chromium,
+    Firefox,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]
@@ -259,6 +265,9 @@ pub struct CheckArgs {
     /// Evaluate live state instead of the manifest.
     #[arg(long)]
     pub live: bool,
+    /// Judge as this browser engine does (default: both, naming any disagreement between them).
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub browser: Option<BrowserEngine>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
     #[command(flatten)]
