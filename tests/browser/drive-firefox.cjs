@@ -39,9 +39,50 @@ async function main() {
       'browser.safebrowsing.phishing.enabled': false,
     },
   });
-  process.stdout.write(JSON.stringify({ version: await browser.version() }) + '\n');
+  const version = await browser.version();
+  process.stdout.write(JSON.stringify({ version }) + '\n');
+  // With `"har": PATH`, a HAR of the run in the shape Firefox's devtools export (puppeteer has no
+  // HAR recorder): one entry per request, the preflight its own entry, a blocked request status 0.
+  const entries = [];
+  const headerList = (headers) => Object.entries(headers).map(([name, value]) => ({ name, value }));
+  const record = (request, response) => {
+    const started = new Date().toISOString();
+    entries.push({
+      pageref: 'page_1',
+      startedDateTime: started,
+      time: 0,
+      request: {
+        bodySize: 0,
+        method: request.method(),
+        url: request.url(),
+        httpVersion: 'HTTP/1.1',
+        headers: headerList(request.headers()),
+        cookies: [],
+        queryString: [],
+        headersSize: -1,
+      },
+      response: {
+        status: response ? response.status() : 0,
+        statusText: response ? response.statusText() : '',
+        httpVersion: 'HTTP/1.1',
+        headers: response ? headerList(response.headers()) : [],
+        cookies: [],
+        content: { mimeType: '', size: 0 },
+        redirectURL: '',
+        headersSize: -1,
+        bodySize: -1,
+      },
+      cache: {},
+      timings: { blocked: -1, dns: -1, connect: -1, ssl: -1, send: 0, wait: 0, receive: 0 },
+      _securityState: 'insecure',
+    });
+  };
   for (const group of plan.pages) {
     const page = await browser.newPage();
+    if (plan.har) {
+      page.on('requestfinished', (request) => record(request, request.response()));
+      page.on('requestfailed', (request) => record(request, request.response()));
+    }
     // Firefox reports CORS failures as page errors over BiDi (not console messages).
     let messages = [];
     page.on('pageerror', (error) => messages.push(String(error && error.message || error)));
@@ -70,11 +111,34 @@ async function main() {
         }
         outcome.messages = messages.filter((m) => m.includes('Cross-Origin Request Blocked'));
       }
+      if (plan.har && !outcome.ok) {
+        // Firefox's export shows a request CORS blocked with status 0 and no response headers,
+        // even when the answer arrived (BiDi reports it as finished); its preflight keeps its own.
+        for (const entry of entries) {
+          if (entry.request.url === c.url && entry.request.method !== 'OPTIONS') {
+            entry.response.status = 0;
+            entry.response.statusText = '';
+            entry.response.headers = [];
+          }
+        }
+      }
       process.stdout.write(JSON.stringify({ id: c.id, ...outcome }) + '\n');
     }
     await page.close();
   }
   await browser.close();
+  if (plan.har) {
+    const har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'Firefox', version },
+        browser: { name: 'Firefox', version },
+        pages: [{ id: 'page_1', title: 'cors-sync', startedDateTime: new Date().toISOString(), pageTimings: {} }],
+        entries,
+      },
+    };
+    fs.writeFileSync(plan.har, JSON.stringify(har, null, 2));
+  }
 }
 
 main().catch((error) => {

@@ -31,7 +31,8 @@ async function main() {
     ],
   });
   process.stdout.write(JSON.stringify({ version: browser.version() }) + '\n');
-  const context = await browser.newContext();
+  // With `"har": PATH`, playwright records a HAR of the run (written when the context closes).
+  const context = await browser.newContext(plan.har ? { recordHar: { path: plan.har } } : {});
   for (const group of plan.pages) {
     const page = await context.newPage();
     let messages = [];
@@ -64,6 +65,7 @@ async function main() {
     }
     await page.close();
   }
+  await context.close();
   await browser.close();
 }
 

@@ -1,8 +1,11 @@
 //! `explain` on what real browsers report. Each cause is provoked in Chromium and in Firefox
-//! against a loopback S3 (`bucket_server`) answering from the manifest; the console message each
-//! browser logged is given to `explain` as a user would paste it (with `--method`/`--header`, and
-//! `--origin` for Firefox, whose messages never name it), the cause is asserted, the fix is
-//! written with `--fix --write`, and the same browser must then let the request through.
+//! against a loopback S3 (`bucket_server`) answering from the manifest. The HAR of the run
+//! (playwright's `recordHar` for Chromium; for Firefox one built from its network events in the
+//! shape Firefox's devtools export) is explained and must name every cause; then the console
+//! message each browser logged is given to `explain` as a user would paste it (with
+//! `--method`/`--header`, and `--origin` for Firefox, whose messages never name it), the cause is
+//! asserted, the fix is written with `--fix --write`, and the same browser must then let the
+//! request through.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -134,7 +137,7 @@ fn provoked(port: u16, engine: Engine) -> Vec<Provoked> {
     ]
 }
 
-fn plan(cases: &[Provoked], capture: bool) -> serde_json::Value {
+fn plan(cases: &[Provoked], capture: bool, har: Option<&PathBuf>) -> serde_json::Value {
     let pages: Vec<serde_json::Value> = cases
         .iter()
         .enumerate()
@@ -148,7 +151,7 @@ fn plan(cases: &[Provoked], capture: bool) -> serde_json::Value {
             }]})
         })
         .collect();
-    json!({"capture": capture, "pages": pages})
+    json!({"capture": capture, "pages": pages, "har": har})
 }
 
 fn captured_causes(engine: Engine) {
@@ -160,8 +163,43 @@ fn captured_causes(engine: Engine) {
     );
     *served.lock().unwrap() = cli.path("manifests/app.yaml");
     let cases = provoked(port, engine);
-    let (version, before) = engine.run(&plan(&cases, true));
+    let har = cli.path("captured.har");
+    let (version, before) = engine.run(&plan(&cases, true, Some(&har)));
     assert_eq!(before.len(), cases.len(), "{before:?}");
+    // The HAR of the same run: every failed request explained, with the same cause.
+    let from_har = cli.run_with(&["explain", "--format", "json", "--har", "captured.har"]);
+    from_har.code(0);
+    let document = from_har.json();
+    // playwright's recorder leaves preflights out, so a redirected one is not in Chromium's HAR.
+    let in_har = |c: &&Provoked| c.cause != "preflight-redirected" || engine == Engine::Firefox;
+    for case in cases.iter().filter(in_har) {
+        let explanation = document["explanations"]
+            .as_array()
+            .and_then(|all| {
+                all.iter().find(|e| {
+                    e["urls"]
+                        .as_array()
+                        .is_some_and(|u| u.iter().any(|u| u == &case.url))
+                })
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} {}: the HAR explains nothing for {}:\n{}\n{document:#}",
+                    engine.name(),
+                    case.cause,
+                    case.url,
+                    cli.read("captured.har")
+                )
+            });
+        assert_eq!(
+            explanation["cause"],
+            case.cause,
+            "{} HAR, {}:\n{explanation:#}\n{}",
+            engine.name(),
+            case.url,
+            cli.read("captured.har")
+        );
+    }
     let mut explained = Vec::new();
     for (case, seen) in cases.iter().zip(&before) {
         assert_eq!(
@@ -206,7 +244,7 @@ fn captured_causes(engine: Engine) {
         }
         explained.push(format!("{}: {message}", case.cause));
     }
-    let (_, after) = engine.run(&plan(&cases, false));
+    let (_, after) = engine.run(&plan(&cases, false, None));
     for (case, seen) in cases.iter().zip(&after) {
         if case.fixable {
             assert_eq!(

@@ -1,6 +1,7 @@
 //! HAR 1.2 exports from Chrome's and Firefox's devtools (and playwright's `recordHar`). A
 //! CORS-blocked request is an entry with `response.status: 0` (Chrome adds `_error:
-//! "net::ERR_FAILED"`); neither browser exports the CORS error itself, so the failure is re-judged
+//! "net::ERR_FAILED"`; playwright writes -1 and `_failureText`, and records no preflight);
+//! neither browser exports the CORS error itself, so the failure is re-judged
 //! from the entries: the preflight is an entry of its own (an `OPTIONS` carrying
 //! `Access-Control-Request-Method`, Chrome also marks it `_resourceType: "preflight"`) with its real
 //! status and headers. docs/explain.md describes both shapes.
@@ -8,7 +9,9 @@
 use serde_json::Value;
 
 use super::{Observation, Reported, Source, Step};
-use crate::evaluate::browser::{judge, serialize_origin, unsafe_header_names, RequestHeader};
+use crate::evaluate::browser::{
+    judge, serialize_origin, unsafe_header_names, RequestHeader, SAFELISTED_METHODS,
+};
 use crate::evaluate::{Request, Response};
 use crate::Error;
 
@@ -82,8 +85,9 @@ impl<'a> Entry<'a> {
             response_headers: response
                 .map(|r| header_list(r.get("headers").unwrap_or(&Value::Null)))
                 .unwrap_or_default(),
+            // Chrome's devtools write `_error`, playwright's recorder `_failureText`.
             error: response
-                .and_then(|r| r.get("_error"))
+                .and_then(|r| r.get("_error").or_else(|| r.get("_failureText")))
                 .and_then(Value::as_str),
             preflight_marked: entry.get("_resourceType").and_then(Value::as_str)
                 == Some("preflight"),
@@ -121,15 +125,22 @@ pub fn parse(text: &str) -> Result<Vec<Observation>, Error> {
     let entries: Vec<Entry> = entries.iter().filter_map(Entry::read).collect();
     let mut found = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
-        if entry.status != 0 || entry.is_preflight() {
+        // A blocked request has no status: 0 in the browsers' exports, -1 in playwright's.
+        if entry.status > 0 || entry.is_preflight() {
             continue;
         }
-        let preflight = entries[..index].iter().rev().find(|p| {
+        let preflight_of = |p: &&Entry| {
             p.is_preflight()
                 && p.url == entry.url
                 && find(&p.request_headers, "Access-Control-Request-Method")
                     .is_some_and(|m| m.eq_ignore_ascii_case(&entry.method))
-        });
+        };
+        // The preflight comes before its request, except in exports ordered by completion.
+        let preflight = entries[..index]
+            .iter()
+            .rev()
+            .find(preflight_of)
+            .or_else(|| entries[index + 1..].iter().find(preflight_of));
         let Some(origin) = entry.origin().or_else(|| preflight.and_then(Entry::origin)) else {
             continue;
         };
@@ -160,8 +171,12 @@ fn observe(entry: &Entry, preflight: Option<&Entry>, origin: &str) -> Observatio
                 value: Some(value.clone()),
             })
             .collect();
-        observation.headers = Some(unsafe_header_names(&page_headers));
-        observation.step = Some(Step::Request);
+        let unsafe_names = unsafe_header_names(&page_headers);
+        // A request that needed a preflight whose entry the export lacks (playwright's recorder
+        // leaves preflights out) may have failed at either step.
+        let simple = SAFELISTED_METHODS.contains(&entry.method.as_str()) && unsafe_names.is_empty();
+        observation.headers = Some(unsafe_names);
+        observation.step = simple.then_some(Step::Request);
         return observation;
     };
     let asked: Vec<String> = find(&preflight.request_headers, "Access-Control-Request-Headers")
@@ -260,6 +275,23 @@ mod tests {
         assert_eq!(found[0].step, Some(Step::Request));
         assert_eq!(found[0].headers, Some(vec![]));
         assert_eq!(found[0].method.as_deref(), Some("GET"));
+    }
+
+    #[test]
+    fn playwright_records_no_preflight_and_status_minus_one() {
+        let text = har(json!([
+            {"_resourceType": "fetch", "request": {"method": "DELETE", "url": URL, "headers": headers(&[
+                ("User-Agent", "HeadlessChrome"), ("Referer", "http://app.test:8080/")])},
+             "response": {"status": -1, "headers": [], "_failureText": "net::ERR_FAILED"}}
+        ]));
+        let found = parse(&text).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].origin.as_deref(), Some("http://app.test:8080"));
+        assert_eq!(
+            found[0].step, None,
+            "a DELETE was preflighted, but the export does not say how that went"
+        );
+        assert_eq!(found[0].browser_reason, "net::ERR_FAILED");
     }
 
     #[test]
