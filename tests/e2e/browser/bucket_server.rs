@@ -2,7 +2,8 @@
 //! map that name to 127.0.0.1) are answered with what S3's CORS algorithm answers under the
 //! manifest file on disk, read again for every request, so a fix `explain --fix --write` made is
 //! what the browser meets next. The bucket `MOVED_BUCKET` answers every request with a redirect to
-//! another region, as a bucket addressed through the wrong regional endpoint does.
+//! another region, as a bucket addressed through the wrong regional endpoint does, and
+//! `CACHED_BUCKET` with an answer cached for another origin.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -14,6 +15,10 @@ use cors_sync_core::evaluate::{Request, RequestKind, Response};
 use cors_sync_core::manifest;
 
 pub(crate) const MOVED_BUCKET: &str = "captured-moved";
+/// Answers as a cache in front of the bucket that keeps one answer for every origin does: with
+/// the CORS headers of an answer made for `CACHED_FOR`.
+pub(crate) const CACHED_BUCKET: &str = "captured-cached";
+pub(crate) const CACHED_FOR: &str = "http://elsewhere.test";
 
 /// The manifest the server answers from.
 pub(crate) type ManifestPath = Arc<Mutex<PathBuf>>;
@@ -26,6 +31,15 @@ fn answer(manifest: &PathBuf, bucket: &str, request: &Request, path: &str) -> Re
                 "Location".into(),
                 format!("http://{bucket}.s3.eu-west-1.amazonaws.com{path}"),
             )],
+        };
+    }
+    if bucket == CACHED_BUCKET {
+        return Response {
+            status: 200,
+            headers: vec![
+                ("Access-Control-Allow-Origin".into(), CACHED_FOR.into()),
+                ("Access-Control-Allow-Credentials".into(), "true".into()),
+            ],
         };
     }
     let Ok(loaded) = manifest::load(manifest) else {
