@@ -7,7 +7,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use cors_sync_core::evaluate::s3::{self, Bucket};
@@ -23,7 +23,7 @@ pub(crate) const CACHED_FOR: &str = "http://elsewhere.test";
 /// The manifest the server answers from.
 pub(crate) type ManifestPath = Arc<Mutex<PathBuf>>;
 
-fn answer(manifest: &PathBuf, bucket: &str, request: &Request, path: &str) -> Response {
+fn answer(manifest: &Path, bucket: &str, request: &Request, path: &str) -> Response {
     if bucket == MOVED_BUCKET {
         return Response {
             status: 307,
