@@ -97,7 +97,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Why did the browser refuse a request? Reads a console message (--message), a HAR export
     /// (--har) or a curl line (--curl), names the cause and the nearest rule of the manifest, and
-    /// with --fix the smallest change that makes it pass. Offline. Exit 0 explained, 1 error.
+    /// with --fix the smallest change that makes it pass. Offline for buckets; a distribution
+    /// (--target cloudfront://ID) and --live read AWS. Exit 0 explained, 1 error.
     Explain(ExplainArgs),
 }
 
@@ -137,6 +138,9 @@ pub struct ExplainArgs {
     /// The request carries credentials (fetch `credentials: 'include'`).
     #[arg(long)]
     pub credentials: bool,
+    /// Judge against live state (read from AWS) instead of the manifest.
+    #[arg(long)]
+    pub live: bool,
     /// Show the smallest manifest change that makes the request pass, as a unified diff.
     #[arg(long)]
     pub fix: bool,

@@ -25,7 +25,7 @@ use crate::accounts;
 use crate::cli::{BrowserEngine, CheckArgs, CheckFormat, Cli};
 use crate::output::{out, outln};
 
-enum Target {
+pub(crate) enum Target {
     Bucket(String),
     Distribution { id: String, path: String },
 }
@@ -58,10 +58,10 @@ fn parse_target(text: &str) -> Result<Target, Error> {
 }
 
 /// What the request meets: the bucket's CORS, and the CloudFront behavior in front of it, if any.
-struct Setting {
-    bucket: Option<BucketCors>,
-    bucket_name: String,
-    edge: Option<(BehaviorSettings, Forwarded, Option<CorsPolicy>, String)>,
+pub(crate) struct Setting {
+    pub(crate) bucket: Option<BucketCors>,
+    pub(crate) bucket_name: String,
+    pub(crate) edge: Option<(BehaviorSettings, Forwarded, Option<CorsPolicy>, String)>,
 }
 
 pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
@@ -236,7 +236,8 @@ fn print_reports(reports: &[(Option<Engine>, CheckReport)], format: CheckFormat)
     }
 }
 
-async fn read_setting(
+/// Also `explain`'s, for a bucket read live or a distribution (its behavior and the bucket behind).
+pub(crate) async fn read_setting(
     aws: &Aws,
     manifest: &Manifest,
     target: &Target,

@@ -5,40 +5,136 @@
 
 use std::io::Read;
 
+use cors_sync_core::diagnostic::SourceLocation;
 use cors_sync_core::evaluate::browser::{
     normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
 };
-use cors_sync_core::explain::diagnosis::{diagnose, Explanation};
+use cors_sync_core::evaluate::cloudfront::Edge;
+use cors_sync_core::explain::diagnosis::{diagnose, diagnose_behind, Explanation};
 use cors_sync_core::explain::target::{self, Target};
 use cors_sync_core::explain::{curl, fix, group, har, message, FillIn, Observation};
+use cors_sync_core::manifest::BucketSpec;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::render::explain_report;
 
-use super::{load_manifest, Error, Outcome};
-use crate::cli::{ExplainArgs, ExplainFormat};
+use super::{check, load_manifest, Error, Outcome};
+use crate::accounts;
+use crate::cli::{Cli, ExplainArgs, ExplainFormat};
 use crate::output::out;
 
+/// Whether the run reads AWS: `--live`, or a distribution (its behavior says which bucket is
+/// behind it, which only CloudFront knows), as `check` does.
+pub fn needs_aws(args: &ExplainArgs) -> bool {
+    args.live
+        || args
+            .target
+            .as_deref()
+            .is_some_and(|t| t.starts_with("cloudfront://"))
+}
+
+/// Offline: the manifest alone.
 pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
-    let observations = read_input(args)?;
+    let observations = targeted(args)?;
     let manifest = load_manifest(&args.manifest.manifest)?;
+    let explanations = observations
+        .iter()
+        .map(|(observation, target)| explain_one(observation, target, &manifest))
+        .collect::<Result<Vec<_>, _>>()?;
+    finish(args, explanations, &manifest)
+}
+
+/// With AWS: live state (`--live`), or a distribution in front of the bucket.
+pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
+    if args.live && args.fix {
+        return Err(Error::Refused(
+            "--fix edits the manifest, so it judges against the manifest: run it without --live"
+                .into(),
+        ));
+    }
+    let observations = targeted(args)?;
+    let declared = if args.live && cli.connection.accounts.is_empty() {
+        Manifest::default()
+    } else {
+        load_manifest(&args.manifest.manifest)?
+    };
+    let account = accounts::for_resource(&declared, None, &cli.connection, "explain")?;
+    let aws = accounts::reach_one(&cli.connection, account).await?.aws;
+    let manifest = if args.live {
+        Manifest::default()
+    } else {
+        declared.in_account(account.map(|a| a.name.as_str()))
+    };
+    let mut explanations = Vec::new();
+    for (observation, target) in &observations {
+        let check_target = match target {
+            Target::Bucket(name) => check::Target::Bucket(name.clone()),
+            Target::Distribution { id, path } => check::Target::Distribution {
+                id: id.clone(),
+                path: path.clone(),
+            },
+        };
+        let setting = check::read_setting(&aws, &manifest, &check_target, args.live).await?;
+        // The manifest's own bucket keeps its rules' places; live state has none.
+        let bucket = match (args.live, manifest.bucket(&setting.bucket_name)) {
+            (false, Some(spec)) => spec.clone(),
+            _ => BucketSpec {
+                name: setting.bucket_name.clone(),
+                region: None,
+                cors: setting.bucket.clone().unwrap_or_default(),
+                location: SourceLocation::default(),
+                rule_locations: Vec::new(),
+                silenced: Vec::new(),
+                account: None,
+            },
+        };
+        let edge = setting
+            .edge
+            .as_ref()
+            .map(|(behavior, forwarded, policy, _)| Edge {
+                behavior,
+                forwarded: *forwarded,
+                response_headers: policy.as_ref(),
+            });
+        explanations.push(diagnose_behind(
+            observation,
+            &target.to_string(),
+            &bucket,
+            edge.as_ref(),
+        ));
+    }
+    finish(args, explanations, &manifest)
+}
+
+/// Each observation, filled in from the command line, with the target it names.
+fn targeted(args: &ExplainArgs) -> Result<Vec<(Observation, Target)>, Error> {
+    let observations = read_input(args)?;
     let given_target = args
         .target
         .as_deref()
         .map(target::parse_target)
         .transpose()?;
     let fill = fill_in(args, observations.iter().any(|o| o.literal))?;
-    let mut explanations = Vec::new();
-    for mut observation in observations {
-        fill.apply(&mut observation);
-        let target = match &given_target {
-            Some(target) => target.clone(),
-            None => target::from_url(&observation.url)?,
-        };
-        explanations.push(explain_one(&observation, &target, &manifest)?);
-    }
+    observations
+        .into_iter()
+        .map(|mut observation| {
+            fill.apply(&mut observation);
+            let target = match &given_target {
+                Some(target) => target.clone(),
+                None => target::from_url(&observation.url)?,
+            };
+            Ok((observation, target))
+        })
+        .collect()
+}
+
+fn finish(
+    args: &ExplainArgs,
+    explanations: Vec<Explanation>,
+    manifest: &Manifest,
+) -> Result<Outcome, Error> {
     let mut explanations = group(explanations);
     if args.fix {
-        add_fixes(&mut explanations, &manifest, args.write)?;
+        add_fixes(&mut explanations, manifest, args.write)?;
     }
     match args.format {
         ExplainFormat::Json => out!("{}\n", explain_report::json(&explanations)),
@@ -118,8 +214,9 @@ fn explain_one(
             })?;
             Ok(diagnose(observation, &target.to_string(), bucket))
         }
+        // `needs_aws` sends every distribution given by --target through `run_with_aws`.
         Target::Distribution { id, .. } => Err(Error::Refused(format!(
-            "{target}: explain judges S3 buckets offline; a CloudFront distribution ({id}) needs its origin bucket, so give --target s3://BUCKET for the bucket behind it, and `cors-sync check {target}` for the behavior"
+            "{target}: the URL names a distribution ({id}) only with --target cloudfront://{id}[/PATH]"
         ))),
     }
 }

@@ -45,7 +45,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         Command::Convert(args) => return convert::run(args),
         Command::Export(args) => return export::run(args),
         Command::Diff(args) => return diff::run(args),
-        Command::Explain(args) => return explain::run(args),
+        Command::Explain(args) if !explain::needs_aws(args) => return explain::run(args),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
             outln!(
@@ -70,7 +70,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
                 Command::Convert(args) => convert::run(args),
                 Command::Export(args) => export::run(args),
                 Command::Diff(args) => diff::run(args),
-                Command::Explain(args) => explain::run(args),
+                Command::Explain(args) => explain::run_with_aws(args, cli).await,
                 Command::Schema => Ok(Outcome::Success),
                 Command::Plan(args) => plan::run(args, cli).await,
                 Command::Apply(args) => apply::run(args, cli, &interrupt).await,

@@ -380,3 +380,108 @@ fn the_message_can_come_from_stdin() {
         run.stdout
     );
 }
+
+#[test]
+fn live_state_is_explained_with_live_and_has_no_file_to_fix() {
+    crate::support::s3::create_bucket("explain-live", "us-east-1");
+    crate::support::s3::put_cors(
+        "explain-live",
+        &[crate::support::s3::rule(&["https://a.example"], &["GET"])],
+    );
+    let cli = cors_sync().file("manifests/app.yaml", MANIFEST);
+    let message = chromium(
+        "https://explain-live.s3.amazonaws.com/k",
+        "https://a.example",
+        PREFLIGHT_MISSING,
+    );
+    let run = cli.run_with(&[
+        "explain",
+        "--live",
+        "--format",
+        "json",
+        "--message",
+        &message,
+        "--method",
+        "PUT",
+    ]);
+    run.code(0);
+    let document = run.json();
+    let explanation = first(&document);
+    assert_eq!(explanation["cause"], "method-not-allowed", "{document:#}");
+    assert_eq!(explanation["rule"]["index"], 1);
+    assert_eq!(
+        explanation["rule"]["file"],
+        Value::Null,
+        "live state has no file"
+    );
+    let fix = cli.run_with(&["explain", "--live", "--fix", "--message", &message]);
+    fix.code(1);
+    assert!(
+        fix.stderr.contains("run it without --live"),
+        "{}",
+        fix.stderr
+    );
+}
+
+#[test]
+fn a_distribution_in_front_of_the_bucket_names_cloudfront_causes() {
+    crate::support::s3::create_bucket("explain-cdn-assets", "us-east-1");
+    let id = crate::support::cloudfront::create_distribution("explain-cdn", "explain-cdn-assets");
+    let bucket = "buckets:\n  - name: explain-cdn-assets\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET, PUT]\n        allowed_headers: [\"*\"]\n";
+    let url = "https://d111111abcdef8.cloudfront.net/uploads/x.bin";
+    let target = format!("cloudfront://{id}/uploads/x.bin");
+    // The distribution as created: its behavior does not allow OPTIONS.
+    let cli = cors_sync().file("manifests/app.yaml", &format!("version: 1\n{bucket}"));
+    let message = chromium(url, "https://app.example.com", PREFLIGHT_MISSING);
+    let options = cli.run_with(&[
+        "explain",
+        "--format",
+        "json",
+        "--message",
+        &message,
+        "--target",
+        &target,
+        "--method",
+        "PUT",
+    ]);
+    options.code(0);
+    let document = options.json();
+    assert_eq!(
+        first(&document)["cause"],
+        "options-not-allowed",
+        "{document:#}"
+    );
+    assert_eq!(first(&document)["target"], target);
+    // As the manifest makes it: OPTIONS allowed, but nothing forwarded to S3.
+    let unforwarded = format!(
+        "version: 1\n{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: []\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n"
+    );
+    let cli = cors_sync().file("manifests/app.yaml", &unforwarded);
+    let simple = chromium(
+        url,
+        "https://app.example.com",
+        "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+    );
+    let run = cli.run_with(&[
+        "explain",
+        "--format",
+        "json",
+        "--message",
+        &simple,
+        "--target",
+        &target,
+        "--method",
+        "GET",
+    ]);
+    run.code(0);
+    let document = run.json();
+    assert_eq!(
+        first(&document)["cause"],
+        "origin-not-forwarded",
+        "{document:#}"
+    );
+    // Without --target, a CloudFront URL names no distribution offline.
+    let (code, _, stderr) = explain(&["--message", &simple]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("--target cloudfront://ID"), "{stderr}");
+}

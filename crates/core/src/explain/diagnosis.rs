@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{Cause, Observation, Reported, Source, Step};
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::evaluate::browser::{judge, serialize_origin, SAFELISTED_METHODS};
+use crate::evaluate::cloudfront::Edge;
 use crate::evaluate::s3::Bucket;
 use crate::evaluate::{evaluate, wildcard_matches, Evaluation, Request, RuleOutcome};
 use crate::lint::unsendable;
@@ -35,7 +36,8 @@ pub struct RequestShown {
 /// The rule that came closest, where it is written, and what it lacks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RuleRef {
-    pub file: String,
+    /// `None` when judged against live state, which has no file.
+    pub file: Option<String>,
     pub line: Option<usize>,
     pub column: Option<usize>,
     /// 1-based, in S3's evaluation order.
@@ -121,7 +123,17 @@ struct Finding {
 
 /// Explains `observation` against the bucket the manifest declares.
 pub fn diagnose(observation: &Observation, target: &str, bucket: &BucketSpec) -> Explanation {
-    let findings = findings(observation, &bucket.cors);
+    diagnose_behind(observation, target, bucket, None)
+}
+
+/// As `diagnose`, for a bucket behind the CloudFront behavior `edge`.
+pub fn diagnose_behind(
+    observation: &Observation,
+    target: &str,
+    bucket: &BucketSpec,
+    edge: Option<&Edge<'_>>,
+) -> Explanation {
+    let findings = findings(observation, &bucket.cors, edge);
     let candidates: Vec<Cause> = findings
         .iter()
         .map(|f| f.cause)
@@ -221,8 +233,9 @@ fn source_name(source: Source) -> &'static str {
 
 fn rule_ref(bucket: &BucketSpec, index: usize, lacks: &str) -> RuleRef {
     let location = bucket.rule_locations.get(index).unwrap_or(&bucket.location);
+    let file = location.file.display().to_string();
     RuleRef {
-        file: location.file.display().to_string(),
+        file: (!file.is_empty()).then_some(file),
         line: location.position.map(|p| p.line),
         column: location.position.map(|p| p.column),
         index: index + 1,
@@ -232,7 +245,7 @@ fn rule_ref(bucket: &BucketSpec, index: usize, lacks: &str) -> RuleRef {
 }
 
 /// The findings of every hypothesis that agrees with what was observed.
-fn findings(observation: &Observation, cors: &BucketCors) -> Vec<Finding> {
+fn findings(observation: &Observation, cors: &BucketCors, edge: Option<&Edge<'_>>) -> Vec<Finding> {
     let direct = |cause: Cause, detail: &str| {
         vec![Finding {
             cause,
@@ -256,13 +269,13 @@ fn findings(observation: &Observation, cors: &BucketCors) -> Vec<Finding> {
     let mut found = Vec::new();
     for hypothesis in hypotheses(observation, cors) {
         let failure = if observation.literal {
-            literal_failure(observation, &hypothesis, cors)
+            literal_failure(observation, &hypothesis, cors, edge)
         } else {
-            browser_failure(&hypothesis, cors)
+            browser_failure(&hypothesis, cors, edge)
         };
         let finding = match failure {
             Some((step, request, evaluation)) => {
-                let mut finding = classify(cors, &request, &evaluation);
+                let mut finding = classify(cors, edge, step, &request, &evaluation);
                 finding.answer = Some(format!(
                     "S3 answers {}: {}",
                     evaluation.response.status, evaluation.reason
@@ -410,7 +423,11 @@ fn hypotheses(observation: &Observation, cors: &BucketCors) -> Vec<Hypothesis> {
 
 /// A browser's request: the preflight when fetch sends one, then the request; the first step the
 /// browser refuses, with what S3 answered to it.
-fn browser_failure(h: &Hypothesis, cors: &BucketCors) -> Option<(Step, Request, Evaluation)> {
+fn browser_failure(
+    h: &Hypothesis,
+    cors: &BucketCors,
+    edge: Option<&Edge<'_>>,
+) -> Option<(Step, Request, Evaluation)> {
     let headers: Vec<&str> = h.headers.iter().map(String::as_str).collect();
     let needs_preflight = !SAFELISTED_METHODS.contains(&h.method.as_str()) || !headers.is_empty();
     let steps = [
@@ -426,7 +443,7 @@ fn browser_failure(h: &Hypothesis, cors: &BucketCors) -> Option<(Step, Request, 
         )),
     ];
     for (step, request) in steps.into_iter().flatten() {
-        let evaluation = evaluate(None, Bucket::Cors(cors), &request);
+        let evaluation = evaluate(edge, Bucket::Cors(cors), &request);
         if !judge(&request, &evaluation.response).passes {
             return Some((step, request, evaluation));
         }
@@ -440,6 +457,7 @@ fn literal_failure(
     observation: &Observation,
     h: &Hypothesis,
     cors: &BucketCors,
+    edge: Option<&Edge<'_>>,
 ) -> Option<(Step, Request, Evaluation)> {
     let headers: Vec<&str> = h.headers.iter().map(String::as_str).collect();
     let step = observation.step.unwrap_or(Step::Request);
@@ -447,7 +465,7 @@ fn literal_failure(
         Step::Preflight => Request::preflight(&h.origin, &h.method, &headers),
         Step::Request => Request::actual(&h.origin, &h.method),
     };
-    let evaluation = evaluate(None, Bucket::Cors(cors), &request);
+    let evaluation = evaluate(edge, Bucket::Cors(cors), &request);
     let refused = match step {
         Step::Preflight => !(200..300).contains(&evaluation.response.status),
         Step::Request => evaluation
@@ -468,8 +486,57 @@ fn rule_name(cors: &BucketCors, index: usize) -> String {
     format!("rule {}{id}", index + 1)
 }
 
+/// Why CloudFront refused the request, or kept from S3 what its CORS answer needs when S3 itself
+/// would have answered with CORS headers.
+fn edge_cause(
+    edge: &Edge<'_>,
+    cors: &BucketCors,
+    step: Step,
+    request: &Request,
+) -> Option<Finding> {
+    let finding = |cause: Cause, detail: String| Finding {
+        cause,
+        rule: None,
+        lacks: String::new(),
+        detail,
+        change: None,
+        answer: None,
+    };
+    let method = match step {
+        Step::Preflight => "OPTIONS",
+        Step::Request => request.method.as_str(),
+    };
+    if !edge.behavior.allowed_methods.iter().any(|m| m == method) {
+        return Some(if step == Step::Preflight {
+            finding(Cause::OptionsNotAllowed, "the behavior's allowed_methods do not include OPTIONS, so CloudFront refuses the preflight before it reaches S3: allow [GET, HEAD, OPTIONS]".into())
+        } else {
+            finding(Cause::NotCors, format!("the behavior does not allow {method}: CloudFront refuses it before CORS matters"))
+        });
+    }
+    let forwarded = edge.forwarded;
+    let reaches = forwarded.origin
+        && (step == Step::Request
+            || (forwarded.request_method
+                && (request.headers.is_empty() || forwarded.request_headers)));
+    let s3_allows = evaluate(None, Bucket::Cors(cors), request)
+        .matched_rule
+        .is_some();
+    (!reaches && s3_allows).then(|| {
+        finding(Cause::OriginNotForwarded, "S3's rules allow this request, but the behavior does not forward `Origin` and `Access-Control-Request-Method`/`-Headers` to S3, so S3 answers without CORS headers: forward them (or use the managed origin request policy CORS-S3Origin)".into())
+    })
+}
+
 /// Why S3 (and then the browser) refused this request, and the nearest rule.
-fn classify(cors: &BucketCors, request: &Request, evaluation: &Evaluation) -> Finding {
+fn classify(
+    cors: &BucketCors,
+    edge: Option<&Edge<'_>>,
+    step: Step,
+    request: &Request,
+    evaluation: &Evaluation,
+) -> Finding {
+    if let Some(found) = edge.and_then(|edge| edge_cause(edge, cors, step, request)) {
+        return found;
+    }
     let origin = request.origin.clone().unwrap_or_default();
     let finding = |cause, rule: Option<usize>, lacks: String, detail: String, change| Finding {
         cause,
@@ -843,6 +910,72 @@ buckets:
                 rule: 0,
                 origin: "https://elsewhere.example.net".into()
             })
+        );
+    }
+
+    #[test]
+    fn cloudfront_behaviors_refuse_options_or_keep_origin_from_s3() {
+        use crate::cloudfront::behavior::BehaviorSettings;
+        use crate::evaluate::cloudfront::Forwarded;
+        let manifest = load_str(Path::new("m.yaml"), MANIFEST).unwrap();
+        let bucket = manifest.bucket("uploads").unwrap();
+        let behavior = |methods: &[&str]| BehaviorSettings {
+            forward_headers: Some(Vec::new()),
+            allowed_methods: methods.iter().map(|m| m.to_string()).collect(),
+            cached_methods: vec!["GET".into(), "HEAD".into()],
+            cache_policy: None,
+            origin_request_policy: None,
+            response_headers_policy: None,
+        };
+        let judge =
+            |settings: &BehaviorSettings, forwarded: Forwarded, reason: &str, method: &str| {
+                let edge = Edge {
+                    behavior: settings,
+                    forwarded,
+                    response_headers: None,
+                };
+                let mut observation =
+                    message::parse(&chromium(reason, "https://app.example.com")).remove(0);
+                observation.method = Some(method.into());
+                observation.headers = Some(vec![]);
+                diagnose_behind(&observation, "cloudfront://E1/", bucket, Some(&edge)).candidates
+            };
+        let no_options = behavior(&["GET", "HEAD"]);
+        assert_eq!(
+            judge(
+                &no_options,
+                Forwarded::from_headers(["*"]),
+                PREFLIGHT_MISSING,
+                "PUT"
+            ),
+            [Cause::OptionsNotAllowed]
+        );
+        let with_options = behavior(&["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]);
+        let missing =
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.";
+        assert_eq!(
+            judge(&with_options, Forwarded::default(), missing, "GET"),
+            [Cause::OriginNotForwarded]
+        );
+        assert_eq!(
+            judge(
+                &with_options,
+                Forwarded::from_headers(["origin"]),
+                PREFLIGHT_MISSING,
+                "PUT"
+            ),
+            [Cause::OriginNotForwarded],
+            "a preflight also needs Access-Control-Request-Method at S3"
+        );
+        assert_eq!(
+            judge(
+                &with_options,
+                Forwarded::from_headers(["*"]),
+                PREFLIGHT_MISSING,
+                "DELETE"
+            ),
+            [Cause::MethodNotAllowed],
+            "everything forwarded: S3's own rules decide"
         );
     }
 

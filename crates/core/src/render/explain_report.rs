@@ -73,9 +73,10 @@ pub fn text(explanations: &[Explanation]) -> String {
         }
         let _ = writeln!(out, "  why: {}", visible(&e.detail));
         if let Some(rule) = &e.rule {
-            let at = match (rule.line, rule.column) {
-                (Some(line), Some(column)) => format!("{}:{line}:{column}", rule.file),
-                _ => rule.file.clone(),
+            let at = match (&rule.file, rule.line, rule.column) {
+                (Some(file), Some(line), Some(column)) => format!(" at {file}:{line}:{column}"),
+                (Some(file), _, _) => format!(" at {file}"),
+                (None, _, _) => " (live state)".to_string(),
             };
             let id = rule
                 .id
@@ -84,7 +85,7 @@ pub fn text(explanations: &[Explanation]) -> String {
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  nearest rule: rule {}{id} at {at}, lacks {}",
+                "  nearest rule: rule {}{id}{at}, lacks {}",
                 rule.index,
                 visible(&rule.lacks)
             );
