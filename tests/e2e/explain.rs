@@ -267,6 +267,17 @@ fn a_curl_line_is_judged_literally_as_s3_judges_it() {
     assert!(explanation["notes"]
         .to_string()
         .contains("a browser sends this origin as `https://app.example.com`"));
+    let (code, document, stderr) = explain(&[
+        "--curl",
+        "curl -X OPTIONS -H 'Origin: https://app.example.com' -H 'Access-Control-Request-Method: PUT' https://s3.eu-west-1.amazonaws.com/explain-uploads/photo.png",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let explanation = first(&document);
+    assert_eq!(explanation["cause"], "allowed-by-manifest");
+    assert_eq!(
+        explanation["browser_reason"],
+        "S3 answers 200 with CORS headers: rule 2 matched (id writes)"
+    );
 }
 
 #[test]

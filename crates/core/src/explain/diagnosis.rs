@@ -170,8 +170,24 @@ pub fn diagnose_behind(
     let decided = candidates.len() == 1 && browser_origin;
     let mut browser_reason = observation.browser_reason.clone();
     if observation.literal {
-        if let Some(answer) = &top.answer {
-            browser_reason = answer.clone();
+        match &top.answer {
+            Some(answer) => browser_reason = answer.clone(),
+            None if findings.is_empty() => {
+                // curl's request gets CORS headers: say what S3 sends, which is what was asked.
+                let h = hypotheses(observation, &bucket.cors).remove(0);
+                let headers: Vec<&str> = h.headers.iter().map(String::as_str).collect();
+                let request = match observation.step {
+                    Some(Step::Preflight) => Request::preflight(&h.origin, &h.method, &headers),
+                    _ => Request::actual(&h.origin, &h.method),
+                };
+                let evaluation = evaluate(edge, Bucket::Cors(&bucket.cors), &request);
+                browser_reason = format!(
+                    "S3 answers {} with CORS headers: {}",
+                    evaluation.response.status, evaluation.reason
+                );
+                notes.push("by the manifest this exact request gets CORS headers; if the bucket refuses it, live state differs (`cors-sync plan`, or explain --live)".into());
+            }
+            None => {}
         }
         if let Some(origin) = &observation.origin {
             match serialize_origin(origin) {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use serde_json::json;
 
 use crate::explain::diagnosis::Explanation;
-use crate::explain::Step;
+use crate::explain::{Source, Step};
 use crate::visible::visible;
 
 /// `explain --format json`'s version; bumped on any change an older reader would misread.
@@ -50,15 +50,19 @@ pub fn text(explanations: &[Explanation]) -> String {
         for url in &e.urls {
             let _ = writeln!(out, "  url: {}", visible(url));
         }
+        // curl's request is not a browser's, and may not have failed: it asked S3 something.
+        let curl = e.source == Source::Curl;
         if let Some(step) = e.step {
             let step = match step {
                 Step::Preflight => "the preflight (OPTIONS)",
                 Step::Request => "the request itself",
             };
-            let _ = writeln!(out, "  failed: {step}");
+            let label = if curl { "sent" } else { "failed" };
+            let _ = writeln!(out, "  {label}: {step}");
         }
         if !e.browser_reason.is_empty() {
-            let _ = writeln!(out, "  browser said: {}", visible(&e.browser_reason));
+            let label = if curl { "answer" } else { "browser said" };
+            let _ = writeln!(out, "  {label}: {}", visible(&e.browser_reason));
         }
         if e.candidates.len() > 1 {
             let codes: Vec<&str> = e.candidates.iter().map(|c| c.code()).collect();
