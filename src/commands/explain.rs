@@ -10,7 +10,9 @@ use cors_sync_core::evaluate::browser::{
     normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
 };
 use cors_sync_core::evaluate::cloudfront::Edge;
-use cors_sync_core::explain::diagnosis::{diagnose, diagnose_behind, Explanation};
+use cors_sync_core::explain::diagnosis::{
+    behavior_change, diagnose, diagnose_behind, Change, Explanation,
+};
 use cors_sync_core::explain::target::{self, Target};
 use cors_sync_core::explain::{curl, fix, group, har, message, FillIn, Observation};
 use cors_sync_core::manifest::BucketSpec;
@@ -95,12 +97,23 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
                 forwarded: *forwarded,
                 response_headers: policy.as_ref(),
             });
-        explanations.push(diagnose_behind(
-            observation,
-            &target.to_string(),
-            &bucket,
-            edge.as_ref(),
-        ));
+        let mut explanation =
+            diagnose_behind(observation, &target.to_string(), &bucket, edge.as_ref());
+        // A CloudFront cause is fixed on the behavior, which the core names from its path.
+        if let (Target::Distribution { id, .. }, Some(edge), Some((_, _, _, path))) =
+            (target, &edge, &setting.edge)
+        {
+            if explanation.candidates.len() == 1 && explanation.change.is_none() {
+                explanation.change = behavior_change(
+                    explanation.cause,
+                    id,
+                    path,
+                    edge,
+                    explanation.request.method.as_deref(),
+                );
+            }
+        }
+        explanations.push(explanation);
     }
     finish(args, explanations, &manifest)
 }
@@ -232,18 +245,29 @@ fn add_fixes(
         let Some(change) = &explanation.change else {
             continue;
         };
-        let Some(bucket) = explanation.target.strip_prefix("s3://") else {
-            continue;
+        let bucket = explanation.bucket.clone();
+        let declared = match change {
+            Change::BehaviorMethods { distribution, .. }
+            | Change::BehaviorForwards { distribution, .. } => manifest
+                .distribution(distribution)
+                .map(|d| &d.location)
+                .ok_or(distribution),
+            _ => manifest.bucket(&bucket).map(|b| &b.location).ok_or(&bucket),
         };
-        let Some(spec) = manifest.bucket(bucket) else {
-            continue;
+        let file = match declared {
+            Ok(location) => &location.file,
+            Err(name) => {
+                explanation.notes.push(format!(
+                    "the manifest does not declare {name}, so --fix has nothing to change"
+                ));
+                continue;
+            }
         };
-        let file = &spec.location.file;
         let text = std::fs::read_to_string(file).map_err(|source| Error::File {
             what: format!("cannot read the manifest file {}", file.display()),
             source,
         })?;
-        let made = fix::fix(file, &text, bucket, change)?;
+        let made = fix::fix(file, &text, &bucket, change)?;
         if write {
             if written.is_some() {
                 return Err(Error::Refused("more than one request has a fix: write them one at a time (explain one message, or give --origin/--method/--header)".into()));

@@ -483,6 +483,7 @@ fn a_distribution_in_front_of_the_bucket_names_cloudfront_causes() {
         &target,
         "--method",
         "GET",
+        "--fix",
     ]);
     run.code(0);
     let document = run.json();
@@ -491,6 +492,48 @@ fn a_distribution_in_front_of_the_bucket_names_cloudfront_causes() {
         "origin-not-forwarded",
         "{document:#}"
     );
+    assert!(
+        first(&document)["fix"]["diff"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("+        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]"),
+        "{document:#}"
+    );
+    // OPTIONS refused by the declared behavior: the fix allows it, and then the preflight passes.
+    let no_options = format!(
+        "version: 1\n{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]\n        allowed_methods: [GET, HEAD]\n        cached_methods: [GET, HEAD]\n"
+    );
+    let cli = cors_sync().file("manifests/app.yaml", &no_options);
+    let args = [
+        "explain",
+        "--format",
+        "json",
+        "--message",
+        &message,
+        "--target",
+        &target,
+        "--method",
+        "PUT",
+        "--fix",
+        "--write",
+    ];
+    let fixed = cli.run_with(&args);
+    fixed.code(0);
+    assert_eq!(first(&fixed.json())["cause"], "options-not-allowed");
+    assert!(
+        cli.read("manifests/app.yaml")
+            .contains("allowed_methods: [GET, HEAD, OPTIONS, PUT, POST, PATCH, DELETE]"),
+        "a PUT needs CloudFront's set of all seven methods"
+    );
+    cli.run_with(&[
+        "check",
+        &target,
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "PUT",
+    ])
+    .code(0);
     // Without --target, a CloudFront URL names no distribution offline.
     let (code, _, stderr) = explain(&["--message", &simple]);
     assert_eq!(code, 1);

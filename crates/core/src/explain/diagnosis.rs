@@ -75,6 +75,69 @@ pub enum Change {
     NewRule {
         rule: CorsRule,
     },
+    /// A CloudFront behavior's `allowed_methods` gains these methods (OPTIONS for preflights, and
+    /// the rest of CloudFront's one larger set for a method beyond GET and HEAD).
+    BehaviorMethods {
+        distribution: String,
+        path: String,
+        methods: Vec<String>,
+    },
+    /// A legacy behavior's `forward_headers` gains the headers S3's CORS answer depends on.
+    BehaviorForwards {
+        distribution: String,
+        path: String,
+        headers: Vec<String>,
+    },
+}
+
+/// The change a CloudFront cause needs on the behavior `path` of `distribution`; `None` where no
+/// narrow edit of the behavior fixes it (a policy-based behavior forwards through its origin
+/// request policy).
+pub fn behavior_change(
+    cause: Cause,
+    distribution: &str,
+    path: &str,
+    edge: &Edge<'_>,
+    method: Option<&str>,
+) -> Option<Change> {
+    match cause {
+        Cause::OptionsNotAllowed => {
+            // CloudFront accepts three sets only: GET and HEAD, with OPTIONS, or all seven.
+            let needed: &[&str] = if matches!(method, Some("GET" | "HEAD")) {
+                &["OPTIONS"]
+            } else {
+                &["OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+            };
+            let methods: Vec<String> = needed
+                .iter()
+                .filter(|m| !edge.behavior.allowed_methods.iter().any(|a| a == *m))
+                .map(|m| m.to_string())
+                .collect();
+            Some(Change::BehaviorMethods {
+                distribution: distribution.to_string(),
+                path: path.to_string(),
+                methods,
+            })
+        }
+        Cause::OriginNotForwarded if edge.behavior.forward_headers.is_some() => {
+            let forwarded = edge.forwarded;
+            let missing: Vec<String> = [
+                (forwarded.origin, "Origin"),
+                (forwarded.request_method, "Access-Control-Request-Method"),
+                (forwarded.request_headers, "Access-Control-Request-Headers"),
+            ]
+            .into_iter()
+            .filter(|(has, _)| !has)
+            .map(|(_, name)| name.to_string())
+            .collect();
+            Some(Change::BehaviorForwards {
+                distribution: distribution.to_string(),
+                path: path.to_string(),
+                headers: missing,
+            })
+        }
+        _ => None,
+    }
 }
 
 /// One failure explained.
@@ -98,6 +161,9 @@ pub struct Explanation {
     pub notes: Vec<String>,
     #[serde(skip)]
     pub change: Option<Change>,
+    /// The bucket the request reached (behind the distribution, for a CloudFront target).
+    #[serde(skip)]
+    pub bucket: String,
 }
 
 /// One way the observed request may have been.
@@ -235,6 +301,7 @@ pub fn diagnose_behind(
         detail,
         notes,
         change: if decided { top.change } else { None },
+        bucket: bucket.name.clone(),
     }
 }
 

@@ -31,14 +31,49 @@ fn cannot(problem: &str) -> Error {
     Error::Explain(format!("no fix can be written: {problem}"))
 }
 
-/// The change, made in `text` (the manifest file that declares `bucket`).
+/// The change, made in `text` (the manifest file that declares `bucket`, or the distribution a
+/// behavior change is about).
 pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix, Error> {
     let root = yaml_tree::parse(text).map_err(|e| cannot(&e.message))?;
+    if let Change::BehaviorMethods {
+        distribution, path, ..
+    }
+    | Change::BehaviorForwards {
+        distribution, path, ..
+    } = change
+    {
+        let behavior = behavior_node(&root, distribution, path).ok_or_else(|| {
+            cannot(&format!(
+                "distribution {distribution} behavior {path} is not in {}",
+                file.display()
+            ))
+        })?;
+        let mut edit = Edit::new(text);
+        match change {
+            Change::BehaviorMethods { methods, .. } => {
+                let list = field(behavior, "allowed_methods")
+                    .ok_or_else(|| cannot("the behavior has no allowed_methods"))?;
+                edit.append(list, &methods.join(", "))?;
+            }
+            Change::BehaviorForwards { headers, .. } => {
+                let list = field(behavior, "forward_headers")
+                    .ok_or_else(|| cannot("the behavior has no forward_headers"))?;
+                // One edit: the list's items are read once, before any is added.
+                edit.append(list, &headers.join(", "))?;
+            }
+            _ => {}
+        }
+        return finished(file, text, edit.text(), |before, after| {
+            behavior_also_allows(file, before, after, distribution)
+        });
+    }
     let spec = bucket_node(&root, bucket)
         .ok_or_else(|| cannot(&format!("bucket `{bucket}` is not in {}", file.display())))?;
     let rules = field(spec, "cors_rules").ok_or_else(|| cannot("the bucket has no cors_rules"))?;
     let mut edit = Edit::new(text);
     match change {
+        // Made on the distribution, above.
+        Change::BehaviorMethods { .. } | Change::BehaviorForwards { .. } => {}
         Change::NewRule { rule } => {
             let NodeValue::Sequence(items) = &rules.value else {
                 return Err(cannot("cors_rules is not a list"));
@@ -107,7 +142,17 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
             edit.insert_before(list, star, &quote(origin))?;
         }
     }
-    let fixed_text = edit.text();
+    finished(file, text, edit.text(), |before, after| {
+        also_allows(file, before, after, bucket)
+    })
+}
+
+fn finished(
+    file: &Path,
+    text: &str,
+    fixed_text: String,
+    also_allows: impl Fn(&str, &str) -> Result<Vec<String>, Error>,
+) -> Result<Fix, Error> {
     let shown = file.display().to_string();
     let diff = similar::TextDiff::from_lines(text, &fixed_text)
         .unified_diff()
@@ -116,10 +161,37 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
         .to_string();
     Ok(Fix {
         diff,
-        also_allows: also_allows(file, text, &fixed_text, bucket)?,
+        also_allows: also_allows(text, &fixed_text)?,
         file: shown,
         fixed_text,
     })
+}
+
+/// What `diff` says the behavior change does (CloudFront changes are described, not weighed).
+fn behavior_also_allows(
+    file: &Path,
+    before: &str,
+    after: &str,
+    distribution: &str,
+) -> Result<Vec<String>, Error> {
+    let only = |text: &str| -> Result<Manifest, Error> {
+        let mut whole = manifest::load_str(file, text).map_err(Error::Manifest)?;
+        whole.buckets.clear();
+        whole.distributions.retain(|d| d.id == distribution);
+        Ok(whole)
+    };
+    let report = access::compare(&only(before)?, &only(after)?);
+    Ok(report
+        .cloudfront
+        .iter()
+        .cloned()
+        .chain(
+            report
+                .lints_introduced
+                .iter()
+                .map(|l| format!("new warning: {l}")),
+        )
+        .collect())
 }
 
 /// The widenings and other changes of answer `diff` reports between the bucket before and after the change, other than the
@@ -193,6 +265,16 @@ fn bucket_node<'a>(root: &'a Node, name: &str) -> Option<&'a Node> {
     buckets
         .iter()
         .find(|b| field(b, "name").is_some_and(|n| n.value == NodeValue::String(name.into())))
+}
+
+fn behavior_node<'a>(root: &'a Node, id: &str, path: &str) -> Option<&'a Node> {
+    let NodeValue::Sequence(distributions) = &field(root, "distributions")?.value else {
+        return None;
+    };
+    let distribution = distributions
+        .iter()
+        .find(|d| field(d, "id").is_some_and(|n| n.value == NodeValue::String(id.into())))?;
+    field(field(distribution, "behaviors")?, path)
 }
 
 fn rule_node(rules: &Node, index: usize) -> Result<&Node, Error> {
@@ -454,6 +536,50 @@ buckets:
             .fixed_text
             .contains(r#"allowed_origins: ["https://*.example.com", "https://example.org"]"#));
         assert!(manifest::load_str(Path::new("m.yaml"), &origin.fixed_text).is_ok());
+    }
+
+    #[test]
+    fn behaviors_gain_options_or_forwarded_headers() {
+        let text = "version: 1\ndistributions:\n  - id: E1\n    behaviors:\n      default:\n        forward_headers: [Origin]\n        allowed_methods: [GET, HEAD]\n        cached_methods: [GET, HEAD]\n";
+        let change = |method: &str, distribution: &str| Change::BehaviorMethods {
+            distribution: distribution.into(),
+            path: "default".into(),
+            methods: vec![method.into()],
+        };
+        let options = fix(Path::new("m.yaml"), text, "", &change("OPTIONS", "E1")).unwrap();
+        assert!(
+            options.fixed_text.contains(
+                "allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD]\n"
+            ),
+            "{}",
+            options.fixed_text
+        );
+        assert!(
+            !options.also_allows.is_empty(),
+            "diff describes the behavior change"
+        );
+        let forwards = Change::BehaviorForwards {
+            distribution: "E1".into(),
+            path: "default".into(),
+            headers: vec![
+                "Access-Control-Request-Method".into(),
+                "Access-Control-Request-Headers".into(),
+            ],
+        };
+        let forwards = fix(Path::new("m.yaml"), text, "", &forwards).unwrap();
+        assert!(
+            forwards.fixed_text.contains(
+                "forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]"
+            ),
+            "{}",
+            forwards.fixed_text
+        );
+        assert!(manifest::load_str(Path::new("m.yaml"), &forwards.fixed_text).is_ok());
+        let elsewhere = fix(Path::new("m.yaml"), text, "", &change("OPTIONS", "E2"));
+        assert!(elsewhere
+            .unwrap_err()
+            .to_string()
+            .contains("distribution E2 behavior default is not in m.yaml"));
     }
 
     #[test]
