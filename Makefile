@@ -18,6 +18,11 @@ SEAWEEDFS := .venv-seaweedfs/.installed
 # `verify` (docs/providers.md). It needs Python 3.13 (the machine's pyenv has it) and these pins.
 LOCALSTACK := .venv-localstack/.installed
 PYTHON313 ?= python3.13
+# The second engine: Debian's Firefox ESR (apt-get, as root, without recommends) driven over
+# WebDriver BiDi by puppeteer-core 24 (25 needs a newer Node than Debian's), which downloads no
+# browser of its own.
+FIREFOX := /usr/bin/firefox-esr
+PUPPETEER := .browser-firefox/node_modules/puppeteer-core/package.json
 
 # Recipes use bash for `pipefail`: a test run piped into its summary keeps cargo's exit status.
 SHELL := /bin/bash
@@ -42,7 +47,7 @@ install:
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
 # Every test binary runs even when one fails (--no-fail-fast); the last line counts the tests of
 # all binaries together, so a failure early in the log cannot hide how much did not pass.
-test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) $(SEAWEEDFS) $(LOCALSTACK) lint
+test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) $(FIREFOX) $(PUPPETEER) $(SEAWEEDFS) $(LOCALSTACK) lint
 	@mkdir -p target
 	set -o pipefail; $(CARGO) test --workspace --all-targets --no-fail-fast 2>&1 | tee target/test.log; \
 	status=$$?; scripts/test_summary.sh target/test.log; exit $$status
@@ -92,10 +97,16 @@ $(LOCALSTACK):
 		'localstack-core[runtime]==4.14.0' 'cbor2<5.7' 'cryptography<44' 'pyopenssl<24.3' service_identity
 	touch $@
 
+$(FIREFOX):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends firefox-esr
+
+$(PUPPETEER):
+	npm install --prefix .browser-firefox --no-audit --no-fund --loglevel=error puppeteer-core@24.43.1
+
 $(VENV)/.installed:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check '$(MOTO)'
 	touch $@
 
 clean:
-	rm -rf $(VENV) .venv-bench .venv-seaweedfs .venv-localstack .s3rver .browser target
+	rm -rf $(VENV) .venv-bench .venv-seaweedfs .venv-localstack .s3rver .browser .browser-firefox target

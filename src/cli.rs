@@ -229,6 +229,67 @@ pub enum Command {
     /// `--base-ref REF` against the working tree. Exit 0; with --detailed-exitcode 2 when access
     /// changes; with --fail-on-widen 3 when it widens.
     Diff(DiffArgs),
+    /// Why did the browser refuse a request? Reads a console message (--message), a HAR export
+    /// (--har) or a curl line (--curl), names the cause and the nearest rule of the manifest, and
+    /// with --fix the smallest change that makes it pass. Offline for buckets; a distribution
+    /// (--target cloudfront://ID) and --live read AWS. Exit 0 explained, 1 error.
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    /// `{"format_version": 1, "explanations": [...]}` (a contract).
+    Json,
+}
+
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("input").required(true).args(["message", "har", "curl"]))]
+pub struct ExplainArgs {
+    /// A console message pasted from Chrome/Chromium or Firefox (`-` reads stdin).
+    #[arg(long, value_name = "TEXT|-")]
+    pub message: Option<String>,
+    /// A HAR export from Chrome's or Firefox's devtools: every failed cross-origin request in it.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<PathBuf>,
+    /// A curl command line; its Origin is compared literally, as S3 compares it.
+    #[arg(long, value_name = "CMD")]
+    pub curl: Option<String>,
+    /// s3://BUCKET or cloudfront://ID[/PATH], when the URL does not name the bucket (a custom
+    /// domain, an emulator, CloudFront).
+    #[arg(long, value_name = "TARGET")]
+    pub target: Option<String>,
+    /// The page's origin, when the input does not name it (Firefox's messages never do).
+    #[arg(long, value_name = "ORIGIN")]
+    pub origin: Option<String>,
+    /// The request's method, when the input does not name it.
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
+    /// A header the page sets, `NAME: VALUE` or a bare `NAME` (repeat for more), as `check`
+    /// takes them.
+    #[arg(long = "header", value_name = "NAME[: VALUE]")]
+    pub headers: Vec<String>,
+    /// The request carries credentials (fetch `credentials: 'include'`).
+    #[arg(long)]
+    pub credentials: bool,
+    /// Judge against live state (read from AWS) instead of the manifest.
+    #[arg(long)]
+    pub live: bool,
+    /// Show the smallest manifest change that makes the request pass, as a unified diff.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: write the change into the manifest file.
+    #[arg(long, requires = "fix")]
+    pub write: bool,
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+    pub format: ExplainFormat,
+    #[command(flatten)]
+    pub manifest: ManifestArgs,
+    #[command(
+        flatten,
+        next_help_heading = "AWS connection (with --live, or a cloudfront:// target)"
+    )]
+    pub connection: ConnectionFlags,
 }
 
 impl Command {
@@ -241,6 +302,7 @@ impl Command {
             Command::Check(args) => Some(&args.connection),
             Command::Verify(args) => Some(&args.connection),
             Command::Rollback(args) => Some(&args.connection),
+            Command::Explain(args) => Some(&args.connection),
             Command::Validate(_)
             | Command::Show(_)
             | Command::Schema
@@ -265,6 +327,7 @@ impl Command {
             Command::Convert(_) => "convert",
             Command::Export(_) => "export",
             Command::Diff(_) => "diff",
+            Command::Explain(_) => "explain",
         }
     }
 }
@@ -373,6 +436,12 @@ pub enum CheckFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BrowserEngine {
+    Chromium,
+    Firefox,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]
@@ -397,6 +466,9 @@ pub struct CheckArgs {
     /// Evaluate live state instead of the manifest.
     #[arg(long)]
     pub live: bool,
+    /// Judge as this browser engine does (default: both, naming any disagreement between them).
+    #[arg(long, value_enum, value_name = "ENGINE")]
+    pub browser: Option<BrowserEngine>,
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
     #[command(flatten)]

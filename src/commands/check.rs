@@ -9,7 +9,7 @@ use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::{
-    sending_notes, serialize_origin, PageRequest, RequestHeader,
+    sending_notes, serialize_origin, Engine, PageRequest, RequestHeader,
 };
 use cors_sync_core::evaluate::cloudfront::{Edge, Forwarded};
 use cors_sync_core::evaluate::edge;
@@ -22,10 +22,10 @@ use cors_sync_core::render::check_report::{CheckReport, Step};
 
 use super::{load_manifest, Error, Outcome};
 use crate::accounts;
-use crate::cli::{CheckArgs, CheckFormat, Cli};
+use crate::cli::{BrowserEngine, CheckArgs, CheckFormat, Cli};
 use crate::output::{out, outln};
 
-enum Target {
+pub(crate) enum Target {
     Bucket(String),
     Distribution { id: String, path: String },
 }
@@ -58,10 +58,10 @@ fn parse_target(text: &str) -> Result<Target, Error> {
 }
 
 /// What the request meets: the bucket's CORS, and the CloudFront behavior in front of it, if any.
-struct Setting {
-    bucket: Option<BucketCors>,
-    bucket_name: String,
-    edge: Option<(BehaviorSettings, Forwarded, Option<CorsPolicy>, String)>,
+pub(crate) struct Setting {
+    pub(crate) bucket: Option<BucketCors>,
+    pub(crate) bucket_name: String,
+    pub(crate) edge: Option<(BehaviorSettings, Forwarded, Option<CorsPolicy>, String)>,
 }
 
 pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
@@ -124,25 +124,50 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
         };
         Step::judged(request, evaluation)
     };
-    let report = CheckReport {
-        target: &args.target,
-        live: args.live,
-        bucket_name: &setting.bucket_name,
-        bucket: setting.bucket.as_ref(),
-        behavior: setting.edge.as_ref().map(|(_, _, _, path)| path.as_str()),
-        origin: &origin,
-        method: &method,
-        headers: &headers,
-        credentials: args.credentials,
-        notes: &notes,
-        preflight: page.needs_preflight().then(|| step(page.preflight())),
-        actual: step(page.actual()),
+    let engines: Vec<Engine> = match args.browser {
+        Some(BrowserEngine::Chromium) => vec![Engine::Chromium],
+        Some(BrowserEngine::Firefox) => vec![Engine::Firefox],
+        None => Engine::ALL.to_vec(),
     };
-    let allowed = report.allowed();
-    match args.format {
-        CheckFormat::Json => outln!("{}", report.json()),
-        CheckFormat::Text => out!("{}", report.text()),
-    }
+    let preflight_in = |engine: Engine| {
+        page.needs_preflight_in(engine)
+            .then(|| page.preflight_in(engine))
+    };
+    // The engines send the same requests for almost every page: then one report says it all.
+    let same = engines
+        .iter()
+        .all(|engine| preflight_in(*engine) == preflight_in(engines[0]));
+    let shown: Vec<Option<Engine>> = if same && args.browser.is_none() {
+        vec![None]
+    } else {
+        engines.iter().copied().map(Some).collect()
+    };
+    let reports: Vec<(Option<Engine>, CheckReport)> = shown
+        .into_iter()
+        .map(|engine| {
+            let preflight = match engine {
+                Some(engine) => preflight_in(engine),
+                None => preflight_in(engines[0]),
+            };
+            let report = CheckReport {
+                target: &args.target,
+                live: args.live,
+                bucket_name: &setting.bucket_name,
+                bucket: setting.bucket.as_ref(),
+                behavior: setting.edge.as_ref().map(|(_, _, _, path)| path.as_str()),
+                origin: &origin,
+                method: &method,
+                headers: &headers,
+                credentials: args.credentials,
+                notes: &notes,
+                preflight: preflight.map(step),
+                actual: step(page.actual()),
+            };
+            (engine, report)
+        })
+        .collect();
+    let allowed = reports.iter().all(|(_, report)| report.allowed());
+    print_reports(&reports, args.format);
     if allowed {
         Ok(Outcome::Success)
     } else {
@@ -150,7 +175,76 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     }
 }
 
-async fn read_setting(
+/// One report as today; or, when a browser was named or the engines send different requests,
+/// each engine's report headed by its name, and what they disagree on.
+fn print_reports(reports: &[(Option<Engine>, CheckReport)], format: CheckFormat) {
+    if let [(None, report)] = reports {
+        match format {
+            CheckFormat::Json => outln!("{}", report.json()),
+            CheckFormat::Text => out!("{}", report.text()),
+        }
+        return;
+    }
+    let verdict = |report: &CheckReport| {
+        if report.allowed() {
+            "allowed"
+        } else {
+            "blocked"
+        }
+    };
+    let named = |engine: &Option<Engine>| engine.map_or("any browser", Engine::name);
+    let disagreement = (reports.len() > 1
+        && reports.iter().any(|(_, r)| r.allowed() != reports[0].1.allowed()))
+    .then(|| {
+        let each: Vec<String> = reports
+            .iter()
+            .map(|(engine, report)| format!("{} in {}", verdict(report), named(engine)))
+            .collect();
+        format!(
+            "the browsers disagree: {} (they preflight different headers; docs/explain.md lists the differences)",
+            each.join(", ")
+        )
+    });
+    match format {
+        CheckFormat::Json => {
+            let browsers: Vec<serde_json::Value> = reports
+                .iter()
+                .map(|(engine, report)| {
+                    let mut document: serde_json::Value =
+                        serde_json::from_str(&report.json()).unwrap_or_default();
+                    document["browser"] = named(engine).into();
+                    document
+                })
+                .collect();
+            // The established document stays whole (of the engine that blocks, if one does);
+            // each engine's and the disagreement are added to it.
+            let shown = reports.iter().position(|(_, r)| !r.allowed()).unwrap_or(0);
+            let mut document = browsers[shown].clone();
+            document["browsers"] = browsers.clone().into();
+            document["disagreement"] = disagreement.into();
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&document).unwrap_or_default()
+            );
+        }
+        CheckFormat::Text => {
+            for (index, (engine, report)) in reports.iter().enumerate() {
+                if index > 0 {
+                    outln!();
+                }
+                outln!("in {}:", named(engine));
+                out!("{}", report.text());
+            }
+            if let Some(disagreement) = disagreement {
+                outln!();
+                outln!("DISAGREEMENT: {disagreement}");
+            }
+        }
+    }
+}
+
+/// Also `explain`'s, for a bucket read live or a distribution (its behavior and the bucket behind).
+pub(crate) async fn read_setting(
     aws: &Aws,
     manifest: &Manifest,
     target: &Target,

@@ -5,6 +5,7 @@ mod apply;
 mod check;
 mod convert;
 mod diff;
+mod explain;
 mod export;
 mod import;
 mod plan;
@@ -52,6 +53,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         Command::Export(args) => return export::run(args),
         Command::Diff(args) => return diff::run(args),
         Command::Show(args) => return show::run(args, cli),
+        Command::Explain(args) if !explain::needs_aws(args) => return explain::run(args),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
             outln!(
@@ -77,6 +79,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
                 Command::Export(args) => export::run(args),
                 Command::Diff(args) => diff::run(args),
                 Command::Show(args) => show::run(args, cli),
+                Command::Explain(args) => explain::run_with_aws(args, cli).await,
                 Command::Schema => Ok(Outcome::Success),
                 Command::Plan(args) => plan::run(args, cli).await,
                 Command::Apply(args) => apply::run(args, cli, &interrupt).await,

@@ -1,6 +1,7 @@
 // Drives headless Chromium for tests/e2e/browser.rs: opens each page (an origin), runs each of its
 // cases as a fetch() from that page, and prints one JSON line per case: did the browser let the
-// page read the answer. What Chromium sent on the wire is recorded by the Rust test's server.
+// page read the answer, and (with `"capture": true` in the plan) the CORS messages Chromium logged
+// for it. What Chromium sent on the wire is recorded by the Rust test's server.
 //
 // Usage: node drive.cjs PLAYWRIGHT_CORE_DIR CHROMIUM CASES.json
 'use strict';
@@ -23,18 +24,22 @@ async function main() {
       '--disable-component-update',
       '--disable-sync',
       // Every test host is this machine; nothing leaves the loopback.
-      '--host-resolver-rules=MAP *.test 127.0.0.1',
+      '--host-resolver-rules=MAP *.test 127.0.0.1, MAP *.amazonaws.com 127.0.0.1',
       '--ignore-certificate-errors',
       // Otherwise http:// pages are upgraded to https and their origin is not the case's.
       '--disable-features=HttpsUpgrades',
     ],
   });
   process.stdout.write(JSON.stringify({ version: browser.version() }) + '\n');
-  const context = await browser.newContext();
+  // With `"har": PATH`, playwright records a HAR of the run (written when the context closes).
+  const context = await browser.newContext(plan.har ? { recordHar: { path: plan.har } } : {});
   for (const group of plan.pages) {
     const page = await context.newPage();
+    let messages = [];
+    page.on('console', (message) => messages.push(message.text()));
     await page.goto(group.page);
     for (const c of group.cases) {
+      messages = [];
       const outcome = await page.evaluate(async (c) => {
         try {
           await fetch(c.url, {
@@ -49,10 +54,18 @@ async function main() {
           return { ok: false, error: String(error) };
         }
       }, c);
+      if (plan.capture && !outcome.ok) {
+        // The message is logged after the page's promise rejects: wait for it (bounded).
+        for (let i = 0; i < 50 && !messages.some((m) => m.includes('blocked by CORS policy')); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        outcome.messages = messages.filter((m) => m.includes('blocked by CORS policy'));
+      }
       process.stdout.write(JSON.stringify({ id: c.id, ...outcome }) + '\n');
     }
     await page.close();
   }
+  await context.close();
   await browser.close();
 }
 

@@ -13,6 +13,7 @@ mod cloudfront;
 mod cloudfront_answers;
 mod convert;
 mod diff;
+mod explain;
 mod findings;
 mod fresh_clone;
 mod gitops;

@@ -31,6 +31,9 @@ pub enum Error {
     /// Text given as a page's origin that no page can have.
     #[error("`{text}` is not an origin a page can have ({problem}): write scheme://host[:port]")]
     NotAnOrigin { text: String, problem: String },
+    /// `explain`'s input cannot be read, or names nothing it can judge.
+    #[error("{0}")]
+    Explain(String),
     /// A behavior refers to a custom policy that the account's listing does not hold; named with
     /// its distribution where the caller knows it.
     #[error("{}", policy_not_listed(.distribution.as_deref(), *.kind, .id))]

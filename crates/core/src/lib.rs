@@ -11,6 +11,7 @@ pub mod convert;
 pub mod diagnostic;
 mod error;
 pub mod evaluate;
+pub mod explain;
 pub mod fingerprint;
 pub mod import;
 pub mod input;

@@ -173,3 +173,71 @@ fn null_is_an_origin_a_page_sends() {
     assert_eq!(serialize_origin("null").ok().as_deref(), Some("null"));
     assert!(serialize_origin("file:///etc/passwd").is_err());
 }
+
+#[test]
+fn chromium_safelists_its_client_hints_and_firefox_does_not() {
+    // Measured: Chromium 156 sends these without a preflight, Firefox 153 preflights them.
+    let safe_in_chromium = [
+        ("DPR", "2"),
+        ("DPR", "1.5"),
+        ("Device-Memory", "0.5"),
+        ("Downlink", "1.5"),
+        ("Width", "100"),
+        ("Width", " 100"),
+        ("Viewport-Width", "100"),
+        ("RTT", "50"),
+        ("ECT", "4g"),
+        ("ECT", "slow-2g"),
+        ("Save-Data", "on"),
+        ("Save-Data", "ON"),
+        ("Intervention", "a\"b"),
+    ];
+    for (name, value) in safe_in_chromium {
+        assert!(
+            Engine::Chromium.is_safelisted(name, Some(value)),
+            "{name}: {value}"
+        );
+        assert!(
+            !Engine::Firefox.is_safelisted(name, Some(value)),
+            "{name}: {value}"
+        );
+    }
+    // Preflighted by both: values outside the shapes Chromium accepts.
+    let unsafe_in_both = [
+        ("DPR", "abc"),
+        ("DPR", "-1"),
+        ("DPR", ".5"),
+        ("DPR", "5."),
+        ("DPR", "1e3"),
+        ("Width", "1.5"),
+        ("RTT", "1.5"),
+        ("ECT", "5g"),
+        ("ECT", "3G"),
+        ("Save-Data", "off"),
+    ];
+    for (name, value) in unsafe_in_both {
+        assert!(
+            !Engine::Chromium.is_safelisted(name, Some(value)),
+            "{name}: {value}"
+        );
+        assert!(
+            !Engine::Firefox.is_safelisted(name, Some(value)),
+            "{name}: {value}"
+        );
+    }
+    let long = "1".repeat(129);
+    assert!(!Engine::Chromium.is_safelisted("DPR", Some(&long)));
+    let page = PageRequest::new(
+        "https://a.example",
+        "POST",
+        headers(&[("DPR", Some("2")), ("Content-Type", Some("text/plain"))]),
+        false,
+    );
+    assert!(!page.needs_preflight_in(Engine::Chromium));
+    assert!(page.needs_preflight_in(Engine::Firefox));
+    assert_eq!(page.preflight_in(Engine::Firefox).headers, ["dpr"]);
+    assert!(
+        page.needs_preflight(),
+        "the engine-free model is Fetch's, as Firefox"
+    );
+}

@@ -95,3 +95,67 @@ fn check_models_the_browser_safelisted_headers_credentials_origin_and_method() {
         odd.stdout
     );
 }
+
+#[test]
+fn check_names_where_chromium_and_firefox_disagree() {
+    let manifest = "version: 1\nbuckets:\n  - name: engines-differ\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET, POST]\n";
+    let cli = cors_sync().manifest(manifest).endpoint(None);
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "s3://engines-differ/a",
+            "-f",
+            "manifest.yaml",
+            "--origin",
+            "https://app.example.com",
+            "--method",
+            "POST",
+            "--header",
+            "DPR: 2",
+        ];
+        args.extend_from_slice(extra);
+        cli.run_with(&args)
+    };
+    // Chromium sends its client hint DPR without a preflight; Firefox asks, and S3 refuses.
+    let both = check(&[]);
+    both.code(2);
+    assert!(both.stdout.contains("in chromium:\n"), "{}", both.stdout);
+    assert!(both.stdout.contains("in firefox:\n"), "{}", both.stdout);
+    assert!(
+        both.stdout.contains(
+            "DISAGREEMENT: the browsers disagree: allowed in chromium, blocked in firefox"
+        ),
+        "{}",
+        both.stdout
+    );
+    check(&["--browser", "chromium"]).code(0);
+    check(&["--browser", "firefox"]).code(2);
+    let json = check(&["--format", "json"]);
+    json.code(2);
+    let document = json.json();
+    assert_eq!(document["allowed"], false);
+    assert_eq!(document["browser"], "firefox");
+    assert_eq!(document["preflight"]["request"]["headers"][0], "dpr");
+    assert_eq!(document["browsers"][0]["browser"], "chromium");
+    assert_eq!(
+        document["browsers"][0]["preflight"],
+        serde_json::Value::Null
+    );
+    assert!(document["disagreement"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("blocked in firefox"));
+    // Where the engines send the same requests, one report, as before.
+    let same = cli.run_with(&[
+        "check",
+        "s3://engines-differ/a",
+        "-f",
+        "manifest.yaml",
+        "--origin",
+        "https://app.example.com",
+        "--method",
+        "GET",
+    ]);
+    same.code(0);
+    assert!(!same.stdout.contains("in chromium"), "{}", same.stdout);
+}

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, RequestKind, Response};
 
-use super::Case;
+use super::{Case, Engine};
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -27,11 +27,11 @@ pub(super) struct Server {
     pub(super) seen: HashMap<(String, usize), Vec<Seen>>,
 }
 
-fn answer_for(case: &Case, pass: &str, seen: &Seen) -> Response {
+fn answer_for(case: &Case, pass: &str, engine: Engine, seen: &Seen) -> Response {
     let cors = Bucket::Cors(&case.cors);
     let request = match pass {
         // Exactly what the model predicts the browser sends.
-        "model" if seen.method == "OPTIONS" => case.predicted_preflight(),
+        "model" if seen.method == "OPTIONS" => case.predicted_preflight(engine),
         "model" => Some(case.page.actual()),
         // Whatever the browser sent.
         _ => Some(Request {
@@ -59,7 +59,7 @@ fn answer_for(case: &Case, pass: &str, seen: &Seen) -> Response {
     match request {
         Some(request) => s3::evaluate(cors, &request).response,
         // The model predicted no preflight, and one came: answer as S3 would to it.
-        None => answer_for(case, "s3", seen),
+        None => answer_for(case, "s3", engine, seen),
     }
 }
 
@@ -105,6 +105,7 @@ fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
         };
         let id: usize = param("case").parse().unwrap_or(usize::MAX);
         let pass = param("pass");
+        let engine = param("engine");
         let seen = Seen {
             method: method.clone(),
             origin: header("Origin"),
@@ -114,12 +115,17 @@ fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
         let mut state = server.lock().unwrap();
         state
             .seen
-            .entry((pass.clone(), id))
+            .entry((format!("{pass}-{engine}"), id))
             .or_default()
             .push(seen.clone());
         match state.cases.get(id) {
             Some(case) => {
-                let response = answer_for(case, &pass, &seen);
+                let engine = if engine == Engine::Firefox.name() {
+                    Engine::Firefox
+                } else {
+                    Engine::Chromium
+                };
+                let response = answer_for(case, &pass, engine, &seen);
                 (response.status, response.headers, "ok")
             }
             None => (404, Vec::new(), ""),

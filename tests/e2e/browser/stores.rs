@@ -10,7 +10,7 @@ use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::provider::Provider;
 
 use super::server::{listen, Server};
-use super::{drive, generate, pages, Case, CASES};
+use super::{drive, generate, pages, Case, Engine, CASES};
 use crate::providers::seaweedfs_client;
 use crate::support::emulator::{localstack, seaweedfs};
 use crate::support::s3::{client_as, runtime};
@@ -74,7 +74,7 @@ fn chromium_against(
     let cases = generate(ports);
     put_rules(client, &cases);
     let url_of = |case: &Case| format!("http://s3.test:{port}/{}/probe", bucket_of(case));
-    let (version, outcomes) = drive(pages(&cases, &url_of));
+    let (version, outcomes) = drive(Engine::Chromium, pages(&cases, &url_of));
     let (mut allowed, mut blocked, mut unlike_aws) = (0, 0, 0);
     let mut skipped: Vec<&str> = Vec::new();
     let mut mismatches = Vec::new();

@@ -263,16 +263,76 @@ fn is_simple_range(value: &str) -> bool {
     digits(end) && start.parse::<u128>().ok() <= end.parse::<u128>().ok()
 }
 
+/// A browser engine, where the engines' behaviour differs (docs/explain.md, "Where Chromium and
+/// Firefox differ"); everything else follows the Fetch standard in both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    Chromium,
+    Firefox,
+}
+
+impl Engine {
+    pub const ALL: [Engine; 2] = [Engine::Chromium, Engine::Firefox];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "chromium",
+            Engine::Firefox => "firefox",
+        }
+    }
+
+    /// Headers this engine sends without a preflight beyond Fetch's safelist. Chromium (measured
+    /// in 156) safelists its client hints and `Intervention` when the value has their shape;
+    /// Firefox (153) follows Fetch and preflights them.
+    fn also_safelists(self, name: &str, value: &str) -> bool {
+        if self == Engine::Firefox || value.len() > MAX_SAFELISTED_VALUE_BYTES {
+            return false;
+        }
+        let integer = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+        let decimal = |v: &str| match v.split_once('.') {
+            Some((whole, fraction)) => integer(whole) && integer(fraction),
+            None => integer(v),
+        };
+        match name.to_ascii_lowercase().as_str() {
+            "dpr" | "device-memory" | "downlink" => decimal(value),
+            "width" | "viewport-width" | "rtt" => integer(value),
+            "ect" => ["slow-2g", "2g", "3g", "4g"].contains(&value),
+            "save-data" => value.eq_ignore_ascii_case("on"),
+            "intervention" => true,
+            _ => false,
+        }
+    }
+
+    /// Whether this engine sends the header without a preflight (fetch trims the value first).
+    pub fn is_safelisted(self, name: &str, value: Option<&str>) -> bool {
+        let value = value.map(str::trim);
+        is_safelisted(name, value) || value.is_some_and(|v| self.also_safelists(name, v))
+    }
+}
+
 /// Fetch "CORS-unsafe request-header names": the names a preflight asks about, lower-cased,
 /// sorted and de-duplicated; safelisted headers are left out unless their values together pass
 /// 1,024 bytes.
 pub fn unsafe_header_names(headers: &[RequestHeader]) -> Vec<String> {
+    unsafe_header_names_by(headers, is_safelisted)
+}
+
+/// The names `engine` asks about in its preflight.
+pub fn unsafe_header_names_in(engine: Engine, headers: &[RequestHeader]) -> Vec<String> {
+    unsafe_header_names_by(headers, |name, value| engine.is_safelisted(name, value))
+}
+
+fn unsafe_header_names_by(
+    headers: &[RequestHeader],
+    safelisted: impl Fn(&str, Option<&str>) -> bool,
+) -> Vec<String> {
     let mut unsafe_names = Vec::new();
     let mut potentially_unsafe = Vec::new();
     let mut safelisted_bytes = 0;
     for header in headers {
         let name = header.name.to_ascii_lowercase();
-        if is_safelisted(&header.name, header.value.as_deref()) {
+        if safelisted(&header.name, header.value.as_deref()) {
             safelisted_bytes += header.value.as_deref().map_or(0, str::len);
             potentially_unsafe.push(name);
         } else {
@@ -322,6 +382,19 @@ impl PageRequest {
     /// CORS-unsafe header names as Access-Control-Request-Headers.
     pub fn preflight(&self) -> Request {
         let names = unsafe_header_names(&self.headers);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        Request::preflight(&self.origin, &self.method, &names).with_credentials(self.credentials)
+    }
+
+    /// Whether `engine` sends a preflight first.
+    pub fn needs_preflight_in(&self, engine: Engine) -> bool {
+        !SAFELISTED_METHODS.contains(&self.method.as_str())
+            || !unsafe_header_names_in(engine, &self.headers).is_empty()
+    }
+
+    /// The preflight `engine` sends.
+    pub fn preflight_in(&self, engine: Engine) -> Request {
+        let names = unsafe_header_names_in(engine, &self.headers);
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         Request::preflight(&self.origin, &self.method, &names).with_credentials(self.credentials)
     }

@@ -194,7 +194,7 @@ fn rule_lints(rule: &CorsRule, at: &SourceLocation, found: &mut Vec<Diagnostic>)
 /// letters, a default port, a path or a trailing slash); `None` when it is sendable, or is a
 /// wildcard or not an origin at all (other lints and S3 speak to those). A wildcard origin is
 /// checked with a stand-in label where its `*` is.
-fn unsendable(origin: &str) -> Option<String> {
+pub(crate) fn unsendable(origin: &str) -> Option<String> {
     if origin == "*" || !origin.is_ascii() {
         return None;
     }

@@ -27,7 +27,7 @@ fn example(change: &AccessChange) -> String {
     format!("e.g. {} from {}{headers}{credentials}", e.method, e.origin)
 }
 
-fn sentence(change: &AccessChange) -> String {
+pub(crate) fn sentence(change: &AccessChange) -> String {
     let methods = change.methods.join(", ");
     let header = change
         .header

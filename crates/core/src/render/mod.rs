@@ -3,6 +3,7 @@
 pub mod access_report;
 pub mod apply_summary;
 pub mod check_report;
+pub mod explain_report;
 pub mod findings;
 pub mod json_plan;
 pub mod json_schema;

@@ -1,0 +1,175 @@
+//! Which bucket or distribution a request's URL names: S3's virtual-hosted, path-style,
+//! regional, dual-stack and accelerate endpoints name the bucket; a CloudFront domain names a
+//! distribution only through `--target cloudfront://ID[/PATH]` (offline there is no list of
+//! distributions' domains to look it up in).
+
+use std::fmt;
+
+use crate::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Bucket(String),
+    Distribution { id: String, path: String },
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Target::Bucket(name) => write!(f, "s3://{name}"),
+            Target::Distribution { id, path } => write!(f, "cloudfront://{id}{path}"),
+        }
+    }
+}
+
+fn refused(text: &str, problem: &str) -> Error {
+    Error::Explain(format!("`{text}` {problem}"))
+}
+
+/// `s3://BUCKET[/KEY]` or `cloudfront://ID[/PATH]`, as `check` takes them.
+pub fn parse_target(text: &str) -> Result<Target, Error> {
+    if let Some(rest) = text.strip_prefix("s3://") {
+        let bucket = rest.split('/').next().unwrap_or_default();
+        if bucket.is_empty() {
+            return Err(refused(text, "names no bucket"));
+        }
+        return Ok(Target::Bucket(bucket.to_string()));
+    }
+    if let Some(rest) = text.strip_prefix("cloudfront://") {
+        let (id, path) = rest
+            .split_once('/')
+            .map_or((rest, "/".to_string()), |(id, path)| {
+                (id, format!("/{path}"))
+            });
+        if id.is_empty() {
+            return Err(refused(text, "names no distribution"));
+        }
+        return Ok(Target::Distribution {
+            id: id.to_string(),
+            path,
+        });
+    }
+    Err(refused(
+        text,
+        "is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]",
+    ))
+}
+
+/// The S3 endpoint host names that carry no bucket themselves (path-style requests), without
+/// the `amazonaws.com[.cn]` suffix: `s3`, `s3.REGION`, `s3-REGION`, `s3.dualstack.REGION`,
+/// `s3-accelerate`, `s3-accelerate.dualstack`, `s3-website-REGION`, `s3-website.REGION`.
+fn is_s3_endpoint(labels: &[&str]) -> bool {
+    match labels {
+        ["s3"] | ["s3-accelerate"] | ["s3-accelerate", "dualstack"] => true,
+        ["s3", "dualstack", _region] | ["s3-website", _region] | ["s3", _region] => true,
+        [single] => single.starts_with("s3-") && single.len() > 3,
+        _ => false,
+    }
+}
+
+/// The target a request URL names, when it is S3's; an error says what to give instead.
+pub fn from_url(url: &str) -> Result<Target, Error> {
+    let parsed = url::Url::parse(url).map_err(|e| refused(url, &format!("is not a URL: {e}")))?;
+    let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+    let stem = host
+        .strip_suffix(".amazonaws.com.cn")
+        .or_else(|| host.strip_suffix(".amazonaws.com"));
+    if let Some(stem) = stem {
+        let labels: Vec<&str> = stem.split('.').collect();
+        if is_s3_endpoint(&labels) {
+            let bucket = parsed
+                .path_segments()
+                .and_then(|mut segments| segments.next())
+                .unwrap_or_default();
+            if bucket.is_empty() {
+                return Err(refused(url, "is an S3 endpoint without a bucket"));
+            }
+            return Ok(Target::Bucket(bucket.to_string()));
+        }
+        // Virtual-hosted: BUCKET.<endpoint>, the bucket possibly holding dots itself.
+        for split in 1..labels.len() {
+            if is_s3_endpoint(&labels[split..]) {
+                return Ok(Target::Bucket(labels[..split].join(".")));
+            }
+        }
+    }
+    if host.ends_with(".cloudfront.net") {
+        return Err(refused(
+            url,
+            "is a CloudFront domain: say which distribution and path with --target cloudfront://ID[/PATH]",
+        ));
+    }
+    Err(refused(
+        url,
+        "does not name an S3 bucket (a custom domain, or an emulator): say which with --target s3://BUCKET",
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bucket(url: &str) -> String {
+        match from_url(url) {
+            Ok(Target::Bucket(name)) => name,
+            other => panic!("{url}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_s3_endpoint_form_names_the_bucket() {
+        for url in [
+            "https://uploads.s3.amazonaws.com/a/b.png",
+            "https://uploads.s3.eu-west-1.amazonaws.com/a.png",
+            "https://uploads.s3-eu-west-1.amazonaws.com/a.png",
+            "https://uploads.s3.dualstack.eu-west-1.amazonaws.com/a.png",
+            "https://uploads.s3-accelerate.amazonaws.com/a.png",
+            "https://uploads.s3-accelerate.dualstack.amazonaws.com/a.png",
+            "http://uploads.s3-website-us-east-1.amazonaws.com/",
+            "http://uploads.s3-website.eu-central-1.amazonaws.com/",
+            "https://uploads.s3.cn-north-1.amazonaws.com.cn/a.png",
+            "https://s3.amazonaws.com/uploads/a.png",
+            "https://s3.eu-west-1.amazonaws.com/uploads/a.png",
+            "https://s3-eu-west-1.amazonaws.com/uploads/a.png",
+            "https://s3.dualstack.eu-west-1.amazonaws.com/uploads/a.png",
+            "https://UPLOADS.S3.AMAZONAWS.COM/a.png",
+        ] {
+            assert_eq!(bucket(url), "uploads", "{url}");
+        }
+        assert_eq!(
+            bucket("https://my.dotted.bucket.s3.eu-west-1.amazonaws.com/x"),
+            "my.dotted.bucket"
+        );
+        assert_eq!(
+            bucket("https://s3.amazonaws.com/my.dotted.bucket/x"),
+            "my.dotted.bucket"
+        );
+    }
+
+    #[test]
+    fn other_hosts_need_a_target() {
+        let message = |url: &str| from_url(url).unwrap_err().to_string();
+        assert!(message("https://d111111abcdef8.cloudfront.net/a.png")
+            .contains("--target cloudfront://ID"));
+        assert!(message("https://cdn.example.com/a.png").contains("--target s3://BUCKET"));
+        assert!(message("https://s3.amazonaws.com/").contains("without a bucket"));
+        assert!(message("not a url").contains("is not a URL"));
+    }
+
+    #[test]
+    fn targets_parse() {
+        assert_eq!(
+            parse_target("s3://assets/a/b.png").ok(),
+            Some(Target::Bucket("assets".into()))
+        );
+        assert_eq!(
+            parse_target("cloudfront://E1/fonts/a.woff").ok(),
+            Some(Target::Distribution {
+                id: "E1".into(),
+                path: "/fonts/a.woff".into()
+            })
+        );
+        assert!(parse_target("https://x").is_err());
+        assert!(parse_target("s3://").is_err());
+    }
+}

@@ -1,0 +1,286 @@
+//! `cors-sync explain (--message TEXT|- | --har FILE | --curl CMD) [-f MANIFEST] [--fix [--write]]`:
+//! why the browser refused a request, against the manifest. Offline: no credentials, no AWS.
+//! Exit 0 when every failed request is explained, 1 when the input cannot be read or names
+//! nothing in the manifest.
+
+use std::io::Read;
+
+use cors_sync_core::diagnostic::SourceLocation;
+use cors_sync_core::evaluate::browser::{
+    normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
+};
+use cors_sync_core::evaluate::cloudfront::Edge;
+use cors_sync_core::explain::diagnosis::{
+    behavior_change, diagnose, diagnose_behind, Change, Explanation,
+};
+use cors_sync_core::explain::target::{self, Target};
+use cors_sync_core::explain::{curl, fix, group, har, message, FillIn, Observation};
+use cors_sync_core::manifest::BucketSpec;
+use cors_sync_core::manifest::Manifest;
+use cors_sync_core::render::explain_report;
+
+use super::{check, load_manifest, Error, Outcome};
+use crate::accounts;
+use crate::cli::{Cli, ExplainArgs, ExplainFormat};
+use crate::output::out;
+
+/// Whether the run reads AWS: `--live`, or a distribution (its behavior says which bucket is
+/// behind it, which only CloudFront knows), as `check` does.
+pub fn needs_aws(args: &ExplainArgs) -> bool {
+    args.live
+        || args
+            .target
+            .as_deref()
+            .is_some_and(|t| t.starts_with("cloudfront://"))
+}
+
+/// Offline: the manifest alone.
+pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
+    let observations = targeted(args)?;
+    let manifest = load_manifest(&args.manifest.manifest)?;
+    let explanations = observations
+        .iter()
+        .map(|(observation, target)| explain_one(observation, target, &manifest))
+        .collect::<Result<Vec<_>, _>>()?;
+    finish(args, explanations, &manifest)
+}
+
+/// With AWS: live state (`--live`), or a distribution in front of the bucket.
+pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
+    if args.live && args.fix {
+        return Err(Error::Refused(
+            "--fix edits the manifest, so it judges against the manifest: run it without --live"
+                .into(),
+        ));
+    }
+    let observations = targeted(args)?;
+    let declared = if args.live && cli.connection.accounts.is_empty() {
+        Manifest::default()
+    } else {
+        load_manifest(&args.manifest.manifest)?
+    };
+    let account = accounts::for_resource(&declared, None, &cli.connection, "explain")?;
+    let aws = accounts::reach_one(&cli.connection, account).await?.aws;
+    let manifest = if args.live {
+        Manifest::default()
+    } else {
+        declared.in_account(account.map(|a| a.name.as_str()))
+    };
+    let mut explanations = Vec::new();
+    for (observation, target) in &observations {
+        let check_target = match target {
+            Target::Bucket(name) => check::Target::Bucket(name.clone()),
+            Target::Distribution { id, path } => check::Target::Distribution {
+                id: id.clone(),
+                path: path.clone(),
+            },
+        };
+        let setting = check::read_setting(&aws, &manifest, &check_target, args.live).await?;
+        // The manifest's own bucket keeps its rules' places; live state has none.
+        let bucket = match (args.live, manifest.bucket(&setting.bucket_name)) {
+            (false, Some(spec)) => spec.clone(),
+            _ => BucketSpec {
+                name: setting.bucket_name.clone(),
+                region: None,
+                cors: setting.bucket.clone().unwrap_or_default(),
+                location: SourceLocation::default(),
+                rule_locations: Vec::new(),
+                silenced: Vec::new(),
+                account: None,
+            },
+        };
+        let edge = setting
+            .edge
+            .as_ref()
+            .map(|(behavior, forwarded, policy, _)| Edge {
+                behavior,
+                forwarded: *forwarded,
+                response_headers: policy.as_ref(),
+            });
+        let mut explanation =
+            diagnose_behind(observation, &target.to_string(), &bucket, edge.as_ref());
+        // A CloudFront cause is fixed on the behavior, which the core names from its path.
+        if let (Target::Distribution { id, .. }, Some(edge), Some((_, _, _, path))) =
+            (target, &edge, &setting.edge)
+        {
+            if explanation.candidates.len() == 1 && explanation.change.is_none() {
+                explanation.change = behavior_change(
+                    explanation.cause,
+                    id,
+                    path,
+                    edge,
+                    explanation.request.method.as_deref(),
+                );
+            }
+        }
+        explanations.push(explanation);
+    }
+    finish(args, explanations, &manifest)
+}
+
+/// Each observation, filled in from the command line, with the target it names.
+fn targeted(args: &ExplainArgs) -> Result<Vec<(Observation, Target)>, Error> {
+    let observations = read_input(args)?;
+    let given_target = args
+        .target
+        .as_deref()
+        .map(target::parse_target)
+        .transpose()?;
+    let fill = fill_in(args, observations.iter().any(|o| o.literal))?;
+    observations
+        .into_iter()
+        .map(|mut observation| {
+            fill.apply(&mut observation);
+            let target = match &given_target {
+                Some(target) => target.clone(),
+                None => target::from_url(&observation.url)?,
+            };
+            Ok((observation, target))
+        })
+        .collect()
+}
+
+fn finish(
+    args: &ExplainArgs,
+    explanations: Vec<Explanation>,
+    manifest: &Manifest,
+) -> Result<Outcome, Error> {
+    let mut explanations = group(explanations);
+    if args.fix {
+        add_fixes(&mut explanations, manifest, args.write)?;
+    }
+    match args.format {
+        ExplainFormat::Json => out!("{}\n", explain_report::json(&explanations)),
+        ExplainFormat::Text => out!("{}", explain_report::text(&explanations)),
+    }
+    Ok(Outcome::Success)
+}
+
+fn read_input(args: &ExplainArgs) -> Result<Vec<Observation>, Error> {
+    if let Some(text) = &args.message {
+        let text = if text == "-" {
+            let mut read = String::new();
+            std::io::stdin()
+                .read_to_string(&mut read)
+                .map_err(|source| Error::File {
+                    what: "cannot read the message from stdin".into(),
+                    source,
+                })?;
+            read
+        } else {
+            text.clone()
+        };
+        let found = message::parse(&text);
+        if found.is_empty() {
+            return Err(Error::Refused("the message holds no CORS error of Chromium or Firefox: paste the whole console line (`Access to fetch at ...` or `Cross-Origin Request Blocked: ...`)".into()));
+        }
+        return Ok(found);
+    }
+    if let Some(path) = &args.har {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::File {
+            what: format!("cannot read the HAR file {}", path.display()),
+            source,
+        })?;
+        return Ok(har::parse(&text)?);
+    }
+    if let Some(command) = &args.curl {
+        return Ok(vec![curl::parse(command)?]);
+    }
+    Err(Error::Refused("give --message, --har or --curl".into()))
+}
+
+/// What the command line adds. A browser serialises the origin and normalises the method; curl
+/// sends them as written.
+fn fill_in(args: &ExplainArgs, literal: bool) -> Result<FillIn, Error> {
+    let origin = match &args.origin {
+        Some(origin) if literal => Some(origin.clone()),
+        Some(origin) => Some(serialize_origin(origin)?),
+        None => None,
+    };
+    let headers: Vec<RequestHeader> = args
+        .headers
+        .iter()
+        .map(|h| RequestHeader::parse(h))
+        .collect();
+    Ok(FillIn {
+        origin,
+        method: args.method.as_deref().map(normalize_method),
+        // A method given without headers describes a request that sets none, as `check` reads it.
+        headers: (args.method.is_some() || !headers.is_empty())
+            .then(|| unsafe_header_names(&headers)),
+        credentials: args.credentials.then_some(true),
+    })
+}
+
+fn explain_one(
+    observation: &Observation,
+    target: &Target,
+    manifest: &Manifest,
+) -> Result<Explanation, Error> {
+    match target {
+        Target::Bucket(name) => {
+            let bucket = manifest.bucket(name).ok_or_else(|| {
+                Error::Refused(format!(
+                    "{} names the bucket `{name}`, which the manifest does not declare",
+                    observation.url
+                ))
+            })?;
+            Ok(diagnose(observation, &target.to_string(), bucket))
+        }
+        // `needs_aws` sends every distribution given by --target through `run_with_aws`.
+        Target::Distribution { id, .. } => Err(Error::Refused(format!(
+            "{target}: the URL names a distribution ({id}) only with --target cloudfront://{id}[/PATH]"
+        ))),
+    }
+}
+
+/// Each decided explanation's fix; with `write`, the one fix is written into its file.
+fn add_fixes(
+    explanations: &mut [Explanation],
+    manifest: &Manifest,
+    write: bool,
+) -> Result<(), Error> {
+    let mut written = None;
+    for explanation in explanations.iter_mut() {
+        let Some(change) = &explanation.change else {
+            continue;
+        };
+        let bucket = explanation.bucket.clone();
+        let declared = match change {
+            Change::BehaviorMethods { distribution, .. }
+            | Change::BehaviorForwards { distribution, .. } => manifest
+                .distribution(distribution)
+                .map(|d| &d.location)
+                .ok_or(distribution),
+            _ => manifest.bucket(&bucket).map(|b| &b.location).ok_or(&bucket),
+        };
+        let file = match declared {
+            Ok(location) => &location.file,
+            Err(name) => {
+                explanation.notes.push(format!(
+                    "the manifest does not declare {name}, so --fix has nothing to change"
+                ));
+                continue;
+            }
+        };
+        let text = std::fs::read_to_string(file).map_err(|source| Error::File {
+            what: format!("cannot read the manifest file {}", file.display()),
+            source,
+        })?;
+        let made = fix::fix(file, &text, &bucket, change)?;
+        if write {
+            if written.is_some() {
+                return Err(Error::Refused("more than one request has a fix: write them one at a time (explain one message, or give --origin/--method/--header)".into()));
+            }
+            written = Some((file.clone(), made.fixed_text.clone()));
+        }
+        explanation.fix = Some(made);
+    }
+    if let Some((file, text)) = written {
+        std::fs::write(&file, text).map_err(|source| Error::File {
+            what: format!("cannot write the manifest file {}", file.display()),
+            source,
+        })?;
+    }
+    Ok(())
+}
