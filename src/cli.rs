@@ -86,8 +86,9 @@ pub struct ConnectionArgs {
 /// Which S3-compatible store the run is about, for a manifest without `accounts:`. Every command
 /// takes it, the offline ones too: validate, lints and check judge rules by the store's profile.
 #[derive(Debug, Default, Args)]
+#[command(next_help_heading = "Store")]
 pub struct StoreArgs {
-    /// The S3-compatible store --endpoint-url is, for a manifest without `accounts:` (aws, r2,
+    /// Which S3-compatible store the buckets are on, for a manifest without `accounts:` (aws, r2,
     /// spaces, b2, wasabi, ceph, garage, seaweedfs, minio, scaleway, ovh; docs/providers.md).
     #[arg(long, global = true, value_name = "NAME", env = "CORS_SYNC_PROVIDER", value_parser = parse_provider)]
     pub provider: Option<Provider>,

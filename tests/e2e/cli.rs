@@ -220,6 +220,12 @@ fn offline_commands_list_no_connection_flags_and_online_ones_do() {
       -h, --help
               Print help (see a summary with '-h')
 
+    Store:
+          --provider <NAME>
+              Which S3-compatible store the buckets are on, for a manifest without `accounts:` (aws, r2, spaces, b2, wasabi, ceph, garage, seaweedfs, minio, scaleway, ovh; docs/providers.md)
+              
+              [env: CORS_SYNC_PROVIDER=]
+
     Output:
           --no-color
               Never colour output (colour is used only on a terminal, and never when NO_COLOR is set)
@@ -230,7 +236,7 @@ fn offline_commands_list_no_connection_flags_and_online_ones_do() {
           --debug
               Log the AWS SDK's requests, retries and timings to stderr. Credentials and request signatures are never logged
     "#);
-    insta::assert_snapshot!(help("plan"), @"
+    insta::assert_snapshot!(help("plan"), @r"
     Show what apply would change in AWS
 
     Usage: cors-sync plan [OPTIONS]
@@ -292,6 +298,12 @@ fn offline_commands_list_no_connection_flags_and_online_ones_do() {
 
           --account <NAME>
               Only this declared account (repeatable): other accounts' resources are neither read nor written, and their roles are not assumed
+
+    Store:
+          --provider <NAME>
+              Which S3-compatible store the buckets are on, for a manifest without `accounts:` (aws, r2, spaces, b2, wasabi, ceph, garage, seaweedfs, minio, scaleway, ovh; docs/providers.md)
+              
+              [env: CORS_SYNC_PROVIDER=]
 
     Output:
           --no-color
@@ -375,14 +387,16 @@ fn connection_flags_stay_where_users_write_them_and_offline_commands_refuse_them
     run.code(0);
     // An offline command refuses them: they would do nothing there.
     let offline = cors_sync().endpoint(None).manifest(manifest);
-    assert_run!(offline.run_with(&["validate", "-f", "manifest.yaml", "--profile", "x"]), @"
+    assert_run!(offline.run_with(&["validate", "-f", "manifest.yaml", "--profile", "x"]), @r"
     exit code: 1
     ----- stdout -----
 
     ----- stderr -----
     error: unexpected argument '--profile' found
 
-    Usage: cors-sync validate --manifest <PATH>
+      tip: a similar argument exists: '--provider'
+
+    Usage: cors-sync validate --manifest <PATH> --provider <NAME>
 
     For more information, try '--help'.
     ");

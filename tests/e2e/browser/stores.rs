@@ -87,8 +87,8 @@ fn chromium_against(
         let on_store =
             |r: &Request| -> Response { evaluate_on(provider, Bucket::Cors(cors), r).response };
         let on_aws = |r: &Request| -> Response { evaluate(Bucket::Cors(cors), r).response };
-        let predicted = case.predicted_verdict(&on_store);
-        unlike_aws += usize::from(predicted != case.predicted_verdict(&on_aws));
+        let predicted = case.predicted_verdict(Engine::Chromium, &on_store);
+        unlike_aws += usize::from(predicted != case.predicted_verdict(Engine::Chromium, &on_aws));
         match outcomes.get(&case.id) {
             Some(&ok) => {
                 if ok {
