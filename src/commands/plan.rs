@@ -7,6 +7,7 @@ use cors_sync_aws::live_state;
 use cors_sync_core::access;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
+use cors_sync_core::output_file;
 use cors_sync_core::plan::{Address, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::{
@@ -146,14 +147,16 @@ async fn save(
             .filter_map(|p| p.to.account.clone())
             .collect(),
     };
-    // Written beside the target and renamed, so an interrupted write never leaves half a plan.
-    let partial = path.with_extension("partial");
-    std::fs::write(&partial, plan_file::encode(&saved, plan_key().as_deref()))
-        .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|source| Error::File {
-            what: format!("cannot write the plan file {}", path.display()),
-            source,
-        })?;
+    output_file::write_whole(
+        path,
+        plan_file::encode(&saved, plan_key().as_deref()).as_bytes(),
+    )
+    .map_err(|e| {
+        Error::Refused(format!(
+            "cannot write the plan file {}: {e}; the plan was not saved",
+            path.display()
+        ))
+    })?;
     errln!(
         "Saved this plan to {}. `cors-sync apply {}` applies exactly it, if live state has not moved.",
         path.display(),

@@ -25,3 +25,4 @@ mod signals;
 mod signing;
 mod terminal;
 mod verify;
+mod written_output;
