@@ -53,6 +53,19 @@ pub struct Converted {
 pub fn convert(format: Format, inputs: &[Input<'_>]) -> Result<Converted, Error> {
     let mut converted = Converted::default();
     for input in inputs {
+        // The manifest written is YAML: what YAML forbids is refused in every format, at its place,
+        // rather than cut short or carried into a manifest no reader can take.
+        if let Some((at, c)) = crate::input::first_unprintable(input.text) {
+            return Err(problem(
+                input.file,
+                format!(
+                    "line {} column {}: the character {} is not allowed (of the control characters, only tab, line feed and carriage return are)",
+                    at.line,
+                    at.column,
+                    crate::input::describe_unprintable(c)
+                ),
+            ));
+        }
         match format {
             Format::AwsJson => aws_json::read(input, &mut converted)?,
             Format::Terraform => terraform::read(input, &mut converted)?,
