@@ -9,7 +9,7 @@ use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use crate::cloudfront::policies::{CorsPolicy, PolicyRef};
 use crate::manifest::MANIFEST_VERSION;
-use crate::visible::{is_invisible, visible};
+use crate::visible::{is_hidden, visible};
 
 /// One bucket of an imported manifest.
 pub struct ImportedBucket<'a> {
@@ -197,16 +197,17 @@ pub fn scalar(value: &str) -> String {
     if plain {
         return value.to_string();
     }
-    // JSON escapes control characters; invisible ones are escaped too, in the `\uXXXX` form both
-    // JSON and YAML read back, so a reviewer sees them and they still round-trip.
+    // JSON escapes C0 control characters; DEL, C1 controls and invisible characters are escaped
+    // too, in the `\uXXXX` form both JSON and YAML read back, so a reviewer sees them and they
+    // still round-trip.
     let quoted = serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"));
-    if !quoted.chars().any(is_invisible) {
+    if !quoted.chars().any(is_hidden) {
         return quoted;
     }
     quoted
         .chars()
         .map(|c| match c {
-            c if is_invisible(c) => format!("\\u{:04x}", u32::from(c)),
+            c if is_hidden(c) => format!("\\u{:04x}", u32::from(c)),
             c => c.to_string(),
         })
         .collect()
