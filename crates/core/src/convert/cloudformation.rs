@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::{problem, Converted, Found, Input};
@@ -15,10 +16,16 @@ use crate::Error;
 
 pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), Error> {
     let file = input.file;
-    let resources = resources(input)?;
-    for (logical_id, resource) in &resources {
+    for (logical_id, body) in resources(input)? {
+        // One resource's value at a time: a 200,000-resource template is never all in memory as
+        // JSON values at once.
+        let resource = match body {
+            Body::Read(value) => value,
+            Body::Text(text) => serde_json::from_str(text.get())
+                .map_err(|e| problem(file, format!("{logical_id}: {e}")))?,
+        };
         let source = format!("from {file}: {logical_id}");
-        let properties = resource.get("Properties").cloned().unwrap_or_default();
+        let properties = resource.get("Properties").unwrap_or(&Value::Null);
         let mut dropped = Dropped::default();
         match resource.get("Type").and_then(Value::as_str).unwrap_or_default() {
             "AWS::S3::Bucket" => {
@@ -118,7 +125,7 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
 /// The template's resources in the order written, by logical ID. A logical ID declared twice is
 /// an error: CloudFormation refuses such a template, and reading it would keep one of the two
 /// silently.
-fn resources(input: &Input<'_>) -> Result<Vec<(String, Value)>, Error> {
+fn resources(input: &Input<'_>) -> Result<Vec<(String, Body)>, Error> {
     let file = input.file;
     let missing = || {
         problem(
@@ -182,7 +189,7 @@ fn resources(input: &Input<'_>) -> Result<Vec<(String, Value)>, Error> {
                 ),
             ));
         }
-        resources.push((id, json(value)));
+        resources.push((id, Body::Read(json(value))));
     }
     Ok(resources)
 }
@@ -196,7 +203,13 @@ struct JsonTemplate {
 
 /// A `Resources` object's entries in order, refusing a logical ID declared twice (serde_json
 /// alone keeps the last one).
-struct LogicalIds(Vec<(String, Value)>);
+struct LogicalIds(Vec<(String, Body)>);
+
+/// A resource as read from YAML, or still as its JSON text (checked as JSON, read when reached).
+enum Body {
+    Read(Value),
+    Text(Box<RawValue>),
+}
 
 impl<'de> serde::Deserialize<'de> for LogicalIds {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -212,13 +225,13 @@ impl<'de> serde::Deserialize<'de> for LogicalIds {
             ) -> Result<LogicalIds, A::Error> {
                 let mut seen = HashSet::new();
                 let mut entries = Vec::new();
-                while let Some((id, resource)) = map.next_entry::<String, Value>()? {
+                while let Some((id, resource)) = map.next_entry::<String, Box<RawValue>>()? {
                     if !seen.insert(id.clone()) {
                         return Err(serde::de::Error::custom(format!(
                             "the logical ID `{id}` is declared twice"
                         )));
                     }
-                    entries.push((id, resource));
+                    entries.push((id, Body::Text(resource)));
                 }
                 Ok(LogicalIds(entries))
             }

@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use super::decode::decode;
 use super::yaml_tree::{self, Position};
 use super::Manifest;
@@ -55,12 +57,12 @@ fn merge<'a>(
 ) -> Manifest {
     let mut merged = Manifest::default();
     let mut accounts = Vec::new();
-    let mut digested = Vec::new();
+    let mut digested = Sha256::new();
     for (file, text) in sources {
-        digested.extend_from_slice(file.display().to_string().as_bytes());
-        digested.push(0);
-        digested.extend_from_slice(text.as_bytes());
-        digested.push(0);
+        digested.update(file.display().to_string().as_bytes());
+        digested.update([0]);
+        digested.update(text.as_bytes());
+        digested.update([0]);
         // A byte-order mark may open a YAML stream; it is not part of the document.
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let root = match yaml_tree::parse(text) {
@@ -87,7 +89,12 @@ fn merge<'a>(
     }
     super::accounts::resolve(&mut merged, accounts, diagnostics);
     report_duplicates(&merged, diagnostics);
-    merged.digest = crate::fingerprint::sha256_hex(&digested);
+    let hex: String = digested
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    merged.digest = format!("sha256:{hex}");
     merged
 }
 
