@@ -20,25 +20,22 @@ pub const MAX_FILE_BYTES: u64 = crate::input::MAX_INPUT_BYTES;
 pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let files = manifest_files(path, &mut diagnostics);
-    let mut sources = Vec::new();
-    for file in files {
-        if let Some(text) = read_text(&file, &mut diagnostics) {
-            sources.push((file, text));
-        }
-    }
-    let manifest = merge(
-        sources
-            .iter()
-            .map(|(file, text)| (file.as_path(), text.as_str())),
-        &mut diagnostics,
-    );
+    let mut unread = Diagnostics::default();
+    // Each file is read when merge reaches it, and its text dropped once parsed: a manifest near
+    // the read limit is never in memory as text, tree and model at once.
+    let sources = files.into_iter().filter_map(|file| {
+        let text = read_text(&file, &mut unread)?;
+        Some((file, text))
+    });
+    let manifest = merge(sources, &mut diagnostics);
+    diagnostics.0.extend(unread.0);
     finish(manifest, diagnostics)
 }
 
 /// Checks manifest text as if read from `file`; for tests and for text that is not on disk.
 pub fn load_str(file: &Path, text: &str) -> Result<Manifest, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let manifest = merge([(file, text)], &mut diagnostics);
+    let manifest = merge([(file.to_path_buf(), text.to_string())], &mut diagnostics);
     finish(manifest, diagnostics)
 }
 
@@ -51,8 +48,8 @@ fn finish(manifest: Manifest, mut diagnostics: Diagnostics) -> Result<Manifest, 
     }
 }
 
-fn merge<'a>(
-    sources: impl IntoIterator<Item = (&'a Path, &'a str)>,
+fn merge(
+    sources: impl IntoIterator<Item = (PathBuf, String)>,
     diagnostics: &mut Diagnostics,
 ) -> Manifest {
     let mut merged = Manifest::default();
@@ -64,8 +61,10 @@ fn merge<'a>(
         digested.update(text.as_bytes());
         digested.update([0]);
         // A byte-order mark may open a YAML stream; it is not part of the document.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let root = match yaml_tree::parse(text) {
+        let parsed = yaml_tree::parse(text.strip_prefix('\u{feff}').unwrap_or(&text));
+        drop(text);
+        let file = file.as_path();
+        let root = match parsed {
             Ok(root) => root,
             Err(syntax) => {
                 let location = SourceLocation::new(file, syntax.position);
