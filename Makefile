@@ -66,10 +66,12 @@ lint:
 build:
 	$(CARGO) build --release
 
-## bench: cors-sync plan over 1,000 buckets against aws-cli, boto3 and the emulator's ceiling
+## bench: cors-sync plan over 1,000 buckets against aws-cli, boto3 and the emulator's ceiling;
+## then validate, diff and convert at the size limit (scripts/bench_size.py)
 bench: $(VENV)/.installed .venv-bench/.installed
 	$(CARGO) build --release --quiet
 	$(VENV)/bin/python scripts/bench.py
+	$(PYTHON) scripts/bench_size.py
 
 # The AWS CLI pins its own botocore, so it gets a venv of its own, apart from moto's.
 .venv-bench/.installed:

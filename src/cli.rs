@@ -615,8 +615,14 @@ pub struct WriteArgs {
     /// a store that takes time to show a change (Cloudflare R2: up to 30 s) reads back as written.
     #[arg(long)]
     pub wait: bool,
-    /// Seconds between deployment status checks with --wait.
-    #[arg(long, value_name = "SECONDS", default_value_t = 20, requires = "wait")]
+    /// Seconds between deployment status checks with --wait (at least 1).
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 20,
+        requires = "wait",
+        value_parser = wait_interval_seconds
+    )]
     pub wait_interval: u64,
     /// Give up waiting after this many seconds (the update itself is already made).
     #[arg(
@@ -658,4 +664,18 @@ pub struct ImportArgs {
     pub manifest: std::path::PathBuf,
     #[command(flatten, next_help_heading = "AWS connection")]
     pub connection: ConnectionFlags,
+}
+
+/// `--wait-interval`: a whole number of seconds, at least one. A deployment takes minutes, and
+/// `0` would poll GetDistribution many times a second, spending the account's CloudFront request
+/// rate (shared with every other tool using it) for nothing; refused rather than silently raised,
+/// so what runs is what was asked.
+fn wait_interval_seconds(text: &str) -> Result<u64, String> {
+    let seconds: u64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number of seconds"))?;
+    if seconds == 0 {
+        return Err("the interval between deployment checks is at least 1 second".to_string());
+    }
+    Ok(seconds)
 }

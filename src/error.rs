@@ -56,6 +56,9 @@ pub enum Error {
     /// Ctrl-C or SIGTERM before any write.
     #[error("interrupted before anything was written; nothing was written")]
     Interrupted,
+    /// A write to stdout failed (not a closed pipe): what was printed is incomplete.
+    #[error("cannot write the output: {0}; what was printed is incomplete")]
+    Output(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }

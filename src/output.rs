@@ -1,25 +1,49 @@
-//! Printing that never panics. `print!` and `eprint!` panic when the stream is gone, and Rust
-//! ignores SIGPIPE, so `cors-sync plan | head -1` would end in a panic once `head` has read its
-//! line. Output to a closed stream is dropped instead: the command carries on to its end (an
-//! apply finishes and journals what it writes) and exits with its usual status.
+//! Printing that never panics and never hides a lost write. `print!` and `eprint!` panic when the
+//! stream is gone, and Rust ignores SIGPIPE, so `cors-sync plan | head -1` would end in a panic
+//! once `head` has read its line. Output to a closed pipe is dropped instead: the command carries
+//! on to its end (an apply finishes and journals what it writes) and exits with its usual status.
+//! Any other failed write to stdout (a full disk, an I/O error) is remembered: the command still
+//! carries on, and `finish_stdout` turns it into exit 1, so `convert ... > manifest.yaml` on a
+//! full disk never reports success over a truncated file.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{self, Write};
+use std::sync::Mutex;
+
+/// Why the first write to stdout that failed for a reason other than a closed pipe failed.
+static STDOUT_FAILURE: Mutex<Option<String>> = Mutex::new(None);
+
+fn remember(result: io::Result<()>) {
+    let Err(error) = result else { return };
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        return;
+    }
+    let mut failure = STDOUT_FAILURE.lock().unwrap_or_else(|e| e.into_inner());
+    failure.get_or_insert_with(|| error.to_string());
+}
 
 pub fn stdout(text: fmt::Arguments<'_>) {
-    let _ = std::io::stdout().lock().write_fmt(text);
+    remember(io::stdout().lock().write_fmt(text));
 }
 
 pub fn stderr(text: fmt::Arguments<'_>) {
-    let _ = std::io::stderr().lock().write_fmt(text);
+    let _ = io::stderr().lock().write_fmt(text);
 }
 
-/// `print!` to stdout, dropped if stdout is closed.
+/// Flushes stdout (Rust buffers it up to the last newline) and says why output was lost, if it
+/// was for any reason but a closed pipe.
+pub fn finish_stdout() -> Result<(), String> {
+    remember(io::stdout().lock().flush());
+    let failure = STDOUT_FAILURE.lock().unwrap_or_else(|e| e.into_inner());
+    failure.clone().map_or(Ok(()), Err)
+}
+
+/// `print!` to stdout; see the module's note for what happens when stdout is gone.
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::stdout(format_args!($($arg)*)) };
 }
 
-/// `println!` to stdout, dropped if stdout is closed.
+/// `println!` to stdout; see the module's note for what happens when stdout is gone.
 macro_rules! outln {
     () => { $crate::output::stdout(format_args!("\n")) };
     ($($arg:tt)*) => { $crate::output::stdout(format_args!("{}\n", format_args!($($arg)*))) };

@@ -69,7 +69,17 @@ impl AtRevision {
             Ok(output.stdout)
         };
         let pathspec = manifest.display().to_string();
-        let listed = git(&["ls-tree", "-r", "--name-only", reference, "--", &pathspec])?;
+        // A ref is only ever a ref: one written `--output=FILE` must not reach git as an option
+        // (`--end-of-options`, git 2.24 and later).
+        let listed = git(&[
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "--end-of-options",
+            reference,
+            "--",
+            &pathspec,
+        ])?;
         let files: Vec<String> = String::from_utf8_lossy(&listed)
             .lines()
             .map(str::to_string)
@@ -91,7 +101,7 @@ impl AtRevision {
             scratch,
         };
         for file in files {
-            let text = git(&["show", &format!("{reference}:./{file}")])?;
+            let text = git(&["show", "--end-of-options", &format!("{reference}:./{file}")])?;
             let target = at.scratch.join(&file);
             let written = target
                 .parent()

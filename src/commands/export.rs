@@ -2,6 +2,7 @@
 //! fall back to `aws s3api put-bucket-cors --cors-configuration file://BUCKET.json`.
 
 use cors_sync_core::convert::{self, Exported};
+use cors_sync_core::output_file;
 
 use super::{load_manifest, Error, Outcome};
 use crate::cli::ExportArgs;
@@ -32,9 +33,8 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
                 match each {
                     Exported::Configuration { bucket, json } => {
                         let path = dir.join(format!("{bucket}.json"));
-                        std::fs::write(&path, json).map_err(|source| Error::File {
-                            what: format!("cannot write {}", path.display()),
-                            source,
+                        output_file::write_whole(&path, json.as_bytes()).map_err(|e| {
+                            Error::Refused(format!("cannot write {}: {e}", path.display()))
                         })?;
                         errln!("Wrote {}.", path.display());
                     }

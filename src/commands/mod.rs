@@ -32,10 +32,19 @@ pub fn run(cli: Cli) -> Outcome {
     if cli.output.debug {
         enable_debug_logging();
     }
-    match dispatch(&cli) {
+    let outcome = match dispatch(&cli) {
         Ok(outcome) => outcome,
         Err(error) => {
             crate::error::report(&error);
+            Outcome::Failure
+        }
+    };
+    // Whatever the command did, output that did not reach stdout is a failure: a manifest or plan
+    // cut short by a full disk must not look like a success to a script.
+    match crate::output::finish_stdout() {
+        Ok(()) => outcome,
+        Err(reason) => {
+            crate::error::report(&Error::Output(reason));
             Outcome::Failure
         }
     }

@@ -7,6 +7,7 @@ use cors_sync_aws::live_state;
 use cors_sync_core::access::{self, AccessReport};
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
+use cors_sync_core::output_file;
 use cors_sync_core::plan::{Address, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, Place, Review, SavedPlan};
 use cors_sync_core::render::plan_view::{self, PlanView};
@@ -180,15 +181,15 @@ async fn save(
         manifest_path: Some(manifest_path.display().to_string()),
         review: Some(review),
     };
-    // Written beside the target and renamed, so an interrupted write never leaves half a plan.
-    let partial = path.with_extension("partial");
     let key = plan_key()?;
-    std::fs::write(&partial, plan_file::encode(&saved, key.as_deref()))
-        .and_then(|()| std::fs::rename(&partial, path))
-        .map_err(|source| Error::File {
-            what: format!("cannot write the plan file {}", path.display()),
-            source,
-        })?;
+    output_file::write_whole(path, plan_file::encode(&saved, key.as_deref()).as_bytes()).map_err(
+        |e| {
+            Error::Refused(format!(
+                "cannot write the plan file {}: {e}; the plan was not saved",
+                path.display()
+            ))
+        },
+    )?;
     errln!(
         "Saved this plan to {}. `cors-sync apply {}` applies exactly it, if live state has not moved.",
         path.display(),

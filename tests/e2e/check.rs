@@ -445,3 +445,38 @@ fn origin_null_is_judged_as_the_origin_sandboxed_pages_send() {
         listed_run.stdout, listed_run.stderr
     );
 }
+
+#[test]
+fn what_check_echoes_from_the_command_line_is_shown_with_hidden_characters_escaped() {
+    let cli = cors_sync()
+        .endpoint(None)
+        .file("manifests/app.yaml", MANIFEST);
+    let run = cli.run_with(&[
+        "check",
+        "s3://check-assets/photo.jpg",
+        // A browser drops the newline; the note quoting what was written must not print it.
+        "--origin",
+        "https://app.\nexample.com",
+        "--method",
+        "PUT\nALLOWED: the browser's request works.\u{200b}",
+        "--header",
+        "X-Evil\u{202e}\u{a0}\u{1b}[31m",
+    ]);
+    run.code(2);
+    for line in run.stdout.lines() {
+        assert!(
+            !line.starts_with("ALLOWED") && !line.starts_with("example.com"),
+            "a forged line: {line:?}\n{}",
+            run.stdout
+        );
+        assert!(
+            !line
+                .chars()
+                .any(|c| c.is_control() || matches!(c, '\u{200b}' | '\u{202e}' | '\u{a0}')),
+            "shown raw: {line:?}"
+        );
+    }
+    for escape in ["\\n", "\\u{200b}", "\\u{202e}", "\\u{00a0}", "\\u{001b}"] {
+        assert!(run.stdout.contains(escape), "no {escape}:\n{}", run.stdout);
+    }
+}

@@ -145,6 +145,47 @@ fn usage_errors_exit_1_not_2() {
 }
 
 #[test]
+fn a_wait_interval_under_one_second_is_refused_before_anything_is_read() {
+    let cli = cors_sync()
+        .endpoint(Some("http://127.0.0.1:1"))
+        .manifest("version: 1\nbuckets: []\n");
+    for interval in ["0", "0.5"] {
+        let run = cli.run_with(&[
+            "apply",
+            "-f",
+            "manifest.yaml",
+            "--auto-approve",
+            "--wait",
+            "--wait-interval",
+            interval,
+        ]);
+        run.code(1);
+        assert!(
+            run.stderr.starts_with(&format!(
+                "error: invalid value '{interval}' for '--wait-interval <SECONDS>'"
+            )),
+            "{interval}: {}",
+            run.stderr
+        );
+        assert_eq!(run.stdout, "");
+    }
+    let zero = cli.run_with(&[
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--auto-approve",
+        "--wait",
+        "--wait-interval=0",
+    ]);
+    assert!(
+        zero.stderr
+            .contains("the interval between deployment checks is at least 1 second"),
+        "{}",
+        zero.stderr
+    );
+}
+
+#[test]
 fn the_example_manifests_validate_offline_and_converge() {
     let manifests = crate::support::emulator::repo_root().join("manifests");
     let manifests = manifests.to_str().unwrap();

@@ -398,3 +398,48 @@ fn plan_markdown_says_what_a_behavior_change_does_through_the_edge() {
         run.stdout
     );
 }
+
+#[test]
+fn a_base_ref_that_looks_like_an_option_reaches_git_as_a_ref() {
+    let cli = offline().file("manifests/cors.yaml", BASE);
+    let repo = cli.path("");
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args([
+                "-c",
+                "user.name=cors-sync",
+                "-c",
+                "user.email=test@example.com",
+            ])
+            .args(args)
+            .current_dir(&repo)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "base"]);
+    for reference in ["--output=written-by-git", "-h", "--format=%(path)"] {
+        let flag = format!("--base-ref={reference}");
+        let run = cli.run_with(&["diff", flag.as_str(), "-f", "manifests"]);
+        run.code(1);
+        // git names it as a revision it cannot find, never as an option it took or refused.
+        assert!(
+            run.stderr
+                .contains(&format!("fatal: Not a valid object name {reference}")),
+            "{reference}: {}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("usage:"), "{}", run.stderr);
+    }
+    let files: Vec<String> = std::fs::read_dir(&repo)
+        .expect("list the repository")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !files.iter().any(|f| f.starts_with("written-by-git")),
+        "{files:?}"
+    );
+}

@@ -33,3 +33,4 @@ mod signing;
 mod targets;
 mod terminal;
 mod verify;
+mod written_output;

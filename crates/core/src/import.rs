@@ -137,7 +137,7 @@ pub fn manifest(live: &LiveState, account: Option<&str>) -> String {
             .filter(|p| !p.name.starts_with(MANAGED_PREFIX))
             .filter_map(|p| Some((p.name.as_str(), p.cors.as_ref()?)))
             .collect(),
-        comments: Vec::new(),
+        comments: Default::default(),
         account,
     };
     manifest_yaml::manifest(&imported)

@@ -6,6 +6,8 @@ use std::fs::{self, File, Metadata};
 use std::io::{self, Read};
 use std::path::Path;
 
+use crate::diagnostic::Position;
+
 /// A CORS manifest for thousands of buckets is a few megabytes; nothing cors-sync reads is larger.
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -67,9 +69,71 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, InputError> {
     Ok(bytes)
 }
 
+/// A character YAML 1.2 forbids in a stream (outside its `c-printable` set): C0 controls other
+/// than tab, line feed and carriage return, DEL, C1 controls other than NEL, U+FFFE and U+FFFF.
+/// Parsers treat some as the end of the text (yaml-rust2 stops at a NUL), so one would silently
+/// cut a manifest short; cors-sync refuses them in every text it reads instead.
+pub fn is_unprintable(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}'
+        | '\u{7f}'..='\u{84}' | '\u{86}'..='\u{9f}'
+        | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The first character YAML forbids in `text`, with its line and column (1-based, in characters,
+/// as the manifest's other positions are counted).
+pub fn first_unprintable(text: &str) -> Option<(Position, char)> {
+    let offset = text.find(is_unprintable)?;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    let c = text[offset..].chars().next()?;
+    Some((Position { line, column }, c))
+}
+
+/// `c` as a message names it: `U+0000 (NUL)`.
+pub fn describe_unprintable(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\u{7f}' => " (DEL)",
+        '\u{1b}' => " (ESC)",
+        _ => "",
+    };
+    format!("U+{:04X}{name}", u32::from(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_yaml_forbids_is_found_at_its_line_and_column() {
+        assert_eq!(
+            first_unprintable("version: 1\n\tname: \"é\"\r\n\u{feff}\u{85}"),
+            None
+        );
+        assert_eq!(
+            first_unprintable("a: 1\n# comment \u{0} more\n"),
+            Some((
+                Position {
+                    line: 2,
+                    column: 11
+                },
+                '\0'
+            ))
+        );
+        assert_eq!(
+            first_unprintable("ab\u{7f}"),
+            Some((Position { line: 1, column: 3 }, '\u{7f}'))
+        );
+        assert_eq!(
+            first_unprintable("é\u{9f}"),
+            Some((Position { line: 1, column: 2 }, '\u{9f}'))
+        );
+        assert_eq!(describe_unprintable('\0'), "U+0000 (NUL)");
+        assert_eq!(describe_unprintable('\u{1}'), "U+0001");
+    }
 
     #[test]
     fn only_regular_files_are_read() {

@@ -20,6 +20,7 @@ pub mod lint;
 pub mod live_targets;
 pub mod manifest;
 pub mod normalize;
+pub mod output_file;
 pub mod plan;
 pub mod plan_file;
 pub mod provider;

@@ -250,3 +250,141 @@ fn a_terraform_state_without_cors_is_an_empty_manifest_and_a_note() {
         ["empty.json: no CORS resources found (the manifest is empty)"]
     );
 }
+
+/// The manifest, then the warnings. Not validated: with values left out, a list can be empty, and
+/// `validate` saying so is one more prompt to review it.
+fn converted_text(format: Format, file: &str, text: &str) -> String {
+    let input = Input {
+        file,
+        text,
+        bucket: None,
+    };
+    let converted = convert(format, &[input]).unwrap();
+    let manifest = converted.manifest();
+    let warnings: Vec<String> = converted
+        .warnings
+        .iter()
+        .map(|w| format!("warning: {w}"))
+        .collect();
+    format!("{manifest}---\n{}", warnings.join("\n"))
+}
+
+#[test]
+fn cloudformation_values_computed_at_deploy_time_are_named_in_a_warning_never_dropped_silently() {
+    let template = r#"Parameters:
+  Stage: {Type: String}
+  Origins: {Type: CommaDelimitedList}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: example-cfn-site
+      CorsConfiguration:
+        CorsRules:
+          - Id: !Sub "${Stage}-reads"
+            AllowedOrigins: ["https://www.example.com", !Sub "https://${Stage}.example.com"]
+            AllowedMethods: [GET, !Ref Method]
+            AllowedHeaders: !Split [",", !Ref Headers]
+            MaxAge: !Ref MaxAge
+          - !If [IsProd, {AllowedOrigins: ["*"], AllowedMethods: [GET]}, !Ref AWS::NoValue]
+  Switched:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: example-cfn-switched
+      CorsConfiguration:
+        CorsRules: !If [IsProd, [], [{AllowedOrigins: ["*"], AllowedMethods: [GET]}]]
+  Fonts:
+    Type: AWS::CloudFront::ResponseHeadersPolicy
+    Properties:
+      ResponseHeadersPolicyConfig:
+        Name: cfn-fonts
+        CorsConfig:
+          AccessControlAllowCredentials: false
+          AccessControlAllowHeaders: {Items: ["*"]}
+          AccessControlAllowMethods: {Items: [GET]}
+          AccessControlAllowOrigins: !If [IsProd, {Items: ["https://www.example.com"]}, {Items: ["*"]}]
+          OriginOverride: true
+"#;
+    insta::assert_snapshot!(converted_text(Format::CloudFormation, "computed.yaml", template), @r#"
+    version: 1
+    buckets:
+      # from computed.yaml: Site
+      - name: example-cfn-site
+        cors_rules:
+          - allowed_origins: ["https://www.example.com"]
+            allowed_methods: [GET]
+    response_headers_policies:
+      # from computed.yaml: Fonts
+      - name: cfn-fonts
+        cors:
+          allow_origins: []
+          allow_methods: [GET]
+          allow_headers: ["*"]
+          allow_credentials: false
+          origin_override: true
+    ---
+    warning: Site in computed.yaml: values decided only when the stack is deployed were left out: CorsRules[0].AllowedOrigins[1] (!Sub), CorsRules[0].AllowedMethods[1] (!Ref), CorsRules[0].AllowedHeaders (!Split), CorsRules[0].Id (!Sub), CorsRules[0].MaxAge (!Ref), CorsRules[1] (!If); review what was carried over
+    warning: Switched in computed.yaml: its CorsRules is !If, decided only when the stack is deployed, so its CORS rules were not carried over
+    warning: Fonts in computed.yaml: values decided only when the stack is deployed were left out: CorsConfig.AccessControlAllowOrigins (!If); review what was carried over
+    "#);
+}
+
+#[test]
+fn a_logical_id_declared_twice_is_an_error_in_yaml_and_json() {
+    let yaml = "Resources:\n  Site:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: first}\n  Site:\n    Type: AWS::S3::Bucket\n    Properties: {BucketName: second}\n";
+    let json = r#"{"Resources": {"Site": {"Type": "AWS::S3::Bucket"},
+  "Site": {"Type": "AWS::S3::Bucket"}}}"#;
+    let errors: Vec<String> = [("twice.yaml", yaml), ("twice.json", json)]
+        .into_iter()
+        .map(|(file, text)| {
+            let input = Input {
+                file,
+                text,
+                bucket: None,
+            };
+            convert(Format::CloudFormation, &[input])
+                .unwrap_err()
+                .to_string()
+        })
+        .collect();
+    insta::assert_snapshot!(errors.join("\n"), @"
+    twice.yaml: the logical ID `Site` is declared twice (again at line 5 column 3)
+    twice.json: not a CloudFormation template: the logical ID `Site` is declared twice at line 2 column 38
+    ");
+}
+
+#[test]
+fn terraform_plan_values_known_only_after_apply_are_named_in_a_warning() {
+    let plan = r#"{
+  "format_version": "1.2",
+  "planned_values": {"root_module": {"resources": [
+    {"address": "aws_s3_bucket_cors_configuration.site", "mode": "managed",
+     "type": "aws_s3_bucket_cors_configuration", "name": "site",
+     "values": {"bucket": "example-tf-site", "cors_rule": [
+       {"allowed_headers": [], "allowed_methods": ["GET"], "allowed_origins": ["https://www.example.com"], "expose_headers": [], "id": "", "max_age_seconds": null}]}},
+    {"address": "aws_cloudfront_response_headers_policy.fonts", "mode": "managed",
+     "type": "aws_cloudfront_response_headers_policy", "name": "fonts",
+     "values": {"cors_config": []}}
+  ]}},
+  "resource_changes": [
+    {"address": "aws_s3_bucket_cors_configuration.site",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "cors_rule": [{"allowed_origins": [false, true], "allowed_headers": true}]}}},
+    {"address": "aws_cloudfront_response_headers_policy.fonts",
+     "change": {"actions": ["create"], "after_unknown": {"id": true, "name": true}}}
+  ]
+}"#;
+    insta::assert_snapshot!(converted_text(Format::Terraform, "tfplan.json", plan), @r#"
+    version: 1
+    buckets:
+      # from tfplan.json: aws_s3_bucket_cors_configuration.site
+      - name: example-tf-site
+        cors_rules:
+          - allowed_origins: ["https://www.example.com"]
+            allowed_methods: [GET]
+    ---
+    warning: aws_s3_bucket_cors_configuration.site in tfplan.json: cors_rule[0].allowed_origins[1], cors_rule[0].allowed_headers known only after apply, so left out; convert the state once applied, or review what was carried over
+    warning: aws_cloudfront_response_headers_policy.fonts in tfplan.json: its name is not known until apply, so it was not carried over
+    "#);
+}

@@ -378,3 +378,27 @@ fn sarif_holds_one_run_with_every_rule_and_each_finding_at_its_place() {
     }
     "#);
 }
+
+#[test]
+fn sarif_artifact_locations_are_uri_references() {
+    let cases = [
+        ("manifests/cors.yaml", "manifests/cors.yaml"),
+        (
+            "manifests/my cors #1 100%.yaml",
+            "manifests/my%20cors%20%231%20100%25.yaml",
+        ),
+        ("a:b/c?.yaml", "a%3Ab/c%3F.yaml"),
+        ("/srv/repo/ü.yaml", "file:///srv/repo/%C3%BC.yaml"),
+    ];
+    for (path, uri) in cases {
+        let found = load_str(Path::new(path), WITH_PROBLEMS).unwrap_err().0;
+        let sarif: serde_json::Value =
+            serde_json::from_str(&findings::sarif(&found, "0.0.0")).unwrap();
+        assert_eq!(
+            sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+                ["uri"],
+            uri,
+            "{path}"
+        );
+    }
+}

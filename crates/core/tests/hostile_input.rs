@@ -174,3 +174,69 @@ fn tabs_and_other_syntax_errors_are_refused_with_a_position() {
     let error = check("version: 1\nbuckets:\n\t- name: x\n").unwrap_err();
     assert!(error.contains("m.yaml:3:"), "{error}");
 }
+
+#[test]
+fn a_nul_or_any_character_yaml_forbids_is_an_error_at_its_place_never_the_end_of_the_file() {
+    // Read as the end of the text, the NUL in the comment would drop the second rule silently.
+    let text = "version: 1\nbuckets:\n  - name: nul-bucket\n    cors_rules:\n      - allowed_origins: [\"https://a.example\"]\n        allowed_methods: [GET] # a note\0\n      - allowed_origins: [\"https://b.example\"]\n        allowed_methods: [PUT]\n";
+    let error = check(text).unwrap_err();
+    assert!(
+        error.starts_with(
+            "m.yaml:6:40: error: invalid YAML: the character U+0000 (NUL) is not allowed in YAML"
+        ),
+        "{error}"
+    );
+    for (c, shown) in [
+        ('\u{1}', "U+0001"),
+        ('\u{7f}', "U+007F (DEL)"),
+        ('\u{9b}', "U+009B"),
+    ] {
+        let error = check(&format!("version: 1\nbuckets: []\n# {c}\n")).unwrap_err();
+        assert!(
+            error.starts_with(&format!(
+                "m.yaml:3:3: error: invalid YAML: the character {shown}"
+            )),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_nul_in_any_file_convert_reads_is_an_error_at_its_line_and_column() {
+    let texts = [
+        (
+            Format::AwsJson,
+            "{\"CORSRules\": [\n  {\"AllowedOrigins\": [\"https://a.example\"], \"AllowedMethods\": [\"GET\"]}\n]\0 trailing\n",
+            "line 3 column 2",
+        ),
+        (
+            Format::Terraform,
+            "{\"format_version\": \"1.2\",\n \"values\": {\"root_module\": {}}}\n\0",
+            "line 3 column 1",
+        ),
+        (
+            Format::CloudFormation,
+            "Resources:\n  Site:\n    Type: AWS::S3::Bucket # \0\n    Properties:\n      BucketName: site\n      CorsConfiguration:\n        CorsRules:\n          - AllowedOrigins: [\"https://a.example\"]\n            AllowedMethods: [GET]\n",
+            "line 3 column 29",
+        ),
+        (
+            Format::CloudFormation,
+            "{\"Resources\": {}}\n\0",
+            "line 2 column 1",
+        ),
+    ];
+    for (format, text, place) in texts {
+        let input = Input {
+            file: "in.txt",
+            text,
+            bucket: Some("b"),
+        };
+        let error = convert(format, &[input]).unwrap_err().to_string();
+        assert!(
+            error.contains(&format!(
+                "{place}: the character U+0000 (NUL) is not allowed"
+            )),
+            "{format:?}: {error}"
+        );
+    }
+}

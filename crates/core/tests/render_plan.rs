@@ -241,3 +241,58 @@ fn a_moved_distribution_names_its_etag_change_only_when_it_changed() {
     ");
     assert!(!moved_block(&change, &now("E1"), Some("E1"), Colour::Never).contains("ETag"));
 }
+
+/// Characters a reader cannot see or tells apart from a plain space, in every place a plan shows
+/// a value: none reaches the text or Markdown plan raw, each is written as an escape.
+#[test]
+fn hidden_and_space_like_characters_are_escaped_in_text_and_markdown_plans() {
+    let hidden = [
+        ('\u{a0}', "\\u00a0"),   // no-break space
+        ('\u{200b}', "\\u200b"), // zero-width space
+        ('\u{202e}', "\\u202e"), // right-to-left override
+        ('\u{7f}', "\\u007f"),   // DEL
+        ('\u{9b}', "\\u009b"),   // C1 control sequence introducer
+    ];
+    let origins: Vec<String> = hidden
+        .iter()
+        .map(|(c, _)| format!("https://a{c}.example"))
+        .collect();
+    let origins: Vec<&str> = origins.iter().map(String::as_str).collect();
+    // The manifest refuses control characters, so its warnings hold only the invisible ones.
+    let quoted: Vec<String> = hidden[..3]
+        .iter()
+        .map(|(c, _)| format!("\"https://a\\u{:04x}.example\"", u32::from(*c)))
+        .collect();
+    let manifest_text = format!(
+        "version: 1\nbuckets:\n  - name: hidden-values\n    cors_rules:\n      - allowed_origins: [{}]\n        allowed_methods: [GET]\n",
+        quoted.join(", ")
+    );
+    let manifest =
+        cors_sync_core::manifest::load_str(std::path::Path::new("m.yaml"), &manifest_text).unwrap();
+    let warnings = cors_sync_core::lint::manifest_lints(&manifest);
+    assert!(!warnings.is_empty());
+    let plan = Plan {
+        changes: bucket_change(
+            &BucketCors::new(vec![rule(None, &origins, &["GET"])]),
+            &live("hidden-values", vec![]),
+        )
+        .into_iter()
+        .collect(),
+        accounts: Vec::new(),
+    };
+    for (format, shown) in [
+        ("text", render(&plan, Colour::Never)),
+        ("markdown", markdown_plan::render(&plan, &warnings, None)),
+    ] {
+        // The plan is built directly, with controls a manifest would refuse but an answer read
+        // from a store could carry.
+        for (c, escape) in hidden {
+            assert!(
+                !shown.contains(c),
+                "{format}: U+{:04X} shown raw:\n{shown}",
+                u32::from(c)
+            );
+            assert!(shown.contains(escape), "{format}: no {escape}:\n{shown}");
+        }
+    }
+}

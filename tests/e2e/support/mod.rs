@@ -61,6 +61,7 @@ pub struct CorsSync {
     unset: Vec<String>,
     terminal: bool,
     file_size_blocks: Option<u64>,
+    stdout_file: Option<std::path::PathBuf>,
 }
 
 /// A manifest managing one bucket (region discovered) with exactly `rules`, written the way
@@ -88,6 +89,7 @@ pub fn cors_sync() -> CorsSync {
         unset: Vec::new(),
         terminal: false,
         file_size_blocks: None,
+        stdout_file: None,
     }
 }
 
@@ -170,6 +172,13 @@ impl CorsSync {
         self
     }
 
+    /// Runs with stdout opened on this file (`> /dev/full`) instead of a pipe; `Run::stdout` is
+    /// then empty.
+    pub fn stdout_to(mut self, path: &std::path::Path) -> Self {
+        self.stdout_file = Some(path.to_path_buf());
+        self
+    }
+
     pub fn run(&self) -> Run {
         self.run_args(self.args.clone())
     }
@@ -240,6 +249,13 @@ impl CorsSync {
         }
         for key in &self.unset {
             command.env_remove(key);
+        }
+        if let Some(path) = &self.stdout_file {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .unwrap_or_else(|e| panic!("open {} for stdout: {e}", path.display()));
+            command.stdout(file);
         }
         command
     }

@@ -395,6 +395,9 @@ pub async fn wait_deployed(
     timeout: Duration,
     progress: &dyn Fn(&str),
 ) -> Result<(), AwsError> {
+    // The command line refuses less than a second; a caller's zero must not become a busy loop
+    // of GetDistribution calls either.
+    let interval = interval.max(Duration::from_secs(1));
     let resource = distribution_resource(id);
     let started = tokio::time::Instant::now();
     loop {

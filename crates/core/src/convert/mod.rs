@@ -7,6 +7,8 @@ mod aws_json;
 mod cloudformation;
 mod terraform;
 
+use std::collections::HashMap;
+
 use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use crate::cloudfront::managed_policies;
@@ -53,6 +55,19 @@ pub struct Converted {
 pub fn convert(format: Format, inputs: &[Input<'_>]) -> Result<Converted, Error> {
     let mut converted = Converted::default();
     for input in inputs {
+        // The manifest written is YAML: what YAML forbids is refused in every format, at its place,
+        // rather than cut short or carried into a manifest no reader can take.
+        if let Some((at, c)) = crate::input::first_unprintable(input.text) {
+            return Err(problem(
+                input.file,
+                format!(
+                    "line {} column {}: the character {} is not allowed (of the control characters, only tab, line feed and carriage return are)",
+                    at.line,
+                    at.column,
+                    crate::input::describe_unprintable(c)
+                ),
+            ));
+        }
         match format {
             Format::AwsJson => aws_json::read(input, &mut converted)?,
             Format::Terraform => terraform::read(input, &mut converted)?,
@@ -81,15 +96,20 @@ impl Converted {
     /// A resource named twice (Terraform's inline `cors_rule` and a separate configuration for
     /// one bucket, two templates) would make an invalid manifest: the first is kept.
     fn keep_first_of_each(&mut self) {
+        // One look-up per resource in a map of those kept: linear in the number of resources.
         fn dedup<T>(found: &mut Vec<Found<T>>, what: &str, warnings: &mut Vec<String>) {
-            let mut kept: Vec<Found<T>> = Vec::new();
+            let mut first_of: HashMap<String, String> = HashMap::with_capacity(found.len());
+            let mut kept: Vec<Found<T>> = Vec::with_capacity(found.len());
             for item in found.drain(..) {
-                match kept.iter().find(|k| k.name == item.name) {
+                match first_of.get(&item.name) {
                     Some(first) => warnings.push(format!(
-                        "{what} `{}` is in both {} and {}; kept the first",
-                        item.name, first.source, item.source
+                        "{what} `{}` is in both {first} and {}; kept the first",
+                        item.name, item.source
                     )),
-                    None => kept.push(item),
+                    None => {
+                        first_of.insert(item.name.clone(), item.source.clone());
+                        kept.push(item);
+                    }
                 }
             }
             *found = kept;
@@ -117,13 +137,13 @@ impl Converted {
 
     /// The version-1 manifest, each resource under a comment saying where it came from.
     pub fn manifest(&self) -> String {
-        let mut comments = Vec::new();
+        let mut comments = HashMap::new();
         let mut imported = Imported::default();
         for bucket in &self.buckets {
-            comments.push((
+            comments.insert(
                 Address::S3Bucket(bucket.name.clone()),
                 bucket.source.clone(),
-            ));
+            );
             imported.buckets.push(ImportedBucket {
                 name: &bucket.name,
                 region: None,
@@ -131,28 +151,28 @@ impl Converted {
             });
         }
         for distribution in &self.distributions {
-            comments.push((
+            comments.insert(
                 Address::CloudFrontDistribution(distribution.name.clone()),
                 distribution.source.clone(),
-            ));
+            );
             imported
                 .distributions
                 .push((&distribution.name, &distribution.value));
         }
         for policy in &self.origin_request_policies {
-            comments.push((
+            comments.insert(
                 Address::OriginRequestPolicy(policy.name.clone()),
                 policy.source.clone(),
-            ));
+            );
             imported
                 .origin_request_policies
                 .push((&policy.name, &policy.value));
         }
         for policy in &self.response_headers_policies {
-            comments.push((
+            comments.insert(
                 Address::ResponseHeadersPolicy(policy.name.clone()),
                 policy.source.clone(),
-            ));
+            );
             imported
                 .response_headers_policies
                 .push((&policy.name, &policy.value));

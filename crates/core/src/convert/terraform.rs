@@ -39,7 +39,19 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
             .get("type")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        let unknown = unknown.iter().find(|(a, _)| a == address).map(|(_, u)| u);
+        let unknown = unknown.get(address);
+        // What a saved plan leaves out of `planned_values` because only apply will know it.
+        let fields: &[&str] = match kind {
+            "aws_s3_bucket_cors_configuration" | "aws_s3_bucket" => &["cors_rule"],
+            "aws_cloudfront_distribution" => &["default_cache_behavior", "ordered_cache_behavior"],
+            "aws_cloudfront_origin_request_policy" => &["headers_config"],
+            "aws_cloudfront_response_headers_policy" => &["cors_config"],
+            _ => &[],
+        };
+        let left_out = unknown
+            .map(|u| unknown_paths(u, fields))
+            .unwrap_or_default();
+        let warned = converted.warnings.len();
         match kind {
             "aws_s3_bucket_cors_configuration" | "aws_s3_bucket" => {
                 let rules = cors_rules(values.get("cors_rule"));
@@ -131,7 +143,10 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
                 });
             }
             "aws_cloudfront_origin_request_policy" => {
-                let Some(name) = name(&values) else { continue };
+                let Some(name) = name(&values) else {
+                    name_unknown(unknown, address, file, converted);
+                    continue;
+                };
                 let headers = first(values.get("headers_config"))
                     .and_then(|c| first(c.get("headers")))
                     .map(|h| strings(h.get("items")))
@@ -143,7 +158,10 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
                 });
             }
             "aws_cloudfront_response_headers_policy" => {
-                let Some(name) = name(&values) else { continue };
+                let Some(name) = name(&values) else {
+                    name_unknown(unknown, address, file, converted);
+                    continue;
+                };
                 let Some(cors) = first(values.get("cors_config")) else {
                     continue;
                 };
@@ -154,6 +172,14 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
                 });
             }
             _ => {}
+        }
+        // Said once per resource, unless it was left out whole (a warning already says why).
+        let carried = converted.warnings.len() == warned;
+        if carried && !left_out.is_empty() {
+            converted.warnings.push(format!(
+                "{address} in {file}: {} known only after apply, so left out; convert the state once applied, or review what was carried over",
+                left_out.join(", ")
+            ));
         }
     }
     if *converted == before {
@@ -188,8 +214,49 @@ fn collect<'a>(module: &'a Value, into: &mut Vec<&'a Map<String, Value>>) {
     }
 }
 
-/// A saved plan's `after_unknown` per resource address: the values known only after apply.
-fn unknown_values(document: &Value) -> Vec<(String, Value)> {
+/// A policy whose name is not in the file: said when the plan marks it as known only after apply
+/// (a policy with no name at all is not a resource Terraform could create).
+fn name_unknown(unknown: Option<&Value>, address: &str, file: &str, converted: &mut Converted) {
+    if unknown.is_some_and(|u| u.get("name") == Some(&Value::Bool(true))) {
+        converted.warnings.push(format!(
+            "{address} in {file}: its name is not known until apply, so it was not carried over"
+        ));
+    }
+}
+
+/// Every place under `fields` that `after_unknown` marks as known only after apply, as a path
+/// (`cors_rule[0].allowed_origins[1]`). Policy IDs of behaviors are left to the behavior's own
+/// warning.
+fn unknown_paths(unknown: &Value, fields: &[&str]) -> Vec<String> {
+    fn walk(value: &Value, path: String, into: &mut Vec<String>) {
+        match value {
+            Value::Bool(true) => into.push(path),
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    walk(item, format!("{path}[{index}]"), into);
+                }
+            }
+            Value::Object(fields) => {
+                for (key, item) in fields {
+                    if !key.ends_with("_policy_id") {
+                        walk(item, format!("{path}.{key}"), into);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut paths = Vec::new();
+    for field in fields {
+        if let Some(value) = unknown.get(*field) {
+            walk(value, (*field).to_string(), &mut paths);
+        }
+    }
+    paths
+}
+
+/// A saved plan's `after_unknown` by resource address: the values known only after apply.
+fn unknown_values(document: &Value) -> std::collections::HashMap<String, Value> {
     document
         .get("resource_changes")
         .and_then(Value::as_array)

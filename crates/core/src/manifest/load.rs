@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use sha2::{Digest, Sha256};
+
 use super::decode::decode;
 use super::yaml_tree::{self, Position};
 use super::Manifest;
@@ -25,26 +27,26 @@ pub fn load(path: &Path) -> Result<Manifest, Diagnostics> {
 pub fn load_on(path: &Path, provider: Provider) -> Result<Manifest, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
     let files = manifest_files(path, &mut diagnostics);
-    let mut sources = Vec::new();
-    for file in files {
-        if let Some(text) = read_text(&file, &mut diagnostics) {
-            sources.push((file, text));
-        }
-    }
-    let manifest = merge(
-        sources
-            .iter()
-            .map(|(file, text)| (file.as_path(), text.as_str())),
-        provider,
-        &mut diagnostics,
-    );
+    let mut unread = Diagnostics::default();
+    // Each file is read when merge reaches it, and its text dropped once parsed: a manifest near
+    // the read limit is never in memory as text, tree and model at once.
+    let sources = files.into_iter().filter_map(|file| {
+        let text = read_text(&file, &mut unread)?;
+        Some((file, text))
+    });
+    let manifest = merge(sources, provider, &mut diagnostics);
+    diagnostics.0.extend(unread.0);
     finish(manifest, diagnostics)
 }
 
 /// Checks manifest text as if read from `file`; for tests and for text that is not on disk.
 pub fn load_str(file: &Path, text: &str) -> Result<Manifest, Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let manifest = merge([(file, text)], Provider::Aws, &mut diagnostics);
+    let manifest = merge(
+        [(file.to_path_buf(), text.to_string())],
+        Provider::Aws,
+        &mut diagnostics,
+    );
     finish(manifest, diagnostics)
 }
 
@@ -57,8 +59,8 @@ fn finish(manifest: Manifest, mut diagnostics: Diagnostics) -> Result<Manifest, 
     }
 }
 
-fn merge<'a>(
-    sources: impl IntoIterator<Item = (&'a Path, &'a str)>,
+fn merge(
+    sources: impl IntoIterator<Item = (PathBuf, String)>,
     provider: Provider,
     diagnostics: &mut Diagnostics,
 ) -> Manifest {
@@ -67,15 +69,17 @@ fn merge<'a>(
         ..Manifest::default()
     };
     let mut accounts = Vec::new();
-    let mut digested = Vec::new();
+    let mut digested = Sha256::new();
     for (file, text) in sources {
-        digested.extend_from_slice(file.display().to_string().as_bytes());
-        digested.push(0);
-        digested.extend_from_slice(text.as_bytes());
-        digested.push(0);
+        digested.update(file.display().to_string().as_bytes());
+        digested.update([0]);
+        digested.update(text.as_bytes());
+        digested.update([0]);
         // A byte-order mark may open a YAML stream; it is not part of the document.
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let root = match yaml_tree::parse(text) {
+        let parsed = yaml_tree::parse(text.strip_prefix('\u{feff}').unwrap_or(&text));
+        drop(text);
+        let file = file.as_path();
+        let root = match parsed {
             Ok(root) => root,
             Err(syntax) => {
                 let location = SourceLocation::new(file, syntax.position);
@@ -102,7 +106,12 @@ fn merge<'a>(
         diagnostics.push(problem);
     }
     report_duplicates(&merged, diagnostics);
-    merged.digest = crate::fingerprint::sha256_hex(&digested);
+    let hex: String = digested
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    merged.digest = format!("sha256:{hex}");
     merged
 }
 

@@ -86,6 +86,18 @@ pub fn parse_cloudformation(text: &str) -> Result<Node, SyntaxError> {
 }
 
 fn build(text: &str, mut builder: TreeBuilder) -> Result<Node, SyntaxError> {
+    // Checked first: yaml-rust2 reads a NUL as the end of the text, so the rest of the file (even
+    // after a NUL in a comment) would be silently dropped.
+    if let Some((position, c)) = crate::input::first_unprintable(text) {
+        return Err(SyntaxError {
+            position,
+            message: format!(
+                "the character {} is not allowed in YAML (of the control characters, only tab, line feed and carriage return are); remove it",
+                crate::input::describe_unprintable(c)
+            ),
+            help: None,
+        });
+    }
     let mut parser = Parser::new_from_str(text);
     let outcome = parser.load(&mut builder, true);
     if let Some(error) = builder.error {

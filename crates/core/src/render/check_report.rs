@@ -6,6 +6,7 @@ use serde_json::json;
 use crate::bucket_cors::BucketCors;
 use crate::evaluate::browser::{judge, Judgement};
 use crate::evaluate::{Evaluation, Request, RuleOutcome};
+use crate::visible::visible;
 
 /// One request, what it gets, and what the browser makes of that.
 pub struct Step {
@@ -85,25 +86,34 @@ impl CheckReport<'_> {
         };
         let behind = self
             .behavior
-            .map(|path| format!(" (behavior {path}, bucket {})", self.bucket_name))
+            .map(|path| {
+                format!(
+                    " (behavior {}, bucket {})",
+                    visible(path),
+                    visible(self.bucket_name)
+                )
+            })
             .unwrap_or_default();
+        // What the command line gave is shown as typed, with hidden characters written out: a
+        // newline in `--method` must not forge an `ALLOWED` line.
         let with = if self.headers.is_empty() {
             String::new()
         } else {
-            format!(" with headers {}", self.headers.join(", "))
+            format!(" with headers {}", visible(&self.headers.join(", ")))
         };
         let credentials = if self.credentials {
             ", with credentials"
         } else {
             ""
         };
-        let method = self.method;
+        let method = visible(self.method);
         let mut out = format!(
             "{}{behind}, by {source}: {method} from {}{with}{credentials}\n",
-            self.target, self.origin
+            visible(self.target),
+            visible(self.origin)
         );
         for note in self.notes {
-            out.push_str(&format!("note: {note}\n"));
+            out.push_str(&format!("note: {}\n", visible(note)));
         }
         match &self.preflight {
             Some(step) => {
@@ -111,7 +121,7 @@ impl CheckReport<'_> {
                 if !step.request.headers.is_empty() {
                     out.push_str(&format!(
                         "  asked: Access-Control-Request-Headers: {}\n",
-                        step.request.headers.join(",")
+                        visible(&step.request.headers.join(","))
                     ));
                 }
             }
@@ -153,14 +163,14 @@ fn describe(title: &str, step: &Step, bucket: Option<&BucketCors>) -> String {
     let mut out = format!(
         "\n{title}: {}\n  {}\n  HTTP {}\n",
         if judgement.passes { "passes" } else { "fails" },
-        evaluation.reason,
+        visible(&evaluation.reason),
         evaluation.response.status
     );
     for (name, value) in &evaluation.response.headers {
-        out.push_str(&format!("  {name}: {value}\n"));
+        out.push_str(&format!("  {}: {}\n", visible(name), visible(value)));
     }
     if !judgement.passes {
-        out.push_str(&format!("  the browser: {}\n", judgement.reason));
+        out.push_str(&format!("  the browser: {}\n", visible(&judgement.reason)));
     }
     let rules = bucket.map(|b| b.rules.as_slice()).unwrap_or_default();
     if evaluation.matched_rule.is_none() {
@@ -168,13 +178,13 @@ fn describe(title: &str, step: &Step, bucket: Option<&BucketCors>) -> String {
             let id = rules
                 .get(index)
                 .and_then(|r| r.id.as_ref())
-                .map(|id| format!(" (id {id})"))
+                .map(|id| format!(" (id {})", visible(id)))
                 .unwrap_or_default();
             let why = match outcome {
                 RuleOutcome::OriginNotAllowed => "the origin is not in allowed_origins".to_string(),
                 RuleOutcome::MethodNotAllowed => "the method is not in allowed_methods".to_string(),
                 RuleOutcome::HeaderNotAllowed(header) => {
-                    format!("header `{header}` is not in allowed_headers")
+                    format!("header `{}` is not in allowed_headers", visible(header))
                 }
                 RuleOutcome::Matched => "matched".to_string(),
                 RuleOutcome::NotReached => "not reached".to_string(),

@@ -128,6 +128,32 @@ fn rule(code: &str) -> (&'static str, &'static str, &'static str) {
         .unwrap_or(INVALID_MANIFEST)
 }
 
+/// A file as SARIF's `artifactLocation.uri` must hold it: a URI reference (RFC 3986), not a raw
+/// path, so a space, `#`, `%` or `?` in a name cannot be read as something else. A relative path
+/// stays a relative reference (code scanning resolves it against the repository root); an absolute
+/// one becomes a `file://` URI. Every byte but the unreserved characters and `/` is
+/// percent-encoded, which also keeps a first segment holding `:` from reading as a scheme.
+fn artifact_uri(path: &std::path::Path) -> String {
+    #[cfg(unix)]
+    let bytes = std::os::unix::ffi::OsStrExt::as_bytes(path.as_os_str()).to_vec();
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    let mut encoded = String::with_capacity(bytes.len());
+    for byte in bytes {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                encoded.push(char::from(byte));
+            }
+            other => encoded.push_str(&format!("%{other:02X}")),
+        }
+    }
+    if path.is_absolute() {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
 /// SARIF 2.1.0: one run of the tool `cors-sync`, whose rules are the validation rule and every
 /// lint (name, help, a link to the README section), and one result per finding.
 pub fn sarif(diagnostics: &[Diagnostic], version: &str) -> String {
@@ -179,7 +205,7 @@ pub fn sarif(diagnostics: &[Diagnostic], version: &str) -> String {
                     sarif::PhysicalLocation::builder()
                         .artifact_location(
                             sarif::ArtifactLocation::builder()
-                                .uri(d.location.file.display().to_string())
+                                .uri(artifact_uri(&d.location.file))
                                 .build(),
                         )
                         .region(region)

@@ -9,6 +9,7 @@ use super::text_plan::{self, Colour};
 use super::UnmanagedBucket;
 use crate::diagnostic::Diagnostic;
 use crate::plan::{Action, Change, Plan};
+use crate::visible::visible;
 
 /// GitHub refuses comments over 65,536 characters; diffs stop well before that, and the rest of
 /// the plan is summarised in a note instead of being cut silently.
@@ -46,11 +47,13 @@ pub fn render_within(
             out.push_str("| Account | Resource | Action |\n| --- | --- | --- |\n");
         }
         for (account, change) in plan.entries() {
-            let account = account.map(|a| format!("{a} | ")).unwrap_or_default();
+            let account = account
+                .map(|a| format!("{} | ", visible(a)))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "| {account}`{}` | {} |",
-                change.address(),
+                visible(&change.address().to_string()),
                 action(change)
             );
         }
@@ -68,7 +71,7 @@ pub fn render_within(
             current = account;
             block.insert_str(
                 0,
-                &format!("#### Account {}\n\n", account.unwrap_or_default()),
+                &format!("#### Account {}\n\n", visible(account.unwrap_or_default())),
             );
         }
         if out.len() + block.len() + tail.len() + 200 > budget {
@@ -106,7 +109,7 @@ fn diff_block(change: &Change) -> String {
         .collect();
     format!(
         "<details><summary><code>{}</code>: {}</summary>\n\n```diff\n{body}```\n\n</details>\n\n",
-        change.address(),
+        visible(&change.address().to_string()),
         action(change)
     )
 }
@@ -116,12 +119,19 @@ fn tail(warnings: &[Diagnostic], unmanaged: Option<&[UnmanagedBucket]>) -> Strin
     if !warnings.is_empty() {
         out.push_str("**Warnings**\n\n");
         for warning in warnings {
+            // A warning quotes the manifest's values (an origin holding U+200B): shown escaped, as
+            // the text plan's warnings are.
             let help = warning
                 .help
                 .as_deref()
-                .map(|h| format!(" ({h})"))
+                .map(|h| format!(" ({})", visible(h)))
                 .unwrap_or_default();
-            let _ = writeln!(out, "- `{}`: {}{help}", warning.location, warning.message);
+            let _ = writeln!(
+                out,
+                "- `{}`: {}{help}",
+                visible(&warning.location.to_string()),
+                visible(&warning.message)
+            );
         }
         out.push('\n');
     }

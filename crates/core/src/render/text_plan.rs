@@ -13,6 +13,7 @@ use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
 use crate::normalize;
 use crate::plan::{Action, Change, LivePolicy, LiveState, Plan};
+use crate::visible::visible;
 
 /// ANSI colour, only when the caller has decided the output is a terminal that wants it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,7 +69,7 @@ fn whole_or_partial(plan: &Plan, colour: Colour) -> String {
         out.push('\n');
         if account.is_some() && account != current {
             current = account;
-            let heading = format!("In account {}:", account.unwrap_or_default());
+            let heading = format!("In account {}:", visible(account.unwrap_or_default()));
             let _ = writeln!(out, "{}\n", colour.paint(BOLD, &heading));
         }
         out.push_str(&change_block(change, colour));
@@ -161,7 +162,11 @@ pub fn change_block(change: &Change, colour: Colour) -> String {
         }
         Change::Distribution { behaviors, .. } => {
             for behavior in behaviors {
-                let _ = writeln!(out, "      behavior {}:", behavior.path);
+                let _ = writeln!(
+                    out,
+                    "      behavior {}:",
+                    visible(&behavior.path.to_string())
+                );
                 out.push_str(&diff(
                     &behavior_listing(&behavior.before),
                     &behavior_listing(&behavior.after),
@@ -249,7 +254,11 @@ pub fn moved_block(
                     .map_or_else(|| "(no such behavior)\n".to_string(), behavior_listing);
                 let before_text = behavior_listing(&behavior.before);
                 if before_text != now_text {
-                    let _ = writeln!(out, "      behavior {}:", behavior.path);
+                    let _ = writeln!(
+                        out,
+                        "      behavior {}:",
+                        visible(&behavior.path.to_string())
+                    );
                     out.push_str(&diff(&before_text, &now_text, labels, colour));
                 }
             }
