@@ -273,12 +273,14 @@ fn hidden_and_space_like_characters_are_escaped_in_text_and_markdown_plans() {
     assert!(!warnings.is_empty());
     let plan = Plan {
         changes: bucket_change(
+            Provider::Aws,
             &BucketCors::new(vec![rule(None, &origins, &["GET"])]),
             &live("hidden-values", vec![]),
         )
         .into_iter()
         .collect(),
         accounts: Vec::new(),
+        targets: Vec::new(),
     };
     for (format, shown) in [
         ("text", render(&plan, Colour::Never)),

@@ -1,5 +1,6 @@
 //! The generated cases against real S3 implementations: each case's rules on a bucket of its own,
-//! and Chromium fetching from it, so the preflights and answers are the store's own. The
+//! and a browser (Chromium, and Firefox against SeaweedFS) fetching from it, so the preflights
+//! and answers are the store's own. The
 //! browser's verdict must equal what `check` predicts for that store: SeaweedFS's profile in the
 //! provider table (`check --provider seaweedfs`), and AWS's for LocalStack, whose preflights
 //! follow AWS's.
@@ -54,10 +55,11 @@ fn put_rules(client: &aws_sdk_s3::Client, cases: &[Case]) {
     });
 }
 
-/// Runs every generated case in Chromium against the store at `endpoint` (reached as `s3.test`),
+/// Runs every generated case in `engine` against the store at `endpoint` (reached as `s3.test`),
 /// and holds each verdict to `provider`'s profile; `not_judged` names a case the store answers
 /// in a way the profile does not model, and why.
-fn chromium_against(
+fn browser_against(
+    engine: Engine,
     store: &str,
     endpoint: &str,
     client: &aws_sdk_s3::Client,
@@ -74,7 +76,7 @@ fn chromium_against(
     let cases = generate(ports);
     put_rules(client, &cases);
     let url_of = |case: &Case| format!("http://s3.test:{port}/{}/probe", bucket_of(case));
-    let (version, outcomes) = drive(Engine::Chromium, pages(&cases, &url_of));
+    let (version, outcomes) = drive(engine, pages(&cases, &url_of));
     let (mut allowed, mut blocked, mut unlike_aws) = (0, 0, 0);
     let mut skipped: Vec<&str> = Vec::new();
     let mut mismatches = Vec::new();
@@ -87,8 +89,8 @@ fn chromium_against(
         let on_store =
             |r: &Request| -> Response { evaluate_on(provider, Bucket::Cors(cors), r).response };
         let on_aws = |r: &Request| -> Response { evaluate(Bucket::Cors(cors), r).response };
-        let predicted = case.predicted_verdict(Engine::Chromium, &on_store);
-        unlike_aws += usize::from(predicted != case.predicted_verdict(Engine::Chromium, &on_aws));
+        let predicted = case.predicted_verdict(engine, &on_store);
+        unlike_aws += usize::from(predicted != case.predicted_verdict(engine, &on_aws));
         match outcomes.get(&case.id) {
             Some(&ok) => {
                 if ok {
@@ -98,23 +100,29 @@ fn chromium_against(
                 }
                 if ok != predicted {
                     mismatches.push(format!(
-                        "case {}: {} from {} headers {:?} credentials {} rules {:?}: chromium {}, {provider} profile {}",
+                        "case {}: {} from {} headers {:?} credentials {} rules {:?}: {} {}, {provider} profile {}",
                         case.id,
                         case.page.method,
                         case.page.origin,
                         case.page.headers,
                         case.page.credentials,
                         case.cors.rules,
+                        engine.name(),
                         if ok { "allowed" } else { "blocked" },
                         if predicted { "allowed" } else { "blocked" },
                     ));
                 }
             }
-            None => mismatches.push(format!("case {}: chromium reported nothing", case.id)),
+            None => mismatches.push(format!(
+                "case {}: {} reported nothing",
+                case.id,
+                engine.name()
+            )),
         }
     }
     eprintln!(
-        "{CASES} generated cases against {store} with Chromium {version}: {allowed} allowed, {blocked} blocked, {} not judged ({}); {unlike_aws} where AWS's verdict would differ; {} disagree with the {provider} profile",
+        "{CASES} generated cases against {store} with {} {version}: {allowed} allowed, {blocked} blocked, {} not judged ({}); {unlike_aws} where AWS's verdict would differ; {} disagree with the {provider} profile",
+        engine.name(),
         skipped.len(),
         skipped.first().copied().unwrap_or("none"),
         mismatches.len()
@@ -149,8 +157,18 @@ fn is_form_upload(case: &Case) -> bool {
 
 #[test]
 fn chromium_against_seaweedfs_agrees_with_its_provider_profile() {
+    seaweedfs_in(Engine::Chromium);
+}
+
+#[test]
+fn firefox_against_seaweedfs_agrees_with_its_provider_profile() {
+    seaweedfs_in(Engine::Firefox);
+}
+
+fn seaweedfs_in(engine: Engine) {
     let store = seaweedfs();
-    chromium_against(
+    browser_against(
+        engine,
         "SeaweedFS",
         &store.endpoint,
         &seaweedfs_client(),
@@ -169,7 +187,8 @@ fn chromium_against_localstack_agrees_with_the_aws_profile() {
         aws_sdk_s3::config::Credentials::new("test", "test", None, None, "tests"),
         "us-east-1",
     );
-    chromium_against(
+    browser_against(
+        Engine::Chromium,
         "LocalStack",
         &store.endpoint,
         &client,
