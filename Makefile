@@ -17,7 +17,10 @@ SEAWEEDFS := .venv-seaweedfs/.installed
 # LocalStack's S3 (no Docker), whose preflights follow AWS's: the AWS-faithful oracle for
 # `verify` (docs/providers.md). It needs Python 3.13 (the machine's pyenv has it) and these pins.
 LOCALSTACK := .venv-localstack/.installed
-PYTHON313 ?= python3.13
+# pyenv's shim for python3.13 answers only when 3.13 is pyenv's selected version, so the
+# interpreter is taken from pyenv's versions directly, and from PATH where there is no pyenv.
+PYENV_ROOT ?= $(HOME)/.pyenv
+PYTHON313 ?= $(or $(lastword $(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3.13)),python3.13)
 # The second engine: Debian's Firefox ESR (apt-get, as root, without recommends) driven over
 # WebDriver BiDi by puppeteer-core 24 (25 needs a newer Node than Debian's), which downloads no
 # browser of its own.

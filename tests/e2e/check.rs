@@ -459,8 +459,9 @@ fn what_check_echoes_from_the_command_line_is_shown_with_hidden_characters_escap
         "https://app.\nexample.com",
         "--method",
         "PUT\nALLOWED: the browser's request works.\u{200b}",
+        // A header name must be a token (refused otherwise); its value may carry anything.
         "--header",
-        "X-Evil\u{202e}\u{a0}\u{1b}[31m",
+        "X-Evil: a\u{202e}\u{a0}\u{1b}[31m",
     ]);
     run.code(2);
     for line in run.stdout.lines() {

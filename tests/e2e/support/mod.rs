@@ -73,11 +73,13 @@ pub fn bucket_manifest(bucket: &str, rules: &[cors_sync_core::bucket_cors::CorsR
 }
 
 /// Every command's name, and those that reach AWS.
-const COMMANDS: [&str; 12] = [
+const COMMANDS: [&str; 13] = [
     "validate", "plan", "show", "apply", "import", "schema", "check", "verify", "rollback",
-    "convert", "export", "diff",
+    "convert", "export", "diff", "explain",
 ];
-const ONLINE_COMMANDS: [&str; 6] = ["plan", "apply", "import", "check", "verify", "rollback"];
+const ONLINE_COMMANDS: [&str; 7] = [
+    "plan", "apply", "import", "check", "verify", "rollback", "explain",
+];
 
 pub fn cors_sync() -> CorsSync {
     CorsSync {
