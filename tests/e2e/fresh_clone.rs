@@ -78,12 +78,20 @@ fn cargo_test(clone: &Path, args: &[&str], filters: &[&str]) {
     }
     command.env("CARGO_TARGET_DIR", repo_root().join("target/fresh-clone"));
     let run = command.output().expect("run cargo in the clone");
+    // Indented, so that `make test`'s closing count does not take the clone's result lines for
+    // this run's own.
+    let indented = |output: &[u8]| -> String {
+        String::from_utf8_lossy(output)
+            .lines()
+            .map(|line| format!("    {line}\n"))
+            .collect()
+    };
     assert!(
         run.status.success(),
-        "`cargo test {}` failed in a fresh clone at {}:\n{}\n{}",
+        "`cargo test {}` failed in a fresh clone at {}:\n{}{}",
         args.join(" "),
         clone.display(),
-        String::from_utf8_lossy(&run.stdout),
-        String::from_utf8_lossy(&run.stderr)
+        indented(&run.stdout),
+        indented(&run.stderr)
     );
 }
