@@ -13,23 +13,30 @@ use tokio::net::{TcpListener, TcpStream};
 use crate::live_state::read_cors;
 use crate::{Aws, ConnectionOptions};
 
-/// Answers STS AssumeRole (keys named after the role's account), GetCallerIdentity (the account
-/// the signing keys name) and GetBucketCors, on kept-alive connections; counts connections.
-async fn keep_alive_server() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let endpoint = format!("http://{}", listener.local_addr().unwrap());
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counted = connections.clone();
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            counted.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(serve(stream));
-        }
-    });
-    (endpoint, connections)
+/// What the server saw: connections accepted and AssumeRole requests answered.
+#[derive(Default)]
+struct Seen {
+    connections: AtomicUsize,
+    assume_roles: AtomicUsize,
 }
 
-async fn serve(stream: TcpStream) -> std::io::Result<()> {
+/// Answers STS AssumeRole (keys named after the role's account), GetCallerIdentity (the account
+/// the signing keys name) and GetBucketCors, on kept-alive connections.
+async fn keep_alive_server() -> (String, Arc<Seen>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Seen::default());
+    let counted = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counted.connections.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(serve(stream, counted.clone()));
+        }
+    });
+    (endpoint, seen)
+}
+
+async fn serve(stream: TcpStream, seen: Arc<Seen>) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream);
     loop {
         let mut line = String::new();
@@ -63,6 +70,7 @@ async fn serve(stream: TcpStream) -> std::io::Result<()> {
         let body = String::from_utf8_lossy(&body);
         let caller = key.strip_prefix("ASIA").unwrap_or("123456789012");
         let answer = if body.contains("Action=AssumeRole") {
+            seen.assume_roles.fetch_add(1, Ordering::SeqCst);
             let account = body.split("iam%3A%3A").nth(1).unwrap_or_default();
             let account = &account[..12];
             format!(
@@ -107,9 +115,9 @@ fn account(k: usize) -> Account {
     }
 }
 
-#[tokio::test]
-async fn every_account_shares_one_connection_pool() {
-    let (endpoint, connections) = keep_alive_server().await;
+/// The base connection, as `connect` makes it, with keys of its own instead of the machine's
+/// credential chain.
+async fn base(endpoint: String) -> Aws {
     let base = Aws::connect(&ConnectionOptions {
         region: Some("us-east-1".into()),
         endpoint_url: Some(endpoint),
@@ -117,15 +125,20 @@ async fn every_account_shares_one_connection_pool() {
         ..ConnectionOptions::default()
     })
     .await;
-    // Keys of its own instead of the machine's credential chain, the rest as connect made it.
-    let base = base.with_config(
+    base.with_config(
         base.config
             .to_builder()
             .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
                 "base", "secret", None, None, "test",
             )))
             .build(),
-    );
+    )
+}
+
+#[tokio::test]
+async fn every_account_shares_one_connection_pool() {
+    let (endpoint, seen) = keep_alive_server().await;
+    let base = base(endpoint).await;
     for k in 0..3 {
         let declared = account(k);
         let acting = base.in_account(&declared).await;
@@ -137,5 +150,24 @@ async fn every_account_shares_one_connection_pool() {
     // Three accounts, each with an AssumeRole, a GetCallerIdentity and two reads, one after
     // another: one kept-alive connection carries them all when the pool is shared. A pool per
     // client would open one for each account's STS provider, STS client and S3 client.
-    assert_eq!(connections.load(Ordering::SeqCst), 1);
+    assert_eq!(seen.connections.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn each_role_is_assumed_once_however_many_accounts() {
+    let (endpoint, seen) = keep_alive_server().await;
+    let base = base(endpoint).await;
+    // More accounts than the SDK's shared credentials cache holds (64), all guarded first and
+    // then read, as a plan does.
+    let accounts: Vec<Account> = (0..80).map(account).collect();
+    let mut reached = Vec::new();
+    for declared in &accounts {
+        let acting = base.in_account(declared).await;
+        acting.check_account(declared).await.unwrap();
+        reached.push(acting);
+    }
+    for acting in &reached {
+        assert!(read_cors(acting, "us-east-1", "one").await.is_ok());
+    }
+    assert_eq!(seen.assume_roles.load(Ordering::SeqCst), accounts.len());
 }
