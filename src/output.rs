@@ -14,6 +14,15 @@ pub fn stderr(text: fmt::Arguments<'_>) {
     let _ = std::io::stderr().lock().write_fmt(text);
 }
 
+/// Output too large to build as one string first, written to stdout as `write` produces it and
+/// ended with a newline; whatever follows a closed stdout is dropped, as with `out!`.
+pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = write(&mut out)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+}
+
 /// `print!` to stdout, dropped if stdout is closed.
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::stdout(format_args!($($arg)*)) };

@@ -16,7 +16,7 @@ use cors_sync_core::render::{
 use super::{load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::accounts::{self, InAccount};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
-use crate::output::{errln, out, outln};
+use crate::output::{errln, out};
 use crate::planning::{compute, plan_key, Planned};
 use crate::terminal;
 
@@ -53,7 +53,9 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
                 out!("{}", text_plan::unmanaged_section(unmanaged));
             }
         }
-        PlanFormat::Json => outln!("{}", json_plan::render_with(&plan, unmanaged.as_deref())),
+        PlanFormat::Json => crate::output::stream_stdout(|out| {
+            json_plan::write_with(&plan, unmanaged.as_deref(), out)
+        }),
         PlanFormat::Sarif => out!(
             "{}",
             findings::render(
