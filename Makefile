@@ -70,11 +70,15 @@ build:
 	$(CARGO) build --release
 
 ## bench: cors-sync plan over 1,000 buckets against aws-cli, boto3 and the emulator's ceiling;
-## then validate, diff and convert at the size limit (scripts/bench_size.py)
+## then validate, diff and convert at the size limit (scripts/bench_size.py), then the estate rows
+## (1k / 10k / 100k buckets, 1,000 per account) against the bench's S3/STS stand-in.
+## ESTATE_LARGEST=10000 stops the rows at 10,000 buckets (the 100k rows take minutes).
+ESTATE_LARGEST ?= 100000
 bench: $(VENV)/.installed .venv-bench/.installed
-	$(CARGO) build --release --quiet
+	$(CARGO) build --release --quiet --bin cors-sync --example bench_stand_in
 	$(VENV)/bin/python scripts/bench.py
 	$(PYTHON) scripts/bench_size.py
+	$(VENV)/bin/python scripts/bench_estate.py --largest $(ESTATE_LARGEST)
 
 # The AWS CLI pins its own botocore, so it gets a venv of its own, apart from moto's.
 .venv-bench/.installed:

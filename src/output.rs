@@ -38,6 +38,17 @@ pub fn finish_stdout() -> Result<(), String> {
     failure.clone().map_or(Ok(()), Err)
 }
 
+/// Output too large to build as one string first, written to stdout as `write` produces it and
+/// ended with a newline; a failed write is remembered as `stdout`'s are.
+pub fn stream_stdout(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    remember(
+        write(&mut out)
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush()),
+    );
+}
+
 /// `print!` to stdout; see the module's note for what happens when stdout is gone.
 macro_rules! out {
     ($($arg:tt)*) => { $crate::output::stdout(format_args!($($arg)*)) };

@@ -11,7 +11,7 @@ use cors_sync_core::output_file;
 use cors_sync_core::plan::{Address, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, Place, Review, SavedPlan};
 use cors_sync_core::render::plan_view::{self, PlanView};
-use cors_sync_core::render::{findings, UnmanagedBucket};
+use cors_sync_core::render::{findings, json_plan, UnmanagedBucket};
 
 use super::{load_manifest, report_lints, report_retries, Error, Outcome};
 use crate::accounts::{self, InAccount};
@@ -84,7 +84,10 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     let shown = |format| out!("{}", plan_view::render(&view, format, colour));
     match args.format {
         PlanFormat::Text => shown(plan_view::Format::Text),
-        PlanFormat::Json => shown(plan_view::Format::Json),
+        // Streamed: a plan of 100,000 changes is never one string (the same text plan_view gives).
+        PlanFormat::Json => crate::output::stream_stdout(|out| {
+            json_plan::write_with(&plan, unmanaged.as_deref(), out)
+        }),
         PlanFormat::Markdown => shown(plan_view::Format::Markdown),
         PlanFormat::Sarif => out!(
             "{}",

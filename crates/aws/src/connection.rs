@@ -15,7 +15,11 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sdk_s3::config::StalledStreamProtectionConfig;
 use aws_sdk_s3::error::ProvideErrorMetadata;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::ConnectorBuilder;
 use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -146,7 +150,7 @@ impl Aws {
         if let Some(attempts) = options.max_attempts {
             loader = loader.retry_config(RetryConfig::standard().with_max_attempts(attempts));
         }
-        let config = loader.load().await;
+        let config = loader.http_client(shared_http_client()).load().await;
         Aws {
             s3_endpoint: s3_endpoint_url(&config),
             provider: options.provider,
@@ -374,6 +378,25 @@ fn service_endpoint_url(config: &SdkConfig, service_id: &str) -> Option<String> 
         .service_config()
         .and_then(|service| service.load_config(key))
         .or_else(|| config.endpoint_url().map(str::to_string))
+}
+
+/// The one HTTP client (and so the one connection pool) of a run: every SDK client built from the
+/// run's configuration, in every account, takes it, so `--parallelism` requests need about as
+/// many connections. Left to the SDK, each client (each account's S3 client, STS client and role
+/// provider) builds a pool of its own: 3,229 connections for 50 accounts at `--parallelism 64`
+/// (docs/performance.md). Built as the SDK builds its default client: rustls with aws-lc, and
+/// the proxy the environment names.
+fn shared_http_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .proxy_config(ProxyConfig::from_env());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.build()
+    })
 }
 
 /// How CloudFront calls are retried (shared with the adapter's tests).

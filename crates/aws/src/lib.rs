@@ -12,6 +12,8 @@ pub mod error;
 pub mod live_state;
 #[cfg(test)]
 mod mock_tests;
+#[cfg(test)]
+mod pool_tests;
 pub mod probe;
 pub mod propagation;
 mod s3_rules;

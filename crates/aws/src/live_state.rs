@@ -1,6 +1,8 @@
 //! Reading live state: the one path every command takes to learn what AWS holds for a set of
 //! targets (buckets in their regions, distributions, the account's policy lists).
 
+use std::collections::HashMap;
+
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
@@ -153,12 +155,15 @@ pub(crate) fn regions_from_listing(
     targets: &[BucketTarget],
     listed: &[BucketTarget],
 ) -> Vec<BucketTarget> {
-    let region_of = |name: &str| {
-        listed
-            .iter()
-            .find(|b| b.name == name)
-            .and_then(|b| b.region.clone())
-    };
+    // By name, once: a search of the listing per bucket is quadratic, minutes for an account of
+    // 100,000 buckets. The first of a name wins, as a search would find it.
+    let mut regions: HashMap<&str, Option<&String>> = HashMap::with_capacity(listed.len());
+    for bucket in listed {
+        regions
+            .entry(bucket.name.as_str())
+            .or_insert(bucket.region.as_ref());
+    }
+    let region_of = |name: &str| regions.get(name).copied().flatten().cloned();
     targets
         .iter()
         .map(|t| BucketTarget {

@@ -298,3 +298,40 @@ fn hidden_and_space_like_characters_are_escaped_in_text_and_markdown_plans() {
         }
     }
 }
+/// Records what reaches it: how much it had been given when the last change's address arrived.
+#[derive(Default)]
+struct Sink {
+    written: Vec<u8>,
+    writes: usize,
+}
+
+impl std::io::Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writes += 1;
+        self.written.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn the_json_plan_streams_to_its_writer_as_it_is_serialised() {
+    let plan = sample_plan();
+    let mut sink = Sink::default();
+    json_plan::write_with(&plan, None, &mut sink).unwrap();
+    // The same document as the string form, word for word.
+    assert_eq!(
+        String::from_utf8(sink.written).unwrap(),
+        json_plan::render(&plan)
+    );
+    // Written piece by piece as serialised, not built whole and then written once: a plan of
+    // 100,000 changes never needs one string of all of them.
+    assert!(
+        sink.writes > plan.changes.len() * 10,
+        "{} writes",
+        sink.writes
+    );
+}

@@ -5,6 +5,8 @@ mod buckets;
 mod change;
 mod cloudfront;
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 pub use crate::address::{Address, NotAnAddress};
@@ -122,11 +124,17 @@ impl Plan {
 /// reader reports why it could not read them). `Err` holds problems only live state reveals, such
 /// as a behavior path the distribution does not have, each tied to its place in the manifest.
 pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> {
+    // By name, once: a search of the list per bucket is quadratic, minutes for an account of
+    // 100,000 buckets. The first of a name wins, as `LiveState::bucket` finds it.
+    let mut live_buckets: HashMap<&str, &LiveBucket> = HashMap::with_capacity(live.buckets.len());
+    for bucket in &live.buckets {
+        live_buckets.entry(bucket.name.as_str()).or_insert(bucket);
+    }
     let mut changes: Vec<Change> = manifest
         .buckets
         .iter()
         .filter_map(|spec| {
-            let current = live.bucket(&spec.name)?;
+            let current = *live_buckets.get(spec.name.as_str())?;
             bucket_change(
                 manifest.provider_of(spec.account.as_ref()),
                 &spec.cors,

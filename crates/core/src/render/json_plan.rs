@@ -29,7 +29,7 @@ pub const FORMAT_VERSION: u32 = 1;
 #[derive(Serialize)]
 struct PlanDocument<'a> {
     format_version: u32,
-    changes: Vec<Value>,
+    changes: Changes<'a>,
     summary: Summary,
     /// Only with `--report-unmanaged`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -40,6 +40,20 @@ struct PlanDocument<'a> {
     /// Only from `show`: where and when the saved plan was made.
     #[serde(skip_serializing_if = "Option::is_none")]
     saved_plan: Option<Value>,
+}
+
+/// The plan's changes, each made into its JSON document only as it is written: a plan of 100,000
+/// changes is never held as one tree or one string besides the plan itself.
+struct Changes<'a>(&'a Plan);
+
+impl Serialize for Changes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.0
+                .entries()
+                .map(|(account, change)| change_document(account, change)),
+        )
+    }
 }
 
 pub fn render(plan: &Plan) -> String {
@@ -56,62 +70,91 @@ pub fn render_saved(
     unmanaged: Option<&[UnmanagedBucket]>,
     saved_plan: Option<Value>,
 ) -> String {
-    let changes = plan
-        .entries()
-        .map(|(account, change)| {
-            let mut document = json!({
-                "address": change.address(),
-                "action": change.action(),
-            });
-            if let (Some(account), Value::Object(base)) = (account, &mut document) {
-                base.insert("account".to_string(), json!(account));
-            }
-            let extra = match change {
-                Change::BucketCors { region, before, after, .. } => json!({
-                    "before": before,
-                    "after": after,
-                    "region": region,
-                }),
-                Change::Distribution { behaviors, .. } => {
-                    let side = |pick: fn(&crate::plan::BehaviorChange) -> &crate::cloudfront::behavior::BehaviorSettings| {
-                        let map: BTreeMap<&str, _> = behaviors.iter().map(|b| (b.path.key(), pick(b))).collect();
-                        json!({ "behaviors": map })
-                    };
-                    let notes: Vec<String> = behaviors
-                        .iter()
-                        .filter_map(crate::plan::BehaviorChange::migration_note)
-                        .collect();
-                    json!({
-                        "before": side(|b| &b.before),
-                        "after": side(|b| &b.after),
-                        "notes": notes,
-                    })
-                }
-                Change::OriginRequestPolicy { live, after, .. } => json!({
-                    "id": live.as_ref().map(|l| &l.id),
-                    "before": live.as_ref().map(|LivePolicy { before, .. }| before),
-                    "after": after,
-                }),
-                Change::ResponseHeadersPolicy { live, after, .. } => json!({
-                    "id": live.as_ref().map(|l| &l.id),
-                    "before": live.as_ref().map(|LivePolicy { before, .. }| json!({ "cors": before })),
-                    "after": { "cors": after },
-                }),
-            };
-            if let (Value::Object(base), Value::Object(more)) = (&mut document, extra) {
-                base.extend(more);
-            }
-            document
-        })
-        .collect();
+    let mut out = Vec::new();
+    // Writing plain data into memory cannot fail; an empty object would still be valid JSON.
+    match write_saved(plan, unmanaged, saved_plan, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_else(|_| "{}".to_string()),
+        Err(_) => "{}".to_string(),
+    }
+}
+
+/// The JSON plan written to `out` as it is serialised (the same text as `render_with`), so its
+/// size costs no memory beyond the plan's own.
+pub fn write_with(
+    plan: &Plan,
+    unmanaged: Option<&[UnmanagedBucket]>,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
+    write_saved(plan, unmanaged, None, out)
+}
+
+fn write_saved(
+    plan: &Plan,
+    unmanaged: Option<&[UnmanagedBucket]>,
+    saved_plan: Option<Value>,
+    out: impl std::io::Write,
+) -> std::io::Result<()> {
     let document = PlanDocument {
         format_version: FORMAT_VERSION,
-        changes,
+        changes: Changes(plan),
         summary: plan.summary(),
         unmanaged,
         targets: &plan.targets,
         saved_plan,
     };
-    // Serialising plain data into a string cannot fail; an empty object would still be valid JSON.
-    serde_json::to_string_pretty(&document).unwrap_or_else(|_| "{}".to_string())
+    serde_json::to_writer_pretty(out, &document).map_err(std::io::Error::from)
+}
+
+fn change_document(account: Option<&str>, change: &Change) -> Value {
+    let mut document = json!({
+        "address": change.address(),
+        "action": change.action(),
+    });
+    if let (Some(account), Value::Object(base)) = (account, &mut document) {
+        base.insert("account".to_string(), json!(account));
+    }
+    let extra = match change {
+        Change::BucketCors {
+            region,
+            before,
+            after,
+            ..
+        } => json!({
+            "before": before,
+            "after": after,
+            "region": region,
+        }),
+        Change::Distribution { behaviors, .. } => {
+            let side = |pick: fn(
+                &crate::plan::BehaviorChange,
+            ) -> &crate::cloudfront::behavior::BehaviorSettings| {
+                let map: BTreeMap<&str, _> =
+                    behaviors.iter().map(|b| (b.path.key(), pick(b))).collect();
+                json!({ "behaviors": map })
+            };
+            let notes: Vec<String> = behaviors
+                .iter()
+                .filter_map(crate::plan::BehaviorChange::migration_note)
+                .collect();
+            json!({
+                "before": side(|b| &b.before),
+                "after": side(|b| &b.after),
+                "notes": notes,
+            })
+        }
+        Change::OriginRequestPolicy { live, after, .. } => json!({
+            "id": live.as_ref().map(|l| &l.id),
+            "before": live.as_ref().map(|LivePolicy { before, .. }| before),
+            "after": after,
+        }),
+        Change::ResponseHeadersPolicy { live, after, .. } => json!({
+            "id": live.as_ref().map(|l| &l.id),
+            "before": live.as_ref().map(|LivePolicy { before, .. }| json!({ "cors": before })),
+            "after": { "cors": after },
+        }),
+    };
+    if let (Value::Object(base), Value::Object(more)) = (&mut document, extra) {
+        base.extend(more);
+    }
+    document
 }
