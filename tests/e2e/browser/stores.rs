@@ -16,14 +16,20 @@ use crate::providers::seaweedfs_client;
 use crate::support::emulator::{localstack, seaweedfs};
 use crate::support::s3::{client_as, runtime};
 
-fn bucket_of(case: &Case) -> String {
-    format!("browser-case-{}", case.id)
+/// Each engine's run has buckets of its own: the runs go on at once against one store, and their
+/// pages (so their rules' origins) are on ports of their own.
+fn bucket_of(engine: Engine, case: &Case) -> String {
+    format!(
+        "browser-case-{}-{}",
+        engine.name().to_ascii_lowercase(),
+        case.id
+    )
 }
 
-fn put_rules(client: &aws_sdk_s3::Client, cases: &[Case]) {
+fn put_rules(engine: Engine, client: &aws_sdk_s3::Client, cases: &[Case]) {
     runtime().block_on(async {
         for case in cases {
-            let bucket = bucket_of(case);
+            let bucket = bucket_of(engine, case);
             // A bucket left by an earlier run of this test is reused.
             let _ = client.create_bucket().bucket(&bucket).send().await;
             let rules: Vec<SdkRule> = case
@@ -74,8 +80,8 @@ fn browser_against(
     let server = std::sync::Arc::new(std::sync::Mutex::new(Server::default()));
     let ports = (listen(&server), listen(&server));
     let cases = generate(ports);
-    put_rules(client, &cases);
-    let url_of = |case: &Case| format!("http://s3.test:{port}/{}/probe", bucket_of(case));
+    put_rules(engine, client, &cases);
+    let url_of = |case: &Case| format!("http://s3.test:{port}/{}/probe", bucket_of(engine, case));
     let (version, outcomes) = drive(engine, pages(&cases, &url_of));
     let (mut allowed, mut blocked, mut unlike_aws) = (0, 0, 0);
     let mut skipped: Vec<&str> = Vec::new();
