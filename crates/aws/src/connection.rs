@@ -31,8 +31,8 @@ use aws_types::service_config::ServiceConfigKey;
 use cors_sync_core::plan_file::Place;
 use cors_sync_core::provider::Provider;
 
-use crate::cloudfront::whole_answer::{RetryIncompleteAnswer, WholeCloudFrontAnswer};
-use crate::cors_answer::{CompleteCorsAnswer, NotS3sAnswer, RetryIncompleteCorsAnswer};
+use crate::cloudfront::whole_answer::{retry_incomplete_answer, WholeCloudFrontAnswer};
+use crate::cors_answer::{retry_incomplete_cors_answer, CompleteCorsAnswer, NotS3sAnswer};
 use crate::error::bucket_resource;
 use crate::error::{cause_chain, find_cause, AwsError, Error};
 use cors_sync_core::redact::without_userinfo;
@@ -298,7 +298,7 @@ impl Aws {
                     // so the throughput monitor wrapped around each body buys nothing.
                     .stalled_stream_protection(StalledStreamProtectionConfig::disabled())
                     .interceptor(CompleteCorsAnswer)
-                    .retry_classifier(RetryIncompleteCorsAnswer)
+                    .retry_classifier(retry_incomplete_cors_answer())
                     .build();
                 aws_sdk_s3::Client::from_conf(config)
             })
@@ -349,7 +349,7 @@ impl Aws {
                     })
                     .interceptor(self.retries.clone())
                     .interceptor(WholeCloudFrontAnswer)
-                    .retry_classifier(RetryIncompleteAnswer)
+                    .retry_classifier(retry_incomplete_answer())
                     .build();
                 aws_sdk_cloudfront::Client::from_conf(config)
             })

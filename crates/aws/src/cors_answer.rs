@@ -6,7 +6,7 @@
 //! rules, import would print a partial manifest, and a backup taken from that read would lose
 //! them for good. This interceptor runs on every S3 client before the output reaches cors-sync
 //! and fails a successful GetBucketCors answer whose body is not one complete, well-formed
-//! `CORSConfiguration` element. `RetryIncompleteCorsAnswer` has the SDK retry such an answer as it
+//! `CORSConfiguration` element. `retry_incomplete_cors_answer` has the SDK retry such an answer as it
 //! retries a dropped connection; `live_state` reports what is left as a read error for that bucket.
 //!
 //! The same interceptor holds writes to S3's answer: PutBucketCors and DeleteBucketCors succeed
@@ -17,15 +17,12 @@ use std::fmt;
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef;
-use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use xmlparser::{ElementEnd, Token, Tokenizer};
 
-use crate::error::find_cause;
+use crate::whole_answer::{walk, RetryRefused, Shape};
 
 /// The root element of S3's GetBucketCors answer.
 const ROOT: &str = "CORSConfiguration";
@@ -99,24 +96,9 @@ impl Intercept for CompleteCorsAnswer {
     }
 }
 
-/// The SDK retries response errors, but an interceptor's verdict is an error of its own kind that
-/// no built-in classifier retries: this one does, for `CompleteCorsAnswer`'s verdicts only.
-#[derive(Debug)]
-pub(crate) struct RetryIncompleteCorsAnswer;
-
-impl ClassifyRetry for RetryIncompleteCorsAnswer {
-    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        match ctx.output_or_error() {
-            Some(Err(error)) if find_cause::<NotACorsConfiguration>(error).is_some() => {
-                RetryAction::transient_error()
-            }
-            _ => RetryAction::NoActionIndicated,
-        }
-    }
-
-    fn name(&self) -> &'static str {
-        "RetryIncompleteCorsAnswer"
-    }
+/// Retries `CompleteCorsAnswer`'s verdicts on GetBucketCors.
+pub(crate) fn retry_incomplete_cors_answer() -> RetryRefused<NotACorsConfiguration> {
+    RetryRefused::named("RetryIncompleteCorsAnswer")
 }
 
 /// The elements S3 puts inside a `<CORSRule>`; each holds text only.
@@ -136,78 +118,62 @@ struct RuleSeen {
     methods: usize,
 }
 
+/// A `<CORSConfiguration>` as it is read: the rules so far, and the one open.
+#[derive(Default)]
+struct Configuration {
+    rules: usize,
+    rule: Option<RuleSeen>,
+}
+
+impl Shape for Configuration {
+    fn open(&mut self, depth: usize, name: &str, parent: Option<&str>) -> Result<(), String> {
+        match depth {
+            0 if name != ROOT => return Err(format!("the document is <{name}>, not <{ROOT}>")),
+            0 => {}
+            1 if name == "CORSRule" => {
+                self.rules += 1;
+                self.rule = Some(RuleSeen::default());
+            }
+            2 if RULE_FIELDS.contains(&name) => {
+                if let Some(seen) = self.rule.as_mut() {
+                    seen.origins += usize::from(name == "AllowedOrigin");
+                    seen.methods += usize::from(name == "AllowedMethod");
+                }
+            }
+            _ => {
+                let parent = parent.unwrap_or(ROOT);
+                return Err(format!("<{parent}> holds an unknown element <{name}>"));
+            }
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, depth: usize, name: &str) -> Result<(), String> {
+        if depth == 1 && name == "CORSRule" {
+            let seen = self.rule.take().unwrap_or_default();
+            if seen.origins == 0 || seen.methods == 0 {
+                return Err(format!(
+                    "CORS rule {} has no <AllowedOrigin> or no <AllowedMethod>",
+                    self.rules
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `Ok` when `body` is exactly one closed `<CORSConfiguration>` element, well formed throughout,
 /// shaped as S3 sends it: one or more `<CORSRule>`, each with at least one `<AllowedOrigin>` and
 /// one `<AllowedMethod>` and nothing but S3's rule fields. S3 answers a bucket without CORS with
 /// `NoSuchCORSConfiguration`, never with an empty configuration, and refuses to store a rule
 /// without an origin or a method: an answer that has either did not come whole from S3.
 pub(crate) fn check(body: &[u8]) -> Result<(), String> {
-    let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8 ({e})"))?;
-    let mut open: Vec<(&str, &str)> = Vec::new();
-    // The tokenizer itself refuses a second root element and text outside the root.
-    let mut root_seen = false;
-    let mut rules = 0usize;
-    let mut rule: Option<RuleSeen> = None;
-    for token in Tokenizer::from(text) {
-        let token = token.map_err(|e| format!("the XML is malformed: {e}"))?;
-        match token {
-            Token::ElementStart { prefix, local, .. } => {
-                let name = local.as_str();
-                match open.len() {
-                    0 if name != ROOT => {
-                        return Err(format!("the document is <{local}>, not <{ROOT}>"));
-                    }
-                    0 => root_seen = true,
-                    1 if name == "CORSRule" => {
-                        rules += 1;
-                        rule = Some(RuleSeen::default());
-                    }
-                    2 if RULE_FIELDS.contains(&name) => {
-                        if let Some(seen) = rule.as_mut() {
-                            seen.origins += usize::from(name == "AllowedOrigin");
-                            seen.methods += usize::from(name == "AllowedMethod");
-                        }
-                    }
-                    _ => {
-                        let parent = open.last().map_or(ROOT, |(_, parent)| *parent);
-                        return Err(format!("<{parent}> holds an unknown element <{name}>"));
-                    }
-                }
-                open.push((prefix.as_str(), name));
-            }
-            Token::ElementEnd { end, .. } => {
-                let closed = match end {
-                    ElementEnd::Open => continue,
-                    ElementEnd::Empty => open.pop(),
-                    ElementEnd::Close(prefix, local) => {
-                        let closing = (prefix.as_str(), local.as_str());
-                        match open.pop() {
-                            Some(opened) if opened == closing => Some(opened),
-                            Some((_, opened)) => {
-                                return Err(format!("</{local}> closes <{opened}>"));
-                            }
-                            None => return Err(format!("</{local}> closes nothing")),
-                        }
-                    }
-                };
-                if closed.is_some_and(|(_, name)| name == "CORSRule") && open.len() == 1 {
-                    let seen = rule.take().unwrap_or_default();
-                    if seen.origins == 0 || seen.methods == 0 {
-                        return Err(format!(
-                            "CORS rule {rules} has no <AllowedOrigin> or no <AllowedMethod>"
-                        ));
-                    }
-                }
-            }
-            _ => {}
-        }
+    let mut configuration = Configuration::default();
+    walk(body, &mut configuration)?;
+    if configuration.rules == 0 {
+        return Err(format!("<{ROOT}> holds no CORS rule"));
     }
-    match open.last() {
-        Some((_, inside)) => Err(format!("the document ends inside <{inside}> (truncated)")),
-        None if !root_seen => Err("the body holds no XML document".to_string()),
-        None if rules == 0 => Err(format!("<{ROOT}> holds no CORS rule")),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ mod pool_tests;
 pub mod probe;
 pub mod propagation;
 mod s3_rules;
+mod whole_answer;
 
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.
 pub use aws_sdk_cloudfront::Client as CloudFrontClient;

@@ -6,22 +6,19 @@
 //! `Enabled=false`; an update made from it would send all of that back. This interceptor runs on
 //! every CloudFront client and fails a successful answer whose body is not one complete,
 //! well-formed element; a distribution config must also hold the fields CloudFront always
-//! returns. `RetryIncompleteAnswer` has the SDK retry such an answer as it retries a dropped
+//! returns. `retry_incomplete_answer` has the SDK retry such an answer as it retries a dropped
 //! connection. See docs/reliability.md.
 
 use std::fmt;
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::AfterDeserializationInterceptorContextRef;
-use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
-use aws_smithy_runtime_api::client::retries::classifiers::{ClassifyRetry, RetryAction};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
-use xmlparser::{ElementEnd, Token, Tokenizer};
 
-use crate::error::find_cause;
+use crate::whole_answer::{walk, RetryRefused, Shape};
 
 /// The root of GetDistributionConfig's answer, and the children CloudFront always sends in it
 /// (the API's required members): a config without one of them was not read whole.
@@ -79,75 +76,45 @@ impl Intercept for WholeCloudFrontAnswer {
     }
 }
 
-/// Retries `WholeCloudFrontAnswer`'s verdicts, which no built-in classifier knows.
-#[derive(Debug)]
-pub(crate) struct RetryIncompleteAnswer;
+/// Retries `WholeCloudFrontAnswer`'s verdicts.
+pub(crate) fn retry_incomplete_answer() -> RetryRefused<IncompleteAnswer> {
+    RetryRefused::named("RetryIncompleteCloudFrontAnswer")
+}
 
-impl ClassifyRetry for RetryIncompleteAnswer {
-    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
-        match ctx.output_or_error() {
-            Some(Err(error)) if find_cause::<IncompleteAnswer>(error).is_some() => {
-                RetryAction::transient_error()
+/// A document named `root` when given, with each of `required` among its children.
+struct Config<'r> {
+    root: Option<&'r str>,
+    children: Vec<String>,
+}
+
+impl Shape for Config<'_> {
+    fn open(&mut self, depth: usize, name: &str, _parent: Option<&str>) -> Result<(), String> {
+        match depth {
+            0 => match self.root.filter(|root| *root != name) {
+                Some(root) => Err(format!("the document is <{name}>, not <{root}>")),
+                None => Ok(()),
+            },
+            1 => {
+                self.children.push(name.to_string());
+                Ok(())
             }
-            _ => RetryAction::NoActionIndicated,
+            _ => Ok(()),
         }
-    }
-
-    fn name(&self) -> &'static str {
-        "RetryIncompleteCloudFrontAnswer"
     }
 }
 
 /// `Ok` when `body` is exactly one closed element, well formed throughout; named `root` when
 /// given, with each of `required` among its children.
 pub(crate) fn check(body: &[u8], root: Option<&str>, required: &[&str]) -> Result<(), String> {
-    let text = std::str::from_utf8(body).map_err(|e| format!("the body is not UTF-8 ({e})"))?;
-    let mut open: Vec<(&str, &str)> = Vec::new();
-    let mut root_seen = false;
-    let mut children: Vec<&str> = Vec::new();
-    for token in Tokenizer::from(text) {
-        let token = token.map_err(|e| format!("the XML is malformed: {e}"))?;
-        match token {
-            Token::ElementStart { prefix, local, .. } => {
-                match open.len() {
-                    0 => {
-                        if let Some(root) = root.filter(|root| *root != local.as_str()) {
-                            return Err(format!("the document is <{local}>, not <{root}>"));
-                        }
-                        root_seen = true;
-                    }
-                    1 => children.push(local.as_str()),
-                    _ => {}
-                }
-                open.push((prefix.as_str(), local.as_str()));
-            }
-            Token::ElementEnd { end, .. } => match end {
-                ElementEnd::Open => {}
-                ElementEnd::Empty => {
-                    open.pop();
-                }
-                ElementEnd::Close(prefix, local) => {
-                    let closing = (prefix.as_str(), local.as_str());
-                    match open.pop() {
-                        Some(opened) if opened == closing => {}
-                        Some((_, opened)) => return Err(format!("</{local}> closes <{opened}>")),
-                        None => return Err(format!("</{local}> closes nothing")),
-                    }
-                }
-            },
-            _ => {}
-        }
-    }
-    if let Some((_, inside)) = open.last() {
-        return Err(format!("the document ends inside <{inside}> (truncated)"));
-    }
-    if !root_seen {
-        return Err("the body holds no XML document".to_string());
-    }
+    let mut config = Config {
+        root,
+        children: Vec::new(),
+    };
+    walk(body, &mut config)?;
     let missing: Vec<&str> = required
         .iter()
         .copied()
-        .filter(|name| !children.contains(name))
+        .filter(|name| !config.children.iter().any(|child| child == name))
         .collect();
     if !missing.is_empty() {
         return Err(format!(
