@@ -34,34 +34,7 @@ fn seaweedfs_bucket(name: &str) {
 
 /// The bucket's rules as SeaweedFS reads them back; empty without a configuration.
 fn seaweedfs_cors(name: &str) -> Vec<CorsRule> {
-    runtime().block_on(async {
-        match seaweedfs_client()
-            .get_bucket_cors()
-            .bucket(name)
-            .send()
-            .await
-        {
-            Ok(out) => out
-                .cors_rules()
-                .iter()
-                .map(|r| CorsRule {
-                    id: r.id().map(str::to_string),
-                    allowed_origins: r.allowed_origins().to_vec(),
-                    allowed_methods: r.allowed_methods().to_vec(),
-                    allowed_headers: r.allowed_headers().to_vec(),
-                    expose_headers: r.expose_headers().to_vec(),
-                    max_age_seconds: r.max_age_seconds(),
-                })
-                .collect(),
-            Err(e)
-                if aws_sdk_s3::error::ProvideErrorMetadata::code(&e)
-                    == Some("NoSuchCORSConfiguration") =>
-            {
-                Vec::new()
-            }
-            Err(e) => panic!("get cors {name} on SeaweedFS: {e:?}"),
-        }
-    })
+    s3::cors_with(&seaweedfs_client(), name)
 }
 
 /// cors-sync pointed at SeaweedFS alone (`--provider seaweedfs`), with its credentials.

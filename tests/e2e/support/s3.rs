@@ -151,13 +151,13 @@ pub fn put_cors_with(client: &aws_sdk_s3::Client, name: &str, rules: &[CorsRule]
 
 /// The bucket's live rules; empty when it has no CORS configuration.
 pub fn cors(name: &str) -> Vec<CorsRule> {
+    cors_with(&client("us-east-1"), name)
+}
+
+/// The bucket's rules as `client`'s store reads them back; empty without a configuration.
+pub fn cors_with(client: &aws_sdk_s3::Client, name: &str) -> Vec<CorsRule> {
     runtime().block_on(async {
-        match client("us-east-1")
-            .get_bucket_cors()
-            .bucket(name)
-            .send()
-            .await
-        {
+        match client.get_bucket_cors().bucket(name).send().await {
             Ok(out) => out
                 .cors_rules()
                 .iter()
