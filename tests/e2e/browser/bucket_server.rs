@@ -5,14 +5,15 @@
 //! another region, as a bucket addressed through the wrong regional endpoint does, and
 //! `CACHED_BUCKET` with an answer cached for another origin.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, RequestKind, Response};
 use cors_sync_core::manifest;
+
+use super::http;
 
 pub(crate) const MOVED_BUCKET: &str = "captured-moved";
 /// Answers as a cache in front of the bucket that keeps one answer for every origin does: with
@@ -55,29 +56,11 @@ fn answer(manifest: &Path, bucket: &str, request: &Request, path: &str) -> Respo
 }
 
 fn serve(mut stream: TcpStream, manifest: &ManifestPath) -> std::io::Result<()> {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(());
-        }
-        data.extend_from_slice(&buffer[..n]);
-    }
-    let head = String::from_utf8_lossy(&data).to_string();
-    let mut first = head.lines().next().unwrap_or_default().split_whitespace();
-    let (method, path) = (
-        first.next().unwrap_or_default().to_string(),
-        first.next().unwrap_or_default().to_string(),
-    );
-    let header = |name: &str| {
-        head.lines().skip(1).find_map(|l| {
-            let (n, v) = l.split_once(':')?;
-            n.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
-        })
+    let Some(head) = http::read_head(&mut stream)? else {
+        return Ok(());
     };
+    let (method, path) = (&head.method, &head.target);
+    let header = |name: &str| head.header(name);
     let host = header("Host").unwrap_or_default();
     let bucket = host.split_once(".s3.").map(|(b, _)| b.to_string());
     let (status, headers, body) = match bucket {
@@ -109,34 +92,17 @@ fn serve(mut stream: TcpStream, manifest: &ManifestPath) -> std::io::Result<()> 
                 credentials: false,
             };
             let path_for = manifest.lock().unwrap().clone();
-            let response = answer(&path_for, &bucket, &request, &path);
+            let response = answer(&path_for, &bucket, &request, path);
             (response.status, response.headers, "ok")
         }
     };
-    let body = if method == "HEAD" { "" } else { body };
-    let mut out = format!("HTTP/1.1 {status} Answer\r\n");
-    for (name, value) in &headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    ));
-    stream.write_all(out.as_bytes())
+    http::answer(&mut stream, &head, status, &headers, body)
 }
 
 /// Starts the server on a free loopback port; returns the port.
 pub(crate) fn listen(manifest: &ManifestPath) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the captured-cause server");
-    let port = listener.local_addr().expect("its address").port();
     let manifest = manifest.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let manifest = manifest.clone();
-            std::thread::spawn(move || {
-                let _ = serve(stream, &manifest);
-            });
-        }
-    });
-    port
+    http::listen("the captured-cause server", move |stream| {
+        serve(stream, &manifest)
+    })
 }

@@ -14,6 +14,7 @@
 mod bucket_server;
 mod captured;
 mod check;
+mod http;
 mod server;
 mod stores;
 

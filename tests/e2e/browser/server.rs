@@ -2,14 +2,13 @@
 //! answers as the pass says (what the model predicts S3 sends, or what S3 answers to what was sent).
 
 use std::collections::HashMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{Request, RequestKind, Response};
 
-use super::{Case, Engine};
+use super::{http, Case, Engine};
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
@@ -64,30 +63,11 @@ fn answer_for(case: &Case, pass: &str, engine: Engine, seen: &Seen) -> Response 
 }
 
 fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(());
-        }
-        data.extend_from_slice(&buffer[..n]);
-    }
-    let head = String::from_utf8_lossy(&data).to_string();
-    let mut lines = head.lines();
-    let mut first = lines.next().unwrap_or_default().split_whitespace();
-    let (method, target) = (
-        first.next().unwrap_or_default().to_string(),
-        first.next().unwrap_or_default().to_string(),
-    );
-    let header = |name: &str| {
-        head.lines().skip(1).find_map(|l| {
-            let (n, v) = l.split_once(':')?;
-            n.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
-        })
+    let Some(head) = http::read_head(&mut stream)? else {
+        return Ok(());
     };
+    let (method, target) = (&head.method, &head.target);
+    let header = |name: &str| head.header(name);
     let (status, headers, body): (u16, Vec<(String, String)>, &str) = if target == "/page" {
         let html = vec![("Content-Type".to_string(), "text/html".to_string())];
         (
@@ -133,29 +113,12 @@ fn serve(mut stream: TcpStream, server: &Mutex<Server>) -> std::io::Result<()> {
     } else {
         (404, Vec::new(), "")
     };
-    let body = if method == "HEAD" { "" } else { body };
-    let mut out = format!("HTTP/1.1 {status} Answer\r\n");
-    for (name, value) in &headers {
-        out.push_str(&format!("{name}: {value}\r\n"));
-    }
-    out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    ));
-    stream.write_all(out.as_bytes())
+    http::answer(&mut stream, &head, status, &headers, body)
 }
 
 pub(super) fn listen(server: &Arc<Mutex<Server>>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the browser test's server");
-    let port = listener.local_addr().expect("its address").port();
     let server = server.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let server = server.clone();
-            std::thread::spawn(move || {
-                let _ = serve(stream, &server);
-            });
-        }
-    });
-    port
+    http::listen("the browser test's server", move |stream| {
+        serve(stream, &server)
+    })
 }
