@@ -1,7 +1,6 @@
 //! cors-sync: keep S3 bucket CORS equal to a reviewed YAML manifest.
 //!
-//! Exit codes (a contract): 0 success; 1 error; 2 success with changes present, only with
-//! `plan --detailed-exitcode`.
+//! The exit codes (a contract) are `outcome::Outcome`'s.
 
 mod accounts;
 mod apply_lock;

@@ -56,7 +56,7 @@ pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
     if verdicts + headers == 0 {
         Ok(Outcome::Success)
     } else {
-        Ok(Outcome::Denied)
+        Ok(Outcome::Mismatches)
     }
 }
 
