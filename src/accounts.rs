@@ -9,7 +9,7 @@ use cors_sync_core::manifest::{Account, AccountRef, Manifest};
 use futures::future::join_all;
 
 use crate::cli::ConnectionArgs;
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 
 /// A connection acting in one account (`account` is `None` when none are declared).
 pub struct InAccount {
@@ -86,7 +86,7 @@ pub async fn reach_one(
     reach(connection, &[account])
         .await?
         .pop()
-        .ok_or_else(|| Error::Refused("no account to act in".into()))
+        .ok_or(Error::Refused(Refusal::NoAccount))
 }
 
 /// The accounts of the manifest that `--account` leaves in play.
@@ -95,14 +95,14 @@ pub fn in_play<'m>(
     connection: &ConnectionArgs,
 ) -> Result<Vec<Option<&'m Account>>, Error> {
     if let (Some(provider), false) = (connection.provider, manifest.accounts.is_empty()) {
-        return Err(Error::Refused(format!(
-            "--provider {} is for a manifest without `accounts:`; this one declares accounts: give each its own `provider:` (docs/providers.md)",
-            provider.name()
-        )));
+        return Err(Refusal::ProviderWithAccounts {
+            provider: provider.name(),
+        }
+        .into());
     }
     manifest
         .accounts_in_play(&connection.accounts)
-        .map_err(Error::Refused)
+        .map_err(|e| Refusal::from(e).into())
 }
 
 /// The one account a command about single resources acts in: `--account` (at most one), else
@@ -117,16 +117,14 @@ pub fn for_resource<'m>(
     let in_play = in_play(manifest, connection)?;
     match (in_play.as_slice(), stated) {
         ([one], _) => Ok(*one),
-        (_, _) if connection.accounts.len() > 1 => Err(Error::Refused(format!(
-            "{what} acts in one account; name one --account"
-        ))),
+        (_, _) if connection.accounts.len() > 1 => Err(Refusal::OneAccountOnly {
+            what: what.to_string(),
+        }
+        .into()),
         (_, Some(stated)) => Ok(manifest.account(&stated.name)),
         (several, None) => {
-            let names: Vec<&str> = several.iter().flatten().map(|a| a.name.as_str()).collect();
-            Err(Error::Refused(format!(
-                "the manifest declares accounts {}: name the one to act in with --account",
-                names.join(", ")
-            )))
+            let declared = several.iter().flatten().map(|a| a.name.clone()).collect();
+            Err(Refusal::NameAnAccount { declared }.into())
         }
     }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::backup::utc_stamp_now;
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::output::errln;
 
 const LOCK_FILE: &str = "apply.lock";
@@ -68,10 +68,7 @@ pub fn acquire(backup_dir: &Path) -> Result<ApplyLock, Error> {
                     Some(Ok(h)) => format!("another apply (PID {}, started {})", h.pid, h.started),
                     _ => "another apply".to_string(),
                 };
-                return Err(Error::Refused(format!(
-                    "{holder} holds {}; nothing was read or written. Wait for it to finish",
-                    path.display()
-                )));
+                return Err(Refusal::LockHeld { holder, path }.into());
             }
             Err(TryLockError::Error(error)) => return Err(cannot(error)),
         }
@@ -104,10 +101,7 @@ pub fn acquire(backup_dir: &Path) -> Result<ApplyLock, Error> {
             _file: file,
         });
     }
-    Err(Error::Refused(format!(
-        "other runs kept taking and releasing {}; nothing was read or written",
-        path.display()
-    )))
+    Err(Refusal::LockContended { path }.into())
 }
 
 /// What the lock file says of its holder: `None` when it is empty, `Err` when it says something

@@ -20,7 +20,7 @@ use cors_sync_core::journal::{self, Writer};
 use cors_sync_core::manifest::Account;
 use cors_sync_core::plan::Change;
 
-use crate::error::Error;
+use crate::error::{Error, Refusal, Unreadable};
 
 pub use cors_sync_core::journal::Recorded;
 
@@ -188,11 +188,11 @@ pub fn latest_with_a_write(
     let entries = match fs::read_dir(root) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(Error::Refused(format!(
-                "cannot read the backup directory {}: {e}",
-                root.display()
-            )))
+        Err(source) => {
+            return Err(Error::File {
+                what: format!("cannot read the backup directory {}", root.display()),
+                source,
+            })
         }
     };
     let mut backups: Vec<PathBuf> = entries
@@ -215,15 +215,11 @@ pub fn latest_with_a_write(
         }
         return Ok(Some((dir, recorded, passed_over)));
     }
-    Err(Error::Refused(format!(
-        "no backup in {} recorded a write that was made: {} recorded only writes that were refused, so there is nothing to restore",
-        root.display(),
-        passed_over
-            .iter()
-            .map(|d| d.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    )))
+    Err(Refusal::NothingToRestore {
+        root: root.to_path_buf(),
+        passed_over,
+    }
+    .into())
 }
 
 /// Where a backup directory stands in time: its UTC stamp, then the run's number within that
@@ -243,11 +239,13 @@ fn run_order(dir: &Path) -> (String, u64) {
 /// a regular file, cannot be read, or is not believed is an error naming it.
 pub fn read(dir: &Path, key: Option<&[u8]>) -> Result<Recorded, Error> {
     let path = dir.join(JOURNAL_FILE);
-    let text = cors_sync_core::input::read_regular(&path)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| String::from_utf8(bytes).map_err(|e| e.to_string()))
-        .map_err(|reason| Error::Refused(format!("cannot read {}: {reason}", path.display())))?;
-    journal::read(&text, key).map_err(|e| Error::Refused(format!("{}:{e}", path.display())))
+    let unreadable = |reason: Unreadable| Refusal::Unreadable {
+        file: path.display().to_string(),
+        reason,
+    };
+    let bytes = cors_sync_core::input::read_regular(&path).map_err(|e| unreadable(e.into()))?;
+    let text = String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?;
+    journal::read(&text, key).map_err(|source| Refusal::Journal { path, source }.into())
 }
 
 /// The time now as `utc_stamp` writes it.
@@ -269,15 +267,15 @@ fn utc_stamp(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cors_sync_core::bucket_cors::CorsRule;
+    use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
     use std::time::Duration;
 
     fn bucket_change(bucket: &str) -> Change {
         Change::BucketCors {
             bucket: bucket.into(),
             region: "us-east-1".into(),
-            before: Some(vec![CorsRule::allowing(&["https://old.example"], &["GET"])]),
-            after: None,
+            before: BucketCors::new(vec![CorsRule::allowing(&["https://old.example"], &["GET"])]),
+            after: BucketCors::none(),
         }
     }
 

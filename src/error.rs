@@ -44,10 +44,10 @@ pub enum Error {
         what: String,
         source: std::io::Error,
     },
-    /// What was asked for cannot be done, in words: a target that names nothing, a bucket name S3
-    /// cannot have, a behavior whose origin is not a bucket, no backup to roll back to.
-    #[error("{0}")]
-    Refused(String),
+    /// What was asked for cannot be done: a target that names nothing, a bucket name S3 cannot
+    /// have, a behavior whose origin is not a bucket, no backup to roll back to.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error("stdin is not a terminal, so apply cannot ask for approval; re-run with --auto-approve to apply this plan. Nothing was written.")]
     NoTerminalToApprove,
     /// The user answered something other than `yes`: not a failure of the tool.
@@ -61,6 +61,147 @@ pub enum Error {
     Output(String),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
+}
+
+/// Each thing a command refuses to do, with what its message is made of.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    // Accounts.
+    #[error("no account to act in")]
+    NoAccount,
+    #[error("--provider {provider} is for a manifest without `accounts:`; this one declares accounts: give each its own `provider:` (docs/providers.md)")]
+    ProviderWithAccounts { provider: &'static str },
+    #[error("{what} acts in one account; name one --account")]
+    OneAccountOnly { what: String },
+    #[error("the manifest declares accounts {}: name the one to act in with --account", .declared.join(", "))]
+    NameAnAccount { declared: Vec<String> },
+    #[error("{0}")]
+    AccountsInPlay(#[from] cors_sync_core::manifest::NotInPlay),
+    #[error("there is no account to save a plan for")]
+    NoAccountToSaveFor,
+
+    // Files cors-sync keeps: the plan key, the apply lock, backups, saved plans.
+    #[error("CORS_SYNC_PLAN_KEY is set but empty: set it to the team's key, or unset it to work without one; nothing was read or written")]
+    EmptyPlanKey,
+    #[error("{holder} holds {}; nothing was read or written. Wait for it to finish", .path.display())]
+    LockHeld { holder: String, path: PathBuf },
+    #[error("other runs kept taking and releasing {}; nothing was read or written", .path.display())]
+    LockContended { path: PathBuf },
+    #[error("there are no backups in {}", .root.display())]
+    NoBackups { root: PathBuf },
+    #[error("no backup in {} recorded a write that was made: {} recorded only writes that were refused, so there is nothing to restore", .root.display(), .passed_over.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "))]
+    NothingToRestore {
+        root: PathBuf,
+        passed_over: Vec<PathBuf>,
+    },
+    #[error("{}:{source}", .path.display())]
+    Journal {
+        path: PathBuf,
+        source: cors_sync_core::journal::JournalError,
+    },
+    #[error("{}: {source}", .path.display())]
+    SavedPlan {
+        path: PathBuf,
+        source: PlanFileError,
+    },
+    #[error("cannot read {file}: {reason}")]
+    Unreadable { file: String, reason: Unreadable },
+    #[error("cannot write {}: {source}", .path.display())]
+    CannotWrite {
+        path: PathBuf,
+        source: cors_sync_core::output_file::OutputFileError,
+    },
+    #[error("cannot write the plan file {}: {source}; the plan was not saved", .path.display())]
+    PlanNotSaved {
+        path: PathBuf,
+        source: cors_sync_core::output_file::OutputFileError,
+    },
+    #[error("--account {account}: the saved plan changes nothing in such an account; nothing was written")]
+    NotInSavedPlan { account: String },
+    #[error("the plan file has no fingerprint for {}: nothing says what it was planned from (the file was edited); nothing was written", .addresses.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "))]
+    Unfingerprinted {
+        addresses: Vec<cors_sync_core::address::Address>,
+    },
+    #[error("the plan was made for {made_in}, but this run reaches {here}; nothing was written")]
+    MadeElsewhere {
+        made_in: cors_sync_core::plan_file::Place,
+        here: cors_sync_core::plan_file::Place,
+    },
+
+    // What a command line names.
+    #[error("`{text}` names no bucket")]
+    NamesNoBucket { text: String },
+    #[error("`{text}` names no distribution")]
+    NamesNoDistribution { text: String },
+    #[error(
+        "`{text}` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]"
+    )]
+    NotATarget { text: String },
+    #[error("{0}")]
+    NotAHeader(#[from] cors_sync_core::evaluate::browser::NotAHeader),
+    #[error("{0}")]
+    UnknownTarget(#[from] cors_sync_core::manifest::targets::NotATarget),
+    #[error("bucket `{bucket}` is not in the manifest")]
+    BucketNotInManifest { bucket: String },
+    #[error(
+        "bucket `{bucket}` is not in the manifest; use --live to check its live configuration"
+    )]
+    BucketNotInManifestOffline { bucket: String },
+    #[error("invalid bucket name `{name}`: {problem}")]
+    InvalidBucketName { name: String, problem: String },
+    #[error("{problem}")]
+    InvalidDistributionId { problem: String },
+    #[error("the manifest has {count} buckets: name one with --bucket NAME, or write them all with --out-dir DIR")]
+    ExportWhichBucket { count: usize },
+    #[error("with several files, name each one's bucket: --bucket NAME=FILE")]
+    ConvertWhichBucket,
+    #[error("give BASE and HEAD manifests, or --base-ref REF")]
+    DiffWhatAgainstWhat,
+    #[error("give --message, --har or --curl")]
+    ExplainWhat,
+    #[error("--fix edits the manifest, so it judges against the manifest: run it without --live")]
+    FixNeedsTheManifest,
+    #[error("more than one request has a fix: write them one at a time (explain one message, or give --origin/--method/--header)")]
+    OneFixAtATime,
+    #[error("the message holds no CORS error of Chromium or Firefox: paste the whole console line (`Access to fetch at ...` or `Cross-Origin Request Blocked: ...`)")]
+    NoCorsErrorInMessage,
+    #[error("{url} names the bucket `{bucket}`, which the manifest does not declare")]
+    UrlBucketNotDeclared { url: String, bucket: String },
+    #[error(
+        "{target}: the URL names a distribution ({id}) only with --target cloudfront://{id}[/PATH]"
+    )]
+    DistributionNeedsTarget { target: String, id: String },
+
+    // What live state or another program did not give.
+    #[error("s3_bucket.{bucket}: nothing was read")]
+    NothingRead { bucket: String },
+    #[error("no distribution read")]
+    NoDistributionRead,
+    #[error("behavior {path} has no origin")]
+    BehaviorWithoutOrigin { path: String },
+    #[error("behavior {path} sends requests to {domain}, which is not an S3 bucket; cors-sync models S3 origins")]
+    OriginNotABucket { path: String, domain: String },
+    #[error("the behavior vanished")]
+    BehaviorVanished,
+    #[error("cannot run git: {0}")]
+    GitNotRun(std::io::Error),
+    #[error("git {args}: {stderr}")]
+    GitFailed { args: String, stderr: String },
+    #[error("{pathspec} does not exist at {reference}")]
+    NotAtRevision { pathspec: String, reference: String },
+    #[error("the comparison of access failed: {0}")]
+    ComparisonFailed(tokio::task::JoinError),
+}
+
+/// Why a file's text could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum Unreadable {
+    #[error("{0}")]
+    Input(#[from] cors_sync_core::input::InputError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("not UTF-8 ({0})")]
+    NotUtf8(#[from] std::string::FromUtf8Error),
 }
 
 impl Error {

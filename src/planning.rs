@@ -12,7 +12,7 @@ use cors_sync_core::plan::{self, Address, LiveState, Plan};
 use futures::future::join_all;
 
 use crate::accounts::InAccount;
-use crate::error::Error;
+use crate::error::{Error, Refusal};
 use crate::output::errln;
 use crate::progress::Progress;
 
@@ -119,7 +119,7 @@ pub async fn compute<'r>(
 
 /// The part of the manifest `--target` names (all of it without targets), and the targets.
 pub fn targeted(manifest: &Manifest, given: &[String]) -> Result<(Manifest, Vec<Address>), Error> {
-    let targets = manifest.targets(given).map_err(Error::Refused)?;
+    let targets = manifest.targets(given).map_err(Refusal::from)?;
     if targets.is_empty() {
         return Ok((manifest.clone(), targets));
     }
@@ -132,9 +132,7 @@ pub fn targeted(manifest: &Manifest, given: &[String]) -> Result<(Manifest, Vec<
 pub fn plan_key() -> Result<Option<Vec<u8>>, Error> {
     match std::env::var_os("CORS_SYNC_PLAN_KEY") {
         None => Ok(None),
-        Some(key) if key.is_empty() => Err(Error::Refused(
-            "CORS_SYNC_PLAN_KEY is set but empty: set it to the team's key, or unset it to work without one; nothing was read or written".into(),
-        )),
+        Some(key) if key.is_empty() => Err(Refusal::EmptyPlanKey.into()),
         Some(key) => Ok(Some(key.into_encoded_bytes())),
     }
 }

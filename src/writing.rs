@@ -6,7 +6,6 @@ use std::time::Duration;
 use cors_sync_aws::apply::{self, Applied, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
 use cors_sync_aws::propagation;
-use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::plan::{Change, Plan};
 use cors_sync_core::render::apply_summary;
 use cors_sync_core::render::text_plan;
@@ -202,7 +201,7 @@ async fn wait_until_seen(to: &InAccount, change: &Change) -> bool {
     let store = to.aws.provider();
     let window = propagation::window(&to.aws).as_secs();
     errln!("Waiting until bucket {bucket} reads back as written: {store} takes up to {window} s to apply a change.");
-    let written = BucketCors::new(after.clone().unwrap_or_default());
+    let written = after.clone();
     match propagation::wait_until_seen(&to.aws, bucket, region, &written).await {
         Ok(true) => {
             outln!("Bucket {bucket} reads back as written on {store}.");

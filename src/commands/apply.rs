@@ -11,7 +11,7 @@ use cors_sync_core::plan::Plan;
 use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
-use super::{load_manifest, report_lints, Error, Outcome};
+use super::{load_manifest, report_lints, Error, Outcome, Refusal, Unreadable};
 use crate::accounts::{self, InAccount};
 use crate::apply_lock;
 use crate::cli::{ApplyArgs, Cli};
@@ -99,9 +99,10 @@ fn saved_accounts_in_play<'s>(
         .iter()
         .find(|name| !in_plan.iter().flatten().any(|a| &a.name == *name))
     {
-        return Err(Error::Refused(format!(
-            "--account {unknown}: the saved plan changes nothing in such an account; nothing was written"
-        )));
+        return Err(Refusal::NotInSavedPlan {
+            account: unknown.clone(),
+        }
+        .into());
     }
     Ok(in_plan
         .into_iter()
@@ -119,14 +120,12 @@ fn read_plan_file(path: &Path, key: Option<&[u8]>) -> Result<SavedPlan, Error> {
 
 /// A plan file's text: a regular file, in UTF-8.
 pub(super) fn plan_file_text(path: &Path) -> Result<String, Error> {
-    let unreadable = |reason: String| {
-        Error::Refused(format!(
-            "cannot read the plan file {}: {reason}",
-            path.display()
-        ))
+    let unreadable = |reason: Unreadable| Refusal::Unreadable {
+        file: format!("the plan file {}", path.display()),
+        reason,
     };
-    let bytes = input::read_regular(path).map_err(|e| unreadable(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| unreadable(e.to_string()))
+    let bytes = input::read_regular(path).map_err(|e| unreadable(e.into()))?;
+    Ok(String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?)
 }
 
 /// Checks that the saved plan may be applied here and now: every change has a fingerprint, this
@@ -142,11 +141,10 @@ async fn still_current(
     let aws = &to.aws;
     let unchecked = plan_file::unfingerprinted(saved);
     if !unchecked.is_empty() {
-        let names: Vec<String> = unchecked.iter().map(ToString::to_string).collect();
-        return Err(Error::Refused(format!(
-            "the plan file has no fingerprint for {}: nothing says what it was planned from (the file was edited); nothing was written",
-            names.join(", ")
-        )));
+        return Err(Refusal::Unfingerprinted {
+            addresses: unchecked,
+        }
+        .into());
     }
     // Across declared accounts, the guard has just checked each account's ID.
     let here = match &to.account {
@@ -162,10 +160,11 @@ async fn still_current(
         })?,
     };
     if here != saved.made_in {
-        return Err(Error::Refused(format!(
-            "the plan was made for {}, but this run reaches {}; nothing was written",
-            saved.made_in, here
-        )));
+        return Err(Refusal::MadeElsewhere {
+            made_in: saved.made_in.clone(),
+            here,
+        }
+        .into());
     }
     let targets = LiveTargets::of_plan(&saved.plan);
     let now = live_state::read(aws, &targets, parallelism, &|| {})

@@ -20,7 +20,7 @@ use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, PolicyListings};
 use cors_sync_core::render::check_report::{CheckReport, Step};
 
-use super::{load_manifest, Error, Outcome};
+use super::{load_manifest, Error, Outcome, Refusal};
 use crate::accounts;
 use crate::cli::{BrowserEngine, CheckArgs, CheckFormat, Cli};
 use crate::output::{out, outln};
@@ -34,7 +34,7 @@ fn parse_target(text: &str) -> Result<Target, Error> {
     if let Some(rest) = text.strip_prefix("s3://") {
         let bucket = rest.split('/').next().unwrap_or_default();
         if bucket.is_empty() {
-            return Err(Error::Refused(format!("`{text}` names no bucket")));
+            return Err(Refusal::NamesNoBucket { text: text.into() }.into());
         }
         return Ok(Target::Bucket(bucket.to_string()));
     }
@@ -45,16 +45,14 @@ fn parse_target(text: &str) -> Result<Target, Error> {
                 (id, format!("/{path}"))
             });
         if id.is_empty() {
-            return Err(Error::Refused(format!("`{text}` names no distribution")));
+            return Err(Refusal::NamesNoDistribution { text: text.into() }.into());
         }
         return Ok(Target::Distribution {
             id: id.to_string(),
             path,
         });
     }
-    Err(Error::Refused(format!(
-        "`{text}` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]"
-    )))
+    Err(Refusal::NotATarget { text: text.into() }.into())
 }
 
 /// What the request meets: the bucket's CORS, and the CloudFront behavior in front of it, if any.
@@ -72,7 +70,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
         .iter()
         .map(|h| RequestHeader::from_flag(h))
         .collect::<Result<Vec<_>, _>>()
-        .map_err(Error::Refused)?;
+        .map_err(Refusal::from)?;
     // Live, the manifest is read only for the account `--account` names.
     let declared = if args.live && cli.connection.accounts.is_empty() {
         Manifest::default()
@@ -275,19 +273,23 @@ pub(crate) async fn read_setting(
                     Some(error) => Error::from(error.clone()),
                     None => Error::from(failure),
                 })?;
-            let refused = |text: String| Error::Refused(text);
             let distribution = state
                 .distributions
                 .first()
                 .cloned()
-                .ok_or_else(|| refused("no distribution read".into()))?;
+                .ok_or(Refusal::NoDistributionRead)?;
             let behavior_path = distribution.behavior_for(path);
             let domain = distribution
                 .origin_domain(&behavior_path)
-                .ok_or_else(|| refused(format!("behavior {behavior_path} has no origin")))?
+                .ok_or_else(|| Refusal::BehaviorWithoutOrigin {
+                    path: behavior_path.to_string(),
+                })?
                 .to_string();
             let bucket_name = bucket_of_origin(&domain)
-                .ok_or_else(|| refused(format!("behavior {behavior_path} sends requests to {domain}, which is not an S3 bucket; cors-sync models S3 origins")))?
+                .ok_or_else(|| Refusal::OriginNotABucket {
+                    path: behavior_path.to_string(),
+                    domain: domain.clone(),
+                })?
                 .to_string();
             let settings = match (
                 live,
@@ -297,7 +299,7 @@ pub(crate) async fn read_setting(
                 _ => distribution
                     .behavior(&behavior_path)
                     .cloned()
-                    .ok_or_else(|| refused("the behavior vanished".into()))?,
+                    .ok_or(Refusal::BehaviorVanished)?,
             };
             let needed = edge::listings_needed([&settings], manifest);
             if let Some(error) = live_state::read_listings(aws, needed, &mut state)
@@ -328,7 +330,12 @@ async fn bucket_cors(
         return manifest
             .bucket(name)
             .map(|b| Some(b.cors.clone()))
-            .ok_or_else(|| Error::Refused(format!("bucket `{name}` is not in the manifest; use --live to check its live configuration")));
+            .ok_or_else(|| {
+                Refusal::BucketNotInManifestOffline {
+                    bucket: name.to_string(),
+                }
+                .into()
+            });
     }
     let targets = LiveTargets {
         buckets: vec![BucketTarget {
@@ -342,9 +349,10 @@ async fn bucket_cors(
         (Some(bucket), _) => Ok(Some(bucket.cors)),
         (None, Some(error)) if error.is_missing_bucket() => Ok(None),
         (None, Some(error)) => Err(error.into()),
-        (None, None) => Err(Error::Refused(format!(
-            "s3_bucket.{name}: nothing was read"
-        ))),
+        (None, None) => Err(Refusal::NothingRead {
+            bucket: name.to_string(),
+        }
+        .into()),
     }
 }
 

@@ -6,7 +6,7 @@ use std::io::Read;
 use cors_sync_core::convert::{self, Format, Input};
 use cors_sync_core::input::{self, MAX_INPUT_BYTES};
 
-use super::{Error, Outcome};
+use super::{Error, Outcome, Refusal, Unreadable};
 use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::output::{errln, out};
 
@@ -35,9 +35,7 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome, Error> {
             (Some(name), _) => Ok(Some(name)),
             (None, [name]) if args.files.len() == 1 => Ok(Some(name)),
             (None, []) => Ok(None),
-            (None, _) => Err(Error::Refused(
-                "with several files, name each one's bucket: --bucket NAME=FILE".into(),
-            )),
+            (None, _) => Err(Refusal::ConvertWhichBucket.into()),
         }
     };
     let mut inputs = Vec::new();
@@ -58,19 +56,22 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome, Error> {
 
 /// A file's text (`-`: stdin), from a regular file, at most 64 MiB.
 fn read(file: &str) -> Result<String, Error> {
-    let unreadable = |reason: String| Error::Refused(format!("cannot read {file}: {reason}"));
+    let unreadable = |reason: Unreadable| Refusal::Unreadable {
+        file: file.to_string(),
+        reason,
+    };
     let bytes = if file == "-" {
         let mut bytes = Vec::new();
         std::io::stdin()
             .take(MAX_INPUT_BYTES + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| unreadable(e.to_string()))?;
+            .map_err(|e| unreadable(e.into()))?;
         if bytes.len() as u64 > MAX_INPUT_BYTES {
-            return Err(unreadable(input::InputError::TooLarge.to_string()));
+            return Err(unreadable(input::InputError::TooLarge.into()).into());
         }
         bytes
     } else {
-        input::read_regular(std::path::Path::new(file)).map_err(|e| unreadable(e.to_string()))?
+        input::read_regular(std::path::Path::new(file)).map_err(|e| unreadable(e.into()))?
     };
-    String::from_utf8(bytes).map_err(|e| unreadable(format!("not UTF-8 ({e})")))
+    Ok(String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?)
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 use cors_sync_core::access;
 use cors_sync_core::render::access_report;
 
-use super::{load_manifest, Error, Outcome};
+use super::{load_manifest, Error, Outcome, Refusal};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::output::out;
 
@@ -19,11 +19,7 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, Error> {
             let at_ref = AtRevision::read(reference, &args.manifest)?;
             (load_manifest(&at_ref.path)?, load_manifest(&args.manifest)?)
         }
-        _ => {
-            return Err(Error::Refused(
-                "give BASE and HEAD manifests, or --base-ref REF".into(),
-            ))
-        }
+        _ => return Err(Refusal::DiffWhatAgainstWhat.into()),
     };
     let report = access::compare(&base, &head);
     match args.format {
@@ -58,13 +54,13 @@ impl AtRevision {
             let output = Command::new("git")
                 .args(args)
                 .output()
-                .map_err(|e| Error::Refused(format!("cannot run git: {e}")))?;
+                .map_err(Refusal::GitNotRun)?;
             if !output.status.success() {
-                return Err(Error::Refused(format!(
-                    "git {}: {}",
-                    args.join(" "),
-                    String::from_utf8_lossy(&output.stderr).trim()
-                )));
+                return Err(Refusal::GitFailed {
+                    args: args.join(" "),
+                    stderr: String::from_utf8_lossy(&output.stderr).trim().to_string(),
+                }
+                .into());
             }
             Ok(output.stdout)
         };
@@ -85,9 +81,11 @@ impl AtRevision {
             .map(str::to_string)
             .collect();
         if files.is_empty() {
-            return Err(Error::Refused(format!(
-                "{pathspec} does not exist at {reference}"
-            )));
+            return Err(Refusal::NotAtRevision {
+                pathspec,
+                reference: reference.to_string(),
+            }
+            .into());
         }
         let scratch = std::env::temp_dir().join(format!(
             "cors-sync-diff-{}-{}",

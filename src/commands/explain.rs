@@ -19,7 +19,7 @@ use cors_sync_core::manifest::BucketSpec;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::render::explain_report;
 
-use super::{check, load_manifest, Error, Outcome};
+use super::{check, load_manifest, Error, Outcome, Refusal};
 use crate::accounts;
 use crate::cli::{Cli, ExplainArgs, ExplainFormat};
 use crate::output::out;
@@ -48,10 +48,7 @@ pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
 /// With AWS: live state (`--live`), or a distribution in front of the bucket.
 pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
     if args.live && args.fix {
-        return Err(Error::Refused(
-            "--fix edits the manifest, so it judges against the manifest: run it without --live"
-                .into(),
-        ));
+        return Err(Refusal::FixNeedsTheManifest.into());
     }
     let observations = targeted(args)?;
     let declared = if args.live && cli.connection.accounts.is_empty() {
@@ -172,7 +169,7 @@ fn read_input(args: &ExplainArgs) -> Result<Vec<Observation>, Error> {
         };
         let found = message::parse(&text);
         if found.is_empty() {
-            return Err(Error::Refused("the message holds no CORS error of Chromium or Firefox: paste the whole console line (`Access to fetch at ...` or `Cross-Origin Request Blocked: ...`)".into()));
+            return Err(Refusal::NoCorsErrorInMessage.into());
         }
         return Ok(found);
     }
@@ -186,7 +183,7 @@ fn read_input(args: &ExplainArgs) -> Result<Vec<Observation>, Error> {
     if let Some(command) = &args.curl {
         return Ok(vec![curl::parse(command)?]);
     }
-    Err(Error::Refused("give --message, --har or --curl".into()))
+    Err(Refusal::ExplainWhat.into())
 }
 
 /// What the command line adds. A browser serialises the origin and normalises the method; curl
@@ -219,18 +216,20 @@ fn explain_one(
 ) -> Result<Explanation, Error> {
     match target {
         Target::Bucket(name) => {
-            let bucket = manifest.bucket(name).ok_or_else(|| {
-                Error::Refused(format!(
-                    "{} names the bucket `{name}`, which the manifest does not declare",
-                    observation.url
-                ))
-            })?;
+            let bucket = manifest
+                .bucket(name)
+                .ok_or_else(|| Refusal::UrlBucketNotDeclared {
+                    url: observation.url.clone(),
+                    bucket: name.clone(),
+                })?;
             Ok(diagnose(observation, &target.to_string(), bucket))
         }
         // `needs_aws` sends every distribution given by --target through `run_with_aws`.
-        Target::Distribution { id, .. } => Err(Error::Refused(format!(
-            "{target}: the URL names a distribution ({id}) only with --target cloudfront://{id}[/PATH]"
-        ))),
+        Target::Distribution { id, .. } => Err(Refusal::DistributionNeedsTarget {
+            target: target.to_string(),
+            id: id.clone(),
+        }
+        .into()),
     }
 }
 
@@ -270,7 +269,7 @@ fn add_fixes(
         let made = fix::fix(file, &text, &bucket, change)?;
         if write {
             if written.is_some() {
-                return Err(Error::Refused("more than one request has a fix: write them one at a time (explain one message, or give --origin/--method/--header)".into()));
+                return Err(Refusal::OneFixAtATime.into());
             }
             written = Some((file.clone(), made.fixed_text.clone()));
         }

@@ -4,7 +4,7 @@
 use cors_sync_core::convert::{self, Exported};
 use cors_sync_core::output_file;
 
-use super::{load_manifest, Error, Outcome};
+use super::{load_manifest, Error, Outcome, Refusal};
 use crate::cli::ExportArgs;
 use crate::output::{errln, out};
 
@@ -12,9 +12,10 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
     let manifest = load_manifest(&args.manifest.manifest)?;
     if let Some(bucket) = &args.bucket {
         if manifest.bucket(bucket).is_none() {
-            return Err(Error::Refused(format!(
-                "bucket `{bucket}` is not in the manifest"
-            )));
+            return Err(Refusal::BucketNotInManifest {
+                bucket: bucket.clone(),
+            }
+            .into());
         }
     }
     let exported = convert::export(&manifest, args.bucket.as_deref());
@@ -33,8 +34,11 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
                 match each {
                     Exported::Configuration { bucket, json } => {
                         let path = dir.join(format!("{bucket}.json"));
-                        output_file::write_whole(&path, json.as_bytes()).map_err(|e| {
-                            Error::Refused(format!("cannot write {}: {e}", path.display()))
+                        output_file::write_whole(&path, json.as_bytes()).map_err(|source| {
+                            Refusal::CannotWrite {
+                                path: path.clone(),
+                                source,
+                            }
                         })?;
                         errln!("Wrote {}.", path.display());
                     }
@@ -45,12 +49,7 @@ pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
         None => match exported.as_slice() {
             [Exported::Configuration { json, .. }] => out!("{json}"),
             [Exported::NoCors { bucket }] => no_cors(bucket),
-            many => {
-                return Err(Error::Refused(format!(
-                    "the manifest has {} buckets: name one with --bucket NAME, or write them all with --out-dir DIR",
-                    many.len()
-                )))
-            }
+            many => return Err(Refusal::ExportWhichBucket { count: many.len() }.into()),
         },
     }
     Ok(Outcome::Success)

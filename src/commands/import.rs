@@ -11,7 +11,7 @@ use cors_sync_core::s3_limits;
 
 use cors_sync_core::manifest::Manifest;
 
-use super::{report_retries, Error, Outcome};
+use super::{report_retries, Error, Outcome, Refusal};
 use crate::accounts;
 use crate::cli::{Cli, ImportArgs};
 use crate::output::{errln, out};
@@ -105,9 +105,11 @@ fn targets(args: &ImportArgs) -> Result<(Vec<BucketTarget>, Vec<String>), Error>
     let mut buckets: Vec<BucketTarget> = Vec::new();
     for name in &args.buckets {
         if let Some(problem) = s3_limits::bucket_name_problem(name) {
-            return Err(Error::Refused(format!(
-                "invalid bucket name `{name}`: {problem}"
-            )));
+            return Err(Refusal::InvalidBucketName {
+                name: name.clone(),
+                problem,
+            }
+            .into());
         }
         // Naming a resource twice would print a manifest that names it twice, which is invalid.
         if !buckets.iter().any(|t| &t.name == name) {
@@ -120,7 +122,7 @@ fn targets(args: &ImportArgs) -> Result<(Vec<BucketTarget>, Vec<String>), Error>
     let mut distributions: Vec<String> = Vec::new();
     for id in &args.distributions {
         if let Some(problem) = limits::distribution_id_problem(id) {
-            return Err(Error::Refused(problem));
+            return Err(Refusal::InvalidDistributionId { problem }.into());
         }
         if !distributions.contains(id) {
             distributions.push(id.clone());

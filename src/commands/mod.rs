@@ -22,7 +22,7 @@ use cors_sync_core::provider::Provider;
 use cors_sync_core::redact::secrets_hidden;
 
 use crate::cli::{Cli, Command};
-pub use crate::error::Error;
+pub use crate::error::{Error, Refusal, Unreadable};
 use crate::interrupt::Interrupt;
 pub use crate::outcome::Outcome;
 use crate::output::outln;
@@ -116,7 +116,7 @@ async fn off_the_runtime<T: Send + 'static>(
 ) -> Result<T, Error> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| Error::Refused(format!("the comparison of access failed: {e}")))
+        .map_err(|e| Refusal::ComparisonFailed(e).into())
 }
 
 /// The store resources outside a declared account are on (`--provider`, `CORS_SYNC_PROVIDER`),

@@ -13,7 +13,7 @@ use cors_sync_core::plan_file::{self, Place, Review, SavedPlan};
 use cors_sync_core::render::plan_view::{self, PlanView};
 use cors_sync_core::render::{findings, json_plan, UnmanagedBucket};
 
-use super::{load_manifest, report_lints, report_retries, Error, Outcome};
+use super::{load_manifest, report_lints, report_retries, Error, Outcome, Refusal};
 use crate::accounts::{self, InAccount};
 use crate::cli::{Cli, PlanArgs, PlanFormat};
 use crate::output::{errln, out};
@@ -159,11 +159,7 @@ async fn save(
             account_id: String::new(),
             endpoints: aws.endpoints(),
         },
-        None => {
-            return Err(Error::Refused(
-                "there is no account to save a plan for".into(),
-            ))
-        }
+        None => return Err(Refusal::NoAccountToSaveFor.into()),
     };
     let saved = SavedPlan {
         created_by: format!("cors-sync {}", env!("CARGO_PKG_VERSION")),
@@ -186,11 +182,9 @@ async fn save(
     };
     let key = plan_key()?;
     output_file::write_whole(path, plan_file::encode(&saved, key.as_deref()).as_bytes()).map_err(
-        |e| {
-            Error::Refused(format!(
-                "cannot write the plan file {}: {e}; the plan was not saved",
-                path.display()
-            ))
+        |source| Refusal::PlanNotSaved {
+            path: path.to_path_buf(),
+            source,
         },
     )?;
     errln!(

@@ -4,7 +4,7 @@
 use cors_sync_core::render::text_plan;
 use cors_sync_core::rollback::restoring_manifest;
 
-use super::{Error, Outcome};
+use super::{Error, Outcome, Refusal};
 use crate::accounts;
 use crate::apply_lock;
 use crate::backup;
@@ -32,8 +32,8 @@ pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Resul
         }
         None => {
             let (dir, recorded, passed_over) = backup::latest_with_a_write(root, key.as_deref())?
-                .ok_or_else(|| {
-                Error::Refused(format!("there are no backups in {}", root.display()))
+                .ok_or_else(|| Refusal::NoBackups {
+                root: root.to_path_buf(),
             })?;
             errln!(
                 "Restoring the state recorded in {}, the latest backup that recorded a write.",

@@ -6,7 +6,7 @@ use cors_sync_core::render::plan_view::Format;
 use cors_sync_core::render::saved_plan::{self, Shown};
 
 use super::apply::plan_file_text;
-use super::{Error, Outcome};
+use super::{Error, Outcome, Refusal};
 use crate::cli::{Cli, ShowArgs, ShowFormat};
 use crate::output::out;
 use crate::planning::plan_key;
@@ -16,8 +16,11 @@ pub fn run(args: &ShowArgs, cli: &Cli) -> Result<Outcome, Error> {
     let path = &args.planfile;
     let text = plan_file_text(path)?;
     // Shown, not applied: the error says what is wrong with the file, and nothing about writes.
-    let (saved, signature) = plan_file::inspect(&text, plan_key()?.as_deref())
-        .map_err(|problem| Error::Refused(format!("{}: {problem}", path.display())))?;
+    let (saved, signature) =
+        plan_file::inspect(&text, plan_key()?.as_deref()).map_err(|source| Refusal::SavedPlan {
+            path: path.clone(),
+            source,
+        })?;
     let format = match args.format {
         ShowFormat::Text => Format::Text,
         ShowFormat::Json => Format::Json,

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
-use aws_sdk_s3::types::CorsConfiguration;
-use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
+use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
 use cors_sync_core::fingerprint;
 use cors_sync_core::plan::{Change, LiveBucket, LivePolicy, LiveState, Plan};
@@ -154,7 +153,7 @@ pub async fn apply_plan<'p>(
                 region,
                 after,
                 ..
-            } => buckets.push((change, bucket.as_str(), region.as_str(), after.as_deref())),
+            } => buckets.push((change, bucket.as_str(), region.as_str(), after)),
             _ => cloudfront.push(change),
         }
     }
@@ -266,10 +265,7 @@ async fn still_as_planned(aws: &Aws, change: &Change) -> Result<Change, Error> {
             )))
         }
     };
-    let planned = before
-        .clone()
-        .map_or_else(BucketCors::none, BucketCors::new);
-    if fingerprint::bucket(region, &now) != fingerprint::bucket(region, &planned) {
+    if fingerprint::bucket(region, &now) != fingerprint::bucket(region, before) {
         return Err(Error::Moved {
             resource: change.address().to_string(),
             now: Box::new(LiveState {
@@ -285,7 +281,7 @@ async fn still_as_planned(aws: &Aws, change: &Change) -> Result<Change, Error> {
     Ok(Change::BucketCors {
         bucket: bucket.clone(),
         region: region.clone(),
-        before: now.is_configured().then_some(now.rules),
+        before: now,
         after: after.clone(),
     })
 }
@@ -295,12 +291,12 @@ async fn write_bucket_cors(
     aws: &Aws,
     bucket: &str,
     region: &str,
-    after: Option<&[CorsRule]>,
+    after: &BucketCors,
     resource: &str,
 ) -> Result<(), Error> {
-    match after {
-        Some(rules) => put_bucket_cors(aws, region, bucket, rules, resource).await,
-        None => aws
+    match after.is_configured() {
+        true => put_bucket_cors(aws, region, bucket, after, resource).await,
+        false => aws
             .s3(region)
             .delete_bucket_cors()
             .bucket(bucket)
@@ -315,19 +311,11 @@ async fn put_bucket_cors(
     aws: &Aws,
     region: &str,
     bucket: &str,
-    rules: &[CorsRule],
+    cors: &BucketCors,
     resource: &str,
 ) -> Result<(), Error> {
-    let unbuildable = |e: String| Error::Call(AwsError::local(resource, "PutBucketCors", e));
-    let rules = rules
-        .iter()
-        .map(s3_rules::to_sdk)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(unbuildable)?;
-    let configuration = CorsConfiguration::builder()
-        .set_cors_rules(Some(rules))
-        .build()
-        .map_err(|e| unbuildable(e.to_string()))?;
+    let configuration = s3_rules::to_sdk(cors)
+        .map_err(|e| Error::Call(AwsError::local(resource, "PutBucketCors", e.to_string())))?;
     aws.s3(region)
         .put_bucket_cors()
         .bucket(bucket)

@@ -260,9 +260,7 @@ pub(crate) async fn read_cors(
     bucket: &str,
 ) -> Result<BucketCors, RegionalError> {
     match aws.s3(region).get_bucket_cors().bucket(bucket).send().await {
-        Ok(output) => Ok(BucketCors::new(
-            output.cors_rules().iter().map(s3_rules::from_sdk).collect(),
-        )),
+        Ok(output) => Ok(s3_rules::from_sdk(output.cors_rules())),
         // S3 answers a bucket without CORS with an error code, not an empty list.
         Err(error) if ErrorCode::of(&error) == Some(ErrorCode::NoSuchCorsConfiguration) => {
             Ok(BucketCors::none())

@@ -1,8 +1,28 @@
-//! Converting CORS rules between the SDK's types and the core model.
+//! The edge between the core's `BucketCors` and the SDK's types: the one place a bucket's rules
+//! change shape, on the way out of GetBucketCors and on the way into PutBucketCors.
 
-use cors_sync_core::bucket_cors::CorsRule;
+use aws_sdk_s3::error::BuildError;
+use aws_sdk_s3::types::CorsConfiguration;
+use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 
-pub fn from_sdk(rule: &aws_sdk_s3::types::CorsRule) -> CorsRule {
+/// The rules GetBucketCors answered with.
+pub fn from_sdk(rules: &[aws_sdk_s3::types::CorsRule]) -> BucketCors {
+    BucketCors::new(rules.iter().map(rule_from_sdk).collect())
+}
+
+/// The configuration PutBucketCors sends for `cors`.
+pub fn to_sdk(cors: &BucketCors) -> Result<CorsConfiguration, BuildError> {
+    let rules = cors
+        .rules
+        .iter()
+        .map(rule_to_sdk)
+        .collect::<Result<Vec<_>, _>>()?;
+    CorsConfiguration::builder()
+        .set_cors_rules(Some(rules))
+        .build()
+}
+
+fn rule_from_sdk(rule: &aws_sdk_s3::types::CorsRule) -> CorsRule {
     CorsRule {
         id: rule.id().map(str::to_string),
         allowed_origins: rule.allowed_origins().to_vec(),
@@ -13,7 +33,7 @@ pub fn from_sdk(rule: &aws_sdk_s3::types::CorsRule) -> CorsRule {
     }
 }
 
-pub fn to_sdk(rule: &CorsRule) -> Result<aws_sdk_s3::types::CorsRule, String> {
+fn rule_to_sdk(rule: &CorsRule) -> Result<aws_sdk_s3::types::CorsRule, BuildError> {
     let optional = |items: &[String]| (!items.is_empty()).then(|| items.to_vec());
     aws_sdk_s3::types::CorsRule::builder()
         .set_id(rule.id.clone())
@@ -23,5 +43,4 @@ pub fn to_sdk(rule: &CorsRule) -> Result<aws_sdk_s3::types::CorsRule, String> {
         .set_expose_headers(optional(&rule.expose_headers))
         .set_max_age_seconds(rule.max_age_seconds)
         .build()
-        .map_err(|e| e.to_string())
 }

@@ -54,4 +54,15 @@ impl BucketCors {
     pub fn is_configured(&self) -> bool {
         !self.rules.is_empty()
     }
+
+    /// The rules when there is a configuration: the shape plan files, journals and the JSON plan
+    /// give a side of a change (`null` for none).
+    pub fn configured(&self) -> Option<&[CorsRule]> {
+        self.is_configured().then_some(self.rules.as_slice())
+    }
+
+    /// From that shape: `None` (or no rules) is no configuration.
+    pub fn from_configured(rules: Option<Vec<CorsRule>>) -> Self {
+        BucketCors::new(rules.unwrap_or_default())
+    }
 }

@@ -1,22 +1,16 @@
 //! The core's one error type. Each variant carries what the user reads: the manifest's positioned
 //! diagnostics, what is wrong with a saved plan, which policy a behavior refers to.
 
-use crate::address::{Address, NotAnAddress};
+use crate::address::Address;
 use crate::cloudfront::behavior::BehaviorPath;
 use crate::cloudfront::policies::PolicyKind;
 use crate::diagnostic::Diagnostics;
-use crate::plan_file::PlanFileError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The manifest's problems, each with file, line and column.
     #[error("{0}")]
     Manifest(Diagnostics),
-    /// A saved plan that is not to be applied as it is.
-    #[error(transparent)]
-    PlanFile(#[from] PlanFileError),
-    #[error(transparent)]
-    Address(#[from] NotAnAddress),
     /// A behavior cannot be made what the manifest says (a policy that exists nowhere, cached
     /// methods outside the allowed ones, ...).
     #[error("distribution {distribution} behavior `{path}`: {problem}")]

@@ -307,14 +307,14 @@ fn check_signature(raw: &str, key: Option<&[u8]>, line: usize) -> Result<(), Jou
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bucket_cors::CorsRule;
+    use crate::bucket_cors::{BucketCors, CorsRule};
 
     fn change(bucket: &str) -> Change {
         Change::BucketCors {
             bucket: bucket.into(),
             region: "us-east-1".into(),
-            before: Some(vec![CorsRule::allowing(&["https://old.example"], &["GET"])]),
-            after: None,
+            before: BucketCors::new(vec![CorsRule::allowing(&["https://old.example"], &["GET"])]),
+            after: BucketCors::none(),
         }
     }
 

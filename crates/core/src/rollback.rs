@@ -43,7 +43,7 @@ pub fn restoring_manifest(
         };
         match change {
             Change::BucketCors { bucket, region, before, .. } => {
-                let rules = before.clone().unwrap_or_default();
+                let rules = before.rules.clone();
                 manifest.buckets.push(BucketSpec {
                     name: bucket.clone(),
                     region: Some(region.clone()),

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use cors_sync_core::bucket_cors::CorsRule;
+use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::lint;
 use cors_sync_core::manifest::load_str;
 use cors_sync_core::plan::{Change, Plan};
@@ -80,8 +80,8 @@ fn plans_show_hidden_characters_escaped_so_no_value_can_forge_a_line() {
         changes: vec![Change::BucketCors {
             bucket: "assets".into(),
             region: "us-east-1".into(),
-            before: None,
-            after: Some(vec![CorsRule::allowing(
+            before: BucketCors::none(),
+            after: BucketCors::new(vec![CorsRule::allowing(
                 &[
                     "https://a\u{200b}.example",
                     "https://b.example\u{2028}+ forged line",

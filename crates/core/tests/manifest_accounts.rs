@@ -219,7 +219,8 @@ fn account_filters_name_declared_accounts() {
     let names = |only: &[&str]| -> Result<Vec<String>, String> {
         let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
         Ok(manifest
-            .accounts_in_play(&only)?
+            .accounts_in_play(&only)
+            .map_err(|e| e.to_string())?
             .into_iter()
             .map(|a| a.map(|a| a.name.clone()).unwrap_or_default())
             .collect())

@@ -2,6 +2,7 @@
 //! (with the declared policies a targeted distribution names), and the plan that says it is
 //! partial.
 
+use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::manifest::{load_str, Manifest};
 use cors_sync_core::plan::{Address, Change, Plan};
 use cors_sync_core::render::text_plan::{self, Colour};
@@ -45,8 +46,10 @@ fn addresses(texts: &[&str]) -> Vec<Address> {
 #[test]
 fn targets_parse_once_each_and_unknown_ones_name_the_likely_address() {
     let m = manifest();
-    let given =
-        |texts: &[&str]| m.targets(&texts.iter().map(|t| t.to_string()).collect::<Vec<_>>());
+    let given = |texts: &[&str]| {
+        m.targets(&texts.iter().map(|t| t.to_string()).collect::<Vec<_>>())
+            .map_err(|e| e.to_string())
+    };
     assert_eq!(
         given(&[
             "s3_bucket.assets",
@@ -96,8 +99,8 @@ fn a_partial_plan_says_so_in_every_format() {
     let change = Change::BucketCors {
         bucket: "assets".into(),
         region: "eu-west-1".into(),
-        before: None,
-        after: Some(vec![]),
+        before: BucketCors::none(),
+        after: BucketCors::new(vec![CorsRule::allowing(&["https://a.example"], &["GET"])]),
     };
     let partial = Plan {
         changes: vec![change],

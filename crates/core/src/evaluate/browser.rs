@@ -146,12 +146,11 @@ impl RequestHeader {
     /// A `--header` as given on the command line: `parse`, refusing a name no header can have
     /// (HTTP's token characters only), so that a typo is not judged as an odd header name.
     /// `NAME=VALUE`, the shape of other tools' flags, gets the spelling it was meant as.
-    pub fn from_flag(text: &str) -> Result<Self, String> {
+    pub fn from_flag(text: &str) -> Result<Self, NotAHeader> {
         let header = Self::parse(text);
+        let text = text.to_string();
         if header.name.is_empty() {
-            return Err(format!(
-                "--header `{text}` names no header: give `NAME: VALUE` or `NAME`"
-            ));
+            return Err(NotAHeader::NoName { text });
         }
         if is_token(&header.name) {
             return Ok(header);
@@ -160,17 +159,34 @@ impl RequestHeader {
             if let Some((name, value)) = text.split_once('=') {
                 let (name, value) = (name.trim(), value.trim());
                 if is_token(name) && !name.is_empty() {
-                    return Err(format!(
-                        "--header `{text}` is not a header name: did you mean `{name}: {value}`?"
-                    ));
+                    return Err(NotAHeader::Assignment {
+                        name: name.to_string(),
+                        value: value.to_string(),
+                        text,
+                    });
                 }
             }
         }
-        Err(format!(
-            "--header `{text}`: `{}` is not a header name (only letters, digits and !#$%&'*+-.^_`|~); give `NAME: VALUE` or `NAME`",
-            header.name
-        ))
+        Err(NotAHeader::BadName {
+            text,
+            name: header.name,
+        })
     }
+}
+
+/// A `--header` flag no request header can be made of.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAHeader {
+    #[error("--header `{text}` names no header: give `NAME: VALUE` or `NAME`")]
+    NoName { text: String },
+    #[error("--header `{text}` is not a header name: did you mean `{name}: {value}`?")]
+    Assignment {
+        text: String,
+        name: String,
+        value: String,
+    },
+    #[error("--header `{text}`: `{name}` is not a header name (only letters, digits and !#$%&'*+-.^_`|~); give `NAME: VALUE` or `NAME`")]
+    BadName { text: String, name: String },
 }
 
 /// RFC 9110 `token`: what a header name is made of.

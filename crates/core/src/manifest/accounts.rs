@@ -52,21 +52,18 @@ impl Manifest {
     /// The accounts a run acts in, in declaration order: every declared one, or those `only`
     /// names. `None` stands for "the credentials' own account" when none are declared. A name
     /// in `only` that is not declared is an error naming the declared ones.
-    pub fn accounts_in_play(&self, only: &[String]) -> Result<Vec<Option<&Account>>, String> {
+    pub fn accounts_in_play(&self, only: &[String]) -> Result<Vec<Option<&Account>>, NotInPlay> {
         if self.accounts.is_empty() {
             return match only.first() {
                 None => Ok(vec![None]),
-                Some(name) => Err(format!(
-                    "--account {name}: the manifest declares no `accounts:`"
-                )),
+                Some(name) => Err(NotInPlay::NoneDeclared { name: name.clone() }),
             };
         }
         if let Some(unknown) = only.iter().find(|name| self.account(name).is_none()) {
-            let names: Vec<&str> = self.accounts.iter().map(|a| a.name.as_str()).collect();
-            return Err(format!(
-                "--account {unknown}: the manifest declares no such account (it declares {})",
-                names.join(", ")
-            ));
+            return Err(NotInPlay::NotDeclared {
+                name: unknown.clone(),
+                declared: self.accounts.iter().map(|a| a.name.clone()).collect(),
+            });
         }
         Ok(self
             .accounts
@@ -75,6 +72,15 @@ impl Manifest {
             .map(Some)
             .collect())
     }
+}
+
+/// An `--account` the manifest does not declare.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotInPlay {
+    #[error("--account {name}: the manifest declares no `accounts:`")]
+    NoneDeclared { name: String },
+    #[error("--account {name}: the manifest declares no such account (it declares {})", .declared.join(", "))]
+    NotDeclared { name: String, declared: Vec<String> },
 }
 
 /// What one file said about accounts, gathered while decoding it.

@@ -77,4 +77,5 @@ impl Manifest {
     }
 }
 
+pub use accounts::NotInPlay;
 pub use load::{load, load_on, load_str};

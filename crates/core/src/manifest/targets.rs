@@ -41,7 +41,7 @@ impl Manifest {
 
     /// The parsed targets, in the order given and each once; an address the manifest does not
     /// manage is an error with the closest one it does.
-    pub fn targets(&self, given: &[String]) -> Result<Vec<Address>, String> {
+    pub fn targets(&self, given: &[String]) -> Result<Vec<Address>, NotATarget> {
         let known = self.addresses();
         let spelled: Vec<String> = known.iter().map(ToString::to_string).collect();
         let spelled: Vec<&str> = spelled.iter().map(String::as_str).collect();
@@ -54,20 +54,18 @@ impl Manifest {
                     .find(|a| a.to_string().split_once('.').map(|(_, name)| name) == Some(text))
                     .map(ToString::to_string)
                     .or_else(|| did_you_mean(text, &spelled).map(str::to_string))
-                    .map(|a| format!("; did you mean `{a}`?"))
-                    .unwrap_or_default()
             };
             let Ok(address) = text.parse::<Address>() else {
-                return Err(format!(
-                    "--target `{text}` is not a resource address (write {KINDS}){}",
-                    suggestion()
-                ));
+                return Err(NotATarget::NotAnAddress {
+                    text: text.clone(),
+                    suggestion: suggestion(),
+                });
             };
             if !known.contains(&address) {
-                return Err(format!(
-                    "--target {text}: the manifest manages no such resource{}",
-                    suggestion()
-                ));
+                return Err(NotATarget::NotManaged {
+                    text: text.clone(),
+                    suggestion: suggestion(),
+                });
             }
             if !targets.contains(&address) {
                 targets.push(address);
@@ -122,4 +120,25 @@ impl Manifest {
             distributions,
         }
     }
+}
+
+/// A `--target` that names nothing the manifest manages, with the closest address it does.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotATarget {
+    #[error("--target `{text}` is not a resource address (write {KINDS}){}", did_you_mean_clause(.suggestion.as_deref()))]
+    NotAnAddress {
+        text: String,
+        suggestion: Option<String>,
+    },
+    #[error("--target {text}: the manifest manages no such resource{}", did_you_mean_clause(.suggestion.as_deref()))]
+    NotManaged {
+        text: String,
+        suggestion: Option<String>,
+    },
+}
+
+fn did_you_mean_clause(suggestion: Option<&str>) -> String {
+    suggestion
+        .map(|a| format!("; did you mean `{a}`?"))
+        .unwrap_or_default()
 }

@@ -116,13 +116,14 @@ impl TryFrom<Wire> for Plan {
 #[cfg(test)]
 mod tests {
     use super::super::{Change, Plan};
+    use crate::bucket_cors::{BucketCors, CorsRule};
 
     fn bucket(name: &str) -> Change {
         Change::BucketCors {
             bucket: name.to_string(),
             region: "eu-west-1".to_string(),
-            before: None,
-            after: Some(Vec::new()),
+            before: BucketCors::none(),
+            after: BucketCors::new(vec![CorsRule::allowing(&["https://a.example"], &["GET"])]),
         }
     }
 
@@ -149,7 +150,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<Plan>(&json).unwrap(), alone);
         let mixed = json.replace(
             r#"{"changes":["#,
-            r#"{"changes":[{"address":"s3_bucket.z","action":"delete","detail":{"kind":"bucket_cors","region":"eu-west-1","before":[],"after":null},"account":"prod"},"#,
+            r#"{"changes":[{"address":"s3_bucket.z","action":"delete","detail":{"kind":"bucket_cors","region":"eu-west-1","before":[{"allowed_origins":["https://a.example"],"allowed_methods":["GET"]}],"after":null},"account":"prod"},"#,
         );
         assert!(serde_json::from_str::<Plan>(&mixed).is_err());
     }

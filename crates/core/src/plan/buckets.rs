@@ -16,12 +16,11 @@ pub fn bucket_change(
         (true, true) if normalize::equivalent_on(provider, desired, &live.cors) => return None,
         _ => {}
     }
-    let rules = |cors: &BucketCors| cors.is_configured().then(|| cors.rules.clone());
     Some(Change::BucketCors {
         bucket: live.name.clone(),
         region: live.region.clone(),
-        before: rules(&live.cors),
-        after: rules(desired),
+        before: live.cors.clone(),
+        after: desired.clone(),
     })
 }
 
@@ -51,7 +50,11 @@ mod tests {
     fn parts(change: Change) -> (Action, Option<Vec<CorsRule>>, Option<Vec<CorsRule>>) {
         let action = change.action();
         match change {
-            Change::BucketCors { before, after, .. } => (action, before, after),
+            Change::BucketCors { before, after, .. } => (
+                action,
+                before.configured().map(<[_]>::to_vec),
+                after.configured().map(<[_]>::to_vec),
+            ),
             other => panic!("not a bucket change: {other:?}"),
         }
     }

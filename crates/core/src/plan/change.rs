@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::address::Address;
-use crate::bucket_cors::CorsRule;
+use crate::bucket_cors::BucketCors;
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings, LegacyCacheSettings};
 use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders};
 
@@ -18,13 +18,13 @@ use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders};
 pub enum Change {
     /// create: no configuration live → rules (PutBucketCors); update: rules differ (PutBucketCors,
     /// replacing the whole configuration); delete: rules live → `cors_rules: []` (DeleteBucketCors).
-    /// `before` and `after` are never both `None`.
+    /// `before` and `after` are never both unconfigured.
     BucketCors {
         bucket: String,
         /// Where the write goes.
         region: String,
-        before: Option<Vec<CorsRule>>,
-        after: Option<Vec<CorsRule>>,
+        before: BucketCors,
+        after: BucketCors,
     },
     /// Always an update: cors-sync changes behaviors, never creates or deletes distributions.
     Distribution {
@@ -66,8 +66,8 @@ impl Change {
 
     pub fn action(&self) -> Action {
         match self {
-            Change::BucketCors { before: None, .. } => Action::Create,
-            Change::BucketCors { after: None, .. } => Action::Delete,
+            Change::BucketCors { before, .. } if !before.is_configured() => Action::Create,
+            Change::BucketCors { after, .. } if !after.is_configured() => Action::Delete,
             Change::BucketCors { .. } | Change::Distribution { .. } => Action::Update,
             Change::OriginRequestPolicy { live, .. } => Action::of_policy(live.is_some()),
             Change::ResponseHeadersPolicy { live, .. } => Action::of_policy(live.is_some()),
@@ -162,7 +162,7 @@ mod wire {
     use serde::{Deserialize, Serialize};
 
     use super::{Action, Address, BehaviorChange, LivePolicy};
-    use crate::bucket_cors::CorsRule;
+    use crate::bucket_cors::{BucketCors, CorsRule};
     use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders};
 
     #[derive(Serialize, Deserialize)]
@@ -207,8 +207,8 @@ mod wire {
                     ..
                 } => Detail::BucketCors {
                     region,
-                    before,
-                    after,
+                    before: before.configured().map(<[_]>::to_vec),
+                    after: after.configured().map(<[_]>::to_vec),
                 },
                 super::Change::Distribution { behaviors, .. } => Detail::Distribution { behaviors },
                 super::Change::OriginRequestPolicy { live, after, .. } => {
@@ -267,7 +267,9 @@ mod wire {
                         after,
                     },
                 ) => {
-                    if before.is_none() && after.is_none() {
+                    let before = BucketCors::from_configured(before);
+                    let after = BucketCors::from_configured(after);
+                    if !before.is_configured() && !after.is_configured() {
                         return Err(format!(
                             "{address}: a bucket change with neither a before nor an after state"
                         ));
@@ -321,9 +323,10 @@ mod wire {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bucket_cors::CorsRule;
 
-    fn rules() -> Vec<CorsRule> {
-        vec![CorsRule::allowing(&["https://a.example"], &["GET"])]
+    fn rules() -> BucketCors {
+        BucketCors::new(vec![CorsRule::allowing(&["https://a.example"], &["GET"])])
     }
 
     #[test]
@@ -331,8 +334,8 @@ mod tests {
         let change = Change::BucketCors {
             bucket: "b".into(),
             region: "eu-west-1".into(),
-            before: None,
-            after: Some(rules()),
+            before: BucketCors::none(),
+            after: rules(),
         };
         let json = serde_json::to_string(&change).unwrap();
         assert_eq!(
@@ -350,8 +353,13 @@ mod tests {
                 "the change's detail is for another kind of resource",
             ),
             (
-                r#"{"address":"s3_bucket.b","action":"delete","detail":{"kind":"bucket_cors","region":"r","before":null,"after":[]}}"#,
+                r#"{"address":"s3_bucket.b","action":"delete","detail":{"kind":"bucket_cors","region":"r","before":null,"after":[{"allowed_origins":["https://a.example"],"allowed_methods":["GET"]}]}}"#,
                 "the action `delete` does not follow",
+            ),
+            // An empty rule list is no configuration (S3 cannot hold one): not a create.
+            (
+                r#"{"address":"s3_bucket.b","action":"create","detail":{"kind":"bucket_cors","region":"r","before":null,"after":[]}}"#,
+                "neither a before nor an after state",
             ),
             (
                 r#"{"address":"s3_bucket.b","action":"update","detail":{"kind":"bucket_cors","region":"r","before":null,"after":null}}"#,

@@ -76,8 +76,8 @@ pub fn with_live_before(plan: &Plan, now: &LiveState) -> Plan {
                 region: region.clone(),
                 before: now
                     .bucket(bucket)
-                    .filter(|b| b.cors.is_configured())
-                    .map(|b| b.cors.rules.clone()),
+                    .map(|b| b.cors.clone())
+                    .unwrap_or_default(),
                 after: after.clone(),
             },
             Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {

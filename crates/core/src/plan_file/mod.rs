@@ -283,7 +283,7 @@ fn unsigned(text: &str) -> Result<String, PlanFileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bucket_cors::CorsRule;
+    use crate::bucket_cors::{BucketCors, CorsRule};
     use crate::plan::Change;
 
     fn saved() -> SavedPlan {
@@ -298,8 +298,8 @@ mod tests {
                 changes: vec![Change::BucketCors {
                     bucket: "b".into(),
                     region: "eu-west-1".into(),
-                    before: None,
-                    after: Some(vec![CorsRule::allowing(&["*"], &["GET"])]),
+                    before: BucketCors::none(),
+                    after: BucketCors::new(vec![CorsRule::allowing(&["*"], &["GET"])]),
                 }],
                 ..Plan::default()
             },

@@ -120,8 +120,8 @@ fn change_document(account: Option<&str>, change: &Change) -> Value {
             after,
             ..
         } => json!({
-            "before": before,
-            "after": after,
+            "before": before.configured(),
+            "after": after.configured(),
             "region": region,
         }),
         Change::Distribution { behaviors, .. } => {

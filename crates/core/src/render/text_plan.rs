@@ -8,7 +8,7 @@ use similar::TextDiff;
 use super::manifest_yaml::{self, list, scalar};
 use super::plural;
 use super::UnmanagedBucket;
-use crate::bucket_cors::CorsRule;
+use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
 use crate::normalize;
@@ -149,13 +149,13 @@ pub fn change_block(change: &Change, colour: Colour) -> String {
     );
     match change {
         Change::BucketCors { before, after, .. } => {
-            let label = |side: &str, rules: &Option<Vec<CorsRule>>| match rules {
-                Some(_) => side.to_string(),
-                None => format!("{side} (no CORS configuration)"),
+            let label = |side: &str, cors: &BucketCors| match cors.is_configured() {
+                true => side.to_string(),
+                false => format!("{side} (no CORS configuration)"),
             };
             out.push_str(&diff(
-                &rules_listing(before.as_deref()),
-                &rules_listing(after.as_deref()),
+                &rules_listing(before.configured()),
+                &rules_listing(after.configured()),
                 (&label("live", before), &label("manifest", after)),
                 colour,
             ));
@@ -240,7 +240,7 @@ pub fn moved_block(
                 .find(|b| &b.name == bucket)
                 .map(|b| b.cors.rules.as_slice());
             out.push_str(&diff(
-                &rules_listing(before.as_deref()),
+                &rules_listing(before.configured()),
                 &rules_listing(current),
                 labels,
                 colour,
