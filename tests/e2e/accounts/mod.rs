@@ -308,12 +308,10 @@ fn cloudfront_writes_in_different_accounts_run_at_the_same_time() {
     );
 }
 
-/// Within one account CloudFront writes stay one at a time: each update is held at the proxy a
-/// moment while the proxy counts how many are in flight.
+/// Within one account CloudFront writes stay one at a time: the proxy counts how many updates are
+/// in flight at once, each from its arrival until its answer is passed back.
 #[test]
 fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
-    use std::time::Duration;
-
     use crate::support::fault_proxy::{FaultKind, InFlight};
 
     let client = accounts::cloudfront_in(PROD);
@@ -327,11 +325,14 @@ fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
         manifest.push_str(&format!("  - id: {id}\n{forward}"));
     }
     let proxy = FaultProxy::start(&emulator().endpoint);
-    let in_flight = InFlight::default();
-    let held = in_flight.hook(Duration::from_millis(200));
+    let in_flight = InFlight::gate(1, ids.len());
     for id in &ids {
         let update = format!("/2020-05-31/distribution/{id}/config");
-        proxy.fail(Fault::kind("PUT", &update, FaultKind::Before(held.clone())));
+        proxy.fail(Fault::kind(
+            "PUT",
+            &update,
+            FaultKind::Counted(in_flight.clone()),
+        ));
     }
     through(&proxy, &manifest)
         .run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])

@@ -4,7 +4,7 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// What the proxy does instead of forwarding a matching request.
@@ -39,6 +39,8 @@ pub enum FaultKind {
     /// Run this (another client changing live state, say) when the request arrives, then forward
     /// the request: the race a real user meets between cors-sync's plan and its write.
     Before(Hook),
+    /// Forward the request through this gate, which counts how many are in flight at once.
+    Counted(InFlight),
 }
 
 /// Something the proxy runs when a request arrives.
@@ -51,29 +53,89 @@ impl std::fmt::Debug for Hook {
     }
 }
 
-/// Counts matching requests in flight at once: each is held `hold` at the proxy, so requests
-/// the client sends together are seen together.
-#[derive(Clone, Default)]
+/// Counts matching requests in flight at once, each from its arrival at the proxy until its
+/// answer is about to be passed back, and holds each at the proxy until `budget` of them are in flight
+/// together (or every one `expected` has arrived, for the last few): a client that keeps
+/// `budget` requests going is seen doing so with no assumption about timing, and one that sends
+/// more is seen exceeding it. A gate that waits `GIVE_UP` without opening lets its requests go
+/// and records it (`never_reached`), and holds none after it, so a client that never reaches the
+/// budget fails the test instead of hanging it.
+#[derive(Clone)]
 pub struct InFlight {
-    now: Arc<std::sync::atomic::AtomicUsize>,
-    most: Arc<std::sync::atomic::AtomicUsize>,
+    budget: usize,
+    expected: usize,
+    counts: Arc<(Mutex<Counts>, Condvar)>,
 }
 
+impl std::fmt::Debug for InFlight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "InFlight({} of {})", self.budget, self.expected)
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    now: usize,
+    most: usize,
+    arrived: usize,
+    /// How many times the gate has opened: a request waits for the next opening after its
+    /// arrival, so one released is never held again by later comings and goings.
+    openings: usize,
+    never_reached: bool,
+}
+
+/// Generous: the client sends its next request as soon as one returns, so the gate opens in
+/// milliseconds unless the client is wrong; this only turns a hang into a failure.
+const GIVE_UP: Duration = Duration::from_secs(60);
+
 impl InFlight {
-    pub fn hook(&self, hold: Duration) -> Hook {
-        use std::sync::atomic::Ordering::SeqCst;
-        let counts = self.clone();
-        Hook(Arc::new(move || {
-            let now = counts.now.fetch_add(1, SeqCst) + 1;
-            counts.most.fetch_max(now, SeqCst);
-            std::thread::sleep(hold);
-            counts.now.fetch_sub(1, SeqCst);
-        }))
+    /// A gate for `expected` matching requests that a client should send `budget` at a time.
+    pub fn gate(budget: usize, expected: usize) -> InFlight {
+        InFlight {
+            budget,
+            expected,
+            counts: Arc::default(),
+        }
+    }
+
+    /// Counts a request in, waits for the gate, and returns what counts it out when dropped.
+    fn enter(&self) -> Entered<'_> {
+        let (lock, opened) = &*self.counts;
+        let mut counts = lock.lock().unwrap();
+        counts.now += 1;
+        counts.arrived += 1;
+        counts.most = counts.most.max(counts.now);
+        if counts.now >= self.budget || counts.arrived >= self.expected || counts.never_reached {
+            counts.openings += 1;
+            opened.notify_all();
+        } else {
+            let ticket = counts.openings;
+            let (mut counts, waited) = opened
+                .wait_timeout_while(counts, GIVE_UP, |c| c.openings == ticket)
+                .unwrap();
+            if waited.timed_out() {
+                counts.never_reached = true;
+            }
+        }
+        Entered(self)
     }
 
     /// The most that were in flight at once.
     pub fn most(&self) -> usize {
-        self.most.load(std::sync::atomic::Ordering::SeqCst)
+        self.counts.0.lock().unwrap().most
+    }
+
+    /// Whether a request waited `GIVE_UP` for the budget to be in flight together.
+    pub fn never_reached(&self) -> bool {
+        self.counts.0.lock().unwrap().never_reached
+    }
+}
+
+struct Entered<'a>(&'a InFlight);
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        self.0.counts.0.lock().unwrap().now -= 1;
     }
 }
 
@@ -328,6 +390,19 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             let mut answer = Vec::new();
             server.read_to_end(&mut answer)?;
             client.write_all(&replaced(&answer, from, to))
+        }
+        Some((FaultKind::Counted(in_flight), _)) => {
+            // Counted out before the client has a byte of the answer: a request the proxy counts
+            // is always one the client still has in flight.
+            let answer = {
+                let _entered = in_flight.enter();
+                let mut server = TcpStream::connect(upstream)?;
+                server.write_all(&request)?;
+                let mut answer = Vec::new();
+                server.read_to_end(&mut answer)?;
+                answer
+            };
+            client.write_all(&answer)
         }
         None => {
             let mut server = TcpStream::connect(upstream)?;
