@@ -7,6 +7,8 @@ use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
+use super::http;
+
 /// What the proxy does instead of forwarding a matching request.
 #[derive(Clone, Debug)]
 pub enum FaultKind {
@@ -280,13 +282,12 @@ impl FaultProxy {
 }
 
 fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io::Result<()> {
-    let request = read_request(&mut client)?;
-    let head = String::from_utf8_lossy(&request);
-    let mut request_line = head.lines().next().unwrap_or_default().split_whitespace();
-    let (method, target) = (
-        request_line.next().unwrap_or_default(),
-        request_line.next().unwrap_or_default(),
-    );
+    let Some((head, request)) = http::read_request(&mut client)? else {
+        return Ok(());
+    };
+    let (method, target) = (head.method.as_str(), head.target.as_str());
+    // The whole request, body and all: STS's query protocol names its action in the body.
+    let whole = String::from_utf8_lossy(&request);
     let line = format!("{method} {target}");
     let fault = {
         let mut state = state.lock().unwrap();
@@ -304,16 +305,13 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             }
             (f.kind.clone(), f.headers.clone())
         });
-        let whole_head = head
-            .split("\r\n\r\n")
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        if let Some(action) = head.split("Action=").nth(1) {
+        if let Some(action) = whole.split("Action=").nth(1) {
             let action = action.split('&').next().unwrap_or_default();
             state.sts_actions.push(action.to_string());
         }
-        state.requests.push((line, fault.is_some(), whole_head));
+        state
+            .requests
+            .push((line, fault.is_some(), head.text.clone()));
         fault
     };
     match fault {
@@ -328,7 +326,7 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             // In the protocol of the service asked: STS's query protocol wraps its error.
             let error = format!("<Error><Code>{code}</Code><Message>{message}</Message>");
             // STS's query protocol and CloudFront's REST-XML wrap their errors.
-            let body = if head.contains("Action=") || target.starts_with("/2020-05-31/") {
+            let body = if whole.contains("Action=") || target.starts_with("/2020-05-31/") {
                 format!("<ErrorResponse>{error}<Type>Sender</Type></Error><RequestId>fault-proxy</RequestId></ErrorResponse>")
             } else {
                 format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{error}<RequestId>fault-proxy</RequestId></Error>")
@@ -416,65 +414,33 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
 /// `answer` (a whole HTTP/1.1 response, `Connection: close`) with its body ending right after
 /// `marker`, and a head whose Content-Length matches the shorter body.
 fn truncated(answer: &[u8], marker: &str) -> Vec<u8> {
-    let text = String::from_utf8_lossy(answer);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let kept = body
-        .find(marker)
-        .map_or(body, |at| &body[..at + marker.len()]);
-    let head: String = head
-        .split("\r\n")
-        .filter(|line| {
-            let line = line.to_ascii_lowercase();
-            !line.starts_with("content-length:") && !line.starts_with("transfer-encoding:")
-        })
-        .map(|line| format!("{line}\r\n"))
-        .collect();
-    format!("{head}Content-Length: {}\r\n\r\n{kept}", kept.len()).into_bytes()
+    rewritten(answer, |body| {
+        body.find(marker)
+            .map_or(body, |at| &body[..at + marker.len()])
+            .to_string()
+    })
 }
 
 /// `answer` with the first `from` in its body replaced by `to`, and a head whose Content-Length
 /// matches the new body.
 fn replaced(answer: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let text = String::from_utf8_lossy(answer);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = body.replacen(from, to, 1);
-    let head: String = head
-        .split("\r\n")
-        .filter(|line| {
-            let line = line.to_ascii_lowercase();
-            !line.starts_with("content-length:") && !line.starts_with("transfer-encoding:")
-        })
-        .map(|line| format!("{line}\r\n"))
-        .collect();
-    format!("{head}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    rewritten(answer, |body| body.replacen(from, to, 1))
 }
 
-/// Reads one request: the head, then a Content-Length body.
-fn read_request(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 8192];
-    let head_end = loop {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(data);
-        }
-        data.extend_from_slice(&buffer[..n]);
-        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
+/// `answer` with its body rewritten by `rewrite` and its head framing the new body; an answer
+/// with no whole head is passed on as it came.
+fn rewritten(answer: &[u8], rewrite: impl Fn(&str) -> String) -> Vec<u8> {
+    let Some(parsed) = http::parse_answer(answer) else {
+        return answer.to_vec();
     };
-    let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            break;
+    let body = rewrite(&String::from_utf8_lossy(parsed.body));
+    let mut head = format!("HTTP/1.1 {} {}\r\n", parsed.status, parsed.reason);
+    for (name, value) in &parsed.headers {
+        let framing = name.eq_ignore_ascii_case("Content-Length")
+            || name.eq_ignore_ascii_case("Transfer-Encoding");
+        if !framing {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
-        data.extend_from_slice(&buffer[..n]);
     }
-    Ok(data)
+    format!("{head}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }
