@@ -208,8 +208,8 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
             } else {
                 vec![]
             };
-            let request =
-                Request::preflight(*random.pick(&ORIGINS), *random.pick(&METHODS), &headers);
+            let (origin, method) = (*random.pick(&ORIGINS), *random.pick(&METHODS));
+            let request = Request::preflight(origin, method, &headers);
             let predicted =
                 evaluate(Bucket::Cors(&BucketCors::new(rules.clone())), &request).response;
             let observed = runtime
