@@ -10,6 +10,7 @@ use cors_sync_core::evaluate::s3::{evaluate, Bucket};
 use cors_sync_core::evaluate::Request;
 
 use crate::support::emulator::s3rver;
+use crate::support::random::Dice;
 use crate::support::s3::{self, rule};
 use crate::support::{bucket_manifest as manifest, cors_sync};
 
@@ -145,33 +146,18 @@ fn explained_by_s3rver_first_origin_and_method_rule(rules: &[CorsRule], request:
     first.is_some_and(|i| !headers_ok(&rules[i]))
 }
 
-/// A small deterministic generator, so a failing case can be reproduced from its seed.
-struct Xorshift(u64);
-
-impl Xorshift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
+/// Some of `items` (each by a coin toss), at least `at_least` of them.
+fn some(random: &mut Dice, items: &[&str], at_least: usize) -> Vec<String> {
+    let mut chosen: Vec<String> = items
+        .iter()
+        .filter(|_| random.chance(2))
+        .map(|s| s.to_string())
+        .collect();
+    while chosen.len() < at_least {
+        chosen.push(random.pick(items).to_string());
     }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[(self.next() % items.len() as u64) as usize]
-    }
-
-    fn some(&mut self, items: &[&str], at_least: usize) -> Vec<String> {
-        let mut chosen: Vec<String> = items
-            .iter()
-            .filter(|_| self.next().is_multiple_of(2))
-            .map(|s| s.to_string())
-            .collect();
-        while chosen.len() < at_least {
-            chosen.push(self.pick(items).to_string());
-        }
-        chosen.dedup();
-        chosen
-    }
+    chosen.dedup();
+    chosen
 }
 
 const ORIGIN_PATTERNS: [&str; 5] = [
@@ -194,19 +180,19 @@ const HEADERS: [&str; 3] = ["Content-Type", "X-Custom", "X-Other"];
 
 #[test]
 fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
-    let mut random = Xorshift(0x5eed_c0de_1234_5678);
+    let mut random = Dice::seeded(0x5eed_c0de_1234_5678);
     let prober = Prober::new(DEFAULT_ATTEMPT_TIMEOUT);
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let mut disagreements = Vec::new();
     let mut compared = 0;
     let mut explained = 0;
     for case in 0..24 {
-        let rules: Vec<CorsRule> = (0..1 + random.next() % 3)
+        let rules: Vec<CorsRule> = (0..1 + random.below(3))
             .map(|_| CorsRule {
-                allowed_origins: random.some(&ORIGIN_PATTERNS, 1),
-                allowed_methods: random.some(&METHODS, 1),
-                allowed_headers: if random.next().is_multiple_of(2) {
-                    random.some(&HEADER_PATTERNS, 1)
+                allowed_origins: some(&mut random, &ORIGIN_PATTERNS, 1),
+                allowed_methods: some(&mut random, &METHODS, 1),
+                allowed_headers: if random.chance(2) {
+                    some(&mut random, &HEADER_PATTERNS, 1)
                 } else {
                     vec![]
                 },
@@ -217,13 +203,13 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
         s3::s3rver_bucket(&bucket, &rules);
         let url = format!("{}/{bucket}/probe", s3rver().endpoint);
         for _ in 0..6 {
-            let headers: Vec<&str> = if random.next().is_multiple_of(2) {
-                vec![random.pick(&HEADERS)]
+            let headers: Vec<&str> = if random.chance(2) {
+                vec![*random.pick(&HEADERS)]
             } else {
                 vec![]
             };
-            let request =
-                Request::preflight(random.pick(&ORIGINS), random.pick(&METHODS), &headers);
+            let (origin, method) = (*random.pick(&ORIGINS), *random.pick(&METHODS));
+            let request = Request::preflight(origin, method, &headers);
             let predicted =
                 evaluate(Bucket::Cors(&BucketCors::new(rules.clone())), &request).response;
             let observed = runtime

@@ -12,6 +12,7 @@ use cors_sync_core::plan::{Change, LiveBucket, LivePolicy, LiveState, Plan};
 use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
 
+use crate::cloudfront::policies::{OriginRequest, ResponseHeaders};
 use crate::cloudfront::{distributions, policies};
 use crate::error::{AwsError, Error};
 use crate::live_state;
@@ -354,20 +355,19 @@ async fn apply_policy_change(
     match change {
         Change::OriginRequestPolicy { name, live, after } => match live {
             Some(LivePolicy { id, before }) => {
-                policies::origin_request::update(client, name, id, before, after).await?;
+                policies::update::<OriginRequest>(client, name, id, before, after).await?;
             }
             None => {
-                let id = policies::origin_request::create(client, name, after).await?;
+                let id = policies::create::<OriginRequest>(client, name, after).await?;
                 created.insert((PolicyKind::OriginRequest, name.clone()), id);
             }
         },
         Change::ResponseHeadersPolicy { name, live, after } => match live {
             Some(LivePolicy { id, before }) => {
-                policies::response_headers::update(client, name, id, before.as_ref(), after)
-                    .await?;
+                policies::update::<ResponseHeaders>(client, name, id, before, after).await?;
             }
             None => {
-                let id = policies::response_headers::create(client, name, after).await?;
+                let id = policies::create::<ResponseHeaders>(client, name, after).await?;
                 created.insert((PolicyKind::ResponseHeaders, name.clone()), id);
             }
         },

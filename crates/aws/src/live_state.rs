@@ -353,7 +353,7 @@ impl std::fmt::Display for RepeatedToken {
 
 impl std::error::Error for RepeatedToken {}
 
-/// Every page of ListBuckets, following the continuation token.
+/// Every page of ListBuckets, through the SDK's paginator.
 pub(crate) async fn list_pages(
     client: &aws_sdk_s3::Client,
 ) -> Result<
@@ -366,17 +366,16 @@ pub(crate) async fn list_pages(
     let mut buckets = Vec::new();
     let mut seen = std::collections::HashSet::new();
     let mut tokens_seen = std::collections::HashSet::new();
-    let mut token: Option<String> = None;
-    loop {
-        // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts
-        // allowed more than 10,000 buckets) and names each bucket's region.
-        let output = client
-            .list_buckets()
-            .max_buckets(LIST_PAGE)
-            .set_continuation_token(token.clone())
-            .send()
-            .await?;
-        for bucket in output.buckets() {
+    // With max-buckets, S3 pages the listing (an unpaginated one is refused for accounts allowed
+    // more than 10,000 buckets) and names each bucket's region.
+    let mut pages = client
+        .list_buckets()
+        .max_buckets(LIST_PAGE)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        for bucket in page.buckets() {
             if let Some(name) = bucket.name().filter(|name| seen.insert(name.to_string())) {
                 buckets.push(BucketTarget {
                     name: name.to_string(),
@@ -384,22 +383,20 @@ pub(crate) async fn list_pages(
                 });
             }
         }
-        let next = output
-            .continuation_token()
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        let Some(next) = next else { break };
         // A token seen before (handed back at once, or after others: T1, T2, T1) would page
         // round the same pages forever, and stopping there would leave a listing that looks whole
-        // but may miss buckets: either is an error. The SDK's paginator catches only the first.
-        if !tokens_seen.insert(next.clone()) {
-            return Err(
-                aws_smithy_runtime_api::client::result::SdkError::construction_failure(
-                    RepeatedToken(next),
-                ),
-            );
+        // but may miss buckets: either is an error. The paginator stops, silently, only at a
+        // token handed back at once; it asks for no next page until this one is taken, so
+        // returning here asks no more.
+        if let Some(token) = page.continuation_token().filter(|t| !t.is_empty()) {
+            if !tokens_seen.insert(token.to_string()) {
+                return Err(
+                    aws_smithy_runtime_api::client::result::SdkError::construction_failure(
+                        RepeatedToken(token.to_string()),
+                    ),
+                );
+            }
         }
-        token = Some(next);
     }
     Ok(buckets)
 }

@@ -258,11 +258,7 @@ fn rollback_restores_each_resource_in_the_account_it_was_written_in() {
 /// meeting would never happen. (Within an account they stay one at a time: `apply`'s own tests.)
 #[test]
 fn cloudfront_writes_in_different_accounts_run_at_the_same_time() {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    use std::sync::Arc;
-    use std::time::{Duration, Instant};
-
-    use crate::support::fault_proxy::{FaultKind, Hook};
+    use crate::support::fault_proxy::{FaultKind, InFlight};
 
     let prod = cf::create_distribution_with(
         &accounts::cloudfront_in(PROD),
@@ -280,40 +276,27 @@ fn cloudfront_writes_in_different_accounts_run_at_the_same_time() {
         declared(BASE_ACCOUNT)
     );
     let proxy = FaultProxy::start(&emulator().endpoint);
-    let arrived = Arc::new(AtomicUsize::new(0));
-    let alone = Arc::new(AtomicBool::new(false));
+    let meeting = InFlight::gate(2, 2);
     for id in [&prod, &media] {
-        let (arrived, alone) = (arrived.clone(), alone.clone());
-        let meet = Hook(Arc::new(move || {
-            arrived.fetch_add(1, Ordering::SeqCst);
-            let deadline = Instant::now() + Duration::from_secs(20);
-            while arrived.load(Ordering::SeqCst) < 2 {
-                if Instant::now() > deadline {
-                    alone.store(true, Ordering::SeqCst);
-                    return;
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-        }));
         let update = format!("/2020-05-31/distribution/{id}/config");
-        proxy.fail(Fault::kind("PUT", &update, FaultKind::Before(meet)).times(1));
+        let held = FaultKind::Counted(meeting.clone());
+        proxy.fail(Fault::kind("PUT", &update, held).times(1));
     }
     let run = through(&proxy, &manifest);
     run.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])
         .code(0);
-    assert_eq!(arrived.load(Ordering::SeqCst), 2);
+    assert_eq!(proxy.requests_matching("PUT /2020-05-31/distribution/"), 2);
     assert!(
-        !alone.load(Ordering::SeqCst),
+        !meeting.never_reached(),
         "one account's update waited alone: writes were serialised across accounts"
     );
+    assert_eq!(meeting.most(), 2);
 }
 
-/// Within one account CloudFront writes stay one at a time: each update is held at the proxy a
-/// moment while the proxy counts how many are in flight.
+/// Within one account CloudFront writes stay one at a time: the proxy counts how many updates are
+/// in flight at once, each from its arrival until just before its answer is passed back.
 #[test]
 fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
-    use std::time::Duration;
-
     use crate::support::fault_proxy::{FaultKind, InFlight};
 
     let client = accounts::cloudfront_in(PROD);
@@ -327,11 +310,14 @@ fn cloudfront_writes_within_one_account_stay_one_at_a_time() {
         manifest.push_str(&format!("  - id: {id}\n{forward}"));
     }
     let proxy = FaultProxy::start(&emulator().endpoint);
-    let in_flight = InFlight::default();
-    let held = in_flight.hook(Duration::from_millis(200));
+    let in_flight = InFlight::gate(1, ids.len());
     for id in &ids {
         let update = format!("/2020-05-31/distribution/{id}/config");
-        proxy.fail(Fault::kind("PUT", &update, FaultKind::Before(held.clone())));
+        proxy.fail(Fault::kind(
+            "PUT",
+            &update,
+            FaultKind::Counted(in_flight.clone()),
+        ));
     }
     through(&proxy, &manifest)
         .run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"])

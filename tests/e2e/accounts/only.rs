@@ -230,12 +230,10 @@ fn check_offline_needs_no_account_to_answer() {
     assert!(run.stdout.contains("ALLOWED"), "{}", run.stdout);
 }
 
-/// `--parallelism` is one budget for every account: each GetBucketCors is held at the proxy a
-/// moment while the proxy counts how many are in flight at once.
+/// `--parallelism` is one budget for every account: the proxy holds each GetBucketCors until two
+/// are in flight together and counts the most in flight at once, across both accounts.
 #[test]
 fn parallelism_bounds_bucket_reads_across_accounts_together() {
-    use std::time::Duration;
-
     use crate::support::fault_proxy::{Fault, FaultKind, InFlight};
 
     let mut manifest = format!("{}buckets:\n", declared(BASE_ACCOUNT));
@@ -250,13 +248,20 @@ fn parallelism_bounds_bucket_reads_across_accounts_together() {
         }
     }
     let proxy = FaultProxy::start(&emulator().endpoint);
-    let in_flight = InFlight::default();
-    let held = in_flight.hook(Duration::from_millis(150));
-    proxy.fail(Fault::kind("GET", "/acct-par-", FaultKind::Before(held)));
+    let in_flight = InFlight::gate(2, 6);
+    proxy.fail(Fault::kind(
+        "GET",
+        "/acct-par-",
+        FaultKind::Counted(in_flight.clone()),
+    ));
     let run = through(&proxy, &manifest);
     run.run_with(&["plan", "-f", "manifest.yaml", "--parallelism", "2"])
         .code(0);
     assert_eq!(proxy.requests_matching("GET /acct-par-"), 6);
+    assert!(
+        !in_flight.never_reached(),
+        "two reads were never in flight together"
+    );
     assert_eq!(
         in_flight.most(),
         2,

@@ -1,50 +1,14 @@
 //! The loopback HTTP the browser tests' servers speak: one request head read, one answer written,
 //! then the connection closed (the browsers send no request bodies these servers read).
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 
-/// A request's head: its method, its target and its header lines.
-pub(crate) struct Head {
-    pub(crate) method: String,
-    pub(crate) target: String,
-    text: String,
-}
-
-impl Head {
-    /// The value of the first header named `name` (case-insensitively), trimmed.
-    pub(crate) fn header(&self, name: &str) -> Option<String> {
-        self.text.lines().skip(1).find_map(|l| {
-            let (n, v) = l.split_once(':')?;
-            n.trim()
-                .eq_ignore_ascii_case(name)
-                .then(|| v.trim().to_string())
-        })
-    }
-}
+pub(crate) use crate::support::http::RequestHead as Head;
 
 /// Reads up to the blank line that ends a request's head; `None` when the client closed first.
 pub(crate) fn read_head(stream: &mut TcpStream) -> std::io::Result<Option<Head>> {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !data.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(None);
-        }
-        data.extend_from_slice(&buffer[..n]);
-    }
-    let text = String::from_utf8_lossy(&data).to_string();
-    let mut first = text.lines().next().unwrap_or_default().split_whitespace();
-    let (method, target) = (
-        first.next().unwrap_or_default().to_string(),
-        first.next().unwrap_or_default().to_string(),
-    );
-    Ok(Some(Head {
-        method,
-        target,
-        text,
-    }))
+    crate::support::http::read_request_head(stream, &mut Vec::new())
 }
 
 /// Writes one answer and closes the connection; a HEAD request gets no body.

@@ -31,30 +31,10 @@ use cors_sync_core::evaluate::{Request, Response};
 use server::{listen, Server};
 
 use crate::support::emulator::repo_root;
+use crate::support::random::Dice;
 
 pub(crate) const CASES: usize = 300;
 const SEED: u64 = 0x5eed_c0a5;
-
-/// A small fixed-seed generator (xorshift64*): the same cases on every run and machine.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.below(one_in) == 0
-    }
-}
 
 struct Case {
     id: usize,
@@ -136,7 +116,7 @@ fn generate(ports: (u16, u16)) -> Vec<Case> {
         ("Viewport-Width", "1200"),
         ("DPR", "-1"),
     ];
-    let mut dice = Dice(SEED);
+    let mut dice = Dice::seeded(SEED);
     (0..CASES)
         .map(|id| {
             let rules = (0..1 + dice.below(2))

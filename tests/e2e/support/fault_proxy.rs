@@ -4,8 +4,10 @@
 
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
+
+use super::http;
 
 /// What the proxy does instead of forwarding a matching request.
 #[derive(Clone, Debug)]
@@ -39,6 +41,8 @@ pub enum FaultKind {
     /// Run this (another client changing live state, say) when the request arrives, then forward
     /// the request: the race a real user meets between cors-sync's plan and its write.
     Before(Hook),
+    /// Forward the request through this gate, which counts how many are in flight at once.
+    Counted(InFlight),
 }
 
 /// Something the proxy runs when a request arrives.
@@ -51,29 +55,89 @@ impl std::fmt::Debug for Hook {
     }
 }
 
-/// Counts matching requests in flight at once: each is held `hold` at the proxy, so requests
-/// the client sends together are seen together.
-#[derive(Clone, Default)]
+/// Counts matching requests in flight at once, each from its arrival at the proxy until its
+/// answer is about to be passed back, and holds each at the proxy until `budget` of them are in flight
+/// together (or every one `expected` has arrived, for the last few): a client that keeps
+/// `budget` requests going is seen doing so with no assumption about timing, and one that sends
+/// more is seen exceeding it. A gate that waits `GIVE_UP` without opening lets its requests go
+/// and records it (`never_reached`), and holds none after it, so a client that never reaches the
+/// budget fails the test instead of hanging it.
+#[derive(Clone)]
 pub struct InFlight {
-    now: Arc<std::sync::atomic::AtomicUsize>,
-    most: Arc<std::sync::atomic::AtomicUsize>,
+    budget: usize,
+    expected: usize,
+    counts: Arc<(Mutex<Counts>, Condvar)>,
 }
 
+impl std::fmt::Debug for InFlight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "InFlight({} of {})", self.budget, self.expected)
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    now: usize,
+    most: usize,
+    arrived: usize,
+    /// How many times the gate has opened: a request waits for the next opening after its
+    /// arrival, so one released is never held again by later comings and goings.
+    openings: usize,
+    never_reached: bool,
+}
+
+/// Generous: the client sends its next request as soon as one returns, so the gate opens in
+/// milliseconds unless the client is wrong; this only turns a hang into a failure.
+const GIVE_UP: Duration = Duration::from_secs(60);
+
 impl InFlight {
-    pub fn hook(&self, hold: Duration) -> Hook {
-        use std::sync::atomic::Ordering::SeqCst;
-        let counts = self.clone();
-        Hook(Arc::new(move || {
-            let now = counts.now.fetch_add(1, SeqCst) + 1;
-            counts.most.fetch_max(now, SeqCst);
-            std::thread::sleep(hold);
-            counts.now.fetch_sub(1, SeqCst);
-        }))
+    /// A gate for `expected` matching requests that a client should send `budget` at a time.
+    pub fn gate(budget: usize, expected: usize) -> InFlight {
+        InFlight {
+            budget,
+            expected,
+            counts: Arc::default(),
+        }
+    }
+
+    /// Counts a request in, waits for the gate, and returns what counts it out when dropped.
+    fn enter(&self) -> Entered<'_> {
+        let (lock, opened) = &*self.counts;
+        let mut counts = lock.lock().unwrap();
+        counts.now += 1;
+        counts.arrived += 1;
+        counts.most = counts.most.max(counts.now);
+        if counts.now >= self.budget || counts.arrived >= self.expected || counts.never_reached {
+            counts.openings += 1;
+            opened.notify_all();
+        } else {
+            let ticket = counts.openings;
+            let (mut counts, waited) = opened
+                .wait_timeout_while(counts, GIVE_UP, |c| c.openings == ticket)
+                .unwrap();
+            if waited.timed_out() {
+                counts.never_reached = true;
+            }
+        }
+        Entered(self)
     }
 
     /// The most that were in flight at once.
     pub fn most(&self) -> usize {
-        self.most.load(std::sync::atomic::Ordering::SeqCst)
+        self.counts.0.lock().unwrap().most
+    }
+
+    /// Whether a request waited `GIVE_UP` for the budget to be in flight together.
+    pub fn never_reached(&self) -> bool {
+        self.counts.0.lock().unwrap().never_reached
+    }
+}
+
+struct Entered<'a>(&'a InFlight);
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        self.0.counts.0.lock().unwrap().now -= 1;
     }
 }
 
@@ -218,13 +282,12 @@ impl FaultProxy {
 }
 
 fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io::Result<()> {
-    let request = read_request(&mut client)?;
-    let head = String::from_utf8_lossy(&request);
-    let mut request_line = head.lines().next().unwrap_or_default().split_whitespace();
-    let (method, target) = (
-        request_line.next().unwrap_or_default(),
-        request_line.next().unwrap_or_default(),
-    );
+    let Some((head, request)) = http::read_request(&mut client)? else {
+        return Ok(());
+    };
+    let (method, target) = (head.method.as_str(), head.target.as_str());
+    // The whole request, body and all: STS's query protocol names its action in the body.
+    let whole = String::from_utf8_lossy(&request);
     let line = format!("{method} {target}");
     let fault = {
         let mut state = state.lock().unwrap();
@@ -242,16 +305,13 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             }
             (f.kind.clone(), f.headers.clone())
         });
-        let whole_head = head
-            .split("\r\n\r\n")
-            .next()
-            .unwrap_or_default()
-            .to_string();
-        if let Some(action) = head.split("Action=").nth(1) {
+        if let Some(action) = whole.split("Action=").nth(1) {
             let action = action.split('&').next().unwrap_or_default();
             state.sts_actions.push(action.to_string());
         }
-        state.requests.push((line, fault.is_some(), whole_head));
+        state
+            .requests
+            .push((line, fault.is_some(), head.text.clone()));
         fault
     };
     match fault {
@@ -266,7 +326,7 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             // In the protocol of the service asked: STS's query protocol wraps its error.
             let error = format!("<Error><Code>{code}</Code><Message>{message}</Message>");
             // STS's query protocol and CloudFront's REST-XML wrap their errors.
-            let body = if head.contains("Action=") || target.starts_with("/2020-05-31/") {
+            let body = if whole.contains("Action=") || target.starts_with("/2020-05-31/") {
                 format!("<ErrorResponse>{error}<Type>Sender</Type></Error><RequestId>fault-proxy</RequestId></ErrorResponse>")
             } else {
                 format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{error}<RequestId>fault-proxy</RequestId></Error>")
@@ -329,6 +389,19 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             server.read_to_end(&mut answer)?;
             client.write_all(&replaced(&answer, from, to))
         }
+        Some((FaultKind::Counted(in_flight), _)) => {
+            // Counted out before the client has a byte of the answer: a request the proxy counts
+            // is always one the client still has in flight.
+            let answer = {
+                let _entered = in_flight.enter();
+                let mut server = TcpStream::connect(upstream)?;
+                server.write_all(&request)?;
+                let mut answer = Vec::new();
+                server.read_to_end(&mut answer)?;
+                answer
+            };
+            client.write_all(&answer)
+        }
         None => {
             let mut server = TcpStream::connect(upstream)?;
             server.write_all(&request)?;
@@ -341,65 +414,33 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
 /// `answer` (a whole HTTP/1.1 response, `Connection: close`) with its body ending right after
 /// `marker`, and a head whose Content-Length matches the shorter body.
 fn truncated(answer: &[u8], marker: &str) -> Vec<u8> {
-    let text = String::from_utf8_lossy(answer);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let kept = body
-        .find(marker)
-        .map_or(body, |at| &body[..at + marker.len()]);
-    let head: String = head
-        .split("\r\n")
-        .filter(|line| {
-            let line = line.to_ascii_lowercase();
-            !line.starts_with("content-length:") && !line.starts_with("transfer-encoding:")
-        })
-        .map(|line| format!("{line}\r\n"))
-        .collect();
-    format!("{head}Content-Length: {}\r\n\r\n{kept}", kept.len()).into_bytes()
+    rewritten(answer, |body| {
+        body.find(marker)
+            .map_or(body, |at| &body[..at + marker.len()])
+            .to_string()
+    })
 }
 
 /// `answer` with the first `from` in its body replaced by `to`, and a head whose Content-Length
 /// matches the new body.
 fn replaced(answer: &[u8], from: &str, to: &str) -> Vec<u8> {
-    let text = String::from_utf8_lossy(answer);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = body.replacen(from, to, 1);
-    let head: String = head
-        .split("\r\n")
-        .filter(|line| {
-            let line = line.to_ascii_lowercase();
-            !line.starts_with("content-length:") && !line.starts_with("transfer-encoding:")
-        })
-        .map(|line| format!("{line}\r\n"))
-        .collect();
-    format!("{head}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+    rewritten(answer, |body| body.replacen(from, to, 1))
 }
 
-/// Reads one request: the head, then a Content-Length body.
-fn read_request(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
-    let mut data = Vec::new();
-    let mut buffer = [0u8; 8192];
-    let head_end = loop {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            return Ok(data);
-        }
-        data.extend_from_slice(&buffer[..n]);
-        if let Some(at) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
+/// `answer` with its body rewritten by `rewrite` and its head framing the new body; an answer
+/// with no whole head is passed on as it came.
+fn rewritten(answer: &[u8], rewrite: impl Fn(&str) -> String) -> Vec<u8> {
+    let Some(parsed) = http::parse_answer(answer) else {
+        return answer.to_vec();
     };
-    let head = String::from_utf8_lossy(&data[..head_end]).to_ascii_lowercase();
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    while data.len() < head_end + length {
-        let n = stream.read(&mut buffer)?;
-        if n == 0 {
-            break;
+    let body = rewrite(&String::from_utf8_lossy(parsed.body));
+    let mut head = format!("HTTP/1.1 {} {}\r\n", parsed.status, parsed.reason);
+    for (name, value) in &parsed.headers {
+        let framing = name.eq_ignore_ascii_case("Content-Length")
+            || name.eq_ignore_ascii_case("Transfer-Encoding");
+        if !framing {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
-        data.extend_from_slice(&buffer[..n]);
     }
-    Ok(data)
+    format!("{head}Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
 }

@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod cloudfront;
 pub mod emulator;
 pub mod fault_proxy;
+pub mod http;
+pub mod random;
 pub mod s3;
 
 use std::io::{Read, Write};

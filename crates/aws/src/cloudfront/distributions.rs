@@ -400,6 +400,9 @@ pub async fn wait_deployed(
     let interval = interval.max(Duration::from_secs(1));
     let resource = distribution_resource(id);
     let started = tokio::time::Instant::now();
+    // Not the SDK's `wait_until_distribution_deployed`: its waiter reports nothing until it ends
+    // (no hook sees each poll's status, so no progress) and fixes its own delays (60 s growing to
+    // 35 min), where this polls at the caller's interval.
     loop {
         let status = client
             .get_distribution()

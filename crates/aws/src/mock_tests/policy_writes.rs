@@ -180,3 +180,51 @@ async fn a_create_told_it_exists_on_its_first_attempt_failed() {
     let error = create_answered(&[(409, "OriginRequestPolicyAlreadyExists")]).await;
     assert!(matches!(error, crate::Error::Call(_)), "{error:?}");
 }
+
+#[tokio::test]
+async fn a_policy_that_moved_since_the_plan_is_not_written() {
+    use crate::cloudfront::policies::{update, ResponseHeaders};
+
+    // The policy sets no CORS headers now; the plan was made when it did.
+    let get = mock!(Client::get_response_headers_policy_config).then_output(|| {
+        GetResponseHeadersPolicyConfigOutput::builder()
+            .response_headers_policy_config(
+                ResponseHeadersPolicyConfig::builder()
+                    .name("fonts-cors")
+                    .build()
+                    .unwrap(),
+            )
+            .e_tag("RHP-ETAG")
+            .build()
+    });
+    let write = mock!(Client::update_response_headers_policy)
+        .then_output(|| UpdateResponseHeadersPolicyOutput::builder().build());
+    let cors = CorsPolicy {
+        allow_origins: vec!["https://www.example.com".into()],
+        allow_methods: vec!["GET".into()],
+        allow_headers: vec![],
+        expose_headers: vec![],
+        allow_credentials: false,
+        max_age_seconds: None,
+        origin_override: true,
+    };
+    let error = update::<ResponseHeaders>(
+        &client(&[&get, &write]),
+        "fonts-cors",
+        "rhp-id",
+        &Some(cors.clone()),
+        &cors,
+    )
+    .await
+    .unwrap_err();
+    let crate::Error::Call(error) = error else {
+        panic!("a refusal, not {error:?}")
+    };
+    assert_eq!(error.resource, "response_headers_policy.fonts-cors");
+    assert_eq!(error.operation, "UpdateResponseHeadersPolicy");
+    assert!(
+        error.message.contains("changed since the plan was made"),
+        "{error}"
+    );
+    assert_eq!(write.num_calls(), 0);
+}

@@ -1,6 +1,7 @@
 //! The account's custom CloudFront policies: listing them (to resolve names and compare), and
-//! creating or updating the ones a manifest declares. Each kind is its own module; only the
-//! managed part of a policy changes.
+//! creating or updating the ones a manifest declares. The listing, create and update are written
+//! once here, over `Listed` and `Written`; each kind's module holds only what differs (its SDK
+//! calls and types, and the part of a policy cors-sync manages). Only that part changes.
 
 pub(crate) mod cache;
 pub(crate) mod origin_request;
@@ -8,12 +9,20 @@ pub(crate) mod response_headers;
 
 use std::future::Future;
 
+use aws_sdk_cloudfront::error::{BuildError, ProvideErrorMetadata};
 use aws_sdk_cloudfront::types::{
     CachePolicyType, OriginRequestPolicyType, ResponseHeadersPolicyType,
 };
-use cors_sync_core::plan::{LiveState, PolicyListings};
+use aws_sdk_cloudfront::Client;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use cors_sync_core::plan::{Address, LiveState, PolicyListings};
 
-use crate::error::AwsError;
+use crate::cloudfront::{all_pages, create_error, write_error, Attempts, Page};
+use crate::error::{AwsError, Error};
+use cache::Cache;
+pub(crate) use origin_request::OriginRequest;
+pub(crate) use response_headers::ResponseHeaders;
 
 /// Said in the comment of every policy cors-sync creates, so people know where it comes from.
 const CREATED_BY: &str = "Managed by cors-sync";
@@ -21,6 +30,140 @@ const CREATED_BY: &str = "Managed by cors-sync";
 /// Why an update is refused when the policy it re-read is not what the plan was made from.
 const MOVED: &str =
     "the policy changed since the plan was made; nothing was written. Run plan again";
+
+/// What one of a kind's SDK calls answers: `T`, or the SDK's error of that call (`E`).
+pub(crate) type Sent<T, E> = Result<T, SdkError<E, HttpResponse>>;
+
+/// A policy's configuration as GetXPolicyConfig answers it, and its ETag.
+pub(crate) type ConfigRead<C> = (Option<C>, Option<String>);
+
+/// An SDK call's own error, as `AwsError::from_sdk` reads it.
+pub(crate) trait CallError:
+    ProvideErrorMetadata + std::error::Error + Send + Sync + 'static
+{
+}
+
+impl<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static> CallError for E {}
+
+/// A kind of policy as its list call reads it: what differs between the kinds' listings.
+pub(crate) trait Listed {
+    /// The list call's filter: the account's custom policies or AWS's managed ones.
+    type ListType: Clone + Send;
+    /// One listed policy, as a plan compares it.
+    type Live: Send;
+    type ListError: CallError;
+    /// The listing's resource and operation, as its errors name them.
+    const LISTING: &'static str;
+    const LIST: &'static str;
+
+    /// The page of `policy_type`'s policies at `marker`, and the next page's marker.
+    fn list_page(
+        client: &Client,
+        policy_type: Self::ListType,
+        marker: Option<String>,
+    ) -> impl Future<Output = Sent<Page<Self::Live>, Self::ListError>> + Send;
+}
+
+/// A kind of policy cors-sync creates and updates: what differs between the kinds' writes.
+pub(crate) trait Written: Listed {
+    /// The SDK's whole configuration of a policy of this kind.
+    type Config: Clone + Send;
+    /// The part of a policy cors-sync manages, as the manifest wants it.
+    type Desired: Sync + ?Sized;
+    /// That part as read from a live policy: what a plan's `before` holds.
+    type Read;
+    type CreateError: CallError;
+    type GetError: CallError;
+    type UpdateError: CallError;
+    const CREATE: &'static str;
+    const GET_CONFIG: &'static str;
+    const UPDATE: &'static str;
+
+    /// The policy's plan address, as errors name it.
+    fn address(name: &str) -> Address;
+    /// A new policy's configuration: its name, `CREATED_BY`, `desired` and nothing else.
+    fn new_config(name: &str, desired: &Self::Desired) -> Result<Self::Config, BuildError>;
+    /// Whether the managed part of `config` is still, in effect, `before`.
+    fn unmoved(config: &Self::Config, before: &Self::Read) -> bool;
+    /// Replaces the managed part of `config` with `desired`, keeping the rest.
+    fn replace(config: &mut Self::Config, desired: &Self::Desired) -> Result<(), BuildError>;
+
+    /// Sends CreateXPolicy, counting its attempts; returns the new policy's ID, if it says.
+    fn send_create(
+        client: &Client,
+        config: Self::Config,
+        attempts: Attempts,
+    ) -> impl Future<Output = Sent<Option<String>, Self::CreateError>> + Send;
+    /// Reads the policy's configuration and its ETag.
+    fn get_config(
+        client: &Client,
+        id: &str,
+    ) -> impl Future<Output = Sent<ConfigRead<Self::Config>, Self::GetError>> + Send;
+    /// Sends UpdateXPolicy with `config`, if the policy still has `e_tag`.
+    fn send_update(
+        client: &Client,
+        id: &str,
+        e_tag: Option<String>,
+        config: Self::Config,
+    ) -> impl Future<Output = Sent<(), Self::UpdateError>> + Send;
+}
+
+/// One page-followed list of a kind's policies: the account's custom ones or AWS's managed.
+async fn list_of<K: Listed>(
+    client: &Client,
+    policy_type: K::ListType,
+) -> Result<Vec<K::Live>, AwsError> {
+    all_pages(|marker| {
+        let policy_type = policy_type.clone();
+        async move {
+            K::list_page(client, policy_type, marker)
+                .await
+                .map_err(|e| AwsError::from_sdk(K::LISTING, K::LIST, &e))
+        }
+    })
+    .await
+}
+
+/// A new policy of kind `K` with `desired` and nothing else; returns its ID.
+pub(crate) async fn create<K: Written>(
+    client: &Client,
+    name: &str,
+    desired: &K::Desired,
+) -> Result<String, Error> {
+    let resource = K::address(name).to_string();
+    let attempts = Attempts::default();
+    let local = |e: String| AwsError::local(&resource, K::CREATE, e);
+    let config = K::new_config(name, desired).map_err(|e| local(e.to_string()))?;
+    let id = K::send_create(client, config, attempts.clone())
+        .await
+        .map_err(|e| create_error(&resource, K::CREATE, &e, attempts.count()))?;
+    id.ok_or_else(|| local("CloudFront returned no policy ID".into()).into())
+}
+
+/// Replaces the managed part of policy `id`, keeping the rest of it; refuses when the part read
+/// is no longer `before`, what the plan was made from.
+pub(crate) async fn update<K: Written>(
+    client: &Client,
+    name: &str,
+    id: &str,
+    before: &K::Read,
+    desired: &K::Desired,
+) -> Result<(), Error> {
+    let resource = K::address(name).to_string();
+    let (config, e_tag) = K::get_config(client, id)
+        .await
+        .map_err(|e| AwsError::from_sdk(&resource, K::GET_CONFIG, &e))?;
+    let local = |e: String| AwsError::local(&resource, K::UPDATE, e);
+    let mut config = config.ok_or_else(|| AwsError::no_configuration(&resource, K::UPDATE))?;
+    if !K::unmoved(&config, before) {
+        return Err(local(MOVED.into()).into());
+    }
+    K::replace(&mut config, desired).map_err(|e| local(e.to_string()))?;
+    K::send_update(client, id, e_tag, config)
+        .await
+        .map_err(|e| write_error(&resource, K::UPDATE, &e))?;
+    Ok(())
+}
 
 /// Reads into `live` the account's policy lists that `needed` names, all at once; returns the
 /// errors of those that could not be read.
@@ -33,22 +176,22 @@ pub(crate) async fn read_listings(
         when(
             needed.origin_request,
             custom_and_managed(
-                origin_request::list_of(client, OriginRequestPolicyType::Custom),
-                origin_request::list_of(client, OriginRequestPolicyType::Managed),
+                list_of::<OriginRequest>(client, OriginRequestPolicyType::Custom),
+                list_of::<OriginRequest>(client, OriginRequestPolicyType::Managed),
             )
         ),
         when(
             needed.response_headers,
             custom_and_managed(
-                response_headers::list_of(client, ResponseHeadersPolicyType::Custom),
-                response_headers::list_of(client, ResponseHeadersPolicyType::Managed),
+                list_of::<ResponseHeaders>(client, ResponseHeadersPolicyType::Custom),
+                list_of::<ResponseHeaders>(client, ResponseHeadersPolicyType::Managed),
             )
         ),
         when(
             needed.cache,
             custom_and_managed(
-                cache::list_of(client, CachePolicyType::Custom),
-                cache::list_of(client, CachePolicyType::Managed),
+                list_of::<Cache>(client, CachePolicyType::Custom),
+                list_of::<Cache>(client, CachePolicyType::Managed),
             )
         ),
     );

@@ -2,6 +2,10 @@
 //! CORS configuration; security, custom and other headers stay as they were.
 
 use aws_sdk_cloudfront::error::BuildError;
+use aws_sdk_cloudfront::operation::create_response_headers_policy::CreateResponseHeadersPolicyError;
+use aws_sdk_cloudfront::operation::get_response_headers_policy_config::GetResponseHeadersPolicyConfigError;
+use aws_sdk_cloudfront::operation::list_response_headers_policies::ListResponseHeadersPoliciesError;
+use aws_sdk_cloudfront::operation::update_response_headers_policy::UpdateResponseHeadersPolicyError;
 use aws_sdk_cloudfront::types::{
     ResponseHeadersPolicyAccessControlAllowHeaders, ResponseHeadersPolicyAccessControlAllowMethods,
     ResponseHeadersPolicyAccessControlAllowMethodsValues,
@@ -9,57 +13,139 @@ use aws_sdk_cloudfront::types::{
     ResponseHeadersPolicyAccessControlExposeHeaders, ResponseHeadersPolicyConfig,
     ResponseHeadersPolicyCorsConfig, ResponseHeadersPolicyType,
 };
+use aws_sdk_cloudfront::Client;
 use cors_sync_core::cloudfront::policies::{CorsPolicy, LiveResponseHeadersPolicy};
 use cors_sync_core::plan::Address;
 
-use super::{CREATED_BY, MOVED};
-use crate::cloudfront::{all_pages, create_error, quantity, write_error, Attempts};
-use crate::error::{AwsError, Error};
+use super::{ConfigRead, Listed, Sent, Written, CREATED_BY};
+use crate::cloudfront::{quantity, Attempts, Page};
 
-fn resource(name: &str) -> String {
-    Address::ResponseHeadersPolicy(name.to_string()).to_string()
+pub(crate) struct ResponseHeaders;
+
+impl Listed for ResponseHeaders {
+    type ListType = ResponseHeadersPolicyType;
+    type Live = LiveResponseHeadersPolicy;
+    type ListError = ListResponseHeadersPoliciesError;
+    const LISTING: &'static str = "response_headers_policies";
+    const LIST: &'static str = "ListResponseHeadersPolicies";
+
+    async fn list_page(
+        client: &Client,
+        policy_type: ResponseHeadersPolicyType,
+        marker: Option<String>,
+    ) -> Sent<Page<LiveResponseHeadersPolicy>, ListResponseHeadersPoliciesError> {
+        let output = client
+            .list_response_headers_policies()
+            .r#type(policy_type)
+            .set_marker(marker)
+            .send()
+            .await?;
+        let Some(list) = output.response_headers_policy_list else {
+            return Ok(Default::default());
+        };
+        let policies = list
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|summary| {
+                let policy = summary.response_headers_policy?;
+                let config = policy.response_headers_policy_config?;
+                Some(LiveResponseHeadersPolicy {
+                    id: policy.id,
+                    cors: config.cors_config.as_ref().map(cors_of),
+                    name: config.name,
+                })
+            });
+        Ok((policies.collect(), list.next_marker))
+    }
 }
 
-/// One page-followed list of this kind's policies: the account's custom ones or AWS's managed.
-pub(super) async fn list_of(
-    client: &aws_sdk_cloudfront::Client,
-    policy_type: ResponseHeadersPolicyType,
-) -> Result<Vec<LiveResponseHeadersPolicy>, AwsError> {
-    all_pages(|marker| {
-        let policy_type = policy_type.clone();
-        async move {
-            let output = client
-                .list_response_headers_policies()
-                .r#type(policy_type.clone())
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| {
-                    let resource = "response_headers_policies";
-                    AwsError::from_sdk(resource, "ListResponseHeadersPolicies", &e)
-                })?;
-            let Some(list) = output.response_headers_policy_list else {
-                return Ok(Default::default());
-            };
-            let policies = list
-                .items
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|summary| {
-                    let policy = summary.response_headers_policy?;
-                    Some(live(policy.id, policy.response_headers_policy_config?))
-                });
-            Ok((policies.collect(), list.next_marker))
+/// A new policy adds the CORS headers and nothing else; an update replaces the CORS
+/// configuration, keeping the policy's security, custom and other headers. Read, a policy's CORS
+/// is `None` when it sets no CORS headers.
+impl Written for ResponseHeaders {
+    type Config = ResponseHeadersPolicyConfig;
+    type Desired = CorsPolicy;
+    type Read = Option<CorsPolicy>;
+    type CreateError = CreateResponseHeadersPolicyError;
+    type GetError = GetResponseHeadersPolicyConfigError;
+    type UpdateError = UpdateResponseHeadersPolicyError;
+    const CREATE: &'static str = "CreateResponseHeadersPolicy";
+    const GET_CONFIG: &'static str = "GetResponseHeadersPolicyConfig";
+    const UPDATE: &'static str = "UpdateResponseHeadersPolicy";
+
+    fn address(name: &str) -> Address {
+        Address::ResponseHeadersPolicy(name.to_string())
+    }
+
+    fn new_config(
+        name: &str,
+        cors: &CorsPolicy,
+    ) -> Result<ResponseHeadersPolicyConfig, BuildError> {
+        ResponseHeadersPolicyConfig::builder()
+            .name(name)
+            .comment(CREATED_BY)
+            .cors_config(cors_config(cors)?)
+            .build()
+    }
+
+    fn unmoved(config: &ResponseHeadersPolicyConfig, before: &Option<CorsPolicy>) -> bool {
+        match (config.cors_config.as_ref().map(cors_of), before) {
+            (None, None) => true,
+            (Some(now), Some(before)) => now.equivalent(before),
+            _ => false,
         }
-    })
-    .await
-}
+    }
 
-fn live(id: String, config: ResponseHeadersPolicyConfig) -> LiveResponseHeadersPolicy {
-    LiveResponseHeadersPolicy {
-        id,
-        cors: config.cors_config.as_ref().map(cors_of),
-        name: config.name,
+    fn replace(
+        config: &mut ResponseHeadersPolicyConfig,
+        cors: &CorsPolicy,
+    ) -> Result<(), BuildError> {
+        config.cors_config = Some(cors_config(cors)?);
+        Ok(())
+    }
+
+    async fn send_create(
+        client: &Client,
+        config: ResponseHeadersPolicyConfig,
+        attempts: Attempts,
+    ) -> Sent<Option<String>, CreateResponseHeadersPolicyError> {
+        let output = client
+            .create_response_headers_policy()
+            .response_headers_policy_config(config)
+            .customize()
+            .interceptor(attempts)
+            .send()
+            .await?;
+        Ok(output.response_headers_policy.map(|p| p.id))
+    }
+
+    async fn get_config(
+        client: &Client,
+        id: &str,
+    ) -> Sent<ConfigRead<ResponseHeadersPolicyConfig>, GetResponseHeadersPolicyConfigError> {
+        let read = client
+            .get_response_headers_policy_config()
+            .id(id)
+            .send()
+            .await?;
+        Ok((read.response_headers_policy_config, read.e_tag))
+    }
+
+    async fn send_update(
+        client: &Client,
+        id: &str,
+        e_tag: Option<String>,
+        config: ResponseHeadersPolicyConfig,
+    ) -> Sent<(), UpdateResponseHeadersPolicyError> {
+        client
+            .update_response_headers_policy()
+            .id(id)
+            .set_if_match(e_tag)
+            .response_headers_policy_config(config)
+            .send()
+            .await?;
+        Ok(())
     }
 }
 
@@ -128,87 +214,4 @@ fn cors_config(cors: &CorsPolicy) -> Result<ResponseHeadersPolicyCorsConfig, Bui
         .set_access_control_max_age_sec(cors.max_age_seconds)
         .origin_override(cors.origin_override)
         .build()
-}
-
-/// A new policy adding `cors` and nothing else; returns its ID.
-pub(crate) async fn create(
-    client: &aws_sdk_cloudfront::Client,
-    name: &str,
-    cors: &CorsPolicy,
-) -> Result<String, Error> {
-    let resource = resource(name);
-    let attempts = Attempts::default();
-    let local = |e: String| AwsError::local(&resource, "CreateResponseHeadersPolicy", e);
-    let config = cors_config(cors)
-        .and_then(|cors| {
-            ResponseHeadersPolicyConfig::builder()
-                .name(name)
-                .comment(CREATED_BY)
-                .cors_config(cors)
-                .build()
-        })
-        .map_err(|e| local(e.to_string()))?;
-    let output = client
-        .create_response_headers_policy()
-        .response_headers_policy_config(config)
-        .customize()
-        .interceptor(attempts.clone())
-        .send()
-        .await
-        .map_err(|e| {
-            create_error(
-                &resource,
-                "CreateResponseHeadersPolicy",
-                &e,
-                attempts.count(),
-            )
-        })?;
-    output
-        .response_headers_policy
-        .map(|p| p.id)
-        .ok_or_else(|| local("CloudFront returned no policy ID".into()).into())
-}
-
-/// Replaces the CORS configuration, keeping the policy's security, custom and other headers.
-/// Replaces the CORS configuration; refuses when the one read is no longer `before`, what the
-/// plan was made from (`None`: the policy set no CORS headers).
-pub(crate) async fn update(
-    client: &aws_sdk_cloudfront::Client,
-    name: &str,
-    id: &str,
-    before: Option<&CorsPolicy>,
-    cors: &CorsPolicy,
-) -> Result<(), Error> {
-    let resource = resource(name);
-    let read = client
-        .get_response_headers_policy_config()
-        .id(id)
-        .send()
-        .await
-        .map_err(|e| AwsError::from_sdk(&resource, "GetResponseHeadersPolicyConfig", &e))?;
-    let mut config = read
-        .response_headers_policy_config
-        .ok_or_else(|| AwsError::no_configuration(&resource, "UpdateResponseHeadersPolicy"))?;
-    let now = config.cors_config.as_ref().map(cors_of);
-    let unmoved = match (&now, before) {
-        (None, None) => true,
-        (Some(now), Some(before)) => now.equivalent(before),
-        _ => false,
-    };
-    if !unmoved {
-        return Err(AwsError::local(&resource, "UpdateResponseHeadersPolicy", MOVED).into());
-    }
-    config.cors_config =
-        Some(cors_config(cors).map_err(|e| {
-            AwsError::local(&resource, "UpdateResponseHeadersPolicy", e.to_string())
-        })?);
-    client
-        .update_response_headers_policy()
-        .id(id)
-        .set_if_match(read.e_tag)
-        .response_headers_policy_config(config)
-        .send()
-        .await
-        .map_err(|e| write_error(&resource, "UpdateResponseHeadersPolicy", &e))?;
-    Ok(())
 }
