@@ -171,6 +171,8 @@ pub enum Refusal {
         "{target}: the URL names a distribution ({id}) only with --target cloudfront://{id}[/PATH]"
     )]
     DistributionNeedsTarget { target: String, id: String },
+    #[error("{url}: no distribution of the account has `{host}` as its domain or an alias, and it is not an S3 endpoint: say which with --target s3://BUCKET or --target cloudfront://ID[/PATH]")]
+    NoDistributionForHost { url: String, host: String },
 
     // What live state or another program did not give.
     #[error("s3_bucket.{bucket}: nothing was read")]

@@ -5,6 +5,9 @@
 
 use std::io::Read;
 
+use cors_sync_aws::cloudfront::distributions::DistributionDomains;
+use cors_sync_aws::live_state;
+use cors_sync_aws::Aws;
 use cors_sync_core::diagnostic::SourceLocation;
 use cors_sync_core::evaluate::browser::{
     normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
@@ -25,7 +28,8 @@ use crate::cli::{Cli, ExplainArgs, ExplainFormat};
 use crate::output::out;
 
 /// Whether the run reads AWS: `--live`, or a distribution (its behavior says which bucket is
-/// behind it, which only CloudFront knows), as `check` does.
+/// behind it, which only CloudFront knows), as `check` does. A distribution the manifest's
+/// `domains` name is found only once the input is read (`run` goes to AWS then).
 pub fn needs_aws(args: &ExplainArgs) -> bool {
     args.live
         || args
@@ -34,10 +38,21 @@ pub fn needs_aws(args: &ExplainArgs) -> bool {
             .is_some_and(|t| t.starts_with("cloudfront://"))
 }
 
-/// Offline: the manifest alone.
-pub fn run(args: &ExplainArgs) -> Result<Outcome, Error> {
-    let observations = targeted(args)?;
+/// Offline: the manifest alone, unless a URL names a distribution by a domain the manifest lists.
+pub fn run(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
+    let observations = filled_in(args)?;
     let manifest = load_manifest(&args.manifest.manifest)?;
+    let observations = targeted(observations, args, &manifest, None)?;
+    if observations
+        .iter()
+        .any(|(_, target)| matches!(target, Target::Distribution { .. }))
+    {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(Error::Runtime)?;
+        return runtime.block_on(judge_with_aws(args, cli, &manifest, observations));
+    }
     let explanations = observations
         .iter()
         .map(|(observation, target)| explain_one(observation, target, &manifest))
@@ -50,18 +65,69 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
     if args.live && args.fix {
         return Err(Refusal::FixNeedsTheManifest.into());
     }
-    let observations = targeted(args)?;
+    let observations = filled_in(args)?;
     let declared = if args.live && cli.connection.accounts.is_empty() {
         Manifest::default()
     } else {
         load_manifest(&args.manifest.manifest)?
     };
+    if !args.live {
+        let observations = targeted(observations, args, &declared, None)?;
+        return judge_with_aws(args, cli, &declared, observations).await;
+    }
     let account = accounts::for_resource(&declared, None, &cli.connection, "explain")?;
     let aws = accounts::reach_one(&cli.connection, account).await?.aws;
+    // A URL S3's endpoints do not name is looked up among the account's distributions, once.
+    let needs_listing = args.target.is_none()
+        && observations
+            .iter()
+            .any(|o| target::from_url(&o.url).is_err());
+    let listed = if needs_listing {
+        Some(live_state::distribution_domains(&aws).await?)
+    } else {
+        None
+    };
+    let observations = targeted(observations, args, &declared, listed.as_deref())?;
+    judge(
+        args,
+        &aws,
+        &declared,
+        account.map(|a| a.name.as_str()),
+        observations,
+    )
+    .await
+}
+
+/// Reaches the manifest's account and judges each observation there.
+async fn judge_with_aws(
+    args: &ExplainArgs,
+    cli: &Cli,
+    declared: &Manifest,
+    observations: Vec<(Observation, Target)>,
+) -> Result<Outcome, Error> {
+    let account = accounts::for_resource(declared, None, &cli.connection, "explain")?;
+    let aws = accounts::reach_one(&cli.connection, account).await?.aws;
+    judge(
+        args,
+        &aws,
+        declared,
+        account.map(|a| a.name.as_str()),
+        observations,
+    )
+    .await
+}
+
+async fn judge(
+    args: &ExplainArgs,
+    aws: &Aws,
+    declared: &Manifest,
+    account: Option<&str>,
+    observations: Vec<(Observation, Target)>,
+) -> Result<Outcome, Error> {
     let manifest = if args.live {
         Manifest::default()
     } else {
-        declared.in_account(account.map(|a| a.name.as_str()))
+        declared.in_account(account)
     };
     let mut explanations = Vec::new();
     for (observation, target) in &observations {
@@ -72,7 +138,7 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
                 path: path.clone(),
             },
         };
-        let setting = check::read_setting(&aws, &manifest, &check_target, args.live).await?;
+        let setting = check::read_setting(aws, &manifest, &check_target, args.live).await?;
         // The manifest's own bucket keeps its rules' places; live state has none.
         let bucket = match (args.live, manifest.bucket(&setting.bucket_name)) {
             (false, Some(spec)) => spec.clone(),
@@ -115,26 +181,71 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
     finish(args, explanations, &manifest)
 }
 
-/// Each observation, filled in from the command line, with the target it names.
-fn targeted(args: &ExplainArgs) -> Result<Vec<(Observation, Target)>, Error> {
-    let observations = read_input(args)?;
+/// Each observation the input holds, filled in from the command line.
+fn filled_in(args: &ExplainArgs) -> Result<Vec<Observation>, Error> {
+    let mut observations = read_input(args)?;
+    let fill = fill_in(args, observations.iter().any(|o| o.literal))?;
+    for observation in &mut observations {
+        fill.apply(observation);
+    }
+    Ok(observations)
+}
+
+/// Each observation with the target it names: `--target`, else its URL: an S3 endpoint names
+/// the bucket; another host names the distribution that lists it, in the manifest's `domains`
+/// or (with `--live`) among the account's distributions (`listed`).
+fn targeted(
+    observations: Vec<Observation>,
+    args: &ExplainArgs,
+    manifest: &Manifest,
+    listed: Option<&[DistributionDomains]>,
+) -> Result<Vec<(Observation, Target)>, Error> {
     let given_target = args
         .target
         .as_deref()
         .map(target::parse_target)
         .transpose()?;
-    let fill = fill_in(args, observations.iter().any(|o| o.literal))?;
     observations
         .into_iter()
-        .map(|mut observation| {
-            fill.apply(&mut observation);
+        .map(|observation| {
             let target = match &given_target {
                 Some(target) => target.clone(),
-                None => target::from_url(&observation.url)?,
+                None => target_of(&observation.url, manifest, listed)?,
             };
             Ok((observation, target))
         })
         .collect()
+}
+
+fn target_of(
+    url: &str,
+    manifest: &Manifest,
+    listed: Option<&[DistributionDomains]>,
+) -> Result<Target, Error> {
+    let not_s3 = match target::from_url(url) {
+        Ok(target) => return Ok(target),
+        Err(error) => error,
+    };
+    let declared = manifest
+        .distributions
+        .iter()
+        .map(|d| (d.id.as_str(), d.domains.as_slice()));
+    if let Some(found) = target::distribution_for_url(url, declared)? {
+        return Ok(found);
+    }
+    let Some(listed) = listed else {
+        return Err(not_s3.into());
+    };
+    let host = target::host_of(url)?;
+    let in_account = listed.iter().map(|d| (d.id.as_str(), d.domains.as_slice()));
+    match target::distribution_for_url(url, in_account)? {
+        Some(found) => Ok(found),
+        None => Err(Refusal::NoDistributionForHost {
+            url: url.to_string(),
+            host: host.to_string(),
+        }
+        .into()),
+    }
 }
 
 fn finish(
@@ -224,7 +335,7 @@ fn explain_one(
                 })?;
             Ok(diagnose(observation, &target.to_string(), bucket))
         }
-        // `needs_aws` sends every distribution given by --target through `run_with_aws`.
+        // `run` judges every distribution with AWS, before this.
         Target::Distribution { id, .. } => Err(Refusal::DistributionNeedsTarget {
             target: target.to_string(),
             id: id.clone(),

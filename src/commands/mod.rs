@@ -62,7 +62,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         Command::Export(args) => return export::run(args),
         Command::Diff(args) => return diff::run(args),
         Command::Show(args) => return show::run(args, cli),
-        Command::Explain(args) if !explain::needs_aws(args) => return explain::run(args),
+        Command::Explain(args) if !explain::needs_aws(args) => return explain::run(args, cli),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
             outln!(

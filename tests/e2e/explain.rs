@@ -539,3 +539,124 @@ fn a_distribution_in_front_of_the_bucket_names_cloudfront_causes() {
     assert_eq!(code, 1);
     assert!(stderr.contains("--target cloudfront://ID"), "{stderr}");
 }
+
+/// The domain the emulator gave a distribution.
+fn domain_of(id: &str) -> String {
+    crate::support::s3::runtime()
+        .block_on(
+            crate::support::cloudfront::client()
+                .get_distribution()
+                .id(id)
+                .send(),
+        )
+        .unwrap_or_else(|e| panic!("read distribution {id}: {e:?}"))
+        .distribution
+        .map(|d| d.domain_name)
+        .unwrap_or_else(|| panic!("distribution {id} has no domain"))
+}
+
+#[test]
+fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists() {
+    use aws_sdk_cloudfront::types::Aliases;
+    crate::support::s3::create_bucket("explain-domain-assets", "us-east-1");
+    let id =
+        crate::support::cloudfront::create_distribution("explain-domain", "explain-domain-assets");
+    let domain = domain_of(&id);
+    // An alias, as a console user adds one.
+    let mut config = crate::support::cloudfront::config(&id);
+    config.aliases = Some(
+        Aliases::builder()
+            .quantity(1)
+            .items("assets.explain-domain.example")
+            .build()
+            .unwrap(),
+    );
+    crate::support::cloudfront::update(&id, config);
+    let bucket = "buckets:\n  - name: explain-domain-assets\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET, PUT]\n";
+    let declared = |domains: &str| {
+        format!("version: 1\n{bucket}distributions:\n  - id: {id}\n{domains}    behaviors:\n      default:\n        allowed_methods: [GET, HEAD]\n        cached_methods: [GET, HEAD]\n")
+    };
+    let explain_put = |cli: &crate::support::CorsSync, url: &str, live: bool| {
+        let message = chromium(url, "https://app.example.com", PREFLIGHT_MISSING);
+        let mut args = vec![
+            "explain",
+            "--format",
+            "json",
+            "--message",
+            &message,
+            "--method",
+            "PUT",
+        ];
+        if live {
+            args.push("--live");
+        }
+        cli.run_with(&args)
+    };
+    // Offline: the manifest lists the distribution's domain, or an alias (any case, `*.` one label).
+    for (domains, url) in [
+        (
+            format!("    domains: [{domain}]\n"),
+            format!("https://{}/uploads/x.bin", domain.to_uppercase()),
+        ),
+        (
+            "    domains: [\"*.explain-domain.example\"]\n".to_string(),
+            "https://img.explain-domain.example/uploads/x.bin".to_string(),
+        ),
+    ] {
+        let cli = cors_sync().file("manifests/app.yaml", &declared(&domains));
+        let run = explain_put(&cli, &url, false);
+        run.code(0);
+        let document = run.json();
+        assert_eq!(
+            first(&document)["target"],
+            format!("cloudfront://{id}/uploads/x.bin"),
+            "{url}: {document:#}"
+        );
+        assert_eq!(
+            first(&document)["cause"],
+            "options-not-allowed",
+            "{url}: {document:#}"
+        );
+    }
+    // Offline, a domain no distribution of the manifest lists: an error that says what to do.
+    let cli = cors_sync().file("manifests/app.yaml", &declared(""));
+    let unlisted = explain_put(&cli, &format!("https://{domain}/x.bin"), false);
+    unlisted.code(1);
+    assert!(
+        unlisted
+            .stderr
+            .contains("no distribution of the manifest lists in `domains`")
+            && unlisted.stderr.contains("--target cloudfront://ID")
+            && unlisted.stderr.contains("--live"),
+        "{}",
+        unlisted.stderr
+    );
+    // --live: found among the account's distributions by its domain or its alias, judged live.
+    for url in [
+        format!("https://{domain}/x.bin"),
+        "https://assets.explain-domain.example/x.bin".to_string(),
+    ] {
+        let run = explain_put(&cli, &url, true);
+        run.code(0);
+        let document = run.json();
+        assert_eq!(
+            first(&document)["target"],
+            format!("cloudfront://{id}/x.bin"),
+            "{url}: {document:#}"
+        );
+        assert_eq!(
+            first(&document)["cause"],
+            "options-not-allowed",
+            "{url}: {document:#}"
+        );
+    }
+    let nowhere = explain_put(&cli, "https://d0000000nowhere.cloudfront.net/x.bin", true);
+    nowhere.code(1);
+    assert!(
+        nowhere
+            .stderr
+            .contains("no distribution of the account has `d0000000nowhere.cloudfront.net` as its domain or an alias"),
+        "{}",
+        nowhere.stderr
+    );
+}

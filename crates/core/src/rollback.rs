@@ -72,6 +72,7 @@ pub fn restoring_manifest(
                 manifest.distributions.push(DistributionSpec {
                     id: id.clone(),
                     behaviors,
+                    domains: Vec::new(),
                     location: location.clone(),
                     silenced: Vec::new(),
                     account: account.clone(),

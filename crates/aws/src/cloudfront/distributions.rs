@@ -205,6 +205,44 @@ pub(crate) async fn read_every_distribution(
     Ok(found)
 }
 
+/// A distribution's ID and the host names it answers on: its own domain, then its aliases.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributionDomains {
+    pub id: String,
+    pub domains: Vec<String>,
+}
+
+/// Every distribution of the account with its domain and aliases, from ListDistributions pages
+/// (the SDK's paginator), for finding the distribution a request's URL names.
+pub(crate) async fn read_domains(
+    client: &aws_sdk_cloudfront::Client,
+) -> Result<Vec<DistributionDomains>, AwsError> {
+    let mut pages = client
+        .list_distributions()
+        .into_paginator()
+        .page_size(PAGE_SIZE)
+        .send();
+    let mut found = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page =
+            page.map_err(|e| AwsError::from_sdk("distributions", "ListDistributions", &e))?;
+        let items = page
+            .distribution_list
+            .and_then(|list| list.items)
+            .unwrap_or_default();
+        found.extend(items.into_iter().map(|summary| {
+            let aliases = summary.aliases.and_then(|a| a.items).unwrap_or_default();
+            DistributionDomains {
+                id: summary.id,
+                domains: std::iter::once(summary.domain_name)
+                    .chain(aliases)
+                    .collect(),
+            }
+        }));
+    }
+    Ok(found)
+}
+
 fn summarised(summary: DistributionSummary) -> LiveDistribution {
     live_distribution(
         &summary.id,

@@ -18,7 +18,7 @@ use aws_sdk_cloudfront::operation::list_distributions::ListDistributionsOutput;
 use aws_sdk_cloudfront::operation::update_distribution::UpdateDistributionOutput;
 use aws_sdk_cloudfront::operation::update_response_headers_policy::UpdateResponseHeadersPolicyOutput;
 use aws_sdk_cloudfront::types::{
-    AllowedMethods, CachedMethods, CookiePreference, DefaultCacheBehavior, Distribution,
+    Aliases, AllowedMethods, CachedMethods, CookiePreference, DefaultCacheBehavior, Distribution,
     DistributionConfig, DistributionList, DistributionSummary, ForwardedValues, Headers,
     HttpVersion, ItemSelection, Method, OriginRequestPolicy, Origins, PriceClass,
     ResponseHeadersPolicyConfig, ViewerProtocolPolicy,

@@ -90,6 +90,55 @@ async fn every_distribution_is_read_from_every_list_page() {
 }
 
 #[tokio::test]
+async fn each_distributions_domain_and_aliases_are_listed_from_every_page() {
+    let aliased = || {
+        let mut output = page(&["EONE"], Some("m2"));
+        if let Some(item) = output
+            .distribution_list
+            .as_mut()
+            .and_then(|list| list.items.as_mut())
+            .and_then(|items| items.first_mut())
+        {
+            item.aliases = Some(
+                Aliases::builder()
+                    .quantity(2)
+                    .items("cdn.example.com")
+                    .items("*.img.example.com")
+                    .build()
+                    .unwrap(),
+            );
+        }
+        output
+    };
+    let first = mock!(Client::list_distributions)
+        .match_requests(|r| r.marker().is_none())
+        .then_output(aliased);
+    let second = mock!(Client::list_distributions)
+        .match_requests(|r| r.marker() == Some("m2"))
+        .then_output(|| page(&["ETWO"], None));
+    let cf = client(&[&first, &second]);
+    let listed = crate::cloudfront::distributions::read_domains(&cf)
+        .await
+        .unwrap();
+    let shown: Vec<(String, Vec<String>)> = listed.into_iter().map(|d| (d.id, d.domains)).collect();
+    assert_eq!(
+        shown,
+        [
+            (
+                "EONE".to_string(),
+                vec![
+                    "EONE.cloudfront.net".to_string(),
+                    "cdn.example.com".to_string(),
+                    "*.img.example.com".to_string()
+                ]
+            ),
+            ("ETWO".to_string(), vec!["ETWO.cloudfront.net".to_string()]),
+        ]
+    );
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+}
+
+#[tokio::test]
 async fn a_failed_list_page_fails_only_the_distributions_not_yet_found() {
     let first = mock!(Client::list_distributions)
         .match_requests(|r| r.marker().is_none())

@@ -7,6 +7,8 @@ use crate::diagnostic::SourceLocation;
 pub struct DistributionSpec {
     pub id: String,
     pub behaviors: Vec<BehaviorSpec>,
+    /// The host names pages reach it by (`domains:`), lower-case; only `explain` reads them.
+    pub domains: Vec<String>,
     pub location: SourceLocation,
     /// Lint codes silenced for this distribution, each with the reason given.
     pub silenced: Vec<(String, String)>,

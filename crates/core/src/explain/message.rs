@@ -57,6 +57,13 @@ static CHROMIUM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid pattern")
 });
 
+/// DevTools' console line for a failed request, made from its network events: `GET <url>
+/// net::ERR_FAILED 403 (Forbidden)` (the status and its text only when an answer arrived).
+static CHROMIUM_NETWORK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<method>[A-Z]+) (?P<url>\S+) net::ERR_[A-Z_]+(?: (?P<status>\d{3})\b.*)?$")
+        .expect("a valid pattern")
+});
+
 const PREFLIGHT_PREFIX: &str = "Response to preflight request doesn't pass access control check: ";
 
 /// Firefox and MDN print curly quotes, older versions ASCII ones: one form to match.
@@ -67,8 +74,18 @@ fn straighten(text: &str) -> String {
 /// Every CORS message in `text`, one observation each; empty when there is none.
 pub fn parse(text: &str) -> Vec<Observation> {
     let mut found: Vec<Observation> = Vec::new();
+    let mut network: Vec<(String, String, Option<u16>)> = Vec::new();
     for line in text.lines() {
         let line = straighten(line.trim());
+        if let Some(failed) = CHROMIUM_NETWORK.captures(&line) {
+            let status = failed.name("status").and_then(|s| s.as_str().parse().ok());
+            network.push((
+                failed["method"].to_string(),
+                failed["url"].to_string(),
+                status,
+            ));
+            continue;
+        }
         let Some(observation) = parse_line(&line) else {
             continue;
         };
@@ -79,6 +96,20 @@ pub fn parse(text: &str) -> Vec<Observation> {
             });
         if !repeats_preflight {
             found.push(observation);
+        }
+    }
+    // Chromium's CORS message names neither the method nor the status; DevTools' network line for
+    // the same URL does (the status is the request's own answer, so not a preflight's).
+    for observation in found.iter_mut().filter(|o| o.source == Source::Chromium) {
+        let Some((method, _, status)) = network.iter().find(|(_, url, _)| *url == observation.url)
+        else {
+            continue;
+        };
+        if observation.method.is_none() && method != "OPTIONS" {
+            observation.method = Some(method.clone());
+        }
+        if observation.step == Some(Step::Request) && observation.status.is_none() {
+            observation.status = *status;
         }
     }
     found
@@ -357,6 +388,26 @@ mod tests {
         let found = parse(&text);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].status, Some(403));
+    }
+
+    #[test]
+    fn devtools_network_line_gives_the_method_and_the_requests_own_status() {
+        let missing =
+            "No 'Access-Control-Allow-Origin' header is present on the requested resource.";
+        let text = format!("Access to fetch at '{URL}' from origin 'https://a.example' has been blocked by CORS policy: {missing}\nGET {URL} net::ERR_FAILED 403 (Forbidden)");
+        let found = parse(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].status, Some(403));
+        assert_eq!(found[0].method.as_deref(), Some("GET"));
+        let no_answer = parse(&format!(
+            "PUT {URL} net::ERR_FAILED\nAccess to fetch at '{URL}' from origin 'https://a.example' has been blocked by CORS policy: {PREFLIGHT_PREFIX}{missing}"
+        ));
+        assert_eq!(no_answer[0].status, None);
+        assert_eq!(no_answer[0].method.as_deref(), Some("PUT"));
+        let other_url = parse(&format!(
+            "GET https://elsewhere.example/x net::ERR_FAILED 500 ()\nAccess to fetch at '{URL}' from origin 'https://a.example' has been blocked by CORS policy: {missing}"
+        ));
+        assert_eq!(other_url[0].status, None, "another request's status");
     }
 
     #[test]

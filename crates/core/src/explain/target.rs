@@ -1,7 +1,7 @@
 //! Which bucket or distribution a request's URL names: S3's virtual-hosted, path-style,
-//! regional, dual-stack and accelerate endpoints name the bucket; a CloudFront domain names a
-//! distribution only through `--target cloudfront://ID[/PATH]` (offline there is no list of
-//! distributions' domains to look it up in).
+//! regional, dual-stack and accelerate endpoints name the bucket; a CloudFront domain or alias
+//! names the distribution that lists it (the manifest's `domains:`, or with `--live` the
+//! account's distributions), else `--target cloudfront://ID[/PATH]` says which.
 
 use std::fmt;
 
@@ -93,16 +93,69 @@ pub fn from_url(url: &str) -> Result<Target, Error> {
             }
         }
     }
-    if host.ends_with(".cloudfront.net") {
+    if is_cloudfront_domain(&host) {
         return Err(refused(
             url,
-            "is a CloudFront domain: say which distribution and path with --target cloudfront://ID[/PATH]",
+            "is a CloudFront domain that no distribution of the manifest lists in `domains`: add it there, give --live to find it among the account's distributions, or say which distribution and path with --target cloudfront://ID[/PATH]",
         ));
     }
     Err(refused(
         url,
-        "does not name an S3 bucket (a custom domain, or an emulator): say which with --target s3://BUCKET",
+        "does not name an S3 bucket, and no distribution of the manifest lists it in `domains` (a custom domain, or an emulator): say which with --target s3://BUCKET or --target cloudfront://ID[/PATH]",
     ))
+}
+
+/// The host a URL names, lower-case, without a trailing dot.
+pub fn host_of(url: &str) -> Result<String, Error> {
+    let parsed = url::Url::parse(url).map_err(|e| refused(url, &format!("is not a URL: {e}")))?;
+    Ok(parsed
+        .host_str()
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .to_ascii_lowercase())
+}
+
+/// A distribution's own domain (`dXXXX.cloudfront.net`).
+pub fn is_cloudfront_domain(host: &str) -> bool {
+    host.ends_with(".cloudfront.net")
+}
+
+/// Whether `host` is the domain `listed`: equal, ignoring case, or under an alias wildcard
+/// (`*.example.com` stands for one label, as CloudFront's wildcard aliases do).
+pub fn domain_matches(listed: &str, host: &str) -> bool {
+    let listed = listed.trim_end_matches('.').to_ascii_lowercase();
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match listed.strip_prefix("*.") {
+        Some(parent) => host
+            .split_once('.')
+            .is_some_and(|(label, rest)| !label.is_empty() && rest == parent),
+        None => listed == host,
+    }
+}
+
+/// The distribution among `distributions` (each its ID and the domains it answers on) whose
+/// domain or alias is the URL's host, with the URL's path (which picks the behavior). An exact
+/// domain wins over a wildcard alias, as in CloudFront.
+pub fn distribution_for_url<'a>(
+    url: &str,
+    distributions: impl IntoIterator<Item = (&'a str, &'a [String])> + Clone,
+) -> Result<Option<Target>, Error> {
+    let parsed = url::Url::parse(url).map_err(|e| refused(url, &format!("is not a URL: {e}")))?;
+    let host = host_of(url)?;
+    let exact = distributions.clone().into_iter().find(|(_, domains)| {
+        domains
+            .iter()
+            .any(|d| !d.starts_with("*.") && domain_matches(d, &host))
+    });
+    let found = exact.or_else(|| {
+        distributions
+            .into_iter()
+            .find(|(_, domains)| domains.iter().any(|d| domain_matches(d, &host)))
+    });
+    Ok(found.map(|(id, _)| Target::Distribution {
+        id: id.to_string(),
+        path: parsed.path().to_string(),
+    }))
 }
 
 #[cfg(test)]
@@ -154,6 +207,52 @@ mod tests {
         assert!(message("https://cdn.example.com/a.png").contains("--target s3://BUCKET"));
         assert!(message("https://s3.amazonaws.com/").contains("without a bucket"));
         assert!(message("not a url").contains("is not a URL"));
+    }
+
+    #[test]
+    fn a_distribution_is_found_by_its_domain_or_an_alias() {
+        let listed = [
+            ("EWILD".to_string(), vec!["*.example.com".to_string()]),
+            (
+                "EONE".to_string(),
+                vec![
+                    "d111111abcdef8.cloudfront.net".to_string(),
+                    "cdn.example.com".to_string(),
+                ],
+            ),
+        ];
+        let find = |url: &str| {
+            distribution_for_url(
+                url,
+                listed.iter().map(|(id, d)| (id.as_str(), d.as_slice())),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            find("https://D111111ABCDEF8.cloudfront.net./fonts/a.woff"),
+            Some(Target::Distribution {
+                id: "EONE".into(),
+                path: "/fonts/a.woff".into()
+            })
+        );
+        assert_eq!(
+            find("https://cdn.example.com/x"),
+            Some(Target::Distribution {
+                id: "EONE".into(),
+                path: "/x".into()
+            }),
+            "the exact alias wins over the wildcard"
+        );
+        assert_eq!(
+            find("https://img.example.com/"),
+            Some(Target::Distribution {
+                id: "EWILD".into(),
+                path: "/".into()
+            })
+        );
+        assert_eq!(find("https://a.b.example.com/"), None, "one label only");
+        assert_eq!(find("https://example.com/"), None);
+        assert_eq!(find("https://d2.cloudfront.net/"), None);
     }
 
     #[test]

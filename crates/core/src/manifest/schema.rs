@@ -209,6 +209,12 @@ pub static DISTRIBUTION: Object = Object {
             doc: "`default`, or a cache behavior's path pattern, to its settings.",
         },
         Field {
+            name: "domains",
+            shape: STRINGS,
+            required: false,
+            doc: "The host names pages reach it by (its dXXXX.cloudfront.net domain, its aliases); `explain` finds the distribution from a request's URL by them. Not written to CloudFront.",
+        },
+        Field {
             name: "silence_lints",
             shape: Shape::MapOfStrings,
             required: false,

@@ -54,9 +54,17 @@ impl Decoder<'_> {
             }
         }
         let silenced = self.silenced(&fields);
+        let domains = fields
+            .get("domains")
+            .and_then(|node| self.string_list(node, "domains"))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(domain, _)| domain.trim_end_matches('.').to_ascii_lowercase())
+            .collect();
         Some(DistributionSpec {
             id: id?,
             behaviors,
+            domains,
             location: self.at(fields.position),
             silenced,
             account: self.account_ref(&fields),
