@@ -17,7 +17,7 @@ use aws_config::identity::IdentityCache;
 use aws_config::{Region, SdkConfig};
 
 use crate::connection::FALLBACK_REGION;
-use crate::error::{find_cause, AwsError, Error};
+use crate::error::{find_cause, AwsError, Error, LocalFailure};
 use crate::Aws;
 
 impl Aws {
@@ -154,8 +154,8 @@ impl Aws {
                     None => AwsError::from_sdk("sts", "GetCallerIdentity", &error),
                 }
             })?;
-        identity
-            .account
-            .ok_or_else(|| AwsError::local("sts", "GetCallerIdentity", "STS named no account"))
+        identity.account.ok_or_else(|| {
+            AwsError::local("sts", "GetCallerIdentity", LocalFailure::NoAccountNamed)
+        })
     }
 }

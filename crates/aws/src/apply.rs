@@ -14,7 +14,7 @@ pub use tokio_util::sync::CancellationToken;
 
 use crate::cloudfront::policies::{OriginRequest, ResponseHeaders};
 use crate::cloudfront::{distributions, policies};
-use crate::error::{AwsError, Error};
+use crate::error::{AwsError, Error, LocalFailure};
 use crate::live_state;
 use crate::s3_rules;
 use crate::Aws;
@@ -262,7 +262,10 @@ async fn still_as_planned(aws: &Aws, change: &Change) -> Result<Change, Error> {
             return Err(Error::Call(AwsError::local(
                 &change.address().to_string(),
                 "GetBucketCors",
-                format!("the bucket is in {actual}, not {region} where the plan writes; nothing was written. Run plan again"),
+                LocalFailure::BucketElsewhere {
+                    actual,
+                    planned: region.clone(),
+                },
             )))
         }
     };
@@ -316,7 +319,7 @@ async fn put_bucket_cors(
     resource: &str,
 ) -> Result<(), Error> {
     let configuration = s3_rules::to_sdk(cors)
-        .map_err(|e| Error::Call(AwsError::local(resource, "PutBucketCors", e.to_string())))?;
+        .map_err(|e| Error::Call(AwsError::local(resource, "PutBucketCors", e.into())))?;
     aws.s3(region)
         .put_bucket_cors()
         .bucket(bucket)
@@ -375,7 +378,7 @@ async fn apply_policy_change(
             return Err(Error::Call(AwsError::local(
                 &change.address().to_string(),
                 "apply",
-                "not a policy change",
+                LocalFailure::NotAPolicyChange,
             )))
         }
     }

@@ -34,7 +34,7 @@ use cors_sync_core::provider::Provider;
 use crate::cloudfront::whole_answer::{retry_incomplete_answer, WholeCloudFrontAnswer};
 use crate::cors_answer::{retry_incomplete_cors_answer, CompleteCorsAnswer, NotS3sAnswer};
 use crate::error::bucket_resource;
-use crate::error::{cause_chain, find_cause, AwsError, Error};
+use crate::error::{cause_chain, find_cause, AwsError, Error, LocalFailure};
 use cors_sync_core::redact::without_userinfo;
 
 /// The connection flags every AWS-facing command takes.
@@ -227,7 +227,7 @@ impl Aws {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         if let Some(why) = find_cause::<NotS3sAnswer>(error) {
-            return Error::Call(AwsError::local(resource, operation, why.to_string()));
+            return Error::Call(AwsError::local(resource, operation, why.clone().into()));
         }
         let failure = self.s3_error(resource, operation, error);
         match error {
@@ -246,8 +246,13 @@ impl Aws {
         region: &str,
         key: &str,
     ) -> Result<String, AwsError> {
-        let failed =
-            |message: String| AwsError::local(&bucket_resource(bucket), "ResolveEndpoint", message);
+        let failed = |why: String| {
+            AwsError::local(
+                &bucket_resource(bucket),
+                "ResolveEndpoint",
+                LocalFailure::NoEndpoint { why },
+            )
+        };
         let params = Params::builder()
             .bucket(bucket)
             .region(region)
@@ -256,11 +261,11 @@ impl Aws {
             .set_endpoint(self.s3_endpoint.clone())
             .force_path_style(self.s3_endpoint.is_some())
             .build()
-            .map_err(|e| failed(format!("no S3 endpoint: {e}")))?;
+            .map_err(|e| failed(e.to_string()))?;
         let endpoint = DefaultResolver::new()
             .resolve_endpoint(&params)
             .await
-            .map_err(|e| failed(format!("no S3 endpoint: {}", cause_chain(e.as_ref()))))?;
+            .map_err(|e| failed(cause_chain(e.as_ref())))?;
         Ok(format!("{}/{key}", endpoint.url().trim_end_matches('/')))
     }
 

@@ -32,7 +32,7 @@ pub(crate) struct CompleteCorsAnswer;
 
 /// Why a 2xx GetBucketCors body was not taken as the bucket's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NotACorsConfiguration(pub String);
+pub struct NotACorsConfiguration(pub String);
 
 impl fmt::Display for NotACorsConfiguration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -44,7 +44,7 @@ impl std::error::Error for NotACorsConfiguration {}
 
 /// Why a 2xx answer to a write was not taken as S3's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct NotS3sAnswer(pub String);
+pub struct NotS3sAnswer(pub String);
 
 impl fmt::Display for NotS3sAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -268,12 +268,12 @@ impl AwsError {
     }
 
     /// A failure that happened on our side before or after the call (an unbuildable request, ...).
-    pub fn local(resource: &str, operation: &'static str, message: impl Into<String>) -> Self {
+    pub fn local(resource: &str, operation: &'static str, why: LocalFailure) -> Self {
         AwsError {
             resource: resource.to_string(),
             operation,
             code: None,
-            message: message.into(),
+            message: why.to_string(),
             request_id: None,
             missing_credentials: None,
             server_error: false,
@@ -282,8 +282,59 @@ impl AwsError {
 
     /// A 2xx answer that left out the configuration the call exists to return.
     pub(crate) fn no_configuration(resource: &str, operation: &'static str) -> Self {
-        Self::local(resource, operation, "CloudFront returned no configuration")
+        Self::local(resource, operation, LocalFailure::NoConfiguration)
     }
+}
+
+/// Why a call failed on cors-sync's side rather than with AWS's error: an answer that is not what
+/// the call exists for, state that moved since the plan, a request that cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum LocalFailure {
+    #[error("STS named no account")]
+    NoAccountNamed,
+    #[error("the store names another region, {region}")]
+    StoreNamesAnotherRegion { region: String },
+    #[error("S3 kept redirecting to {region}")]
+    KeptRedirecting { region: String },
+    #[error("the bucket is in {actual}, not {planned} where the plan writes; nothing was written. Run plan again")]
+    BucketElsewhere { actual: String, planned: String },
+    #[error(transparent)]
+    NotS3sAnswer(#[from] crate::cors_answer::NotS3sAnswer),
+    #[error(transparent)]
+    NotACorsConfiguration(#[from] crate::cors_answer::NotACorsConfiguration),
+    #[error("no S3 endpoint: {why}")]
+    NoEndpoint { why: String },
+    #[error("CloudFront returned no configuration")]
+    NoConfiguration,
+    #[error("CloudFront returned no ETag")]
+    NoETag,
+    #[error("CloudFront returned no policy ID")]
+    NoPolicyId,
+    #[error("behavior {path} no longer exists; run plan again")]
+    BehaviorGone { path: String },
+    #[error(
+        "behavior {path} changed since the plan was made; nothing was written. Run plan again"
+    )]
+    BehaviorMoved { path: String },
+    #[error("{0}")]
+    BehaviorUnwritable(String),
+    #[error(
+        "the update would change {what}, which cors-sync does not manage; nothing was written"
+    )]
+    UnmanagedFields { what: String },
+    #[error("still {status} after {seconds} s; the update was made, only the wait gave up")]
+    StillDeploying { status: String, seconds: u64 },
+    #[error("the policy changed since the plan was made; nothing was written. Run plan again")]
+    PolicyMoved,
+    #[error("not a policy change")]
+    NotAPolicyChange,
+    /// The SDK refused to build the request from what the plan holds.
+    #[error("{0}")]
+    Unbuildable(#[from] aws_smithy_types::error::operation::BuildError),
+    #[error("{url}: {why}")]
+    Probe { url: String, why: String },
+    #[error("{url}: no answer within {seconds} s")]
+    ProbeUnanswered { url: String, seconds: f64 },
 }
 
 /// The plan address errors about a bucket name, e.g. `s3_bucket.assets`.

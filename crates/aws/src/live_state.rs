@@ -11,7 +11,7 @@ use futures::stream::{self, StreamExt};
 
 use crate::cloudfront::{distributions, policies};
 use crate::cors_answer::NotACorsConfiguration;
-use crate::error::{bucket_resource, find_cause, AwsError, Error, ErrorCode};
+use crate::error::{bucket_resource, find_cause, AwsError, Error, ErrorCode, LocalFailure};
 use crate::s3_rules;
 use crate::Aws;
 
@@ -248,7 +248,7 @@ impl RegionalError {
             RegionalError::Elsewhere(region) => AwsError::local(
                 "s3",
                 "GetBucketCors",
-                format!("S3 kept redirecting to {region}"),
+                LocalFailure::KeptRedirecting { region },
             ),
         }
     }
@@ -277,9 +277,11 @@ pub(crate) async fn read_cors(
             }
             Err(RegionalError::Failed(
                 match find_cause::<NotACorsConfiguration>(&error) {
-                    Some(why) => {
-                        AwsError::local(&bucket_resource(bucket), "GetBucketCors", why.to_string())
-                    }
+                    Some(why) => AwsError::local(
+                        &bucket_resource(bucket),
+                        "GetBucketCors",
+                        why.clone().into(),
+                    ),
                     None => aws.s3_error(&bucket_resource(bucket), "GetBucketCors", &error),
                 },
             ))

@@ -18,7 +18,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 use cors_sync_core::evaluate::{Request, RequestKind, Response};
 
-use crate::error::{cause_chain, AwsError};
+use crate::error::{cause_chain, AwsError, LocalFailure};
 
 pub struct Prober {
     timeout: Duration,
@@ -48,7 +48,16 @@ impl Prober {
             RequestKind::Preflight => "OPTIONS",
             RequestKind::Actual => request.method.as_str(),
         };
-        let failed = |message: String| AwsError::local(resource, "probe", message);
+        let failed = |why: String| {
+            AwsError::local(
+                resource,
+                "probe",
+                LocalFailure::Probe {
+                    url: url.to_string(),
+                    why,
+                },
+            )
+        };
         let mut builder = http::Request::builder().method(method).uri(url);
         if let Some(origin) = &request.origin {
             builder = builder.header("Origin", origin);
@@ -62,14 +71,14 @@ impl Prober {
         }
         let http_request = builder
             .body(SdkBody::empty())
-            .map_err(|e| failed(format!("{url}: {e}")))
-            .and_then(|r| HttpRequest::try_from(r).map_err(|e| failed(format!("{url}: {e}"))))?;
+            .map_err(|e| failed(e.to_string()))
+            .and_then(|r| HttpRequest::try_from(r).map_err(|e| failed(e.to_string())))?;
         let exchange = async {
             let response = self
                 .connector(url)
                 .call(http_request)
                 .await
-                .map_err(|e| failed(format!("{url}: {}", cause_chain(&e))))?;
+                .map_err(|e| failed(cause_chain(&e)))?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()
@@ -80,16 +89,20 @@ impl Prober {
             ByteStream::new(response.into_body())
                 .collect()
                 .await
-                .map_err(|e| failed(format!("{url}: {}", cause_chain(&e))))?;
+                .map_err(|e| failed(cause_chain(&e)))?;
             Ok(Response { status, headers })
         };
         tokio::time::timeout(self.timeout, exchange)
             .await
             .unwrap_or_else(|_| {
-                Err(failed(format!(
-                    "{url}: no answer within {} s",
-                    self.timeout.as_secs_f64()
-                )))
+                Err(AwsError::local(
+                    resource,
+                    "probe",
+                    LocalFailure::ProbeUnanswered {
+                        url: url.to_string(),
+                        seconds: self.timeout.as_secs_f64(),
+                    },
+                ))
             })
     }
 

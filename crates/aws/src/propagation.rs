@@ -7,6 +7,7 @@ use std::time::Duration;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::normalize;
 
+use crate::error::LocalFailure;
 use crate::live_state::{read_cors, RegionalError};
 use crate::{Aws, AwsError};
 
@@ -36,7 +37,7 @@ pub async fn wait_until_seen(
                 RegionalError::Elsewhere(actual) => AwsError::local(
                     &crate::error::bucket_resource(bucket),
                     "GetBucketCors",
-                    format!("the store names another region, {actual}"),
+                    LocalFailure::StoreNamesAnotherRegion { region: actual },
                 ),
             })?;
         let seen = match (written.is_configured(), live.is_configured()) {

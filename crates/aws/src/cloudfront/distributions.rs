@@ -15,7 +15,7 @@ use cors_sync_core::plan::{BehaviorChange, Migration};
 
 use super::behavior::{self, settings, Behavior};
 use super::{distribution_resource, each_page, write_error, Page};
-use crate::error::{AwsError, Error, ErrorCode};
+use crate::error::{AwsError, Error, ErrorCode, LocalFailure};
 
 /// The most distributions one ListDistributions page carries.
 const PAGE_SIZE: i32 = 100;
@@ -295,13 +295,8 @@ pub(crate) async fn prepare_update(
 ) -> Result<(Vec<BehaviorChange>, PreparedUpdate), AwsError> {
     let resource = distribution_resource(id);
     let (read, etag) = get_config(client, id).await?;
-    let etag = etag.ok_or_else(|| {
-        AwsError::local(
-            &resource,
-            "GetDistributionConfig",
-            "CloudFront returned no ETag",
-        )
-    })?;
+    let etag = etag
+        .ok_or_else(|| AwsError::local(&resource, "GetDistributionConfig", LocalFailure::NoETag))?;
     let mut config = read.clone();
     let mut journalled = Vec::with_capacity(changes.len());
     for change in changes {
@@ -309,7 +304,9 @@ pub(crate) async fn prepare_update(
             return Err(AwsError::local(
                 &resource,
                 "GetDistributionConfig",
-                format!("behavior {} no longer exists; run plan again", change.path),
+                LocalFailure::BehaviorGone {
+                    path: change.path.to_string(),
+                },
             ));
         };
         let mut fields = behavior.take_fields();
@@ -318,7 +315,9 @@ pub(crate) async fn prepare_update(
             return Err(AwsError::local(
                 &resource,
                 "GetDistributionConfig",
-                format!("behavior {} changed since the plan was made; nothing was written. Run plan again", change.path),
+                LocalFailure::BehaviorMoved {
+                    path: change.path.to_string(),
+                },
             ));
         }
         journalled.push(BehaviorChange {
@@ -328,15 +327,20 @@ pub(crate) async fn prepare_update(
                 .flatten(),
             ..change.clone()
         });
-        behavior::write(&mut fields, change, policy_id)
-            .map_err(|e| AwsError::local(&resource, "UpdateDistribution", e))?;
+        behavior::write(&mut fields, change, policy_id).map_err(|e| {
+            AwsError::local(
+                &resource,
+                "UpdateDistribution",
+                LocalFailure::BehaviorUnwritable(e),
+            )
+        })?;
         behavior.swap_fields(&mut fields);
     }
     only_planned_fields_differ(&read, &config, changes).map_err(|what| {
         AwsError::local(
             &resource,
             "UpdateDistribution",
-            format!("the update would change {what}, which cors-sync does not manage; nothing was written"),
+            LocalFailure::UnmanagedFields { what },
         )
     })?;
     Ok((journalled, PreparedUpdate { config, etag }))
@@ -459,10 +463,10 @@ pub async fn wait_deployed(
             return Err(AwsError::local(
                 &resource,
                 "GetDistribution",
-                format!(
-                    "still {status} after {} s; the update was made, only the wait gave up",
-                    timeout.as_secs()
-                ),
+                LocalFailure::StillDeploying {
+                    status,
+                    seconds: timeout.as_secs(),
+                },
             ));
         }
         tokio::time::sleep(interval).await;

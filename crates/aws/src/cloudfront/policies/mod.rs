@@ -19,17 +19,13 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use cors_sync_core::plan::{Address, LiveState, PolicyListings};
 
 use crate::cloudfront::{all_pages, create_error, write_error, Attempts, Page};
-use crate::error::{AwsError, Error};
+use crate::error::{AwsError, Error, LocalFailure};
 use cache::Cache;
 pub(crate) use origin_request::OriginRequest;
 pub(crate) use response_headers::ResponseHeaders;
 
 /// Said in the comment of every policy cors-sync creates, so people know where it comes from.
 const CREATED_BY: &str = "Managed by cors-sync";
-
-/// Why an update is refused when the policy it re-read is not what the plan was made from.
-const MOVED: &str =
-    "the policy changed since the plan was made; nothing was written. Run plan again";
 
 /// What one of a kind's SDK calls answers: `T`, or the SDK's error of that call (`E`).
 pub(crate) type Sent<T, E> = Result<T, SdkError<E, HttpResponse>>;
@@ -132,12 +128,12 @@ pub(crate) async fn create<K: Written>(
 ) -> Result<String, Error> {
     let resource = K::address(name).to_string();
     let attempts = Attempts::default();
-    let local = |e: String| AwsError::local(&resource, K::CREATE, e);
-    let config = K::new_config(name, desired).map_err(|e| local(e.to_string()))?;
+    let local = |why: LocalFailure| AwsError::local(&resource, K::CREATE, why);
+    let config = K::new_config(name, desired).map_err(|e| local(e.into()))?;
     let id = K::send_create(client, config, attempts.clone())
         .await
         .map_err(|e| create_error(&resource, K::CREATE, &e, attempts.count()))?;
-    id.ok_or_else(|| local("CloudFront returned no policy ID".into()).into())
+    id.ok_or_else(|| local(LocalFailure::NoPolicyId).into())
 }
 
 /// Replaces the managed part of policy `id`, keeping the rest of it; refuses when the part read
@@ -153,12 +149,12 @@ pub(crate) async fn update<K: Written>(
     let (config, e_tag) = K::get_config(client, id)
         .await
         .map_err(|e| AwsError::from_sdk(&resource, K::GET_CONFIG, &e))?;
-    let local = |e: String| AwsError::local(&resource, K::UPDATE, e);
+    let local = |why: LocalFailure| AwsError::local(&resource, K::UPDATE, why);
     let mut config = config.ok_or_else(|| AwsError::no_configuration(&resource, K::UPDATE))?;
     if !K::unmoved(&config, before) {
-        return Err(local(MOVED.into()).into());
+        return Err(local(LocalFailure::PolicyMoved).into());
     }
-    K::replace(&mut config, desired).map_err(|e| local(e.to_string()))?;
+    K::replace(&mut config, desired).map_err(|e| local(e.into()))?;
     K::send_update(client, id, e_tag, config)
         .await
         .map_err(|e| write_error(&resource, K::UPDATE, &e))?;
