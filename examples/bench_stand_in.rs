@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 const REGION: &str = "us-east-1";
@@ -175,46 +175,97 @@ impl Answer {
     }
 }
 
-async fn read_request(reader: &mut BufReader<TcpStream>) -> std::io::Result<Option<Request>> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).await? == 0 {
-        return Ok(None);
+/// Reads more of a connection onto `buffer`; false when the peer has closed it.
+async fn fill(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> std::io::Result<bool> {
+    buffer.reserve(16 * 1024);
+    Ok(stream.read_buf(buffer).await? > 0)
+}
+
+/// Takes a message of `head` bytes and a `length`-byte body off the front of `buffer`, reading
+/// the rest of the body first; returns the body.
+async fn take_message(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+    head: usize,
+    length: usize,
+) -> std::io::Result<Vec<u8>> {
+    while buffer.len() < head + length {
+        if !fill(stream, buffer).await? {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
     }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or_default().to_string();
-    let target = parts.next().unwrap_or_default().to_string();
-    let mut length = 0;
-    let mut authorization = None;
-    let mut close = false;
+    let body = buffer[head..head + length].to_vec();
+    buffer.drain(..head + length);
+    Ok(body)
+}
+
+/// The value of header `name`, trimmed.
+fn header(headers: &[httparse::Header<'_>], name: &str) -> Option<String> {
+    headers
+        .iter()
+        .find(|h| h.name.eq_ignore_ascii_case(name))
+        .map(|h| String::from_utf8_lossy(h.value).trim().to_string())
+}
+
+fn content_length(headers: &[httparse::Header<'_>]) -> usize {
+    header(headers, "Content-Length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// The next request on a kept-alive connection (`buffer` holds what was read past the last
+/// one); `None` when the client closed it before a whole head.
+async fn read_request(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<Option<Request>> {
     loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).await? == 0 {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut parsed = httparse::Request::new(&mut headers);
+        if let httparse::Status::Complete(head) =
+            parsed.parse(buffer).map_err(std::io::Error::other)?
+        {
+            let request = Request {
+                method: parsed.method.unwrap_or_default().to_string(),
+                target: parsed.path.unwrap_or_default().to_string(),
+                authorization: header(parsed.headers, "Authorization"),
+                body: Vec::new(),
+                close: header(parsed.headers, "Connection")
+                    .is_some_and(|v| v.eq_ignore_ascii_case("close")),
+            };
+            let length = content_length(parsed.headers);
+            let body = take_message(stream, buffer, head, length).await?;
+            return Ok(Some(Request { body, ..request }));
+        }
+        if !fill(stream, buffer).await? {
             return Ok(None);
         }
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
+    }
+}
+
+/// Reads one answer off a kept-alive connection: its status code and reason.
+async fn read_answer(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> std::io::Result<(u16, String)> {
+    loop {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut parsed = httparse::Response::new(&mut headers);
+        if let httparse::Status::Complete(head) =
+            parsed.parse(buffer).map_err(std::io::Error::other)?
+        {
+            let status = (
+                parsed.code.unwrap_or_default(),
+                parsed.reason.unwrap_or_default().to_string(),
+            );
+            let length = content_length(parsed.headers);
+            take_message(stream, buffer, head, length).await?;
+            return Ok(status);
         }
-        let Some((name, value)) = header.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        match name.to_ascii_lowercase().as_str() {
-            "content-length" => length = value.parse().unwrap_or(0),
-            "authorization" => authorization = Some(value.to_string()),
-            "connection" => close = value.eq_ignore_ascii_case("close"),
-            _ => {}
+        if !fill(stream, buffer).await? {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
     }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).await?;
-    Ok(Some(Request {
-        method,
-        target,
-        authorization,
-        body,
-        close,
-    }))
 }
 
 /// The account whose keys signed the request: AssumeRole's keys name it, any others are the base.
@@ -425,10 +476,10 @@ fn answer(estate: &Estate, request: &Request) -> (String, String, Answer) {
     (operation.to_string(), account, answer)
 }
 
-async fn serve_connection(estate: Arc<Estate>, stream: TcpStream) -> std::io::Result<()> {
+async fn serve_connection(estate: Arc<Estate>, mut stream: TcpStream) -> std::io::Result<()> {
     stream.set_nodelay(true)?;
-    let mut reader = BufReader::new(stream);
-    while let Some(request) = read_request(&mut reader).await? {
+    let mut buffer = Vec::new();
+    while let Some(request) = read_request(&mut stream, &mut buffer).await? {
         let reply = if request.target.starts_with("/__stand_in/counts") {
             Answer {
                 status: "200 OK",
@@ -450,7 +501,6 @@ async fn serve_connection(estate: Arc<Estate>, stream: TcpStream) -> std::io::Re
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
-        let stream = reader.get_mut();
         if request.method == "HEAD" {
             stream.write_all(head.as_bytes()).await?;
         } else {
@@ -509,9 +559,9 @@ async fn ceiling(args: Args) -> std::io::Result<()> {
     for _ in 0..concurrency {
         let next = next.clone();
         workers.push(tokio::spawn(async move {
-            let stream = TcpStream::connect(("127.0.0.1", port)).await?;
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
             stream.set_nodelay(true)?;
-            let mut reader = BufReader::new(stream);
+            let mut buffer = Vec::new();
             loop {
                 let n = next.fetch_add(1, Ordering::Relaxed);
                 if n >= requests {
@@ -519,27 +569,11 @@ async fn ceiling(args: Args) -> std::io::Result<()> {
                 }
                 let name = bucket_name((n / buckets) % accounts.max(1), n % buckets.max(1));
                 let request = format!("GET /{name}?cors HTTP/1.1\r\nHost: standin\r\n\r\n");
-                reader.get_mut().write_all(request.as_bytes()).await?;
-                let mut length = 0;
-                let mut status = String::new();
-                reader.read_line(&mut status).await?;
-                loop {
-                    let mut header = String::new();
-                    if reader.read_line(&mut header).await? == 0 {
-                        return Err(std::io::ErrorKind::UnexpectedEof.into());
-                    }
-                    let header = header.trim_end();
-                    if header.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = header.strip_prefix("Content-Length:") {
-                        length = value.trim().parse().unwrap_or(0);
-                    }
-                }
-                let mut body = vec![0; length];
-                reader.read_exact(&mut body).await?;
-                if !status.contains(" 200 ") {
-                    return Err(std::io::Error::other(format!("GET /{name}?cors: {status}")));
+                stream.write_all(request.as_bytes()).await?;
+                let (code, reason) = read_answer(&mut stream, &mut buffer).await?;
+                if code != 200 {
+                    let failed = format!("GET /{name}?cors: {code} {reason}");
+                    return Err(std::io::Error::other(failed));
                 }
             }
         }));
