@@ -327,3 +327,18 @@ response_headers_policies:
 "#;
     insta::assert_snapshot!(problems(text));
 }
+
+#[test]
+fn a_distributions_domains_are_host_names_read_without_case() {
+    let text = "version: 1\ndistributions:\n  - id: E1\n    domains: [D111.CloudFront.net., \"https://cdn.example.com\", \"*.example.com\"]\n    behaviors: {}\n";
+    assert_eq!(
+        problems(text),
+        "m.yaml:4:37: error: `https://cdn.example.com` is not a host name: list the distribution's domain and aliases as pages reach them, like `d111111abcdef8.cloudfront.net` or `cdn.example.com` (no scheme, port or path; `*.example.com` for a wildcard alias)\n"
+    );
+    let fixed = text.replace("\"https://cdn.example.com\", ", "");
+    let manifest = load_str(Path::new("m.yaml"), &fixed).unwrap();
+    assert_eq!(
+        manifest.distributions[0].domains,
+        ["d111.cloudfront.net", "*.example.com"]
+    );
+}

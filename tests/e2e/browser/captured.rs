@@ -315,6 +315,8 @@ fn plan(
         "capture": capture,
         "pages": pages,
         "har": har,
+        // Chromium's driver passes these to --ip-address-space-overrides; Firefox has no such
+        // check, and its driver no such switch.
         "public_addresses": [format!("127.0.0.1:{public_port}")],
     })
 }

@@ -168,9 +168,48 @@ pub fn distribution_id_problem(id: &str) -> Option<String> {
     (!ok).then(|| format!("`{id}` is not a CloudFront distribution ID (uppercase letters and digits, like `E2QWRUHAPOMQZL`)"))
 }
 
+/// A `domains` entry that is not a host name CloudFront answers on: letters, digits and hyphens
+/// in dot-separated labels, `*.` only as a whole first label (a wildcard alias).
+pub fn domain_problem(domain: &str) -> Option<String> {
+    let name = domain.strip_prefix("*.").unwrap_or(domain);
+    let label_ok = |label: &str| {
+        !label.is_empty()
+            && label.len() <= 63
+            && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    };
+    let ok = name.len() <= 253 && name.contains('.') && name.split('.').all(label_ok);
+    (!ok).then(|| {
+        format!("`{domain}` is not a host name: list the distribution's domain and aliases as pages reach them, like `d111111abcdef8.cloudfront.net` or `cdn.example.com` (no scheme, port or path; `*.example.com` for a wildcard alias)")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn domains_are_host_names() {
+        for good in [
+            "d111111abcdef8.cloudfront.net",
+            "cdn.example.com",
+            "*.example.com",
+            "a-b.example.co.uk",
+        ] {
+            assert_eq!(domain_problem(good), None, "{good}");
+        }
+        for bad in [
+            "https://cdn.example.com",
+            "cdn.example.com:443",
+            "cdn.example.com/x",
+            "example",
+            "*example.com",
+            "a.*.example.com",
+            "a..b.com",
+            "",
+        ] {
+            assert!(domain_problem(bad).is_some(), "{bad}");
+        }
+    }
 
     fn v(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()

@@ -135,27 +135,46 @@ pub fn domain_matches(listed: &str, host: &str) -> bool {
 
 /// The distribution among `distributions` (each its ID and the domains it answers on) whose
 /// domain or alias is the URL's host, with the URL's path (which picks the behavior). An exact
-/// domain wins over a wildcard alias, as in CloudFront.
+/// domain wins over a wildcard alias, as in CloudFront; two distributions listing the same one
+/// is an error (CloudFront lets one alias name one distribution only).
 pub fn distribution_for_url<'a>(
     url: &str,
     distributions: impl IntoIterator<Item = (&'a str, &'a [String])> + Clone,
 ) -> Result<Option<Target>, Error> {
     let parsed = url::Url::parse(url).map_err(|e| refused(url, &format!("is not a URL: {e}")))?;
     let host = host_of(url)?;
-    let exact = distributions.clone().into_iter().find(|(_, domains)| {
-        domains
-            .iter()
-            .any(|d| !d.starts_with("*.") && domain_matches(d, &host))
-    });
-    let found = exact.or_else(|| {
-        distributions
+    let listing = |exact: bool| -> Vec<&'a str> {
+        let mut ids: Vec<&str> = distributions
+            .clone()
             .into_iter()
-            .find(|(_, domains)| domains.iter().any(|d| domain_matches(d, &host)))
-    });
-    Ok(found.map(|(id, _)| Target::Distribution {
-        id: id.to_string(),
-        path: parsed.path().to_string(),
-    }))
+            .filter(|(_, domains)| {
+                domains
+                    .iter()
+                    .any(|d| d.starts_with("*.") != exact && domain_matches(d, &host))
+            })
+            .map(|(id, _)| id)
+            .collect();
+        ids.dedup();
+        ids
+    };
+    let mut found = listing(true);
+    if found.is_empty() {
+        found = listing(false);
+    }
+    match found.as_slice() {
+        [] => Ok(None),
+        [id] => Ok(Some(Target::Distribution {
+            id: id.to_string(),
+            path: parsed.path().to_string(),
+        })),
+        several => Err(refused(
+            url,
+            &format!(
+                "names more than one distribution: {} each list `{host}` in their domains; say which with --target cloudfront://ID[/PATH]",
+                several.join(" and ")
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -251,6 +270,20 @@ mod tests {
             })
         );
         assert_eq!(find("https://a.b.example.com/"), None, "one label only");
+        let twice = [
+            ("EONE".to_string(), vec!["cdn.example.com".to_string()]),
+            ("ETWO".to_string(), vec!["cdn.example.com".to_string()]),
+        ];
+        let error = distribution_for_url(
+            "https://CDN.example.com/x",
+            twice.iter().map(|(id, d)| (id.as_str(), d.as_slice())),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("EONE and ETWO each list `cdn.example.com`"),
+            "{error}"
+        );
         assert_eq!(find("https://example.com/"), None);
         assert_eq!(find("https://d2.cloudfront.net/"), None);
     }

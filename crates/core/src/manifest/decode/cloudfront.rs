@@ -54,13 +54,17 @@ impl Decoder<'_> {
             }
         }
         let silenced = self.silenced(&fields);
-        let domains = fields
+        let mut domains = Vec::new();
+        let listed = fields
             .get("domains")
-            .and_then(|node| self.string_list(node, "domains"))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(domain, _)| domain.trim_end_matches('.').to_ascii_lowercase())
-            .collect();
+            .and_then(|node| self.string_list(node, "domains"));
+        for (domain, position) in listed.unwrap_or_default() {
+            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+            match limits::domain_problem(&domain) {
+                Some(problem) => self.error(position, problem),
+                None => domains.push(domain),
+            }
+        }
         Some(DistributionSpec {
             id: id?,
             behaviors,
