@@ -7,11 +7,14 @@
 //! The journal is created in a directory of its own, made for the run, with `create_new`: it never
 //! replaces anything. A failed write leaves no part of a line: a first line that cannot be
 //! written removes the journal and its directory, a later one is cut back to the last whole line.
+//! Writes that wait together share one flush (group commit, see `FileJournal`); a flush that
+//! fails cuts the journal back to what earlier flushes made durable, the writes waiting on it are
+//! not sent, and the run records (so writes) nothing more.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use aws_smithy_types::date_time::{DateTime, Format};
@@ -19,6 +22,8 @@ use cors_sync_aws::apply::Journal;
 use cors_sync_core::journal::{self, Writer};
 use cors_sync_core::manifest::Account;
 use cors_sync_core::plan::Change;
+use futures::future::BoxFuture;
+use tokio::sync::Notify;
 
 use crate::error::{Error, Refusal, Unreadable};
 
@@ -27,15 +32,36 @@ pub use cors_sync_core::journal::Recorded;
 pub const JOURNAL_FILE: &str = "journal.jsonl";
 
 /// A journal for one run, created on its first record (a run that writes nothing leaves none).
+///
+/// Entries are made durable by group commit: each is appended at once, and its write waits until
+/// a flush (fsync) that began after the append has finished. One flush runs at a time; the writes
+/// that arrive while it runs are covered together by the next, so concurrent writes share flushes
+/// instead of paying one each, and no write is sent before its entry is on disk.
 pub struct FileJournal {
     root: PathBuf,
     open: Mutex<Open>,
+    /// Woken whenever a flush ends, so the entries waiting on it look again.
+    flushed: Notify,
 }
 
 struct Open {
     writer: Writer,
-    file: Option<(PathBuf, File)>,
-    /// Entries recorded and not marked not written: writes made, or that may have been.
+    file: Option<(PathBuf, Arc<File>)>,
+    /// What has been appended to the file, and what a finished flush has made durable.
+    appended: Extent,
+    durable: Extent,
+    flushing: bool,
+    /// Why no more lines are taken: a flush failed, so what reached the disk is unknown (the file
+    /// was cut back to what was durable, and the writes waiting on that flush are never sent).
+    broken: Option<String>,
+}
+
+/// How far a journal reaches: lines, bytes, and the entries among them not marked not written
+/// (writes made, or that may have been).
+#[derive(Clone, Copy, Default)]
+struct Extent {
+    lines: u64,
+    bytes: u64,
     standing: usize,
 }
 
@@ -47,21 +73,40 @@ impl FileJournal {
             open: Mutex::new(Open {
                 writer: Writer::new(key),
                 file: None,
-                standing: 0,
+                appended: Extent::default(),
+                durable: Extent::default(),
+                flushing: false,
+                broken: None,
             }),
+            flushed: Notify::new(),
         }
     }
 
     /// The run's backup directory, when it records a write that was made or may have been.
     pub fn directory(&self) -> Option<PathBuf> {
-        let open = self
-            .open
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let open = self.lock();
         open.file
             .as_ref()
-            .filter(|_| open.standing > 0)
+            .filter(|_| open.appended.standing > 0)
             .map(|(dir, _)| dir.clone())
+    }
+
+    /// Flushes what no write waited for (the marks of refused writes), once the writes are over.
+    pub fn settle(&self) {
+        let open = self.lock();
+        if let (Some((_, file)), None) = (&open.file, &open.broken) {
+            if open.appended.lines > open.durable.lines {
+                // A mark lost in a crash leaves an entry standing, which is harmless (see
+                // `Safeguards::write`), so a failure here is not worth reporting.
+                let _ = file.sync_all();
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
+        self.open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -97,12 +142,18 @@ pub struct InAccountJournal<'j> {
 }
 
 impl Journal for InAccountJournal<'_> {
-    fn record(&self, change: &Change) -> io::Result<u64> {
-        self.journal
-            .append(1, |writer, now| writer.entry(now, change, self.account))
+    fn record<'a>(&'a self, change: &'a Change) -> BoxFuture<'a, io::Result<u64>> {
+        Box::pin(async move {
+            let entry = self
+                .journal
+                .append(1, |writer, now| writer.entry(now, change, self.account))?;
+            self.journal.durable(entry).await?;
+            Ok(entry)
+        })
     }
 
     fn not_written(&self, entry: u64) -> io::Result<()> {
+        // Not waited for: a mark lost in a crash leaves an entry standing, which is harmless.
         self.journal
             .append(-1, |writer, now| writer.not_written(now, entry))
             .map(|_| ())
@@ -110,48 +161,144 @@ impl Journal for InAccountJournal<'_> {
 }
 
 impl FileJournal {
-    /// Appends the line `line` makes, flushed to disk; returns its number. `standing` is what it
+    /// Appends the line `line` makes (not yet flushed); returns its number. `standing` is what it
     /// adds to the writes the journal holds (an entry 1, a mark -1).
     fn append(
         &self,
         standing: isize,
         line: impl FnOnce(&Writer, &str) -> (String, u64),
     ) -> io::Result<u64> {
-        let mut open = self
-            .open
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut open = self.lock();
+        if let Some(reason) = &open.broken {
+            return Err(io::Error::other(format!(
+                "an earlier flush of the journal failed ({reason}), so it takes no more entries"
+            )));
+        }
         let now = utc_stamp(SystemTime::now());
         let (text, seq) = line(&open.writer, &now);
         let first = open.file.is_none();
         if first {
-            open.file = Some(create_journal(&self.root, &now)?);
+            let (dir, file) = create_journal(&self.root, &now)?;
+            open.file = Some((dir, Arc::new(file)));
         }
-        let Some((dir, file)) = open.file.as_mut() else {
+        let Some((dir, file)) = open.file.clone() else {
             return Err(io::Error::other("the journal is not open"));
         };
-        let whole_lines = file.metadata()?.len();
-        let written = file
-            .write_all(format!("{text}\n").as_bytes())
-            .and_then(|()| file.sync_all());
-        if let Err(error) = written {
-            let error = in_words(error, "cannot write the journal in", dir);
+        let text_line = format!("{text}\n");
+        if let Err(error) = (&*file).write_all(text_line.as_bytes()) {
+            let error = in_words(error, "cannot write the journal in", &dir);
             if first {
                 // Nothing was recorded: leave no empty backup behind.
-                let dir = dir.clone();
                 open.file = None;
                 let _ = fs::remove_file(dir.join(JOURNAL_FILE));
                 let _ = fs::remove_dir(&dir);
             } else {
                 // A full disk (or a file-size limit) can leave half a line: cut the journal back
                 // to its last whole line, so it never ends mid-entry.
-                let _ = file.set_len(whole_lines).and_then(|()| file.sync_all());
+                let _ = file
+                    .set_len(open.appended.bytes)
+                    .and_then(|()| file.sync_all());
             }
             return Err(error);
         }
         open.writer.written(text);
-        open.standing = open.standing.saturating_add_signed(standing);
+        let appended = &mut open.appended;
+        appended.lines = seq;
+        appended.bytes += text_line.len() as u64;
+        appended.standing = appended.standing.saturating_add_signed(standing);
         Ok(seq)
+    }
+
+    /// Returns once line `entry` is on disk: a flush that began after it was appended has ended.
+    /// The first to find no flush running starts one, covering every line appended so far; the
+    /// others wait for it and look again.
+    async fn durable(&self, entry: u64) -> io::Result<()> {
+        loop {
+            let flushed = self.flushed.notified();
+            tokio::pin!(flushed);
+            // Registered before looking, so a flush ending in between still wakes this one.
+            flushed.as_mut().enable();
+            let turn = {
+                let mut open = self.lock();
+                if open.durable.lines >= entry {
+                    return Ok(());
+                }
+                if let Some(reason) = &open.broken {
+                    return Err(io::Error::other(format!(
+                        "the journal could not be flushed to disk: {reason}"
+                    )));
+                }
+                match (&open.file, open.flushing) {
+                    (Some((_, file)), false) => {
+                        let file = Arc::clone(file);
+                        open.flushing = true;
+                        Some((file, open.appended))
+                    }
+                    _ => None,
+                }
+            };
+            let Some((file, covering)) = turn else {
+                flushed.await;
+                continue;
+            };
+            let mut turn = FlushTurn {
+                journal: self,
+                covering,
+                outcome: None,
+            };
+            let outcome = tokio::task::spawn_blocking(move || file.sync_all())
+                .await
+                .unwrap_or_else(|joined| Err(io::Error::other(joined)));
+            turn.outcome = Some(outcome);
+        }
+    }
+}
+
+/// A flush under way: when it ends (or its waiter is dropped mid-flush), the journal learns what
+/// is durable and every waiter is woken, so no entry waits on a flush that nobody finishes.
+struct FlushTurn<'j> {
+    journal: &'j FileJournal,
+    covering: Extent,
+    outcome: Option<io::Result<()>>,
+}
+
+impl Drop for FlushTurn<'_> {
+    fn drop(&mut self) {
+        let mut open = self.journal.lock();
+        open.flushing = false;
+        match self.outcome.take() {
+            Some(Ok(())) => {
+                if self.covering.lines > open.durable.lines {
+                    open.durable = self.covering;
+                }
+            }
+            Some(Err(error)) => {
+                // What reached the disk is unknown: keep only what an earlier flush made durable
+                // (no write waiting on this flush is sent), and take no more lines.
+                let reason = match open.file.clone() {
+                    Some((dir, file)) => {
+                        if open.durable.lines == 0 {
+                            // Nothing was recorded: leave no empty backup behind.
+                            open.file = None;
+                            let _ = fs::remove_file(dir.join(JOURNAL_FILE));
+                            let _ = fs::remove_dir(&dir);
+                        } else {
+                            let _ = file
+                                .set_len(open.durable.bytes)
+                                .and_then(|()| file.sync_all());
+                        }
+                        in_words(error, "cannot flush the journal in", &dir).to_string()
+                    }
+                    None => error.to_string(),
+                };
+                open.broken = Some(reason);
+                open.appended = open.durable;
+            }
+            // Dropped mid-flush: nothing is known; the next waiter flushes again.
+            None => {}
+        }
+        drop(open);
+        self.journal.flushed.notify_waiters();
     }
 }
 

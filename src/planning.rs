@@ -2,6 +2,8 @@
 //! resource the manifest manages through the one read path, then plan (a pure function), once
 //! per account in play.
 
+use std::borrow::Cow;
+
 use cors_sync_aws::live_state;
 use cors_sync_core::diagnostic::{Diagnostic, Diagnostics, Severity};
 use cors_sync_core::lint;
@@ -117,13 +119,17 @@ pub async fn compute<'r>(
     Ok(planned)
 }
 
-/// The part of the manifest `--target` names (all of it without targets), and the targets.
-pub fn targeted(manifest: &Manifest, given: &[String]) -> Result<(Manifest, Vec<Address>), Error> {
+/// The part of the manifest `--target` names (all of it without targets: borrowed, since an
+/// estate's manifest is large), and the targets.
+pub fn targeted<'m>(
+    manifest: &'m Manifest,
+    given: &[String],
+) -> Result<(Cow<'m, Manifest>, Vec<Address>), Error> {
     let targets = manifest.targets(given).map_err(Refusal::from)?;
     if targets.is_empty() {
-        return Ok((manifest.clone(), targets));
+        return Ok((Cow::Borrowed(manifest), targets));
     }
-    Ok((manifest.targeted(&targets), targets))
+    Ok((Cow::Owned(manifest.targeted(&targets)), targets))
 }
 
 /// The key saved plans and backup journals are signed and checked with (`CORS_SYNC_PLAN_KEY`),

@@ -89,6 +89,7 @@ pub async fn execute(
         }
     });
     let results: Vec<_> = join_all(writes).await.into_iter().flatten().collect();
+    journal.settle();
     drop(progress);
     let mut failed = 0;
     let mut deploying: Vec<(&InAccount, String, String)> = Vec::new();

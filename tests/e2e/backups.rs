@@ -423,3 +423,121 @@ fn a_journal_whose_first_line_cannot_be_written_leaves_no_backup_and_writes_noth
     );
     assert_eq!(s3::cors("bk-no-room").len(), 1, "nothing was written");
 }
+
+/// One system call strace saw: where it began and ended in the trace (one line, or an
+/// `<unfinished ...>` line and its `resumed` line when another thread's call came in between),
+/// its name and its text (arguments and result).
+struct Syscall {
+    began: usize,
+    ended: usize,
+    name: String,
+    text: String,
+}
+
+/// The calls of an `strace -f -yy` trace, each joined with its resumption.
+fn syscalls(trace: &str) -> Vec<Syscall> {
+    let mut calls = Vec::new();
+    let mut unfinished: std::collections::HashMap<String, Syscall> = Default::default();
+    for (at, line) in trace.lines().enumerate() {
+        let Some((pid, call)) = line.split_once(' ') else {
+            continue;
+        };
+        let call = call.trim_start();
+        if let Some(rest) = call.strip_prefix("<... ") {
+            let Some(mut began) = unfinished.remove(pid) else {
+                continue;
+            };
+            began.ended = at;
+            began.text.push_str(rest);
+            calls.push(began);
+        } else if let Some((name, _)) = call.split_once('(') {
+            let call_of = Syscall {
+                began: at,
+                ended: at,
+                name: name.to_string(),
+                text: call.to_string(),
+            };
+            if let Some(text) = call.strip_suffix(" <unfinished ...>") {
+                unfinished.insert(
+                    pid.to_string(),
+                    Syscall {
+                        text: text.to_string(),
+                        ..call_of
+                    },
+                );
+            } else {
+                calls.push(call_of);
+            }
+        }
+    }
+    calls
+}
+
+/// The adversarial side of group commit: the journal's flushes are shared by the writes waiting
+/// together, and no write may be sent before a flush that began after its entry was written has
+/// finished. Read from the system calls themselves (strace, every thread, in the order they
+/// happened): for each bucket, its entry's write to the journal, then an fsync of the journal
+/// that returned, then the PutBucketCors on the socket.
+#[test]
+fn every_write_is_sent_only_after_a_flush_of_its_backup_entry_has_returned() {
+    let strace = std::process::Command::new("strace").arg("-V").output();
+    assert!(
+        strace.is_ok_and(|out| out.status.success()),
+        "strace is not installed: `apt-get install strace` (this test reads the order of cors-sync's system calls)"
+    );
+    let buckets: Vec<String> = (1..=24).map(|n| format!("bk-flushed-{n:02}")).collect();
+    let mut manifest = String::from("version: 1\nbuckets:\n");
+    for bucket in &buckets {
+        s3::create_bucket(bucket, "us-east-1");
+        s3::put_cors(bucket, &[rule(&["https://old.example"], &["GET"])]);
+        manifest.push_str(&format!(
+            "  - name: {bucket}\n    cors_rules:\n      - allowed_origins: [\"https://new.example\"]\n        allowed_methods: [GET]\n"
+        ));
+    }
+    let dir = tempfile::tempdir().expect("scratch directory");
+    let trace_path = dir.path().join("trace");
+    let cli = cors_sync().manifest(&manifest).syscall_trace(&trace_path);
+    let apply = cli.run_with(&[
+        "apply",
+        "-f",
+        "manifest.yaml",
+        "--auto-approve",
+        "--parallelism",
+        "16",
+    ]);
+    apply.code(0);
+    let trace = std::fs::read_to_string(&trace_path).expect("strace's trace");
+    let calls = syscalls(&trace);
+    let on_journal = |c: &Syscall| c.text.contains("journal.jsonl>");
+    let flushes: Vec<&Syscall> = calls
+        .iter()
+        .filter(|c| c.name == "fsync" || c.name == "fdatasync")
+        .filter(|c| on_journal(c))
+        .filter(|c| c.text.trim_end().ends_with("= 0"))
+        .collect();
+    for bucket in &buckets {
+        let entry = calls
+            .iter()
+            .filter(|c| c.name.starts_with("write") && on_journal(c))
+            .find(|c| c.text.contains(bucket.as_str()))
+            .unwrap_or_else(|| panic!("no journal entry written for {bucket}:\n{trace}"));
+        let sends: Vec<&Syscall> = calls
+            .iter()
+            .filter(|c| !on_journal(c))
+            .filter(|c| c.text.contains(&format!("PUT /{bucket}/")))
+            .collect();
+        assert!(!sends.is_empty(), "no PutBucketCors sent for {bucket}");
+        for send in sends {
+            assert!(
+                flushes
+                    .iter()
+                    .any(|f| f.began > entry.ended && f.ended < send.began),
+                "{bucket}'s write (trace line {}) was sent without a flush of the journal between its entry (line {}) and it:\n{trace}",
+                send.began + 1,
+                entry.ended + 1,
+            );
+        }
+    }
+    let recorded = std::fs::read_to_string(journal_path(&cli)).expect("the journal");
+    assert_eq!(recorded.lines().count(), buckets.len(), "{recorded}");
+}

@@ -9,6 +9,7 @@ use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
 use cors_sync_core::fingerprint;
 use cors_sync_core::plan::{Change, LiveBucket, LivePolicy, LiveState, Plan};
+use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
 
@@ -42,8 +43,10 @@ pub struct ChangeResult<'p> {
 /// Where the previous live state of each resource is recorded before it is written.
 pub trait Journal: Sync {
     /// Must have durably recorded `change` (its `before`: the state read just before the write)
-    /// when it returns `Ok`; returns the entry's number, for `not_written`.
-    fn record(&self, change: &Change) -> std::io::Result<u64>;
+    /// when it resolves to `Ok`, which is when the write is sent; resolves to the entry's number,
+    /// for `not_written`. A journal may make the entries of writes waiting together durable with
+    /// one flush (group commit), so that concurrent writes do not each wait for a flush.
+    fn record<'a>(&'a self, change: &'a Change) -> BoxFuture<'a, std::io::Result<u64>>;
 
     /// The write recorded as `entry` was refused (AWS answered with a client error, or it was
     /// never sent): nothing was written, so there is nothing of it for a rollback to restore.
@@ -54,8 +57,8 @@ pub trait Journal: Sync {
 pub struct NoJournal;
 
 impl Journal for NoJournal {
-    fn record(&self, _change: &Change) -> std::io::Result<u64> {
-        Ok(0)
+    fn record<'a>(&'a self, _change: &'a Change) -> BoxFuture<'a, std::io::Result<u64>> {
+        Box::pin(std::future::ready(Ok(0)))
     }
 
     fn not_written(&self, _entry: u64) -> std::io::Result<()> {
@@ -111,7 +114,7 @@ impl Safeguards<'_> {
                 return Err(error);
             }
         };
-        let entry = match self.journal.record(&journalled) {
+        let entry = match self.journal.record(&journalled).await {
             Ok(entry) => entry,
             Err(reason) => {
                 (self.progress)();

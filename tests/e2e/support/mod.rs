@@ -64,6 +64,7 @@ pub struct CorsSync {
     terminal: bool,
     file_size_blocks: Option<u64>,
     stdout_file: Option<std::path::PathBuf>,
+    syscall_trace: Option<std::path::PathBuf>,
 }
 
 /// A manifest managing one bucket (region discovered) with exactly `rules`, written the way
@@ -94,6 +95,7 @@ pub fn cors_sync() -> CorsSync {
         terminal: false,
         file_size_blocks: None,
         stdout_file: None,
+        syscall_trace: None,
     }
 }
 
@@ -183,6 +185,14 @@ impl CorsSync {
         self
     }
 
+    /// Runs under strace, its writes, sends and flushes (every thread's, in the order they
+    /// happened, file descriptors named) traced to this file: for tests of what reaches the
+    /// disk before what is sent.
+    pub fn syscall_trace(mut self, path: &std::path::Path) -> Self {
+        self.syscall_trace = Some(path.to_path_buf());
+        self
+    }
+
     pub fn run(&self) -> Run {
         self.run_args(self.args.clone())
     }
@@ -221,6 +231,16 @@ impl CorsSync {
                 .arg(binary)
                 .args(args);
             limited
+        } else if let Some(trace) = &self.syscall_trace {
+            let mut traced = Command::new("strace");
+            traced
+                .args(["-f", "-qq", "-yy", "-s", "4096", "-e", "signal=none", "-e"])
+                .arg("trace=write,writev,pwrite64,pwritev,sendto,sendmsg,fsync,fdatasync")
+                .arg("-o")
+                .arg(trace)
+                .arg(binary)
+                .args(args);
+            traced
         } else {
             let mut direct = Command::new(binary);
             direct.args(args);

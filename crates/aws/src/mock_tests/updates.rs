@@ -250,10 +250,13 @@ struct KeptJournal {
 }
 
 impl crate::apply::Journal for KeptJournal {
-    fn record(&self, change: &Change) -> std::io::Result<u64> {
+    fn record<'a>(
+        &'a self,
+        change: &'a Change,
+    ) -> futures::future::BoxFuture<'a, std::io::Result<u64>> {
         let mut recorded = self.recorded.lock().unwrap();
         recorded.push(change.clone());
-        Ok(recorded.len() as u64)
+        Box::pin(std::future::ready(Ok(recorded.len() as u64)))
     }
 
     fn not_written(&self, entry: u64) -> std::io::Result<()> {

@@ -10,8 +10,9 @@ use crate::provider::{Behaviour, Evidence, Facts, Unconfigured};
 
 pub fn provider_lints(manifest: &Manifest) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    let provider_of = manifest.provider_lookup();
     for bucket in &manifest.buckets {
-        let provider = manifest.provider_of(bucket.account.as_ref());
+        let provider = provider_of(bucket.account.as_ref());
         let facts = provider.facts();
         let mut own = Vec::new();
         if !bucket.cors.is_configured() && facts.unconfigured.0 != Unconfigured::NoCors {

@@ -11,8 +11,9 @@ use crate::s3_limits;
 /// row; a manifest without `accounts:` by `manifest.provider`).
 pub fn manifest_problems(manifest: &Manifest) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    let provider_of = manifest.provider_lookup();
     for bucket in &manifest.buckets {
-        let provider = manifest.provider_of(bucket.account.as_ref());
+        let provider = provider_of(bucket.account.as_ref());
         let facts = provider.facts();
         // Even `cors_rules: []` is refused: there is no bucket setting to read or delete, and
         // some releases answer GetBucketCors with an empty document rather than an error.
