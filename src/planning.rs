@@ -32,14 +32,9 @@ pub struct Planned<'r> {
 }
 
 impl Planned<'_> {
-    /// The whole plan, each change with its account.
+    /// The whole plan: every account's changes, each carrying its account.
     pub fn plan(&self) -> Plan {
-        Plan::of_accounts(
-            self.parts
-                .iter()
-                .map(|p| (p.to.name().map(str::to_string), p.plan.clone()))
-                .collect(),
-        )
+        Plan::joined(self.parts.iter().map(|p| p.plan.clone()))
     }
 
     /// Every lint: each account's manifest's own, and CloudFront's in front of its managed

@@ -6,7 +6,7 @@ use std::time::Duration;
 use cors_sync_aws::apply::{self, Applied, Safeguards};
 use cors_sync_aws::cloudfront::distributions;
 use cors_sync_aws::propagation;
-use cors_sync_core::plan::{Change, Plan};
+use cors_sync_core::plan::{Change, Plan, PlannedChange};
 use cors_sync_core::render::apply_summary;
 use cors_sync_core::render::text_plan;
 use futures::future::join_all;
@@ -63,16 +63,18 @@ pub async fn execute(
     let cancel = interrupt.token();
     let progress = Progress::new(plan.changes.len(), "applying", quiet);
     let tick = || progress.tick();
-    let parts: Vec<(&InAccount, Plan, InAccountJournal)> = reached
-        .iter()
-        .map(|to| {
+    // Each account's changes go through that account's connection and journal.
+    let parts: Vec<(&InAccount, Vec<&PlannedChange>, InAccountJournal)> = plan
+        .by_account()
+        .into_iter()
+        .filter_map(|(account, changes)| {
+            let to = reached.iter().find(|to| to.name() == account)?;
             let journal = InAccountJournal {
                 journal: &journal,
                 account: to.account.as_ref(),
             };
-            (to, plan.in_account(to.name()), journal)
+            Some((to, changes, journal))
         })
-        .filter(|(_, part, _)| !part.is_empty())
         .collect();
     let writes = parts.iter().map(|(to, part, journal)| {
         let safeguards = Safeguards {

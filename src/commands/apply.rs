@@ -7,7 +7,7 @@ use cors_sync_aws::live_state;
 use cors_sync_core::input;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Account;
-use cors_sync_core::plan::Plan;
+use cors_sync_core::plan::{Plan, PlannedChange};
 use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
@@ -38,16 +38,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
             let in_play = saved_accounts_in_play(&saved, path, &cli.connection.accounts)?;
             // The same roles as when the plan was made, and the same guard.
             let reached = accounts::reach(&cli.connection, &in_play).await?;
-            let mut parts = Vec::new();
-            for to in &reached {
-                let part = saved.in_account(to.name());
-                let now = still_current(to, &part, parallelism, colour).await?;
-                parts.push((to.name().map(str::to_string), now));
-            }
-            let plan = Plan {
-                targets: saved.plan.targets.clone(),
-                ..Plan::of_accounts(parts)
-            };
+            let plan = still_current(&reached, &saved, parallelism, colour).await?;
             // What is shown is the plan with the state just re-read as its `before`.
             out!("{}", text_plan::render(&plan, colour));
             // The plan was reviewed when it was saved: applying it is the approval.
@@ -131,14 +122,14 @@ pub(super) fn plan_file_text(path: &Path) -> Result<String, Error> {
 /// Checks that the saved plan may be applied here and now: every change has a fingerprint, this
 /// run reaches the account and endpoints the plan was made against, and every resource still
 /// has the fingerprint the plan recorded (each one that moved is shown, and how). Returns the
-/// plan with the state just re-read as its `before`.
+/// changes in the accounts `reached` (those `--account` leaves in play), with the state just
+/// re-read as their `before`.
 async fn still_current(
-    to: &InAccount,
+    reached: &[InAccount],
     saved: &SavedPlan,
     parallelism: usize,
     colour: Colour,
 ) -> Result<Plan, Error> {
-    let aws = &to.aws;
     let unchecked = plan_file::unfingerprinted(saved);
     if !unchecked.is_empty() {
         return Err(Refusal::Unfingerprinted {
@@ -146,6 +137,29 @@ async fn still_current(
         }
         .into());
     }
+    let mut plan = Plan {
+        targets: saved.plan.targets.clone(),
+        ..Plan::default()
+    };
+    for (account, changes) in saved.plan.by_account() {
+        let Some(to) = reached.iter().find(|to| to.name() == account) else {
+            continue;
+        };
+        plan.changes
+            .extend(still_current_in(to, saved, &changes, parallelism, colour).await?);
+    }
+    Ok(plan)
+}
+
+/// `still_current` for the changes in one account, read through its connection.
+async fn still_current_in(
+    to: &InAccount,
+    saved: &SavedPlan,
+    changes: &[&PlannedChange],
+    parallelism: usize,
+    colour: Colour,
+) -> Result<Vec<PlannedChange>, Error> {
+    let aws = &to.aws;
     // Across declared accounts, the guard has just checked each account's ID.
     let here = match &to.account {
         Some(_) => Place {
@@ -166,7 +180,7 @@ async fn still_current(
         }
         .into());
     }
-    let targets = LiveTargets::of_plan(&saved.plan);
+    let targets = LiveTargets::of_changes(changes.iter().map(|planned| &planned.change));
     let now = live_state::read(aws, &targets, parallelism, &|| {})
         .await
         .complete()
@@ -174,13 +188,24 @@ async fn still_current(
             let then = "could not re-read the plan's resources; nothing was written";
             Error::calls(failure, Some(then.into()))
         })?;
-    let moved = plan_file::moved(saved, &plan_file::fingerprints(&saved.plan, &now));
+    let account = to.name();
+    let moved = plan_file::moved(
+        saved,
+        account,
+        &plan_file::fingerprints(changes.iter().copied(), &now),
+    );
     if moved.is_empty() {
-        return Ok(plan_file::with_live_before(&saved.plan, &now));
+        return Ok(plan_file::with_live_before(changes.iter().copied(), &now));
     }
     for address in &moved {
-        if let Some(change) = saved.plan.changes.iter().find(|c| &c.address() == *address) {
-            let recorded_etag = saved.fingerprint(address).and_then(|f| f.etag.as_deref());
+        let change = changes
+            .iter()
+            .map(|planned| &planned.change)
+            .find(|c| &c.address() == *address);
+        if let Some(change) = change {
+            let recorded_etag = saved
+                .fingerprint(account, address)
+                .and_then(|f| f.etag.as_deref());
             err!(
                 "{}",
                 text_plan::moved_block(change, &now, recorded_etag, colour)

@@ -144,11 +144,7 @@ async fn save(
             part.live.distributions.retain(|d| d.id != distribution.id);
             part.live.distributions.push(distribution);
         }
-        let named = Plan::of_accounts(vec![(
-            part.to.name().map(str::to_string),
-            part.plan.clone(),
-        )]);
-        fingerprints.extend(plan_file::fingerprints(&named, &part.live));
+        fingerprints.extend(plan_file::fingerprints(&part.plan.changes, &part.live));
     }
     // Across declared accounts the guard has checked each one's ID; the file records them all.
     let made_in = match planned.parts.first().map(|p| p.to) {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
 use cors_sync_core::fingerprint;
-use cors_sync_core::plan::{Change, LiveBucket, LivePolicy, LiveState, Plan};
+use cors_sync_core::plan::{Change, LiveBucket, LivePolicy, LiveState, PlannedChange};
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
@@ -140,17 +140,19 @@ impl Safeguards<'_> {
     }
 }
 
-/// Applies every change of the plan. One failure does not stop the others (except distributions
-/// that refer to a policy whose creation failed). Results come back in plan order.
+/// Applies every change of one account's part of the plan (`Plan::by_account`), through that
+/// account's connection. One failure does not stop the others (except distributions that refer
+/// to a policy whose creation failed). Results come back in plan order.
 pub async fn apply_plan<'p>(
     aws: &Aws,
-    plan: &'p Plan,
+    changes: &[&'p PlannedChange],
     parallelism: usize,
     safeguards: &Safeguards<'_>,
 ) -> Vec<ChangeResult<'p>> {
     let mut buckets = Vec::new();
     let mut cloudfront = Vec::new();
-    for change in &plan.changes {
+    for planned in changes {
+        let change = &planned.change;
         match change {
             Change::BucketCors {
                 bucket,

@@ -46,11 +46,16 @@ impl LiveTargets {
 
     /// The resources a saved plan changes, read whole, in the regions the plan writes to.
     pub fn of_plan(plan: &Plan) -> Self {
+        Self::of_changes(plan.changes.iter().map(|planned| &planned.change))
+    }
+
+    /// The resources these changes change, read whole, in the regions they write to.
+    pub fn of_changes<'c>(changes: impl IntoIterator<Item = &'c Change>) -> Self {
         let mut targets = LiveTargets {
             whole_distributions: true,
             ..LiveTargets::default()
         };
-        for change in &plan.changes {
+        for change in changes {
             match change {
                 Change::BucketCors { bucket, region, .. } => {
                     targets.buckets.push(BucketTarget {

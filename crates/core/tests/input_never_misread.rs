@@ -76,21 +76,18 @@ fn invisible_and_non_ascii_origins_are_a_lint_shown_escaped() {
 
 #[test]
 fn plans_show_hidden_characters_escaped_so_no_value_can_forge_a_line() {
-    let plan = Plan {
-        changes: vec![Change::BucketCors {
-            bucket: "assets".into(),
-            region: "us-east-1".into(),
-            before: BucketCors::none(),
-            after: BucketCors::new(vec![CorsRule::allowing(
-                &[
-                    "https://a\u{200b}.example",
-                    "https://b.example\u{2028}+ forged line",
-                ],
-                &["GET"],
-            )]),
-        }],
-        ..Plan::default()
-    };
+    let plan = Plan::without_accounts([Change::BucketCors {
+        bucket: "assets".into(),
+        region: "us-east-1".into(),
+        before: BucketCors::none(),
+        after: BucketCors::new(vec![CorsRule::allowing(
+            &[
+                "https://a\u{200b}.example",
+                "https://b.example\u{2028}+ forged line",
+            ],
+            &["GET"],
+        )]),
+    }]);
     let text = text_plan::render(&plan, text_plan::Colour::Never);
     assert!(text.contains(r#""https://a\u200b.example""#), "{text}");
     assert!(

@@ -85,7 +85,7 @@ fn a_managed_name_outside_the_table_is_a_warning_and_plan_resolves_it_from_aws()
         ..LiveState::default()
     };
     let planned = plan(&manifest, &live).unwrap();
-    let Change::Distribution { behaviors, .. } = &planned.changes[0] else {
+    let Change::Distribution { behaviors, .. } = &planned.changes[0].change else {
         panic!("{planned:?}");
     };
     let reference = behaviors[0].after.origin_request_policy.as_ref().unwrap();

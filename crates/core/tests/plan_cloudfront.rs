@@ -83,7 +83,7 @@ fn only_managed_fields_change_in_the_planned_after() {
     let mut before = legacy(&["Origin"]);
     before.response_headers_policy = Some(PolicyRef::by_id("60669652-455b-4ae9-85a4-c4c02393f86c"));
     let result = plan(&m, &live(vec![(BehaviorPath::Default, before.clone())])).unwrap();
-    let Change::Distribution { behaviors, .. } = &result.changes[0] else {
+    let Change::Distribution { behaviors, .. } = &result.changes[0].change else {
         panic!("not a distribution change")
     };
     let expected_after = BehaviorSettings {
@@ -143,7 +143,7 @@ response_headers_policies:
     let summary: Vec<(String, Action)> = result
         .changes
         .iter()
-        .map(|c| (c.address().to_string(), c.action()))
+        .map(|c| (c.change.address().to_string(), c.change.action()))
         .collect();
     assert_eq!(
         summary,
@@ -223,7 +223,7 @@ origin_request_policies:
         name: "my-cache".into(),
     }];
     let result = plan(&m, &state).unwrap();
-    let Change::Distribution { behaviors, .. } = &result.changes[1] else {
+    let Change::Distribution { behaviors, .. } = &result.changes[1].change else {
         panic!("not a distribution change")
     };
     let after = &behaviors[0].after;

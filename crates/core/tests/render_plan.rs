@@ -49,24 +49,16 @@ fn sample_plan() -> Plan {
             &live("deleted", vec![first]),
         ),
     ];
-    Plan {
-        changes: changes.into_iter().flatten().collect(),
-        ..Plan::default()
-    }
+    Plan::without_accounts(changes.into_iter().flatten())
 }
 
 /// The sample plan as if its first change were in account prod and the others in media.
 fn across_accounts() -> Plan {
-    let sample = sample_plan();
-    let (first, rest) = sample.changes.split_at(1);
-    let part = |changes: &[cors_sync_core::plan::Change]| Plan {
-        changes: changes.to_vec(),
-        ..Plan::default()
-    };
-    Plan::of_accounts(vec![
-        (Some("prod".to_string()), part(first)),
-        (Some("media".to_string()), part(rest)),
-    ])
+    let mut plan = sample_plan();
+    for (i, planned) in plan.changes.iter_mut().enumerate() {
+        planned.account = Some(if i == 0 { "prod" } else { "media" }.to_string());
+    }
+    plan
 }
 
 #[test]
@@ -271,17 +263,11 @@ fn hidden_and_space_like_characters_are_escaped_in_text_and_markdown_plans() {
         cors_sync_core::manifest::load_str(std::path::Path::new("m.yaml"), &manifest_text).unwrap();
     let warnings = cors_sync_core::lint::manifest_lints(&manifest);
     assert!(!warnings.is_empty());
-    let plan = Plan {
-        changes: bucket_change(
-            Provider::Aws,
-            &BucketCors::new(vec![rule(None, &origins, &["GET"])]),
-            &live("hidden-values", vec![]),
-        )
-        .into_iter()
-        .collect(),
-        accounts: Vec::new(),
-        targets: Vec::new(),
-    };
+    let plan = Plan::without_accounts(bucket_change(
+        Provider::Aws,
+        &BucketCors::new(vec![rule(None, &origins, &["GET"])]),
+        &live("hidden-values", vec![]),
+    ));
     for (format, shown) in [
         ("text", render(&plan, Colour::Never)),
         ("markdown", markdown_plan::render(&plan, &warnings, None)),

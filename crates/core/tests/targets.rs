@@ -103,9 +103,8 @@ fn a_partial_plan_says_so_in_every_format() {
         after: BucketCors::new(vec![CorsRule::allowing(&["https://a.example"], &["GET"])]),
     };
     let partial = Plan {
-        changes: vec![change],
         targets: addresses(&["s3_bucket.assets", "s3_bucket.uploads"]),
-        ..Plan::default()
+        ..Plan::without_accounts([change])
     };
     let line = "This plan is partial (--target): only s3_bucket.assets, s3_bucket.uploads were read and planned; the manifest's other resources were not compared with live state.";
     assert!(text_plan::render(&partial, Colour::Never).ends_with(&format!("{line}\n")));

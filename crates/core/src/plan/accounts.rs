@@ -4,56 +4,64 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Change, Plan};
+use super::{Change, Plan, PlannedChange};
 
 impl Plan {
-    /// One plan from each account's, in the order given. `None` is the credentials' own account
-    /// (no accounts declared): such a plan is returned as it is.
-    pub fn of_accounts(parts: Vec<(Option<String>, Plan)>) -> Plan {
-        let mut joined = Plan::default();
-        for (account, plan) in parts {
-            if let Some(account) = account {
-                joined
-                    .accounts
-                    .extend(std::iter::repeat_n(account, plan.changes.len()));
-            }
-            joined.changes.extend(plan.changes);
+    /// A plan of these changes where no accounts are declared.
+    pub fn without_accounts(changes: impl IntoIterator<Item = Change>) -> Plan {
+        Plan {
+            changes: changes
+                .into_iter()
+                .map(|change| PlannedChange {
+                    account: None,
+                    change,
+                })
+                .collect(),
+            ..Plan::default()
         }
-        joined
+    }
+
+    /// One plan of every account's, in the order given; each change keeps the account it carries.
+    pub fn joined(parts: impl IntoIterator<Item = Plan>) -> Plan {
+        Plan {
+            changes: parts.into_iter().flat_map(|part| part.changes).collect(),
+            ..Plan::default()
+        }
     }
 
     /// Each change with its account (`None` when no accounts are declared).
     pub fn entries(&self) -> impl Iterator<Item = (Option<&str>, &Change)> {
         self.changes
             .iter()
-            .enumerate()
-            .map(|(i, change)| (self.accounts.get(i).map(String::as_str), change))
+            .map(|planned| (planned.account.as_deref(), &planned.change))
     }
 
-    /// The changes in one account (all of them for `None` when no accounts are declared).
-    pub fn in_account(&self, account: Option<&str>) -> Plan {
-        let mut part = Plan {
-            targets: self.targets.clone(),
-            ..Plan::default()
-        };
-        for (of, change) in self.entries() {
-            if of == account {
-                part.changes.push(change.clone());
-                part.accounts.extend(of.map(str::to_string));
+    /// Whether the changes carry accounts (the manifest declares them).
+    pub fn has_accounts(&self) -> bool {
+        self.changes.iter().any(|planned| planned.account.is_some())
+    }
+
+    /// The changes grouped by the account they are in, accounts in plan order: what each
+    /// account's connection reads and writes. `[(None, every change)]` when no accounts are
+    /// declared.
+    pub fn by_account(&self) -> Vec<(Option<&str>, Vec<&PlannedChange>)> {
+        let mut groups: Vec<(Option<&str>, Vec<&PlannedChange>)> = Vec::new();
+        for planned in &self.changes {
+            let account = planned.account.as_deref();
+            match groups.iter_mut().find(|(of, _)| *of == account) {
+                Some((_, changes)) => changes.push(planned),
+                None => groups.push((account, vec![planned])),
             }
         }
-        part
+        groups
     }
 
     /// The accounts the plan writes to, in plan order; `[None]` when none are declared.
     pub fn account_names(&self) -> Vec<Option<&str>> {
-        let mut names: Vec<Option<&str>> = Vec::new();
-        for (account, _) in self.entries() {
-            if !names.contains(&account) {
-                names.push(account);
-            }
-        }
-        names
+        self.by_account()
+            .into_iter()
+            .map(|(account, _)| account)
+            .collect()
     }
 }
 
@@ -76,17 +84,11 @@ struct WireChange {
 
 impl From<Plan> for Wire {
     fn from(plan: Plan) -> Self {
-        let accounts = plan
-            .accounts
-            .into_iter()
-            .map(Some)
-            .chain(std::iter::repeat(None));
         Wire {
             changes: plan
                 .changes
                 .into_iter()
-                .zip(accounts)
-                .map(|(change, account)| WireChange { change, account })
+                .map(|PlannedChange { account, change }| WireChange { change, account })
                 .collect(),
             targets: plan.targets,
         }
@@ -101,21 +103,20 @@ impl TryFrom<Wire> for Plan {
         if with_account != 0 && with_account != wire.changes.len() {
             return Err("some changes name an account and some do not".to_string());
         }
-        let mut plan = Plan {
+        Ok(Plan {
+            changes: wire
+                .changes
+                .into_iter()
+                .map(|WireChange { change, account }| PlannedChange { account, change })
+                .collect(),
             targets: wire.targets,
-            ..Plan::default()
-        };
-        for WireChange { change, account } in wire.changes {
-            plan.changes.push(change);
-            plan.accounts.extend(account);
-        }
-        Ok(plan)
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Change, Plan};
+    use super::super::{Change, Plan, PlannedChange};
     use crate::bucket_cors::{BucketCors, CorsRule};
 
     fn bucket(name: &str) -> Change {
@@ -127,24 +128,37 @@ mod tests {
         }
     }
 
+    fn in_account(account: Option<&str>, changes: Vec<Change>) -> Plan {
+        Plan {
+            changes: changes
+                .into_iter()
+                .map(|change| PlannedChange {
+                    account: account.map(str::to_string),
+                    change,
+                })
+                .collect(),
+            ..Plan::default()
+        }
+    }
+
     #[test]
     fn a_joined_plan_keeps_each_changes_account_through_its_wire_shape() {
-        let one = |changes| Plan {
-            changes,
-            ..Plan::default()
-        };
-        let joined = Plan::of_accounts(vec![
-            (Some("prod".into()), one(vec![bucket("a"), bucket("b")])),
-            (Some("media".into()), one(vec![bucket("c")])),
+        let joined = Plan::joined([
+            in_account(Some("prod"), vec![bucket("a"), bucket("b")]),
+            in_account(Some("media"), vec![bucket("c")]),
         ]);
-        assert_eq!(joined.accounts, ["prod", "prod", "media"]);
+        let accounts: Vec<_> = joined.entries().map(|(account, _)| account).collect();
+        assert_eq!(accounts, [Some("prod"), Some("prod"), Some("media")]);
         assert_eq!(joined.account_names(), [Some("prod"), Some("media")]);
-        assert_eq!(joined.in_account(Some("media")).changes, [bucket("c")]);
+        let media = &joined.by_account()[1];
+        assert_eq!(media.0, Some("media"));
+        let changes: Vec<&Change> = media.1.iter().map(|planned| &planned.change).collect();
+        assert_eq!(changes, [&bucket("c")]);
         let json = serde_json::to_string(&joined).unwrap();
         assert!(json.contains(r#""account":"media""#), "{json}");
         assert_eq!(serde_json::from_str::<Plan>(&json).unwrap(), joined);
         // Without accounts the wire shape is the one plan files have always had.
-        let alone = one(vec![bucket("a")]);
+        let alone = in_account(None, vec![bucket("a")]);
         let json = serde_json::to_string(&alone).unwrap();
         assert!(!json.contains("account"), "{json}");
         assert_eq!(serde_json::from_str::<Plan>(&json).unwrap(), alone);

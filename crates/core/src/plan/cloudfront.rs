@@ -1,7 +1,7 @@
 //! CloudFront changes: declared policies to create or update, and behaviors whose managed fields
 //! differ from live. Fields a manifest leaves out keep their live values exactly.
 
-use super::{BehaviorChange, Change, LiveState, Migration};
+use super::{BehaviorChange, Change, LiveState, Migration, PlannedChange};
 use crate::cloudfront::behavior::{BehaviorSettings, BehaviorSpec, Managed};
 use crate::cloudfront::distribution::{DistributionSpec, LiveDistribution};
 use crate::cloudfront::managed_policies;
@@ -55,7 +55,7 @@ pub(super) fn changes(
     manifest: &Manifest,
     live: &LiveState,
     diagnostics: &mut Diagnostics,
-) -> Vec<Change> {
+) -> Vec<PlannedChange> {
     let mut changes = policy_changes(manifest, live);
     let resolver = Resolver { manifest, live };
     for spec in &manifest.distributions {
@@ -63,13 +63,13 @@ pub(super) fn changes(
             continue;
         };
         if let Some(change) = distribution_change(spec, current, &resolver, diagnostics) {
-            changes.push(change);
+            changes.push(PlannedChange::in_account_of(spec.account.as_ref(), change));
         }
     }
     changes
 }
 
-fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<Change> {
+fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<PlannedChange> {
     let mut changes = Vec::new();
     for spec in &manifest.origin_request_policies {
         let desired = OriginRequestHeaders::whitelist(spec.headers.clone());
@@ -80,11 +80,12 @@ fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<Change> {
         {
             continue;
         }
-        changes.push(Change::OriginRequestPolicy {
+        let change = Change::OriginRequestPolicy {
             name: spec.name.clone(),
             live: current,
             after: desired,
-        });
+        };
+        changes.push(PlannedChange::in_account_of(spec.account.as_ref(), change));
     }
     for spec in &manifest.response_headers_policies {
         let current = live.response_headers_policy(&spec.name);
@@ -95,11 +96,12 @@ fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<Change> {
         if unchanged {
             continue;
         }
-        changes.push(Change::ResponseHeadersPolicy {
+        let change = Change::ResponseHeadersPolicy {
             name: spec.name.clone(),
             live: current,
             after: spec.cors.clone(),
-        });
+        };
+        changes.push(PlannedChange::in_account_of(spec.account.as_ref(), change));
     }
     changes
 }

@@ -21,7 +21,7 @@ use crate::cloudfront::policies::{
     OriginRequestHeaders,
 };
 use crate::diagnostic::Diagnostics;
-use crate::manifest::Manifest;
+use crate::manifest::{AccountRef, Manifest};
 
 /// A bucket's CORS as read from S3, in the region the bucket lives in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,13 +81,33 @@ impl LiveState {
 pub struct Plan {
     /// In apply order: buckets, then policies (so that behaviors can refer to them), then
     /// distributions; account after account when the manifest declares accounts.
-    pub changes: Vec<Change>,
-    /// The account of each change, in step with `changes`; empty when no accounts are declared.
-    /// Made by `Plan::of_accounts`, read through `Plan::entries`.
-    pub accounts: Vec<String>,
+    pub changes: Vec<PlannedChange>,
     /// The resources `--target` limited it to; empty for a plan of the whole manifest. A plan
     /// with targets is partial: nothing else was read, compared or written.
     pub targets: Vec<Address>,
+}
+
+/// One change and the account it is made in: `None` when the manifest declares no accounts (the
+/// credentials' own). Within one account an address is unique.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedChange {
+    pub account: Option<String>,
+    pub change: Change,
+}
+
+impl PlannedChange {
+    /// A change to a resource the manifest puts in `account`.
+    pub fn in_account_of(account: Option<&AccountRef>, change: Change) -> Self {
+        PlannedChange {
+            account: account.map(|a| a.name.clone()),
+            change,
+        }
+    }
+
+    /// The change's key across accounts: its account and its address.
+    pub fn key(&self) -> (Option<&str>, Address) {
+        (self.account.as_deref(), self.change.address())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -109,8 +129,8 @@ impl Plan {
 
     pub fn summary(&self) -> Summary {
         let mut summary = Summary::default();
-        for change in &self.changes {
-            match change.action() {
+        for planned in &self.changes {
+            match planned.change.action() {
                 Action::Create => summary.create += 1,
                 Action::Update => summary.update += 1,
                 Action::Delete => summary.delete += 1,
@@ -120,9 +140,11 @@ impl Plan {
     }
 }
 
-/// The plan for everything the manifest names. Resources missing from `live` are skipped (the
-/// reader reports why it could not read them). `Err` holds problems only live state reveals, such
-/// as a behavior path the distribution does not have, each tied to its place in the manifest.
+/// The plan for everything the manifest names, each change in the account the manifest gives its
+/// resource (so `manifest` and `live` are of one account: `Manifest::in_account`). Resources
+/// missing from `live` are skipped (the reader reports why it could not read them). `Err` holds
+/// problems only live state reveals, such as a behavior path the distribution does not have,
+/// each tied to its place in the manifest.
 pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> {
     // By name, once: a search of the list per bucket is quadratic, minutes for an account of
     // 100,000 buckets. The first of a name wins, as `LiveState::bucket` finds it.
@@ -130,16 +152,17 @@ pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> 
     for bucket in &live.buckets {
         live_buckets.entry(bucket.name.as_str()).or_insert(bucket);
     }
-    let mut changes: Vec<Change> = manifest
+    let mut changes: Vec<PlannedChange> = manifest
         .buckets
         .iter()
         .filter_map(|spec| {
             let current = *live_buckets.get(spec.name.as_str())?;
-            bucket_change(
+            let change = bucket_change(
                 manifest.provider_of(spec.account.as_ref()),
                 &spec.cors,
                 current,
-            )
+            )?;
+            Some(PlannedChange::in_account_of(spec.account.as_ref(), change))
         })
         .collect();
     let mut diagnostics = Diagnostics::default();

@@ -1,25 +1,10 @@
-//! A saved plan across declared accounts: each account's part (its changes and fingerprints), and
-//! the accounts its changes are in, as declared when it was made.
+//! A saved plan across declared accounts: the accounts its changes are in, as declared when it
+//! was made.
 
 use super::{PlanFileError, SavedPlan};
 use crate::manifest::Account;
 
 impl SavedPlan {
-    /// The part of the plan in one account (the whole plan for `None`, no accounts declared),
-    /// with that account's fingerprints: within one account an address is unique.
-    pub fn in_account(&self, account: Option<&str>) -> SavedPlan {
-        SavedPlan {
-            plan: self.plan.in_account(account),
-            fingerprints: self
-                .fingerprints
-                .iter()
-                .filter(|f| f.account.as_deref() == account)
-                .cloned()
-                .collect(),
-            ..self.clone()
-        }
-    }
-
     /// The accounts its changes are in, in plan order, each as declared when the plan was made.
     /// `[None]` when no accounts are declared. A change in an account the file does not declare
     /// is an edited file.

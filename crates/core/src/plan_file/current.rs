@@ -3,13 +3,18 @@
 
 use super::{Fingerprint, SavedPlan};
 use crate::fingerprint;
-use crate::plan::{Address, Change, LiveState, Plan};
+use crate::plan::{Address, Change, LiveState, PlannedChange};
 
-/// The fingerprint of each resource in the plan, from live state read for it. A resource missing
-/// from `live` fingerprints as absent, which differs from any state it was planned from.
-pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
-    plan.entries()
-        .map(|(account, change)| {
+/// The fingerprint of each changed resource, from live state read for it in its account (every
+/// change given is in the account `live` was read in). A resource missing from `live`
+/// fingerprints as absent, which differs from any state it was planned from.
+pub fn fingerprints<'p>(
+    changes: impl IntoIterator<Item = &'p PlannedChange>,
+    live: &LiveState,
+) -> Vec<Fingerprint> {
+    changes
+        .into_iter()
+        .map(|PlannedChange { account, change }| {
             let sha256 = match change {
                 Change::BucketCors { bucket, .. } => live.bucket(bucket).map_or_else(
                     || "absent".to_string(),
@@ -38,7 +43,7 @@ pub fn fingerprints(plan: &Plan, live: &LiveState) -> Vec<Fingerprint> {
             Fingerprint {
                 address: change.address(),
                 sha256,
-                account: account.map(str::to_string),
+                account: account.clone(),
                 etag,
             }
         })
@@ -52,8 +57,9 @@ pub fn unfingerprinted(saved: &SavedPlan) -> Vec<Address> {
         .plan
         .changes
         .iter()
-        .map(Change::address)
-        .filter(|address| saved.fingerprint(address).is_none())
+        .map(PlannedChange::key)
+        .filter(|(account, address)| saved.fingerprint(*account, address).is_none())
+        .map(|(_, address)| address)
         .collect()
 }
 
@@ -61,50 +67,60 @@ pub fn unfingerprinted(saved: &SavedPlan) -> Vec<Address> {
 /// live state just re-read, rather than from the file: what is shown and journalled is what AWS
 /// holds, whatever the file says. A distribution keeps its recorded behaviors: its update refuses
 /// unless they are exactly what is live.
-pub fn with_live_before(plan: &Plan, now: &LiveState) -> Plan {
-    let changes = plan
-        .changes
-        .iter()
-        .map(|change| match change {
-            Change::BucketCors {
-                bucket,
-                region,
-                after,
-                ..
-            } => Change::BucketCors {
-                bucket: bucket.clone(),
-                region: region.clone(),
-                before: now
-                    .bucket(bucket)
-                    .map(|b| b.cors.clone())
-                    .unwrap_or_default(),
-                after: after.clone(),
-            },
-            Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
-                name: name.clone(),
-                live: now.origin_request_policy(name),
-                after: after.clone(),
-            },
-            Change::ResponseHeadersPolicy { name, after, .. } => Change::ResponseHeadersPolicy {
-                name: name.clone(),
-                live: now.response_headers_policy(name),
-                after: after.clone(),
-            },
-            Change::Distribution { .. } => change.clone(),
+pub fn with_live_before<'p>(
+    changes: impl IntoIterator<Item = &'p PlannedChange>,
+    now: &LiveState,
+) -> Vec<PlannedChange> {
+    changes
+        .into_iter()
+        .map(|planned| PlannedChange {
+            account: planned.account.clone(),
+            change: with_live_before_one(&planned.change, now),
         })
-        .collect();
-    Plan {
-        changes,
-        accounts: plan.accounts.clone(),
-        targets: plan.targets.clone(),
+        .collect()
+}
+
+fn with_live_before_one(change: &Change, now: &LiveState) -> Change {
+    match change {
+        Change::BucketCors {
+            bucket,
+            region,
+            after,
+            ..
+        } => Change::BucketCors {
+            bucket: bucket.clone(),
+            region: region.clone(),
+            before: now
+                .bucket(bucket)
+                .map(|b| b.cors.clone())
+                .unwrap_or_default(),
+            after: after.clone(),
+        },
+        Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
+            name: name.clone(),
+            live: now.origin_request_policy(name),
+            after: after.clone(),
+        },
+        Change::ResponseHeadersPolicy { name, after, .. } => Change::ResponseHeadersPolicy {
+            name: name.clone(),
+            live: now.response_headers_policy(name),
+            after: after.clone(),
+        },
+        Change::Distribution { .. } => change.clone(),
     }
 }
 
-/// The resources whose live state no longer has the fingerprint the plan recorded.
-pub fn moved<'p>(saved: &'p SavedPlan, now: &[Fingerprint]) -> Vec<&'p Address> {
+/// The resources in `account` whose live state (`now`, fingerprinted just now in that account)
+/// no longer has the fingerprint the plan recorded.
+pub fn moved<'p>(
+    saved: &'p SavedPlan,
+    account: Option<&str>,
+    now: &[Fingerprint],
+) -> Vec<&'p Address> {
     saved
         .fingerprints
         .iter()
+        .filter(|recorded| recorded.account.as_deref() == account)
         .filter(|recorded| {
             now.iter()
                 .find(|f| f.address == recorded.address)

@@ -113,8 +113,11 @@ pub struct Fingerprint {
 }
 
 impl SavedPlan {
-    pub fn fingerprint(&self, address: &Address) -> Option<&Fingerprint> {
-        self.fingerprints.iter().find(|f| &f.address == address)
+    /// The fingerprint recorded for the resource at `address` in `account`.
+    pub fn fingerprint(&self, account: Option<&str>, address: &Address) -> Option<&Fingerprint> {
+        self.fingerprints
+            .iter()
+            .find(|f| f.account.as_deref() == account && &f.address == address)
     }
 }
 
@@ -284,7 +287,7 @@ fn unsigned(text: &str) -> Result<String, PlanFileError> {
 mod tests {
     use super::*;
     use crate::bucket_cors::{BucketCors, CorsRule};
-    use crate::plan::Change;
+    use crate::plan::{Change, PlannedChange};
 
     fn saved() -> SavedPlan {
         SavedPlan {
@@ -295,11 +298,14 @@ mod tests {
                 endpoints: BTreeMap::new(),
             },
             plan: Plan {
-                changes: vec![Change::BucketCors {
-                    bucket: "b".into(),
-                    region: "eu-west-1".into(),
-                    before: BucketCors::none(),
-                    after: BucketCors::new(vec![CorsRule::allowing(&["*"], &["GET"])]),
+                changes: vec![PlannedChange {
+                    account: None,
+                    change: Change::BucketCors {
+                        bucket: "b".into(),
+                        region: "eu-west-1".into(),
+                        before: BucketCors::none(),
+                        after: BucketCors::new(vec![CorsRule::allowing(&["*"], &["GET"])]),
+                    },
                 }],
                 ..Plan::default()
             },
@@ -379,9 +385,9 @@ mod tests {
     }
 
     #[test]
-    fn a_plan_across_accounts_is_version_3_and_splits_by_account() {
+    fn a_plan_across_accounts_is_version_3_and_keeps_each_changes_account() {
         let mut saved = saved();
-        saved.plan = Plan::of_accounts(vec![(Some("prod".into()), saved.plan.clone())]);
+        saved.plan.changes[0].account = Some("prod".into());
         saved.fingerprints[0].account = Some("prod".into());
         saved.accounts = vec![Account {
             name: "prod".into(),
@@ -405,8 +411,10 @@ mod tests {
             .map(|a| a.name.as_str())
             .collect();
         assert_eq!(names, ["prod"]);
-        assert_eq!(saved.in_account(Some("prod")).fingerprints.len(), 1);
-        assert!(saved.in_account(Some("media")).plan.is_empty());
+        let address = Address::S3Bucket("b".into());
+        assert!(saved.fingerprint(Some("prod"), &address).is_some());
+        assert!(saved.fingerprint(Some("media"), &address).is_none());
+        assert!(saved.fingerprint(None, &address).is_none());
         // A version 3 file must declare its accounts, and a version 2 file must not.
         let stripped = text.replace("\"version\": 3", "\"version\": 2");
         assert!(matches!(

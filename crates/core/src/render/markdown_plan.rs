@@ -41,7 +41,7 @@ pub fn render_within(
             "### cors-sync plan: {} to create, {} to update, {} to delete\n",
             s.create, s.update, s.delete
         );
-        if plan.accounts.is_empty() {
+        if !plan.has_accounts() {
             out.push_str("| Resource | Action |\n| --- | --- |\n");
         } else {
             out.push_str("| Account | Resource | Action |\n| --- | --- | --- |\n");
