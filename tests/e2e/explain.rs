@@ -592,6 +592,18 @@ fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists(
         }
         cli.run_with(&args)
     };
+    // The URL is judged as the distribution at `target` and the PUT found refused there.
+    let found = |cli: &crate::support::CorsSync, url: &str, live: bool, target: &str| {
+        let run = explain_put(cli, url, live);
+        run.code(0);
+        let document = run.json();
+        assert_eq!(first(&document)["target"], target, "{url}: {document:#}");
+        assert_eq!(
+            first(&document)["cause"],
+            "options-not-allowed",
+            "{url}: {document:#}"
+        );
+    };
     // Offline: the manifest lists the distribution's domain, or an alias (any case, `*.` one label).
     for (domains, url) in [
         (
@@ -604,18 +616,11 @@ fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists(
         ),
     ] {
         let cli = cors_sync().file("manifests/app.yaml", &declared(&domains));
-        let run = explain_put(&cli, &url, false);
-        run.code(0);
-        let document = run.json();
-        assert_eq!(
-            first(&document)["target"],
-            format!("cloudfront://{id}/uploads/x.bin"),
-            "{url}: {document:#}"
-        );
-        assert_eq!(
-            first(&document)["cause"],
-            "options-not-allowed",
-            "{url}: {document:#}"
+        found(
+            &cli,
+            &url,
+            false,
+            &format!("cloudfront://{id}/uploads/x.bin"),
         );
     }
     // Offline, a domain no distribution of the manifest lists: an error that says what to do.
@@ -636,19 +641,7 @@ fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists(
         format!("https://{domain}/x.bin"),
         "https://assets.explain-domain.example/x.bin".to_string(),
     ] {
-        let run = explain_put(&cli, &url, true);
-        run.code(0);
-        let document = run.json();
-        assert_eq!(
-            first(&document)["target"],
-            format!("cloudfront://{id}/x.bin"),
-            "{url}: {document:#}"
-        );
-        assert_eq!(
-            first(&document)["cause"],
-            "options-not-allowed",
-            "{url}: {document:#}"
-        );
+        found(&cli, &url, true, &format!("cloudfront://{id}/x.bin"));
     }
     let nowhere = explain_put(&cli, "https://d0000000nowhere.cloudfront.net/x.bin", true);
     nowhere.code(1);

@@ -187,22 +187,7 @@ fn behavior_origins(
 pub(crate) async fn read_every_distribution(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<LiveDistribution>, AwsError> {
-    let mut pages = client
-        .list_distributions()
-        .into_paginator()
-        .page_size(PAGE_SIZE)
-        .send();
-    let mut found = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page =
-            page.map_err(|e| AwsError::from_sdk("distributions", "ListDistributions", &e))?;
-        let items = page
-            .distribution_list
-            .and_then(|list| list.items)
-            .unwrap_or_default();
-        found.extend(items.into_iter().map(summarised));
-    }
-    Ok(found)
+    list_each(client, summarised).await
 }
 
 /// A distribution's ID and the host names it answers on: its own domain, then its aliases.
@@ -212,11 +197,28 @@ pub struct DistributionDomains {
     pub domains: Vec<String>,
 }
 
-/// Every distribution of the account with its domain and aliases, from ListDistributions pages
-/// (the SDK's paginator), for finding the distribution a request's URL names.
+/// Every distribution of the account with its domain and aliases, for finding the distribution a
+/// request's URL names.
 pub(crate) async fn read_domains(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<DistributionDomains>, AwsError> {
+    list_each(client, |summary| {
+        let aliases = summary.aliases.and_then(|a| a.items).unwrap_or_default();
+        DistributionDomains {
+            id: summary.id,
+            domains: std::iter::once(summary.domain_name)
+                .chain(aliases)
+                .collect(),
+        }
+    })
+    .await
+}
+
+/// Each distribution of every ListDistributions page, as `each` makes it.
+async fn list_each<T>(
+    client: &aws_sdk_cloudfront::Client,
+    each: impl Fn(DistributionSummary) -> T,
+) -> Result<Vec<T>, AwsError> {
     let mut pages = client
         .list_distributions()
         .into_paginator()
@@ -230,15 +232,7 @@ pub(crate) async fn read_domains(
             .distribution_list
             .and_then(|list| list.items)
             .unwrap_or_default();
-        found.extend(items.into_iter().map(|summary| {
-            let aliases = summary.aliases.and_then(|a| a.items).unwrap_or_default();
-            DistributionDomains {
-                id: summary.id,
-                domains: std::iter::once(summary.domain_name)
-                    .chain(aliases)
-                    .collect(),
-            }
-        }));
+        found.extend(items.into_iter().map(&each));
     }
     Ok(found)
 }

@@ -72,15 +72,7 @@ async fn policies_are_written_first_and_a_created_policy_id_reaches_the_behavior
                 id: "rhp-id".into(),
                 before: None,
             }),
-            after: CorsPolicy {
-                allow_origins: vec!["https://www.example.com".into()],
-                allow_methods: vec!["GET".into()],
-                allow_headers: vec![],
-                expose_headers: vec![],
-                allow_credentials: false,
-                max_age_seconds: None,
-                origin_override: true,
-            },
+            after: www_gets(),
         },
         default_behavior_onto_new_policy(),
     ];
@@ -199,15 +191,7 @@ async fn a_policy_that_moved_since_the_plan_is_not_written() {
     });
     let write = mock!(Client::update_response_headers_policy)
         .then_output(|| UpdateResponseHeadersPolicyOutput::builder().build());
-    let cors = CorsPolicy {
-        allow_origins: vec!["https://www.example.com".into()],
-        allow_methods: vec!["GET".into()],
-        allow_headers: vec![],
-        expose_headers: vec![],
-        allow_credentials: false,
-        max_age_seconds: None,
-        origin_override: true,
-    };
+    let cors = www_gets();
     let error = update::<ResponseHeaders>(
         &client(&[&get, &write]),
         "fonts-cors",
@@ -227,4 +211,17 @@ async fn a_policy_that_moved_since_the_plan_is_not_written() {
         "{error}"
     );
     assert_eq!(write.num_calls(), 0);
+}
+
+/// A policy allowing GET from https://www.example.com, its origin override on.
+fn www_gets() -> CorsPolicy {
+    CorsPolicy {
+        allow_origins: vec!["https://www.example.com".into()],
+        allow_methods: vec!["GET".into()],
+        allow_headers: vec![],
+        expose_headers: vec![],
+        allow_credentials: false,
+        max_age_seconds: None,
+        origin_override: true,
+    }
 }
