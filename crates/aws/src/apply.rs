@@ -13,7 +13,7 @@ use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::cloudfront::policies::{OriginRequest, ResponseHeaders};
-use crate::cloudfront::{distributions, policies};
+use crate::cloudfront::{distributions, policies, PolicyNotCreated};
 use crate::error::{AwsError, Error, LocalFailure};
 use crate::live_state;
 use crate::s3_rules;
@@ -335,7 +335,7 @@ async fn put_bucket_cors(
 fn created_policy_id(
     created: &HashMap<(PolicyKind, String), String>,
     reference: &PolicyRef,
-) -> Result<String, String> {
+) -> Result<String, PolicyNotCreated> {
     if let Some(id) = &reference.id {
         return Ok(id.clone());
     }
@@ -343,11 +343,7 @@ fn created_policy_id(
     [PolicyKind::OriginRequest, PolicyKind::ResponseHeaders]
         .into_iter()
         .find_map(|kind| created.get(&(kind, name.clone())).cloned())
-        .ok_or_else(|| {
-            format!(
-                "policy `{name}` was not created, so the behaviors that use it were not changed"
-            )
-        })
+        .ok_or(PolicyNotCreated { name })
 }
 
 async fn apply_policy_change(

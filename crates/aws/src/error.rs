@@ -316,12 +316,14 @@ pub enum LocalFailure {
         "behavior {path} changed since the plan was made; nothing was written. Run plan again"
     )]
     BehaviorMoved { path: String },
-    #[error("{0}")]
-    BehaviorUnwritable(String),
+    #[error(transparent)]
+    BehaviorUnwritable(crate::cloudfront::Unwritable),
     #[error(
         "the update would change {what}, which cors-sync does not manage; nothing was written"
     )]
-    UnmanagedFields { what: String },
+    UnmanagedFields {
+        what: crate::cloudfront::distributions::Unplanned,
+    },
     #[error("still {status} after {seconds} s; the update was made, only the wait gave up")]
     StillDeploying { status: String, seconds: u64 },
     #[error("the policy changed since the plan was made; nothing was written. Run plan again")]
