@@ -14,7 +14,7 @@ pub use tokio_util::sync::CancellationToken;
 
 use crate::cloudfront::policies::{OriginRequest, ResponseHeaders};
 use crate::cloudfront::{distributions, policies, PolicyNotCreated};
-use crate::error::{AwsError, Error, LocalFailure};
+use crate::error::{AwsError, Error, LocalFailure, NotSent};
 use crate::live_state;
 use crate::s3_rules;
 use crate::Aws;
@@ -94,7 +94,7 @@ impl Safeguards<'_> {
         let resource = change.address().to_string();
         let interrupted = || Error::NotSent {
             resource: resource.clone(),
-            reason: "the run was interrupted before it was sent".into(),
+            reason: NotSent::Interrupted,
         };
         if self.cancel.is_cancelled() {
             return Err(interrupted());
@@ -113,11 +113,13 @@ impl Safeguards<'_> {
         };
         let entry = match self.journal.record(&journalled) {
             Ok(entry) => entry,
-            Err(reason) => {
+            Err(error) => {
                 (self.progress)();
                 return Err(Error::NotSent {
                     resource,
-                    reason: format!("its previous state could not be backed up ({reason})"),
+                    reason: NotSent::NotBackedUp {
+                        error: error.to_string(),
+                    },
                 });
             }
         };

@@ -28,7 +28,7 @@ pub enum Error {
     Read { errors: Vec<AwsError>, asked: usize },
     /// A write never sent: the run was interrupted first, or its backup could not be recorded.
     #[error("{resource}: not written: {reason}")]
-    NotSent { resource: String, reason: String },
+    NotSent { resource: String, reason: NotSent },
     /// Re-read just before its write, the resource is no longer what the plan was made from;
     /// nothing was written to it. `now` holds what was read.
     #[error(
@@ -284,6 +284,16 @@ impl AwsError {
     pub(crate) fn no_configuration(resource: &str, operation: &'static str) -> Self {
         Self::local(resource, operation, LocalFailure::NoConfiguration)
     }
+}
+
+/// Why a write was never sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotSent {
+    #[error("the run was interrupted before it was sent")]
+    Interrupted,
+    /// The journal's I/O error, as it reads.
+    #[error("its previous state could not be backed up ({error})")]
+    NotBackedUp { error: String },
 }
 
 /// Why a call failed on cors-sync's side rather than with AWS's error: an answer that is not what
