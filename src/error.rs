@@ -58,7 +58,7 @@ pub enum Error {
     Interrupted,
     /// A write to stdout failed (not a closed pipe): what was printed is incomplete.
     #[error("cannot write the output: {0}; what was printed is incomplete")]
-    Output(String),
+    Output(std::io::Error),
     #[error("cannot start the async runtime: {0}")]
     Runtime(std::io::Error),
 }

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 /// Why the first write to stdout that failed for a reason other than a closed pipe failed.
-static STDOUT_FAILURE: Mutex<Option<String>> = Mutex::new(None);
+static STDOUT_FAILURE: Mutex<Option<io::Error>> = Mutex::new(None);
 
 fn remember(result: io::Result<()>) {
     let Err(error) = result else { return };
@@ -19,7 +19,7 @@ fn remember(result: io::Result<()>) {
         return;
     }
     let mut failure = STDOUT_FAILURE.lock().unwrap_or_else(|e| e.into_inner());
-    failure.get_or_insert_with(|| error.to_string());
+    failure.get_or_insert(error);
 }
 
 pub fn stdout(text: fmt::Arguments<'_>) {
@@ -32,10 +32,10 @@ pub fn stderr(text: fmt::Arguments<'_>) {
 
 /// Flushes stdout (Rust buffers it up to the last newline) and says why output was lost, if it
 /// was for any reason but a closed pipe.
-pub fn finish_stdout() -> Result<(), String> {
+pub fn finish_stdout() -> Result<(), io::Error> {
     remember(io::stdout().lock().flush());
-    let failure = STDOUT_FAILURE.lock().unwrap_or_else(|e| e.into_inner());
-    failure.clone().map_or(Ok(()), Err)
+    let mut failure = STDOUT_FAILURE.lock().unwrap_or_else(|e| e.into_inner());
+    failure.take().map_or(Ok(()), Err)
 }
 
 /// Output too large to build as one string first, written to stdout as `write` produces it and

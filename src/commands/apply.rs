@@ -45,7 +45,7 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
             (reached, plan)
         }
         None => {
-            let manifest = load_manifest(&args.manifest.manifest)?;
+            let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
             let (manifest, targets) = planning::targeted(&manifest, &args.targets)?;
             let in_play = accounts::in_play(&manifest, &cli.connection)?;
             let reached = accounts::reach(&cli.connection, &in_play).await?;

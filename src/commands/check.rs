@@ -75,7 +75,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     let declared = if args.live && cli.connection.accounts.is_empty() {
         Manifest::default()
     } else {
-        load_manifest(&args.manifest.manifest)?
+        load_manifest(&args.manifest.manifest, cli.connection.provider)?
     };
     let stated = match &target {
         Target::Bucket(name) => declared.bucket(name).and_then(|b| b.account.as_ref()),

@@ -6,18 +6,25 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cors_sync_core::access;
+use cors_sync_core::provider::Provider;
 use cors_sync_core::render::access_report;
 
 use super::{load_manifest, Error, Outcome, Refusal};
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::output::out;
 
-pub fn run(args: &DiffArgs) -> Result<Outcome, Error> {
+pub fn run(args: &DiffArgs, provider: Option<Provider>) -> Result<Outcome, Error> {
     let (base, head) = match (&args.base, &args.head, &args.base_ref) {
-        (Some(base), Some(head), _) => (load_manifest(base)?, load_manifest(head)?),
+        (Some(base), Some(head), _) => (
+            load_manifest(base, provider)?,
+            load_manifest(head, provider)?,
+        ),
         (_, _, Some(reference)) => {
             let at_ref = AtRevision::read(reference, &args.manifest)?;
-            (load_manifest(&at_ref.path)?, load_manifest(&args.manifest)?)
+            (
+                load_manifest(&at_ref.path, provider)?,
+                load_manifest(&args.manifest, provider)?,
+            )
         }
         _ => return Err(Refusal::DiffWhatAgainstWhat.into()),
     };

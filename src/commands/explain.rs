@@ -41,7 +41,7 @@ pub fn needs_aws(args: &ExplainArgs) -> bool {
 /// Offline: the manifest alone, unless a URL names a distribution by a domain the manifest lists.
 pub fn run(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
     let observations = filled_in(args)?;
-    let manifest = load_manifest(&args.manifest.manifest)?;
+    let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
     let observations = targeted(observations, args, &manifest, None)?;
     if observations
         .iter()
@@ -69,7 +69,7 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
     let declared = if args.live && cli.connection.accounts.is_empty() {
         Manifest::default()
     } else {
-        load_manifest(&args.manifest.manifest)?
+        load_manifest(&args.manifest.manifest, cli.connection.provider)?
     };
     if !args.live {
         let observations = targeted(observations, args, &declared, None)?;

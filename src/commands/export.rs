@@ -3,13 +3,14 @@
 
 use cors_sync_core::convert::{self, Exported};
 use cors_sync_core::output_file;
+use cors_sync_core::provider::Provider;
 
 use super::{load_manifest, Error, Outcome, Refusal};
 use crate::cli::ExportArgs;
 use crate::output::{errln, out};
 
-pub fn run(args: &ExportArgs) -> Result<Outcome, Error> {
-    let manifest = load_manifest(&args.manifest.manifest)?;
+pub fn run(args: &ExportArgs, provider: Option<Provider>) -> Result<Outcome, Error> {
+    let manifest = load_manifest(&args.manifest.manifest, provider)?;
     if let Some(bucket) = &args.bucket {
         if manifest.bucket(bucket).is_none() {
             return Err(Refusal::BucketNotInManifest {

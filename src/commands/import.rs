@@ -22,7 +22,7 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let declared = if cli.connection.accounts.is_empty() {
         Manifest::default()
     } else {
-        super::load_manifest(&args.manifest)?
+        super::load_manifest(&args.manifest, cli.connection.provider)?
     };
     let account = accounts::for_resource(&declared, None, &cli.connection, "import")?;
     let reached = accounts::reach_one(&cli.connection, account).await?;

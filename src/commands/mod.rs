@@ -15,7 +15,6 @@ mod validate;
 mod verify;
 
 use std::path::Path;
-use std::sync::OnceLock;
 
 use cors_sync_core::manifest::{self, Manifest};
 use cors_sync_core::provider::Provider;
@@ -51,16 +50,12 @@ pub fn run(cli: Cli) -> Outcome {
 }
 
 fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
-    if let Some(provider) = cli.connection.provider {
-        // Set once, here, before any manifest is loaded.
-        let _ = PROVIDER.set(provider);
-    }
     // The offline commands never need AWS, credentials or a runtime.
     match &cli.command {
-        Command::Validate(args) => return validate::run(args),
+        Command::Validate(args) => return validate::run(args, cli.connection.provider),
         Command::Convert(args) => return convert::run(args),
-        Command::Export(args) => return export::run(args),
-        Command::Diff(args) => return diff::run(args),
+        Command::Export(args) => return export::run(args, cli.connection.provider),
+        Command::Diff(args) => return diff::run(args, cli.connection.provider),
         Command::Show(args) => return show::run(args, cli),
         Command::Explain(args) if !explain::needs_aws(args) => return explain::run(args, cli),
         Command::Schema => {
@@ -83,10 +78,10 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         let interrupt = Interrupt::watch();
         let command = async {
             match &cli.command {
-                Command::Validate(args) => validate::run(args),
+                Command::Validate(args) => validate::run(args, cli.connection.provider),
                 Command::Convert(args) => convert::run(args),
-                Command::Export(args) => export::run(args),
-                Command::Diff(args) => diff::run(args),
+                Command::Export(args) => export::run(args, cli.connection.provider),
+                Command::Diff(args) => diff::run(args, cli.connection.provider),
                 Command::Show(args) => show::run(args, cli),
                 Command::Explain(args) => explain::run_with_aws(args, cli).await,
                 Command::Schema => Ok(Outcome::Success),
@@ -119,17 +114,11 @@ async fn off_the_runtime<T: Send + 'static>(
         .map_err(|e| Refusal::ComparisonFailed(e).into())
 }
 
-/// The store resources outside a declared account are on (`--provider`, `CORS_SYNC_PROVIDER`),
-/// set once before the command runs: every command loads its manifest through `load_manifest`.
-static PROVIDER: OnceLock<Provider> = OnceLock::new();
-
-fn provider() -> Provider {
-    PROVIDER.get().copied().unwrap_or_default()
-}
-
-/// Loads and validates the manifest; every problem is in the error.
-fn load_manifest(path: &Path) -> Result<Manifest, Error> {
-    manifest::load_on(path, provider()).map_err(Error::Manifest)
+/// Loads and validates the manifest; every problem is in the error. `provider` is the parsed
+/// `--provider` (`CORS_SYNC_PROVIDER`): the store resources outside a declared account are on,
+/// AWS when not given.
+fn load_manifest(path: &Path, provider: Option<Provider>) -> Result<Manifest, Error> {
+    manifest::load_on(path, provider.unwrap_or_default()).map_err(Error::Manifest)
 }
 
 /// `--debug`: the SDK's own logs on stderr. Request signing is never logged: its debug output

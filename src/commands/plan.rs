@@ -25,7 +25,7 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
         // An empty key is refused before anything is read, not once the plan is made.
         plan_key()?;
     }
-    let manifest = load_manifest(&args.manifest.manifest)?;
+    let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
     let (targeted, targets) = planning::targeted(&manifest, &args.targets)?;
     let reached = accounts::reach(
         &cli.connection,

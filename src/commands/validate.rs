@@ -3,18 +3,19 @@
 use cors_sync_core::diagnostic::{Diagnostic, Severity};
 use cors_sync_core::lint;
 use cors_sync_core::manifest;
+use cors_sync_core::provider::Provider;
 use cors_sync_core::render::{findings, plural};
 
 use super::{load_manifest, report_lints, Error, Outcome};
 use crate::cli::{ValidateArgs, ValidateFormat};
 use crate::output::{out, outln};
 
-pub fn run(args: &ValidateArgs) -> Result<Outcome, Error> {
+pub fn run(args: &ValidateArgs, provider: Option<Provider>) -> Result<Outcome, Error> {
     if args.format != ValidateFormat::Text {
-        return machine_readable(args);
+        return machine_readable(args, provider);
     }
     let args = &args.manifest;
-    let manifest = load_manifest(&args.manifest)?;
+    let manifest = load_manifest(&args.manifest, provider)?;
     let warnings = lint::manifest_lints(&manifest);
     report_lints(&warnings, args.strict)?;
     let buckets = manifest.buckets.len();
@@ -38,9 +39,9 @@ pub fn run(args: &ValidateArgs) -> Result<Outcome, Error> {
 
 /// Every finding, errors and lints, in a CI format on stdout; exit 1 on an error (or a lint with
 /// `--strict`).
-fn machine_readable(args: &ValidateArgs) -> Result<Outcome, Error> {
+fn machine_readable(args: &ValidateArgs, provider: Option<Provider>) -> Result<Outcome, Error> {
     let mut found: Vec<Diagnostic> =
-        match manifest::load_on(&args.manifest.manifest, super::provider()) {
+        match manifest::load_on(&args.manifest.manifest, provider.unwrap_or_default()) {
             Ok(manifest) => lint::manifest_lints(&manifest),
             Err(diagnostics) => diagnostics.0,
         };

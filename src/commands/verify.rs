@@ -35,7 +35,7 @@ use crate::output::{errln, out, outln};
 const PROBE_KEY: &str = "cors-sync-probe";
 
 pub async fn run(args: &VerifyArgs, cli: &Cli) -> Result<Outcome, Error> {
-    let manifest = load_manifest(&args.manifest.manifest)?;
+    let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
     let in_play = accounts::in_play(&manifest, &cli.connection)?;
     let reached = accounts::reach(&cli.connection, &in_play).await?;
     let prober = Prober::new(Duration::from_secs(cli.connection.timeout));

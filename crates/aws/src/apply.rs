@@ -14,8 +14,8 @@ use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
 
 use crate::cloudfront::policies::{OriginRequest, ResponseHeaders};
-use crate::cloudfront::{distributions, policies};
-use crate::error::{AwsError, Error, LocalFailure};
+use crate::cloudfront::{distributions, policies, PolicyNotCreated};
+use crate::error::{AwsError, Error, LocalFailure, NotSent};
 use crate::live_state;
 use crate::s3_rules;
 use crate::Aws;
@@ -97,7 +97,7 @@ impl Safeguards<'_> {
         let resource = change.address().to_string();
         let interrupted = || Error::NotSent {
             resource: resource.clone(),
-            reason: "the run was interrupted before it was sent".into(),
+            reason: NotSent::Interrupted,
         };
         if self.cancel.is_cancelled() {
             return Err(interrupted());
@@ -116,11 +116,13 @@ impl Safeguards<'_> {
         };
         let entry = match self.journal.record(&journalled).await {
             Ok(entry) => entry,
-            Err(reason) => {
+            Err(error) => {
                 (self.progress)();
                 return Err(Error::NotSent {
                     resource,
-                    reason: format!("its previous state could not be backed up ({reason})"),
+                    reason: NotSent::NotBackedUp {
+                        error: error.to_string(),
+                    },
                 });
             }
         };
@@ -340,7 +342,7 @@ async fn put_bucket_cors(
 fn created_policy_id(
     created: &HashMap<(PolicyKind, String), String>,
     reference: &PolicyRef,
-) -> Result<String, String> {
+) -> Result<String, PolicyNotCreated> {
     if let Some(id) = &reference.id {
         return Ok(id.clone());
     }
@@ -348,11 +350,7 @@ fn created_policy_id(
     [PolicyKind::OriginRequest, PolicyKind::ResponseHeaders]
         .into_iter()
         .find_map(|kind| created.get(&(kind, name.clone())).cloned())
-        .ok_or_else(|| {
-            format!(
-                "policy `{name}` was not created, so the behaviors that use it were not changed"
-            )
-        })
+        .ok_or(PolicyNotCreated { name })
 }
 
 async fn apply_policy_change(

@@ -22,7 +22,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use crate::whole_answer::{walk, RetryRefused, Shape};
+use crate::whole_answer::{walk, NotWhole, RetryRefused, Shape};
 
 /// The root element of S3's GetBucketCors answer.
 const ROOT: &str = "CORSConfiguration";
@@ -32,7 +32,7 @@ pub(crate) struct CompleteCorsAnswer;
 
 /// Why a 2xx GetBucketCors body was not taken as the bucket's configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotACorsConfiguration(pub String);
+pub struct NotACorsConfiguration(pub NotWhole);
 
 impl fmt::Display for NotACorsConfiguration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -42,21 +42,14 @@ impl fmt::Display for NotACorsConfiguration {
 
 impl std::error::Error for NotACorsConfiguration {}
 
-/// Why a 2xx answer to a write was not taken as S3's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotS3sAnswer(pub String);
-
-impl fmt::Display for NotS3sAnswer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the answer is not S3's ({}); S3 may never have received the write. Run plan to see",
-            self.0
-        )
-    }
+/// A 2xx answer to a write with a body, where S3 sends none: not taken as S3's. `start` is the
+/// body's first characters.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the answer is not S3's (HTTP {status} with a body where S3 sends none: `{start}`); S3 may never have received the write. Run plan to see")]
+pub struct NotS3sAnswer {
+    pub status: u16,
+    pub start: String,
 }
-
-impl std::error::Error for NotS3sAnswer {}
 
 /// The operations whose success S3 answers with an empty body.
 const WRITES: [&str; 2] = ["PutBucketCors", "DeleteBucketCors"];
@@ -86,10 +79,10 @@ impl Intercept for CompleteCorsAnswer {
         if WRITES.contains(&operation.as_str()) && !body.trim_ascii().is_empty() {
             let text = String::from_utf8_lossy(body);
             let start: String = text.trim().chars().take(40).collect();
-            return Err(NotS3sAnswer(format!(
-                "HTTP {} with a body where S3 sends none: `{start}`",
-                response.status().as_u16()
-            ))
+            return Err(NotS3sAnswer {
+                status: response.status().as_u16(),
+                start,
+            }
             .into());
         }
         Ok(())
@@ -126,9 +119,14 @@ struct Configuration {
 }
 
 impl Shape for Configuration {
-    fn open(&mut self, depth: usize, name: &str, parent: Option<&str>) -> Result<(), String> {
+    fn open(&mut self, depth: usize, name: &str, parent: Option<&str>) -> Result<(), NotWhole> {
         match depth {
-            0 if name != ROOT => return Err(format!("the document is <{name}>, not <{ROOT}>")),
+            0 if name != ROOT => {
+                return Err(NotWhole::WrongRoot {
+                    name: name.to_string(),
+                    root: ROOT.to_string(),
+                })
+            }
             0 => {}
             1 if name == "CORSRule" => {
                 self.rules += 1;
@@ -141,21 +139,20 @@ impl Shape for Configuration {
                 }
             }
             _ => {
-                let parent = parent.unwrap_or(ROOT);
-                return Err(format!("<{parent}> holds an unknown element <{name}>"));
+                return Err(NotWhole::UnknownElement {
+                    parent: parent.unwrap_or(ROOT).to_string(),
+                    name: name.to_string(),
+                });
             }
         }
         Ok(())
     }
 
-    fn close(&mut self, depth: usize, name: &str) -> Result<(), String> {
+    fn close(&mut self, depth: usize, name: &str) -> Result<(), NotWhole> {
         if depth == 1 && name == "CORSRule" {
             let seen = self.rule.take().unwrap_or_default();
             if seen.origins == 0 || seen.methods == 0 {
-                return Err(format!(
-                    "CORS rule {} has no <AllowedOrigin> or no <AllowedMethod>",
-                    self.rules
-                ));
+                return Err(NotWhole::RuleWithoutOriginOrMethod { number: self.rules });
             }
         }
         Ok(())
@@ -167,11 +164,11 @@ impl Shape for Configuration {
 /// one `<AllowedMethod>` and nothing but S3's rule fields. S3 answers a bucket without CORS with
 /// `NoSuchCORSConfiguration`, never with an empty configuration, and refuses to store a rule
 /// without an origin or a method: an answer that has either did not come whole from S3.
-pub(crate) fn check(body: &[u8]) -> Result<(), String> {
+pub(crate) fn check(body: &[u8]) -> Result<(), NotWhole> {
     let mut configuration = Configuration::default();
     walk(body, &mut configuration)?;
     if configuration.rules == 0 {
-        return Err(format!("<{ROOT}> holds no CORS rule"));
+        return Err(NotWhole::NoRule { root: ROOT });
     }
     Ok(())
 }
@@ -216,11 +213,15 @@ mod tests {
             ),
         ];
         for (body, why) in cases {
-            assert_eq!(check(body.as_bytes()), Err(why.to_string()), "{body}");
+            assert_eq!(
+                check(body.as_bytes()).map_err(|e| e.to_string()),
+                Err(why.to_string()),
+                "{body}"
+            );
         }
         let nested = "<CORSConfiguration><CORSRule><AllowedOrigin><b>*</b></AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
         assert_eq!(
-            check(nested.as_bytes()),
+            check(nested.as_bytes()).map_err(|e| e.to_string()),
             Err("<AllowedOrigin> holds an unknown element <b>".to_string())
         );
     }
@@ -266,10 +267,15 @@ mod tests {
             ),
         ];
         for (body, why) in cases {
-            assert_eq!(check(body.as_bytes()), Err(why.to_string()), "{body}");
+            assert_eq!(
+                check(body.as_bytes()).map_err(|e| e.to_string()),
+                Err(why.to_string()),
+                "{body}"
+            );
         }
         assert!(check(&[0xff, 0xfe])
             .unwrap_err()
+            .to_string()
             .starts_with("the body is not UTF-8"));
     }
 }

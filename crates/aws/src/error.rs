@@ -28,7 +28,7 @@ pub enum Error {
     Read { errors: Vec<AwsError>, asked: usize },
     /// A write never sent: the run was interrupted first, or its backup could not be recorded.
     #[error("{resource}: not written: {reason}")]
-    NotSent { resource: String, reason: String },
+    NotSent { resource: String, reason: NotSent },
     /// Re-read just before its write, the resource is no longer what the plan was made from;
     /// nothing was written to it. `now` holds what was read.
     #[error(
@@ -286,6 +286,16 @@ impl AwsError {
     }
 }
 
+/// Why a write was never sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotSent {
+    #[error("the run was interrupted before it was sent")]
+    Interrupted,
+    /// The journal's I/O error, as it reads.
+    #[error("its previous state could not be backed up ({error})")]
+    NotBackedUp { error: String },
+}
+
 /// Why a call failed on cors-sync's side rather than with AWS's error: an answer that is not what
 /// the call exists for, state that moved since the plan, a request that cannot be built.
 #[derive(Debug, thiserror::Error)]
@@ -316,12 +326,14 @@ pub enum LocalFailure {
         "behavior {path} changed since the plan was made; nothing was written. Run plan again"
     )]
     BehaviorMoved { path: String },
-    #[error("{0}")]
-    BehaviorUnwritable(String),
+    #[error(transparent)]
+    BehaviorUnwritable(crate::cloudfront::Unwritable),
     #[error(
         "the update would change {what}, which cors-sync does not manage; nothing was written"
     )]
-    UnmanagedFields { what: String },
+    UnmanagedFields {
+        what: crate::cloudfront::distributions::Unplanned,
+    },
     #[error("still {status} after {seconds} s; the update was made, only the wait gave up")]
     StillDeploying { status: String, seconds: u64 },
     #[error("the policy changed since the plan was made; nothing was written. Run plan again")]

@@ -22,4 +22,4 @@ mod whole_answer;
 /// The CloudFront client type, for callers that pass one to the `cloudfront` functions.
 pub use aws_sdk_cloudfront::Client as CloudFrontClient;
 pub use connection::{Aws, ConnectionOptions};
-pub use error::{AwsError, Error, ErrorCode, LocalFailure, MissingCredentials};
+pub use error::{AwsError, Error, ErrorCode, LocalFailure, MissingCredentials, NotSent};

@@ -2,7 +2,7 @@
 //! diagnostics, what is wrong with a saved plan, which policy a behavior refers to.
 
 use crate::address::Address;
-use crate::cloudfront::behavior::BehaviorPath;
+use crate::cloudfront::behavior::{BehaviorPath, Unmakeable};
 use crate::cloudfront::policies::PolicyKind;
 use crate::diagnostic::Diagnostics;
 
@@ -17,17 +17,23 @@ pub enum Error {
     Behavior {
         distribution: String,
         path: BehaviorPath,
-        problem: String,
+        problem: Unmakeable,
     },
     /// A file `convert` cannot read as the format it was told, and where it stopped.
     #[error("{file}: {problem}")]
-    Convert { file: String, problem: String },
+    Convert {
+        file: String,
+        problem: crate::convert::Unreadable,
+    },
     /// Text given as a page's origin that no page can have.
     #[error("`{text}` is not an origin a page can have ({problem}): write scheme://host[:port]")]
-    NotAnOrigin { text: String, problem: String },
-    /// `explain`'s input cannot be read, or names nothing it can judge.
-    #[error("{0}")]
-    Explain(String),
+    NotAnOrigin {
+        text: String,
+        problem: crate::evaluate::browser::NoOrigin,
+    },
+    /// `explain`'s input cannot be read, or names nothing it can judge, or no fix can be written.
+    #[error(transparent)]
+    Explain(#[from] crate::explain::Refused),
     /// A behavior refers to a custom policy that the account's listing does not hold; named with
     /// its distribution where the caller knows it.
     #[error("{}", policy_not_listed(.distribution.as_deref(), *.kind, .id))]

@@ -13,6 +13,7 @@ use aws_sdk_cloudfront::types::{
     AllowedMethods, CacheBehavior, CachedMethods, CookieNames, CookiePreference,
     DefaultCacheBehavior, ForwardedValues, Headers, ItemSelection, Method, QueryStringCacheKeys,
 };
+use aws_smithy_types::error::operation::BuildError;
 use cors_sync_core::cloudfront::behavior::{BehaviorSettings, LegacyCacheSettings};
 use cors_sync_core::cloudfront::policies::PolicyRef;
 use cors_sync_core::plan::{BehaviorChange, Migration};
@@ -21,6 +22,24 @@ use super::quantity;
 
 /// CloudFront's defaults for the legacy TTLs, set when a behavior moves back to legacy settings.
 const LEGACY_DEFAULT_TTLS: (i64, i64, i64) = (0, 86_400, 31_536_000);
+
+/// Why a planned behavior change cannot be written onto the fields read.
+#[derive(Debug, thiserror::Error)]
+pub enum Unwritable {
+    /// The SDK refused to build a field from the planned settings.
+    #[error("{0}")]
+    Unbuildable(#[from] BuildError),
+    #[error(transparent)]
+    PolicyNotCreated(#[from] PolicyNotCreated),
+}
+
+/// A behavior refers, by name, to a policy the manifest declares that this apply did not create
+/// (its creation failed or was not reached), so the behavior has no ID to point at.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("policy `{name}` was not created, so the behaviors that use it were not changed")]
+pub struct PolicyNotCreated {
+    pub name: String,
+}
 
 /// The fields of a behavior that cors-sync reads or may write.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -112,8 +131,8 @@ pub(super) fn settings(fields: &CorsFields) -> BehaviorSettings {
 pub(super) fn write(
     fields: &mut CorsFields,
     change: &BehaviorChange,
-    policy_id: &dyn Fn(&PolicyRef) -> Result<String, String>,
-) -> Result<(), String> {
+    policy_id: &dyn Fn(&PolicyRef) -> Result<String, PolicyNotCreated>,
+) -> Result<(), Unwritable> {
     let (before, after) = (&change.before, &change.after);
     if after.allowed_methods != before.allowed_methods
         || after.cached_methods != before.cached_methods
@@ -173,18 +192,16 @@ fn method_list(methods: &[String]) -> Vec<Method> {
 
 /// `AllowedMethods` with its `CachedMethods`; every `Quantity` equals its `Items` length, as
 /// CloudFront requires.
-fn allowed_methods(settings: &BehaviorSettings) -> Result<AllowedMethods, String> {
+fn allowed_methods(settings: &BehaviorSettings) -> Result<AllowedMethods, BuildError> {
     let cached = CachedMethods::builder()
         .quantity(quantity(settings.cached_methods.len()))
         .set_items(Some(method_list(&settings.cached_methods)))
-        .build()
-        .map_err(|e| e.to_string())?;
+        .build()?;
     AllowedMethods::builder()
         .quantity(quantity(settings.allowed_methods.len()))
         .set_items(Some(method_list(&settings.allowed_methods)))
         .cached_methods(cached)
         .build()
-        .map_err(|e| e.to_string())
 }
 
 /// The legacy whitelist set to `headers`, keeping the rest of an existing ForwardedValues
@@ -192,12 +209,11 @@ fn allowed_methods(settings: &BehaviorSettings) -> Result<AllowedMethods, String
 fn forwarded_values(
     existing: Option<ForwardedValues>,
     headers: &[String],
-) -> Result<ForwardedValues, String> {
+) -> Result<ForwardedValues, BuildError> {
     let headers = Headers::builder()
         .quantity(quantity(headers.len()))
         .set_items(Some(headers.to_vec()))
-        .build()
-        .map_err(|e| e.to_string())?;
+        .build()?;
     match existing {
         Some(mut fv) => {
             fv.headers = Some(headers);
@@ -206,14 +222,12 @@ fn forwarded_values(
         None => {
             let cookies = CookiePreference::builder()
                 .forward(ItemSelection::None)
-                .build()
-                .map_err(|e| e.to_string())?;
+                .build()?;
             ForwardedValues::builder()
                 .query_string(false)
                 .cookies(cookies)
                 .headers(headers)
                 .build()
-                .map_err(|e| e.to_string())
         }
     }
 }
@@ -245,7 +259,7 @@ pub(super) fn legacy_settings(fields: &CorsFields) -> Option<LegacyCacheSettings
 }
 
 /// The ForwardedValues a backup recorded, rebuilt whole.
-fn restored_forwarded_values(legacy: &LegacyCacheSettings) -> Result<ForwardedValues, String> {
+fn restored_forwarded_values(legacy: &LegacyCacheSettings) -> Result<ForwardedValues, BuildError> {
     let cookie_names = legacy
         .cookie_names
         .as_ref()
@@ -255,13 +269,11 @@ fn restored_forwarded_values(legacy: &LegacyCacheSettings) -> Result<ForwardedVa
                 .set_items(Some(names.clone()))
                 .build()
         })
-        .transpose()
-        .map_err(|e| e.to_string())?;
+        .transpose()?;
     let cookies = CookiePreference::builder()
         .forward(ItemSelection::from(legacy.cookies.as_str()))
         .set_whitelisted_names(cookie_names)
-        .build()
-        .map_err(|e| e.to_string())?;
+        .build()?;
     let cache_keys = legacy
         .query_string_cache_keys
         .as_ref()
@@ -271,20 +283,17 @@ fn restored_forwarded_values(legacy: &LegacyCacheSettings) -> Result<ForwardedVa
                 .set_items(Some(keys.clone()))
                 .build()
         })
-        .transpose()
-        .map_err(|e| e.to_string())?;
+        .transpose()?;
     let headers = Headers::builder()
         .quantity(quantity(legacy.headers.len()))
         .set_items(Some(legacy.headers.clone()))
-        .build()
-        .map_err(|e| e.to_string())?;
+        .build()?;
     ForwardedValues::builder()
         .query_string(legacy.query_string)
         .cookies(cookies)
         .headers(headers)
         .set_query_string_cache_keys(cache_keys)
         .build()
-        .map_err(|e| e.to_string())
 }
 
 /// Clears what an update may change on a behavior, so that what is left must be what was read:

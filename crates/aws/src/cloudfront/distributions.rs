@@ -13,7 +13,7 @@ use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::cloudfront::policies::PolicyRef;
 use cors_sync_core::plan::{BehaviorChange, Migration};
 
-use super::behavior::{self, settings, Behavior};
+use super::behavior::{self, settings, Behavior, PolicyNotCreated};
 use super::{distribution_resource, each_page, write_error, Page};
 use crate::error::{AwsError, Error, ErrorCode, LocalFailure};
 
@@ -285,7 +285,7 @@ pub(crate) async fn prepare_update(
     client: &aws_sdk_cloudfront::Client,
     id: &str,
     changes: &[BehaviorChange],
-    policy_id: &dyn Fn(&PolicyRef) -> Result<String, String>,
+    policy_id: &dyn Fn(&PolicyRef) -> Result<String, PolicyNotCreated>,
 ) -> Result<(Vec<BehaviorChange>, PreparedUpdate), AwsError> {
     let resource = distribution_resource(id);
     let (read, etag) = get_config(client, id).await?;
@@ -340,6 +340,19 @@ pub(crate) async fn prepare_update(
     Ok((journalled, PreparedUpdate { config, etag }))
 }
 
+/// What an update would change beyond the planned fields of the planned behaviors.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unplanned {
+    #[error("behavior default")]
+    DefaultBehavior,
+    #[error("the list of cache behaviors")]
+    BehaviorList,
+    #[error("behavior {path}")]
+    Behavior { path: String },
+    #[error("the distribution's settings outside its behaviors")]
+    OutsideBehaviors,
+}
+
 /// `Ok` when `sending` differs from `read` in nothing but the planned fields of the planned
 /// behaviors; otherwise what else differs. The update is built from what was read, so this holds
 /// by construction: it is checked anyway, because a difference would be written to a live
@@ -348,7 +361,7 @@ pub(crate) fn only_planned_fields_differ(
     read: &DistributionConfig,
     sending: &DistributionConfig,
     changes: &[BehaviorChange],
-) -> Result<(), String> {
+) -> Result<(), Unplanned> {
     let masked = |config: &DistributionConfig| {
         let mut masked = config.clone();
         for change in changes {
@@ -363,7 +376,7 @@ pub(crate) fn only_planned_fields_differ(
         return Ok(());
     }
     if read.default_cache_behavior != sending.default_cache_behavior {
-        return Err("behavior default".to_string());
+        return Err(Unplanned::DefaultBehavior);
     }
     let behaviors = |c: &DistributionConfig| {
         c.cache_behaviors
@@ -373,16 +386,18 @@ pub(crate) fn only_planned_fields_differ(
     };
     let (read_behaviors, sent_behaviors) = (behaviors(&read), behaviors(&sending));
     if read_behaviors.len() != sent_behaviors.len() {
-        return Err("the list of cache behaviors".to_string());
+        return Err(Unplanned::BehaviorList);
     }
     if let Some(changed) = read_behaviors
         .iter()
         .zip(&sent_behaviors)
         .find(|(r, s)| r != s)
     {
-        return Err(format!("behavior {}", changed.0.path_pattern));
+        return Err(Unplanned::Behavior {
+            path: changed.0.path_pattern.clone(),
+        });
     }
-    Err("the distribution's settings outside its behaviors".to_string())
+    Err(Unplanned::OutsideBehaviors)
 }
 
 /// Sends a prepared update with `If-Match`. Returns the distribution's status after it.
@@ -417,7 +432,7 @@ pub(crate) async fn update_behaviors(
     client: &aws_sdk_cloudfront::Client,
     id: &str,
     changes: &[BehaviorChange],
-    policy_id: &dyn Fn(&PolicyRef) -> Result<String, String>,
+    policy_id: &dyn Fn(&PolicyRef) -> Result<String, PolicyNotCreated>,
 ) -> Result<String, Error> {
     let (_, update) = prepare_update(client, id, changes, policy_id).await?;
     send_update(client, id, update).await

@@ -8,6 +8,8 @@ pub mod distributions;
 pub mod policies;
 pub(crate) mod whole_answer;
 
+pub use behavior::{PolicyNotCreated, Unwritable};
+
 use std::future::Future;
 
 use cors_sync_core::plan::Address;

@@ -18,7 +18,7 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
-use crate::whole_answer::{walk, RetryRefused, Shape};
+use crate::whole_answer::{walk, NotWhole, RetryRefused, Shape};
 
 /// The root of GetDistributionConfig's answer, and the children CloudFront always sends in it
 /// (the API's required members): a config without one of them was not read whole.
@@ -36,7 +36,7 @@ pub(crate) struct WholeCloudFrontAnswer;
 
 /// Why a 2xx CloudFront body was not believed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct IncompleteAnswer(pub String);
+pub(crate) struct IncompleteAnswer(pub NotWhole);
 
 impl fmt::Display for IncompleteAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -88,10 +88,13 @@ struct Config<'r> {
 }
 
 impl Shape for Config<'_> {
-    fn open(&mut self, depth: usize, name: &str, _parent: Option<&str>) -> Result<(), String> {
+    fn open(&mut self, depth: usize, name: &str, _parent: Option<&str>) -> Result<(), NotWhole> {
         match depth {
             0 => match self.root.filter(|root| *root != name) {
-                Some(root) => Err(format!("the document is <{name}>, not <{root}>")),
+                Some(root) => Err(NotWhole::WrongRoot {
+                    name: name.to_string(),
+                    root: root.to_string(),
+                }),
                 None => Ok(()),
             },
             1 => {
@@ -105,23 +108,22 @@ impl Shape for Config<'_> {
 
 /// `Ok` when `body` is exactly one closed element, well formed throughout; named `root` when
 /// given, with each of `required` among its children.
-pub(crate) fn check(body: &[u8], root: Option<&str>, required: &[&str]) -> Result<(), String> {
+pub(crate) fn check(body: &[u8], root: Option<&str>, required: &[&str]) -> Result<(), NotWhole> {
     let mut config = Config {
         root,
         children: Vec::new(),
     };
     walk(body, &mut config)?;
-    let missing: Vec<&str> = required
+    let missing: Vec<String> = required
         .iter()
-        .copied()
-        .filter(|name| !config.children.iter().any(|child| child == name))
+        .filter(|name| !config.children.iter().any(|child| child == *name))
+        .map(|name| name.to_string())
         .collect();
     if !missing.is_empty() {
-        return Err(format!(
-            "<{}> has no <{}>",
-            root.unwrap_or("the document"),
-            missing.join(">, <")
-        ));
+        return Err(NotWhole::Missing {
+            root: root.unwrap_or("the document").to_string(),
+            missing,
+        });
     }
     Ok(())
 }
@@ -133,12 +135,14 @@ mod tests {
     const WHOLE: &str = r#"<?xml version="1.0"?>
 <DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><CallerReference>r</CallerReference><Aliases><Quantity>0</Quantity></Aliases><Origins><Quantity>0</Quantity></Origins><DefaultCacheBehavior><TargetOriginId>s3</TargetOriginId></DefaultCacheBehavior><CacheBehaviors><Quantity>1</Quantity><Items><CacheBehavior><PathPattern>/a/*</PathPattern></CacheBehavior></Items></CacheBehaviors><Comment>keep</Comment><Logging><Enabled>true</Enabled></Logging><Enabled>true</Enabled></DistributionConfig>"#;
 
+    /// The check's verdict on a distribution config, as its message reads.
     fn config(body: &str) -> Result<(), String> {
         check(
             body.as_bytes(),
             Some(DISTRIBUTION_CONFIG),
             &DISTRIBUTION_CONFIG_REQUIRED,
         )
+        .map_err(|e| e.to_string())
     }
 
     #[test]
@@ -191,7 +195,7 @@ mod tests {
     fn any_other_answer_need_only_be_whole() {
         assert_eq!(check(b"<ListX><Items/></ListX>", None, &[]), Ok(()));
         assert_eq!(
-            check(b"<ListX><Items>", None, &[]),
+            check(b"<ListX><Items>", None, &[]).map_err(|e| e.to_string()),
             Err("the document ends inside <Items> (truncated)".to_string())
         );
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::apply::{apply_cloudfront_changes, Applied, CancellationToken, NoJournal, Safeguards};
 use crate::cloudfront::distributions::{read_distributions, update_behaviors, wait_deployed};
+use crate::cloudfront::PolicyNotCreated;
 use crate::connection::cloudfront_retry_config;
 use crate::ErrorCode;
 use aws_sdk_cloudfront::operation::create_origin_request_policy::CreateOriginRequestPolicyOutput;
@@ -230,11 +231,10 @@ fn default_behavior_onto_new_policy() -> Change {
 }
 
 /// Resolves references that already have an ID (no policy is created in these tests).
-fn no_policy(reference: &PolicyRef) -> Result<String, String> {
-    reference
-        .id
-        .clone()
-        .ok_or_else(|| "no policy is created in this test".into())
+fn no_policy(reference: &PolicyRef) -> Result<String, PolicyNotCreated> {
+    reference.id.clone().ok_or_else(|| PolicyNotCreated {
+        name: reference.name.clone().unwrap_or_default(),
+    })
 }
 
 mod listing;

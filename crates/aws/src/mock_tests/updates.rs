@@ -216,7 +216,7 @@ fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent()
     let mut comment = whitelist.clone();
     comment.comment = String::new();
     assert_eq!(
-        only_planned_fields_differ(&read, &comment, &planned),
+        only_planned_fields_differ(&read, &comment, &planned).map_err(|e| e.to_string()),
         Err("the distribution's settings outside its behaviors".to_string())
     );
     let mut query_string = whitelist.clone();
@@ -228,7 +228,7 @@ fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent()
         fv.query_string = false;
     }
     assert_eq!(
-        only_planned_fields_differ(&read, &query_string, &planned),
+        only_planned_fields_differ(&read, &query_string, &planned).map_err(|e| e.to_string()),
         Err("behavior default".to_string()),
         "query strings are not what a whitelist change manages"
     );
@@ -237,7 +237,7 @@ fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent()
         b.max_ttl = Some(1);
     }
     assert_eq!(
-        only_planned_fields_differ(&read, &ttl, &planned),
+        only_planned_fields_differ(&read, &ttl, &planned).map_err(|e| e.to_string()),
         Err("behavior default".to_string())
     );
 }

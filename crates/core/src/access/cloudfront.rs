@@ -18,6 +18,7 @@ use crate::evaluate::cloudfront::{Edge, Forwarded};
 use crate::evaluate::edge;
 use crate::manifest::Manifest;
 use crate::plan::{desired_behavior, Address, LiveState};
+use crate::Error;
 
 /// What a behavior the manifest leaves alone is taken to be (see the module's comment).
 fn assumed() -> BehaviorSettings {
@@ -39,7 +40,7 @@ fn assumed() -> BehaviorSettings {
 
 /// The edge one manifest makes of a behavior: settings, forwarding, policy CORS. `Err` says why
 /// it cannot be judged offline (a custom policy only the account knows).
-type Resolved = Result<(BehaviorSettings, Forwarded, Option<CorsPolicy>), String>;
+type Resolved = Result<(BehaviorSettings, Forwarded, Option<CorsPolicy>), Error>;
 
 fn resolve(manifest: &Manifest, id: &str, path: &BehaviorPath) -> Resolved {
     let live = LiveState {
@@ -55,10 +56,10 @@ fn resolve(manifest: &Manifest, id: &str, path: &BehaviorPath) -> Resolved {
     };
     let settings = match desired_behavior(manifest, &live, id, path) {
         Some(Ok(settings)) => settings,
-        Some(Err(error)) => return Err(error.to_string()),
+        Some(Err(error)) => return Err(error),
         None => assumed(),
     };
-    let (forwarded, policy) = edge::edge(&settings, manifest, &live).map_err(|e| e.to_string())?;
+    let (forwarded, policy) = edge::edge(&settings, manifest, &live)?;
     Ok((settings, forwarded, policy))
 }
 
@@ -234,8 +235,7 @@ pub fn live_changes(live: &LiveState, manifest: &Manifest) -> (Vec<AccessChange>
                 None => continue,
             };
             let resolved = |settings: &BehaviorSettings| -> Resolved {
-                let (forwarded, policy) =
-                    edge::edge(settings, manifest, live).map_err(|e| e.to_string())?;
+                let (forwarded, policy) = edge::edge(settings, manifest, live)?;
                 Ok((settings.clone(), forwarded, policy))
             };
             let (before, after) = match (resolved(current), resolved(&desired)) {

@@ -4,8 +4,24 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::policies::{header_set, PolicyRef};
+use super::policies::{header_set, PolicyKind, PolicyRef};
 use crate::diagnostic::SourceLocation;
+
+/// Why a behavior cannot be made what the manifest says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unmakeable {
+    #[error("no {} policy named `{name}`: it is not AWS-managed, declared in the manifest, or in the account", .kind.noun())]
+    NoPolicyNamed { kind: PolicyKind, name: String },
+    #[error("it uses cache policy {cache_policy}, and CloudFront rejects `forward_headers` (the legacy ForwardedValues whitelist) next to a cache policy; forward headers with `origin_request_policy` instead")]
+    ForwardHeadersBesideCachePolicy { cache_policy: PolicyRef },
+    #[error("cached methods [{}] would not be within allowed methods [{}]; set `cached_methods` too", .cached.join(", "), .allowed.join(", "))]
+    CachedOutsideAllowed {
+        cached: Vec<String>,
+        allowed: Vec<String>,
+    },
+    #[error("an origin request policy needs a cache policy on the same behavior; set `cache_policy` too")]
+    OriginRequestWithoutCachePolicy,
+}
 
 /// Which behavior: the distribution's default one, or a cache behavior by its path pattern.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -5,46 +5,40 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{problem, strings, Converted, Found, Input};
+use super::{problem, strings, Converted, Found, Input, Unreadable};
 use crate::bucket_cors::CorsRule;
 use crate::manifest::Manifest;
 use crate::Error;
 
 pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), Error> {
     let file = input.file;
-    let value: Value =
-        serde_json::from_str(input.text).map_err(|e| problem(file, format!("not JSON: {e}")))?;
+    let value: Value = serde_json::from_str(input.text).map_err(|e| {
+        problem(
+            file,
+            Unreadable::NotJson {
+                error: e.to_string(),
+            },
+        )
+    })?;
     let rules = match &value {
-        Value::Object(object) => object.get("CORSRules").ok_or_else(|| {
-            problem(
-                file,
-                "not an S3 CORS configuration: expected {\"CORSRules\": [...]} (or the console's bare list of rules)",
-            )
-        })?,
+        Value::Object(object) => object
+            .get("CORSRules")
+            .ok_or_else(|| problem(file, Unreadable::NoCorsRules))?,
         list @ Value::Array(_) => list,
-        _ => {
-            return Err(problem(
-                file,
-                "not an S3 CORS configuration: expected {\"CORSRules\": [...]}",
-            ))
-        }
+        _ => return Err(problem(file, Unreadable::NotACorsConfiguration)),
     };
     let Value::Array(items) = rules else {
-        return Err(problem(file, "`CORSRules` is not a list of rules"));
+        return Err(problem(file, Unreadable::RulesNotAList));
     };
     let rules = items
         .iter()
         .enumerate()
         .map(|(i, item)| {
-            rule(item)
-                .ok_or_else(|| problem(file, format!("rule {} is not a CORS rule object", i + 1)))
+            rule(item).ok_or_else(|| problem(file, Unreadable::NotARule { number: i + 1 }))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let Some(bucket) = input.bucket else {
-        return Err(problem(
-            file,
-            "which bucket does it configure? name it with --bucket NAME (or --bucket NAME=FILE)",
-        ));
+        return Err(problem(file, Unreadable::WhichBucket));
     };
     converted.buckets.push(Found {
         name: bucket.to_string(),

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::{problem, Converted, Found, Input};
+use super::{problem, Converted, Found, Input, Unreadable};
 use crate::bucket_cors::CorsRule;
 use crate::cloudfront::policies::CorsPolicy;
 use crate::manifest::yaml_tree::{self, Node, NodeValue};
@@ -21,8 +21,15 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
         // JSON values at once.
         let resource = match body {
             Body::Read(value) => value,
-            Body::Text(text) => serde_json::from_str(text.get())
-                .map_err(|e| problem(file, format!("{logical_id}: {e}")))?,
+            Body::Text(text) => serde_json::from_str(text.get()).map_err(|e| {
+                problem(
+                    file,
+                    Unreadable::Resource {
+                        logical_id: logical_id.clone(),
+                        error: e.to_string(),
+                    },
+                )
+            })?,
         };
         let source = format!("from {file}: {logical_id}");
         let properties = resource.get("Properties").unwrap_or(&Value::Null);
@@ -127,29 +134,33 @@ pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), E
 /// silently.
 fn resources(input: &Input<'_>) -> Result<Vec<(String, Body)>, Error> {
     let file = input.file;
-    let missing = || {
-        problem(
-            file,
-            "not a CloudFormation template: expected a `Resources` mapping",
-        )
-    };
+    let missing = || problem(file, Unreadable::NoResources);
     if input.text.trim_start().starts_with('{') {
         let template: JsonTemplate =
             serde_json::from_str(input.text).map_err(|e| match e.classify() {
-                serde_json::error::Category::Data => {
-                    problem(file, format!("not a CloudFormation template: {e}"))
-                }
-                _ => problem(file, format!("not JSON: {e}")),
+                serde_json::error::Category::Data => problem(
+                    file,
+                    Unreadable::NotATemplate {
+                        error: e.to_string(),
+                    },
+                ),
+                _ => problem(
+                    file,
+                    Unreadable::NotJson {
+                        error: e.to_string(),
+                    },
+                ),
             })?;
         return template.resources.map(|r| r.0).ok_or_else(missing);
     }
     let root = yaml_tree::parse_cloudformation(input.text).map_err(|e| {
         problem(
             file,
-            format!(
-                "not YAML: {} at line {} column {}",
-                e.message, e.position.line, e.position.column
-            ),
+            Unreadable::NotYaml {
+                message: e.message,
+                line: e.position.line,
+                column: e.position.column,
+            },
         )
     })?;
     let NodeValue::Mapping(top) = &root.value else {
@@ -161,10 +172,10 @@ fn resources(input: &Input<'_>) -> Result<Vec<(String, Body)>, Error> {
             if found.is_some() {
                 return Err(problem(
                     file,
-                    format!(
-                        "`Resources` is declared twice (again at line {} column {})",
-                        key.position.line, key.position.column
-                    ),
+                    Unreadable::ResourcesTwice {
+                        line: key.position.line,
+                        column: key.position.column,
+                    },
                 ));
             }
             found = Some(value);
@@ -183,10 +194,11 @@ fn resources(input: &Input<'_>) -> Result<Vec<(String, Body)>, Error> {
         if !seen.insert(id.clone()) {
             return Err(problem(
                 file,
-                format!(
-                    "the logical ID `{id}` is declared twice (again at line {} column {})",
-                    key.position.line, key.position.column
-                ),
+                Unreadable::LogicalIdTwice {
+                    id,
+                    line: key.position.line,
+                    column: key.position.column,
+                },
             ));
         }
         resources.push((id, Body::Read(json(value))));

@@ -60,12 +60,11 @@ pub fn convert(format: Format, inputs: &[Input<'_>]) -> Result<Converted, Error>
         if let Some((at, c)) = crate::input::first_unprintable(input.text) {
             return Err(problem(
                 input.file,
-                format!(
-                    "line {} column {}: the character {} is not allowed (of the control characters, only tab, line feed and carriage return are)",
-                    at.line,
-                    at.column,
-                    crate::input::describe_unprintable(c)
-                ),
+                Unreadable::Unprintable {
+                    line: at.line,
+                    column: at.column,
+                    character: crate::input::describe_unprintable(c),
+                },
             ));
         }
         match format {
@@ -78,10 +77,58 @@ pub fn convert(format: Format, inputs: &[Input<'_>]) -> Result<Converted, Error>
     Ok(converted)
 }
 
-fn problem(file: &str, problem: impl Into<String>) -> Error {
+/// Why a file cannot be read as the format `convert` was told, and where it stopped. The JSON
+/// and YAML parsers' own messages are kept as they say them.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    #[error("line {line} column {column}: the character {character} is not allowed (of the control characters, only tab, line feed and carriage return are)")]
+    Unprintable {
+        line: usize,
+        column: usize,
+        character: String,
+    },
+    #[error("not JSON: {error}")]
+    NotJson { error: String },
+    #[error("not YAML: {message} at line {line} column {column}")]
+    NotYaml {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("not an S3 CORS configuration: expected {{\"CORSRules\": [...]}} (or the console's bare list of rules)")]
+    NoCorsRules,
+    #[error("not an S3 CORS configuration: expected {{\"CORSRules\": [...]}}")]
+    NotACorsConfiguration,
+    #[error("`CORSRules` is not a list of rules")]
+    RulesNotAList,
+    /// `number` counts from 1.
+    #[error("rule {number} is not a CORS rule object")]
+    NotARule { number: usize },
+    #[error("which bucket does it configure? name it with --bucket NAME (or --bucket NAME=FILE)")]
+    WhichBucket,
+    #[error("not the JSON of `terraform show -json`: expected `format_version` and `values.root_module` (a state) or `planned_values.root_module` (a saved plan)")]
+    NotTerraformJson,
+    #[error("not a CloudFormation template: {error}")]
+    NotATemplate { error: String },
+    #[error("not a CloudFormation template: expected a `Resources` mapping")]
+    NoResources,
+    #[error("`Resources` is declared twice (again at line {line} column {column})")]
+    ResourcesTwice { line: usize, column: usize },
+    #[error("the logical ID `{id}` is declared twice (again at line {line} column {column})")]
+    LogicalIdTwice {
+        id: String,
+        line: usize,
+        column: usize,
+    },
+    /// A resource of a JSON template that is not JSON, named by its logical ID.
+    #[error("{logical_id}: {error}")]
+    Resource { logical_id: String, error: String },
+}
+
+fn problem(file: &str, problem: Unreadable) -> Error {
     Error::Convert {
         file: file.to_string(),
-        problem: problem.into(),
+        problem,
     }
 }
 

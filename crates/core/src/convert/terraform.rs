@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{behavior_settings, problem, strings, Converted, Found, Input};
+use super::{behavior_settings, problem, strings, Converted, Found, Input, Unreadable};
 use crate::bucket_cors::CorsRule;
 use crate::cloudfront::behavior::BehaviorPath;
 use crate::cloudfront::policies::CorsPolicy;
@@ -12,17 +12,20 @@ use crate::Error;
 
 pub(super) fn read(input: &Input<'_>, converted: &mut Converted) -> Result<(), Error> {
     let file = input.file;
-    let document: Value =
-        serde_json::from_str(input.text).map_err(|e| problem(file, format!("not JSON: {e}")))?;
+    let document: Value = serde_json::from_str(input.text).map_err(|e| {
+        problem(
+            file,
+            Unreadable::NotJson {
+                error: e.to_string(),
+            },
+        )
+    })?;
     let root = document
         .get("values")
         .or_else(|| document.get("planned_values"))
         .and_then(|v| v.get("root_module"));
     let Some(root) = root.filter(|_| document.get("format_version").is_some()) else {
-        return Err(problem(
-            file,
-            "not the JSON of `terraform show -json`: expected `format_version` and `values.root_module` (a state) or `planned_values.root_module` (a saved plan)",
-        ));
+        return Err(problem(file, Unreadable::NotTerraformJson));
     };
     let unknown = unknown_values(&document);
     let before = converted.clone();

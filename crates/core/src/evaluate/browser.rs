@@ -78,17 +78,16 @@ pub fn serialize_origin(text: &str) -> Result<String, Error> {
     if text.trim() == "null" {
         return Ok("null".into());
     }
-    let refused = |problem: String| Error::NotAnOrigin {
+    let refused = |problem: NoOrigin| Error::NotAnOrigin {
         text: visible(text).into_owned(),
         problem,
     };
-    let parsed = url::Url::parse(text.trim()).map_err(|e| refused(e.to_string()))?;
+    let parsed = url::Url::parse(text.trim()).map_err(|e| refused(NoOrigin::NotAUrl(e)))?;
     match parsed.origin() {
         origin @ url::Origin::Tuple(..) => Ok(origin.ascii_serialization()),
-        url::Origin::Opaque(_) => Err(refused(format!(
-            "its scheme {} has no origin",
-            parsed.scheme()
-        ))),
+        url::Origin::Opaque(_) => Err(refused(NoOrigin::Opaque {
+            scheme: parsed.scheme().to_string(),
+        })),
     }
 }
 
@@ -172,6 +171,16 @@ impl RequestHeader {
             name: header.name,
         })
     }
+}
+
+/// Why text is not an origin a page can have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoOrigin {
+    #[error("{0}")]
+    NotAUrl(url::ParseError),
+    /// `file:`, `data:`, ...: URLs whose origin is opaque, sent as `null` by a browser.
+    #[error("its scheme {scheme} has no origin")]
+    Opaque { scheme: String },
 }
 
 /// A `--header` flag no request header can be made of.

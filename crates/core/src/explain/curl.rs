@@ -50,15 +50,28 @@ const TAKES_VALUE: [&str; 40] = [
     "--config",
 ];
 
-fn unreadable(problem: &str) -> Error {
-    Error::Explain(format!("the curl command cannot be read: {problem}"))
+/// What in a curl command line keeps it from naming one request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    #[error("unbalanced quotes")]
+    UnbalancedQuotes,
+    #[error("{flag} needs a value")]
+    NoValue { flag: String },
+    #[error("it names no URL")]
+    NoUrl,
+    #[error("the header `{text}` has no `:`")]
+    HeaderWithoutColon { text: String },
+}
+
+fn unreadable(why: Unreadable) -> Error {
+    Error::Explain(why.into())
 }
 
 /// The one request a curl command line sends.
 pub fn parse(command: &str) -> Result<Observation, Error> {
     // A command copied over several lines keeps the shell's line continuations.
     let joined = command.replace("\\\r\n", " ").replace("\\\n", " ");
-    let words = shlex::split(&joined).ok_or_else(|| unreadable("unbalanced quotes"))?;
+    let words = shlex::split(&joined).ok_or_else(|| unreadable(Unreadable::UnbalancedQuotes))?;
     let mut words = words.into_iter().peekable();
     match words.peek().map(String::as_str) {
         Some(first) if first == "curl" || first.ends_with("/curl") => {
@@ -72,9 +85,11 @@ pub fn parse(command: &str) -> Result<Observation, Error> {
     let mut headers: Vec<(String, String)> = Vec::new();
     while let Some(word) = words.next() {
         let mut value_of = |flag: &str| -> Result<String, Error> {
-            words
-                .next()
-                .ok_or_else(|| unreadable(&format!("{flag} needs a value")))
+            words.next().ok_or_else(|| {
+                unreadable(Unreadable::NoValue {
+                    flag: flag.to_string(),
+                })
+            })
         };
         match word.as_str() {
             "-X" | "--request" => method = Some(value_of(&word)?),
@@ -104,7 +119,7 @@ pub fn parse(command: &str) -> Result<Observation, Error> {
             }
         }
     }
-    let url = url.ok_or_else(|| unreadable("it names no URL"))?;
+    let url = url.ok_or_else(|| unreadable(Unreadable::NoUrl))?;
     let method = method.unwrap_or_else(|| if body { "POST".into() } else { "GET".into() });
     let find = |name: &str| {
         headers
@@ -137,9 +152,11 @@ pub fn parse(command: &str) -> Result<Observation, Error> {
 }
 
 fn header(text: &str) -> Result<(String, String), Error> {
-    let (name, value) = text
-        .split_once(':')
-        .ok_or_else(|| unreadable(&format!("the header `{text}` has no `:`")))?;
+    let (name, value) = text.split_once(':').ok_or_else(|| {
+        unreadable(Unreadable::HeaderWithoutColon {
+            text: text.to_string(),
+        })
+    })?;
     Ok((name.trim().to_string(), value.trim().to_string()))
 }
 

@@ -3,7 +3,7 @@
 //! what else the change allows, by `diff`'s access comparison, so a fix never widens access
 //! silently.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -27,14 +27,62 @@ pub struct Fix {
     pub fixed_text: String,
 }
 
-fn cannot(problem: &str) -> Error {
-    Error::Explain(format!("no fix can be written: {problem}"))
+/// Why the manifest's text cannot take the change: what the fix looked for and did not find, or
+/// a layout it does not edit.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoFix {
+    /// The YAML parser's own message.
+    #[error("{message}")]
+    NotYaml { message: String },
+    #[error("distribution {distribution} behavior {path} is not in {}", .file.display())]
+    BehaviorNotInFile {
+        distribution: String,
+        path: String,
+        file: PathBuf,
+    },
+    #[error("bucket `{bucket}` is not in {}", .file.display())]
+    BucketNotInFile { bucket: String, file: PathBuf },
+    /// `owner` is what lacks the field: the behavior, the bucket, the rule.
+    #[error("the {owner} has no {field}")]
+    NoField {
+        owner: &'static str,
+        field: &'static str,
+    },
+    #[error("cors_rules is not a list")]
+    RulesNotAList,
+    #[error("cors_rules is not empty")]
+    RulesNotEmpty,
+    #[error("cors_rules is not written `[]`")]
+    RulesNotWrittenEmpty,
+    #[error("the field is not a list")]
+    NotAList,
+    /// `number` counts from 1, as the manifest's readers do.
+    #[error("rule {number} is not in the file")]
+    RuleNotInFile { number: usize },
+    #[error("rule {number} has no {field}")]
+    RuleWithoutField { number: usize, field: &'static str },
+    #[error("`{value}` is not in the rule")]
+    NotInRule { value: String },
+    #[error("the rule does not list `*`")]
+    NoWildcard,
+    #[error("`{value}` is not where the manifest says")]
+    NotWhereSaid { value: String },
+    #[error("a position outside the file")]
+    OutsideFile,
+    #[error("a flow list spread over several lines")]
+    FlowListOverLines,
+    #[error("an empty block list")]
+    EmptyBlockList,
+}
+
+fn cannot(why: NoFix) -> Error {
+    Error::Explain(why.into())
 }
 
 /// The change, made in `text` (the manifest file that declares `bucket`, or the distribution a
 /// behavior change is about).
 pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix, Error> {
-    let root = yaml_tree::parse(text).map_err(|e| cannot(&e.message))?;
+    let root = yaml_tree::parse(text).map_err(|e| cannot(NoFix::NotYaml { message: e.message }))?;
     if let Change::BehaviorMethods {
         distribution, path, ..
     }
@@ -43,21 +91,30 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
     } = change
     {
         let behavior = behavior_node(&root, distribution, path).ok_or_else(|| {
-            cannot(&format!(
-                "distribution {distribution} behavior {path} is not in {}",
-                file.display()
-            ))
+            cannot(NoFix::BehaviorNotInFile {
+                distribution: distribution.clone(),
+                path: path.clone(),
+                file: file.to_path_buf(),
+            })
         })?;
         let mut edit = Edit::new(text);
         match change {
             Change::BehaviorMethods { methods, .. } => {
-                let list = field(behavior, "allowed_methods")
-                    .ok_or_else(|| cannot("the behavior has no allowed_methods"))?;
+                let list = field(behavior, "allowed_methods").ok_or_else(|| {
+                    cannot(NoFix::NoField {
+                        owner: "behavior",
+                        field: "allowed_methods",
+                    })
+                })?;
                 edit.append(list, &methods.join(", "))?;
             }
             Change::BehaviorForwards { headers, .. } => {
-                let list = field(behavior, "forward_headers")
-                    .ok_or_else(|| cannot("the behavior has no forward_headers"))?;
+                let list = field(behavior, "forward_headers").ok_or_else(|| {
+                    cannot(NoFix::NoField {
+                        owner: "behavior",
+                        field: "forward_headers",
+                    })
+                })?;
                 // One edit: the list's items are read once, before any is added.
                 edit.append(list, &headers.join(", "))?;
             }
@@ -67,19 +124,28 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
             behavior_also_allows(file, before, after, distribution)
         });
     }
-    let spec = bucket_node(&root, bucket)
-        .ok_or_else(|| cannot(&format!("bucket `{bucket}` is not in {}", file.display())))?;
-    let rules = field(spec, "cors_rules").ok_or_else(|| cannot("the bucket has no cors_rules"))?;
+    let spec = bucket_node(&root, bucket).ok_or_else(|| {
+        cannot(NoFix::BucketNotInFile {
+            bucket: bucket.to_string(),
+            file: file.to_path_buf(),
+        })
+    })?;
+    let rules = field(spec, "cors_rules").ok_or_else(|| {
+        cannot(NoFix::NoField {
+            owner: "bucket",
+            field: "cors_rules",
+        })
+    })?;
     let mut edit = Edit::new(text);
     match change {
         // Made on the distribution, above.
         Change::BehaviorMethods { .. } | Change::BehaviorForwards { .. } => {}
         Change::NewRule { rule } => {
             let NodeValue::Sequence(items) = &rules.value else {
-                return Err(cannot("cors_rules is not a list"));
+                return Err(cannot(NoFix::RulesNotAList));
             };
             if !items.is_empty() {
-                return Err(cannot("cors_rules is not empty"));
+                return Err(cannot(NoFix::RulesNotEmpty));
             }
             let key_column = key_column(spec, "cors_rules");
             let indent = " ".repeat(key_column + 1);
@@ -111,8 +177,12 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
             match field(node, "allowed_headers") {
                 Some(list) => edit.append(list, &quote(header))?,
                 None => {
-                    let methods = field(node, "allowed_methods")
-                        .ok_or_else(|| cannot("the rule has no allowed_methods"))?;
+                    let methods = field(node, "allowed_methods").ok_or_else(|| {
+                        cannot(NoFix::NoField {
+                            owner: "rule",
+                            field: "allowed_methods",
+                        })
+                    })?;
                     let column = key_column(node, "allowed_methods");
                     edit.insert_line_after(
                         last_line(methods),
@@ -130,7 +200,11 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
             let item = items(list)?
                 .iter()
                 .find(|n| n.value == NodeValue::String(from.clone()))
-                .ok_or_else(|| cannot(&format!("`{from}` is not in the rule")))?;
+                .ok_or_else(|| {
+                    cannot(NoFix::NotInRule {
+                        value: from.clone(),
+                    })
+                })?;
             edit.replace_on_line(item.position, from, to)?;
         }
         Change::OriginBeforeWildcard { rule, origin } => {
@@ -138,7 +212,7 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
             let star = items(list)?
                 .iter()
                 .find(|n| n.value == NodeValue::String("*".into()))
-                .ok_or_else(|| cannot("the rule does not list `*`"))?;
+                .ok_or_else(|| cannot(NoFix::NoWildcard))?;
             edit.insert_before(list, star, &quote(origin))?;
         }
     }
@@ -254,7 +328,7 @@ fn key_column(node: &Node, name: &str) -> usize {
 fn items(node: &Node) -> Result<&[Node], Error> {
     match &node.value {
         NodeValue::Sequence(items) => Ok(items),
-        _ => Err(cannot("the field is not a list")),
+        _ => Err(cannot(NoFix::NotAList)),
     }
 }
 
@@ -280,12 +354,16 @@ fn behavior_node<'a>(root: &'a Node, id: &str, path: &str) -> Option<&'a Node> {
 fn rule_node(rules: &Node, index: usize) -> Result<&Node, Error> {
     items(rules)?
         .get(index)
-        .ok_or_else(|| cannot(&format!("rule {} is not in the file", index + 1)))
+        .ok_or_else(|| cannot(NoFix::RuleNotInFile { number: index + 1 }))
 }
 
-fn rule_field<'a>(rules: &'a Node, index: usize, name: &str) -> Result<&'a Node, Error> {
-    field(rule_node(rules, index)?, name)
-        .ok_or_else(|| cannot(&format!("rule {} has no {name}", index + 1)))
+fn rule_field<'a>(rules: &'a Node, index: usize, name: &'static str) -> Result<&'a Node, Error> {
+    field(rule_node(rules, index)?, name).ok_or_else(|| {
+        cannot(NoFix::RuleWithoutField {
+            number: index + 1,
+            field: name,
+        })
+    })
 }
 
 /// The last line a node's text is on (its items' lines; a scalar is one line).
@@ -331,7 +409,7 @@ impl Edit {
     fn line(&mut self, line: usize) -> Result<&mut String, Error> {
         self.lines
             .get_mut(line.wrapping_sub(1))
-            .ok_or_else(|| cannot("a position outside the file"))
+            .ok_or_else(|| cannot(NoFix::OutsideFile))
     }
 
     /// Byte offset of a 1-based character column in `line`.
@@ -358,7 +436,7 @@ impl Edit {
                 _ => {}
             }
         }
-        Err(cannot("a flow list spread over several lines"))
+        Err(cannot(NoFix::FlowListOverLines))
     }
 
     /// Adds `item` at the end of the list `list`, in the list's own style.
@@ -372,7 +450,7 @@ impl Edit {
         }
         let first = entries
             .first()
-            .ok_or_else(|| cannot("an empty block list"))?;
+            .ok_or_else(|| cannot(NoFix::EmptyBlockList))?;
         let dash = list.position.column.min(first.position.column);
         let indent = " ".repeat(dash.saturating_sub(1));
         self.insert_line_after(last_line(list), &format!("{indent}- {item}"));
@@ -405,7 +483,7 @@ impl Edit {
     fn replace_flow(&mut self, position: yaml_tree::Position, text: &str) -> Result<(), Error> {
         let end = self
             .flow_end(position)?
-            .ok_or_else(|| cannot("cors_rules is not written `[]`"))?;
+            .ok_or_else(|| cannot(NoFix::RulesNotWrittenEmpty))?;
         let line = self.line(position.line)?;
         let start = Self::byte_at(line, position.column);
         // `key: []` becomes `key:` followed by the block.
@@ -422,10 +500,11 @@ impl Edit {
     ) -> Result<(), Error> {
         let line = self.line(position.line)?;
         let start = Self::byte_at(line, position.column);
-        let at = line[start..]
-            .find(from)
-            .map(|i| i + start)
-            .ok_or_else(|| cannot(&format!("`{from}` is not where the manifest says")))?;
+        let at = line[start..].find(from).map(|i| i + start).ok_or_else(|| {
+            cannot(NoFix::NotWhereSaid {
+                value: from.to_string(),
+            })
+        })?;
         line.replace_range(at..at + from.len(), to);
         Ok(())
     }

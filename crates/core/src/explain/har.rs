@@ -110,18 +110,32 @@ impl<'a> Entry<'a> {
     }
 }
 
-fn unreadable(problem: &str) -> Error {
-    Error::Explain(format!("the HAR file cannot be read: {problem}"))
+/// What keeps a file from being read as a HAR export.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreadable {
+    /// The JSON parser's own message, with its line and column.
+    #[error("{error}")]
+    NotJson { error: String },
+    #[error("it has no log.entries (is it a HAR export?)")]
+    NoEntries,
+}
+
+fn unreadable(why: Unreadable) -> Error {
+    Error::Explain(why.into())
 }
 
 /// Every failed cross-origin request in the export, one observation each, in export order.
 pub fn parse(text: &str) -> Result<Vec<Observation>, Error> {
-    let document: Value = serde_json::from_str(text).map_err(|e| unreadable(&e.to_string()))?;
+    let document: Value = serde_json::from_str(text).map_err(|e| {
+        unreadable(Unreadable::NotJson {
+            error: e.to_string(),
+        })
+    })?;
     let entries = document
         .get("log")
         .and_then(|log| log.get("entries"))
         .and_then(Value::as_array)
-        .ok_or_else(|| unreadable("it has no log.entries (is it a HAR export?)"))?;
+        .ok_or_else(|| unreadable(Unreadable::NoEntries))?;
     let entries: Vec<Entry> = entries.iter().filter_map(Entry::read).collect();
     let mut found = Vec::new();
     for (index, entry) in entries.iter().enumerate() {

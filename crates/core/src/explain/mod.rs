@@ -14,6 +14,20 @@ pub mod target;
 
 use serde::Serialize;
 
+/// Why `explain` stops: an input it cannot read, a URL that names nothing it can judge, a fix it
+/// cannot write. Each message says which input and what in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("the curl command cannot be read: {0}")]
+    Curl(#[from] curl::Unreadable),
+    #[error("the HAR file cannot be read: {0}")]
+    Har(#[from] har::Unreadable),
+    #[error(transparent)]
+    Target(#[from] target::NoTarget),
+    #[error("no fix can be written: {0}")]
+    Fix(#[from] fix::NoFix),
+}
+
 /// Why a cross-origin request failed. The kebab-case codes are a JSON contract: add, never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -22,8 +22,48 @@ impl fmt::Display for Target {
     }
 }
 
-fn refused(text: &str, problem: &str) -> Error {
-    Error::Explain(format!("`{text}` {problem}"))
+/// Why a target or a request's URL names no bucket or distribution `explain` can judge; `text` is
+/// what was given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoTarget {
+    #[error("`{text}` names no bucket")]
+    NoBucket { text: String },
+    #[error("`{text}` names no distribution")]
+    NoDistribution { text: String },
+    #[error(
+        "`{text}` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]"
+    )]
+    NotATarget { text: String },
+    #[error("`{text}` is not a URL: {error}")]
+    NotAUrl {
+        text: String,
+        error: url::ParseError,
+    },
+    #[error("`{text}` is an S3 endpoint without a bucket")]
+    EndpointWithoutBucket { text: String },
+    #[error("`{text}` is a CloudFront domain that no distribution of the manifest lists in `domains`: add it there, give --live to find it among the account's distributions, or say which distribution and path with --target cloudfront://ID[/PATH]")]
+    UnlistedCloudFrontDomain { text: String },
+    #[error("`{text}` does not name an S3 bucket, and no distribution of the manifest lists it in `domains` (a custom domain, or an emulator): say which with --target s3://BUCKET or --target cloudfront://ID[/PATH]")]
+    Unlisted { text: String },
+    #[error("`{text}` names more than one distribution: {} each list `{host}` in their domains; say which with --target cloudfront://ID[/PATH]", .ids.join(" and "))]
+    SeveralDistributions {
+        text: String,
+        host: String,
+        ids: Vec<String>,
+    },
+}
+
+fn refused(why: NoTarget) -> Error {
+    Error::Explain(why.into())
+}
+
+fn parse_url(url: &str) -> Result<url::Url, Error> {
+    url::Url::parse(url).map_err(|error| {
+        refused(NoTarget::NotAUrl {
+            text: url.to_string(),
+            error,
+        })
+    })
 }
 
 /// `s3://BUCKET[/KEY]` or `cloudfront://ID[/PATH]`, as `check` takes them.
@@ -31,7 +71,9 @@ pub fn parse_target(text: &str) -> Result<Target, Error> {
     if let Some(rest) = text.strip_prefix("s3://") {
         let bucket = rest.split('/').next().unwrap_or_default();
         if bucket.is_empty() {
-            return Err(refused(text, "names no bucket"));
+            return Err(refused(NoTarget::NoBucket {
+                text: text.to_string(),
+            }));
         }
         return Ok(Target::Bucket(bucket.to_string()));
     }
@@ -42,17 +84,18 @@ pub fn parse_target(text: &str) -> Result<Target, Error> {
                 (id, format!("/{path}"))
             });
         if id.is_empty() {
-            return Err(refused(text, "names no distribution"));
+            return Err(refused(NoTarget::NoDistribution {
+                text: text.to_string(),
+            }));
         }
         return Ok(Target::Distribution {
             id: id.to_string(),
             path,
         });
     }
-    Err(refused(
-        text,
-        "is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]",
-    ))
+    Err(refused(NoTarget::NotATarget {
+        text: text.to_string(),
+    }))
 }
 
 /// The S3 endpoint host names that carry no bucket themselves (path-style requests), without
@@ -69,7 +112,7 @@ fn is_s3_endpoint(labels: &[&str]) -> bool {
 
 /// The target a request URL names, when it is S3's; an error says what to give instead.
 pub fn from_url(url: &str) -> Result<Target, Error> {
-    let parsed = url::Url::parse(url).map_err(|e| refused(url, &format!("is not a URL: {e}")))?;
+    let parsed = parse_url(url)?;
     let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
     let stem = host
         .strip_suffix(".amazonaws.com.cn")
@@ -82,7 +125,9 @@ pub fn from_url(url: &str) -> Result<Target, Error> {
                 .and_then(|mut segments| segments.next())
                 .unwrap_or_default();
             if bucket.is_empty() {
-                return Err(refused(url, "is an S3 endpoint without a bucket"));
+                return Err(refused(NoTarget::EndpointWithoutBucket {
+                    text: url.to_string(),
+                }));
             }
             return Ok(Target::Bucket(bucket.to_string()));
         }
@@ -94,20 +139,18 @@ pub fn from_url(url: &str) -> Result<Target, Error> {
         }
     }
     if is_cloudfront_domain(&host) {
-        return Err(refused(
-            url,
-            "is a CloudFront domain that no distribution of the manifest lists in `domains`: add it there, give --live to find it among the account's distributions, or say which distribution and path with --target cloudfront://ID[/PATH]",
-        ));
+        return Err(refused(NoTarget::UnlistedCloudFrontDomain {
+            text: url.to_string(),
+        }));
     }
-    Err(refused(
-        url,
-        "does not name an S3 bucket, and no distribution of the manifest lists it in `domains` (a custom domain, or an emulator): say which with --target s3://BUCKET or --target cloudfront://ID[/PATH]",
-    ))
+    Err(refused(NoTarget::Unlisted {
+        text: url.to_string(),
+    }))
 }
 
 /// The host a URL names, lower-case, without a trailing dot.
 pub fn host_of(url: &str) -> Result<String, Error> {
-    let parsed = url::Url::parse(url).map_err(|e| refused(url, &format!("is not a URL: {e}")))?;
+    let parsed = parse_url(url)?;
     Ok(parsed
         .host_str()
         .unwrap_or_default()
@@ -141,7 +184,7 @@ pub fn distribution_for_url<'a>(
     url: &str,
     distributions: impl IntoIterator<Item = (&'a str, &'a [String])> + Clone,
 ) -> Result<Option<Target>, Error> {
-    let parsed = url::Url::parse(url).map_err(|e| refused(url, &format!("is not a URL: {e}")))?;
+    let parsed = parse_url(url)?;
     let host = host_of(url)?;
     let listing = |exact: bool| -> Vec<&'a str> {
         let mut ids: Vec<&str> = distributions
@@ -167,13 +210,11 @@ pub fn distribution_for_url<'a>(
             id: id.to_string(),
             path: parsed.path().to_string(),
         })),
-        several => Err(refused(
-            url,
-            &format!(
-                "names more than one distribution: {} each list `{host}` in their domains; say which with --target cloudfront://ID[/PATH]",
-                several.join(" and ")
-            ),
-        )),
+        several => Err(refused(NoTarget::SeveralDistributions {
+            text: url.to_string(),
+            host,
+            ids: several.iter().map(|id| id.to_string()).collect(),
+        })),
     }
 }
 

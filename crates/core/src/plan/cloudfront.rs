@@ -2,7 +2,7 @@
 //! differ from live. Fields a manifest leaves out keep their live values exactly.
 
 use super::{BehaviorChange, Change, LiveState, Migration, PlannedChange};
-use crate::cloudfront::behavior::{BehaviorSettings, BehaviorSpec, Managed};
+use crate::cloudfront::behavior::{BehaviorSettings, BehaviorSpec, Managed, Unmakeable};
 use crate::cloudfront::distribution::{DistributionSpec, LiveDistribution};
 use crate::cloudfront::managed_policies;
 use crate::cloudfront::policies::{
@@ -176,7 +176,7 @@ impl Resolver<'_> {
         })
     }
 
-    fn resolve(&self, kind: PolicyKind, text: &str) -> Result<PolicyRef, String> {
+    fn resolve(&self, kind: PolicyKind, text: &str) -> Result<PolicyRef, Unmakeable> {
         if let Some(managed) = managed_policies::by_name(kind, text) {
             return Ok(PolicyRef::by_id(managed.id));
         }
@@ -192,12 +192,10 @@ impl Resolver<'_> {
                 name: Some(text.to_string()),
             });
         }
-        let what = match kind {
-            PolicyKind::Cache => "cache policy",
-            PolicyKind::OriginRequest => "origin request policy",
-            PolicyKind::ResponseHeaders => "response headers policy",
-        };
-        Err(format!("no {what} named `{text}`: it is not AWS-managed, declared in the manifest, or in the account"))
+        Err(Unmakeable::NoPolicyNamed {
+            kind,
+            name: text.to_string(),
+        })
     }
 }
 
@@ -298,7 +296,7 @@ fn desired_settings(
     live: &BehaviorSettings,
     spec: &BehaviorSpec,
     resolver: &Resolver<'_>,
-) -> Result<(BehaviorSettings, Option<Migration>), String> {
+) -> Result<(BehaviorSettings, Option<Migration>), Unmakeable> {
     let mut after = live.clone();
     let mut migration = None;
     match &spec.cache_policy {
@@ -320,9 +318,9 @@ fn desired_settings(
     }
     if let Some(headers) = &spec.forward_headers {
         if let Some(cache_policy) = &after.cache_policy {
-            return Err(format!(
-                "it uses cache policy {cache_policy}, and CloudFront rejects `forward_headers` (the legacy ForwardedValues whitelist) next to a cache policy; forward headers with `origin_request_policy` instead"
-            ));
+            return Err(Unmakeable::ForwardHeadersBesideCachePolicy {
+                cache_policy: cache_policy.clone(),
+            });
         }
         after.forward_headers = Some(headers.clone());
     }
@@ -337,18 +335,17 @@ fn desired_settings(
         .iter()
         .all(|m| after.allowed_methods.contains(m))
     {
-        return Err(format!(
-            "cached methods [{}] would not be within allowed methods [{}]; set `cached_methods` too",
-            after.cached_methods.join(", "),
-            after.allowed_methods.join(", ")
-        ));
+        return Err(Unmakeable::CachedOutsideAllowed {
+            cached: after.cached_methods,
+            allowed: after.allowed_methods,
+        });
     }
     match &spec.origin_request_policy {
         Managed::Unmanaged => {}
         Managed::Detach => after.origin_request_policy = None,
         Managed::Set(text) => {
             if after.cache_policy.is_none() {
-                return Err("an origin request policy needs a cache policy on the same behavior; set `cache_policy` too".into());
+                return Err(Unmakeable::OriginRequestWithoutCachePolicy);
             }
             after.origin_request_policy = Some(resolver.resolve(PolicyKind::OriginRequest, text)?);
         }
