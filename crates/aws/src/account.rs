@@ -63,6 +63,7 @@ impl Aws {
             None => self.with_config(self.config.clone()),
         };
         reached.provider = account.provider;
+        reached.account = Some(account.name.clone());
         if let Some(url) = &account.endpoint_url {
             reached.s3_endpoint = Some(url.clone());
         }

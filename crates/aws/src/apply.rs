@@ -280,6 +280,7 @@ async fn still_as_planned(aws: &Aws, change: &Change) -> Result<Change, Error> {
         return Err(Error::Moved {
             resource: change.address().to_string(),
             now: Box::new(LiveState {
+                account: aws.account.clone(),
                 buckets: vec![LiveBucket {
                     name: bucket.clone(),
                     region: region.clone(),

@@ -87,6 +87,9 @@ pub struct Aws {
     /// The account's buckets as ListBuckets named them, listed at most once a run: region
     /// discovery and `--report-unmanaged` share it.
     pub(crate) listing: OnceCell<Vec<BucketTarget>>,
+    /// The declared account this connection acts in (`None`: the credentials' own); what it
+    /// reads is live state of that account.
+    pub(crate) account: Option<String>,
 }
 
 /// Counts attempts after the first, across every client, so a run can say it had to back off.
@@ -164,6 +167,7 @@ impl Aws {
                 n => n,
             })),
             listing: OnceCell::new(),
+            account: None,
         }
     }
 
@@ -181,6 +185,7 @@ impl Aws {
             retries: self.retries.clone(),
             requests: self.requests.clone(),
             listing: OnceCell::new(),
+            account: None,
         }
     }
 

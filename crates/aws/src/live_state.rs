@@ -77,6 +77,7 @@ pub async fn read(
         }
     }
     errors.extend(cloudfront_errors);
+    live.account = aws.account.clone();
     LiveRead {
         live,
         errors,

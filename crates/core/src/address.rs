@@ -30,6 +30,14 @@ impl Serialize for Address {
     }
 }
 
+/// A bucket across accounts: the account it is in (`None` when the manifest declares no
+/// accounts) and its name. Desired and live state are joined by it, once, in `plan::plan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BucketKey<'a> {
+    pub account: Option<&'a str>,
+    pub name: &'a str,
+}
+
 /// Text that is not `<kind>.<name>` for a kind of resource cors-sync manages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not a resource address")]

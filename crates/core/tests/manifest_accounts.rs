@@ -248,3 +248,48 @@ fn the_estate_example_loads_with_each_resource_in_its_account() {
         ]
     );
 }
+
+/// Desired and live are joined by each bucket's key, its account and its name: a bucket of the
+/// same name read in another account is not the manifest's, for a plan or a saved plan's check.
+#[test]
+fn a_bucket_is_joined_with_live_state_read_in_its_own_account_only() {
+    use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
+    use cors_sync_core::plan::{plan, LiveBucket, LiveState};
+    use cors_sync_core::plan_file::fingerprints;
+
+    let manifest = load_str(
+        Path::new("m.yaml"),
+        &ESTATE.replace(
+            "  - name: prod-assets\n    cors_rules: []",
+            "  - name: prod-assets\n    cors_rules:\n      - allowed_origins: [\"https://a.example\"]\n        allowed_methods: [GET]",
+        ),
+    )
+    .unwrap();
+    let prod = manifest.in_account(Some("prod"));
+    let read_in = |account: &str| LiveState {
+        account: Some(account.to_string()),
+        buckets: vec![LiveBucket {
+            name: "prod-assets".into(),
+            region: "eu-west-1".into(),
+            cors: BucketCors::new(vec![CorsRule::allowing(&["https://b.example"], &["GET"])]),
+        }],
+        ..LiveState::default()
+    };
+    let bucket_changes = |live: &LiveState| {
+        let mut planned = plan(&prod, live).unwrap();
+        planned
+            .changes
+            .retain(|c| c.change.address().to_string() == "s3_bucket.prod-assets");
+        planned
+    };
+    let planned = bucket_changes(&read_in("prod"));
+    assert_eq!(planned.changes.len(), 1);
+    assert_eq!(planned.changes[0].account.as_deref(), Some("prod"));
+    // Read in media, the same name is another bucket: nothing to join, so no change.
+    assert!(bucket_changes(&read_in("media")).is_empty());
+    // A saved plan's change fingerprints the bucket in its own account, else as absent.
+    let here = &fingerprints(&planned.changes, &read_in("prod"))[0];
+    let elsewhere = &fingerprints(&planned.changes, &read_in("media"))[0];
+    assert_ne!(here.sha256, "absent");
+    assert_eq!(elsewhere.sha256, "absent");
+}

@@ -12,6 +12,7 @@ pub mod targets;
 pub mod yaml_tree;
 
 pub use crate::account::{Account, AccountRef};
+use crate::address::BucketKey;
 use crate::bucket_cors::BucketCors;
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, ResponseHeadersPolicySpec};
@@ -51,6 +52,16 @@ pub struct BucketSpec {
     pub silenced: Vec<(String, String)>,
     /// Its account, when the manifest declares accounts (resolved by `load`).
     pub account: Option<AccountRef>,
+}
+
+impl BucketSpec {
+    /// The bucket across accounts: in the account the manifest gives it.
+    pub fn key(&self) -> BucketKey<'_> {
+        BucketKey {
+            account: self.account.as_ref().map(|a| a.name.as_str()),
+            name: &self.name,
+        }
+    }
 }
 
 impl Manifest {

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::address::{Address, NotAnAddress};
+pub use crate::address::{Address, BucketKey, NotAnAddress};
 pub use buckets::bucket_change;
 pub use change::{Action, BehaviorChange, Change, LivePolicy, Migration};
 pub use cloudfront::{desired_behavior, policy_listings_needed, PolicyListings};
@@ -31,9 +31,11 @@ pub struct LiveBucket {
     pub cors: BucketCors,
 }
 
-/// Everything read from AWS that a plan is computed against.
+/// Everything read from AWS in one account that a plan is computed against.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LiveState {
+    /// The declared account it was read in (`None`: the credentials' own, no accounts declared).
+    pub account: Option<String>,
     pub buckets: Vec<LiveBucket>,
     pub distributions: Vec<LiveDistribution>,
     /// The account's custom policies of each kind; read only when the manifest needs them
@@ -46,6 +48,22 @@ pub struct LiveState {
 impl LiveState {
     pub fn bucket(&self, name: &str) -> Option<&LiveBucket> {
         self.buckets.iter().find(|b| b.name == name)
+    }
+
+    /// The bucket `key` names, if it was read here: never a bucket of the same name read in
+    /// another account.
+    pub fn bucket_at(&self, key: BucketKey) -> Option<&LiveBucket> {
+        (key.account == self.account.as_deref())
+            .then(|| self.bucket(key.name))
+            .flatten()
+    }
+
+    /// A bucket read here, across accounts: in the account this state was read in.
+    pub fn key_of<'a>(&'a self, bucket: &'a LiveBucket) -> BucketKey<'a> {
+        BucketKey {
+            account: self.account.as_deref(),
+            name: &bucket.name,
+        }
     }
 
     pub fn distribution(&self, id: &str) -> Option<&LiveDistribution> {
@@ -146,17 +164,19 @@ impl Plan {
 /// problems only live state reveals, such as a behavior path the distribution does not have,
 /// each tied to its place in the manifest.
 pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> {
-    // By name, once: a search of the list per bucket is quadratic, minutes for an account of
-    // 100,000 buckets. The first of a name wins, as `LiveState::bucket` finds it.
-    let mut live_buckets: HashMap<&str, &LiveBucket> = HashMap::with_capacity(live.buckets.len());
+    // Joined once, by each bucket's key (its account and name), in a map: a search of the list
+    // per bucket is quadratic, minutes for an account of 100,000 buckets. The first of a key
+    // wins, as `LiveState::bucket` finds it.
+    let mut live_buckets: HashMap<BucketKey, &LiveBucket> =
+        HashMap::with_capacity(live.buckets.len());
     for bucket in &live.buckets {
-        live_buckets.entry(bucket.name.as_str()).or_insert(bucket);
+        live_buckets.entry(live.key_of(bucket)).or_insert(bucket);
     }
     let mut changes: Vec<PlannedChange> = manifest
         .buckets
         .iter()
         .filter_map(|spec| {
-            let current = *live_buckets.get(spec.name.as_str())?;
+            let current = *live_buckets.get(&spec.key())?;
             let change = bucket_change(
                 manifest.provider_of(spec.account.as_ref()),
                 &spec.cors,

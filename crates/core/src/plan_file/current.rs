@@ -3,11 +3,11 @@
 
 use super::{Fingerprint, SavedPlan};
 use crate::fingerprint;
-use crate::plan::{Address, Change, LiveState, PlannedChange};
+use crate::plan::{Address, BucketKey, Change, LiveState, PlannedChange};
 
-/// The fingerprint of each changed resource, from live state read for it in its account (every
-/// change given is in the account `live` was read in). A resource missing from `live`
-/// fingerprints as absent, which differs from any state it was planned from.
+/// The fingerprint of each changed resource, from live state read for it in its account. A
+/// resource missing from `live`, or a bucket read in another account, fingerprints as absent,
+/// which differs from any state it was planned from.
 pub fn fingerprints<'p>(
     changes: impl IntoIterator<Item = &'p PlannedChange>,
     live: &LiveState,
@@ -16,10 +16,15 @@ pub fn fingerprints<'p>(
         .into_iter()
         .map(|PlannedChange { account, change }| {
             let sha256 = match change {
-                Change::BucketCors { bucket, .. } => live.bucket(bucket).map_or_else(
-                    || "absent".to_string(),
-                    |b| fingerprint::bucket(&b.region, &b.cors),
-                ),
+                Change::BucketCors { bucket, .. } => live
+                    .bucket_at(BucketKey {
+                        account: account.as_deref(),
+                        name: bucket,
+                    })
+                    .map_or_else(
+                        || "absent".to_string(),
+                        |b| fingerprint::bucket(&b.region, &b.cors),
+                    ),
                 Change::Distribution { id, .. } => live
                     .distribution(id)
                     .map_or_else(|| "absent".to_string(), fingerprint::distribution),
@@ -75,12 +80,12 @@ pub fn with_live_before<'p>(
         .into_iter()
         .map(|planned| PlannedChange {
             account: planned.account.clone(),
-            change: with_live_before_one(&planned.change, now),
+            change: with_live_before_one(planned.account.as_deref(), &planned.change, now),
         })
         .collect()
 }
 
-fn with_live_before_one(change: &Change, now: &LiveState) -> Change {
+fn with_live_before_one(account: Option<&str>, change: &Change, now: &LiveState) -> Change {
     match change {
         Change::BucketCors {
             bucket,
@@ -91,7 +96,10 @@ fn with_live_before_one(change: &Change, now: &LiveState) -> Change {
             bucket: bucket.clone(),
             region: region.clone(),
             before: now
-                .bucket(bucket)
+                .bucket_at(BucketKey {
+                    account,
+                    name: bucket,
+                })
                 .map(|b| b.cors.clone())
                 .unwrap_or_default(),
             after: after.clone(),
