@@ -174,10 +174,10 @@ fn a_signal_during_plans_comparison_of_access_stops_it_at_once() {
         ))
         .endpoint(Some(&proxy.endpoint));
     let child = cli.spawn_with(&["plan", "-f", "manifest.yaml", "--format", "markdown"]);
-    until("the read of signal-access", || {
-        proxy.requests_matching("GET /signal-access/?cors") > 0
+    // With the read's answer in hand, plan's only work left is the comparison of access.
+    until("the answer to the read of signal-access", || {
+        proxy.answers_matching("GET /signal-access/?cors") > 0
     });
-    std::thread::sleep(Duration::from_millis(300));
     terminate(child.id());
     let run = finish(child, "");
     run.code(1);
