@@ -18,16 +18,23 @@ fn terminate(pid: u32) {
     assert!(killed.success());
 }
 
+/// A fault proxy in front of the emulator that does `fault`.
+fn holding(fault: Fault) -> FaultProxy {
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(fault);
+    proxy
+}
+
+/// No answer for `seconds`, then a closed connection.
+fn stall(seconds: u64) -> FaultKind {
+    FaultKind::Stall(Duration::from_secs(seconds))
+}
+
 #[test]
 fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
     s3::create_bucket("signal-a", "us-east-1");
     s3::create_bucket("signal-b", "us-east-1");
-    let proxy = FaultProxy::start(&emulator().endpoint);
-    proxy.fail(Fault::kind(
-        "PUT",
-        "/signal-b/?cors",
-        FaultKind::Stall(Duration::from_secs(60)),
-    ));
+    let proxy = holding(Fault::kind("PUT", "/signal-b/?cors", stall(60)));
     let cli = cors_sync()
         .manifest(&two_rules_manifest("signal-a", "signal-b"))
         .endpoint(Some(&proxy.endpoint));
@@ -62,13 +69,8 @@ fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
 #[test]
 fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
     s3::create_bucket("signal-read", "us-east-1");
-    let proxy = FaultProxy::start(&emulator().endpoint);
     // The read hangs far longer than the test's watchdog: only the signal can end the run.
-    proxy.fail(Fault::kind(
-        "GET",
-        "/signal-read/?cors",
-        FaultKind::Stall(Duration::from_secs(600)),
-    ));
+    let proxy = holding(Fault::kind("GET", "/signal-read/?cors", stall(600)));
     let cli = cors_sync()
         .manifest("version: 1\nbuckets:\n  - name: signal-read\n    region: us-east-1\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n")
         .endpoint(Some(&proxy.endpoint));
@@ -97,16 +99,9 @@ fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
 #[test]
 fn a_signal_stops_apply_wait_at_once_and_the_summary_says_what_was_written() {
     let id = cf::create_distribution("signal-wait", "signal-wait-assets");
-    let proxy = FaultProxy::start(&emulator().endpoint);
     // GetDistribution, the status poll, hangs: the wait could only end by the signal.
-    proxy.fail(
-        Fault::kind(
-            "GET",
-            &format!("/2020-05-31/distribution/{id}"),
-            FaultKind::Stall(Duration::from_secs(600)),
-        )
-        .exact(),
-    );
+    let distribution = format!("/2020-05-31/distribution/{id}");
+    let proxy = holding(Fault::kind("GET", &distribution, stall(600)).exact());
     let cli = cors_sync()
         .manifest(&distribution_manifest(
             &id,
