@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM: before any write the run stops at once and says nothing was written;
 //! during writes it stops sending and says what was written; a wait for CloudFront stops at once.
 
+use std::process::Child;
 use std::time::Duration;
 
 use crate::cloudfront::manifest as distribution_manifest;
@@ -8,14 +9,18 @@ use crate::reliability::two_rules_manifest;
 use crate::support::cloudfront as cf;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
 use crate::support::s3;
-use crate::support::{cors_sync, emulator, finish, until};
+use crate::support::{cors_sync, emulator, finish, until, Run};
 
-fn terminate(pid: u32) {
+/// Sends SIGTERM to `child` and returns its run, which exits 1.
+fn terminated(child: Child) -> Run {
     let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(killed.success());
+    let run = finish(child, "");
+    run.code(1);
+    run
 }
 
 /// A fault proxy in front of the emulator that does `fault`.
@@ -42,9 +47,7 @@ fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
     until("apply's writes", || {
         proxy.requests_matching("PUT /signal-b/?cors") > 0 && !s3::cors("signal-a").is_empty()
     });
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert!(
         run.stderr
             .contains("Interrupted: sending nothing more; abandoning writes in flight."),
@@ -85,9 +88,7 @@ fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
     until("the read of signal-read", || {
         proxy.requests_matching("GET /signal-read/?cors") > 0
     });
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
@@ -121,9 +122,7 @@ fn a_signal_stops_apply_wait_at_once_and_the_summary_says_what_was_written() {
     until("the deployment poll", || {
         !proxy.failed_requests().is_empty()
     });
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert!(
         run.stderr.contains(
             "Interrupted: no longer waiting for CloudFront deployments (the updates were made)."
@@ -173,9 +172,7 @@ fn a_signal_during_plans_comparison_of_access_stops_it_at_once() {
     until("the answer to the read of signal-access", || {
         proxy.answers_matching("GET /signal-access/?cors") > 0
     });
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert_eq!(run.stdout, "");
     // The manifest's lint warnings come first.
     assert!(
