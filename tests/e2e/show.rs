@@ -2,7 +2,7 @@
 //! when it was made; a file that is not a whole plan is an error.
 
 use crate::support::s3::{self, rule};
-use crate::support::{assert_run, cors_sync, snapshot_settings, CorsSync, Run};
+use crate::support::{cors_sync, snapshot_settings, CorsSync, Run};
 
 /// A manifest whose plan has a change and a lint warning (CS001), so that every part of every
 /// format is exercised.
