@@ -12,7 +12,7 @@ use crate::support::cloudfront as cf;
 use crate::support::emulator::emulator;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy, Hook};
 use crate::support::s3::{self, rule};
-use crate::support::{bucket_manifest, cors_sync, CorsSync};
+use crate::support::{bucket_manifest, cors_sync, CorsSync, Run};
 
 const WHITELIST: &str =
     "      default:\n        forward_headers: [Origin, Access-Control-Request-Method]\n";
@@ -45,6 +45,15 @@ fn edit_default_whitelist(
     cf::config(id)
 }
 
+/// `apply` of WHITELIST on distribution `id`, through `proxy`: the run, and where it ran.
+fn apply_whitelist_through(proxy: &FaultProxy, id: &str) -> (CorsSync, Run) {
+    let cli = cors_sync()
+        .manifest(&manifest(id, WHITELIST))
+        .endpoint(Some(&proxy.endpoint));
+    let apply = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    (cli, apply)
+}
+
 #[test]
 fn an_update_refused_with_precondition_failed_leaves_nothing_for_rollback_to_clobber() {
     let id = cf::create_distribution("bk-precondition", "bk-precondition-assets");
@@ -56,10 +65,7 @@ fn an_update_refused_with_precondition_failed_leaves_nothing_for_rollback_to_clo
         "PreconditionFailed",
         "The If-Match version is missing or not valid for the resource.",
     ));
-    let cli = cors_sync()
-        .manifest(&manifest(&id, WHITELIST))
-        .endpoint(Some(&proxy.endpoint));
-    let apply = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    let (cli, apply) = apply_whitelist_through(&proxy, &id);
     apply.code(1);
     assert!(
         apply.stderr.contains("PreconditionFailed") && !apply.stderr.contains("Backed up"),
@@ -100,10 +106,7 @@ fn a_behavior_moved_before_the_update_is_not_backed_up_and_rollback_finds_nothin
         )
         .times(1),
     );
-    let cli = cors_sync()
-        .manifest(&manifest(&id, WHITELIST))
-        .endpoint(Some(&proxy.endpoint));
-    let apply = cli.run_with(&["apply", "-f", "manifest.yaml", "--auto-approve"]);
+    let (cli, apply) = apply_whitelist_through(&proxy, &id);
     apply.code(1);
     assert!(
         apply

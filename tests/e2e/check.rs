@@ -2,8 +2,8 @@
 
 use crate::support::assert_run;
 use crate::support::cloudfront as cf;
-use crate::support::cors_sync;
 use crate::support::s3::{self, rule};
+use crate::support::{cors_sync, CorsSync, Run};
 
 const MANIFEST: &str = r#"version: 1
 buckets:
@@ -19,23 +19,30 @@ buckets:
         max_age_seconds: 600
 "#;
 
-#[test]
-fn allowed_and_denied_requests_against_the_manifest() {
-    let cli = cors_sync()
+/// `check TARGET --origin ORIGIN --method METHOD MORE...`, offline, judged by MANIFEST (kept as
+/// manifests/app.yaml, where `check` looks by default).
+fn check(target: &str, origin: &str, method: &str, more: &[&str]) -> Run {
+    let offline = cors_sync()
         .endpoint(None)
         .file("manifests/app.yaml", MANIFEST);
-    let allowed = cli.run_with(&[
-        "check",
+    check_in(&offline, target, origin, method, more)
+}
+
+/// `check TARGET --origin ORIGIN --method METHOD MORE...` in `cli`.
+fn check_in(cli: &CorsSync, target: &str, origin: &str, method: &str, more: &[&str]) -> Run {
+    let mut args = vec!["check", target, "--origin", origin, "--method", method];
+    args.extend(more);
+    cli.run_with(&args)
+}
+
+#[test]
+fn allowed_and_denied_requests_against_the_manifest() {
+    let allowed = check(
         "s3://check-assets/photo.jpg",
-        "--origin",
         "https://app.example.com",
-        "--method",
         "PUT",
-        "--header",
-        "Content-Type",
-        "--header",
-        "X-Amz-Date",
-    ]);
+        &["--header", "Content-Type", "--header", "X-Amz-Date"],
+    );
     assert_run!(allowed, @"
     exit code: 0
     ----- stdout -----
@@ -65,14 +72,12 @@ fn allowed_and_denied_requests_against_the_manifest() {
     ALLOWED: the browser's request works.
     ----- stderr -----
     ");
-    let denied = cli.run_with(&[
-        "check",
+    let denied = check(
         "s3://check-assets",
-        "--origin",
         "https://evil.example.net",
-        "--method",
         "DELETE",
-    ]);
+        &[],
+    );
     assert_run!(denied, @"
     exit code: 2
     ----- stdout -----
@@ -90,16 +95,12 @@ fn allowed_and_denied_requests_against_the_manifest() {
     DENIED: the browser blocks this request.
     ----- stderr -----
     ");
-    let simple = cli.run_with(&[
-        "check",
+    let simple = check(
         "s3://check-assets",
-        "--origin",
         "https://www.example.com",
-        "--method",
         "GET",
-        "--format",
-        "json",
-    ]);
+        &["--format", "json"],
+    );
     simple.code(0);
     let document = simple.json();
     assert_eq!(
@@ -116,35 +117,29 @@ fn live_state_is_checked_with_live() {
     s3::create_bucket("check-live", "us-east-1");
     s3::put_cors("check-live", &[rule(&["https://a.example"], &["GET"])]);
     let cli = cors_sync();
-    cli.run_with(&[
-        "check",
+    check_in(
+        &cli,
         "s3://check-live",
-        "--origin",
         "https://a.example",
-        "--method",
         "GET",
-        "--live",
-    ])
+        &["--live"],
+    )
     .code(0);
-    cli.run_with(&[
-        "check",
+    check_in(
+        &cli,
         "s3://check-live",
-        "--origin",
         "https://b.example",
-        "--method",
         "GET",
-        "--live",
-    ])
+        &["--live"],
+    )
     .code(2);
-    let missing = cli.run_with(&[
-        "check",
+    let missing = check_in(
+        &cli,
         "s3://check-nowhere",
-        "--origin",
         "https://a.example",
-        "--method",
         "PUT",
-        "--live",
-    ]);
+        &["--live"],
+    );
     missing.code(2);
     assert!(
         missing.stdout.contains("HTTP 403") && missing.stdout.contains("Bucket not found"),
@@ -161,16 +156,13 @@ fn cloudfront_in_front_of_the_bucket_is_modelled() {
     let broken = format!("version: 1\n{bucket}");
     let cli = cors_sync().file("manifests/app.yaml", &broken);
     let target = format!("cloudfront://{id}/uploads/x.bin");
-    let denied = cli.run_with(&[
-        "check",
+    let denied = check_in(
+        &cli,
         &target,
-        "--origin",
         "https://app.example.com",
-        "--method",
         "GET",
-        "--header",
-        "X-Custom",
-    ]);
+        &["--header", "X-Custom"],
+    );
     assert_run!(denied, redact id => "DIST", @"
     exit code: 2
     ----- stdout -----
@@ -191,43 +183,29 @@ fn cloudfront_in_front_of_the_bucket_is_modelled() {
     let fixed = format!(
         "version: 1\n{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n"
     );
-    let allowed = cors_sync().file("manifests/app.yaml", &fixed).run_with(&[
-        "check",
+    let allowed = check_in(
+        &cors_sync().file("manifests/app.yaml", &fixed),
         &target,
-        "--origin",
         "https://app.example.com",
-        "--method",
         "GET",
-        "--header",
-        "X-Custom",
-    ]);
+        &["--header", "X-Custom"],
+    );
     allowed.code(0);
     assert!(allowed.stdout.contains("ALLOWED"), "{}", allowed.stdout);
     // The fonts behavior uses managed policies: CORS-S3Origin forwards everything S3 needs.
-    let fonts = cors_sync().file("manifests/app.yaml", &fixed).run_with(&[
-        "check",
+    let fonts = check_in(
+        &cors_sync().file("manifests/app.yaml", &fixed),
         &format!("cloudfront://{id}/fonts/a.woff2"),
-        "--origin",
         "https://app.example.com",
-        "--method",
         "GET",
-    ]);
+        &[],
+    );
     fonts.code(0);
 }
 
 #[test]
 fn a_bad_target_or_unknown_bucket_is_an_error() {
-    let cli = cors_sync()
-        .endpoint(None)
-        .file("manifests/app.yaml", MANIFEST);
-    let run = cli.run_with(&[
-        "check",
-        "https://x",
-        "--origin",
-        "https://a",
-        "--method",
-        "GET",
-    ]);
+    let run = check("https://x", "https://a", "GET", &[]);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----
@@ -235,14 +213,7 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
     ----- stderr -----
     error: `https://x` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]
     ");
-    let run = cli.run_with(&[
-        "check",
-        "s3://not-in-manifest",
-        "--origin",
-        "https://a",
-        "--method",
-        "GET",
-    ]);
+    let run = check("s3://not-in-manifest", "https://a", "GET", &[]);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----
@@ -250,14 +221,7 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
     ----- stderr -----
     error: bucket `not-in-manifest` is not in the manifest; use --live to check its live configuration
     ");
-    let run = cli.run_with(&[
-        "check",
-        "s3://check-assets",
-        "--origin",
-        "app.example.com:443",
-        "--method",
-        "GET",
-    ]);
+    let run = check("s3://check-assets", "app.example.com:443", "GET", &[]);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----
@@ -269,29 +233,22 @@ fn a_bad_target_or_unknown_bucket_is_an_error() {
 
 #[test]
 fn a_header_written_as_name_equals_value_is_refused_with_its_spelling() {
-    let cli = cors_sync()
-        .endpoint(None)
-        .file("manifests/app.yaml", MANIFEST);
-    let check = |header: &str| {
-        cli.run_with(&[
-            "check",
+    let with_header = |header: &str| {
+        check(
             "s3://check-assets",
-            "--origin",
             "https://app.example.com",
-            "--method",
             "PUT",
-            "--header",
-            header,
-        ])
+            &["--header", header],
+        )
     };
-    assert_run!(check("Content-Type=application/json"), @"
+    assert_run!(with_header("Content-Type=application/json"), @"
     exit code: 1
     ----- stdout -----
 
     ----- stderr -----
     error: --header `Content-Type=application/json` is not a header name: did you mean `Content-Type: application/json`?
     ");
-    assert_run!(check("Content Type"), @"
+    assert_run!(with_header("Content Type"), @"
     exit code: 1
     ----- stdout -----
 
@@ -383,26 +340,22 @@ fn plan_warns_about_a_distribution_that_keeps_preflights_from_a_managed_bucket()
 
 #[test]
 fn forbidden_headers_are_dropped_as_fetch_drops_them() {
-    let cli = cors_sync()
-        .endpoint(None)
-        .file("manifests/app.yaml", MANIFEST);
     // fetch() drops Cookie, Content-Length and Sec-*: the GET stays simple, needs no preflight.
-    let run = cli.run_with(&[
-        "check",
+    let run = check(
         "s3://check-assets",
-        "--origin",
         "https://www.example.com",
-        "--method",
         "GET",
-        "--header",
-        "Cookie: session=1",
-        "--header",
-        "Content-Length: 5",
-        "--header",
-        "Sec-Fetch-Mode",
-        "--format",
-        "json",
-    ]);
+        &[
+            "--header",
+            "Cookie: session=1",
+            "--header",
+            "Content-Length: 5",
+            "--header",
+            "Sec-Fetch-Mode",
+            "--format",
+            "json",
+        ],
+    );
     run.code(0);
     let document = run.json();
     assert_eq!(
@@ -426,19 +379,16 @@ fn origin_null_is_judged_as_the_origin_sandboxed_pages_send() {
         .endpoint(None)
         .file("manifests/app.yaml", MANIFEST)
         .file("open.yaml", open);
-    let check = |target: &str, manifest: &str| {
-        cli.run_with(&[
-            "check", target, "--origin", "null", "--method", "GET", "-f", manifest,
-        ])
-    };
-    let open_run = check("s3://check-open", "open.yaml");
+    let from_null =
+        |target: &str, manifest: &str| check_in(&cli, target, "null", "GET", &["-f", manifest]);
+    let open_run = from_null("s3://check-open", "open.yaml");
     assert_eq!(open_run.code, 0, "{}{}", open_run.stdout, open_run.stderr);
     assert!(
         open_run.stdout.contains("GET from null"),
         "{}",
         open_run.stdout
     );
-    let listed_run = check("s3://check-assets", "manifests");
+    let listed_run = from_null("s3://check-assets", "manifests");
     assert_eq!(
         listed_run.code, 2,
         "{}{}",
@@ -448,21 +398,17 @@ fn origin_null_is_judged_as_the_origin_sandboxed_pages_send() {
 
 #[test]
 fn what_check_echoes_from_the_command_line_is_shown_with_hidden_characters_escaped() {
-    let cli = cors_sync()
-        .endpoint(None)
-        .file("manifests/app.yaml", MANIFEST);
-    let run = cli.run_with(&[
-        "check",
+    let run = check(
         "s3://check-assets/photo.jpg",
         // A browser drops the newline; the note quoting what was written must not print it.
-        "--origin",
         "https://app.\nexample.com",
-        "--method",
         "PUT\nALLOWED: the browser's request works.\u{200b}",
-        // A header name must be a token (refused otherwise); its value may carry anything.
-        "--header",
-        "X-Evil: a\u{202e}\u{a0}\u{1b}[31m",
-    ]);
+        &[
+            // A header name must be a token (refused otherwise); its value may carry anything.
+            "--header",
+            "X-Evil: a\u{202e}\u{a0}\u{1b}[31m",
+        ],
+    );
     run.code(2);
     for line in run.stdout.lines() {
         assert!(

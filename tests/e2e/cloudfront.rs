@@ -7,11 +7,19 @@ use serde_json::json;
 
 use crate::support::assert_run;
 use crate::support::cloudfront::{self as cf, CACHING_OPTIMIZED, CORS_S3_ORIGIN};
-use crate::support::cors_sync;
 use crate::support::s3::{self, rule};
+use crate::support::{cors_sync, Run};
 
 pub(crate) fn manifest(id: &str, behaviors: &str) -> String {
     format!("version: 1\ndistributions:\n  - id: {id}\n    behaviors:\n{behaviors}")
+}
+
+/// `plan` of `text`, written as manifest.yaml.
+fn plan_of(text: &str) -> Run {
+    cors_sync()
+        .manifest(text)
+        .args(["plan", "-f", "manifest.yaml"])
+        .run()
 }
 
 #[test]
@@ -30,10 +38,7 @@ fn whitelist_methods_and_policies_change_and_nothing_else_does() {
         forward_headers: [accept, ORIGIN]
 "#,
     );
-    let plan = cors_sync()
-        .manifest(&text)
-        .args(["plan", "-f", "manifest.yaml"])
-        .run();
+    let plan = plan_of(&text);
     assert_run!(plan, redact id => "DIST", @"
     exit code: 0
     ----- stdout -----
@@ -216,10 +221,7 @@ fn moving_a_legacy_behavior_to_a_cache_policy_and_back_is_said_plainly() {
         &id,
         "      \"/legacy/*\":\n        cache_policy: Managed-CachingOptimized\n        origin_request_policy: Managed-CORS-S3Origin\n",
     );
-    let plan = cors_sync()
-        .manifest(&to_policy)
-        .args(["plan", "-f", "manifest.yaml"])
-        .run();
+    let plan = plan_of(&to_policy);
     assert_run!(plan, redact id => "DIST", @"
     exit code: 0
     ----- stdout -----
@@ -296,10 +298,7 @@ fn problems_only_live_state_reveals_are_reported_with_their_manifest_position() 
         allowed_methods: [GET, HEAD, OPTIONS]
 "#,
     );
-    let run = cors_sync()
-        .manifest(&text)
-        .args(["plan", "-f", "manifest.yaml"])
-        .run();
+    let run = plan_of(&text);
     assert_run!(run, redact id => "DIST", @"
     exit code: 1
     ----- stdout -----
@@ -321,10 +320,7 @@ fn a_policy_name_that_needs_the_account_listing_fails_clearly_where_the_api_is_m
         &id,
         "      \"/fonts/*\":\n        origin_request_policy: my-account-policy\n",
     );
-    let run = cors_sync()
-        .manifest(&text)
-        .args(["plan", "-f", "manifest.yaml"])
-        .run();
+    let run = plan_of(&text);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----
@@ -341,10 +337,7 @@ fn a_missing_distribution_is_named_with_its_error() {
         "EDOESNOTEXIST1",
         "      default:\n        allowed_methods: [GET, HEAD]\n",
     );
-    let run = cors_sync()
-        .manifest(&text)
-        .args(["plan", "-f", "manifest.yaml"])
-        .run();
+    let run = plan_of(&text);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----

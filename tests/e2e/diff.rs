@@ -1,6 +1,7 @@
 //! `cors-sync diff` offline: no credentials, an endpoint that answers nothing, and still the
 //! change's effect on access, from two manifests or from a git revision against the working tree.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::support::cloudfront as cf;
@@ -21,6 +22,35 @@ fn offline() -> CorsSync {
         .without_env("AWS_ACCESS_KEY_ID")
         .without_env("AWS_SECRET_ACCESS_KEY")
         .without_env("AWS_SESSION_TOKEN")
+}
+
+/// Runs git in `repo` as a fixed author, with no global configuration; fails the test if git
+/// does.
+fn git(repo: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "user.name=cors-sync",
+            "-c",
+            "user.email=test@example.com",
+        ])
+        .args(args)
+        .current_dir(repo)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .status()
+        .expect("git");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// An offline run in a git repository whose one commit holds BASE as `manifests/cors.yaml`; and
+/// that repository.
+fn committed_base() -> (CorsSync, PathBuf) {
+    let cli = offline().file("manifests/cors.yaml", BASE);
+    let repo = cli.path("");
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "base"]);
+    (cli, repo)
 }
 
 #[test]
@@ -64,28 +94,9 @@ fn diff_of_two_manifests_says_what_widens_with_exit_codes_for_ci() {
 
 #[test]
 fn diff_base_ref_reads_the_manifest_at_a_revision_with_git() {
-    let cli = offline().file("manifests/cors.yaml", BASE);
-    let repo = cli.path("");
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .args([
-                "-c",
-                "user.name=cors-sync",
-                "-c",
-                "user.email=test@example.com",
-            ])
-            .args(args)
-            .current_dir(&repo)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .expect("git");
-        assert!(status.success(), "git {args:?}");
-    };
-    git(&["init", "-q", "-b", "main"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "base"]);
+    let (cli, repo) = committed_base();
     let cli = cli.file("manifests/cors.yaml", HEAD);
-    git(&["commit", "-q", "-am", "head"]);
+    git(&repo, &["commit", "-q", "-am", "head"]);
     let run = cli.run_with(&[
         "diff",
         "--base-ref",
@@ -119,6 +130,13 @@ fn widening_confirmed(base: &str, head: &str, confirm_base: &str) -> serde_json:
         .file("base.yaml", base)
         .file("head.yaml", head)
         .file("confirm-base.yaml", confirm_base);
+    confirmed_widening(&cli, |_| true)
+}
+
+/// `diff base.yaml head.yaml --fail-on-widen --format json` in `cli` must exit 3, and the example
+/// of its first widening of a resource `at` accepts must be what `check` finds DENIED against
+/// confirm-base.yaml and ALLOWED against head.yaml. Returns the JSON report.
+fn confirmed_widening(cli: &CorsSync, at: impl Fn(&str) -> bool) -> serde_json::Value {
     let run = cli.run_with(&[
         "diff",
         "base.yaml",
@@ -131,42 +149,39 @@ fn widening_confirmed(base: &str, head: &str, confirm_base: &str) -> serde_json:
     let report = run.json();
     let widening = report["changes"]
         .as_array()
-        .and_then(|changes| changes.iter().find(|c| c["effect"] == "widens"))
+        .and_then(|changes| {
+            changes
+                .iter()
+                .find(|c| c["effect"] == "widens" && c["resource"].as_str().is_some_and(&at))
+        })
         .unwrap_or_else(|| panic!("no widening reported: {report:#}"))
         .clone();
     let example = &widening["example"];
-    let resource = widening["resource"].as_str().expect("resource");
-    let mut check = vec![
+    let mut args = vec![
         "check".to_string(),
-        check_target(resource),
+        check_target(widening["resource"].as_str().expect("resource")),
         "--origin".into(),
         example["origin"].as_str().expect("origin").into(),
         "--method".into(),
         example["method"].as_str().expect("method").into(),
     ];
     for header in example["headers"].as_array().expect("headers") {
-        check.extend(["--header".into(), header.as_str().expect("header").into()]);
+        args.extend(["--header".into(), header.as_str().expect("header").into()]);
     }
     if example["credentials"].as_bool().expect("credentials") {
-        check.push("--credentials".into());
+        args.push("--credentials".into());
     }
-    let against = |manifest: &str| {
-        let mut args = check.clone();
-        args.extend(["-f".into(), manifest.into()]);
-        cli.run_with(&args)
-    };
-    let before = against("confirm-base.yaml");
-    assert_eq!(
-        before.code, 2,
-        "DENIED at BASE: {example}\n{}",
-        before.stdout
-    );
-    let after = against("head.yaml");
-    assert_eq!(
-        after.code, 0,
-        "ALLOWED at HEAD: {example}\n{}",
-        after.stdout
-    );
+    // DENIED at the base, ALLOWED at the head.
+    for (manifest, code) in [("confirm-base.yaml", 2), ("head.yaml", 0)] {
+        let mut with = args.clone();
+        with.extend(["-f".into(), manifest.into()]);
+        let checked = cli.run_with(&with);
+        assert_eq!(
+            checked.code, code,
+            "{manifest}: {example}\n{}{}\n{report:#}",
+            checked.stdout, checked.stderr
+        );
+    }
     report
 }
 
@@ -279,54 +294,9 @@ fn widening_confirmed_at_the_edge(base: &str, head: &str) -> serde_json::Value {
         .file("base.yaml", base)
         .file("head.yaml", head)
         .file("confirm-base.yaml", base);
-    let run = cli.run_with(&[
-        "diff",
-        "base.yaml",
-        "head.yaml",
-        "--fail-on-widen",
-        "--format",
-        "json",
-    ]);
-    run.code(3);
-    let report = run.json();
-    let widening = report["changes"]
-        .as_array()
-        .and_then(|changes| {
-            changes.iter().find(|c| {
-                c["effect"] == "widens"
-                    && c["resource"]
-                        .as_str()
-                        .is_some_and(|r| r.starts_with("cloudfront_distribution."))
-            })
-        })
-        .unwrap_or_else(|| panic!("no widening at the edge: {report:#}"))
-        .clone();
-    let example = &widening["example"];
-    let mut args = vec![
-        "check".to_string(),
-        check_target(widening["resource"].as_str().expect("resource")),
-        "--origin".into(),
-        example["origin"].as_str().expect("origin").into(),
-        "--method".into(),
-        example["method"].as_str().expect("method").into(),
-    ];
-    for header in example["headers"].as_array().expect("headers") {
-        args.extend(["--header".into(), header.as_str().expect("header").into()]);
-    }
-    if example["credentials"].as_bool().expect("credentials") {
-        args.push("--credentials".into());
-    }
-    for (manifest, code) in [("base.yaml", 2), ("head.yaml", 0)] {
-        let mut with = args.clone();
-        with.extend(["-f".into(), manifest.into()]);
-        let checked = cli.run_with(&with);
-        assert_eq!(
-            checked.code, code,
-            "{manifest}: {example}\n{}{}\n{report:#}",
-            checked.stdout, checked.stderr
-        );
-    }
-    report
+    confirmed_widening(&cli, |resource| {
+        resource.starts_with("cloudfront_distribution.")
+    })
 }
 
 #[test]
@@ -401,26 +371,7 @@ fn plan_markdown_says_what_a_behavior_change_does_through_the_edge() {
 
 #[test]
 fn a_base_ref_that_looks_like_an_option_reaches_git_as_a_ref() {
-    let cli = offline().file("manifests/cors.yaml", BASE);
-    let repo = cli.path("");
-    let git = |args: &[&str]| {
-        let status = Command::new("git")
-            .args([
-                "-c",
-                "user.name=cors-sync",
-                "-c",
-                "user.email=test@example.com",
-            ])
-            .args(args)
-            .current_dir(&repo)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .status()
-            .expect("git");
-        assert!(status.success(), "git {args:?}");
-    };
-    git(&["init", "-q", "-b", "main"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "base"]);
+    let (cli, repo) = committed_base();
     for reference in ["--output=written-by-git", "-h", "--format=%(path)"] {
         let flag = format!("--base-ref={reference}");
         let run = cli.run_with(&["diff", flag.as_str(), "-f", "manifests"]);

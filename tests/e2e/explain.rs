@@ -441,20 +441,28 @@ fn a_distribution_in_front_of_the_bucket_names_cloudfront_causes() {
     let bucket = "buckets:\n  - name: explain-cdn-assets\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET, PUT]\n        allowed_headers: [\"*\"]\n";
     let url = "https://d111111abcdef8.cloudfront.net/uploads/x.bin";
     let target = format!("cloudfront://{id}/uploads/x.bin");
+    // `explain --format json --message MESSAGE --target TARGET --method METHOD MORE...` offline,
+    // with `manifest` as manifests/app.yaml: the run, and where it ran.
+    let explain_target = |manifest: &str, message: &str, method: &str, more: &[&str]| {
+        let cli = cors_sync().file("manifests/app.yaml", manifest);
+        let mut args = vec![
+            "explain",
+            "--format",
+            "json",
+            "--message",
+            message,
+            "--target",
+            &target,
+            "--method",
+            method,
+        ];
+        args.extend(more);
+        let run = cli.run_with(&args);
+        (cli, run)
+    };
     // The distribution as created: its behavior does not allow OPTIONS.
-    let cli = cors_sync().file("manifests/app.yaml", &format!("version: 1\n{bucket}"));
     let message = chromium(url, "https://app.example.com", PREFLIGHT_MISSING);
-    let options = cli.run_with(&[
-        "explain",
-        "--format",
-        "json",
-        "--message",
-        &message,
-        "--target",
-        &target,
-        "--method",
-        "PUT",
-    ]);
+    let (_, options) = explain_target(&format!("version: 1\n{bucket}"), &message, "PUT", &[]);
     options.code(0);
     let document = options.json();
     assert_eq!(
@@ -467,24 +475,12 @@ fn a_distribution_in_front_of_the_bucket_names_cloudfront_causes() {
     let unforwarded = format!(
         "version: 1\n{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: []\n        allowed_methods: [GET, HEAD, OPTIONS]\n        cached_methods: [GET, HEAD, OPTIONS]\n"
     );
-    let cli = cors_sync().file("manifests/app.yaml", &unforwarded);
     let simple = chromium(
         url,
         "https://app.example.com",
         "No 'Access-Control-Allow-Origin' header is present on the requested resource.",
     );
-    let run = cli.run_with(&[
-        "explain",
-        "--format",
-        "json",
-        "--message",
-        &simple,
-        "--target",
-        &target,
-        "--method",
-        "GET",
-        "--fix",
-    ]);
+    let (_, run) = explain_target(&unforwarded, &simple, "GET", &["--fix"]);
     run.code(0);
     let document = run.json();
     assert_eq!(
@@ -503,21 +499,7 @@ fn a_distribution_in_front_of_the_bucket_names_cloudfront_causes() {
     let no_options = format!(
         "version: 1\n{bucket}distributions:\n  - id: {id}\n    behaviors:\n      default:\n        forward_headers: [Origin, Access-Control-Request-Method, Access-Control-Request-Headers]\n        allowed_methods: [GET, HEAD]\n        cached_methods: [GET, HEAD]\n"
     );
-    let cli = cors_sync().file("manifests/app.yaml", &no_options);
-    let args = [
-        "explain",
-        "--format",
-        "json",
-        "--message",
-        &message,
-        "--target",
-        &target,
-        "--method",
-        "PUT",
-        "--fix",
-        "--write",
-    ];
-    let fixed = cli.run_with(&args);
+    let (cli, fixed) = explain_target(&no_options, &message, "PUT", &["--fix", "--write"]);
     fixed.code(0);
     assert_eq!(first(&fixed.json())["cause"], "options-not-allowed");
     assert!(
@@ -592,12 +574,16 @@ fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists(
         }
         cli.run_with(&args)
     };
-    // The URL is judged as the distribution at `target` and the PUT found refused there.
-    let found = |cli: &crate::support::CorsSync, url: &str, live: bool, target: &str| {
+    // `url` is found to be the distribution's `path`, whose behavior does not allow OPTIONS.
+    let assert_judged = |cli: &crate::support::CorsSync, url: &str, live: bool, path: &str| {
         let run = explain_put(cli, url, live);
         run.code(0);
         let document = run.json();
-        assert_eq!(first(&document)["target"], target, "{url}: {document:#}");
+        assert_eq!(
+            first(&document)["target"],
+            format!("cloudfront://{id}{path}"),
+            "{url}: {document:#}"
+        );
         assert_eq!(
             first(&document)["cause"],
             "options-not-allowed",
@@ -616,12 +602,7 @@ fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists(
         ),
     ] {
         let cli = cors_sync().file("manifests/app.yaml", &declared(&domains));
-        found(
-            &cli,
-            &url,
-            false,
-            &format!("cloudfront://{id}/uploads/x.bin"),
-        );
+        assert_judged(&cli, &url, false, "/uploads/x.bin");
     }
     // Offline, a domain no distribution of the manifest lists: an error that says what to do.
     let cli = cors_sync().file("manifests/app.yaml", &declared(""));
@@ -641,7 +622,7 @@ fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists(
         format!("https://{domain}/x.bin"),
         "https://assets.explain-domain.example/x.bin".to_string(),
     ] {
-        found(&cli, &url, true, &format!("cloudfront://{id}/x.bin"));
+        assert_judged(&cli, &url, true, "/x.bin");
     }
     let nowhere = explain_put(&cli, "https://d0000000nowhere.cloudfront.net/x.bin", true);
     nowhere.code(1);

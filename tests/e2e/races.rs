@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::reliability::two_rules_manifest;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy, Hook};
 use crate::support::s3::{self, rule};
-use crate::support::{assert_run, cors_sync, emulator, finish, until};
+use crate::support::{assert_run, cors_sync, emulator, finish, until, CorsSync, Run};
 
 /// A proxy that lets the `n`th GetBucketCors of `bucket` (0 is the plan's read) find `change`
 /// already made, as if another client wrote it the moment before.
@@ -151,6 +151,20 @@ fn forge(text: &str, edit: impl FnOnce(&mut Value)) -> String {
     serde_json::to_string_pretty(&envelope).unwrap()
 }
 
+/// `apply NAME`, NAME being the plan saved as `saved` with its body edited by `edit` as a forger
+/// would; the run, and `cli` with NAME in it.
+fn apply_forged(
+    cli: CorsSync,
+    saved: &str,
+    name: &str,
+    edit: impl FnOnce(&mut Value),
+) -> (CorsSync, Run) {
+    let forged = forge(&cli.read(saved), edit);
+    let cli = cli.file(name, &forged);
+    let run = cli.run_with(&["apply", name]);
+    (cli, run)
+}
+
 #[test]
 fn a_forged_plan_cannot_touch_a_bucket_the_manifest_never_named() {
     s3::create_bucket("forge-named", "us-east-1");
@@ -163,7 +177,7 @@ fn a_forged_plan_cannot_touch_a_bucket_the_manifest_never_named() {
         .manifest("version: 1\nbuckets:\n  - name: forge-named\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n");
     cli.run_with(&["plan", "-f", "manifest.yaml", "--out", "reviewed.plan"])
         .code(0);
-    let forged = forge(&cli.read("reviewed.plan"), |body| {
+    let (_, run) = apply_forged(cli, "reviewed.plan", "forged.plan", |body| {
         let victim = serde_json::json!({
             "address": "s3_bucket.forge-victim",
             "action": "delete",
@@ -172,8 +186,6 @@ fn a_forged_plan_cannot_touch_a_bucket_the_manifest_never_named() {
         });
         body["plan"]["changes"].as_array_mut().unwrap().push(victim);
     });
-    let cli = cli.file("forged.plan", &forged);
-    let run = cli.run_with(&["apply", "forged.plan"]);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----
@@ -211,11 +223,9 @@ fn a_plan_is_applied_only_where_it_was_made() {
     error: the plan was made for account 123456789012, cloudfront endpoint http://EMULATOR, s3 endpoint http://EMULATOR, but this run reaches account 123456789012, cloudfront endpoint http://127.0.0.1:PORT, s3 endpoint http://127.0.0.1:PORT; nothing was written
     ");
     // Another account, as a forger who rewrote the file would claim.
-    let other = forge(&cli.read("reviewed.plan"), |body| {
+    let (_, run) = apply_forged(cli, "reviewed.plan", "other.plan", |body| {
         body["made_in"]["account_id"] = "999999999999".into();
     });
-    let cli = cli.file("other.plan", &other);
-    let run = cli.run_with(&["apply", "other.plan"]);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----
@@ -235,13 +245,11 @@ fn with_a_plan_key_only_plans_signed_with_it_are_applied() {
         .manifest("version: 1\nbuckets:\n  - name: signed-a\n    cors_rules:\n      - allowed_origins: [\"https://good.example\"]\n        allowed_methods: [GET]\n");
     cli.run_with(&["plan", "-f", "manifest.yaml", "--out", "signed.plan"])
         .code(0);
-    let forged = forge(&cli.read("signed.plan"), |body| {
+    let signed = cli.read("signed.plan");
+    let (cli, run) = apply_forged(cli, "signed.plan", "forged.plan", |body| {
         body["plan"]["changes"][0]["detail"]["after"][0]["allowed_origins"][0] =
             "https://evil.example".into();
     });
-    let signed = cli.read("signed.plan");
-    let cli = cli.file("forged.plan", &forged);
-    let run = cli.run_with(&["apply", "forged.plan"]);
     assert_run!(run, @"
     exit code: 1
     ----- stdout -----

@@ -2,8 +2,8 @@ use cors_sync_core::bucket_cors::CorsRule;
 use serde_json::json;
 
 use crate::support::assert_run;
-use crate::support::cors_sync;
 use crate::support::s3::{self, rule};
+use crate::support::{cors_sync, Run};
 
 pub(crate) fn web_rule() -> CorsRule {
     CorsRule {
@@ -115,45 +115,18 @@ fn plan_apply_plan_converges_and_touches_only_managed_buckets() {
         .manifest(MIXED_MANIFEST)
         .args(["apply", "-f", "manifest.yaml", "--auto-approve"])
         .run();
-    apply.code(0);
-    assert!(
-        apply.stdout.starts_with(&plan.stdout),
-        "apply shows the plan first:\n{}",
-        apply.stdout
-    );
-    assert_run!(apply, @r#"
+    // apply shows the plan first, exactly as plan did, then what it wrote.
+    let written = Run {
+        stdout: apply
+            .stdout
+            .strip_prefix(&format!("{}\n", plan.stdout))
+            .unwrap_or_else(|| panic!("apply shows the plan first:\n{}", apply.stdout))
+            .to_string(),
+        ..apply
+    };
+    assert_run!(written, @r#"
     exit code: 0
     ----- stdout -----
-    cors-sync will perform the following actions:
-
-      + s3_bucket.mixed-create (us-east-1): CORS configuration will be created
-          --- live (no CORS configuration)
-          +++ manifest
-          @@ -0,0 +1,2 @@
-          +- allowed_origins: ["https://www.example.com"]
-          +  allowed_methods: [GET]
-
-      ~ s3_bucket.mixed-update (us-east-1): CORS configuration will be updated
-          --- live
-          +++ manifest
-          @@ -1,6 +1,6 @@
-           - id: web
-             allowed_origins: ["https://app.example.com", "https://www.example.com"]
-          -  allowed_methods: [GET, HEAD, PUT]
-          +  allowed_methods: [GET, HEAD, POST, PUT]
-             allowed_headers: [Content-Type]
-             expose_headers: [ETag]
-             max_age_seconds: 600
-
-      - s3_bucket.mixed-delete (us-east-1): CORS configuration will be deleted
-          --- live
-          +++ manifest (no CORS configuration)
-          @@ -1,2 +0,0 @@
-          -- allowed_origins: ["*"]
-          -  allowed_methods: [GET]
-
-    Plan: 1 to create, 1 to update, 1 to delete.
-
     s3_bucket.mixed-create (us-east-1): CORS configuration created.
     s3_bucket.mixed-update (us-east-1): CORS configuration updated.
     s3_bucket.mixed-delete (us-east-1): CORS configuration deleted.

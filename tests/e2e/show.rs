@@ -2,7 +2,7 @@
 //! when it was made; a file that is not a whole plan is an error.
 
 use crate::support::s3::{self, rule};
-use crate::support::{assert_run, cors_sync, snapshot_settings, CorsSync, Run};
+use crate::support::{cors_sync, snapshot_settings, CorsSync, Run};
 
 /// A manifest whose plan has a change and a lint warning (CS001), so that every part of every
 /// format is exercised.
@@ -191,32 +191,21 @@ fn a_corrupt_or_foreign_file_is_a_clear_error() {
             "{\"format\": \"cors-sync-plan\", \"version\": 2, \"chec",
         )
         .file("other.json", "{\"hello\": \"world\"}\n");
-    assert_run!(show(&cli, &["notes.txt"]), @"
-    exit code: 1
-    ----- stdout -----
-
-    ----- stderr -----
-    error: notes.txt: this is not a cors-sync plan file
-    ");
-    assert_run!(show(&cli, &["cut.plan"]), @"
-    exit code: 1
-    ----- stdout -----
-
-    ----- stderr -----
-    error: cut.plan: the plan file is corrupt or truncated (EOF while parsing a string at line 1 column 48)
-    ");
-    assert_run!(show(&cli, &["other.json"]), @"
-    exit code: 1
-    ----- stdout -----
-
-    ----- stderr -----
-    error: other.json: this is not a cors-sync plan file
-    ");
-    assert_run!(show(&cli, &["missing.plan"]), @"
-    exit code: 1
-    ----- stdout -----
-
-    ----- stderr -----
-    error: cannot read the plan file missing.plan: No such file or directory (os error 2)
-    ");
+    for (file, error) in [
+        ("notes.txt", "notes.txt: this is not a cors-sync plan file"),
+        (
+            "cut.plan",
+            "cut.plan: the plan file is corrupt or truncated (EOF while parsing a string at line 1 column 48)",
+        ),
+        ("other.json", "other.json: this is not a cors-sync plan file"),
+        (
+            "missing.plan",
+            "cannot read the plan file missing.plan: No such file or directory (os error 2)",
+        ),
+    ] {
+        let run = show(&cli, &[file]);
+        run.code(1);
+        assert_eq!(run.stdout, "", "{file}");
+        assert_eq!(run.stderr, format!("error: {error}\n"), "{file}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Ctrl-C and SIGTERM: before any write the run stops at once and says nothing was written;
 //! during writes it stops sending and says what was written; a wait for CloudFront stops at once.
 
+use std::process::Child;
 use std::time::Duration;
 
 use crate::cloudfront::manifest as distribution_manifest;
@@ -8,26 +9,37 @@ use crate::reliability::two_rules_manifest;
 use crate::support::cloudfront as cf;
 use crate::support::fault_proxy::{Fault, FaultKind, FaultProxy};
 use crate::support::s3;
-use crate::support::{cors_sync, emulator, finish, until};
+use crate::support::{cors_sync, emulator, finish, until, Run};
 
-fn terminate(pid: u32) {
+/// Sends SIGTERM to `child` and returns its run, which exits 1.
+fn terminated(child: Child) -> Run {
     let killed = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
+        .args(["-TERM", &child.id().to_string()])
         .status()
         .expect("kill");
     assert!(killed.success());
+    let run = finish(child, "");
+    run.code(1);
+    run
+}
+
+/// A fault proxy in front of the emulator that does `fault`.
+fn holding(fault: Fault) -> FaultProxy {
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(fault);
+    proxy
+}
+
+/// No answer for `seconds`, then a closed connection.
+fn stall(seconds: u64) -> FaultKind {
+    FaultKind::Stall(Duration::from_secs(seconds))
 }
 
 #[test]
 fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
     s3::create_bucket("signal-a", "us-east-1");
     s3::create_bucket("signal-b", "us-east-1");
-    let proxy = FaultProxy::start(&emulator().endpoint);
-    proxy.fail(Fault::kind(
-        "PUT",
-        "/signal-b/?cors",
-        FaultKind::Stall(Duration::from_secs(60)),
-    ));
+    let proxy = holding(Fault::kind("PUT", "/signal-b/?cors", stall(60)));
     let cli = cors_sync()
         .manifest(&two_rules_manifest("signal-a", "signal-b"))
         .endpoint(Some(&proxy.endpoint));
@@ -35,9 +47,7 @@ fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
     until("apply's writes", || {
         proxy.requests_matching("PUT /signal-b/?cors") > 0 && !s3::cors("signal-a").is_empty()
     });
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert!(
         run.stderr
             .contains("Interrupted: sending nothing more; abandoning writes in flight."),
@@ -62,13 +72,8 @@ fn sigterm_during_apply_stops_cleanly_and_says_what_was_written() {
 #[test]
 fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
     s3::create_bucket("signal-read", "us-east-1");
-    let proxy = FaultProxy::start(&emulator().endpoint);
     // The read hangs far longer than the test's watchdog: only the signal can end the run.
-    proxy.fail(Fault::kind(
-        "GET",
-        "/signal-read/?cors",
-        FaultKind::Stall(Duration::from_secs(600)),
-    ));
+    let proxy = holding(Fault::kind("GET", "/signal-read/?cors", stall(600)));
     let cli = cors_sync()
         .manifest("version: 1\nbuckets:\n  - name: signal-read\n    region: us-east-1\n    cors_rules:\n      - allowed_origins: [\"*\"]\n        allowed_methods: [GET]\n")
         .endpoint(Some(&proxy.endpoint));
@@ -83,9 +88,7 @@ fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
     until("the read of signal-read", || {
         proxy.requests_matching("GET /signal-read/?cors") > 0
     });
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert_eq!(run.stdout, "");
     assert_eq!(
         run.stderr,
@@ -97,16 +100,9 @@ fn a_signal_during_the_reads_stops_at_once_and_nothing_is_written() {
 #[test]
 fn a_signal_stops_apply_wait_at_once_and_the_summary_says_what_was_written() {
     let id = cf::create_distribution("signal-wait", "signal-wait-assets");
-    let proxy = FaultProxy::start(&emulator().endpoint);
     // GetDistribution, the status poll, hangs: the wait could only end by the signal.
-    proxy.fail(
-        Fault::kind(
-            "GET",
-            &format!("/2020-05-31/distribution/{id}"),
-            FaultKind::Stall(Duration::from_secs(600)),
-        )
-        .exact(),
-    );
+    let distribution = format!("/2020-05-31/distribution/{id}");
+    let proxy = holding(Fault::kind("GET", &distribution, stall(600)).exact());
     let cli = cors_sync()
         .manifest(&distribution_manifest(
             &id,
@@ -126,9 +122,7 @@ fn a_signal_stops_apply_wait_at_once_and_the_summary_says_what_was_written() {
     until("the deployment poll", || {
         !proxy.failed_requests().is_empty()
     });
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert!(
         run.stderr.contains(
             "Interrupted: no longer waiting for CloudFront deployments (the updates were made)."
@@ -174,13 +168,11 @@ fn a_signal_during_plans_comparison_of_access_stops_it_at_once() {
         ))
         .endpoint(Some(&proxy.endpoint));
     let child = cli.spawn_with(&["plan", "-f", "manifest.yaml", "--format", "markdown"]);
-    until("the read of signal-access", || {
-        proxy.requests_matching("GET /signal-access/?cors") > 0
+    // With the read's answer in hand, plan's only work left is the comparison of access.
+    until("the answer to the read of signal-access", || {
+        proxy.answers_matching("GET /signal-access/?cors") > 0
     });
-    std::thread::sleep(Duration::from_millis(300));
-    terminate(child.id());
-    let run = finish(child, "");
-    run.code(1);
+    let run = terminated(child);
     assert_eq!(run.stdout, "");
     // The manifest's lint warnings come first.
     assert!(

@@ -43,6 +43,16 @@ fn assert_output_lost(run: &crate::support::Run, what: &str) {
     );
 }
 
+/// `export aws-json` of manifest.yaml, a file a bucket into the directory `out`.
+const EXPORT_TO_OUT: [&str; 6] = [
+    "export",
+    "aws-json",
+    "-f",
+    "manifest.yaml",
+    "--out-dir",
+    "out",
+];
+
 #[test]
 fn output_lost_to_a_full_disk_is_exit_1_for_every_command_that_prints() {
     s3::create_bucket("full-disk-a", "us-east-1");
@@ -169,14 +179,7 @@ fn a_plan_file_or_export_that_cannot_be_written_whole_leaves_nothing_behind() {
         .endpoint(None)
         .manifest(&large)
         .file_size_limit(1);
-    let run = export.run_with(&[
-        "export",
-        "aws-json",
-        "-f",
-        "manifest.yaml",
-        "--out-dir",
-        "out",
-    ]);
+    let run = export.run_with(&EXPORT_TO_OUT);
     run.code(1);
     assert!(
         run.stderr
@@ -194,14 +197,7 @@ fn export_out_dir_refuses_a_fifo_where_a_bucket_file_goes() {
     );
     std::fs::create_dir(cli.path("out")).expect("out");
     mkfifo(&cli.path("out/export-fifo.json"));
-    let run = cli.run_with(&[
-        "export",
-        "aws-json",
-        "-f",
-        "manifest.yaml",
-        "--out-dir",
-        "out",
-    ]);
+    let run = cli.run_with(&EXPORT_TO_OUT);
     run.code(1);
     assert!(
         run.stderr.contains(

@@ -211,6 +211,9 @@ struct State {
     requests: Vec<(String, bool, String)>,
     /// The `Action` of every STS (query protocol) request seen, in order.
     sts_actions: Vec<String>,
+    /// Every request forwarded untouched whose whole answer has been passed back, as
+    /// `METHOD TARGET`.
+    answered: Vec<String>,
 }
 
 pub struct FaultProxy {
@@ -262,6 +265,18 @@ impl FaultProxy {
         self.heads_matching(pattern).len()
     }
 
+    /// Every request forwarded untouched whose line contains `pattern` and whose whole answer the
+    /// client has been given: what it does next, it does with that answer in hand.
+    pub fn answers_matching(&self, pattern: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .answered
+            .iter()
+            .filter(|line| line.contains(pattern))
+            .count()
+    }
+
     /// The STS actions sent through the proxy (`AssumeRole`, `GetCallerIdentity`), in order.
     pub fn sts_actions(&self) -> Vec<String> {
         self.state.lock().unwrap().sts_actions.clone()
@@ -311,7 +326,7 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
         }
         state
             .requests
-            .push((line, fault.is_some(), head.text.clone()));
+            .push((line.clone(), fault.is_some(), head.text.clone()));
         fault
     };
     match fault {
@@ -406,6 +421,8 @@ fn serve(mut client: TcpStream, upstream: &str, state: &Mutex<State>) -> std::io
             let mut server = TcpStream::connect(upstream)?;
             server.write_all(&request)?;
             std::io::copy(&mut server, &mut client)?;
+            client.flush()?;
+            state.lock().unwrap().answered.push(line);
             Ok(())
         }
     }

@@ -1,7 +1,92 @@
 //! The account's custom CloudFront policies: listing them (to resolve names and compare), and
 //! creating or updating the ones a manifest declares. The listing, create and update are written
-//! once here, over `Listed` and `Written`; each kind's module holds only what differs (its SDK
-//! calls and types, and the part of a policy cors-sync manages). Only that part changes.
+//! once here, over `Listed` and `Written`, and so is the SDK-call glue (`list_call!`,
+//! `write_calls!`); each kind's module holds only what differs (the names of its SDK
+//! calls, its types, and the part of a policy cors-sync manages). Only that part changes.
+
+/// The SDK-call glue of one kind's `Listed` impl. The SDK gives each kind its own builders and
+/// fields with no trait over them, so the calls are the same text under the kind's names:
+/// `list` is the kind's list call, `list_field` its answer's list, `policy` a summary's policy,
+/// `config` a policy's configuration.
+macro_rules! list_call {
+    (list: $list:ident, list_field: $list_field:ident, policy: $policy:ident, config: $config:ident) => {
+        async fn list_page(
+            client: &aws_sdk_cloudfront::Client,
+            policy_type: Self::ListType,
+            marker: Option<String>,
+        ) -> $crate::cloudfront::policies::Sent<
+            $crate::cloudfront::Page<Self::Live>,
+            Self::ListError,
+        > {
+            let output = client
+                .$list()
+                .r#type(policy_type)
+                .set_marker(marker)
+                .send()
+                .await?;
+            let Some(list) = output.$list_field else {
+                return Ok(Default::default());
+            };
+            let policies = list
+                .items
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|summary| {
+                    let policy = summary.$policy?;
+                    Some(Self::live(policy.id, policy.$config?))
+                });
+            Ok((policies.collect(), list.next_marker))
+        }
+    };
+}
+
+/// The SDK-call glue of one kind's `Written` impl (names as for `list_call!`; `create`, `get`
+/// and `update` are the kind's CreateXPolicy, GetXPolicyConfig and UpdateXPolicy calls).
+macro_rules! write_calls {
+    (create: $create:ident, get: $get:ident, update: $update:ident, policy: $policy:ident, config: $config:ident) => {
+        async fn send_create(
+            client: &aws_sdk_cloudfront::Client,
+            config: Self::Config,
+            attempts: $crate::cloudfront::Attempts,
+        ) -> $crate::cloudfront::policies::Sent<Option<String>, Self::CreateError> {
+            let output = client
+                .$create()
+                .$config(config)
+                .customize()
+                .interceptor(attempts)
+                .send()
+                .await?;
+            Ok(output.$policy.map(|p| p.id))
+        }
+
+        async fn get_config(
+            client: &aws_sdk_cloudfront::Client,
+            id: &str,
+        ) -> $crate::cloudfront::policies::Sent<
+            $crate::cloudfront::policies::ConfigRead<Self::Config>,
+            Self::GetError,
+        > {
+            let read = client.$get().id(id).send().await?;
+            Ok((read.$config, read.e_tag))
+        }
+
+        async fn send_update(
+            client: &aws_sdk_cloudfront::Client,
+            id: &str,
+            e_tag: Option<String>,
+            config: Self::Config,
+        ) -> $crate::cloudfront::policies::Sent<(), Self::UpdateError> {
+            client
+                .$update()
+                .id(id)
+                .set_if_match(e_tag)
+                .$config(config)
+                .send()
+                .await?;
+            Ok(())
+        }
+    };
+}
 
 pub(crate) mod cache;
 pub(crate) mod origin_request;
@@ -47,6 +132,8 @@ pub(crate) trait Listed {
     type ListType: Clone + Send;
     /// One listed policy, as a plan compares it.
     type Live: Send;
+    /// The SDK's whole configuration of a policy of this kind.
+    type Config: Clone + Send;
     type ListError: CallError;
     /// The listing's resource and operation, as its errors name them.
     const LISTING: &'static str;
@@ -58,12 +145,12 @@ pub(crate) trait Listed {
         policy_type: Self::ListType,
         marker: Option<String>,
     ) -> impl Future<Output = Sent<Page<Self::Live>, Self::ListError>> + Send;
+    /// The listed policy `id` with configuration `config`.
+    fn live(id: String, config: Self::Config) -> Self::Live;
 }
 
 /// A kind of policy cors-sync creates and updates: what differs between the kinds' writes.
 pub(crate) trait Written: Listed {
-    /// The SDK's whole configuration of a policy of this kind.
-    type Config: Clone + Send;
     /// The part of a policy cors-sync manages, as the manifest wants it.
     type Desired: Sync + ?Sized;
     /// That part as read from a live policy: what a plan's `before` holds.

@@ -12,57 +12,41 @@ use aws_sdk_cloudfront::types::{
     OriginRequestPolicyHeadersConfig, OriginRequestPolicyQueryStringBehavior,
     OriginRequestPolicyQueryStringsConfig, OriginRequestPolicyType,
 };
-use aws_sdk_cloudfront::Client;
 use cors_sync_core::cloudfront::policies::{LiveOriginRequestPolicy, OriginRequestHeaders};
 use cors_sync_core::plan::Address;
 
-use super::{ConfigRead, Listed, Sent, Written, CREATED_BY};
-use crate::cloudfront::{quantity, Attempts, Page};
+use super::{Listed, Written, CREATED_BY};
+use crate::cloudfront::quantity;
 
 pub(crate) struct OriginRequest;
 
 impl Listed for OriginRequest {
     type ListType = OriginRequestPolicyType;
     type Live = LiveOriginRequestPolicy;
+    type Config = OriginRequestPolicyConfig;
     type ListError = ListOriginRequestPoliciesError;
     const LISTING: &'static str = "origin_request_policies";
     const LIST: &'static str = "ListOriginRequestPolicies";
 
-    async fn list_page(
-        client: &Client,
-        policy_type: OriginRequestPolicyType,
-        marker: Option<String>,
-    ) -> Sent<Page<LiveOriginRequestPolicy>, ListOriginRequestPoliciesError> {
-        let output = client
-            .list_origin_request_policies()
-            .r#type(policy_type)
-            .set_marker(marker)
-            .send()
-            .await?;
-        let Some(list) = output.origin_request_policy_list else {
-            return Ok(Default::default());
-        };
-        let policies = list
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|summary| {
-                let policy = summary.origin_request_policy?;
-                let config = policy.origin_request_policy_config?;
-                Some(LiveOriginRequestPolicy {
-                    id: policy.id,
-                    headers: headers_of(&config),
-                    name: config.name,
-                })
-            });
-        Ok((policies.collect(), list.next_marker))
+    list_call!(
+        list: list_origin_request_policies,
+        list_field: origin_request_policy_list,
+        policy: origin_request_policy,
+        config: origin_request_policy_config
+    );
+
+    fn live(id: String, config: OriginRequestPolicyConfig) -> LiveOriginRequestPolicy {
+        LiveOriginRequestPolicy {
+            id,
+            headers: headers_of(&config),
+            name: config.name,
+        }
     }
 }
 
 /// A new policy forwards the whitelist and no cookies or query strings; an update replaces the
 /// whitelist, keeping the policy's cookie and query string settings.
 impl Written for OriginRequest {
-    type Config = OriginRequestPolicyConfig;
     type Desired = OriginRequestHeaders;
     type Read = OriginRequestHeaders;
     type CreateError = CreateOriginRequestPolicyError;
@@ -107,48 +91,13 @@ impl Written for OriginRequest {
         Ok(())
     }
 
-    async fn send_create(
-        client: &Client,
-        config: OriginRequestPolicyConfig,
-        attempts: Attempts,
-    ) -> Sent<Option<String>, CreateOriginRequestPolicyError> {
-        let output = client
-            .create_origin_request_policy()
-            .origin_request_policy_config(config)
-            .customize()
-            .interceptor(attempts)
-            .send()
-            .await?;
-        Ok(output.origin_request_policy.map(|p| p.id))
-    }
-
-    async fn get_config(
-        client: &Client,
-        id: &str,
-    ) -> Sent<ConfigRead<OriginRequestPolicyConfig>, GetOriginRequestPolicyConfigError> {
-        let read = client
-            .get_origin_request_policy_config()
-            .id(id)
-            .send()
-            .await?;
-        Ok((read.origin_request_policy_config, read.e_tag))
-    }
-
-    async fn send_update(
-        client: &Client,
-        id: &str,
-        e_tag: Option<String>,
-        config: OriginRequestPolicyConfig,
-    ) -> Sent<(), UpdateOriginRequestPolicyError> {
-        client
-            .update_origin_request_policy()
-            .id(id)
-            .set_if_match(e_tag)
-            .origin_request_policy_config(config)
-            .send()
-            .await?;
-        Ok(())
-    }
+    write_calls!(
+        create: create_origin_request_policy,
+        get: get_origin_request_policy_config,
+        update: update_origin_request_policy,
+        policy: origin_request_policy,
+        config: origin_request_policy_config
+    );
 }
 
 fn headers_of(config: &OriginRequestPolicyConfig) -> OriginRequestHeaders {

@@ -13,50 +13,35 @@ use aws_sdk_cloudfront::types::{
     ResponseHeadersPolicyAccessControlExposeHeaders, ResponseHeadersPolicyConfig,
     ResponseHeadersPolicyCorsConfig, ResponseHeadersPolicyType,
 };
-use aws_sdk_cloudfront::Client;
 use cors_sync_core::cloudfront::policies::{CorsPolicy, LiveResponseHeadersPolicy};
 use cors_sync_core::plan::Address;
 
-use super::{ConfigRead, Listed, Sent, Written, CREATED_BY};
-use crate::cloudfront::{quantity, Attempts, Page};
+use super::{Listed, Written, CREATED_BY};
+use crate::cloudfront::quantity;
 
 pub(crate) struct ResponseHeaders;
 
 impl Listed for ResponseHeaders {
     type ListType = ResponseHeadersPolicyType;
     type Live = LiveResponseHeadersPolicy;
+    type Config = ResponseHeadersPolicyConfig;
     type ListError = ListResponseHeadersPoliciesError;
     const LISTING: &'static str = "response_headers_policies";
     const LIST: &'static str = "ListResponseHeadersPolicies";
 
-    async fn list_page(
-        client: &Client,
-        policy_type: ResponseHeadersPolicyType,
-        marker: Option<String>,
-    ) -> Sent<Page<LiveResponseHeadersPolicy>, ListResponseHeadersPoliciesError> {
-        let output = client
-            .list_response_headers_policies()
-            .r#type(policy_type)
-            .set_marker(marker)
-            .send()
-            .await?;
-        let Some(list) = output.response_headers_policy_list else {
-            return Ok(Default::default());
-        };
-        let policies = list
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|summary| {
-                let policy = summary.response_headers_policy?;
-                let config = policy.response_headers_policy_config?;
-                Some(LiveResponseHeadersPolicy {
-                    id: policy.id,
-                    cors: config.cors_config.as_ref().map(cors_of),
-                    name: config.name,
-                })
-            });
-        Ok((policies.collect(), list.next_marker))
+    list_call!(
+        list: list_response_headers_policies,
+        list_field: response_headers_policy_list,
+        policy: response_headers_policy,
+        config: response_headers_policy_config
+    );
+
+    fn live(id: String, config: ResponseHeadersPolicyConfig) -> LiveResponseHeadersPolicy {
+        LiveResponseHeadersPolicy {
+            id,
+            cors: config.cors_config.as_ref().map(cors_of),
+            name: config.name,
+        }
     }
 }
 
@@ -64,7 +49,6 @@ impl Listed for ResponseHeaders {
 /// configuration, keeping the policy's security, custom and other headers. Read, a policy's CORS
 /// is `None` when it sets no CORS headers.
 impl Written for ResponseHeaders {
-    type Config = ResponseHeadersPolicyConfig;
     type Desired = CorsPolicy;
     type Read = Option<CorsPolicy>;
     type CreateError = CreateResponseHeadersPolicyError;
@@ -105,48 +89,13 @@ impl Written for ResponseHeaders {
         Ok(())
     }
 
-    async fn send_create(
-        client: &Client,
-        config: ResponseHeadersPolicyConfig,
-        attempts: Attempts,
-    ) -> Sent<Option<String>, CreateResponseHeadersPolicyError> {
-        let output = client
-            .create_response_headers_policy()
-            .response_headers_policy_config(config)
-            .customize()
-            .interceptor(attempts)
-            .send()
-            .await?;
-        Ok(output.response_headers_policy.map(|p| p.id))
-    }
-
-    async fn get_config(
-        client: &Client,
-        id: &str,
-    ) -> Sent<ConfigRead<ResponseHeadersPolicyConfig>, GetResponseHeadersPolicyConfigError> {
-        let read = client
-            .get_response_headers_policy_config()
-            .id(id)
-            .send()
-            .await?;
-        Ok((read.response_headers_policy_config, read.e_tag))
-    }
-
-    async fn send_update(
-        client: &Client,
-        id: &str,
-        e_tag: Option<String>,
-        config: ResponseHeadersPolicyConfig,
-    ) -> Sent<(), UpdateResponseHeadersPolicyError> {
-        client
-            .update_response_headers_policy()
-            .id(id)
-            .set_if_match(e_tag)
-            .response_headers_policy_config(config)
-            .send()
-            .await?;
-        Ok(())
-    }
+    write_calls!(
+        create: create_response_headers_policy,
+        get: get_response_headers_policy_config,
+        update: update_response_headers_policy,
+        policy: response_headers_policy,
+        config: response_headers_policy_config
+    );
 }
 
 fn cors_of(config: &ResponseHeadersPolicyCorsConfig) -> CorsPolicy {
