@@ -11,7 +11,8 @@
 //! - S3 ListBuckets (GET /): the signing account's buckets, paged by `max-buckets` and a
 //!   continuation token, each with its `BucketRegion`, as AWS answers.
 //! - S3 GetBucketCors (GET /<bucket>?cors): one canned rule (`max_age_seconds` = --max-age);
-//!   HeadBucket names the region.
+//!   HeadBucket names the region. PutBucketCors is answered 200 and changes nothing (the bench
+//!   times `apply`'s re-reads, backups and writes, not what they leave).
 //! - every answer waits --latency-ms first (a real round trip); above --throttle-rps S3 requests
 //!   a second, S3 answers 503 SlowDown as it does when pressed.
 //! - `GET /__stand_in/counts` (no latency, not counted): requests by operation and account and
@@ -392,6 +393,7 @@ fn answer(estate: &Estate, request: &Request) -> (String, String, Answer) {
         ("GET", true) => "ListBuckets",
         ("HEAD", false) => "HeadBucket",
         ("GET", false) if query.split('&').any(|q| q == "cors" || q == "cors=") => "GetBucketCors",
+        ("PUT", false) if query.split('&').any(|q| q == "cors" || q == "cors=") => "PutBucketCors",
         _ => "Other",
     };
     if !estate.admit() {
@@ -408,6 +410,13 @@ fn answer(estate: &Estate, request: &Request) -> (String, String, Answer) {
     let answer = match operation {
         "ListBuckets" => list_buckets(estate, &account, query),
         "GetBucketCors" => cors(estate, bucket),
+        // Accepted and forgotten: the canned rule stays what GetBucketCors answers, so an
+        // apply's re-read before each write finds the state its plan was made from.
+        "PutBucketCors" => Answer {
+            status: "200 OK",
+            headers: Vec::new(),
+            body: String::new(),
+        },
         "HeadBucket" => Answer {
             status: "200 OK",
             headers: vec![("x-amz-bucket-region", REGION.to_string())],
