@@ -194,6 +194,7 @@ def estate_row(work, buckets, parallelisms):
     try:
         for parallelism in parallelisms:
             say(f"plan: {buckets} buckets in {accounts} accounts, --parallelism {parallelism} ...")
+            started = time.time()
             wall, (user, system), rss, code = plan(manifest, stand_in.endpoint, parallelism)
             if code != 0:
                 raise SystemExit(f"cors-sync plan of {buckets} buckets found changes; the bench expects none")
@@ -214,6 +215,10 @@ def estate_row(work, buckets, parallelisms):
                 "latency_bound_seconds": round(bound, 2), "ratio_to_latency_bound": round(wall / bound, 2),
                 "stand_in_ceiling_seconds": round(ceiling, 2), "ceiling_ratio_to_bound": round(ceiling / bound, 2),
                 "peak_rss_mib": round(rss, 1), "connections": counts["connections"],
+                # Before the first request (the manifest read, the clients built) and after the
+                # last answer (planning, rendering, exit).
+                "startup_seconds": round(counts["first_request_unix"] - started, 2),
+                "tail_seconds": round(started + wall - counts["last_answer_unix"], 2),
                 "requests": totals, "requests_exact": totals == expected and per_account_exact,
             })
             say(f"  {rows[-1]}")
@@ -319,11 +324,12 @@ def main():
     checked = f"its plan JSON equal to moto's over {check['buckets']} buckets" if check else "not checked against moto in this run"
     print(f"\nThe estate: {PER_ACCOUNT:,} buckets per account (a role each), no region:, {LATENCY * 1000:.0f} ms per request, "
           f"against the stand-in ({checked})")
-    print(f"{'buckets':>8} {'P':>3} {'wall s':>7} {'bound s':>8} {'x bound':>8} {'ceiling s':>10} {'ceil/bound':>10} {'RSS MiB':>8} {'CPU s':>6} {'conns':>6} requests")
+    print(f"{'buckets':>8} {'P':>3} {'wall s':>7} {'bound s':>8} {'x bound':>8} {'ceiling s':>10} {'ceil/bound':>10} {'RSS MiB':>8} {'CPU s':>6} {'conns':>6} {'start s':>7} {'tail s':>6} requests")
     for r in rows:
         exact = "exact" if r["requests_exact"] else f"NOT AS EXPECTED {r['requests']}"
         print(f"{r['buckets']:>8} {r['parallelism']:>3} {r['wall_seconds']:>7.2f} {r['latency_bound_seconds']:>8.2f} {r['ratio_to_latency_bound']:>8.2f} "
-              f"{r['stand_in_ceiling_seconds']:>10.2f} {r['ceiling_ratio_to_bound']:>10.2f} {r['peak_rss_mib']:>8.1f} {r['cpu_seconds']:>6.1f} {r['connections']:>6} {exact}")
+              f"{r['stand_in_ceiling_seconds']:>10.2f} {r['ceiling_ratio_to_bound']:>10.2f} {r['peak_rss_mib']:>8.1f} {r['cpu_seconds']:>6.1f} {r['connections']:>6} "
+              f"{r['startup_seconds']:>7.2f} {r['tail_seconds']:>6.2f} {exact}")
     for a in applied:
         exact = "exact" if a["requests_exact"] else f"NOT AS EXPECTED {a['requests']}"
         print(f"apply, {a['buckets']:,} changed buckets, --parallelism {a['parallelism']}: {a['wall_seconds']:.2f} s, "
