@@ -267,11 +267,10 @@ impl Drop for FlushTurn<'_> {
         let mut open = self.journal.lock();
         open.flushing = false;
         match self.outcome.take() {
-            Some(Ok(())) => {
-                if self.covering.lines > open.durable.lines {
-                    open.durable = self.covering;
-                }
+            Some(Ok(())) if self.covering.lines > open.durable.lines => {
+                open.durable = self.covering;
             }
+            Some(Ok(())) => {}
             Some(Err(error)) => {
                 // What reached the disk is unknown: keep only what an earlier flush made durable
                 // (no write waiting on this flush is sent), and take no more lines.
