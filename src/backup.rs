@@ -234,7 +234,9 @@ impl FileJournal {
                         open.flushing = true;
                         Some((file, open.appended))
                     }
-                    _ => None,
+                    // No journal and no flush to wait for: nothing would ever wake this one.
+                    (None, false) => return Err(io::Error::other("the journal is not open")),
+                    (_, true) => None,
                 }
             };
             let Some((file, covering)) = turn else {
