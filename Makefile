@@ -26,6 +26,9 @@ PYTHON313 ?= $(or $(lastword $(wildcard $(PYENV_ROOT)/versions/3.13*/bin/python3
 # browser of its own.
 FIREFOX := /usr/bin/firefox-esr
 PUPPETEER := .browser-firefox/node_modules/puppeteer-core/package.json
+# strace (Debian, apt-get as root): the backup test reads the order of cors-sync's system calls,
+# a journal flush before each write (tests/e2e/backups.rs).
+STRACE := /usr/bin/strace
 
 # Recipes use bash for `pipefail`: a test run piped into its summary keeps cargo's exit status.
 SHELL := /bin/bash
@@ -50,7 +53,7 @@ install:
 ## test: formatting, lints, and every test (unit, snapshot, end-to-end against the emulators)
 # Every test binary runs even when one fails (--no-fail-fast); the last line counts the tests of
 # all binaries together, so a failure early in the log cannot hide how much did not pass.
-test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) $(FIREFOX) $(PUPPETEER) $(SEAWEEDFS) $(LOCALSTACK) lint
+test: $(VENV)/.installed $(S3RVER) $(CHROMIUM) $(PLAYWRIGHT) $(FIREFOX) $(PUPPETEER) $(SEAWEEDFS) $(LOCALSTACK) $(STRACE) lint
 	@mkdir -p target
 	set -o pipefail; $(CARGO) test --workspace --all-targets --no-fail-fast 2>&1 | tee target/test.log; \
 	status=$$?; scripts/test_summary.sh target/test.log; exit $$status
@@ -108,6 +111,9 @@ $(LOCALSTACK):
 
 $(FIREFOX):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends firefox-esr
+
+$(STRACE):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends strace
 
 $(PUPPETEER):
 	npm install --prefix .browser-firefox --no-audit --no-fund --loglevel=error puppeteer-core@24.43.1

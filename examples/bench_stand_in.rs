@@ -11,11 +11,13 @@
 //! - S3 ListBuckets (GET /): the signing account's buckets, paged by `max-buckets` and a
 //!   continuation token, each with its `BucketRegion`, as AWS answers.
 //! - S3 GetBucketCors (GET /<bucket>?cors): one canned rule (`max_age_seconds` = --max-age);
-//!   HeadBucket names the region.
+//!   HeadBucket names the region. PutBucketCors is answered 200 and changes nothing (the bench
+//!   times `apply`'s re-reads, backups and writes, not what they leave).
 //! - every answer waits --latency-ms first (a real round trip); above --throttle-rps S3 requests
 //!   a second, S3 answers 503 SlowDown as it does when pressed.
-//! - `GET /__stand_in/counts` (no latency, not counted): requests by operation and account and
-//!   the connections accepted, since the last time it was asked.
+//! - `GET /__stand_in/counts` (no latency, not counted): requests by operation and account, the
+//!   connections accepted, and when the first request arrived and the last answer was sent
+//!   (Unix seconds), since the last time it was asked.
 //!
 //! `bench_stand_in ceiling --port P --concurrency C --requests N --accounts A --buckets B`: the
 //! stand-in's own ceiling, N bare unsigned GETs of `/<bucket>?cors` over C kept-alive
@@ -27,7 +29,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -91,6 +93,10 @@ struct Estate {
     counts: Mutex<BTreeMap<(String, String), u64>>,
     connections: AtomicUsize,
     started: Instant,
+    /// When the first request since the counts were last taken arrived, and when the last answer
+    /// was sent: the bench compares them with when cors-sync started and ended.
+    first_request: Mutex<Option<SystemTime>>,
+    last_answer: Mutex<Option<SystemTime>>,
 }
 
 impl Estate {
@@ -113,6 +119,15 @@ impl Estate {
         self.throttle_count.fetch_add(1, Ordering::Relaxed) < self.throttle_rps
     }
 
+    fn request_arrived(&self) {
+        let mut first = self.first_request.lock().unwrap_or_else(|p| p.into_inner());
+        first.get_or_insert_with(SystemTime::now);
+    }
+
+    fn answer_sent(&self) {
+        *self.last_answer.lock().unwrap_or_else(|p| p.into_inner()) = Some(SystemTime::now());
+    }
+
     fn take_counts(&self) -> String {
         let counts = std::mem::take(&mut *self.counts.lock().unwrap_or_else(|p| p.into_inner()));
         let mut by_operation: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
@@ -133,8 +148,17 @@ impl Estate {
             })
             .collect();
         let connections = self.connections.swap(0, Ordering::Relaxed);
+        let unix = |at: &Mutex<Option<SystemTime>>| {
+            at.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take()
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map_or("null".to_string(), |d| format!("{:.6}", d.as_secs_f64()))
+        };
         format!(
-            "{{\"connections\":{connections},\"requests\":{{{}}}}}",
+            "{{\"connections\":{connections},\"first_request_unix\":{},\"last_answer_unix\":{},\"requests\":{{{}}}}}",
+            unix(&self.first_request),
+            unix(&self.last_answer),
             operations.join(",")
         )
     }
@@ -443,6 +467,7 @@ fn answer(estate: &Estate, request: &Request) -> (String, String, Answer) {
         ("GET", true) => "ListBuckets",
         ("HEAD", false) => "HeadBucket",
         ("GET", false) if query.split('&').any(|q| q == "cors" || q == "cors=") => "GetBucketCors",
+        ("PUT", false) if query.split('&').any(|q| q == "cors" || q == "cors=") => "PutBucketCors",
         _ => "Other",
     };
     if !estate.admit() {
@@ -459,6 +484,13 @@ fn answer(estate: &Estate, request: &Request) -> (String, String, Answer) {
     let answer = match operation {
         "ListBuckets" => list_buckets(estate, &account, query),
         "GetBucketCors" => cors(estate, bucket),
+        // Accepted and forgotten: the canned rule stays what GetBucketCors answers, so an
+        // apply's re-read before each write finds the state its plan was made from.
+        "PutBucketCors" => Answer {
+            status: "200 OK",
+            headers: Vec::new(),
+            body: String::new(),
+        },
         "HeadBucket" => Answer {
             status: "200 OK",
             headers: vec![("x-amz-bucket-region", REGION.to_string())],
@@ -487,6 +519,7 @@ async fn serve_connection(estate: Arc<Estate>, mut stream: TcpStream) -> std::io
                 body: estate.take_counts(),
             }
         } else {
+            estate.request_arrived();
             let (operation, account, reply) = answer(&estate, &request);
             estate.count(&operation, &account);
             tokio::time::sleep(estate.latency).await;
@@ -508,6 +541,9 @@ async fn serve_connection(estate: Arc<Estate>, mut stream: TcpStream) -> std::io
                 .write_all(&[head.as_bytes(), reply.body.as_bytes()].concat())
                 .await?;
         }
+        if !request.target.starts_with("/__stand_in/counts") {
+            estate.answer_sent();
+        }
         if request.close {
             break;
         }
@@ -527,6 +563,8 @@ async fn serve(args: Args) -> std::io::Result<()> {
         counts: Mutex::new(BTreeMap::new()),
         connections: AtomicUsize::new(0),
         started: Instant::now(),
+        first_request: Mutex::new(None),
+        last_answer: Mutex::new(None),
     });
     let listener = TcpListener::bind(("127.0.0.1", args.number("port", 0) as u16)).await?;
     println!("{}", listener.local_addr()?.port());

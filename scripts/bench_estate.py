@@ -10,7 +10,10 @@ the account guard (AssumeRole, then GetCallerIdentity) and the listing pages, ea
 the stand-in's own ceiling (bare GETs, P at a time, as many as buckets); peak RSS; the requests,
 counted by the stand-in by operation and account; the connections cors-sync opened.
 
-`python scripts/bench_estate.py [--largest N]` (N: 1000, 10000 or 100000; default 100000).
+Then `apply` of 10,000 changed buckets (backups included) against the same kind of bound.
+
+`python scripts/bench_estate.py [--largest N] [--only apply]` (N: 1000, 10000 or 100000; default
+100000; `--only apply` runs the apply rows alone).
 Figures go to target/bench/estate.json. Not a test: it asserts only what makes a figure wrong
 (the stand-in disagreeing with moto, requests other than the expected ones).
 """
@@ -111,10 +114,10 @@ class StandIn:
         self.process.wait()
 
 
-def plan(manifest, endpoint, parallelism, extra=()):
+def plan(manifest, endpoint, parallelism, extra=(), command="plan"):
     env = dict(os.environ, **CREDENTIALS)
-    args = [BINARY, "plan", "-f", manifest, "--endpoint-url", endpoint, "--detailed-exitcode",
-            "--parallelism", str(parallelism), *extra]
+    args = [BINARY, command, "-f", manifest, "--endpoint-url", endpoint, "--parallelism", str(parallelism),
+            *(["--detailed-exitcode"] if command == "plan" else []), *extra]
     return run_measured(args, env)
 
 
@@ -191,6 +194,7 @@ def estate_row(work, buckets, parallelisms):
     try:
         for parallelism in parallelisms:
             say(f"plan: {buckets} buckets in {accounts} accounts, --parallelism {parallelism} ...")
+            started = time.time()
             wall, (user, system), rss, code = plan(manifest, stand_in.endpoint, parallelism)
             if code != 0:
                 raise SystemExit(f"cors-sync plan of {buckets} buckets found changes; the bench expects none")
@@ -211,7 +215,56 @@ def estate_row(work, buckets, parallelisms):
                 "latency_bound_seconds": round(bound, 2), "ratio_to_latency_bound": round(wall / bound, 2),
                 "stand_in_ceiling_seconds": round(ceiling, 2), "ceiling_ratio_to_bound": round(ceiling / bound, 2),
                 "peak_rss_mib": round(rss, 1), "connections": counts["connections"],
+                # Before the first request (the manifest read, the clients built) and after the
+                # last answer (planning, rendering, exit).
+                "startup_seconds": round(counts["first_request_unix"] - started, 2),
+                "tail_seconds": round(started + wall - counts["last_answer_unix"], 2),
                 "requests": totals, "requests_exact": totals == expected and per_account_exact,
+            })
+            say(f"  {rows[-1]}")
+    finally:
+        stand_in.stop()
+    return rows
+
+
+APPLY_BUCKETS = 10_000
+
+
+def apply_rows(work, parallelisms):
+    """`apply` of 10,000 changed buckets (10 accounts): the stand-in answers max age 300 where the
+    manifest says 600, so every bucket changes. Each bucket costs three round trips: the plan's
+    read, apply's re-read just before the write, and PutBucketCors; its previous state is
+    recorded in the backup journal (on this disk, not tmpfs: its flushes are real) before the
+    write is sent. The bound: the plan's, plus ceil(N / P) x 2 round trips for the writes."""
+    accounts = APPLY_BUCKETS // PER_ACCOUNT
+    manifest = write_estate(os.path.join(work, "apply"), accounts, PER_ACCOUNT)
+    stand_in = StandIn(accounts, PER_ACCOUNT, int(LATENCY * 1000), max_age=300)
+    backups = os.path.join(ROOT, "target", "bench", "apply-backups")
+    rows = []
+    try:
+        for parallelism in parallelisms:
+            shutil.rmtree(backups, ignore_errors=True)
+            say(f"apply: {APPLY_BUCKETS} changed buckets in {accounts} accounts, --parallelism {parallelism} ...")
+            wall, (user, system), rss, code = plan(
+                manifest, stand_in.endpoint, parallelism,
+                extra=["--auto-approve", "--backup-dir", backups], command="apply")
+            if code != 0:
+                raise SystemExit(f"cors-sync apply of {APPLY_BUCKETS} buckets failed ({code})")
+            counts = stand_in.take_counts()
+            totals = {op: sum(by_account.values()) for op, by_account in counts["requests"].items()}
+            journals = [os.path.join(d, f, "journal.jsonl") for d in [backups] for f in os.listdir(backups)]
+            entries = sum(1 for j in journals for _ in open(j))
+            shutil.rmtree(backups, ignore_errors=True)
+            expected = dict(expected_requests(accounts, PER_ACCOUNT), PutBucketCors=APPLY_BUCKETS)
+            expected["GetBucketCors"] = 2 * APPLY_BUCKETS
+            reads = math.ceil(APPLY_BUCKETS / parallelism)
+            bound = (3 * reads + 3) * LATENCY
+            rows.append({
+                "buckets": APPLY_BUCKETS, "accounts": accounts, "parallelism": parallelism,
+                "wall_seconds": round(wall, 2), "cpu_seconds": round(user + system, 2),
+                "latency_bound_seconds": round(bound, 2), "ratio_to_latency_bound": round(wall / bound, 2),
+                "peak_rss_mib": round(rss, 1), "journal_entries": entries,
+                "requests": totals, "requests_exact": totals == expected,
             })
             say(f"  {rows[-1]}")
     finally:
@@ -242,16 +295,19 @@ def load():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--largest", type=int, default=100_000, choices=SIZES)
+    parser.add_argument("--only", choices=["apply"])
     args = parser.parse_args()
     os.makedirs(os.path.join(ROOT, "target", "bench"), exist_ok=True)
     work = tempfile.mkdtemp()
     try:
-        say("checking the stand-in against moto ...")
-        check = check_against_moto(work)
-        rows = []
-        for buckets in [n for n in SIZES if n <= args.largest]:
-            rows += estate_row(work, buckets, PARALLELISMS)
-        validate = validate_rows(work, args.largest)
+        check, rows, validate = None, [], []
+        if args.only != "apply":
+            say("checking the stand-in against moto ...")
+            check = check_against_moto(work)
+            for buckets in [n for n in SIZES if n <= args.largest]:
+                rows += estate_row(work, buckets, PARALLELISMS)
+            validate = validate_rows(work, args.largest)
+        applied = apply_rows(work, PARALLELISMS) if args.largest >= APPLY_BUCKETS else []
     finally:
         shutil.rmtree(work)
     summary = {
@@ -261,16 +317,24 @@ def main():
         "moto_check": check,
         "plan": rows,
         "validate": validate,
+        "apply": applied,
     }
     with open(os.path.join(ROOT, "target", "bench", "estate.json"), "w") as f:
         json.dump(summary, f, indent=2)
+    checked = f"its plan JSON equal to moto's over {check['buckets']} buckets" if check else "not checked against moto in this run"
     print(f"\nThe estate: {PER_ACCOUNT:,} buckets per account (a role each), no region:, {LATENCY * 1000:.0f} ms per request, "
-          f"against the stand-in (its plan JSON equal to moto's over {check['buckets']} buckets)")
-    print(f"{'buckets':>8} {'P':>3} {'wall s':>7} {'bound s':>8} {'x bound':>8} {'ceiling s':>10} {'ceil/bound':>10} {'RSS MiB':>8} {'CPU s':>6} {'conns':>6} requests")
+          f"against the stand-in ({checked})")
+    print(f"{'buckets':>8} {'P':>3} {'wall s':>7} {'bound s':>8} {'x bound':>8} {'ceiling s':>10} {'ceil/bound':>10} {'RSS MiB':>8} {'CPU s':>6} {'conns':>6} {'start s':>7} {'tail s':>6} requests")
     for r in rows:
         exact = "exact" if r["requests_exact"] else f"NOT AS EXPECTED {r['requests']}"
         print(f"{r['buckets']:>8} {r['parallelism']:>3} {r['wall_seconds']:>7.2f} {r['latency_bound_seconds']:>8.2f} {r['ratio_to_latency_bound']:>8.2f} "
-              f"{r['stand_in_ceiling_seconds']:>10.2f} {r['ceiling_ratio_to_bound']:>10.2f} {r['peak_rss_mib']:>8.1f} {r['cpu_seconds']:>6.1f} {r['connections']:>6} {exact}")
+              f"{r['stand_in_ceiling_seconds']:>10.2f} {r['ceiling_ratio_to_bound']:>10.2f} {r['peak_rss_mib']:>8.1f} {r['cpu_seconds']:>6.1f} {r['connections']:>6} "
+              f"{r['startup_seconds']:>7.2f} {r['tail_seconds']:>6.2f} {exact}")
+    for a in applied:
+        exact = "exact" if a["requests_exact"] else f"NOT AS EXPECTED {a['requests']}"
+        print(f"apply, {a['buckets']:,} changed buckets, --parallelism {a['parallelism']}: {a['wall_seconds']:.2f} s, "
+              f"bound {a['latency_bound_seconds']:.2f} s ({a['ratio_to_latency_bound']:.2f}x), peak RSS {a['peak_rss_mib']:.1f} MiB, "
+              f"{a['journal_entries']:,} journal entries, requests {exact}")
     for v in validate:
         print(f"validate, {v['buckets']:,} buckets in {v['files']} files: {v['wall_seconds']} s, peak RSS {v['peak_rss_mib']} MiB")
     print(f"\nmachine: {summary['machine']}; load average {summary['load_average_after']}; figures in target/bench/estate.json")

@@ -234,7 +234,9 @@ impl FileJournal {
                         open.flushing = true;
                         Some((file, open.appended))
                     }
-                    _ => None,
+                    // No journal and no flush to wait for: nothing would ever wake this one.
+                    (None, false) => return Err(io::Error::other("the journal is not open")),
+                    (_, true) => None,
                 }
             };
             let Some((file, covering)) = turn else {
@@ -267,11 +269,10 @@ impl Drop for FlushTurn<'_> {
         let mut open = self.journal.lock();
         open.flushing = false;
         match self.outcome.take() {
-            Some(Ok(())) => {
-                if self.covering.lines > open.durable.lines {
-                    open.durable = self.covering;
-                }
+            Some(Ok(())) if self.covering.lines > open.durable.lines => {
+                open.durable = self.covering;
             }
+            Some(Ok(())) => {}
             Some(Err(error)) => {
                 // What reached the disk is unknown: keep only what an earlier flush made durable
                 // (no write waiting on this flush is sent), and take no more lines.

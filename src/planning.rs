@@ -2,8 +2,6 @@
 //! resource the manifest manages through the one read path, then plan (a pure function), once
 //! per account in play.
 
-use std::borrow::Cow;
-
 use cors_sync_aws::live_state;
 use cors_sync_core::diagnostic::{Diagnostic, Diagnostics, Severity};
 use cors_sync_core::lint;
@@ -55,14 +53,13 @@ impl Planned<'_> {
 /// is made: a plan missing a resource would look like "no changes" for it.
 pub async fn compute<'r>(
     reached: &'r [InAccount],
-    manifest: &Manifest,
+    manifest: Manifest,
     parallelism: usize,
     quiet: bool,
 ) -> Result<Planned<'r>, Error> {
-    let parts: Vec<Manifest> = reached
-        .iter()
-        .map(|r| manifest.in_account(r.name()))
-        .collect();
+    // Moved into the accounts' parts, not copied: an estate's manifest is held once.
+    let names: Vec<Option<&str>> = reached.iter().map(InAccount::name).collect();
+    let parts = manifest.into_accounts(&names);
     let progress = Progress::new(
         parts
             .iter()
@@ -114,17 +111,14 @@ pub async fn compute<'r>(
     Ok(planned)
 }
 
-/// The part of the manifest `--target` names (all of it without targets: borrowed, since an
-/// estate's manifest is large), and the targets.
-pub fn targeted<'m>(
-    manifest: &'m Manifest,
-    given: &[String],
-) -> Result<(Cow<'m, Manifest>, Vec<Address>), Error> {
+/// The part of the manifest `--target` names (all of it, moved and not copied, without
+/// targets: an estate's manifest is large), and the targets.
+pub fn targeted(manifest: Manifest, given: &[String]) -> Result<(Manifest, Vec<Address>), Error> {
     let targets = manifest.targets(given).map_err(Refusal::from)?;
     if targets.is_empty() {
-        return Ok((Cow::Borrowed(manifest), targets));
+        return Ok((manifest, targets));
     }
-    Ok((Cow::Owned(manifest.targeted(&targets)), targets))
+    Ok((manifest.targeted(&targets), targets))
 }
 
 /// The key saved plans and backup journals are signed and checked with (`CORS_SYNC_PLAN_KEY`),

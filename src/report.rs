@@ -34,4 +34,11 @@ pub fn report_retries(aws: &Aws) {
             if retries == 1 { " was" } else { "s were" }
         );
     }
+    let throttled = aws.throttled();
+    if throttled > 0 {
+        errln!(
+            "note: {throttled} answer{} throttling (S3 SlowDown, CloudFront or STS Throttling): the account limits its request rate; a lower --parallelism or more --max-attempts gives each call more room",
+            if throttled == 1 { " was" } else { "s were" }
+        );
+    }
 }

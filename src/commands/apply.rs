@@ -46,11 +46,11 @@ pub async fn run(args: &ApplyArgs, cli: &Cli, interrupt: &Interrupt) -> Result<O
         }
         None => {
             let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
-            let (manifest, targets) = planning::targeted(&manifest, &args.targets)?;
+            let (manifest, targets) = planning::targeted(manifest, &args.targets)?;
             let in_play = accounts::in_play(&manifest, &cli.connection)?;
             let reached = accounts::reach(&cli.connection, &in_play).await?;
             let planned =
-                planning::compute(&reached, &manifest, parallelism, cli.output.quiet).await?;
+                planning::compute(&reached, manifest, parallelism, cli.output.quiet).await?;
             report_lints(&planned.lints(), args.manifest.strict)?;
             let plan = Plan {
                 targets,

@@ -1,12 +1,12 @@
 //! `cors-sync plan`: what apply would change, as text, the JSON plan contract, or a pull-request
 //! comment; optionally saved for `apply PLANFILE`.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use cors_sync_aws::live_state;
 use cors_sync_core::access::{self, AccessReport};
 use cors_sync_core::live_targets::LiveTargets;
-use cors_sync_core::manifest::Manifest;
 use cors_sync_core::output_file;
 use cors_sync_core::plan::{Address, Plan, PolicyListings};
 use cors_sync_core::plan_file::{self, Place, Review, SavedPlan};
@@ -26,14 +26,20 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
         plan_key()?;
     }
     let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
-    let (targeted, targets) = planning::targeted(&manifest, &args.targets)?;
+    // The manifest moves into planning; what `--report-unmanaged` needs of it is the names.
+    let managed: HashSet<String> = if args.report_unmanaged {
+        manifest.buckets.iter().map(|b| b.name.clone()).collect()
+    } else {
+        HashSet::new()
+    };
+    let (targeted, targets) = planning::targeted(manifest, &args.targets)?;
     let reached = accounts::reach(
         &cli.connection,
         &accounts::in_play(&targeted, &cli.connection)?,
     )
     .await?;
     let parallelism = usize::from(cli.connection.parallelism);
-    let mut planned = compute(&reached, &targeted, parallelism, cli.output.quiet).await?;
+    let mut planned = compute(&reached, targeted, parallelism, cli.output.quiet).await?;
     let plan = Plan {
         targets,
         ..planned.plan()
@@ -43,7 +49,7 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     let unmanaged = if args.report_unmanaged {
         let mut found = Vec::new();
         for to in &reached {
-            found.extend(unmanaged_buckets(to, &manifest, parallelism).await?);
+            found.extend(unmanaged_buckets(to, &managed, parallelism).await?);
         }
         Some(found)
     } else {
@@ -204,14 +210,14 @@ fn now_utc() -> String {
 /// only information.
 async fn unmanaged_buckets(
     to: &InAccount,
-    manifest: &Manifest,
+    managed: &HashSet<String>,
     parallelism: usize,
 ) -> Result<Vec<UnmanagedBucket>, Error> {
     let all = live_state::list_buckets(&to.aws).await?;
     let others = LiveTargets {
         buckets: all
             .into_iter()
-            .filter(|b| manifest.bucket(&b.name).is_none())
+            .filter(|b| !managed.contains(&b.name))
             .collect(),
         ..LiveTargets::default()
     };

@@ -91,7 +91,7 @@ pub async fn run(args: &RollbackArgs, cli: &Cli, interrupt: &Interrupt) -> Resul
     let in_play = accounts::in_play(&manifest, &cli.connection)?;
     let reached = accounts::reach(&cli.connection, &in_play).await?;
     let parallelism = usize::from(cli.connection.parallelism);
-    let plan = planning::compute(&reached, &manifest, parallelism, cli.output.quiet)
+    let plan = planning::compute(&reached, manifest, parallelism, cli.output.quiet)
         .await?
         .plan();
     out!(

@@ -71,6 +71,54 @@ fn transient_faults_on_reads_and_writes_are_retried_and_the_result_is_the_same()
 }
 
 #[test]
+fn throttling_is_counted_apart_from_other_retries() {
+    s3::create_bucket("throttled-a", "us-east-1");
+    s3::create_bucket("throttled-b", "us-east-1");
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    proxy.fail(
+        Fault::error(
+            "GET",
+            "/throttled-a/?cors",
+            503,
+            "SlowDown",
+            "Please reduce your request rate.",
+        )
+        .times(2),
+    );
+    proxy.fail(
+        Fault::error(
+            "GET",
+            "/throttled-b/?cors",
+            500,
+            "InternalError",
+            "We encountered an internal error.",
+        )
+        .times(1),
+    );
+    let cli = cors_sync()
+        .manifest(&two_rules_manifest("throttled-a", "throttled-b"))
+        .endpoint(Some(&proxy.endpoint));
+    let plan = cli.run_with(&["plan", "-f", "manifest.yaml"]);
+    plan.code(0);
+    assert_eq!(
+        proxy.failed_requests().len(),
+        3,
+        "{:?}",
+        proxy.failed_requests()
+    );
+    assert!(
+        plan.stderr.contains("note: 3 AWS calls were retried after throttling, a server error, a timeout or a dropped connection\n"),
+        "{}",
+        plan.stderr
+    );
+    assert!(
+        plan.stderr.contains("note: 2 answers were throttling (S3 SlowDown, CloudFront or STS Throttling): the account limits its request rate; a lower --parallelism or more --max-attempts gives each call more room\n"),
+        "{}",
+        plan.stderr
+    );
+}
+
+#[test]
 fn a_permanent_fault_fails_one_bucket_and_a_rerun_writes_only_that_one() {
     s3::create_bucket("permanent-a", "us-east-1");
     s3::create_bucket("permanent-b", "us-east-1");

@@ -175,10 +175,10 @@ pub async fn apply_plan<'p>(
                     .await
                     .map(|()| Applied::Written)
             };
-            ChangeResult {
-                change,
-                outcome: safeguards.write(change, current, write).await,
-            }
+            // Boxed once the permit is had, as bucket reads are (`live_state::read_buckets`): a
+            // write waiting for the budget is not allocated at the full size of its requests.
+            let outcome = Box::pin(safeguards.write(change, current, write)).await;
+            ChangeResult { change, outcome }
         })
         .buffered(parallelism.max(1))
         .collect()

@@ -20,7 +20,9 @@ use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 use aws_smithy_http_client::ConnectorBuilder;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -92,14 +94,47 @@ pub struct Aws {
     pub(crate) account: Option<String>,
 }
 
-/// Counts attempts after the first, across every client, so a run can say it had to back off.
+/// Counts attempts after the first, across every client, so a run can say it had to back off;
+/// and, apart, the answers that were throttling, so it can say when the account's request rate
+/// was the cause.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RetryCounter(Arc<AtomicUsize>);
+pub(crate) struct RetryCounter {
+    retries: Arc<AtomicUsize>,
+    throttled: Arc<AtomicUsize>,
+}
 
 impl RetryCounter {
     pub(crate) fn record(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.retries.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// The error codes AWS throttles with (S3's `SlowDown`, CloudFront's and STS's `Throttling`, and
+/// the other services' names the SDK's own classifier knows), as `<Code>` in an XML answer.
+const THROTTLING_CODES: [&str; 7] = [
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+];
+
+/// Whether an answer is AWS throttling the caller: HTTP 429, or an error whose code is one of
+/// `THROTTLING_CODES`. The SDK's retry classifier decides the same way but does not say which
+/// reason it retried for, so the answer itself is read.
+fn is_throttling(status: u16, body: &[u8]) -> bool {
+    if status == 429 {
+        return true;
+    }
+    if status < 400 {
+        return false;
+    }
+    let body = String::from_utf8_lossy(body);
+    THROTTLING_CODES
+        .iter()
+        .any(|code| body.contains(&format!("<Code>{code}</Code>")))
 }
 
 impl Intercept for RetryCounter {
@@ -118,6 +153,20 @@ impl Intercept for RetryCounter {
             .is_some_and(|a| a.attempts() > 1)
         {
             self.record();
+        }
+        Ok(())
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response();
+        let body = response.body().bytes().unwrap_or_default();
+        if is_throttling(response.status().as_u16(), body) {
+            self.throttled.fetch_add(1, Ordering::Relaxed);
         }
         Ok(())
     }
@@ -276,7 +325,13 @@ impl Aws {
 
     /// How many calls were retried so far (throttling, 5xx, timeouts, dropped connections).
     pub fn retries(&self) -> usize {
-        self.retries.0.load(Ordering::Relaxed)
+        self.retries.retries.load(Ordering::Relaxed)
+    }
+
+    /// How many answers so far were AWS throttling (SlowDown, Throttling, HTTP 429), whether or
+    /// not the call was then retried.
+    pub fn throttled(&self) -> usize {
+        self.retries.throttled.load(Ordering::Relaxed)
     }
 
     /// The region configured for this run (flag, environment or profile), or S3's default.

@@ -184,7 +184,10 @@ async fn read_buckets(
     stream::iter(targets)
         .map(|target| async move {
             let permit = aws.request_permit().await;
-            let result = read_bucket(aws, &target.name, target.region.as_deref()).await;
+            // Boxed once the permit is had: every account's stream holds `parallelism` reads
+            // waiting for the one budget, and an unboxed read (the SDK's whole request inside)
+            // would be allocated at full size while it waits: 6,400 of them for 100 accounts.
+            let result = Box::pin(read_bucket(aws, &target.name, target.region.as_deref())).await;
             drop(permit);
             progress();
             result

@@ -3,7 +3,8 @@
 //! Every manifest message a user reads is built here, once, from these fields.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::visible::visible;
 
@@ -41,23 +42,40 @@ pub const LINTS: &[(&str, &str, &str)] = &[
 
 /// A place in a manifest file. `position` is absent for problems with the file as a whole
 /// (it cannot be read, it is not UTF-8 at all, ...).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Default)]
+///
+/// `file` is shared: every location in one file points at one copy of its path (a manifest of
+/// 100,000 buckets holds several locations per bucket).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct SourceLocation {
-    pub file: PathBuf,
+    pub file: Arc<Path>,
     pub position: Option<Position>,
+}
+
+impl Default for SourceLocation {
+    fn default() -> Self {
+        SourceLocation::whole_file(Path::new(""))
+    }
 }
 
 impl SourceLocation {
     pub fn new(file: &Path, position: Position) -> Self {
         SourceLocation {
-            file: file.to_path_buf(),
+            file: Arc::from(file),
+            position: Some(position),
+        }
+    }
+
+    /// A position in `file`, sharing its path.
+    pub fn in_file(file: &Arc<Path>, position: Position) -> Self {
+        SourceLocation {
+            file: Arc::clone(file),
             position: Some(position),
         }
     }
 
     pub fn whole_file(file: &Path) -> Self {
         SourceLocation {
-            file: file.to_path_buf(),
+            file: Arc::from(file),
             position: None,
         }
     }

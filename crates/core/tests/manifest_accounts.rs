@@ -95,6 +95,24 @@ fn each_resource_takes_its_own_account_else_its_files() {
 }
 
 #[test]
+fn moving_a_manifest_into_accounts_gives_each_the_part_in_account_copies() {
+    let manifest = load_str(Path::new("m.yaml"), ESTATE).unwrap();
+    // `tools` and `prod` reversed, and `media` left out: its resources belong to no part.
+    let reached = [Some("tools"), Some("prod")];
+    let copied: Vec<_> = reached.iter().map(|a| manifest.in_account(*a)).collect();
+    assert_eq!(manifest.clone().into_accounts(&reached), copied);
+    let unnamed = load_str(
+        Path::new("m.yaml"),
+        "version: 1\nbuckets:\n  - name: assets\n    cors_rules: []\n",
+    )
+    .unwrap();
+    assert_eq!(
+        unnamed.clone().into_accounts(&[None]),
+        [unnamed.in_account(None)]
+    );
+}
+
+#[test]
 fn without_accounts_nothing_changes_and_one_account_is_everyones_default() {
     let manifest = load_str(
         Path::new("m.yaml"),

@@ -65,6 +65,52 @@ impl Manifest {
         }
     }
 
+    /// `in_account` for each of `accounts`, the manifest moved into the parts rather than copied
+    /// (an estate's manifest is large): resources in none of them are dropped.
+    pub fn into_accounts(self, accounts: &[Option<&str>]) -> Vec<Manifest> {
+        let mut parts: Vec<Manifest> = accounts
+            .iter()
+            .map(|_| Manifest {
+                digest: self.digest.clone(),
+                accounts: self.accounts.clone(),
+                provider: self.provider,
+                ..Manifest::default()
+            })
+            .collect();
+        let index: HashMap<Option<&str>, usize> = accounts
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, account)| (*account, i))
+            .collect();
+        let part_of = |stated: &Option<AccountRef>| {
+            index
+                .get(&stated.as_ref().map(|a| a.name.as_str()))
+                .copied()
+        };
+        for bucket in self.buckets {
+            if let Some(i) = part_of(&bucket.account) {
+                parts[i].buckets.push(bucket);
+            }
+        }
+        for distribution in self.distributions {
+            if let Some(i) = part_of(&distribution.account) {
+                parts[i].distributions.push(distribution);
+            }
+        }
+        for policy in self.origin_request_policies {
+            if let Some(i) = part_of(&policy.account) {
+                parts[i].origin_request_policies.push(policy);
+            }
+        }
+        for policy in self.response_headers_policies {
+            if let Some(i) = part_of(&policy.account) {
+                parts[i].response_headers_policies.push(policy);
+            }
+        }
+        parts
+    }
+
     /// The accounts a run acts in, in declaration order: every declared one, or those `only`
     /// names. `None` stands for "the credentials' own account" when none are declared. A name
     /// in `only` that is not declared is an error naming the declared ones.

@@ -38,7 +38,7 @@ pub struct SavedWarning {
 impl From<&Diagnostic> for SavedWarning {
     fn from(warning: &Diagnostic) -> Self {
         SavedWarning {
-            file: warning.location.file.clone(),
+            file: warning.location.file.to_path_buf(),
             line: warning.location.position.map(|p| p.line),
             column: warning.location.position.map(|p| p.column),
             code: warning.code.map(str::to_string),
@@ -68,7 +68,7 @@ impl Review {
             .iter()
             .map(|w| Diagnostic {
                 location: SourceLocation {
-                    file: w.file.clone(),
+                    file: w.file.as_path().into(),
                     position: w
                         .line
                         .zip(w.column)

@@ -7,6 +7,7 @@ mod buckets;
 mod cloudfront;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::accounts::FileAccounts;
 use super::schema::{self, Field, Object, Shape};
@@ -25,12 +26,16 @@ pub(super) fn decode(
     root: &Node,
     diagnostics: &mut Diagnostics,
 ) -> (Manifest, FileAccounts) {
-    let mut decoder = Decoder { file, diagnostics };
+    let mut decoder = Decoder {
+        file: Arc::from(file),
+        diagnostics,
+    };
     decoder.manifest(root)
 }
 
 pub(super) struct Decoder<'a> {
-    file: &'a Path,
+    /// The one copy of the path that every location decoded from this file points at.
+    file: Arc<Path>,
     diagnostics: &'a mut Diagnostics,
 }
 
@@ -59,7 +64,7 @@ impl<'n> Fields<'n> {
 
 impl Decoder<'_> {
     pub(super) fn at(&self, position: Position) -> SourceLocation {
-        SourceLocation::new(self.file, position)
+        SourceLocation::in_file(&self.file, position)
     }
 
     pub(super) fn error(&mut self, position: Position, message: impl Into<String>) {
