@@ -19,16 +19,7 @@ fn transient_faults_on_reads_and_writes_are_retried_and_the_result_is_the_same()
     s3::create_bucket("transient-a", "us-east-1");
     s3::create_bucket("transient-b", "us-east-1");
     let proxy = FaultProxy::start(&emulator().endpoint);
-    proxy.fail(
-        Fault::error(
-            "GET",
-            "/transient-a/?cors",
-            503,
-            "SlowDown",
-            "Please reduce your request rate.",
-        )
-        .times(2),
-    );
+    proxy.fail(Fault::slow_down("GET", "/transient-a/?cors").times(2));
     proxy.fail(
         Fault::error(
             "PUT",
@@ -75,16 +66,7 @@ fn throttling_is_counted_apart_from_other_retries() {
     s3::create_bucket("throttled-a", "us-east-1");
     s3::create_bucket("throttled-b", "us-east-1");
     let proxy = FaultProxy::start(&emulator().endpoint);
-    proxy.fail(
-        Fault::error(
-            "GET",
-            "/throttled-a/?cors",
-            503,
-            "SlowDown",
-            "Please reduce your request rate.",
-        )
-        .times(2),
-    );
+    proxy.fail(Fault::slow_down("GET", "/throttled-a/?cors").times(2));
     proxy.fail(
         Fault::error(
             "GET",
@@ -167,16 +149,7 @@ fn a_permanent_fault_fails_one_bucket_and_a_rerun_writes_only_that_one() {
 fn aws_max_attempts_from_the_environment_bounds_bucket_reads() {
     s3::create_bucket("one-attempt", "us-east-1");
     let proxy = FaultProxy::start(&emulator().endpoint);
-    proxy.fail(
-        Fault::error(
-            "GET",
-            "/one-attempt/?cors",
-            503,
-            "SlowDown",
-            "Please reduce your request rate.",
-        )
-        .times(1),
-    );
+    proxy.fail(Fault::slow_down("GET", "/one-attempt/?cors").times(1));
     let text =
         "version: 1\nbuckets:\n  - name: one-attempt\n    region: us-east-1\n    cors_rules: []\n";
     let run = cors_sync()

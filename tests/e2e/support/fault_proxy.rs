@@ -156,6 +156,17 @@ pub struct Fault {
 }
 
 impl Fault {
+    /// S3's answer when pressed too hard: 503 SlowDown, which the SDK retries as throttling.
+    pub fn slow_down(method: &'static str, target: &str) -> Self {
+        Fault::error(
+            method,
+            target,
+            503,
+            "SlowDown",
+            "Please reduce your request rate.",
+        )
+    }
+
     pub fn error(
         method: &'static str,
         target: &str,
