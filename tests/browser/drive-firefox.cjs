@@ -10,6 +10,7 @@
 const [puppeteerDir, firefoxPath, casesPath] = process.argv.slice(2);
 const puppeteer = require(puppeteerDir);
 const fs = require('fs');
+const { sendCase, reportsOf } = require('./case.cjs');
 
 function hostsOf(plan) {
   const hosts = new Set();
@@ -90,26 +91,9 @@ async function main() {
     await page.goto(group.page);
     for (const c of group.cases) {
       messages = [];
-      const outcome = await page.evaluate(async (c) => {
-        try {
-          await fetch(c.url, {
-            method: c.method,
-            headers: c.headers,
-            credentials: c.credentials ? 'include' : 'same-origin',
-            mode: 'cors',
-            cache: 'no-store',
-          });
-          return { ok: true };
-        } catch (error) {
-          return { ok: false, error: String(error) };
-        }
-      }, c);
+      const outcome = await page.evaluate(sendCase, c);
       if (plan.capture && !outcome.ok) {
-        // The message is logged after the page's promise rejects: wait for it (bounded).
-        for (let i = 0; i < 50 && !messages.some((m) => m.includes('Cross-Origin Request Blocked')); i++) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        outcome.messages = messages.filter((m) => m.includes('Cross-Origin Request Blocked'));
+        outcome.messages = await reportsOf(messages, 'Cross-Origin Request Blocked');
       }
       if (plan.har && !outcome.ok) {
         // Firefox's export shows a request CORS blocked with status 0 and no response headers,

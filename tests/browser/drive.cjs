@@ -13,6 +13,7 @@
 const [playwrightDir, chromiumPath, casesPath] = process.argv.slice(2);
 const { chromium } = require(playwrightDir);
 const fs = require('fs');
+const { sendCase, reportsOf } = require('./case.cjs');
 
 async function main() {
   const plan = JSON.parse(fs.readFileSync(casesPath, 'utf8'));
@@ -59,26 +60,9 @@ async function main() {
     await page.goto(group.page);
     for (const c of group.cases) {
       messages = [];
-      const outcome = await page.evaluate(async (c) => {
-        try {
-          await fetch(c.url, {
-            method: c.method,
-            headers: c.headers,
-            credentials: c.credentials ? 'include' : 'same-origin',
-            mode: 'cors',
-            cache: 'no-store',
-          });
-          return { ok: true };
-        } catch (error) {
-          return { ok: false, error: String(error) };
-        }
-      }, c);
+      const outcome = await page.evaluate(sendCase, c);
       if (plan.capture && !outcome.ok) {
-        // The message is logged after the page's promise rejects: wait for it (bounded).
-        for (let i = 0; i < 50 && !messages.some((m) => m.includes('blocked by CORS policy')); i++) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        outcome.messages = messages.filter((m) => m.includes('blocked by CORS policy'));
+        outcome.messages = await reportsOf(messages, 'blocked by CORS policy');
         const failed = [...sent.entries()].filter(([, r]) => r.url === c.url && r.method !== 'OPTIONS').pop();
         if (failed) {
           const [id, request] = failed;
