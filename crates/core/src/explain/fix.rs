@@ -100,21 +100,11 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
         let mut edit = Edit::new(text);
         match change {
             Change::BehaviorMethods { methods, .. } => {
-                let list = field(behavior, "allowed_methods").ok_or_else(|| {
-                    cannot(NoFix::NoField {
-                        owner: "behavior",
-                        field: "allowed_methods",
-                    })
-                })?;
+                let list = required_field(behavior, "behavior", "allowed_methods")?;
                 edit.append(list, &methods.join(", "))?;
             }
             Change::BehaviorForwards { headers, .. } => {
-                let list = field(behavior, "forward_headers").ok_or_else(|| {
-                    cannot(NoFix::NoField {
-                        owner: "behavior",
-                        field: "forward_headers",
-                    })
-                })?;
+                let list = required_field(behavior, "behavior", "forward_headers")?;
                 // One edit: the list's items are read once, before any is added.
                 edit.append(list, &headers.join(", "))?;
             }
@@ -130,12 +120,7 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
             file: file.to_path_buf(),
         })
     })?;
-    let rules = field(spec, "cors_rules").ok_or_else(|| {
-        cannot(NoFix::NoField {
-            owner: "bucket",
-            field: "cors_rules",
-        })
-    })?;
+    let rules = required_field(spec, "bucket", "cors_rules")?;
     let mut edit = Edit::new(text);
     match change {
         // Made on the distribution, above.
@@ -177,12 +162,7 @@ pub fn fix(file: &Path, text: &str, bucket: &str, change: &Change) -> Result<Fix
             match field(node, "allowed_headers") {
                 Some(list) => edit.append(list, &quote(header))?,
                 None => {
-                    let methods = field(node, "allowed_methods").ok_or_else(|| {
-                        cannot(NoFix::NoField {
-                            owner: "rule",
-                            field: "allowed_methods",
-                        })
-                    })?;
+                    let methods = required_field(node, "rule", "allowed_methods")?;
                     let column = key_column(node, "allowed_methods");
                     edit.insert_line_after(
                         last_line(methods),
@@ -303,6 +283,15 @@ fn quote(value: &str) -> String {
     } else {
         serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
     }
+}
+
+/// The field `name` of `owner` (a bucket, a rule, a behavior): an edit needs it to be there.
+fn required_field<'a>(
+    node: &'a Node,
+    owner: &'static str,
+    name: &'static str,
+) -> Result<&'a Node, Error> {
+    field(node, name).ok_or_else(|| cannot(NoFix::NoField { owner, field: name }))
 }
 
 fn field<'a>(node: &'a Node, name: &str) -> Option<&'a Node> {
