@@ -50,20 +50,20 @@ impl LiveState {
         self.buckets.iter().find(|b| b.name == name)
     }
 
-    /// The bucket `key` names, if it was read here: never a bucket of the same name read in
-    /// another account.
-    pub fn bucket_at(&self, key: BucketKey) -> Option<&LiveBucket> {
-        (key.account == self.account.as_deref())
-            .then(|| self.bucket(key.name))
-            .flatten()
-    }
-
-    /// A bucket read here, across accounts: in the account this state was read in.
-    pub fn key_of<'a>(&'a self, bucket: &'a LiveBucket) -> BucketKey<'a> {
-        BucketKey {
-            account: self.account.as_deref(),
-            name: &bucket.name,
+    /// The buckets read here by their key (the account this state was read in, and the name),
+    /// built once: what desired state and plans are joined with. A search of the list per bucket
+    /// is quadratic, minutes for an account of 100,000 buckets. The first of a key wins, as
+    /// `LiveState::bucket` finds it.
+    pub fn buckets_by_key(&self) -> HashMap<BucketKey<'_>, &LiveBucket> {
+        let mut by_key = HashMap::with_capacity(self.buckets.len());
+        for bucket in &self.buckets {
+            let key = BucketKey {
+                account: self.account.as_deref(),
+                name: &bucket.name,
+            };
+            by_key.entry(key).or_insert(bucket);
         }
+        by_key
     }
 
     pub fn distribution(&self, id: &str) -> Option<&LiveDistribution> {
@@ -122,6 +122,17 @@ impl PlannedChange {
         }
     }
 
+    /// The key of the bucket it changes, when it changes a bucket.
+    pub fn bucket_key(&self) -> Option<BucketKey<'_>> {
+        match &self.change {
+            Change::BucketCors { bucket, .. } => Some(BucketKey {
+                account: self.account.as_deref(),
+                name: bucket,
+            }),
+            _ => None,
+        }
+    }
+
     /// The change's key across accounts: its account and its address.
     pub fn key(&self) -> (Option<&str>, Address) {
         (self.account.as_deref(), self.change.address())
@@ -164,14 +175,8 @@ impl Plan {
 /// problems only live state reveals, such as a behavior path the distribution does not have,
 /// each tied to its place in the manifest.
 pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> {
-    // Joined once, by each bucket's key (its account and name), in a map: a search of the list
-    // per bucket is quadratic, minutes for an account of 100,000 buckets. The first of a key
-    // wins, as `LiveState::bucket` finds it.
-    let mut live_buckets: HashMap<BucketKey, &LiveBucket> =
-        HashMap::with_capacity(live.buckets.len());
-    for bucket in &live.buckets {
-        live_buckets.entry(live.key_of(bucket)).or_insert(bucket);
-    }
+    // Joined once, by each bucket's key: never with a bucket of the same name in another account.
+    let live_buckets = live.buckets_by_key();
     let mut changes: Vec<PlannedChange> = manifest
         .buckets
         .iter()

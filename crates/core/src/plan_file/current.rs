@@ -2,8 +2,9 @@
 //! for, the resources that moved, and the plan with the state just re-read as its `before`.
 
 use super::{Fingerprint, SavedPlan};
+use crate::bucket_cors::BucketCors;
 use crate::fingerprint;
-use crate::plan::{Address, BucketKey, Change, LiveState, PlannedChange};
+use crate::plan::{Address, Change, LiveState, PlannedChange};
 
 /// The fingerprint of each changed resource, from live state read for it in its account. A
 /// resource missing from `live`, or a bucket read in another account, fingerprints as absent,
@@ -12,15 +13,15 @@ pub fn fingerprints<'p>(
     changes: impl IntoIterator<Item = &'p PlannedChange>,
     live: &LiveState,
 ) -> Vec<Fingerprint> {
+    let buckets = live.buckets_by_key();
     changes
         .into_iter()
-        .map(|PlannedChange { account, change }| {
+        .map(|planned| {
+            let PlannedChange { account, change } = planned;
             let sha256 = match change {
-                Change::BucketCors { bucket, .. } => live
-                    .bucket_at(BucketKey {
-                        account: account.as_deref(),
-                        name: bucket,
-                    })
+                Change::BucketCors { .. } => planned
+                    .bucket_key()
+                    .and_then(|key| buckets.get(&key))
                     .map_or_else(
                         || "absent".to_string(),
                         |b| fingerprint::bucket(&b.region, &b.cors),
@@ -76,16 +77,31 @@ pub fn with_live_before<'p>(
     changes: impl IntoIterator<Item = &'p PlannedChange>,
     now: &LiveState,
 ) -> Vec<PlannedChange> {
+    let buckets = now.buckets_by_key();
     changes
         .into_iter()
-        .map(|planned| PlannedChange {
-            account: planned.account.clone(),
-            change: with_live_before_one(planned.account.as_deref(), &planned.change, now),
+        .map(|planned| {
+            let live_cors = || {
+                planned
+                    .bucket_key()
+                    .and_then(|key| buckets.get(&key))
+                    .map(|b| b.cors.clone())
+                    .unwrap_or_default()
+            };
+            PlannedChange {
+                account: planned.account.clone(),
+                change: with_live_before_one(&planned.change, live_cors, now),
+            }
         })
         .collect()
 }
 
-fn with_live_before_one(account: Option<&str>, change: &Change, now: &LiveState) -> Change {
+/// One change with its `before` from `now`; a bucket's is `live_cors` (read in its account).
+fn with_live_before_one(
+    change: &Change,
+    live_cors: impl FnOnce() -> BucketCors,
+    now: &LiveState,
+) -> Change {
     match change {
         Change::BucketCors {
             bucket,
@@ -95,13 +111,7 @@ fn with_live_before_one(account: Option<&str>, change: &Change, now: &LiveState)
         } => Change::BucketCors {
             bucket: bucket.clone(),
             region: region.clone(),
-            before: now
-                .bucket_at(BucketKey {
-                    account,
-                    name: bucket,
-                })
-                .map(|b| b.cors.clone())
-                .unwrap_or_default(),
+            before: live_cors(),
             after: after.clone(),
         },
         Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
