@@ -38,9 +38,39 @@ fn assumed() -> BehaviorSettings {
     }
 }
 
-/// The edge one manifest makes of a behavior: settings, forwarding, policy CORS. `Err` says why
-/// it cannot be judged offline (a custom policy only the account knows).
-type Resolved = Result<(BehaviorSettings, Forwarded, Option<CorsPolicy>), Error>;
+/// The edge one manifest (or live state) makes of a behavior: settings, forwarding, policy CORS.
+type ResolvedEdge = (BehaviorSettings, Forwarded, Option<CorsPolicy>);
+
+/// `Err` says why it cannot be judged (offline: a custom policy only the account knows).
+type Resolved = Result<ResolvedEdge, Error>;
+
+/// A behavior's edge before and after, when there is something to judge: `None` when the two are
+/// the same, or when a side cannot be resolved (then said in `notes`, as `unjudged` for
+/// `resource`).
+fn changed_edge(
+    resource: &str,
+    before: Resolved,
+    after: Resolved,
+    unjudged: &str,
+    notes: &mut Vec<String>,
+) -> Option<[ResolvedEdge; 2]> {
+    match (before, after) {
+        (Ok(before), Ok(after)) => (before != after).then_some([before, after]),
+        (Err(problem), _) | (_, Err(problem)) => {
+            notes.push(format!("{resource}: {unjudged}: {problem}"));
+            None
+        }
+    }
+}
+
+/// The evaluator's view of a resolved edge.
+fn edge_of((behavior, forwarded, policy): &ResolvedEdge) -> Edge<'_> {
+    Edge {
+        behavior,
+        forwarded: *forwarded,
+        response_headers: policy.as_ref(),
+    }
+}
 
 fn resolve(manifest: &Manifest, id: &str, path: &BehaviorPath) -> Resolved {
     let live = LiveState {
@@ -117,22 +147,18 @@ pub fn changes(base: &Manifest, head: &Manifest) -> (Vec<AccessChange>, Vec<Stri
         }
         for path in paths {
             let resource = format!("{address} behavior {path}");
-            let (before, after) = match (resolve(base, id, &path), resolve(head, id, &path)) {
-                (Ok(before), Ok(after)) => (before, after),
-                (Err(problem), _) | (_, Err(problem)) => {
-                    notes.push(format!("{resource}: not judged offline: {problem}"));
-                    continue;
-                }
-            };
-            if before == after {
-                // The same edge: what the buckets' own changes do is said for each bucket.
+            // The same edge on both sides: what the buckets' own changes do is said for each
+            // bucket.
+            let Some(sides) = changed_edge(
+                &resource,
+                resolve(base, id, &path),
+                resolve(head, id, &path),
+                "not judged offline",
+                &mut notes,
+            ) else {
                 continue;
-            }
-            let edges = [&before, &after].map(|(settings, forwarded, policy)| Edge {
-                behavior: settings,
-                forwarded: *forwarded,
-                response_headers: policy.as_ref(),
-            });
+            };
+            let edges = [&sides[0], &sides[1]].map(edge_of);
             let scenarios: Vec<(String, &BucketCors, &BucketCors)> = bucket_names
                 .iter()
                 .map(|name| {
@@ -238,21 +264,16 @@ pub fn live_changes(live: &LiveState, manifest: &Manifest) -> (Vec<AccessChange>
                 let (forwarded, policy) = edge::edge(settings, manifest, live)?;
                 Ok((settings.clone(), forwarded, policy))
             };
-            let (before, after) = match (resolved(current), resolved(&desired)) {
-                (Ok(before), Ok(after)) => (before, after),
-                (Err(problem), _) | (_, Err(problem)) => {
-                    notes.push(format!("{resource}: not judged: {problem}"));
-                    continue;
-                }
-            };
-            if before == after {
+            let Some(sides) = changed_edge(
+                &resource,
+                resolved(current),
+                resolved(&desired),
+                "not judged",
+                &mut notes,
+            ) else {
                 continue;
-            }
-            let edges = [&before, &after].map(|(settings, forwarded, policy)| Edge {
-                behavior: settings,
-                forwarded: *forwarded,
-                response_headers: policy.as_ref(),
-            });
+            };
+            let edges = [&sides[0], &sides[1]].map(edge_of);
             let bucket = read
                 .origin_domain(&spec.path)
                 .and_then(bucket_of_origin)
