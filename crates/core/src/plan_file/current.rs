@@ -1,6 +1,8 @@
 //! Whether a saved plan still holds: each resource's fingerprint, the changes the file has none
 //! for, the resources that moved, and the plan with the state just re-read as its `before`.
 
+use std::collections::HashMap;
+
 use super::{Fingerprint, SavedPlan};
 use crate::bucket_cors::BucketCors;
 use crate::fingerprint;
@@ -59,12 +61,13 @@ pub fn fingerprints<'p>(
 /// The changes the plan file has no fingerprint for: nothing says what they were planned from, so
 /// none of them may be applied (an edited file, or a forgery).
 pub fn unfingerprinted(saved: &SavedPlan) -> Vec<Address> {
+    let recorded = saved.fingerprints_by_key();
     saved
         .plan
         .changes
         .iter()
         .map(PlannedChange::key)
-        .filter(|(account, address)| saved.fingerprint(*account, address).is_none())
+        .filter(|(account, address)| !recorded.contains_key(&(*account, address)))
         .map(|(_, address)| address)
         .collect()
 }
@@ -135,13 +138,18 @@ pub fn moved<'p>(
     account: Option<&str>,
     now: &[Fingerprint],
 ) -> Vec<&'p Address> {
+    // The first of an address, as a search of the list finds it.
+    let mut now_by_address: HashMap<&Address, &Fingerprint> = HashMap::with_capacity(now.len());
+    for f in now {
+        now_by_address.entry(&f.address).or_insert(f);
+    }
     saved
         .fingerprints
         .iter()
         .filter(|recorded| recorded.account.as_deref() == account)
         .filter(|recorded| {
-            now.iter()
-                .find(|f| f.address == recorded.address)
+            now_by_address
+                .get(&recorded.address)
                 .is_none_or(|f| f.sha256 != recorded.sha256)
         })
         .map(|f| &f.address)

@@ -22,7 +22,7 @@
 //! summary `plan` printed beside the changes, for `show`), and the plan's `targets` (a partial
 //! plan, `plan --target`). They are in the body, so the checksum and signature cover them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -118,6 +118,18 @@ impl SavedPlan {
         self.fingerprints
             .iter()
             .find(|f| f.account.as_deref() == account && &f.address == address)
+    }
+
+    /// Every recorded fingerprint by (account, address), built once: a check of each change
+    /// against the list would be quadratic in a saved plan of 100,000 buckets.
+    pub fn fingerprints_by_key(&self) -> HashMap<(Option<&str>, &Address), &Fingerprint> {
+        let mut by_key = HashMap::with_capacity(self.fingerprints.len());
+        for f in &self.fingerprints {
+            by_key
+                .entry((f.account.as_deref(), &f.address))
+                .or_insert(f);
+        }
+        by_key
     }
 }
 
