@@ -15,9 +15,14 @@ impl Progress {
         let bar = show.then(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} ({elapsed})")
-                .map(|s| s.progress_chars("=> "))
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            // At 100,000 buckets the count needs its thousands marked, and a person waiting
+            // minutes wants the rate and how long is left; `per_sec:0` prints it unpadded with
+            // no decimals.
+            let style = ProgressStyle::with_template(
+                "{msg} [{bar:30}] {human_pos}/{human_len}  {per_sec:0}  ETA {eta}  ({elapsed})",
+            )
+            .map(|s| s.progress_chars("=> "))
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.set_message(what);
             bar

@@ -127,6 +127,16 @@ fn progress_shows_on_a_terminal_and_never_with_quiet_or_in_a_pipe() {
         "a progress bar on the terminal: {:?}",
         shown.stdout
     );
+    let bar = shown
+        .stdout
+        .split("reading live state [")
+        .nth(1)
+        .and_then(|rest| rest.split(['\r', '\n', '\x1b']).next())
+        .unwrap_or_default();
+    assert!(
+        bar.contains("/s  ETA ") && bar.contains("/1  "),
+        "the bar shows the count, a rate and an ETA: {bar:?}"
+    );
     let quiet = cors_sync()
         .manifest(&manifest)
         .on_terminal()
