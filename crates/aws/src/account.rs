@@ -77,14 +77,17 @@ impl Aws {
         let Some(expected) = account.id.as_deref().filter(|_| account.provider.is_aws()) else {
             return self.check_store(account, through).await;
         };
-        let actual = self
-            .account_id()
-            .await
-            .map_err(|error| Error::Unreachable {
-                account: account.name.clone(),
-                through: through.clone(),
-                error: Box::new(error),
-            })?;
+        // Inside the `--parallelism` budget: 100 accounts' guards at once would otherwise open
+        // 100 connections beside the bucket reads' P (the AssumeRole, when there is a role, is
+        // made within the GetCallerIdentity, under the same permit).
+        let permit = self.request_permit().await;
+        let actual = self.account_id().await;
+        drop(permit);
+        let actual = actual.map_err(|error| Error::Unreachable {
+            account: account.name.clone(),
+            through: through.clone(),
+            error: Box::new(error),
+        })?;
         if actual == expected {
             Ok(())
         } else {

@@ -243,10 +243,16 @@ impl Aws {
         self.provider
     }
 
-    /// Waits for a bucket request's turn under `--parallelism`, counted across every account.
+    /// Waits for a request's turn under `--parallelism`, counted across every account.
     pub(crate) async fn request_permit(&self) -> Option<SemaphorePermit<'_>> {
         // The semaphore is never closed; were it, requests would go unbounded rather than fail.
         self.requests.acquire().await.ok()
+    }
+
+    /// The `--parallelism` budget itself, for a call that takes its permits one request at a
+    /// time (a paginated listing).
+    pub(crate) fn request_budget(&self) -> &Semaphore {
+        &self.requests
     }
 
     /// The custom S3 endpoint this run talks to (flag, environment or profile), if any.

@@ -330,7 +330,7 @@ fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
 pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
     aws.listing
         .get_or_try_init(|| async {
-            list_pages(&aws.s3(&aws.default_region()))
+            list_pages(&aws.s3(&aws.default_region()), aws.request_budget())
                 .await
                 .map_err(|e| aws.s3_error("s3 buckets", "ListBuckets", &e))
         })
@@ -366,9 +366,11 @@ impl std::fmt::Display for RepeatedToken {
 
 impl std::error::Error for RepeatedToken {}
 
-/// Every page of ListBuckets, through the SDK's paginator.
+/// Every page of ListBuckets, through the SDK's paginator, each page's request sent inside the
+/// run's `--parallelism` budget (`budget`), as bucket reads are.
 pub(crate) async fn list_pages(
     client: &aws_sdk_s3::Client,
+    budget: &tokio::sync::Semaphore,
 ) -> Result<
     Vec<BucketTarget>,
     aws_smithy_runtime_api::client::result::SdkError<
@@ -386,7 +388,13 @@ pub(crate) async fn list_pages(
         .max_buckets(LIST_PAGE)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
+    loop {
+        // The paginator sends a page's request only when asked for the page.
+        let permit = budget.acquire().await.ok();
+        let Some(page) = pages.next().await else {
+            break;
+        };
+        drop(permit);
         let page = page?;
         for bucket in page.buckets() {
             if let Some(name) = bucket.name().filter(|name| seen.insert(name.to_string())) {

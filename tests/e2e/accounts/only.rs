@@ -269,6 +269,57 @@ fn parallelism_bounds_bucket_reads_across_accounts_together() {
     );
 }
 
+/// The account guard's STS calls and each account's ListBuckets pages take their turns in the
+/// same `--parallelism` budget as the bucket reads: three accounts at `--parallelism 2` never
+/// have three of either in flight (before, every account's guard, then every account's listing,
+/// went at once, outside the budget: 163 connections for 100 accounts at 64).
+#[test]
+fn the_account_guard_and_the_listings_take_turns_in_the_parallelism_budget() {
+    use crate::support::fault_proxy::{Fault, FaultKind, InFlight};
+
+    let mut manifest = format!("{}buckets:\n", declared(BASE_ACCOUNT));
+    for (account, name) in [(PROD, "prod"), (MEDIA, "media"), (BASE_ACCOUNT, "tools")] {
+        let client = accounts::s3_in(account);
+        // Two buckets without a region each: an account's regions are then had from its listing.
+        for i in 0..2 {
+            let bucket = format!("acct-turn-{name}-{i}");
+            s3::create_bucket_with(&client, &bucket, "us-east-1");
+            manifest.push_str(&format!(
+                "  - name: {bucket}\n    account: {name}\n    cors_rules: []\n"
+            ));
+        }
+    }
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    // prod's role and media's profile each assume a role; each of the three is then identified.
+    let guard = InFlight::gate(2, 5);
+    let listings = InFlight::gate(2, 3);
+    proxy.fail(Fault::kind("POST", "/", FaultKind::Counted(guard.clone())));
+    proxy.fail(Fault::kind(
+        "GET",
+        "max-buckets",
+        FaultKind::Counted(listings.clone()),
+    ));
+    through(&proxy, &manifest)
+        .run_with(&["plan", "-f", "manifest.yaml", "--parallelism", "2"])
+        .code(0);
+    let mut sts = proxy.sts_actions();
+    sts.sort();
+    assert_eq!(
+        sts,
+        [
+            "AssumeRole",
+            "AssumeRole",
+            "GetCallerIdentity",
+            "GetCallerIdentity",
+            "GetCallerIdentity"
+        ]
+    );
+    assert_eq!(proxy.requests_matching("max-buckets"), 3);
+    assert_eq!(guard.most(), 2, "the guard's STS calls, at most 2 at once");
+    assert_eq!(listings.most(), 2, "the listings, at most 2 at once");
+    assert!(!guard.never_reached() && !listings.never_reached());
+}
+
 #[test]
 fn account_choices_that_cannot_be_made_are_refused_saying_what_to_do() {
     s3::create_bucket("acct-choice-tools", "us-east-1");

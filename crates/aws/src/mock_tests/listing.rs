@@ -63,7 +63,9 @@ async fn pages_are_followed_and_each_buckets_region_taken() {
     let interceptor = MockResponseInterceptor::new()
         .rule_mode(RuleMode::Sequential)
         .with_rule(&pages);
-    let listed = list_pages(&client(interceptor)).await.unwrap();
+    let listed = list_pages(&client(interceptor), &tokio::sync::Semaphore::new(1))
+        .await
+        .unwrap();
     assert_eq!(
         *asked.lock().unwrap(),
         [
@@ -131,7 +133,7 @@ async fn listing_with_tokens(
     let interceptor = MockResponseInterceptor::new()
         .rule_mode(RuleMode::MatchAny)
         .with_rule(&pages);
-    let listed = list_pages(&client(interceptor))
+    let listed = list_pages(&client(interceptor), &tokio::sync::Semaphore::new(1))
         .await
         .map_err(|e| crate::error::AwsError::from_sdk("s3 buckets", "ListBuckets", &e).to_string());
     let asked = *requests.lock().unwrap();
