@@ -208,25 +208,21 @@ pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
 /// What applying the manifest does to the access its buckets and behaviors give now (`plan`'s
 /// "Access changes"): live state as the base. Lints are left to the plan itself.
 pub fn compare_live(live: &LiveState, manifest: &Manifest) -> AccessReport {
-    let mut base = Manifest::default();
-    for bucket in &live.buckets {
-        if let Some(spec) = manifest.bucket(&bucket.name) {
+    // Desired and live joined once by key, as the plan joins them: a search of the manifest for
+    // each bucket read, and of those for each bucket of the manifest, made `plan --format
+    // markdown` of one account's 100,000 buckets take 135 s instead of 13.
+    let read = live.buckets_by_key();
+    let (mut base, mut head) = (Manifest::default(), Manifest::default());
+    for spec in &manifest.buckets {
+        if let Some(current) = read.get(&spec.key()) {
             base.buckets.push(BucketSpec {
-                cors: bucket.cors.clone(),
+                cors: current.cors.clone(),
                 rule_locations: Vec::new(),
                 ..spec.clone()
             });
+            head.buckets.push(spec.clone());
         }
     }
-    let head = Manifest {
-        buckets: manifest
-            .buckets
-            .iter()
-            .filter(|b| base.bucket(&b.name).is_some())
-            .cloned()
-            .collect(),
-        ..Manifest::default()
-    };
     let mut report = compare(&base, &head);
     report.lints_introduced.clear();
     report.lints_fixed.clear();
