@@ -74,7 +74,8 @@ build:
 
 ## bench: cors-sync plan over 1,000 buckets against aws-cli, boto3 and the emulator's ceiling;
 ## then validate, diff and convert at the size limit (scripts/bench_size.py), then the estate rows
-## (1k / 10k / 100k buckets, 1,000 per account) against the bench's S3/STS stand-in.
+## (1k / 10k / 100k buckets, 1,000 per account) against the bench's S3/STS stand-in, then one
+## account of 10k and 100k changed buckets planned as text, as Markdown and saved.
 ## ESTATE_LARGEST=10000 stops the rows at 10,000 buckets (the 100k rows take minutes).
 ESTATE_LARGEST ?= 100000
 bench: $(VENV)/.installed .venv-bench/.installed

@@ -272,6 +272,35 @@ def apply_rows(work, parallelisms):
     return rows
 
 
+ONE_ACCOUNT_FORMATS = [("text", []), ("markdown", ["--format", "markdown"]), ("saved", ["--out", "PLANFILE"])]
+
+
+def one_account_rows(work, largest):
+    """One account holding every bucket, each one changed (the stand-in answers max age 300
+    where the manifest says 600), no latency: what is left is cors-sync's own work per bucket,
+    which must grow linearly. Planned as text, as the markdown comment (which compares access
+    through the live state), and saved to a plan file."""
+    rows = []
+    for buckets in [n for n in (10_000, 100_000) if n <= largest]:
+        manifest = write_estate(os.path.join(work, f"one-{buckets}"), 1, buckets)
+        stand_in = StandIn(1, buckets, 0, max_age=300)
+        try:
+            for name, extra in ONE_ACCOUNT_FORMATS:
+                planfile = os.path.join(work, f"one-{buckets}.plan")
+                say(f"plan: one account of {buckets} changed buckets, {name} ...")
+                wall, (user, system), rss, code = plan(manifest, stand_in.endpoint, 64,
+                                                       [planfile if a == "PLANFILE" else a for a in extra])
+                if code != 2:
+                    raise SystemExit(f"cors-sync plan ({name}) of {buckets} changed buckets exited {code}")
+                stand_in.take_counts()
+                rows.append({"buckets": buckets, "format": name, "wall_seconds": round(wall, 2),
+                             "cpu_seconds": round(user + system, 2), "peak_rss_mib": round(rss, 1)})
+                say(f"  {rows[-1]}")
+        finally:
+            stand_in.stop()
+    return rows
+
+
 def validate_rows(work, largest):
     """validate of a manifest directory of 10 and of 100 accounts' files (1,000 buckets each)."""
     rows = []
@@ -295,19 +324,24 @@ def load():
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--largest", type=int, default=100_000, choices=SIZES)
-    parser.add_argument("--only", choices=["apply"])
+    parser.add_argument("--only", choices=["apply", "one-account"])
     args = parser.parse_args()
     os.makedirs(os.path.join(ROOT, "target", "bench"), exist_ok=True)
     work = tempfile.mkdtemp()
     try:
-        check, rows, validate = None, [], []
-        if args.only != "apply":
+        check, rows, validate, one_account = None, [], [], []
+        if args.only is None:
             say("checking the stand-in against moto ...")
             check = check_against_moto(work)
             for buckets in [n for n in SIZES if n <= args.largest]:
                 rows += estate_row(work, buckets, PARALLELISMS)
             validate = validate_rows(work, args.largest)
-        applied = apply_rows(work, PARALLELISMS) if args.largest >= APPLY_BUCKETS else []
+        if args.only in (None, "apply") and args.largest >= APPLY_BUCKETS:
+            applied = apply_rows(work, PARALLELISMS)
+        else:
+            applied = []
+        if args.only in (None, "one-account"):
+            one_account = one_account_rows(work, args.largest)
     finally:
         shutil.rmtree(work)
     summary = {
@@ -318,6 +352,7 @@ def main():
         "plan": rows,
         "validate": validate,
         "apply": applied,
+        "one_account": one_account,
     }
     with open(os.path.join(ROOT, "target", "bench", "estate.json"), "w") as f:
         json.dump(summary, f, indent=2)
@@ -335,6 +370,11 @@ def main():
         print(f"apply, {a['buckets']:,} changed buckets, --parallelism {a['parallelism']}: {a['wall_seconds']:.2f} s, "
               f"bound {a['latency_bound_seconds']:.2f} s ({a['ratio_to_latency_bound']:.2f}x), peak RSS {a['peak_rss_mib']:.1f} MiB, "
               f"{a['journal_entries']:,} journal entries, requests {exact}")
+    for o in one_account:
+        smaller = next((r for r in one_account if r["format"] == o["format"] and r["buckets"] < o["buckets"]), None)
+        growth = f", {o['wall_seconds'] / smaller['wall_seconds']:.1f}x the {smaller['buckets']:,}" if smaller else ""
+        print(f"plan, one account of {o['buckets']:,} changed buckets, no latency, {o['format']}: {o['wall_seconds']:.2f} s "
+              f"({o['cpu_seconds']:.1f} s CPU{growth}), peak RSS {o['peak_rss_mib']:.1f} MiB")
     for v in validate:
         print(f"validate, {v['buckets']:,} buckets in {v['files']} files: {v['wall_seconds']} s, peak RSS {v['peak_rss_mib']} MiB")
     print(f"\nmachine: {summary['machine']}; load average {summary['load_average_after']}; figures in target/bench/estate.json")
