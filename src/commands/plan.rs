@@ -75,17 +75,21 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     } else {
         AccessReport::default()
     };
+    let plan = match &args.out {
+        Some(path) => {
+            // What is printed beside the changes, so that `show` prints the plan as it is
+            // printed now.
+            let review = Review::new(&warnings, unmanaged.as_deref(), access.clone());
+            save(&mut planned, plan, review, &args.manifest.manifest, path).await?
+        }
+        None => plan,
+    };
     let view = PlanView {
         plan: &plan,
         warnings: &warnings,
         unmanaged: unmanaged.as_deref(),
         access: &access,
     };
-    if let Some(path) = &args.out {
-        // What is printed beside the changes, so that `show` prints the plan as it is printed now.
-        let review = Review::new(&warnings, unmanaged.as_deref(), access.clone());
-        save(&mut planned, &plan, review, &args.manifest.manifest, path).await?;
-    }
     let colour = terminal::stdout_colour(cli.output.no_color);
     let shown = |format| out!("{}", plan_view::render(&view, format, colour));
     match args.format {
@@ -123,15 +127,16 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     }
 }
 
-/// Writes the plan file. Distributions in the plan are re-read with GetDistributionConfig first,
+/// Writes the plan file, and gives the plan back to be shown: it moves into the file's body
+/// rather than being copied (100,000 changes are held once). Distributions in the plan are re-read with GetDistributionConfig first,
 /// so their fingerprints include the ETag an update would use.
 async fn save(
     planned: &mut Planned<'_>,
-    plan: &Plan,
+    plan: Plan,
     review: Review,
     manifest_path: &Path,
     path: &Path,
-) -> Result<(), Error> {
+) -> Result<Plan, Error> {
     let not_saved =
         |e: cors_sync_aws::Error| Error::calls(e, Some("the plan was not saved".into()));
     let mut fingerprints = Vec::new();
@@ -172,7 +177,7 @@ async fn save(
             .unwrap_or_default(),
         made_in,
         fingerprints,
-        plan: plan.clone(),
+        plan,
         accounts: planned
             .parts
             .iter()
@@ -183,7 +188,7 @@ async fn save(
         review: Some(review),
     };
     let key = plan_key()?;
-    output_file::write_whole(path, plan_file::encode(&saved, key.as_deref()).as_bytes()).map_err(
+    output_file::write_with(path, |out| plan_file::write(&saved, key.as_deref(), out)).map_err(
         |source| Refusal::PlanNotSaved {
             path: path.to_path_buf(),
             source,
@@ -194,7 +199,7 @@ async fn save(
         path.display(),
         path.display()
     );
-    Ok(())
+    Ok(saved.plan)
 }
 
 /// Now, to the second, as RFC 3339 UTC (`2026-12-06T17:30:00Z`).

@@ -18,7 +18,11 @@ pub fn sha256_of<T: Serialize>(value: &T) -> String {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
+    sha256_text(Sha256::digest(bytes).as_slice())
+}
+
+/// `sha256:<hex>` of a digest already taken.
+pub fn sha256_text(digest: &[u8]) -> String {
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }

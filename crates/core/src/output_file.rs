@@ -30,6 +30,15 @@ static TEMPORARY: AtomicUsize = AtomicUsize::new(0);
 
 /// Writes `bytes` as the whole content of the file at `path`, replacing a regular file there.
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), OutputFileError> {
+    write_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes what `content` writes as the whole content of the file at `path`, as `write_whole`
+/// does, for content too large to hold in memory first (a saved plan of 100,000 changes).
+pub fn write_with(
+    path: &Path,
+    content: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputFileError> {
     let target = replaceable(path)?;
     let existing = fs::metadata(&target).ok();
     let directory = match target.parent() {
@@ -49,7 +58,7 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), OutputFileError> {
         .write(true)
         .create_new(true)
         .open(&temporary)?;
-    let written = fill(&mut file, bytes, existing.as_ref())
+    let written = fill(&mut file, content, existing.as_ref())
         .map_err(OutputFileError::from)
         // The path may have been replaced by something else while the bytes were written.
         .and_then(|()| replaceable(path).map(|_| ()))
@@ -65,12 +74,19 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), OutputFileError> {
     Ok(())
 }
 
-fn fill(file: &mut File, bytes: &[u8], existing: Option<&fs::Metadata>) -> io::Result<()> {
+fn fill(
+    file: &mut File,
+    content: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    existing: Option<&fs::Metadata>,
+) -> io::Result<()> {
     if let Some(existing) = existing {
         // A replaced file keeps who may read it (a saved plan the user made private stays so).
         file.set_permissions(existing.permissions())?;
     }
-    file.write_all(bytes)?;
+    let mut buffered = io::BufWriter::new(&mut *file);
+    content(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
     file.sync_all()
 }
 

@@ -8,15 +8,35 @@ type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 /// The hex HMAC-SHA256 of `bytes` under `key`. HMAC takes a key of any length, so this is `None`
 /// only in theory.
 pub fn sign(key: &[u8], bytes: &[u8]) -> Option<String> {
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key).ok()?;
-    mac.update(bytes);
-    Some(
-        mac.finalize()
+    let mut signing = Signing::new(key)?;
+    signing.update(bytes);
+    Some(signing.hex())
+}
+
+/// A signature made over bytes given a piece at a time, for a body too large to hold twice.
+pub struct Signing(HmacSha256);
+
+impl Signing {
+    /// `None` only in theory, as for `sign`.
+    pub fn new(key: &[u8]) -> Option<Self> {
+        <HmacSha256 as KeyInit>::new_from_slice(key)
+            .ok()
+            .map(Signing)
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The signature, in hex, over every byte given.
+    pub fn hex(self) -> String {
+        self.0
+            .finalize()
             .into_bytes()
             .iter()
             .map(|b| format!("{b:02x}"))
-            .collect(),
-    )
+            .collect()
+    }
 }
 
 /// Whether `tag` (hex) is the HMAC-SHA256 of `bytes` under `key`, compared in constant time.

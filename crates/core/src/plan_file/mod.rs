@@ -24,8 +24,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::io;
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 mod accounts;
 mod current;
@@ -34,7 +36,7 @@ mod review;
 pub use current::{fingerprints, moved, unfingerprinted, with_live_before};
 pub use review::{Review, SavedWarning};
 
-use crate::fingerprint::sha256_hex;
+use crate::fingerprint::{sha256_hex, sha256_text};
 use crate::manifest::Account;
 use crate::plan::{Address, Plan};
 use crate::signature;
@@ -177,15 +179,22 @@ fn signed_bytes(body: &serde_json::Value) -> Vec<u8> {
 
 /// The plan file's text; signed when `key` is given.
 pub fn encode(saved: &SavedPlan, key: Option<&[u8]>) -> String {
+    let mut text = Vec::new();
+    // Writing into memory fails only where serializing would (it cannot: every key is a string).
+    let _ = write(saved, key, &mut text);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Writes the plan file's text to `out`; signed when `key` is given. Neither the file's text nor
+/// the body's compact JSON is held whole: a plan of 100,000 changes is 160 MB of text.
+pub fn write(saved: &SavedPlan, key: Option<&[u8]>, out: &mut dyn io::Write) -> io::Result<()> {
     // The body's compact JSON is what the checksum and the signature cover: serialized straight
-    // from the plan, it is the same bytes as through a JSON value (keys keep their order), without
-    // the value, which held a plan of 100,000 changes in about a gigabyte.
-    let compact = serde_json::to_vec(saved).unwrap_or_default();
-    let signature = key
-        .and_then(|key| signature::sign(key, &compact))
-        .map(|hex| format!("{SIGNATURE_PREFIX}{hex}"));
-    let checksum = sha256_hex(&compact);
-    drop(compact);
+    // from the plan, it is the same bytes as through a JSON value (keys keep their order).
+    let mut covered = Covered {
+        sha256: Sha256::new(),
+        signing: key.and_then(signature::Signing::new),
+    };
+    serde_json::to_writer(&mut covered, saved)?;
     let envelope = Envelope {
         format: FORMAT.to_string(),
         version: if saved.accounts.is_empty() {
@@ -193,13 +202,34 @@ pub fn encode(saved: &SavedPlan, key: Option<&[u8]>) -> String {
         } else {
             ACCOUNTS_VERSION
         },
-        checksum,
-        signature,
+        checksum: sha256_text(covered.sha256.finalize().as_slice()),
+        signature: covered
+            .signing
+            .map(|signing| format!("{SIGNATURE_PREFIX}{}", signing.hex())),
         body: saved,
     };
-    let mut text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &envelope)?;
+    out.write_all(b"\n")
+}
+
+/// The checksum and the signature, taken over the body's bytes as they are serialized.
+struct Covered {
+    sha256: Sha256,
+    signing: Option<signature::Signing>,
+}
+
+impl io::Write for Covered {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.sha256.update(bytes);
+        if let Some(signing) = &mut self.signing {
+            signing.update(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The saved plan in `text`. With `key`, only a plan signed with that key is accepted; without
