@@ -371,6 +371,25 @@ mod tests {
         }
     }
 
+    /// The same plan, its change and fingerprint in the declared account `prod`.
+    fn in_prod() -> SavedPlan {
+        let mut saved = saved();
+        saved.plan.changes[0].account = Some("prod".into());
+        saved.fingerprints[0].account = Some("prod".into());
+        saved.accounts = vec![Account {
+            name: "prod".into(),
+            id: Some("111111111111".into()),
+            provider: Default::default(),
+            endpoint_url: None,
+            role_arn: Some("arn:aws:iam::111111111111:role/cors-sync".into()),
+            external_id: None,
+            session_name: None,
+            profile: None,
+            location: Default::default(),
+        }];
+        saved
+    }
+
     #[test]
     fn a_saved_plan_round_trips() {
         assert_eq!(decode(&encode(&saved(), None), None), Ok(saved()));
@@ -435,20 +454,7 @@ mod tests {
 
     #[test]
     fn a_plan_across_accounts_is_version_3_and_keeps_each_changes_account() {
-        let mut saved = saved();
-        saved.plan.changes[0].account = Some("prod".into());
-        saved.fingerprints[0].account = Some("prod".into());
-        saved.accounts = vec![Account {
-            name: "prod".into(),
-            id: Some("111111111111".into()),
-            provider: Default::default(),
-            endpoint_url: None,
-            role_arn: Some("arn:aws:iam::111111111111:role/cors-sync".into()),
-            external_id: None,
-            session_name: None,
-            profile: None,
-            location: Default::default(),
-        }];
+        let mut saved = in_prod();
         let text = encode(&saved, None);
         assert!(text.contains("\"version\": 3"), "{text}");
         assert_eq!(decode(&text, None), Ok(saved.clone()));
@@ -500,20 +506,9 @@ mod tests {
 
     #[test]
     fn a_plan_file_is_byte_for_byte_what_it_was_through_a_json_value() {
-        let mut across = saved();
-        across.plan.changes[0].account = Some("prod".into());
-        across.fingerprints[0].account = Some("prod".into());
-        across.accounts = vec![Account {
-            name: "prod".into(),
-            id: Some("111111111111".into()),
-            provider: Default::default(),
-            endpoint_url: Some("https://s3.example.com".into()),
-            role_arn: Some("arn:aws:iam::111111111111:role/cors-sync".into()),
-            external_id: Some("ci".into()),
-            session_name: None,
-            profile: None,
-            location: Default::default(),
-        }];
+        let mut across = in_prod();
+        across.accounts[0].endpoint_url = Some("https://s3.example.com".into());
+        across.accounts[0].external_id = Some("ci".into());
         across.made_at = Some("2026-12-06T21:00:00Z".into());
         across.plan.targets = vec![Address::S3Bucket("b".into())];
         let key: &[u8] = b"team key";
