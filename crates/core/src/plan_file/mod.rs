@@ -122,6 +122,15 @@ impl SavedPlan {
             .find(|f| f.account.as_deref() == account && &f.address == address)
     }
 
+    /// The file format version this plan is written in: a plan across accounts needs version 3.
+    fn format_version(&self) -> u32 {
+        if self.accounts.is_empty() {
+            VERSION
+        } else {
+            ACCOUNTS_VERSION
+        }
+    }
+
     /// Every recorded fingerprint by (account, address), built once: a check of each change
     /// against the list would be quadratic in a saved plan of 100,000 buckets.
     pub fn fingerprints_by_key(&self) -> HashMap<(Option<&str>, &Address), &Fingerprint> {
@@ -197,11 +206,7 @@ pub fn write(saved: &SavedPlan, key: Option<&[u8]>, out: &mut dyn io::Write) -> 
     serde_json::to_writer(&mut covered, saved)?;
     let envelope = Envelope {
         format: FORMAT.to_string(),
-        version: if saved.accounts.is_empty() {
-            VERSION
-        } else {
-            ACCOUNTS_VERSION
-        },
+        version: saved.format_version(),
         checksum: sha256_text(covered.sha256.finalize().as_slice()),
         signature: covered
             .signing
@@ -268,7 +273,7 @@ pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError
     }
     let saved: SavedPlan =
         serde_json::from_value(envelope.body).map_err(|e| PlanFileError::Body(e.to_string()))?;
-    if (envelope.version == ACCOUNTS_VERSION) == saved.accounts.is_empty() {
+    if envelope.version != saved.format_version() {
         return Err(PlanFileError::Body(format!(
             "a version {} file {} accounts",
             envelope.version,
@@ -490,11 +495,7 @@ mod tests {
         let body = serde_json::to_value(saved).unwrap();
         let envelope = Envelope {
             format: FORMAT.to_string(),
-            version: if saved.accounts.is_empty() {
-                VERSION
-            } else {
-                ACCOUNTS_VERSION
-            },
+            version: saved.format_version(),
             checksum: checksum(&body),
             signature: key
                 .and_then(|key| signature::sign(key, &signed_bytes(&body)))
