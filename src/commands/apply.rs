@@ -1,13 +1,14 @@
 //! `cors-sync apply`: plan, show, confirm, then write exactly the planned changes; or apply a
 //! saved plan exactly, after checking that live state has not moved since it was made.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use cors_sync_aws::live_state;
 use cors_sync_core::input;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Account;
-use cors_sync_core::plan::{Plan, PlannedChange};
+use cors_sync_core::plan::{Address, Change, Plan, PlannedChange};
 use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
@@ -197,14 +198,18 @@ async fn still_current_in(
     if moved.is_empty() {
         return Ok(plan_file::with_live_before(changes.iter().copied(), &now));
     }
+    // Indexed once: every resource of a 100,000-bucket plan may have moved.
+    let mut planned_at: HashMap<Address, &Change> = HashMap::with_capacity(changes.len());
+    for planned in changes {
+        planned_at
+            .entry(planned.change.address())
+            .or_insert(&planned.change);
+    }
+    let recorded = saved.fingerprints_by_key();
     for address in &moved {
-        let change = changes
-            .iter()
-            .map(|planned| &planned.change)
-            .find(|c| &c.address() == *address);
-        if let Some(change) = change {
-            let recorded_etag = saved
-                .fingerprint(account, address)
+        if let Some(change) = planned_at.get(*address) {
+            let recorded_etag = recorded
+                .get(&(account, *address))
                 .and_then(|f| f.etag.as_deref());
             err!(
                 "{}",

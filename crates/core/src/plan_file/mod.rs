@@ -115,13 +115,6 @@ pub struct Fingerprint {
 }
 
 impl SavedPlan {
-    /// The fingerprint recorded for the resource at `address` in `account`.
-    pub fn fingerprint(&self, account: Option<&str>, address: &Address) -> Option<&Fingerprint> {
-        self.fingerprints
-            .iter()
-            .find(|f| f.account.as_deref() == account && &f.address == address)
-    }
-
     /// The file format version this plan is written in: a plan across accounts needs version 3.
     fn format_version(&self) -> u32 {
         if self.accounts.is_empty() {
@@ -472,9 +465,10 @@ mod tests {
             .collect();
         assert_eq!(names, ["prod"]);
         let address = Address::S3Bucket("b".into());
-        assert!(saved.fingerprint(Some("prod"), &address).is_some());
-        assert!(saved.fingerprint(Some("media"), &address).is_none());
-        assert!(saved.fingerprint(None, &address).is_none());
+        let recorded = saved.fingerprints_by_key();
+        assert!(recorded.contains_key(&(Some("prod"), &address)));
+        assert!(!recorded.contains_key(&(Some("media"), &address)));
+        assert!(!recorded.contains_key(&(None, &address)));
         // A version 3 file must declare its accounts, and a version 2 file must not.
         let stripped = text.replace("\"version\": 3", "\"version\": 2");
         assert!(matches!(
