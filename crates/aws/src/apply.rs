@@ -126,6 +126,14 @@ impl Safeguards<'_> {
                 });
             }
         };
+        // Recording waits for a flush: a Ctrl-C during it comes before the write is sent, so the
+        // write is not sent and its entry is marked as one that was not (it must not stand as
+        // "in flight" in a journal a rollback would pick).
+        if self.cancel.is_cancelled() {
+            let _ = self.journal.not_written(entry);
+            (self.progress)();
+            return Err(interrupted());
+        }
         let outcome = tokio::select! {
             biased;
             () = self.cancel.cancelled() => Err(Error::InFlight { resource }),

@@ -265,6 +265,68 @@ impl crate::apply::Journal for KeptJournal {
     }
 }
 
+/// A journal whose flush a Ctrl-C interrupts: the run is cancelled while the entry is recorded.
+struct InterruptedWhileFlushing {
+    kept: KeptJournal,
+    cancel: CancellationToken,
+}
+
+impl crate::apply::Journal for InterruptedWhileFlushing {
+    fn record<'a>(
+        &'a self,
+        change: &'a Change,
+    ) -> futures::future::BoxFuture<'a, std::io::Result<u64>> {
+        self.cancel.cancel();
+        self.kept.record(change)
+    }
+
+    fn not_written(&self, entry: u64) -> std::io::Result<()> {
+        self.kept.not_written(entry)
+    }
+}
+
+#[tokio::test]
+async fn a_ctrl_c_while_the_backup_is_flushed_sends_nothing_and_marks_the_entry_not_written() {
+    let get = get_config_rule(&["origin"]);
+    let update = mock!(Client::update_distribution)
+        .then_output(|| UpdateDistributionOutput::builder().build());
+    let change = Change::Distribution {
+        id: "EDIST".into(),
+        behaviors: vec![whitelist_change()],
+    };
+    let cancel = CancellationToken::new();
+    let journal = InterruptedWhileFlushing {
+        kept: KeptJournal::default(),
+        cancel: cancel.clone(),
+    };
+    let safeguards = Safeguards {
+        journal: &journal,
+        cancel,
+        progress: &|| {},
+    };
+    let results = apply_cloudfront_changes(
+        &client(&[&get, &update]),
+        &[&change],
+        Duration::ZERO,
+        &safeguards,
+    )
+    .await;
+    assert!(
+        matches!(
+            &results[0].outcome,
+            Err(crate::Error::NotSent {
+                reason: crate::NotSent::Interrupted,
+                ..
+            })
+        ),
+        "not sent, not in flight: {:?}",
+        results[0].outcome.as_ref().err()
+    );
+    assert_eq!(update.num_calls(), 0, "the update was never sent");
+    assert_eq!(journal.kept.recorded.lock().unwrap().len(), 1);
+    assert_eq!(*journal.kept.not_written.lock().unwrap(), [1]);
+}
+
 /// Applies the whitelist change with UpdateDistribution answered `status`/`code`; returns what the
 /// journal was told.
 async fn journalled_when_update_answers(status: u16, code: &'static str) -> KeptJournal {
