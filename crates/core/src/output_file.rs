@@ -137,6 +137,21 @@ mod tests {
         assert_eq!(entries(dir.path()), ["out.plan"]);
     }
 
+    #[test]
+    fn content_that_fails_part_way_leaves_the_file_as_it_was_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.plan");
+        write_whole(&path, b"the plan before").unwrap();
+        // More than the writer's buffer, so part of it has reached the temporary file.
+        let failed = write_with(&path, |out| {
+            out.write_all(&[b'x'; 64 * 1024])?;
+            Err(io::Error::other("the disk is full"))
+        });
+        assert_eq!(failed.unwrap_err().to_string(), "the disk is full");
+        assert_eq!(fs::read(&path).unwrap(), b"the plan before");
+        assert_eq!(entries(dir.path()), ["out.plan"]);
+    }
+
     #[cfg(unix)]
     #[test]
     fn what_is_not_a_regular_file_is_refused_and_left_alone() {
