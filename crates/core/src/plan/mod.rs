@@ -177,16 +177,14 @@ impl Plan {
 pub fn plan(manifest: &Manifest, live: &LiveState) -> Result<Plan, Diagnostics> {
     // Joined once, by each bucket's key: never with a bucket of the same name in another account.
     let live_buckets = live.buckets_by_key();
+    // The accounts' stores by name once, not a search of the accounts per bucket.
+    let provider_of = manifest.provider_lookup();
     let mut changes: Vec<PlannedChange> = manifest
         .buckets
         .iter()
         .filter_map(|spec| {
             let current = *live_buckets.get(&spec.key())?;
-            let change = bucket_change(
-                manifest.provider_of(spec.account.as_ref()),
-                &spec.cors,
-                current,
-            )?;
+            let change = bucket_change(provider_of(spec.account.as_ref()), &spec.cors, current)?;
             Some(PlannedChange::in_account_of(spec.account.as_ref(), change))
         })
         .collect();
