@@ -206,9 +206,13 @@ def estate_row(work, buckets, parallelisms):
                 for op, n in expected.items() for k in range(accounts)
             )
             pages = max(1, math.ceil(per / LIST_PAGE))
-            bound = (math.ceil(buckets / parallelism) + 2 + pages) * LATENCY
+            # The guard (AssumeRole then GetCallerIdentity, one permit an account) and the
+            # listing pages take their turns in the one --parallelism budget with the reads.
+            guard = 2 * math.ceil(accounts / parallelism)
+            bound = (guard + math.ceil((buckets + accounts * pages) / parallelism)) * LATENCY
             say(f"  the stand-in's ceiling: {buckets} bare GETs, {parallelism} at a time ...")
-            ceiling = stand_in.ceiling(buckets, parallelism) + (2 + pages) * LATENCY
+            ceiling = stand_in.ceiling(buckets, parallelism) + (
+                guard + math.ceil(accounts * pages / parallelism)) * LATENCY
             rows.append({
                 "buckets": buckets, "accounts": accounts, "parallelism": parallelism,
                 "wall_seconds": round(wall, 2), "cpu_seconds": round(user + system, 2),
