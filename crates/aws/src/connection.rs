@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use aws_runtime::retries::classifiers::THROTTLING_ERRORS;
 use cors_sync_core::live_targets::BucketTarget;
 use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 
@@ -109,32 +110,23 @@ impl RetryCounter {
     }
 }
 
-/// The error codes AWS throttles with (S3's `SlowDown`, CloudFront's and STS's `Throttling`, and
-/// the other services' names the SDK's own classifier knows), as `<Code>` in an XML answer.
-const THROTTLING_CODES: [&str; 7] = [
-    "SlowDown",
-    "Throttling",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "RequestThrottled",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-];
-
-/// Whether an answer is AWS throttling the caller: HTTP 429, or an error whose code is one of
-/// `THROTTLING_CODES`. The SDK's retry classifier decides the same way but does not say which
-/// reason it retried for, so the answer itself is read.
+/// Whether an answer is AWS throttling the caller: HTTP 429, or an error whose `<Code>` is one the
+/// SDK's own retry classifier takes for throttling (S3's `SlowDown`, CloudFront's and STS's
+/// `Throttling`, ...). That classifier decides the same way but does not say which reason it
+/// retried for, so the answer itself is read.
 fn is_throttling(status: u16, body: &[u8]) -> bool {
     if status == 429 {
         return true;
     }
-    if status < 400 {
-        return false;
-    }
-    let body = String::from_utf8_lossy(body);
-    THROTTLING_CODES
-        .iter()
-        .any(|code| body.contains(&format!("<Code>{code}</Code>")))
+    status >= 400 && error_code(body).is_some_and(|code| THROTTLING_ERRORS.contains(&code))
+}
+
+/// The `<Code>` of an XML error answer (S3's, CloudFront's and STS's all carry one).
+fn error_code(body: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Code>")? + "<Code>".len();
+    let length = text[start..].find("</Code>")?;
+    Some(&text[start..start + length])
 }
 
 impl Intercept for RetryCounter {
@@ -479,7 +471,21 @@ pub fn cloudfront_retry_config() -> RetryConfig {
 
 #[cfg(test)]
 mod tests {
-    use super::{Aws, ConnectionOptions};
+    use super::{is_throttling, Aws, ConnectionOptions};
+
+    #[test]
+    fn throttling_is_429_or_an_error_code_the_sdk_throttles_with() {
+        let answer = |code: &str| format!("<Error><Code>{code}</Code><Message>m</Message></Error>");
+        assert!(is_throttling(503, answer("SlowDown").as_bytes()));
+        assert!(is_throttling(400, answer("Throttling").as_bytes()));
+        assert!(is_throttling(400, answer("ThrottledException").as_bytes()));
+        assert!(is_throttling(429, b""));
+        assert!(!is_throttling(403, answer("AccessDenied").as_bytes()));
+        assert!(!is_throttling(500, answer("InternalError").as_bytes()));
+        // A code in a successful answer is content, not an error.
+        assert!(!is_throttling(200, answer("SlowDown").as_bytes()));
+        assert!(!is_throttling(503, b"<Error><Code>SlowDown"));
+    }
 
     #[tokio::test]
     async fn object_urls_are_addressed_the_way_the_sdk_addresses_buckets() {
