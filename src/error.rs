@@ -129,14 +129,6 @@ pub enum Refusal {
     },
 
     // What a command line names.
-    #[error("`{text}` names no bucket")]
-    NamesNoBucket { text: String },
-    #[error("`{text}` names no distribution")]
-    NamesNoDistribution { text: String },
-    #[error(
-        "`{text}` is not a target: use s3://BUCKET[/KEY] or cloudfront://DISTRIBUTION_ID[/PATH]"
-    )]
-    NotATarget { text: String },
     #[error("{0}")]
     NotAHeader(#[from] cors_sync_core::evaluate::browser::NotAHeader),
     #[error("{0}")]

@@ -15,6 +15,7 @@ use cors_sync_core::evaluate::cloudfront::{Edge, Forwarded};
 use cors_sync_core::evaluate::edge;
 use cors_sync_core::evaluate::s3::{self, Bucket};
 use cors_sync_core::evaluate::{evaluate, Request};
+use cors_sync_core::explain::target::{parse_target, Target};
 use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, PolicyListings};
@@ -24,36 +25,6 @@ use super::{load_manifest, Error, Outcome, Refusal};
 use crate::accounts;
 use crate::cli::{BrowserEngine, CheckArgs, CheckFormat, Cli};
 use crate::output::{out, outln};
-
-pub(crate) enum Target {
-    Bucket(String),
-    Distribution { id: String, path: String },
-}
-
-fn parse_target(text: &str) -> Result<Target, Error> {
-    if let Some(rest) = text.strip_prefix("s3://") {
-        let bucket = rest.split('/').next().unwrap_or_default();
-        if bucket.is_empty() {
-            return Err(Refusal::NamesNoBucket { text: text.into() }.into());
-        }
-        return Ok(Target::Bucket(bucket.to_string()));
-    }
-    if let Some(rest) = text.strip_prefix("cloudfront://") {
-        let (id, path) = rest
-            .split_once('/')
-            .map_or((rest, "/".to_string()), |(id, path)| {
-                (id, format!("/{path}"))
-            });
-        if id.is_empty() {
-            return Err(Refusal::NamesNoDistribution { text: text.into() }.into());
-        }
-        return Ok(Target::Distribution {
-            id: id.to_string(),
-            path,
-        });
-    }
-    Err(Refusal::NotATarget { text: text.into() }.into())
-}
 
 /// What the request meets: the bucket's CORS, and the CloudFront behavior in front of it, if any.
 pub(crate) struct Setting {
@@ -353,25 +324,5 @@ async fn bucket_cors(
             bucket: name.to_string(),
         }
         .into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn targets_parse() {
-        assert!(
-            matches!(parse_target("s3://assets/a/b.png"), Ok(Target::Bucket(b)) if b == "assets")
-        );
-        assert!(
-            matches!(parse_target("cloudfront://E1/fonts/a.woff"), Ok(Target::Distribution { id, path }) if id == "E1" && path == "/fonts/a.woff")
-        );
-        assert!(
-            matches!(parse_target("cloudfront://E1"), Ok(Target::Distribution { path, .. }) if path == "/")
-        );
-        assert!(parse_target("https://x").is_err());
-        assert!(parse_target("s3://").is_err());
     }
 }

@@ -131,14 +131,7 @@ async fn judge(
     };
     let mut explanations = Vec::new();
     for (observation, target) in &observations {
-        let check_target = match target {
-            Target::Bucket(name) => check::Target::Bucket(name.clone()),
-            Target::Distribution { id, path } => check::Target::Distribution {
-                id: id.clone(),
-                path: path.clone(),
-            },
-        };
-        let setting = check::read_setting(aws, &manifest, &check_target, args.live).await?;
+        let setting = check::read_setting(aws, &manifest, target, args.live).await?;
         // The manifest's own bucket keeps its rules' places; live state has none.
         let bucket = match (args.live, manifest.bucket(&setting.bucket_name)) {
             (false, Some(spec)) => spec.clone(),
