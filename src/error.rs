@@ -159,10 +159,6 @@ pub enum Refusal {
     NoCorsErrorInMessage,
     #[error("{url} names the bucket `{bucket}`, which the manifest does not declare")]
     UrlBucketNotDeclared { url: String, bucket: String },
-    #[error(
-        "{target}: the URL names a distribution ({id}) only with --target cloudfront://{id}[/PATH]"
-    )]
-    DistributionNeedsTarget { target: String, id: String },
     #[error("{url}: no distribution of the account has `{host}` as its domain or an alias, and it is not an S3 endpoint: say which with --target s3://BUCKET or --target cloudfront://ID[/PATH]")]
     NoDistributionForHost { url: String, host: String },
 

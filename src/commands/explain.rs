@@ -43,19 +43,25 @@ pub fn run(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
     let observations = filled_in(args)?;
     let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
     let observations = targeted(observations, args, &manifest, None)?;
-    if observations
+    let buckets: Option<Vec<&str>> = observations
         .iter()
-        .any(|(_, target)| matches!(target, Target::Distribution { .. }))
-    {
+        .map(|(_, target)| match target {
+            Target::Bucket(name) => Some(name.as_str()),
+            Target::Distribution { .. } => None,
+        })
+        .collect();
+    let Some(buckets) = buckets else {
+        // A distribution is judged through its behavior as AWS holds it.
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(Error::Runtime)?;
         return runtime.block_on(judge_with_aws(args, cli, &manifest, observations));
-    }
+    };
     let explanations = observations
         .iter()
-        .map(|(observation, target)| explain_one(observation, target, &manifest))
+        .zip(buckets)
+        .map(|((observation, _), bucket)| explain_bucket(observation, bucket, &manifest))
         .collect::<Result<Vec<_>, _>>()?;
     finish(args, explanations, &manifest)
 }
@@ -313,28 +319,23 @@ fn fill_in(args: &ExplainArgs, literal: bool) -> Result<FillIn, Error> {
     })
 }
 
-fn explain_one(
+/// One observation of a bucket, judged by the manifest alone.
+fn explain_bucket(
     observation: &Observation,
-    target: &Target,
+    bucket: &str,
     manifest: &Manifest,
 ) -> Result<Explanation, Error> {
-    match target {
-        Target::Bucket(name) => {
-            let bucket = manifest
-                .bucket(name)
-                .ok_or_else(|| Refusal::UrlBucketNotDeclared {
-                    url: observation.url.clone(),
-                    bucket: name.clone(),
-                })?;
-            Ok(diagnose(observation, &target.to_string(), bucket))
-        }
-        // `run` judges every distribution with AWS, before this.
-        Target::Distribution { id, .. } => Err(Refusal::DistributionNeedsTarget {
-            target: target.to_string(),
-            id: id.clone(),
-        }
-        .into()),
-    }
+    let spec = manifest
+        .bucket(bucket)
+        .ok_or_else(|| Refusal::UrlBucketNotDeclared {
+            url: observation.url.clone(),
+            bucket: bucket.to_string(),
+        })?;
+    Ok(diagnose(
+        observation,
+        &Target::Bucket(bucket.to_string()).to_string(),
+        spec,
+    ))
 }
 
 /// Each decided explanation's fix; with `write`, the one fix is written into its file.
