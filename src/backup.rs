@@ -25,7 +25,7 @@ use cors_sync_core::plan::Change;
 use futures::future::BoxFuture;
 use tokio::sync::Notify;
 
-use crate::error::{Error, Refusal, Unreadable};
+use crate::error::{Error, Refusal};
 
 pub use cors_sync_core::journal::Recorded;
 
@@ -387,12 +387,7 @@ fn run_order(dir: &Path) -> (String, u64) {
 /// a regular file, cannot be read, or is not believed is an error naming it.
 pub fn read(dir: &Path, key: Option<&[u8]>) -> Result<Recorded, Error> {
     let path = dir.join(JOURNAL_FILE);
-    let unreadable = |reason: Unreadable| Refusal::Unreadable {
-        file: path.display().to_string(),
-        reason,
-    };
-    let bytes = cors_sync_core::input::read_regular(&path).map_err(|e| unreadable(e.into()))?;
-    let text = String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?;
+    let text = crate::error::file_text(&path, path.display().to_string())?;
     journal::read(&text, key).map_err(|source| Refusal::Journal { path, source }.into())
 }
 

@@ -194,6 +194,16 @@ pub enum Unreadable {
     NotUtf8(#[from] std::string::FromUtf8Error),
 }
 
+/// A regular file's text, in UTF-8; a refusal naming it as `file` when it cannot be had.
+pub fn file_text(path: &std::path::Path, file: String) -> Result<String, Error> {
+    let unreadable = |reason: Unreadable| Refusal::Unreadable {
+        file: file.clone(),
+        reason,
+    };
+    let bytes = cors_sync_core::input::read_regular(path).map_err(|e| unreadable(e.into()))?;
+    Ok(String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?)
+}
+
 impl Error {
     /// Each AWS call that failed in `error`, then `then`: what that means for the command.
     pub fn calls(error: cors_sync_aws::Error, then: Option<String>) -> Self {

@@ -5,14 +5,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use cors_sync_aws::live_state;
-use cors_sync_core::input;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Account;
 use cors_sync_core::plan::{Address, Change, Plan, PlannedChange};
 use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
-use super::{load_manifest, report_lints, Error, Outcome, Refusal, Unreadable};
+use super::{load_manifest, report_lints, Error, Outcome, Refusal};
 use crate::accounts::{self, InAccount};
 use crate::apply_lock;
 use crate::cli::{ApplyArgs, Cli};
@@ -112,12 +111,7 @@ fn read_plan_file(path: &Path, key: Option<&[u8]>) -> Result<SavedPlan, Error> {
 
 /// A plan file's text: a regular file, in UTF-8.
 pub(super) fn plan_file_text(path: &Path) -> Result<String, Error> {
-    let unreadable = |reason: Unreadable| Refusal::Unreadable {
-        file: format!("the plan file {}", path.display()),
-        reason,
-    };
-    let bytes = input::read_regular(path).map_err(|e| unreadable(e.into()))?;
-    Ok(String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?)
+    crate::error::file_text(path, format!("the plan file {}", path.display()))
 }
 
 /// Checks that the saved plan may be applied here and now: every change has a fingerprint, this

@@ -60,18 +60,16 @@ fn read(file: &str) -> Result<String, Error> {
         file: file.to_string(),
         reason,
     };
-    let bytes = if file == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(MAX_INPUT_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| unreadable(e.into()))?;
-        if bytes.len() as u64 > MAX_INPUT_BYTES {
-            return Err(unreadable(input::InputError::TooLarge.into()).into());
-        }
-        bytes
-    } else {
-        input::read_regular(std::path::Path::new(file)).map_err(|e| unreadable(e.into()))?
-    };
+    if file != "-" {
+        return crate::error::file_text(std::path::Path::new(file), file.to_string());
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(e.into()))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(unreadable(input::InputError::TooLarge.into()).into());
+    }
     Ok(String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?)
 }
