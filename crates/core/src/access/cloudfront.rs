@@ -130,6 +130,10 @@ pub fn changes(base: &Manifest, head: &Manifest) -> (Vec<AccessChange>, Vec<Stri
             ids.push(&d.id);
         }
     }
+    if ids.is_empty() {
+        // No behavior on either side (plan's live comparison, whose behaviors are judged apart).
+        return (found, notes);
+    }
     let none = BucketCors::none();
     // Each side's buckets indexed by name once, and the names of both sides made distinct with a
     // set: a search of a list per bucket was quadratic, 40 s of a plan's markdown comment over

@@ -121,6 +121,31 @@ impl AccessReport {
 
 /// What going from `base` to `head` does to access.
 pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
+    let mut report = compare_access(base, head);
+    let lints = |manifest: &Manifest| -> Vec<String> {
+        lint::manifest_lints(manifest)
+            .into_iter()
+            .map(|d| d.message)
+            .collect()
+    };
+    let (before, after) = (lints(base), lints(head));
+    let (before_set, after_set): (HashSet<&String>, HashSet<&String>) =
+        (before.iter().collect(), after.iter().collect());
+    report.lints_introduced = after
+        .iter()
+        .filter(|l| !before_set.contains(l))
+        .cloned()
+        .collect();
+    report.lints_fixed = before
+        .iter()
+        .filter(|l| !after_set.contains(l))
+        .cloned()
+        .collect();
+    report
+}
+
+/// What going from `base` to `head` does to access, without the lints each side raises.
+fn compare_access(base: &Manifest, head: &Manifest) -> AccessReport {
     // Each side indexed by name once: looking every bucket up in the other side's list made a
     // diff of 40,000 buckets take a minute.
     let base_buckets: HashMap<&str, &BucketSpec> =
@@ -183,25 +208,6 @@ pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
     let (through_edges, not_judged) = cloudfront::changes(base, head);
     report.changes.extend(through_edges);
     report.cloudfront.extend(not_judged);
-    let lints = |manifest: &Manifest| -> Vec<String> {
-        lint::manifest_lints(manifest)
-            .into_iter()
-            .map(|d| d.message)
-            .collect()
-    };
-    let (before, after) = (lints(base), lints(head));
-    let (before_set, after_set): (HashSet<&String>, HashSet<&String>) =
-        (before.iter().collect(), after.iter().collect());
-    report.lints_introduced = after
-        .iter()
-        .filter(|l| !before_set.contains(l))
-        .cloned()
-        .collect();
-    report.lints_fixed = before
-        .iter()
-        .filter(|l| !after_set.contains(l))
-        .cloned()
-        .collect();
     report
 }
 
@@ -223,9 +229,8 @@ pub fn compare_live(live: &LiveState, manifest: &Manifest) -> AccessReport {
             head.buckets.push(spec.clone());
         }
     }
-    let mut report = compare(&base, &head);
-    report.lints_introduced.clear();
-    report.lints_fixed.clear();
+    // Lints are the plan's own, not a comparison's: never raised here to be thrown away.
+    let mut report = compare_access(&base, &head);
     let (through_edges, not_judged) = cloudfront::live_changes(live, manifest);
     report.changes.extend(through_edges);
     report.cloudfront.extend(not_judged);
