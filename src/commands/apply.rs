@@ -7,7 +7,7 @@ use std::path::Path;
 use cors_sync_aws::live_state;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Account;
-use cors_sync_core::plan::{Address, Change, Plan, PlannedChange};
+use cors_sync_core::plan::{Address, LiveState, Plan, PlannedChange};
 use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
@@ -193,23 +193,43 @@ async fn still_current_in(
         return Ok(plan_file::with_live_before(changes.iter().copied(), &now));
     }
     // Indexed once: every resource of a 100,000-bucket plan may have moved.
-    let mut planned_at: HashMap<Address, &Change> = HashMap::with_capacity(changes.len());
+    let mut planned_at: HashMap<Address, &PlannedChange> = HashMap::with_capacity(changes.len());
     for planned in changes {
         planned_at
             .entry(planned.change.address())
-            .or_insert(&planned.change);
+            .or_insert(planned);
     }
     let recorded = saved.fingerprints_by_key();
+    let now_buckets = now.buckets_by_key();
     for address in &moved {
-        if let Some(change) = planned_at.get(*address) {
-            let recorded_etag = recorded
-                .get(&(account, *address))
-                .and_then(|f| f.etag.as_deref());
-            err!(
-                "{}",
-                text_plan::moved_block(change, &now, recorded_etag, colour)
-            );
-        }
+        let Some(planned) = planned_at.get(*address) else {
+            continue;
+        };
+        let recorded_etag = recorded
+            .get(&(account, *address))
+            .and_then(|f| f.etag.as_deref());
+        // A moved bucket is shown against itself alone as read now: found in the index, not by
+        // a search of every bucket read for each one that moved.
+        let bucket_now;
+        let now_of = match planned.bucket_key() {
+            Some(key) => {
+                bucket_now = LiveState {
+                    account: now.account.clone(),
+                    buckets: now_buckets
+                        .get(&key)
+                        .map(|b| (*b).clone())
+                        .into_iter()
+                        .collect(),
+                    ..LiveState::default()
+                };
+                &bucket_now
+            }
+            None => &now,
+        };
+        err!(
+            "{}",
+            text_plan::moved_block(&planned.change, now_of, recorded_etag, colour)
+        );
     }
     Err(Error::Stale { moved: moved.len() })
 }
