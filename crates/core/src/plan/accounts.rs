@@ -2,6 +2,8 @@
 //! account. Every file and document a plan is written to gives a change its `"account"` (when
 //! accounts are declared); within one account an address is unique.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::{Deserialize, Serialize};
 
 use super::{Change, Plan, PlannedChange};
@@ -46,21 +48,26 @@ impl Plan {
     /// declared.
     pub fn by_account(&self) -> Vec<(Option<&str>, Vec<&PlannedChange>)> {
         let mut groups: Vec<(Option<&str>, Vec<&PlannedChange>)> = Vec::new();
+        // Each account's group found by name, not by a search of the groups per change.
+        let mut group_of: HashMap<Option<&str>, usize> = HashMap::new();
         for planned in &self.changes {
             let account = planned.account.as_deref();
-            match groups.iter_mut().find(|(of, _)| *of == account) {
-                Some((_, changes)) => changes.push(planned),
-                None => groups.push((account, vec![planned])),
-            }
+            let index = *group_of.entry(account).or_insert_with(|| {
+                groups.push((account, Vec::new()));
+                groups.len() - 1
+            });
+            groups[index].1.push(planned);
         }
         groups
     }
 
     /// The accounts the plan writes to, in plan order; `[None]` when none are declared.
     pub fn account_names(&self) -> Vec<Option<&str>> {
-        self.by_account()
-            .into_iter()
-            .map(|(account, _)| account)
+        let mut seen = HashSet::new();
+        self.changes
+            .iter()
+            .map(|planned| planned.account.as_deref())
+            .filter(|account| seen.insert(*account))
             .collect()
     }
 }
