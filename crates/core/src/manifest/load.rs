@@ -106,12 +106,7 @@ fn merge(
         diagnostics.push(problem);
     }
     report_duplicates(&merged, diagnostics);
-    let hex: String = digested
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    merged.digest = format!("sha256:{hex}");
+    merged.digest = crate::fingerprint::sha256_text(&digested.finalize());
     merged
 }
 
