@@ -4,6 +4,7 @@
 
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
+use cors_sync_core::bucket::Bucket;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::distribution::bucket_of_origin;
@@ -13,10 +14,10 @@ use cors_sync_core::evaluate::browser::{
 };
 use cors_sync_core::evaluate::cloudfront::{Edge, Forwarded};
 use cors_sync_core::evaluate::edge;
-use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::s3::{self, Stored};
 use cors_sync_core::evaluate::{evaluate, Request};
 use cors_sync_core::explain::target::{parse_target, Target};
-use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
+use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::plan::{self, PolicyListings};
 use cors_sync_core::render::check_report::{CheckReport, Step};
@@ -75,7 +76,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     let bucket = setting
         .bucket
         .as_ref()
-        .map_or(Bucket::Missing, Bucket::Cors);
+        .map_or(Stored::Missing, Stored::Cors);
     let edge = setting
         .edge
         .as_ref()
@@ -309,10 +310,7 @@ async fn bucket_cors(
             });
     }
     let targets = LiveTargets {
-        buckets: vec![BucketTarget {
-            name: name.to_string(),
-            region: None,
-        }],
+        buckets: vec![Bucket::named(name)],
         ..LiveTargets::default()
     };
     let mut read = live_state::read(aws, &targets, 1, &|| {}).await;

@@ -8,7 +8,7 @@ use std::io::Read;
 use cors_sync_aws::cloudfront::distributions::DistributionDomains;
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
-use cors_sync_core::diagnostic::SourceLocation;
+use cors_sync_core::bucket::Bucket;
 use cors_sync_core::evaluate::browser::{
     normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
 };
@@ -18,7 +18,7 @@ use cors_sync_core::explain::diagnosis::{
 };
 use cors_sync_core::explain::target::{self, Target};
 use cors_sync_core::explain::{curl, fix, group, har, message, FillIn, Observation};
-use cors_sync_core::manifest::BucketSpec;
+use cors_sync_core::manifest::Declared;
 use cors_sync_core::manifest::Manifest;
 use cors_sync_core::render::explain_report;
 
@@ -141,15 +141,14 @@ async fn judge(
         // The manifest's own bucket keeps its rules' places; live state has none.
         let bucket = match (args.live, manifest.bucket(&setting.bucket_name)) {
             (false, Some(spec)) => spec.clone(),
-            _ => BucketSpec {
-                name: setting.bucket_name.clone(),
-                region: None,
-                cors: setting.bucket.clone().unwrap_or_default(),
-                location: SourceLocation::default(),
-                rule_locations: Vec::new(),
-                silenced: Vec::new(),
-                account: None,
-            },
+            _ => Declared::unwritten(
+                Bucket {
+                    name: setting.bucket_name.clone(),
+                    region: None,
+                    cors: setting.bucket.clone().unwrap_or_default(),
+                },
+                None,
+            ),
         };
         let edge = setting
             .edge

@@ -2,10 +2,11 @@
 //! no changes.
 
 use cors_sync_aws::{live_state, Aws};
+use cors_sync_core::bucket::Bucket;
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::cloudfront::limits;
 use cors_sync_core::import;
-use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
+use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::render::plural;
 use cors_sync_core::s3_limits;
 
@@ -17,7 +18,7 @@ use crate::cli::{Cli, ImportArgs};
 use crate::output::{errln, out};
 
 pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
-    let (buckets, distributions) = targets(args)?;
+    let named = targets(args)?;
     // Without --account nothing is needed from a manifest: import reads where the credentials act.
     let declared = if cli.connection.accounts.is_empty() {
         Manifest::default()
@@ -28,15 +29,10 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
     let reached = accounts::reach_one(&cli.connection, account).await?;
     let aws = &reached.aws;
     let parallelism = usize::from(cli.connection.parallelism);
-    let (buckets, distributions, listed_distributions) = if args.all {
-        everything(aws, args, buckets, distributions).await?
+    let (targets, listed_distributions) = if args.all {
+        everything(aws, args, named).await?
     } else {
-        (buckets, distributions, Vec::new())
-    };
-    let targets = LiveTargets {
-        buckets,
-        distributions,
-        ..LiveTargets::default()
+        (named, Vec::new())
     };
     let mut read = live_state::read(aws, &targets, parallelism, &|| {}).await;
     // Read whole from the listing already: listing them again would only repeat its pages.
@@ -83,26 +79,27 @@ pub async fn run(args: &ImportArgs, cli: &Cli) -> Result<Outcome, Error> {
 async fn everything(
     aws: &Aws,
     args: &ImportArgs,
-    mut buckets: Vec<BucketTarget>,
-    mut distributions: Vec<String>,
-) -> Result<(Vec<BucketTarget>, Vec<String>, Vec<LiveDistribution>), Error> {
+    mut targets: LiveTargets,
+) -> Result<(LiveTargets, Vec<LiveDistribution>), Error> {
     for listed in live_state::list_buckets(aws).await? {
-        match buckets.iter_mut().find(|b| b.name == listed.name) {
+        match targets.buckets.iter_mut().find(|b| b.name == listed.name) {
             Some(named) => named.region = listed.region,
-            None => buckets.push(listed),
+            None => targets.buckets.push(listed),
         }
     }
     let mut listed = Vec::new();
     if args.every_distribution {
         listed = live_state::every_distribution(aws).await?;
-        distributions.retain(|id| !listed.iter().any(|d| &d.id == id));
+        targets
+            .distributions
+            .retain(|id| !listed.iter().any(|d| &d.id == id));
     }
-    Ok((buckets, distributions, listed))
+    Ok((targets, listed))
 }
 
 /// The checked, de-duplicated targets; an error when a name cannot be valid.
-fn targets(args: &ImportArgs) -> Result<(Vec<BucketTarget>, Vec<String>), Error> {
-    let mut buckets: Vec<BucketTarget> = Vec::new();
+fn targets(args: &ImportArgs) -> Result<LiveTargets, Error> {
+    let mut buckets: Vec<Bucket<_, _>> = Vec::new();
     for name in &args.buckets {
         if let Some(problem) = s3_limits::bucket_name_problem(name) {
             return Err(Refusal::InvalidBucketName {
@@ -113,10 +110,7 @@ fn targets(args: &ImportArgs) -> Result<(Vec<BucketTarget>, Vec<String>), Error>
         }
         // Naming a resource twice would print a manifest that names it twice, which is invalid.
         if !buckets.iter().any(|t| &t.name == name) {
-            buckets.push(BucketTarget {
-                name: name.clone(),
-                region: None,
-            });
+            buckets.push(Bucket::named(name));
         }
     }
     let mut distributions: Vec<String> = Vec::new();
@@ -128,5 +122,9 @@ fn targets(args: &ImportArgs) -> Result<(Vec<BucketTarget>, Vec<String>), Error>
             distributions.push(id.clone());
         }
     }
-    Ok((buckets, distributions))
+    Ok(LiveTargets {
+        buckets,
+        distributions,
+        ..LiveTargets::default()
+    })
 }

@@ -16,7 +16,7 @@ use cors_sync_core::evaluate::cloudfront::{self as through_cloudfront, Edge};
 use cors_sync_core::evaluate::compare::differences;
 use cors_sync_core::evaluate::edge;
 use cors_sync_core::evaluate::probes::{probes, Probe};
-use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::s3::{self, Stored};
 use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
@@ -82,8 +82,8 @@ async fn verify_account(
         // is also judged as AWS would answer it, to say where the store departs from AWS.
         let provider = manifest.provider_of(bucket.account.as_ref());
         let predict =
-            |request: &Request| s3::evaluate_on(provider, Bucket::Cors(&cors), request).response;
-        let as_aws = |request: &Request| s3::evaluate(Bucket::Cors(&cors), request).response;
+            |request: &Request| s3::evaluate_on(provider, Stored::Cors(&cors), request).response;
+        let as_aws = |request: &Request| s3::evaluate(Stored::Cors(&cors), request).response;
         let also_as_aws: Option<&dyn Fn(&Request) -> Response> =
             (!provider.is_aws()).then_some(&as_aws);
         let window = propagation::window(aws);
@@ -170,7 +170,7 @@ async fn verify_account(
                         forwarded,
                         response_headers: policy.as_ref(),
                     };
-                    through_cloudfront::evaluate(&edge, Bucket::Cors(&cors), request).response
+                    through_cloudfront::evaluate(&edge, Stored::Cors(&cors), request).response
                 };
                 let resource = Address::CloudFrontDistribution(distribution.id.clone()).to_string();
                 let (rows, _) = probe_all(prober, &resource, &url, planned, predict, None).await?;

@@ -6,7 +6,7 @@ use cors_sync_aws::connection::DEFAULT_ATTEMPT_TIMEOUT;
 use cors_sync_aws::probe::Prober;
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::evaluate::browser::judge;
-use cors_sync_core::evaluate::s3::{evaluate, Bucket};
+use cors_sync_core::evaluate::s3::{evaluate, Stored};
 use cors_sync_core::evaluate::Request;
 
 use crate::support::emulator::s3rver;
@@ -211,7 +211,7 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
             let (origin, method) = (*random.pick(&ORIGINS), *random.pick(&METHODS));
             let request = Request::preflight(origin, method, &headers);
             let predicted =
-                evaluate(Bucket::Cors(&BucketCors::new(rules.clone())), &request).response;
+                evaluate(Stored::Cors(&BucketCors::new(rules.clone())), &request).response;
             let observed = runtime
                 .block_on(prober.send(&bucket, &url, &request))
                 .unwrap_or_else(|e| panic!("s3rver: {e}"));

@@ -5,10 +5,11 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;
 
+use cors_sync_core::bucket::Bucket;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::policies::{PolicyKind, PolicyRef};
 use cors_sync_core::fingerprint;
-use cors_sync_core::plan::{Change, LiveBucket, LivePolicy, LiveState, PlannedChange};
+use cors_sync_core::plan::{Change, LivePolicy, LiveState, PlannedChange};
 use futures::future::BoxFuture;
 use futures::stream::{self, StreamExt};
 pub use tokio_util::sync::CancellationToken;
@@ -289,7 +290,7 @@ async fn still_as_planned(aws: &Aws, change: &Change) -> Result<Change, Error> {
             resource: change.address().to_string(),
             now: Box::new(LiveState {
                 account: aws.account.clone(),
-                buckets: vec![LiveBucket {
+                buckets: vec![Bucket {
                     name: bucket.clone(),
                     region: region.clone(),
                     cors: now,

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use aws_runtime::retries::classifiers::THROTTLING_ERRORS;
-use cors_sync_core::live_targets::BucketTarget;
+use cors_sync_core::bucket::Bucket;
 use tokio::sync::{OnceCell, Semaphore, SemaphorePermit};
 
 use aws_config::retry::RetryConfig;
@@ -89,7 +89,7 @@ pub struct Aws {
     requests: Arc<Semaphore>,
     /// The account's buckets as ListBuckets named them, listed at most once a run: region
     /// discovery and `--report-unmanaged` share it.
-    pub(crate) listing: OnceCell<Vec<BucketTarget>>,
+    pub(crate) listing: OnceCell<Vec<Bucket<Option<String>, ()>>>,
     /// The declared account this connection acts in (`None`: the credentials' own); what it
     /// reads is live state of that account.
     pub(crate) account: Option<String>,

@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 
+use cors_sync_core::bucket::Bucket;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
-use cors_sync_core::live_targets::{BucketTarget, LiveTargets};
-use cors_sync_core::plan::{LiveBucket, LiveState, PolicyListings};
+use cors_sync_core::live_targets::LiveTargets;
+use cors_sync_core::plan::{LiveState, PolicyListings};
 use futures::stream::{self, StreamExt};
 
 use crate::cloudfront::{distributions, policies};
@@ -143,7 +144,10 @@ const BUCKET_REGION_HEADER: &str = "x-amz-bucket-region";
 /// is left to one HeadBucket, which costs less than listing the account. Buckets the listing
 /// lacks (another account's), or every bucket when the listing cannot be had (no
 /// s3:ListAllMyBuckets, an emulator that names no regions), are left to HeadBucket.
-async fn with_listed_regions(aws: &Aws, targets: &[BucketTarget]) -> Vec<BucketTarget> {
+async fn with_listed_regions(
+    aws: &Aws,
+    targets: &[Bucket<Option<String>, ()>],
+) -> Vec<Bucket<Option<String>, ()>> {
     if targets.iter().filter(|t| t.region.is_none()).count() < 2 {
         return targets.to_vec();
     }
@@ -153,9 +157,9 @@ async fn with_listed_regions(aws: &Aws, targets: &[BucketTarget]) -> Vec<BucketT
 
 /// Each target's region: its own, else the listing's.
 pub(crate) fn regions_from_listing(
-    targets: &[BucketTarget],
-    listed: &[BucketTarget],
-) -> Vec<BucketTarget> {
+    targets: &[Bucket<Option<String>, ()>],
+    listed: &[Bucket<Option<String>, ()>],
+) -> Vec<Bucket<Option<String>, ()>> {
     // By name, once: a search of the listing per bucket is quadratic, minutes for an account of
     // 100,000 buckets. The first of a name wins, as a search would find it.
     let mut regions: HashMap<&str, Option<&String>> = HashMap::with_capacity(listed.len());
@@ -167,9 +171,10 @@ pub(crate) fn regions_from_listing(
     let region_of = |name: &str| regions.get(name).copied().flatten().cloned();
     targets
         .iter()
-        .map(|t| BucketTarget {
+        .map(|t| Bucket {
             name: t.name.clone(),
             region: t.region.clone().or_else(|| region_of(&t.name)),
+            cors: (),
         })
         .collect()
 }
@@ -177,10 +182,10 @@ pub(crate) fn regions_from_listing(
 /// Reads every bucket, at most `parallelism` at a time, returning results in target order.
 async fn read_buckets(
     aws: &Aws,
-    targets: &[BucketTarget],
+    targets: &[Bucket<Option<String>, ()>],
     parallelism: usize,
     progress: &(dyn Fn() + Sync),
-) -> Vec<Result<(LiveBucket, Option<WrongRegion>), AwsError>> {
+) -> Vec<Result<(Bucket, Option<WrongRegion>), AwsError>> {
     stream::iter(targets)
         .map(|target| async move {
             let permit = aws.request_permit().await;
@@ -201,7 +206,7 @@ async fn read_bucket(
     aws: &Aws,
     name: &str,
     region: Option<&str>,
-) -> Result<(LiveBucket, Option<WrongRegion>), AwsError> {
+) -> Result<(Bucket, Option<WrongRegion>), AwsError> {
     let region = match region {
         Some(region) => region.to_string(),
         None => discover_region(aws, name).await?,
@@ -219,7 +224,7 @@ async fn read_bucket(
                 actual: actual.clone(),
             };
             return Ok((
-                LiveBucket {
+                Bucket {
                     name: name.to_string(),
                     region: actual,
                     cors,
@@ -230,7 +235,7 @@ async fn read_bucket(
         Err(error) => return Err(error.into_aws()),
     };
     Ok((
-        LiveBucket {
+        Bucket {
             name: name.to_string(),
             region,
             cors,
@@ -327,7 +332,7 @@ fn explain_missing_bucket(mut failure: AwsError) -> AwsError {
 
 /// Every bucket in the account, with its region when ListBuckets names it; listed once a run
 /// (a failed listing is not kept, so a later caller asks again).
-pub async fn list_buckets(aws: &Aws) -> Result<Vec<BucketTarget>, AwsError> {
+pub async fn list_buckets(aws: &Aws) -> Result<Vec<Bucket<Option<String>, ()>>, AwsError> {
     aws.listing
         .get_or_try_init(|| async {
             list_pages(&aws.s3(&aws.default_region()), aws.request_budget())
@@ -372,7 +377,7 @@ pub(crate) async fn list_pages(
     client: &aws_sdk_s3::Client,
     budget: &tokio::sync::Semaphore,
 ) -> Result<
-    Vec<BucketTarget>,
+    Vec<Bucket<Option<String>, ()>>,
     aws_smithy_runtime_api::client::result::SdkError<
         aws_sdk_s3::operation::list_buckets::ListBucketsError,
         aws_smithy_runtime_api::client::orchestrator::HttpResponse,
@@ -398,9 +403,10 @@ pub(crate) async fn list_pages(
         let page = page?;
         for bucket in page.buckets() {
             if let Some(name) = bucket.name().filter(|name| seen.insert(name.to_string())) {
-                buckets.push(BucketTarget {
+                buckets.push(Bucket {
                     name: name.to_string(),
                     region: bucket.bucket_region().map(str::to_string),
+                    cors: (),
                 });
             }
         }

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod account;
 pub mod address;
+pub mod bucket;
 pub mod bucket_cors;
 pub mod cloudfront;
 pub mod convert;

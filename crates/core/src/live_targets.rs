@@ -2,19 +2,14 @@
 //! distributions, and which of the account's policy lists. Made from a manifest or from a saved
 //! plan, and handed to the AWS crate's one read path (`cors_sync_aws::live_state::read`).
 
+use crate::bucket::Bucket;
 use crate::manifest::Manifest;
 use crate::plan::{Change, Plan, PolicyListings};
 
-/// A bucket to read, with its region when the manifest (or the plan) states it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BucketTarget {
-    pub name: String,
-    pub region: Option<String>,
-}
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LiveTargets {
-    pub buckets: Vec<BucketTarget>,
+    /// The buckets to read, each with its region when the manifest (or the plan) states it.
+    pub buckets: Vec<Bucket<Option<String>, ()>>,
     pub distributions: Vec<String>,
     /// Read each distribution whole with GetDistributionConfig (its ETag included: what an update
     /// sends back) rather than from the list pages that `plan` reads 100 at a time.
@@ -26,14 +21,7 @@ impl LiveTargets {
     /// Everything the manifest manages.
     pub fn of_manifest(manifest: &Manifest) -> Self {
         LiveTargets {
-            buckets: manifest
-                .buckets
-                .iter()
-                .map(|b| BucketTarget {
-                    name: b.name.clone(),
-                    region: b.region.clone(),
-                })
-                .collect(),
+            buckets: manifest.buckets.iter().map(|b| b.to_read()).collect(),
             distributions: manifest
                 .distributions
                 .iter()
@@ -58,9 +46,10 @@ impl LiveTargets {
         for change in changes {
             match change {
                 Change::BucketCors { bucket, region, .. } => {
-                    targets.buckets.push(BucketTarget {
+                    targets.buckets.push(Bucket {
                         name: bucket.clone(),
                         region: Some(region.clone()),
+                        cors: (),
                     });
                 }
                 Change::Distribution { id, .. } => targets.distributions.push(id.clone()),

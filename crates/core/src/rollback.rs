@@ -3,12 +3,13 @@
 
 use std::path::Path;
 
+use crate::bucket::Bucket;
 use crate::bucket_cors::BucketCors;
 use crate::cloudfront::behavior::{BehaviorSpec, Managed};
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, PolicyRef, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
-use crate::manifest::{Account, AccountRef, BucketSpec, Manifest};
+use crate::manifest::{Account, AccountRef, Declared, Manifest};
 use crate::plan::{Change, LivePolicy};
 
 /// The manifest that restores every resource in `changes` to its `before` state, each in the
@@ -44,11 +45,13 @@ pub fn restoring_manifest(
         match change {
             Change::BucketCors { bucket, region, before, .. } => {
                 let rules = before.rules.clone();
-                manifest.buckets.push(BucketSpec {
-                    name: bucket.clone(),
-                    region: Some(region.clone()),
-                    rule_locations: vec![location.clone(); rules.len()],
-                    cors: BucketCors::new(rules),
+                manifest.buckets.push(Declared {
+                    parts: vec![location.clone(); rules.len()],
+                    value: Bucket {
+                        name: bucket.clone(),
+                        region: Some(region.clone()),
+                        cors: BucketCors::new(rules),
+                    },
                     location: location.clone(),
                     silenced: Vec::new(),
                     account: account.clone(),
@@ -69,29 +72,40 @@ pub fn restoring_manifest(
                         restore_legacy: b.removed_legacy.clone(),
                     })
                     .collect();
-                manifest.distributions.push(DistributionSpec {
-                    id: id.clone(),
-                    behaviors,
-                    domains: Vec::new(),
+                manifest.distributions.push(Declared {
+                    value: DistributionSpec {
+                        id: id.clone(),
+                        behaviors,
+                        domains: Vec::new(),
+                    },
                     location: location.clone(),
+                    parts: Vec::new(),
                     silenced: Vec::new(),
                     account: account.clone(),
                 });
             }
             Change::OriginRequestPolicy { name, live, .. } => match live {
-                Some(LivePolicy { before, .. }) => manifest.origin_request_policies.push(OriginRequestPolicySpec {
-                    name: name.clone(),
-                    headers: before.headers.clone(),
+                Some(LivePolicy { before, .. }) => manifest.origin_request_policies.push(Declared {
+                    value: OriginRequestPolicySpec {
+                        name: name.clone(),
+                        headers: before.headers.clone(),
+                    },
                     location: location.clone(),
+                    parts: Vec::new(),
+                    silenced: Vec::new(),
                     account: account.clone(),
                 }),
                 None => notes.push(created()),
             },
             Change::ResponseHeadersPolicy { name, live, .. } => match live {
-                Some(LivePolicy { before: Some(cors), .. }) => manifest.response_headers_policies.push(ResponseHeadersPolicySpec {
-                    name: name.clone(),
-                    cors: cors.clone(),
+                Some(LivePolicy { before: Some(cors), .. }) => manifest.response_headers_policies.push(Declared {
+                    value: ResponseHeadersPolicySpec {
+                        name: name.clone(),
+                        cors: cors.clone(),
+                    },
                     location: location.clone(),
+                    parts: Vec::new(),
+                    silenced: Vec::new(),
                     account: account.clone(),
                 }),
                 Some(LivePolicy { before: None, .. }) => notes.push(format!("{}: had no CORS configuration before; removing one is not supported, so it is left as it is", change.address())),

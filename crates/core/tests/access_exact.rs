@@ -15,7 +15,7 @@ use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::{judge, PageRequest, RequestHeader};
 use cors_sync_core::evaluate::cloudfront::{Edge, Forwarded};
 use cors_sync_core::evaluate::evaluate;
-use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::s3::{self, Stored};
 use cors_sync_core::evaluate::wildcard_matches;
 use cors_sync_core::manifest::load_str;
 use proptest::prelude::*;
@@ -196,7 +196,7 @@ fn yaml(buckets: &[Option<Vec<Rule>>]) -> String {
 }
 
 fn judged(cors: &BucketCors, page: &PageRequest) -> Verdict {
-    verdict(&|request| s3::evaluate(Bucket::Cors(cors), request), page)
+    verdict(&|request| s3::evaluate(Stored::Cors(cors), request), page)
 }
 
 fn page(origin: &str, method: &str, headers: &[&str], credentials: bool) -> PageRequest {
@@ -283,7 +283,7 @@ fn check_pair(base: &[Option<Vec<Rule>>], head: &[Option<Vec<Rule>>]) -> Result<
                     // method and credentials; the preflight once per header set.
                     let actual = page(origin, method, &[], credentials).actual();
                     let passes = |cors: &BucketCors| {
-                        judge(&actual, &s3::evaluate(Bucket::Cors(cors), &actual).response).passes
+                        judge(&actual, &s3::evaluate(Stored::Cors(cors), &actual).response).passes
                     };
                     let actual_passes = (passes(before), passes(after));
                     for headers in &sets {
@@ -292,7 +292,7 @@ fn check_pair(base: &[Option<Vec<Rule>>], head: &[Option<Vec<Rule>>]) -> Result<
                             actual
                                 && (!request.needs_preflight() || {
                                     let preflight = request.preflight();
-                                    let answer = s3::evaluate(Bucket::Cors(cors), &preflight);
+                                    let answer = s3::evaluate(Stored::Cors(cors), &preflight);
                                     judge(&preflight, &answer.response).passes
                                 })
                         };
@@ -448,7 +448,7 @@ proptest! {
         let after = Side { cors: &after_cors, edge: Some(&is_edge) };
         let said = side_changes("edge", &before, &after);
         let through = |side: &Side<'_>, page: &PageRequest| {
-            verdict(&|request| evaluate(side.edge, Bucket::Cors(side.cors), request), page)
+            verdict(&|request| evaluate(side.edge, Stored::Cors(side.cors), request), page)
         };
         for change in &said {
             let e = &change.example;

@@ -6,7 +6,7 @@ use cors_sync_core::cloudfront::behavior::BehaviorSettings;
 use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::judge;
 use cors_sync_core::evaluate::cloudfront::{evaluate, Edge, Forwarded};
-use cors_sync_core::evaluate::s3::Bucket;
+use cors_sync_core::evaluate::s3::Stored;
 use cors_sync_core::evaluate::Request;
 
 fn behavior(methods: &[&str]) -> BehaviorSettings {
@@ -48,7 +48,7 @@ fn a_preflight_on_a_behavior_without_options_never_reaches_s3() {
     let cors = bucket();
     let answer = evaluate(
         &edge,
-        Bucket::Cors(&cors),
+        Stored::Cors(&cors),
         &Request::preflight("https://app.example", "PUT", &[]),
     );
     assert_eq!(answer.response.status, 403);
@@ -69,7 +69,7 @@ fn without_origin_forwarded_s3_answers_without_cors_headers() {
     };
     let cors = bucket();
     let request = Request::actual("https://app.example", "GET");
-    let answer = evaluate(&edge, Bucket::Cors(&cors), &request);
+    let answer = evaluate(&edge, Stored::Cors(&cors), &request);
     assert_eq!(answer.response.status, 200);
     assert!(answer.response.headers.is_empty());
     assert!(
@@ -93,7 +93,7 @@ fn without_the_request_method_forwarded_the_preflight_cannot_be_evaluated() {
     let cors = bucket();
     let answer = evaluate(
         &edge,
-        Bucket::Cors(&cors),
+        Stored::Cors(&cors),
         &Request::preflight("https://app.example", "PUT", &[]),
     );
     assert_eq!(answer.response.status, 400);
@@ -109,7 +109,7 @@ fn without_request_headers_forwarded_the_browser_misses_allow_headers() {
     };
     let cors = bucket();
     let request = Request::preflight("https://app.example", "PUT", &["X-Custom"]);
-    let answer = evaluate(&edge, Bucket::Cors(&cors), &request);
+    let answer = evaluate(&edge, Stored::Cors(&cors), &request);
     assert_eq!(answer.response.status, 200);
     let verdict = judge(&request, &answer.response);
     assert!(!verdict.passes);
@@ -139,7 +139,7 @@ fn a_response_headers_policy_overrides_or_only_fills_in() {
     let none = BucketCors::none();
     let actual = evaluate(
         &edge,
-        Bucket::Cors(&none),
+        Stored::Cors(&none),
         &Request::actual("https://app.example", "GET"),
     );
     assert_eq!(
@@ -157,7 +157,7 @@ fn a_response_headers_policy_overrides_or_only_fills_in() {
     );
     let outsider = evaluate(
         &edge,
-        Bucket::Cors(&none),
+        Stored::Cors(&none),
         &Request::actual("https://evil.net", "GET"),
     );
     assert_eq!(
@@ -177,7 +177,7 @@ fn a_response_headers_policy_overrides_or_only_fills_in() {
     let cors = bucket();
     let answer = evaluate(
         &edge,
-        Bucket::Cors(&cors),
+        Stored::Cors(&cors),
         &Request::actual("https://app.example", "GET"),
     );
     assert_eq!(

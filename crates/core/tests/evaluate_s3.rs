@@ -3,7 +3,7 @@
 
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::evaluate::browser::judge;
-use cors_sync_core::evaluate::s3::{evaluate, Bucket};
+use cors_sync_core::evaluate::s3::{evaluate, Stored};
 use cors_sync_core::evaluate::{Request, RequestKind, RuleOutcome};
 
 fn rule(origins: &[&str], methods: &[&str]) -> CorsRule {
@@ -36,7 +36,7 @@ fn options_without_origin_is_400() {
         kind: RequestKind::Preflight,
         credentials: false,
     };
-    let answer = evaluate(Bucket::Cors(&config), &request);
+    let answer = evaluate(Stored::Cors(&config), &request);
     assert_eq!(answer.response.status, 400);
     assert_eq!(
         answer.reason,
@@ -48,7 +48,7 @@ fn options_without_origin_is_400() {
 #[test]
 fn options_on_a_bucket_without_cors_is_403() {
     let answer = evaluate(
-        Bucket::Cors(&BucketCors::none()),
+        Stored::Cors(&BucketCors::none()),
         &Request::preflight("https://a.example", "GET", &[]),
     );
     assert_eq!(
@@ -60,7 +60,7 @@ fn options_on_a_bucket_without_cors_is_403() {
 #[test]
 fn options_on_a_missing_bucket_is_403() {
     let answer = evaluate(
-        Bucket::Missing,
+        Stored::Missing,
         &Request::preflight("https://a.example", "GET", &[]),
     );
     assert_eq!(
@@ -73,7 +73,7 @@ fn options_on_a_missing_bucket_is_403() {
 fn options_matching_no_rule_is_403_with_no_cors_headers_and_no_vary() {
     let config = cors(vec![rule(&["https://a.example"], &["GET"])]);
     let answer = evaluate(
-        Bucket::Cors(&config),
+        Stored::Cors(&config),
         &Request::preflight("https://b.example", "GET", &[]),
     );
     assert_eq!(answer.response.status, 403);
@@ -85,7 +85,7 @@ fn options_matching_no_rule_is_403_with_no_cors_headers_and_no_vary() {
 fn a_specific_origin_is_echoed_with_credentials_and_every_rule_method() {
     let config = cors(vec![rule(&["https://a.example"], &["GET", "PUT", "HEAD"])]);
     let answer = evaluate(
-        Bucket::Cors(&config),
+        Stored::Cors(&config),
         &Request::preflight("https://a.example", "PUT", &[]),
     );
     assert_eq!(answer.response.status, 200);
@@ -104,7 +104,7 @@ fn a_specific_origin_is_echoed_with_credentials_and_every_rule_method() {
 fn a_star_origin_answers_star_without_credentials() {
     let config = cors(vec![rule(&["*"], &["GET"])]);
     let answer = evaluate(
-        Bucket::Cors(&config),
+        Stored::Cors(&config),
         &Request::preflight("https://a.example", "GET", &[]),
     );
     assert_eq!(
@@ -124,7 +124,7 @@ fn max_age_and_expose_headers_only_when_set() {
     with.max_age_seconds = Some(3000);
     with.expose_headers = vec!["ETag".into(), "x-amz-request-id".into()];
     let answer = evaluate(
-        Bucket::Cors(&cors(vec![with])),
+        Stored::Cors(&cors(vec![with])),
         &Request::preflight("https://a.example", "GET", &[]),
     );
     assert_eq!(
@@ -136,7 +136,7 @@ fn max_age_and_expose_headers_only_when_set() {
         Some("ETag, x-amz-request-id")
     );
     let without = evaluate(
-        Bucket::Cors(&cors(vec![rule(&["*"], &["GET"])])),
+        Stored::Cors(&cors(vec![rule(&["*"], &["GET"])])),
         &Request::preflight("https://a.example", "GET", &[]),
     );
     assert_eq!(without.response.header("Access-Control-Max-Age"), None);
@@ -151,7 +151,7 @@ fn requested_headers_match_case_insensitively_and_echo_lower_cased_in_request_or
     let mut r = rule(&["*"], &["PUT"]);
     r.allowed_headers = vec!["content-type".into(), "X-AMZ-*".into()];
     let answer = evaluate(
-        Bucket::Cors(&cors(vec![r])),
+        Stored::Cors(&cors(vec![r])),
         &Request::preflight("https://a.example", "PUT", &["X-Amz-Date", "Content-Type"]),
     );
     assert_eq!(answer.response.status, 200);
@@ -165,7 +165,7 @@ fn requested_headers_match_case_insensitively_and_echo_lower_cased_in_request_or
 fn a_preflight_asking_for_headers_fails_a_rule_without_allowed_headers() {
     let config = cors(vec![rule(&["*"], &["PUT"])]);
     let answer = evaluate(
-        Bucket::Cors(&config),
+        Stored::Cors(&config),
         &Request::preflight("https://a.example", "PUT", &["Content-Type"]),
     );
     assert_eq!(answer.response.status, 403);
@@ -180,7 +180,7 @@ fn an_actual_request_that_matches_gets_methods_and_max_age_too() {
     let mut r = rule(&["https://a.example"], &["GET", "HEAD"]);
     r.max_age_seconds = Some(60);
     let answer = evaluate(
-        Bucket::Cors(&cors(vec![r])),
+        Stored::Cors(&cors(vec![r])),
         &Request::actual("https://a.example", "GET"),
     );
     assert_eq!(answer.response.status, 200);
@@ -195,7 +195,7 @@ fn an_actual_request_that_matches_gets_methods_and_max_age_too() {
 fn a_get_whose_origin_matches_no_rule_returns_the_object_without_cors_headers_or_vary() {
     let config = cors(vec![rule(&["https://a.example"], &["GET"])]);
     let answer = evaluate(
-        Bucket::Cors(&config),
+        Stored::Cors(&config),
         &Request::actual("https://evil.example", "GET"),
     );
     assert_eq!(answer.response.status, 200);
@@ -212,7 +212,7 @@ fn a_request_without_origin_gets_no_vary() {
         kind: RequestKind::Actual,
         credentials: false,
     };
-    let answer = evaluate(Bucket::Cors(&config), &request);
+    let answer = evaluate(Stored::Cors(&config), &request);
     assert_eq!(answer.response.status, 200);
     assert_eq!(answer.response.header("Vary"), None);
 }
@@ -221,7 +221,7 @@ fn a_request_without_origin_gets_no_vary() {
 fn cors_is_not_enforced_on_actual_requests_the_browser_blocks_them() {
     let config = cors(vec![rule(&["https://a.example"], &["GET"])]);
     let put = Request::actual("https://a.example", "PUT");
-    let answer = evaluate(Bucket::Cors(&config), &put);
+    let answer = evaluate(Stored::Cors(&config), &put);
     assert_eq!(answer.response.status, 200, "S3 still performs the PUT");
     assert!(answer.response.headers.is_empty());
     assert!(
@@ -238,7 +238,7 @@ fn scheme_trailing_slash_and_scheme_less_origins() {
     )]);
     let status = |origin: &str| {
         evaluate(
-            Bucket::Cors(&config),
+            Stored::Cors(&config),
             &Request::preflight(origin, "GET", &[]),
         )
         .response
@@ -258,7 +258,7 @@ fn scheme_trailing_slash_and_scheme_less_origins() {
     let star = cors(vec![rule(&["*"], &["GET"])]);
     assert_eq!(
         evaluate(
-            Bucket::Cors(&star),
+            Stored::Cors(&star),
             &Request::preflight("localhost:4566", "GET", &[])
         )
         .response
@@ -275,7 +275,7 @@ fn the_first_matching_rule_answers_and_later_rules_are_not_reached() {
     open.max_age_seconds = Some(5);
     let config = cors(vec![rule(&["https://b.example"], &["GET"]), strict, open]);
     let answer = evaluate(
-        Bucket::Cors(&config),
+        Stored::Cors(&config),
         &Request::preflight("https://a.example", "GET", &[]),
     );
     assert_eq!(answer.matched_rule, Some(1));
@@ -301,9 +301,9 @@ fn the_browser_judges_the_answer() {
     r.allowed_headers = vec!["*".into()];
     let config = cors(vec![r]);
     let put = Request::preflight("https://a.example", "PUT", &["Content-Type"]);
-    assert!(judge(&put, &evaluate(Bucket::Cors(&config), &put).response).passes);
+    assert!(judge(&put, &evaluate(Stored::Cors(&config), &put).response).passes);
     let delete = Request::preflight("https://a.example", "DELETE", &[]);
-    let denied = judge(&delete, &evaluate(Bucket::Cors(&config), &delete).response);
+    let denied = judge(&delete, &evaluate(Stored::Cors(&config), &delete).response);
     assert!(!denied.passes);
     assert_eq!(
         denied.reason,

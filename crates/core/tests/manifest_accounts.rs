@@ -271,8 +271,9 @@ fn the_estate_example_loads_with_each_resource_in_its_account() {
 /// same name read in another account is not the manifest's, for a plan or a saved plan's check.
 #[test]
 fn a_bucket_is_joined_with_live_state_read_in_its_own_account_only() {
+    use cors_sync_core::bucket::Bucket;
     use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
-    use cors_sync_core::plan::{plan, LiveBucket, LiveState};
+    use cors_sync_core::plan::{plan, LiveState};
     use cors_sync_core::plan_file::fingerprints;
 
     let manifest = load_str(
@@ -286,7 +287,7 @@ fn a_bucket_is_joined_with_live_state_read_in_its_own_account_only() {
     let prod = manifest.in_account(Some("prod"));
     let read_in = |account: &str| LiveState {
         account: Some(account.to_string()),
-        buckets: vec![LiveBucket {
+        buckets: vec![Bucket {
             name: "prod-assets".into(),
             region: "eu-west-1".into(),
             cors: BucketCors::new(vec![CorsRule::allowing(&["https://b.example"], &["GET"])]),

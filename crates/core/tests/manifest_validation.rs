@@ -38,7 +38,7 @@ buckets:
     assert_eq!(assets.cors.rules[0].id.as_deref(), Some("web-app"));
     assert_eq!(assets.cors.rules[0].allowed_methods, ["GET", "HEAD", "PUT"]);
     assert_eq!(assets.cors.rules[0].max_age_seconds, Some(3000));
-    assert_eq!(assets.rule_locations[0].to_string(), "m.yaml:7:9");
+    assert_eq!(assets.parts[0].to_string(), "m.yaml:7:9");
     assert!(manifest.buckets[1].cors.rules.is_empty());
 }
 

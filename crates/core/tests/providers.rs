@@ -147,7 +147,7 @@ fn a_distribution_in_an_account_not_on_aws_is_an_error() {
 
 mod preflight {
     use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
-    use cors_sync_core::evaluate::s3::{evaluate, evaluate_on, Bucket};
+    use cors_sync_core::evaluate::s3::{evaluate, evaluate_on, Stored};
     use cors_sync_core::evaluate::Request;
     use cors_sync_core::provider::Provider;
 
@@ -166,7 +166,7 @@ mod preflight {
 
     fn answer(provider: Provider, request: &Request) -> (u16, Vec<(String, String)>) {
         let cors = measured();
-        let response = evaluate_on(provider, Bucket::Cors(&cors), request).response;
+        let response = evaluate_on(provider, Stored::Cors(&cors), request).response;
         let mut headers = response.headers;
         headers.sort();
         (response.status, headers)
@@ -251,7 +251,7 @@ mod preflight {
             CorsRule::allowing(&["http://*.test:1"], &["GET", "HEAD"]),
         ]);
         let sw = |request: &Request| {
-            evaluate_on(Provider::Seaweedfs, Bucket::Cors(&cors), request).response
+            evaluate_on(Provider::Seaweedfs, Stored::Cors(&cors), request).response
         };
         // Measured: the HEAD itself gets rule 2's headers, though rule 1 matches the origin first.
         let head = sw(&Request::actual("http://o.test:1", "HEAD"));
@@ -266,14 +266,14 @@ mod preflight {
         )]);
         let post = evaluate_on(
             Provider::Seaweedfs,
-            Bucket::Cors(&only_a),
+            Stored::Cors(&only_a),
             &Request::actual("http://z.test:1", "POST"),
         )
         .response;
         assert_eq!(post.status, 405);
         assert_eq!(post.header("Access-Control-Allow-Origin"), Some("*"));
         let on_aws = evaluate(
-            Bucket::Cors(&only_a),
+            Stored::Cors(&only_a),
             &Request::actual("http://z.test:1", "POST"),
         );
         assert_eq!(on_aws.response.header("Access-Control-Allow-Origin"), None);
@@ -288,7 +288,7 @@ mod preflight {
         let garage = |origin: &str| {
             evaluate_on(
                 Provider::Garage,
-                Bucket::Cors(&cors),
+                Stored::Cors(&cors),
                 &Request::preflight(origin, "GET", &[]),
             )
             .response
@@ -299,7 +299,7 @@ mod preflight {
         );
         assert_eq!(garage("https://x.example.org").status, 403);
         let aws = evaluate(
-            Bucket::Cors(&cors),
+            Stored::Cors(&cors),
             &Request::preflight("https://x.example.org", "GET", &[]),
         );
         assert_eq!(aws.response.status, 200);

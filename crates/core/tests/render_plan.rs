@@ -1,7 +1,8 @@
 //! The text plan as users read it, for each kind of change, with and without colour.
 
+use cors_sync_core::bucket::Bucket;
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
-use cors_sync_core::plan::{bucket_change, LiveBucket, Plan};
+use cors_sync_core::plan::{bucket_change, Plan};
 use cors_sync_core::provider::Provider;
 use cors_sync_core::render::text_plan::{render, Colour};
 use cors_sync_core::render::{json_plan, markdown_plan};
@@ -13,8 +14,8 @@ fn rule(id: Option<&str>, origins: &[&str], methods: &[&str]) -> CorsRule {
     }
 }
 
-fn live(name: &str, rules: Vec<CorsRule>) -> LiveBucket {
-    LiveBucket {
+fn live(name: &str, rules: Vec<CorsRule>) -> Bucket {
+    Bucket {
         name: name.into(),
         region: "eu-west-1".into(),
         cors: BucketCors::new(rules),

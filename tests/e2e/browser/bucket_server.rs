@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::distribution::path_pattern_matches;
 use cors_sync_core::evaluate::cloudfront::{self, Edge, Forwarded};
-use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::s3::{self, Stored};
 use cors_sync_core::evaluate::{Request, RequestKind, Response};
 use cors_sync_core::manifest::{self, Manifest};
 
@@ -83,8 +83,8 @@ fn through_distribution(
         response_headers: None,
     };
     let bucket = match loaded.bucket(CDN_BUCKET) {
-        Some(spec) => Bucket::Cors(&spec.cors),
-        None => Bucket::Missing,
+        Some(spec) => Stored::Cors(&spec.cors),
+        None => Stored::Missing,
     };
     Some(cloudfront::evaluate(&edge, bucket, request).response)
 }
@@ -127,8 +127,8 @@ fn answer_from_bucket(
     } else {
         match manifest::load(manifest) {
             Ok(loaded) => match loaded.bucket(bucket) {
-                Some(spec) => s3::evaluate(Bucket::Cors(&spec.cors), request).response,
-                None => s3::evaluate(Bucket::Missing, request).response,
+                Some(spec) => s3::evaluate(Stored::Cors(&spec.cors), request).response,
+                None => s3::evaluate(Stored::Missing, request).response,
             },
             Err(_) => Response {
                 status: 500,

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 
 use cors_sync_core::bucket_cors::{BucketCors, CorsRule};
 use cors_sync_core::evaluate::browser::{self, judge, PageRequest, RequestHeader};
-use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::s3::{self, Stored};
 use cors_sync_core::evaluate::{Request, Response};
 
 use server::{listen, Server};
@@ -380,7 +380,7 @@ fn differential(engine: Engine) {
                 }
             }
             let answer =
-                |request: &Request| s3::evaluate(Bucket::Cors(&case.cors), request).response;
+                |request: &Request| s3::evaluate(Stored::Cors(&case.cors), request).response;
             let predicted_ok = case.predicted_verdict(engine, &answer);
             match outcomes.get(&case.id) {
                 Some(true) => allowed += 1,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
-use cors_sync_core::evaluate::s3::{self, Bucket};
+use cors_sync_core::evaluate::s3::{self, Stored};
 use cors_sync_core::evaluate::{Request, RequestKind, Response};
 
 use super::{http, Case, Engine};
@@ -27,7 +27,7 @@ pub(super) struct Server {
 }
 
 fn answer_for(case: &Case, pass: &str, engine: Engine, seen: &Seen) -> Response {
-    let cors = Bucket::Cors(&case.cors);
+    let cors = Stored::Cors(&case.cors);
     let request = match pass {
         // Exactly what the model predicts the browser sends.
         "model" if seen.method == "OPTIONS" => case.predicted_preflight(engine),

@@ -6,7 +6,7 @@
 //! follow AWS's.
 
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule as SdkRule};
-use cors_sync_core::evaluate::s3::{evaluate, evaluate_on, Bucket};
+use cors_sync_core::evaluate::s3::{evaluate, evaluate_on, Stored};
 use cors_sync_core::evaluate::{Request, Response};
 use cors_sync_core::provider::Provider;
 
@@ -93,8 +93,8 @@ fn browser_against(
         }
         let cors = &case.cors;
         let on_store =
-            |r: &Request| -> Response { evaluate_on(provider, Bucket::Cors(cors), r).response };
-        let on_aws = |r: &Request| -> Response { evaluate(Bucket::Cors(cors), r).response };
+            |r: &Request| -> Response { evaluate_on(provider, Stored::Cors(cors), r).response };
+        let on_aws = |r: &Request| -> Response { evaluate(Stored::Cors(cors), r).response };
         let predicted = case.predicted_verdict(engine, &on_store);
         unlike_aws += usize::from(predicted != case.predicted_verdict(engine, &on_aws));
         match outcomes.get(&case.id) {

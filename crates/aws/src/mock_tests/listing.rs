@@ -8,7 +8,6 @@ use aws_sdk_s3::operation::list_buckets::ListBucketsOutput;
 use aws_sdk_s3::types::Bucket;
 use aws_sdk_s3::Client;
 use aws_smithy_mocks::{create_mock_http_client, mock, MockResponseInterceptor, RuleMode};
-use cors_sync_core::live_targets::BucketTarget;
 
 use crate::live_state::{list_pages, regions_from_listing};
 
@@ -73,9 +72,10 @@ async fn pages_are_followed_and_each_buckets_region_taken() {
             (Some(10_000), Some("page-2".to_string()))
         ]
     );
-    let target = |name: &str, region: Option<&str>| BucketTarget {
+    let target = |name: &str, region: Option<&str>| cors_sync_core::bucket::Bucket {
         name: name.into(),
         region: region.map(str::to_string),
+        cors: (),
     };
     assert_eq!(
         listed,
@@ -107,7 +107,10 @@ async fn pages_are_followed_and_each_buckets_region_taken() {
 /// one bucket), and how many pages were asked for.
 async fn listing_with_tokens(
     tokens: &'static [&'static str],
-) -> (Result<Vec<BucketTarget>, String>, usize) {
+) -> (
+    Result<Vec<cors_sync_core::bucket::Bucket<Option<String>, ()>>, String>,
+    usize,
+) {
     let requests = Arc::new(Mutex::new(0usize));
     let counted = requests.clone();
     let pages = mock!(Client::list_buckets)

@@ -10,7 +10,7 @@ use super::{AccessChange, Effect, Example};
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::evaluate::browser::{judge, PageRequest, RequestHeader};
 use crate::evaluate::cloudfront::Edge;
-use crate::evaluate::s3::Bucket;
+use crate::evaluate::s3::Stored;
 use crate::evaluate::{evaluate, wildcard_matches, Evaluation, Request};
 use crate::normalize::CanonicalRule;
 
@@ -22,7 +22,7 @@ pub struct Side<'a> {
 
 impl Side<'_> {
     fn evaluate(&self, request: &Request) -> Evaluation {
-        evaluate(self.edge, Bucket::Cors(self.cors), request)
+        evaluate(self.edge, Stored::Cors(self.cors), request)
     }
 
     /// The extra origin and header patterns the edge's response headers policy names.

@@ -263,8 +263,10 @@ fn through_edge(
 pub fn live_changes(live: &LiveState, manifest: &Manifest) -> (Vec<AccessChange>, Vec<String>) {
     let mut found = Vec::new();
     let mut notes = Vec::new();
+    // Joined once, by each distribution's key, as the plan joins them.
+    let read_by_key = live.distributions_by_key();
     for distribution in &manifest.distributions {
-        let Some(read) = live.distribution(&distribution.id) else {
+        let Some(read) = read_by_key.get(&distribution.key()).copied() else {
             continue;
         };
         let address = Address::CloudFrontDistribution(distribution.id.clone()).to_string();

@@ -19,11 +19,12 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::bucket::Bucket;
 use crate::bucket_cors::BucketCors;
 use crate::cloudfront::behavior::{BehaviorSpec, Managed};
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::lint;
-use crate::manifest::{BucketSpec, Manifest};
+use crate::manifest::{Declared, Manifest};
 use crate::plan::{Address, LiveState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,10 +149,10 @@ pub fn compare(base: &Manifest, head: &Manifest) -> AccessReport {
 fn compare_access(base: &Manifest, head: &Manifest) -> AccessReport {
     // Each side indexed by name once: looking every bucket up in the other side's list made a
     // diff of 40,000 buckets take a minute.
-    let base_buckets: HashMap<&str, &BucketSpec> =
+    let base_buckets: HashMap<&str, &Declared<Bucket<Option<String>>>> =
         base.buckets.iter().map(|b| (b.name.as_str(), b)).collect();
     let head_buckets: HashSet<&str> = head.buckets.iter().map(|b| b.name.as_str()).collect();
-    let base_distributions: HashMap<&str, &DistributionSpec> = base
+    let base_distributions: HashMap<&str, &Declared<DistributionSpec>> = base
         .distributions
         .iter()
         .map(|d| (d.id.as_str(), d))
@@ -221,9 +222,12 @@ pub fn compare_live(live: &LiveState, manifest: &Manifest) -> AccessReport {
     let (mut base, mut head) = (Manifest::default(), Manifest::default());
     for spec in &manifest.buckets {
         if let Some(current) = read.get(&spec.key()) {
-            base.buckets.push(BucketSpec {
-                cors: current.cors.clone(),
-                rule_locations: Vec::new(),
+            base.buckets.push(Declared {
+                value: Bucket {
+                    cors: current.cors.clone(),
+                    ..spec.value.clone()
+                },
+                parts: Vec::new(),
                 ..spec.clone()
             });
             head.buckets.push(spec.clone());

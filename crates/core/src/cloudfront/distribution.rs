@@ -1,7 +1,6 @@
 //! A distribution as the manifest names it and as CloudFront holds it.
 
 use super::behavior::{BehaviorPath, BehaviorSettings, BehaviorSpec};
-use crate::diagnostic::SourceLocation;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DistributionSpec {
@@ -9,11 +8,6 @@ pub struct DistributionSpec {
     pub behaviors: Vec<BehaviorSpec>,
     /// The host names pages reach it by (`domains:`), lower-case; only `explain` reads them.
     pub domains: Vec<String>,
-    pub location: SourceLocation,
-    /// Lint codes silenced for this distribution, each with the reason given.
-    pub silenced: Vec<(String, String)>,
-    /// Its account, when the manifest declares accounts.
-    pub account: Option<crate::account::AccountRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +23,18 @@ pub struct LiveDistribution {
     pub etag: Option<String>,
     /// The domain name of the origin each behavior sends requests to.
     pub behavior_origins: Vec<(BehaviorPath, String)>,
+}
+
+impl crate::address::Named for DistributionSpec {
+    fn name(&self) -> &str {
+        &self.id
+    }
+}
+
+impl crate::address::Named for LiveDistribution {
+    fn name(&self) -> &str {
+        &self.id
+    }
 }
 
 impl LiveDistribution {

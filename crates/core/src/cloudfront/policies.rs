@@ -138,9 +138,6 @@ pub fn header_set(headers: &[String]) -> std::collections::BTreeSet<String> {
 pub struct OriginRequestPolicySpec {
     pub name: String,
     pub headers: Vec<String>,
-    pub location: crate::diagnostic::SourceLocation,
-    /// Its account, when the manifest declares accounts.
-    pub account: Option<crate::account::AccountRef>,
 }
 
 /// A response headers policy the manifest declares.
@@ -148,9 +145,6 @@ pub struct OriginRequestPolicySpec {
 pub struct ResponseHeadersPolicySpec {
     pub name: String,
     pub cors: CorsPolicy,
-    pub location: crate::diagnostic::SourceLocation,
-    /// Its account, when the manifest declares accounts.
-    pub account: Option<crate::account::AccountRef>,
 }
 
 /// A custom origin request policy as the account holds it.
@@ -175,6 +169,24 @@ pub struct LiveCachePolicy {
     pub id: String,
     pub name: String,
 }
+
+/// Policies are known by their names within an account (cors-sync finds declared ones by name).
+macro_rules! known_by_name {
+    ($($kind:ty),*) => {
+        $(impl crate::address::Named for $kind {
+            fn name(&self) -> &str {
+                &self.name
+            }
+        })*
+    };
+}
+
+known_by_name!(
+    OriginRequestPolicySpec,
+    ResponseHeadersPolicySpec,
+    LiveOriginRequestPolicy,
+    LiveResponseHeadersPolicy
+);
 
 #[cfg(test)]
 mod tests {

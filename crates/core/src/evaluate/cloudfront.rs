@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::s3::{self, Bucket};
+use super::s3::{self, Stored};
 use super::{Evaluation, Request, RequestKind, Response};
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::policies::CorsPolicy;
@@ -51,7 +51,7 @@ pub struct Edge<'a> {
     pub response_headers: Option<&'a CorsPolicy>,
 }
 
-pub fn evaluate(edge: &Edge<'_>, bucket: Bucket<'_>, request: &Request) -> Evaluation {
+pub fn evaluate(edge: &Edge<'_>, bucket: Stored<'_>, request: &Request) -> Evaluation {
     let method = match request.kind {
         RequestKind::Preflight => "OPTIONS",
         RequestKind::Actual => request.method.as_str(),

@@ -110,7 +110,7 @@ pub struct Evaluation {
 /// front of it.
 pub fn evaluate(
     edge: Option<&cloudfront::Edge<'_>>,
-    bucket: s3::Bucket<'_>,
+    bucket: s3::Stored<'_>,
     request: &Request,
 ) -> Evaluation {
     match edge {

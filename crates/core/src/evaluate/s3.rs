@@ -16,19 +16,19 @@ pub const FIRST_MATCHING_ORIGIN_DECIDES: bool = true;
 /// Sent with every answer that carries CORS headers.
 pub const VARY: &str = "Origin, Access-Control-Request-Headers, Access-Control-Request-Method";
 
-/// What the bucket holds.
+/// What S3 holds for the bucket a request names: no bucket at all, or the bucket and its CORS.
 #[derive(Debug, Clone, Copy)]
-pub enum Bucket<'a> {
+pub enum Stored<'a> {
     Missing,
     Cors(&'a BucketCors),
 }
 
-pub fn evaluate(bucket: Bucket<'_>, request: &Request) -> Evaluation {
+pub fn evaluate(bucket: Stored<'_>, request: &Request) -> Evaluation {
     evaluate_on(Provider::Aws, bucket, request)
 }
 
 /// What `request` gets from a bucket on `provider`.
-pub fn evaluate_on(provider: Provider, bucket: Bucket<'_>, request: &Request) -> Evaluation {
+pub fn evaluate_on(provider: Provider, bucket: Stored<'_>, request: &Request) -> Evaluation {
     let facts = provider.facts();
     let mut evaluation = evaluate_with(facts, bucket, request);
     if facts.has(Behaviour::VaryOriginOnly) && evaluation.response.header("Vary").is_none() {
@@ -37,7 +37,7 @@ pub fn evaluate_on(provider: Provider, bucket: Bucket<'_>, request: &Request) ->
     evaluation
 }
 
-fn evaluate_with(facts: &Facts, bucket: Bucket<'_>, request: &Request) -> Evaluation {
+fn evaluate_with(facts: &Facts, bucket: Stored<'_>, request: &Request) -> Evaluation {
     let preflight = request.kind == RequestKind::Preflight;
     let answer = |status: u16, reason: &str| Evaluation {
         response: Response {
@@ -62,16 +62,16 @@ fn evaluate_with(facts: &Facts, bucket: Bucket<'_>, request: &Request) -> Evalua
         };
     };
     let cors = match bucket {
-        Bucket::Missing if preflight => return answer(403, "Bucket not found"),
-        Bucket::Missing => return answer(404, "NoSuchBucket: the bucket does not exist"),
-        Bucket::Cors(cors) if !cors.is_configured() => {
+        Stored::Missing if preflight => return answer(403, "Bucket not found"),
+        Stored::Missing => return answer(404, "NoSuchBucket: the bucket does not exist"),
+        Stored::Cors(cors) if !cors.is_configured() => {
             return if preflight {
                 answer(403, "CORS is not enabled for this bucket.")
             } else {
                 answer(200, "the bucket has no CORS configuration: the object is returned without CORS headers")
             };
         }
-        Bucket::Cors(cors) => cors,
+        Stored::Cors(cors) => cors,
     };
     if !preflight && request.method == "POST" && facts.has(Behaviour::PostToObjectAllowsAnyOrigin) {
         let mut evaluation = answer(

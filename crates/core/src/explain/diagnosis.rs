@@ -9,13 +9,14 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{Cause, Observation, Reported, Source, Step};
+use crate::bucket::Bucket;
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::evaluate::browser::{judge, serialize_origin, SAFELISTED_METHODS};
 use crate::evaluate::cloudfront::Edge;
-use crate::evaluate::s3::Bucket;
+use crate::evaluate::s3::Stored;
 use crate::evaluate::{evaluate, wildcard_matches, Evaluation, Request, RuleOutcome};
 use crate::lint::unsendable;
-use crate::manifest::BucketSpec;
+use crate::manifest::Declared;
 
 /// Methods tried when the input does not name the method.
 const METHODS: [&str; 5] = ["GET", "HEAD", "POST", "PUT", "DELETE"];
@@ -188,7 +189,11 @@ struct Finding {
 }
 
 /// Explains `observation` against the bucket the manifest declares.
-pub fn diagnose(observation: &Observation, target: &str, bucket: &BucketSpec) -> Explanation {
+pub fn diagnose(
+    observation: &Observation,
+    target: &str,
+    bucket: &Declared<Bucket<Option<String>>>,
+) -> Explanation {
     diagnose_behind(observation, target, bucket, None)
 }
 
@@ -196,7 +201,7 @@ pub fn diagnose(observation: &Observation, target: &str, bucket: &BucketSpec) ->
 pub fn diagnose_behind(
     observation: &Observation,
     target: &str,
-    bucket: &BucketSpec,
+    bucket: &Declared<Bucket<Option<String>>>,
     edge: Option<&Edge<'_>>,
 ) -> Explanation {
     let findings = findings(observation, &bucket.cors, edge);
@@ -246,7 +251,7 @@ pub fn diagnose_behind(
                     Some(Step::Preflight) => Request::preflight(&h.origin, &h.method, &headers),
                     _ => Request::actual(&h.origin, &h.method),
                 };
-                let evaluation = evaluate(edge, Bucket::Cors(&bucket.cors), &request);
+                let evaluation = evaluate(edge, Stored::Cors(&bucket.cors), &request);
                 browser_reason = format!(
                     "S3 answers {} with CORS headers: {}",
                     evaluation.response.status, evaluation.reason
@@ -314,8 +319,8 @@ fn source_name(source: Source) -> &'static str {
     }
 }
 
-fn rule_ref(bucket: &BucketSpec, index: usize, lacks: &str) -> RuleRef {
-    let location = bucket.rule_locations.get(index).unwrap_or(&bucket.location);
+fn rule_ref(bucket: &Declared<Bucket<Option<String>>>, index: usize, lacks: &str) -> RuleRef {
+    let location = bucket.part_location(index);
     let file = location.file.display().to_string();
     RuleRef {
         file: (!file.is_empty()).then_some(file),
@@ -526,7 +531,7 @@ fn browser_failure(
         )),
     ];
     for (step, request) in steps.into_iter().flatten() {
-        let evaluation = evaluate(edge, Bucket::Cors(cors), &request);
+        let evaluation = evaluate(edge, Stored::Cors(cors), &request);
         if !judge(&request, &evaluation.response).passes {
             return Some((step, request, evaluation));
         }
@@ -548,7 +553,7 @@ fn literal_failure(
         Step::Preflight => Request::preflight(&h.origin, &h.method, &headers),
         Step::Request => Request::actual(&h.origin, &h.method),
     };
-    let evaluation = evaluate(edge, Bucket::Cors(cors), &request);
+    let evaluation = evaluate(edge, Stored::Cors(cors), &request);
     let refused = match step {
         Step::Preflight => !(200..300).contains(&evaluation.response.status),
         Step::Request => evaluation
@@ -601,7 +606,7 @@ fn edge_cause(
         && (step == Step::Request
             || (forwarded.request_method
                 && (request.headers.is_empty() || forwarded.request_headers)));
-    let s3_allows = evaluate(None, Bucket::Cors(cors), request)
+    let s3_allows = evaluate(None, Stored::Cors(cors), request)
         .matched_rule
         .is_some();
     (!reaches && s3_allows).then(|| {
@@ -673,7 +678,7 @@ fn classify(
             respelled.allowed_origins = vec![sent.clone()];
             let alone = BucketCors::new(vec![respelled]);
             if wildcard_matches(&sent, &origin, false)
-                && evaluate(None, Bucket::Cors(&alone), request)
+                && evaluate(None, Stored::Cors(&alone), request)
                     .matched_rule
                     .is_some()
             {

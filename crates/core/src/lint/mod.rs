@@ -40,7 +40,7 @@ pub fn manifest_lints(manifest: &Manifest) -> Vec<Diagnostic> {
     for bucket in &manifest.buckets {
         let mut own = Vec::new();
         for (index, rule) in bucket.cors.rules.iter().enumerate() {
-            let at = bucket.rule_locations.get(index).unwrap_or(&bucket.location);
+            let at = bucket.part_location(index);
             rule_lints(rule, at, &mut own);
             let earlier = &bucket.cors.rules[..index];
             let canonical = CanonicalRule::of(rule);

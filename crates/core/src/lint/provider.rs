@@ -31,7 +31,7 @@ pub fn provider_lints(manifest: &Manifest) -> Vec<Diagnostic> {
             ));
         }
         for (index, rule) in bucket.cors.rules.iter().enumerate() {
-            let at = bucket.rule_locations.get(index).unwrap_or(&bucket.location);
+            let at = bucket.part_location(index);
             for (behaviour, code, detail, fix) in
                 rule_problems(facts, &bucket.cors.rules[..index], rule)
             {

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::Manifest;
+use super::{Declared, Manifest};
 use crate::account::{Account, AccountRef};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceLocation};
 use crate::provider::Provider;
@@ -161,41 +161,50 @@ pub(super) struct ResourceAccount<'m> {
     pub(super) account: &'m mut Option<AccountRef>,
 }
 
+impl<'m> ResourceAccount<'m> {
+    fn of<T>(
+        kind: &'static str,
+        declared: &'m mut Declared<T>,
+        name: impl FnOnce(&T) -> &String,
+    ) -> Self {
+        let Declared {
+            value,
+            location,
+            account,
+            ..
+        } = declared;
+        ResourceAccount {
+            kind,
+            name: name(value),
+            location,
+            account,
+        }
+    }
+}
+
 impl Manifest {
     /// Every resource's `account:`, buckets first, in manifest order.
     pub(super) fn resource_accounts(&mut self) -> Vec<ResourceAccount<'_>> {
         let mut all = Vec::new();
-        all.extend(self.buckets.iter_mut().map(|b| ResourceAccount {
-            kind: "bucket",
-            name: &b.name,
-            location: &b.location,
-            account: &mut b.account,
-        }));
-        all.extend(self.distributions.iter_mut().map(|d| ResourceAccount {
-            kind: "distribution",
-            name: &d.id,
-            location: &d.location,
-            account: &mut d.account,
-        }));
+        all.extend(
+            self.buckets
+                .iter_mut()
+                .map(|b| ResourceAccount::of("bucket", b, |b| &b.name)),
+        );
+        all.extend(
+            self.distributions
+                .iter_mut()
+                .map(|d| ResourceAccount::of("distribution", d, |d| &d.id)),
+        );
         all.extend(
             self.origin_request_policies
                 .iter_mut()
-                .map(|p| ResourceAccount {
-                    kind: "origin request policy",
-                    name: &p.name,
-                    location: &p.location,
-                    account: &mut p.account,
-                }),
+                .map(|p| ResourceAccount::of("origin request policy", p, |p| &p.name)),
         );
         all.extend(
             self.response_headers_policies
                 .iter_mut()
-                .map(|p| ResourceAccount {
-                    kind: "response headers policy",
-                    name: &p.name,
-                    location: &p.location,
-                    account: &mut p.account,
-                }),
+                .map(|p| ResourceAccount::of("response headers policy", p, |p| &p.name)),
         );
         all
     }
@@ -216,7 +225,7 @@ pub(super) fn resolve(
     // Gathered once, not per resource: an estate has thousands of resources per account.
     let names: Vec<&str> = declared.iter().map(|a| a.name.as_str()).collect();
     let named: HashSet<&str> = names.iter().copied().collect();
-    let declared = Declared {
+    let declared = DeclaredAccounts {
         accounts: &declared,
         names: &names,
         named: &named,
@@ -291,7 +300,7 @@ fn report_declared_twice(accounts: &[Account], diagnostics: &mut Diagnostics) {
 
 /// The declared accounts, and their names as a list (in declaration order, for messages) and a
 /// set (to look a reference up).
-struct Declared<'d> {
+struct DeclaredAccounts<'d> {
     accounts: &'d [Account],
     names: &'d [&'d str],
     named: &'d HashSet<&'d str>,
@@ -301,7 +310,7 @@ struct Declared<'d> {
 /// declared; with several declared, stating none is an error.
 fn give_account(
     resource: ResourceAccount<'_>,
-    declared: &Declared<'_>,
+    declared: &DeclaredAccounts<'_>,
     list: Option<&SourceLocation>,
     diagnostics: &mut Diagnostics,
 ) {

@@ -12,8 +12,8 @@ pub mod targets;
 pub mod yaml_tree;
 
 pub use crate::account::{Account, AccountRef};
-use crate::address::BucketKey;
-use crate::bucket_cors::BucketCors;
+use crate::address::{Named, ResourceKey};
+use crate::bucket::Bucket;
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, ResponseHeadersPolicySpec};
 use crate::diagnostic::SourceLocation;
@@ -30,42 +30,73 @@ pub struct Manifest {
     pub accounts: Vec<Account>,
     /// The store of resources in no declared account: AWS, or what `--provider` says.
     pub provider: Provider,
-    pub buckets: Vec<BucketSpec>,
-    pub distributions: Vec<DistributionSpec>,
-    pub origin_request_policies: Vec<OriginRequestPolicySpec>,
-    pub response_headers_policies: Vec<ResponseHeadersPolicySpec>,
+    pub buckets: Vec<Declared<Bucket<Option<String>>>>,
+    pub distributions: Vec<Declared<DistributionSpec>>,
+    pub origin_request_policies: Vec<Declared<OriginRequestPolicySpec>>,
+    pub response_headers_policies: Vec<Declared<ResponseHeadersPolicySpec>>,
 }
 
-/// One bucket whose CORS configuration the manifest manages.
+/// A value of the model as the manifest declares it, with what only a declaration has: where it
+/// was written, its account, and the lints silenced for it. It reads as the value it holds.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BucketSpec {
-    pub name: String,
-    /// When absent, the bucket's region is discovered from S3.
-    pub region: Option<String>,
-    /// The whole configuration, in S3 evaluation order. No rules means no CORS configuration.
-    pub cors: BucketCors,
-    /// Where the bucket entry starts, for messages about the bucket as a whole.
+pub struct Declared<T> {
+    pub value: T,
+    /// Where the entry starts, for messages about it as a whole.
     pub location: SourceLocation,
-    /// Where each rule starts, index for index with `cors.rules`.
-    pub rule_locations: Vec<SourceLocation>,
-    /// Lint codes silenced for this bucket, each with the reason given.
+    /// Where each of its parts starts (a bucket's rules), index for index.
+    pub parts: Vec<SourceLocation>,
+    /// Lint codes silenced for it, each with the reason given.
     pub silenced: Vec<(String, String)>,
     /// Its account, when the manifest declares accounts (resolved by `load`).
     pub account: Option<AccountRef>,
 }
 
-impl BucketSpec {
-    /// The bucket across accounts: in the account the manifest gives it.
-    pub fn key(&self) -> BucketKey<'_> {
-        BucketKey {
-            account: self.account.as_ref().map(|a| a.name.as_str()),
-            name: &self.name,
+impl<T> Declared<T> {
+    /// A value no manifest wrote (read from AWS, or from a plan): it has no places to point at.
+    pub fn unwritten(value: T, account: Option<AccountRef>) -> Self {
+        Declared {
+            value,
+            location: SourceLocation::default(),
+            parts: Vec::new(),
+            silenced: Vec::new(),
+            account,
         }
+    }
+
+    /// Where its part `index` starts, or the entry itself when that part has no place of its own.
+    pub fn part_location(&self, index: usize) -> &SourceLocation {
+        self.parts.get(index).unwrap_or(&self.location)
+    }
+
+    /// The name of its account, when the manifest declares accounts.
+    pub fn account_name(&self) -> Option<&str> {
+        self.account.as_ref().map(|a| a.name.as_str())
+    }
+}
+
+impl<T> std::ops::Deref for Declared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> std::ops::DerefMut for Declared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+impl<T: Named> Declared<T> {
+    /// The resource across accounts: in the account the manifest gives it.
+    pub fn key(&self) -> ResourceKey<'_> {
+        ResourceKey::of(self.account_name(), &self.value)
     }
 }
 
 impl Manifest {
-    pub fn bucket(&self, name: &str) -> Option<&BucketSpec> {
+    pub fn bucket(&self, name: &str) -> Option<&Declared<Bucket<Option<String>>>> {
         self.buckets.iter().find(|b| b.name == name)
     }
 
@@ -76,7 +107,7 @@ impl Manifest {
             .map_or(self.provider, |a| a.provider)
     }
 
-    pub fn distribution(&self, id: &str) -> Option<&DistributionSpec> {
+    pub fn distribution(&self, id: &str) -> Option<&Declared<DistributionSpec>> {
         self.distributions.iter().find(|d| d.id == id)
     }
 
@@ -90,3 +121,22 @@ impl Manifest {
 
 pub use accounts::NotInPlay;
 pub use load::{load, load_on, load_str};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_without_a_place_of_its_own_points_at_its_entry() {
+        let file: std::sync::Arc<std::path::Path> = std::path::Path::new("m.yaml").into();
+        let at =
+            |line| SourceLocation::in_file(&file, crate::diagnostic::Position { line, column: 3 });
+        let declared = Declared {
+            location: at(2),
+            parts: vec![at(5)],
+            ..Declared::unwritten((), None)
+        };
+        assert_eq!(declared.part_location(0), &at(5));
+        assert_eq!(declared.part_location(1), &at(2));
+    }
+}

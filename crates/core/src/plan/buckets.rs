@@ -1,16 +1,13 @@
 //! Bucket CORS changes.
 
-use super::{Change, LiveBucket};
+use super::Change;
+use crate::bucket::Bucket;
 use crate::bucket_cors::BucketCors;
 use crate::normalize;
 use crate::provider::Provider;
 
 /// What one bucket on `provider` needs, or `None` when it already matches.
-pub fn bucket_change(
-    provider: Provider,
-    desired: &BucketCors,
-    live: &LiveBucket,
-) -> Option<Change> {
+pub fn bucket_change(provider: Provider, desired: &BucketCors, live: &Bucket) -> Option<Change> {
     match (live.cors.is_configured(), desired.is_configured()) {
         (false, false) => return None,
         (true, true) if normalize::equivalent_on(provider, desired, &live.cors) => return None,
@@ -39,8 +36,8 @@ mod tests {
         }
     }
 
-    fn live(rules: Vec<CorsRule>) -> LiveBucket {
-        LiveBucket {
+    fn live(rules: Vec<CorsRule>) -> Bucket {
+        Bucket {
             name: "b".into(),
             region: "eu-west-1".into(),
             cors: BucketCors::new(rules),

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::address::Address;
 use crate::bucket_cors::BucketCors;
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSettings, LegacyCacheSettings};
-use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders};
+use crate::cloudfront::policies::{
+    CorsPolicy, LiveOriginRequestPolicy, LiveResponseHeadersPolicy, OriginRequestHeaders,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(into = "wire::Change", try_from = "wire::Change")]
@@ -50,6 +52,24 @@ pub enum Change {
 pub struct LivePolicy<T> {
     pub id: String,
     pub before: T,
+}
+
+impl From<&LiveOriginRequestPolicy> for LivePolicy<OriginRequestHeaders> {
+    fn from(policy: &LiveOriginRequestPolicy) -> Self {
+        LivePolicy {
+            id: policy.id.clone(),
+            before: policy.headers.clone(),
+        }
+    }
+}
+
+impl From<&LiveResponseHeadersPolicy> for LivePolicy<Option<CorsPolicy>> {
+    fn from(policy: &LiveResponseHeadersPolicy) -> Self {
+        LivePolicy {
+            id: policy.id.clone(),
+            before: policy.cors.clone(),
+        }
+    }
 }
 
 impl Change {

@@ -1,7 +1,7 @@
 //! CloudFront changes: declared policies to create or update, and behaviors whose managed fields
 //! differ from live. Fields a manifest leaves out keep their live values exactly.
 
-use super::{BehaviorChange, Change, LiveState, Migration, PlannedChange};
+use super::{by_key, BehaviorChange, Change, LivePolicy, LiveState, Migration, PlannedChange};
 use crate::cloudfront::behavior::{BehaviorSettings, BehaviorSpec, Managed, Unmakeable};
 use crate::cloudfront::distribution::{DistributionSpec, LiveDistribution};
 use crate::cloudfront::managed_policies;
@@ -9,7 +9,7 @@ use crate::cloudfront::policies::{
     looks_like_policy_id, OriginRequestHeaders, PolicyKind, PolicyRef,
 };
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::manifest::Manifest;
+use crate::manifest::{Declared, Manifest};
 use crate::Error;
 
 /// Which of the account's custom policy lists a plan needs: a list is read only when the manifest
@@ -58,8 +58,10 @@ pub(super) fn changes(
 ) -> Vec<PlannedChange> {
     let mut changes = policy_changes(manifest, live);
     let resolver = Resolver { manifest, live };
+    // Joined once, by each distribution's key, as buckets are.
+    let read = live.distributions_by_key();
     for spec in &manifest.distributions {
-        let Some(current) = live.distribution(&spec.id) else {
+        let Some(current) = read.get(&spec.key()).copied() else {
             continue;
         };
         if let Some(change) = distribution_change(spec, current, &resolver, diagnostics) {
@@ -71,9 +73,12 @@ pub(super) fn changes(
 
 fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<PlannedChange> {
     let mut changes = Vec::new();
+    // Each kind joined once, by key, as buckets are.
+    let account = live.account.as_deref();
+    let read = by_key(account, &live.origin_request_policies);
     for spec in &manifest.origin_request_policies {
         let desired = OriginRequestHeaders::whitelist(spec.headers.clone());
-        let current = live.origin_request_policy(&spec.name);
+        let current = read.get(&spec.key()).copied().map(LivePolicy::from);
         if current
             .as_ref()
             .is_some_and(|current| current.before.equivalent(&desired))
@@ -87,8 +92,9 @@ fn policy_changes(manifest: &Manifest, live: &LiveState) -> Vec<PlannedChange> {
         };
         changes.push(PlannedChange::in_account_of(spec.account.as_ref(), change));
     }
+    let read = by_key(account, &live.response_headers_policies);
     for spec in &manifest.response_headers_policies {
-        let current = live.response_headers_policy(&spec.name);
+        let current = read.get(&spec.key()).copied().map(LivePolicy::from);
         let unchanged = current
             .as_ref()
             .and_then(|c| c.before.as_ref())
@@ -223,7 +229,7 @@ pub fn desired_behavior(
 }
 
 fn distribution_change(
-    spec: &DistributionSpec,
+    spec: &Declared<DistributionSpec>,
     live: &LiveDistribution,
     resolver: &Resolver<'_>,
     diagnostics: &mut Diagnostics,

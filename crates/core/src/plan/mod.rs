@@ -9,12 +9,12 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::address::{Address, BucketKey, NotAnAddress};
+pub use crate::address::{by_key, Address, Named, NotAnAddress, ResourceKey};
 pub use buckets::bucket_change;
 pub use change::{Action, BehaviorChange, Change, LivePolicy, Migration};
 pub use cloudfront::{desired_behavior, policy_listings_needed, PolicyListings};
 
-use crate::bucket_cors::BucketCors;
+use crate::bucket::Bucket;
 use crate::cloudfront::distribution::LiveDistribution;
 use crate::cloudfront::policies::{
     CorsPolicy, LiveCachePolicy, LiveOriginRequestPolicy, LiveResponseHeadersPolicy,
@@ -23,20 +23,13 @@ use crate::cloudfront::policies::{
 use crate::diagnostic::Diagnostics;
 use crate::manifest::{AccountRef, Manifest};
 
-/// A bucket's CORS as read from S3, in the region the bucket lives in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LiveBucket {
-    pub name: String,
-    pub region: String,
-    pub cors: BucketCors,
-}
-
 /// Everything read from AWS in one account that a plan is computed against.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LiveState {
     /// The declared account it was read in (`None`: the credentials' own, no accounts declared).
     pub account: Option<String>,
-    pub buckets: Vec<LiveBucket>,
+    /// Its buckets as read, each in the region it lives in.
+    pub buckets: Vec<Bucket>,
     pub distributions: Vec<LiveDistribution>,
     /// The account's custom policies of each kind; read only when the manifest needs them
     /// (see `policy_listings_needed`).
@@ -46,51 +39,38 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    pub fn bucket(&self, name: &str) -> Option<&LiveBucket> {
+    pub fn bucket(&self, name: &str) -> Option<&Bucket> {
         self.buckets.iter().find(|b| b.name == name)
     }
 
-    /// The buckets read here by their key (the account this state was read in, and the name),
-    /// built once: what desired state and plans are joined with. A search of the list per bucket
-    /// is quadratic, minutes for an account of 100,000 buckets. The first of a key wins, as
-    /// `LiveState::bucket` finds it.
-    pub fn buckets_by_key(&self) -> HashMap<BucketKey<'_>, &LiveBucket> {
-        let mut by_key = HashMap::with_capacity(self.buckets.len());
-        for bucket in &self.buckets {
-            let key = BucketKey {
-                account: self.account.as_deref(),
-                name: &bucket.name,
-            };
-            by_key.entry(key).or_insert(bucket);
-        }
-        by_key
+    /// The buckets read here by their key (the account this state was read in, and the name):
+    /// what desired state and plans are joined with.
+    pub fn buckets_by_key(&self) -> HashMap<ResourceKey<'_>, &Bucket> {
+        by_key(self.account.as_deref(), &self.buckets)
     }
 
     pub fn distribution(&self, id: &str) -> Option<&LiveDistribution> {
         self.distributions.iter().find(|d| d.id == id)
     }
 
+    /// The distributions read here by their key (the account, and the ID).
+    pub fn distributions_by_key(&self) -> HashMap<ResourceKey<'_>, &LiveDistribution> {
+        by_key(self.account.as_deref(), &self.distributions)
+    }
+
     /// The account's policy of this name as a change records it (its ID and managed part).
     pub fn origin_request_policy(&self, name: &str) -> Option<LivePolicy<OriginRequestHeaders>> {
-        let policy = self
-            .origin_request_policies
+        self.origin_request_policies
             .iter()
-            .find(|p| p.name == name)?;
-        Some(LivePolicy {
-            id: policy.id.clone(),
-            before: policy.headers.clone(),
-        })
+            .find(|p| p.name == name)
+            .map(LivePolicy::from)
     }
 
     pub fn response_headers_policy(&self, name: &str) -> Option<LivePolicy<Option<CorsPolicy>>> {
-        let policy = self
-            .response_headers_policies
+        self.response_headers_policies
             .iter()
-            .find(|p| p.name == name)?;
-        Some(LivePolicy {
-            id: policy.id.clone(),
-            before: policy.cors.clone(),
-        })
+            .find(|p| p.name == name)
+            .map(LivePolicy::from)
     }
 }
 
@@ -123,9 +103,9 @@ impl PlannedChange {
     }
 
     /// The key of the bucket it changes, when it changes a bucket.
-    pub fn bucket_key(&self) -> Option<BucketKey<'_>> {
+    pub fn bucket_key(&self) -> Option<ResourceKey<'_>> {
         match &self.change {
-            Change::BucketCors { bucket, .. } => Some(BucketKey {
+            Change::BucketCors { bucket, .. } => Some(ResourceKey {
                 account: self.account.as_deref(),
                 name: bucket,
             }),

@@ -55,7 +55,7 @@ pub fn manifest_problems(manifest: &Manifest) -> Vec<Diagnostic> {
             ));
         }
         for (index, rule) in bucket.cors.rules.iter().enumerate() {
-            let at = bucket.rule_locations.get(index).unwrap_or(&bucket.location);
+            let at = bucket.part_location(index);
             if let Some(seconds) = rule.max_age_seconds {
                 let seconds_64 = i64::from(seconds);
                 if s3.max_age_seconds.contains(&seconds_64)

@@ -199,10 +199,10 @@ fn describe(title: &str, step: &Step, bucket: Option<&BucketCors>) -> String {
 mod tests {
     use super::*;
     use crate::bucket_cors::CorsRule;
-    use crate::evaluate::s3::{self, Bucket};
+    use crate::evaluate::s3::{self, Stored};
 
     fn step(request: Request, bucket: &BucketCors) -> Step {
-        let evaluation = s3::evaluate(Bucket::Cors(bucket), &request);
+        let evaluation = s3::evaluate(Stored::Cors(bucket), &request);
         Step::judged(request, evaluation)
     }
 

@@ -2,14 +2,15 @@
 
 use super::super::schema;
 use super::super::yaml_tree::{Node, NodeValue, Position};
-use super::super::BucketSpec;
+use super::super::Declared;
 use super::Decoder;
+use crate::bucket::Bucket;
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::diagnostic::SourceLocation;
 use crate::s3_limits;
 
 impl Decoder<'_> {
-    pub(super) fn bucket(&mut self, node: &Node) -> Option<BucketSpec> {
+    pub(super) fn bucket(&mut self, node: &Node) -> Option<Declared<Bucket<Option<String>>>> {
         let fields = self.fields(node, "a bucket", &schema::BUCKET)?;
         let name_node = fields.get("name");
         let name = name_node.and_then(|n| self.string(n, "name"));
@@ -42,12 +43,14 @@ impl Decoder<'_> {
             .get("cors_rules")
             .map(|node| self.rules(node))
             .unwrap_or_default();
-        Some(BucketSpec {
-            name: name?,
-            region,
-            cors: BucketCors::new(rules),
+        Some(Declared {
+            value: Bucket {
+                name: name?,
+                region,
+                cors: BucketCors::new(rules),
+            },
             location: self.at(fields.position),
-            rule_locations,
+            parts: rule_locations,
             silenced: self.silenced(&fields),
             account: self.account_ref(&fields),
         })

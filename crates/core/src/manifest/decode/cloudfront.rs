@@ -2,6 +2,7 @@
 
 use super::super::schema;
 use super::super::yaml_tree::{Node, NodeValue, Position};
+use super::super::Declared;
 use super::{Decoder, Fields};
 use crate::cloudfront::behavior::{BehaviorPath, BehaviorSpec, Managed};
 use crate::cloudfront::distribution::DistributionSpec;
@@ -11,7 +12,7 @@ use crate::cloudfront::policies::{
 };
 
 impl Decoder<'_> {
-    pub(super) fn distribution(&mut self, node: &Node) -> Option<DistributionSpec> {
+    pub(super) fn distribution(&mut self, node: &Node) -> Option<Declared<DistributionSpec>> {
         let fields = self.fields(node, "a distribution", &schema::DISTRIBUTION)?;
         let id_node = fields.get("id");
         let id = id_node.and_then(|n| self.string(n, "id"));
@@ -65,11 +66,14 @@ impl Decoder<'_> {
                 None => domains.push(domain),
             }
         }
-        Some(DistributionSpec {
-            id: id?,
-            behaviors,
-            domains,
+        Some(Declared {
+            value: DistributionSpec {
+                id: id?,
+                behaviors,
+                domains,
+            },
             location: self.at(fields.position),
+            parts: Vec::new(),
             silenced,
             account: self.account_ref(&fields),
         })
@@ -208,17 +212,24 @@ impl Decoder<'_> {
         Some(name)
     }
 
-    pub(super) fn origin_request_policy(&mut self, node: &Node) -> Option<OriginRequestPolicySpec> {
+    pub(super) fn origin_request_policy(
+        &mut self,
+        node: &Node,
+    ) -> Option<Declared<OriginRequestPolicySpec>> {
         let what = "an origin request policy";
         let fields = self.fields(node, what, &schema::ORIGIN_REQUEST_POLICY)?;
         let name = self.policy_name(&fields);
         let headers_node = fields.get("headers")?;
         let headers = self.string_list(headers_node, "headers")?;
         self.check_headers(&headers);
-        Some(OriginRequestPolicySpec {
-            name: name?,
-            headers: headers.into_iter().map(|(h, _)| h).collect(),
+        Some(Declared {
+            value: OriginRequestPolicySpec {
+                name: name?,
+                headers: headers.into_iter().map(|(h, _)| h).collect(),
+            },
             location: self.at(fields.position),
+            parts: Vec::new(),
+            silenced: Vec::new(),
             account: self.account_ref(&fields),
         })
     }
@@ -226,16 +237,20 @@ impl Decoder<'_> {
     pub(super) fn response_headers_policy(
         &mut self,
         node: &Node,
-    ) -> Option<ResponseHeadersPolicySpec> {
+    ) -> Option<Declared<ResponseHeadersPolicySpec>> {
         let what = "a response headers policy";
         let fields = self.fields(node, what, &schema::RESPONSE_HEADERS_POLICY)?;
         let name = self.policy_name(&fields);
         let cors_node = fields.get("cors")?;
         let cors = self.cors_policy(cors_node);
-        Some(ResponseHeadersPolicySpec {
-            name: name?,
-            cors: cors?,
+        Some(Declared {
+            value: ResponseHeadersPolicySpec {
+                name: name?,
+                cors: cors?,
+            },
             location: self.at(fields.position),
+            parts: Vec::new(),
+            silenced: Vec::new(),
             account: self.account_ref(&fields),
         })
     }
