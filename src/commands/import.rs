@@ -1,6 +1,8 @@
 //! `cors-sync import`: live CORS configuration as a version-1 manifest on stdout, which plans to
 //! no changes.
 
+use std::collections::HashMap;
+
 use cors_sync_aws::{live_state, Aws};
 use cors_sync_core::bucket::Bucket;
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
@@ -81,9 +83,14 @@ async fn everything(
     args: &ImportArgs,
     mut targets: LiveTargets,
 ) -> Result<(LiveTargets, Vec<LiveDistribution>), Error> {
+    // The named ones by name, once: a search of the targets for each bucket listed is quadratic,
+    // five billion comparisons for an account of 100,000 buckets.
+    let named: HashMap<String, usize> = (targets.buckets.iter().enumerate())
+        .map(|(at, bucket)| (bucket.name.clone(), at))
+        .collect();
     for listed in live_state::list_buckets(aws).await? {
-        match targets.buckets.iter_mut().find(|b| b.name == listed.name) {
-            Some(named) => named.region = listed.region,
+        match named.get(&listed.name) {
+            Some(&at) => targets.buckets[at].region = listed.region,
             None => targets.buckets.push(listed),
         }
     }
