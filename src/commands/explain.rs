@@ -13,9 +13,8 @@ use cors_sync_core::evaluate::browser::{
     normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
 };
 use cors_sync_core::evaluate::cloudfront::Edge;
-use cors_sync_core::explain::diagnosis::{
-    behavior_change, diagnose, diagnose_behind, Change, Explanation,
-};
+use cors_sync_core::explain::diagnosis::{behavior_change, diagnose, diagnose_behind, Explanation};
+use cors_sync_core::explain::fix::Change;
 use cors_sync_core::explain::target::{self, Target};
 use cors_sync_core::explain::{curl, fix, group, har, message, FillIn, Observation};
 use cors_sync_core::manifest::Declared;

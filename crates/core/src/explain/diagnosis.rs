@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use super::fix::{Change, Fix};
 use super::{Cause, Observation, Reported, Source, Step};
 use crate::bucket::Bucket;
 use crate::bucket_cors::{BucketCors, CorsRule};
@@ -46,49 +47,6 @@ pub struct RuleRef {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     pub lacks: String,
-}
-
-/// The one manifest change that makes the request pass (`fix` writes it into the file).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
-    AddOrigin {
-        rule: usize,
-        origin: String,
-    },
-    RespellOrigin {
-        rule: usize,
-        from: String,
-        to: String,
-    },
-    AddMethod {
-        rule: usize,
-        method: String,
-    },
-    AddHeader {
-        rule: usize,
-        header: String,
-    },
-    /// Named before `*`, the origin is echoed (with credentials allowed) instead of `*`.
-    OriginBeforeWildcard {
-        rule: usize,
-        origin: String,
-    },
-    NewRule {
-        rule: CorsRule,
-    },
-    /// A CloudFront behavior's `allowed_methods` gains these methods (OPTIONS for preflights, and
-    /// the rest of CloudFront's one larger set for a method beyond GET and HEAD).
-    BehaviorMethods {
-        distribution: String,
-        path: String,
-        methods: Vec<String>,
-    },
-    /// A legacy behavior's `forward_headers` gains the headers S3's CORS answer depends on.
-    BehaviorForwards {
-        distribution: String,
-        path: String,
-        headers: Vec<String>,
-    },
 }
 
 /// The change a CloudFront cause needs on the behavior `path` of `distribution`; `None` where no
@@ -152,7 +110,7 @@ pub struct Explanation {
     pub request: RequestShown,
     pub rule: Option<RuleRef>,
     /// Set by `fix`; null until the cause is decided and a change is asked for.
-    pub fix: Option<super::fix::Fix>,
+    pub fix: Option<Fix>,
     pub source: Source,
     /// Every URL that failed this way (a HAR groups entries that fail for the same reason).
     pub urls: Vec<String>,

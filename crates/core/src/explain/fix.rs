@@ -7,12 +7,55 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::diagnosis::Change;
 use crate::access;
+use crate::bucket_cors::CorsRule;
 use crate::manifest::yaml_tree::{self, Node, NodeValue};
 use crate::manifest::{self, Manifest};
 use crate::render::access_report::sentence;
 use crate::Error;
+
+/// The one manifest change that makes the request pass (written into the file by `fix`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    AddOrigin {
+        rule: usize,
+        origin: String,
+    },
+    RespellOrigin {
+        rule: usize,
+        from: String,
+        to: String,
+    },
+    AddMethod {
+        rule: usize,
+        method: String,
+    },
+    AddHeader {
+        rule: usize,
+        header: String,
+    },
+    /// Named before `*`, the origin is echoed (with credentials allowed) instead of `*`.
+    OriginBeforeWildcard {
+        rule: usize,
+        origin: String,
+    },
+    NewRule {
+        rule: CorsRule,
+    },
+    /// A CloudFront behavior's `allowed_methods` gains these methods (OPTIONS for preflights, and
+    /// the rest of CloudFront's one larger set for a method beyond GET and HEAD).
+    BehaviorMethods {
+        distribution: String,
+        path: String,
+        methods: Vec<String>,
+    },
+    /// A legacy behavior's `forward_headers` gains the headers S3's CORS answer depends on.
+    BehaviorForwards {
+        distribution: String,
+        path: String,
+        headers: Vec<String>,
+    },
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Fix {
