@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{Declared, Manifest};
 use crate::account::{Account, AccountRef};
+use crate::address::Named;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, SourceLocation};
 use crate::provider::Provider;
 
@@ -162,11 +163,7 @@ pub(super) struct ResourceAccount<'m> {
 }
 
 impl<'m> ResourceAccount<'m> {
-    fn of<T>(
-        kind: &'static str,
-        declared: &'m mut Declared<T>,
-        name: impl FnOnce(&T) -> &String,
-    ) -> Self {
+    fn of<T: Named>(kind: &'static str, declared: &'m mut Declared<T>) -> Self {
         let Declared {
             value,
             location,
@@ -175,7 +172,7 @@ impl<'m> ResourceAccount<'m> {
         } = declared;
         ResourceAccount {
             kind,
-            name: name(value),
+            name: value.name(),
             location,
             account,
         }
@@ -189,22 +186,22 @@ impl Manifest {
         all.extend(
             self.buckets
                 .iter_mut()
-                .map(|b| ResourceAccount::of("bucket", b, |b| &b.name)),
+                .map(|b| ResourceAccount::of("bucket", b)),
         );
         all.extend(
             self.distributions
                 .iter_mut()
-                .map(|d| ResourceAccount::of("distribution", d, |d| &d.id)),
+                .map(|d| ResourceAccount::of("distribution", d)),
         );
         all.extend(
             self.origin_request_policies
                 .iter_mut()
-                .map(|p| ResourceAccount::of("origin request policy", p, |p| &p.name)),
+                .map(|p| ResourceAccount::of("origin request policy", p)),
         );
         all.extend(
             self.response_headers_policies
                 .iter_mut()
-                .map(|p| ResourceAccount::of("response headers policy", p, |p| &p.name)),
+                .map(|p| ResourceAccount::of("response headers policy", p)),
         );
         all
     }

@@ -138,7 +138,7 @@ fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
             manifest
                 .origin_request_policies
                 .iter()
-                .map(|p| (account_name(&p.account), p.name.as_str(), &p.location))
+                .map(|p| (p.account_name(), p.name.as_str(), &p.location))
                 .collect(),
         ),
         (
@@ -147,17 +147,13 @@ fn report_duplicates(manifest: &Manifest, diagnostics: &mut Diagnostics) {
             manifest
                 .response_headers_policies
                 .iter()
-                .map(|p| (account_name(&p.account), p.name.as_str(), &p.location))
+                .map(|p| (p.account_name(), p.name.as_str(), &p.location))
                 .collect(),
         ),
     ];
     for (what, help, entries) in kinds {
         report_named_twice(what, entries, help, diagnostics);
     }
-}
-
-fn account_name(account: &Option<crate::account::AccountRef>) -> Option<&str> {
-    account.as_ref().map(|a| a.name.as_str())
 }
 
 /// Each entry named a second time within its scope (an account, or `None`: everywhere).
