@@ -7,7 +7,7 @@ use cors_sync_aws::Aws;
 use cors_sync_core::bucket::Bucket;
 use cors_sync_core::bucket_cors::BucketCors;
 use cors_sync_core::cloudfront::behavior::BehaviorSettings;
-use cors_sync_core::cloudfront::distribution::bucket_of_origin;
+use cors_sync_core::cloudfront::distribution::{bucket_of_origin, LiveDistribution};
 use cors_sync_core::cloudfront::policies::CorsPolicy;
 use cors_sync_core::evaluate::browser::{
     sending_notes, serialize_origin, Engine, PageRequest, RequestHeader,
@@ -19,7 +19,7 @@ use cors_sync_core::evaluate::{evaluate, Request};
 use cors_sync_core::explain::target::{parse_target, Target};
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Manifest;
-use cors_sync_core::plan::{self, PolicyListings};
+use cors_sync_core::plan::{self, LiveState, PolicyListings};
 use cors_sync_core::render::check_report::{CheckReport, Step};
 
 use super::{load_manifest, Error, Outcome, Refusal};
@@ -67,7 +67,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     } else {
         declared.in_account(account.map(|a| a.name.as_str()))
     };
-    let setting = read_setting(&aws, &manifest, &target, args.live).await?;
+    let setting = read_setting(&aws, &manifest, &target, args.live, &[]).await?;
     let origin = serialize_origin(&args.origin)?;
     let notes = sending_notes(&args.origin, &origin, &headers);
     let page = PageRequest::new(&origin, &args.method, headers, args.credentials);
@@ -214,11 +214,14 @@ fn print_reports(reports: &[(Option<Engine>, CheckReport)], format: CheckFormat)
 }
 
 /// Also `explain`'s, for a bucket read live or a distribution (its behavior and the bucket behind).
+/// `listed`: the account's distributions when a caller has listed them already (`explain --live`
+/// finding a host's distribution), taken live instead of listing them again.
 pub(crate) async fn read_setting(
     aws: &Aws,
     manifest: &Manifest,
     target: &Target,
     live: bool,
+    listed: &[LiveDistribution],
 ) -> Result<Setting, Error> {
     match target {
         Target::Bucket(name) => Ok(Setting {
@@ -227,24 +230,16 @@ pub(crate) async fn read_setting(
             edge: None,
         }),
         Target::Distribution { id, path } => {
-            let targets = LiveTargets {
-                distributions: vec![id.clone()],
-                // Offline, the behavior is judged as the manifest will make it, which can name
-                // the account's own policies.
-                policy_listings: if live {
-                    PolicyListings::default()
-                } else {
-                    plan::policy_listings_needed(manifest)
+            let already = listed.iter().find(|d| &d.id == id).filter(|_| live);
+            let mut state = match already {
+                // As a live read finds it: from the same list pages, and no policy lists yet.
+                Some(found) => LiveState {
+                    account: aws.account().map(str::to_string),
+                    distributions: vec![found.clone()],
+                    ..LiveState::default()
                 },
-                ..LiveTargets::default()
+                None => read_distribution(aws, manifest, id, live).await?,
             };
-            let mut state = live_state::read(aws, &targets, 1, &|| {})
-                .await
-                .complete()
-                .map_err(|failure| match failure.calls().first() {
-                    Some(error) => Error::from(error.clone()),
-                    None => Error::from(failure),
-                })?;
             let distribution = state
                 .distributions
                 .first()
@@ -289,6 +284,34 @@ pub(crate) async fn read_setting(
             })
         }
     }
+}
+
+/// The distribution `id` as live state holds it, with the policy lists the manifest's behaviors
+/// need when they are judged as the manifest will make them (not `live`).
+async fn read_distribution(
+    aws: &Aws,
+    manifest: &Manifest,
+    id: &str,
+    live: bool,
+) -> Result<LiveState, Error> {
+    let targets = LiveTargets {
+        distributions: vec![id.to_string()],
+        // Offline, the behavior is judged as the manifest will make it, which can name the
+        // account's own policies.
+        policy_listings: if live {
+            PolicyListings::default()
+        } else {
+            plan::policy_listings_needed(manifest)
+        },
+        ..LiveTargets::default()
+    };
+    live_state::read(aws, &targets, 1, &|| {})
+        .await
+        .complete()
+        .map_err(|failure| match failure.calls().first() {
+            Some(error) => Error::from(error.clone()),
+            None => Error::from(failure),
+        })
 }
 
 /// The bucket's CORS from the manifest, or live; `None` when the bucket does not exist.

@@ -5,10 +5,10 @@
 
 use std::io::Read;
 
-use cors_sync_aws::cloudfront::distributions::DistributionDomains;
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
 use cors_sync_core::bucket::Bucket;
+use cors_sync_core::cloudfront::distribution::LiveDistribution;
 use cors_sync_core::evaluate::browser::{
     normalize_method, serialize_origin, unsafe_header_names, RequestHeader,
 };
@@ -88,7 +88,7 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
             .iter()
             .any(|o| target::from_url(&o.url).is_err());
     let listed = if needs_listing {
-        Some(live_state::distribution_domains(&aws).await?)
+        Some(live_state::every_distribution(&aws).await?)
     } else {
         None
     };
@@ -99,6 +99,7 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
         &declared,
         account.map(|a| a.name.as_str()),
         observations,
+        listed.as_deref().unwrap_or_default(),
     )
     .await
 }
@@ -118,6 +119,7 @@ async fn judge_with_aws(
         declared,
         account.map(|a| a.name.as_str()),
         observations,
+        &[],
     )
     .await
 }
@@ -128,6 +130,7 @@ async fn judge(
     declared: &Manifest,
     account: Option<&str>,
     observations: Vec<(Observation, Target)>,
+    listed: &[LiveDistribution],
 ) -> Result<Outcome, Error> {
     let manifest = if args.live {
         Manifest::default()
@@ -136,7 +139,7 @@ async fn judge(
     };
     let mut explanations = Vec::new();
     for (observation, target) in &observations {
-        let setting = check::read_setting(aws, &manifest, target, args.live).await?;
+        let setting = check::read_setting(aws, &manifest, target, args.live, listed).await?;
         // The manifest's own bucket keeps its rules' places; live state has none.
         let bucket = match (args.live, manifest.bucket(&setting.bucket_name)) {
             (false, Some(spec)) => spec.clone(),
@@ -195,7 +198,7 @@ fn targeted(
     observations: Vec<Observation>,
     args: &ExplainArgs,
     manifest: &Manifest,
-    listed: Option<&[DistributionDomains]>,
+    listed: Option<&[LiveDistribution]>,
 ) -> Result<Vec<(Observation, Target)>, Error> {
     let given_target = args
         .target
@@ -217,7 +220,7 @@ fn targeted(
 fn target_of(
     url: &str,
     manifest: &Manifest,
-    listed: Option<&[DistributionDomains]>,
+    listed: Option<&[LiveDistribution]>,
 ) -> Result<Target, Error> {
     let not_s3 = match target::from_url(url) {
         Ok(target) => return Ok(target),
@@ -234,7 +237,11 @@ fn target_of(
         return Err(not_s3.into());
     };
     let host = target::host_of(url)?;
-    let in_account = listed.iter().map(|d| (d.id.as_str(), d.domains.as_slice()));
+    let answering: Vec<(&str, Vec<String>)> = listed
+        .iter()
+        .map(|d| (d.id.as_str(), d.host_names()))
+        .collect();
+    let in_account = answering.iter().map(|(id, hosts)| (*id, hosts.as_slice()));
     match target::distribution_for_url(url, in_account)? {
         Some(found) => Ok(found),
         None => Err(Refusal::NoDistributionForHost {

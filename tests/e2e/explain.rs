@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::support::cors_sync;
+use crate::support::fault_proxy::FaultProxy;
 
 const MANIFEST: &str = r#"version: 1
 buckets:
@@ -624,6 +625,18 @@ fn a_cloudfront_domain_names_the_distribution_the_manifest_or_the_account_lists(
     ] {
         assert_judged(&cli, &url, true, "/x.bin");
     }
+    // The account's distributions are listed once: the one found is judged as listed, not listed
+    // again to be read.
+    let proxy = FaultProxy::start(&crate::support::emulator().endpoint);
+    let through = cors_sync()
+        .file("manifests/app.yaml", &declared(""))
+        .endpoint(Some(&proxy.endpoint));
+    assert_judged(&through, &format!("https://{domain}/x.bin"), true, "/x.bin");
+    assert_eq!(
+        proxy.requests_matching("GET /2020-05-31/distribution?MaxItems="),
+        1,
+        "listings begun"
+    );
     let nowhere = explain_put(&cli, "https://d0000000nowhere.cloudfront.net/x.bin", true);
     nowhere.code(1);
     assert!(

@@ -247,6 +247,11 @@ impl Aws {
         &self.requests
     }
 
+    /// The declared account this connection acts in (`None`: the credentials' own).
+    pub fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+
     /// The custom S3 endpoint this run talks to (flag, environment or profile), if any.
     pub fn s3_endpoint(&self) -> Option<&str> {
         self.s3_endpoint.as_deref()

@@ -348,13 +348,6 @@ pub async fn every_distribution(aws: &Aws) -> Result<Vec<LiveDistribution>, AwsE
     distributions::read_every_distribution(&aws.cloudfront()).await
 }
 
-/// Every distribution in the account with the domain and aliases it answers on.
-pub async fn distribution_domains(
-    aws: &Aws,
-) -> Result<Vec<distributions::DistributionDomains>, AwsError> {
-    distributions::read_domains(&aws.cloudfront()).await
-}
-
 /// ListBuckets handed back a continuation token it had already given in this listing.
 #[derive(Debug)]
 struct RepeatedToken(String);

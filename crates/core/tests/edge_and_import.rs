@@ -118,6 +118,7 @@ fn distribution(settings: BehaviorSettings) -> LiveDistribution {
     LiveDistribution {
         id: "EDIST".into(),
         domain_name: "d1.cloudfront.net".into(),
+        aliases: Vec::new(),
         origin_domains: vec![],
         behaviors: vec![(BehaviorPath::Default, settings)],
         etag: None,

@@ -71,6 +71,7 @@ fn a_managed_name_outside_the_table_is_a_warning_and_plan_resolves_it_from_aws()
         distributions: vec![LiveDistribution {
             id: "EDIST".into(),
             domain_name: "d.cloudfront.net".into(),
+            aliases: Vec::new(),
             origin_domains: vec![],
             behaviors: vec![(BehaviorPath::Default, settings)],
             etag: None,

@@ -46,6 +46,7 @@ fn live(behaviors: Vec<(BehaviorPath, BehaviorSettings)>) -> LiveState {
         distributions: vec![LiveDistribution {
             id: "EDIST".into(),
             domain_name: "d1.cloudfront.net".into(),
+            aliases: Vec::new(),
             origin_domains: vec!["assets.s3.amazonaws.com".into()],
             behaviors,
             etag: None,

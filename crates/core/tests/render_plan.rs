@@ -221,6 +221,7 @@ fn a_moved_distribution_names_its_etag_change_only_when_it_changed() {
         distributions: vec![LiveDistribution {
             id: "EDIST".into(),
             domain_name: String::new(),
+            aliases: Vec::new(),
             origin_domains: vec![],
             behaviors: vec![(BehaviorPath::Default, settings(&["Origin"]))],
             etag: Some(etag.into()),

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use aws_sdk_cloudfront::types::{
-    CacheBehavior, CacheBehaviors, DefaultCacheBehavior, DistributionConfig, DistributionSummary,
-    Origins,
+    Aliases, CacheBehavior, CacheBehaviors, DefaultCacheBehavior, DistributionConfig,
+    DistributionSummary, Origins,
 };
 use cors_sync_core::cloudfront::behavior::{BehaviorPath, BehaviorSettings};
 use cors_sync_core::cloudfront::distribution::LiveDistribution;
@@ -112,6 +112,7 @@ pub(crate) async fn read_distribution_config(
     Ok(live_distribution(
         id,
         String::new(),
+        config.aliases,
         config.origins,
         config.default_cache_behavior,
         config.cache_behaviors,
@@ -123,6 +124,7 @@ pub(crate) async fn read_distribution_config(
 fn live_distribution(
     id: &str,
     domain_name: String,
+    aliases: Option<Aliases>,
     origins: Option<Origins>,
     default: Option<DefaultCacheBehavior>,
     cache_behaviors: Option<CacheBehaviors>,
@@ -145,6 +147,7 @@ fn live_distribution(
     LiveDistribution {
         id: id.to_string(),
         domain_name,
+        aliases: aliases.and_then(|a| a.items).unwrap_or_default(),
         origin_domains: origins
             .map(|o| {
                 o.items
@@ -187,38 +190,6 @@ fn behavior_origins(
 pub(crate) async fn read_every_distribution(
     client: &aws_sdk_cloudfront::Client,
 ) -> Result<Vec<LiveDistribution>, AwsError> {
-    list_each(client, summarised).await
-}
-
-/// A distribution's ID and the host names it answers on: its own domain, then its aliases.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DistributionDomains {
-    pub id: String,
-    pub domains: Vec<String>,
-}
-
-/// Every distribution of the account with its domain and aliases, for finding the distribution a
-/// request's URL names.
-pub(crate) async fn read_domains(
-    client: &aws_sdk_cloudfront::Client,
-) -> Result<Vec<DistributionDomains>, AwsError> {
-    list_each(client, |summary| {
-        let aliases = summary.aliases.and_then(|a| a.items).unwrap_or_default();
-        DistributionDomains {
-            id: summary.id,
-            domains: std::iter::once(summary.domain_name)
-                .chain(aliases)
-                .collect(),
-        }
-    })
-    .await
-}
-
-/// Each distribution of every ListDistributions page, as `each` makes it.
-async fn list_each<T>(
-    client: &aws_sdk_cloudfront::Client,
-    each: impl Fn(DistributionSummary) -> T,
-) -> Result<Vec<T>, AwsError> {
     let mut pages = client
         .list_distributions()
         .into_paginator()
@@ -232,7 +203,7 @@ async fn list_each<T>(
             .distribution_list
             .and_then(|list| list.items)
             .unwrap_or_default();
-        found.extend(items.into_iter().map(&each));
+        found.extend(items.into_iter().map(summarised));
     }
     Ok(found)
 }
@@ -241,6 +212,7 @@ fn summarised(summary: DistributionSummary) -> LiveDistribution {
     live_distribution(
         &summary.id,
         summary.domain_name,
+        summary.aliases,
         summary.origins,
         summary.default_cache_behavior,
         summary.cache_behaviors,

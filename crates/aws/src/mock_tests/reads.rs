@@ -117,10 +117,13 @@ async fn each_distributions_domain_and_aliases_are_listed_from_every_page() {
         .match_requests(|r| r.marker() == Some("m2"))
         .then_output(|| page(&["ETWO"], None));
     let cf = client(&[&first, &second]);
-    let listed = crate::cloudfront::distributions::read_domains(&cf)
+    let listed = crate::cloudfront::distributions::read_every_distribution(&cf)
         .await
         .unwrap();
-    let shown: Vec<(String, Vec<String>)> = listed.into_iter().map(|d| (d.id, d.domains)).collect();
+    let shown: Vec<(String, Vec<String>)> = listed
+        .iter()
+        .map(|d| (d.id.clone(), d.host_names()))
+        .collect();
     assert_eq!(
         shown,
         [

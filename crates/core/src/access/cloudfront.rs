@@ -79,6 +79,7 @@ fn resolve(manifest: &Manifest, id: &str, path: &BehaviorPath) -> Resolved {
         distributions: vec![LiveDistribution {
             id: id.to_string(),
             domain_name: String::new(),
+            aliases: Vec::new(),
             origin_domains: Vec::new(),
             behaviors: vec![(path.clone(), assumed())],
             etag: None,

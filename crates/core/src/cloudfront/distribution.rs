@@ -13,8 +13,11 @@ pub struct DistributionSpec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveDistribution {
     pub id: String,
-    /// The distribution's own domain (`d111.cloudfront.net`).
+    /// The distribution's own domain (`d111.cloudfront.net`); empty when read whole with
+    /// GetDistributionConfig, whose answer does not name it.
     pub domain_name: String,
+    /// Its alternate domain names, as CloudFront lists them (a wildcard one starts `*.`).
+    pub aliases: Vec<String>,
     /// Domain names of its origins, e.g. `bucket.s3.eu-west-1.amazonaws.com`.
     pub origin_domains: Vec<String>,
     /// The default behavior first, then cache behaviors in CloudFront's order.
@@ -38,6 +41,15 @@ impl crate::address::Named for LiveDistribution {
 }
 
 impl LiveDistribution {
+    /// The host names it answers on: its own domain, then its aliases.
+    pub fn host_names(&self) -> Vec<String> {
+        std::iter::once(&self.domain_name)
+            .filter(|domain| !domain.is_empty())
+            .chain(&self.aliases)
+            .cloned()
+            .collect()
+    }
+
     pub fn behavior(&self, path: &BehaviorPath) -> Option<&BehaviorSettings> {
         self.behaviors
             .iter()
