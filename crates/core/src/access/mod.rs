@@ -222,13 +222,18 @@ pub fn compare_live(live: &LiveState, manifest: &Manifest) -> AccessReport {
     let (mut base, mut head) = (Manifest::default(), Manifest::default());
     for spec in &manifest.buckets {
         if let Some(current) = read.get(&spec.key()) {
+            // Field by field: the declared bucket's own rules and their places are not copied
+            // only to be replaced (100,000 buckets in a plan's comparison).
             base.buckets.push(Declared {
                 value: Bucket {
+                    name: spec.name.clone(),
+                    region: spec.region.clone(),
                     cors: current.cors.clone(),
-                    ..spec.value.clone()
                 },
+                location: spec.location.clone(),
                 parts: Vec::new(),
-                ..spec.clone()
+                silenced: spec.silenced.clone(),
+                account: spec.account.clone(),
             });
             head.buckets.push(spec.clone());
         }
