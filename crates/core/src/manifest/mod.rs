@@ -82,12 +82,6 @@ impl<T> std::ops::Deref for Declared<T> {
     }
 }
 
-impl<T> std::ops::DerefMut for Declared<T> {
-    fn deref_mut(&mut self) -> &mut T {
-        &mut self.value
-    }
-}
-
 impl<T: Named> Declared<T> {
     /// The resource across accounts: in the account the manifest gives it.
     pub fn key(&self) -> ResourceKey<'_> {
