@@ -213,6 +213,39 @@ async fn a_policy_that_moved_since_the_plan_is_not_written() {
     assert_eq!(write.num_calls(), 0);
 }
 
+#[tokio::test]
+async fn a_policy_read_without_an_etag_is_not_written_unconditionally() {
+    use crate::cloudfront::policies::{update, ResponseHeaders, Written};
+
+    // The policy is as the plan saw it; only the ETag is missing from the answer.
+    let cors = www_gets();
+    let unchanged = cors.clone();
+    let get = mock!(Client::get_response_headers_policy_config).then_output(move || {
+        GetResponseHeadersPolicyConfigOutput::builder()
+            .response_headers_policy_config(
+                ResponseHeaders::new_config("fonts-cors", &unchanged).unwrap(),
+            )
+            .build()
+    });
+    let write = mock!(Client::update_response_headers_policy)
+        .then_output(|| UpdateResponseHeadersPolicyOutput::builder().build());
+    let error = update::<ResponseHeaders>(
+        &client(&[&get, &write]),
+        "fonts-cors",
+        "rhp-id",
+        &Some(cors.clone()),
+        &cors,
+    )
+    .await
+    .unwrap_err();
+    let crate::Error::Call(error) = error else {
+        panic!("a refusal, not {error:?}")
+    };
+    assert_eq!(error.operation, "UpdateResponseHeadersPolicy");
+    assert_eq!(error.message, "CloudFront returned no ETag");
+    assert_eq!(write.num_calls(), 0, "no update without If-Match");
+}
+
 /// A policy allowing GET from https://www.example.com, its origin override on.
 fn www_gets() -> CorsPolicy {
     CorsPolicy {

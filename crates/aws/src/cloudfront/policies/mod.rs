@@ -73,13 +73,13 @@ macro_rules! write_calls {
         async fn send_update(
             client: &aws_sdk_cloudfront::Client,
             id: &str,
-            e_tag: Option<String>,
+            e_tag: String,
             config: Self::Config,
         ) -> $crate::cloudfront::policies::Sent<(), Self::UpdateError> {
             client
                 .$update()
                 .id(id)
-                .set_if_match(e_tag)
+                .if_match(e_tag)
                 .$config(config)
                 .send()
                 .await?;
@@ -186,7 +186,7 @@ pub(crate) trait Written: Listed {
     fn send_update(
         client: &Client,
         id: &str,
-        e_tag: Option<String>,
+        e_tag: String,
         config: Self::Config,
     ) -> impl Future<Output = Sent<(), Self::UpdateError>> + Send;
 }
@@ -241,6 +241,9 @@ pub(crate) async fn update<K: Written>(
     if !K::unmoved(&config, before) {
         return Err(local(LocalFailure::PolicyMoved).into());
     }
+    // Sent only on the condition that the policy is still the one just read and checked: an
+    // update without If-Match would overwrite whatever changed in between.
+    let e_tag = e_tag.ok_or_else(|| local(LocalFailure::NoETag))?;
     K::replace(&mut config, desired).map_err(|e| local(e.into()))?;
     K::send_update(client, id, e_tag, config)
         .await
