@@ -49,12 +49,7 @@ pub async fn run(args: &CheckArgs, cli: &Cli) -> Result<Outcome, Error> {
     } else {
         load_manifest(&args.manifest.manifest, cli.connection.provider)?
     };
-    let stated = match &target {
-        Target::Bucket(name) => declared.bucket(name).and_then(|b| b.account.as_ref()),
-        Target::Distribution { id, .. } => {
-            declared.distribution(id).and_then(|d| d.account.as_ref())
-        }
-    };
+    let stated = target.declared_account(&declared);
     let account = accounts::for_resource(&declared, stated, &cli.connection, "check")?;
     // Offline, a bucket is judged from the manifest alone: no call, so no guard either.
     let aws = if args.live || matches!(target, Target::Distribution { .. }) {

@@ -111,7 +111,13 @@ async fn judge_with_aws(
     declared: &Manifest,
     observations: Vec<(Observation, Target)>,
 ) -> Result<Outcome, Error> {
-    let account = accounts::for_resource(declared, None, &cli.connection, "explain")?;
+    // The account the manifest gives what the observations name, when they all name one.
+    let mut stated = observations
+        .iter()
+        .filter_map(|(_, target)| target.declared_account(declared));
+    let first = stated.next();
+    let stated = first.filter(|first| stated.all(|other| other.name == first.name));
+    let account = accounts::for_resource(declared, stated, &cli.connection, "explain")?;
     let aws = accounts::reach_one(&cli.connection, account).await?.aws;
     judge(
         args,

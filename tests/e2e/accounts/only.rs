@@ -4,6 +4,7 @@
 
 use super::{declared, estate, seed};
 use crate::support::accounts::{self, accounts_signing, through, BASE_ACCOUNT, MEDIA, PROD};
+use crate::support::cloudfront as cf;
 use crate::support::emulator::emulator;
 use crate::support::fault_proxy::FaultProxy;
 use crate::support::s3::{self, rule};
@@ -318,6 +319,52 @@ fn the_account_guard_and_the_listings_take_turns_in_the_parallelism_budget() {
     assert_eq!(guard.most(), 2, "the guard's STS calls, at most 2 at once");
     assert_eq!(listings.most(), 2, "the listings, at most 2 at once");
     assert!(!guard.never_reached() && !listings.never_reached());
+}
+
+/// `explain` of a distribution the manifest puts in one of several accounts acts in that account,
+/// as `check` does, without `--account`.
+#[test]
+fn explain_acts_in_the_account_the_manifest_gives_the_distribution() {
+    let client = accounts::cloudfront_in(MEDIA);
+    s3::create_bucket_with(&accounts::s3_in(MEDIA), "acct-explain-media", "us-east-1");
+    let id = cf::create_distribution_with(&client, "acct-explain-media", "acct-explain-media");
+    let manifest = format!(
+        "{}buckets:\n  - name: acct-explain-media\n    account: media\n    cors_rules:\n      - allowed_origins: [\"https://app.example.com\"]\n        allowed_methods: [GET, PUT]\ndistributions:\n  - id: {id}\n    account: media\n    behaviors:\n      default:\n        allowed_methods: [GET, HEAD]\n        cached_methods: [GET, HEAD]\n",
+        declared(BASE_ACCOUNT)
+    );
+    let message = format!(
+        "Access to fetch at 'https://{id}.cloudfront.net/x.bin' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+    );
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &manifest).run_with(&[
+        "explain",
+        "-f",
+        "manifest.yaml",
+        "--message",
+        &message,
+        "--method",
+        "PUT",
+        "--target",
+        &format!("cloudfront://{id}/x.bin"),
+        "--format",
+        "json",
+    ]);
+    run.code(0);
+    assert!(
+        run.stdout.contains("options-not-allowed"),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert_eq!(
+        proxy
+            .sts_actions()
+            .iter()
+            .filter(|a| *a == "AssumeRole")
+            .count(),
+        1,
+        "media's role only"
+    );
 }
 
 #[test]

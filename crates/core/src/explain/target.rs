@@ -5,12 +5,23 @@
 
 use std::fmt;
 
+use crate::manifest::{AccountRef, Manifest};
 use crate::Error;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Bucket(String),
     Distribution { id: String, path: String },
+}
+
+impl Target {
+    /// The account the manifest gives the resource this names, when it declares one.
+    pub fn declared_account<'m>(&self, manifest: &'m Manifest) -> Option<&'m AccountRef> {
+        match self {
+            Target::Bucket(name) => manifest.bucket(name)?.account.as_ref(),
+            Target::Distribution { id, .. } => manifest.distribution(id)?.account.as_ref(),
+        }
+    }
 }
 
 impl fmt::Display for Target {
