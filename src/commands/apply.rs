@@ -7,7 +7,7 @@ use std::path::Path;
 use cors_sync_aws::live_state;
 use cors_sync_core::live_targets::LiveTargets;
 use cors_sync_core::manifest::Account;
-use cors_sync_core::plan::{Address, LiveState, Plan, PlannedChange};
+use cors_sync_core::plan::{Address, Plan, PlannedChange};
 use cors_sync_core::plan_file::{self, Place, SavedPlan};
 use cors_sync_core::render::text_plan::{self, Colour};
 
@@ -16,7 +16,7 @@ use crate::accounts::{self, InAccount};
 use crate::apply_lock;
 use crate::cli::{ApplyArgs, Cli};
 use crate::interrupt::Interrupt;
-use crate::output::{err, out};
+use crate::output::{err, errln, out};
 use crate::planning;
 use crate::terminal;
 use crate::writing::{approve, execute};
@@ -136,12 +136,20 @@ async fn still_current(
         targets: saved.plan.targets.clone(),
         ..Plan::default()
     };
+    // Every account is checked, so that what moved in each is shown, not only in the first.
+    let mut moved = 0;
     for (account, changes) in saved.plan.by_account() {
         let Some(to) = reached.iter().find(|to| to.name() == account) else {
             continue;
         };
-        plan.changes
-            .extend(still_current_in(to, saved, &changes, parallelism, colour).await?);
+        match still_current_in(to, saved, &changes, parallelism, colour).await {
+            Ok(current) => plan.changes.extend(current),
+            Err(Error::Stale { moved: here }) => moved += here,
+            Err(error) => return Err(error),
+        }
+    }
+    if moved > 0 {
+        return Err(Error::Stale { moved });
     }
     Ok(plan)
 }
@@ -200,36 +208,18 @@ async fn still_current_in(
             .or_insert(planned);
     }
     let recorded = saved.fingerprints_by_key();
-    let now_buckets = now.buckets_by_key();
-    for address in &moved {
-        let Some(planned) = planned_at.get(*address) else {
-            continue;
-        };
+    let shown = moved.iter().filter_map(|address| {
+        let planned = planned_at.get(*address)?;
         let recorded_etag = recorded
             .get(&(account, *address))
             .and_then(|f| f.etag.as_deref());
-        // A moved bucket is shown against itself alone as read now: found in the index, not by
-        // a search of every bucket read for each one that moved.
-        let bucket_now;
-        let now_of = match planned.bucket_key() {
-            Some(key) => {
-                bucket_now = LiveState {
-                    account: now.account.clone(),
-                    buckets: now_buckets
-                        .get(&key)
-                        .map(|b| (*b).clone())
-                        .into_iter()
-                        .collect(),
-                    ..LiveState::default()
-                };
-                &bucket_now
-            }
-            None => &now,
-        };
-        err!(
-            "{}",
-            text_plan::moved_block(&planned.change, now_of, recorded_etag, colour)
-        );
+        Some((&planned.change, recorded_etag))
+    });
+    if let Some(name) = account {
+        errln!("In account {name}:");
+    }
+    for block in text_plan::moved_blocks(shown, &now, colour) {
+        err!("{block}");
     }
     Err(Error::Stale { moved: moved.len() })
 }

@@ -321,6 +321,53 @@ fn the_account_guard_and_the_listings_take_turns_in_the_parallelism_budget() {
     assert!(!guard.never_reached() && !listings.never_reached());
 }
 
+/// A saved plan stale in two accounts names what moved in each, not only in the first.
+#[test]
+fn a_saved_plan_stale_in_two_accounts_shows_what_moved_in_each() {
+    let mut manifest = format!("{}buckets:\n", declared(BASE_ACCOUNT));
+    for (account, name) in [(PROD, "prod"), (MEDIA, "media")] {
+        let bucket = format!("acct-stale-{name}");
+        s3::create_bucket_with(&accounts::s3_in(account), &bucket, "us-east-1");
+        manifest.push_str(&format!(
+            "  - name: {bucket}\n    account: {name}\n    region: us-east-1\n    cors_rules:\n      - allowed_origins: [\"https://www.example.com\"]\n        allowed_methods: [GET]\n"
+        ));
+    }
+    let proxy = FaultProxy::start(&emulator().endpoint);
+    let run = through(&proxy, &manifest);
+    run.run_with(&["plan", "-f", "manifest.yaml", "--out", "reviewed.plan"])
+        .code(0);
+    // Both buckets are edited by hand after the review, each in its own account.
+    for (account, name) in [(PROD, "prod"), (MEDIA, "media")] {
+        s3::put_cors_with(
+            &accounts::s3_in(account),
+            &format!("acct-stale-{name}"),
+            &[rule(&["https://console.example"], &["DELETE"])],
+        );
+    }
+    let apply = run.run_with(&["apply", "reviewed.plan"]);
+    apply.code(1);
+    let stderr = &apply.stderr;
+    let at = |text: &str| {
+        stderr
+            .find(text)
+            .unwrap_or_else(|| panic!("no `{text}` in:\n{stderr}"))
+    };
+    assert!(
+        at("In account prod:") < at("s3_bucket.acct-stale-prod: moved since the plan was made")
+    );
+    assert!(
+        at("In account media:") < at("s3_bucket.acct-stale-media: moved since the plan was made")
+    );
+    at("the saved plan is stale: 2 resources moved since it was made; nothing was written");
+    for (account, name) in [(PROD, "prod"), (MEDIA, "media")] {
+        assert_eq!(
+            s3::cors_with(&accounts::s3_in(account), &format!("acct-stale-{name}")),
+            vec![rule(&["https://console.example"], &["DELETE"])],
+            "nothing was written in {name}"
+        );
+    }
+}
+
 /// `explain` of a distribution the manifest puts in one of several accounts acts in that account,
 /// as `check` does, without `--account`.
 #[test]

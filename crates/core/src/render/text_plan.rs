@@ -8,11 +8,12 @@ use similar::TextDiff;
 use super::manifest_yaml::{self, list, scalar};
 use super::plural;
 use super::UnmanagedBucket;
+use crate::bucket::Bucket;
 use crate::bucket_cors::{BucketCors, CorsRule};
 use crate::cloudfront::behavior::BehaviorSettings;
 use crate::cloudfront::policies::{CorsPolicy, OriginRequestHeaders, PolicyRef};
 use crate::normalize;
-use crate::plan::{Action, Change, LivePolicy, LiveState, Plan};
+use crate::plan::{Action, Change, LivePolicy, LiveState, Plan, ResourceKey};
 use crate::visible::visible;
 
 /// ANSI colour, only when the caller has decided the output is a terminal that wants it.
@@ -227,18 +228,54 @@ pub fn moved_block(
     recorded_etag: Option<&str>,
     colour: Colour,
 ) -> String {
+    let bucket_now = match change {
+        Change::BucketCors { bucket, .. } => now.bucket(bucket),
+        _ => None,
+    };
+    moved_block_of(change, bucket_now, now, recorded_etag, colour)
+}
+
+/// `moved_block` for each of `moved` (a change in `now`'s account, and the ETag its plan
+/// recorded): the buckets read are indexed once, not searched for each one, as every resource of
+/// a 100,000-bucket plan may have moved.
+pub fn moved_blocks<'c>(
+    moved: impl IntoIterator<Item = (&'c Change, Option<&'c str>)>,
+    now: &LiveState,
+    colour: Colour,
+) -> Vec<String> {
+    let buckets = now.buckets_by_key();
+    moved
+        .into_iter()
+        .map(|(change, recorded_etag)| {
+            let bucket_now = match change {
+                Change::BucketCors { bucket, .. } => buckets
+                    .get(&ResourceKey {
+                        account: now.account.as_deref(),
+                        name: bucket,
+                    })
+                    .copied(),
+                _ => None,
+            };
+            moved_block_of(change, bucket_now, now, recorded_etag, colour)
+        })
+        .collect()
+}
+
+fn moved_block_of(
+    change: &Change,
+    bucket_now: Option<&Bucket>,
+    now: &LiveState,
+    recorded_etag: Option<&str>,
+    colour: Colour,
+) -> String {
     let labels = ("when planned", "now");
     let mut out = format!(
         "  {}: moved since the plan was made\n",
         colour.paint(BOLD, &change.address().to_string())
     );
     match change {
-        Change::BucketCors { bucket, before, .. } => {
-            let current = now
-                .buckets
-                .iter()
-                .find(|b| &b.name == bucket)
-                .map(|b| b.cors.rules.as_slice());
+        Change::BucketCors { before, .. } => {
+            let current = bucket_now.map(|b| b.cors.rules.as_slice());
             out.push_str(&diff(
                 &rules_listing(before.configured()),
                 &rules_listing(current),
