@@ -132,7 +132,7 @@ pub fn changes(base: &Manifest, head: &Manifest) -> (Vec<AccessChange>, Vec<Stri
         }
     }
     if ids.is_empty() {
-        // No behavior on either side (plan's live comparison, whose behaviors are judged apart).
+        // No behavior on either side: nothing is judged through an edge.
         return (found, notes);
     }
     let none = BucketCors::none();

@@ -219,27 +219,18 @@ pub fn compare_live(live: &LiveState, manifest: &Manifest) -> AccessReport {
     // each bucket read, and of those for each bucket of the manifest, made `plan --format
     // markdown` of one account's 100,000 buckets take 135 s instead of 13.
     let read = live.buckets_by_key();
-    let (mut base, mut head) = (Manifest::default(), Manifest::default());
+    let mut report = AccessReport::default();
+    // Each bucket against itself as read: the two sides hold the same buckets, so nothing is
+    // added or removed, and no behavior is compared here (see `live_changes`). Lints are the
+    // plan's own, not a comparison's: never raised here to be thrown away.
     for spec in &manifest.buckets {
         if let Some(current) = read.get(&spec.key()) {
-            // Field by field: the declared bucket's own rules and their places are not copied
-            // only to be replaced (100,000 buckets in a plan's comparison).
-            base.buckets.push(Declared {
-                value: Bucket {
-                    name: spec.name.clone(),
-                    region: spec.region.clone(),
-                    cors: current.cors.clone(),
-                },
-                location: spec.location.clone(),
-                parts: Vec::new(),
-                silenced: spec.silenced.clone(),
-                account: spec.account.clone(),
-            });
-            head.buckets.push(spec.clone());
+            let address = Address::S3Bucket(spec.name.clone()).to_string();
+            report
+                .changes
+                .extend(bucket_changes(&address, &current.cors, &spec.cors));
         }
     }
-    // Lints are the plan's own, not a comparison's: never raised here to be thrown away.
-    let mut report = compare_access(&base, &head);
     let (through_edges, not_judged) = cloudfront::live_changes(live, manifest);
     report.changes.extend(through_edges);
     report.cloudfront.extend(not_judged);
