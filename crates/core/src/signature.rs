@@ -32,18 +32,19 @@ impl Signing {
     pub fn hex(self) -> String {
         hex::encode(self.0.finalize().into_bytes())
     }
+
+    /// Whether `tag` (hex) is the signature over every byte given, compared in constant time.
+    pub fn verify(self, tag: &str) -> bool {
+        hex::decode(tag).is_ok_and(|tag| self.0.verify_slice(&tag).is_ok())
+    }
 }
 
 /// Whether `tag` (hex) is the HMAC-SHA256 of `bytes` under `key`, compared in constant time.
 pub fn verify(key: &[u8], bytes: &[u8], tag: &str) -> bool {
-    let (Ok(tag), Ok(mut mac)) = (
-        hex::decode(tag),
-        <HmacSha256 as KeyInit>::new_from_slice(key),
-    ) else {
-        return false;
-    };
-    mac.update(bytes);
-    mac.verify_slice(&tag).is_ok()
+    Signing::new(key).is_some_and(|mut signing| {
+        signing.update(bytes);
+        signing.verify(tag)
+    })
 }
 
 #[cfg(test)]

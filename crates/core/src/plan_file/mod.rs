@@ -36,7 +36,7 @@ mod review;
 pub use current::{fingerprints, moved, unfingerprinted, with_live_before};
 pub use review::{Review, SavedWarning};
 
-use crate::fingerprint::{sha256_hex, sha256_text};
+use crate::fingerprint::sha256_text;
 use crate::manifest::Account;
 use crate::plan::{Address, Plan};
 use crate::signature;
@@ -170,15 +170,6 @@ pub enum PlanFileError {
     Signature,
 }
 
-fn checksum(body: &serde_json::Value) -> String {
-    sha256_hex(serde_json::to_string(body).unwrap_or_default().as_bytes())
-}
-
-/// The bytes a signature covers: the body's compact JSON, as the checksum covers it.
-fn signed_bytes(body: &serde_json::Value) -> Vec<u8> {
-    serde_json::to_vec(body).unwrap_or_default()
-}
-
 /// The plan file's text; signed when `key` is given.
 pub fn encode(saved: &SavedPlan, key: Option<&[u8]>) -> String {
     let mut text = Vec::new();
@@ -248,17 +239,27 @@ pub fn decode(text: &str, key: Option<&[u8]>) -> Result<SavedPlan, PlanFileError
             found: envelope.version,
         });
     }
-    if checksum(&envelope.body) != envelope.checksum {
+    // The checksum and the signature over the body's compact JSON, taken in one pass as it is
+    // serialized, never held: 160 MB for a plan of 100,000 changes.
+    let mut covered = Covered {
+        sha256: Sha256::new(),
+        signing: key.and_then(signature::Signing::new),
+    };
+    serde_json::to_writer(&mut covered, &envelope.body)
+        .map_err(|e| PlanFileError::Unreadable(e.to_string()))?;
+    let Covered { sha256, signing } = covered;
+    if sha256_text(sha256.finalize().as_slice()) != envelope.checksum {
         return Err(PlanFileError::Checksum);
     }
     match (key, &envelope.signature) {
         (None, None) => {}
         (None, Some(_)) => return Err(PlanFileError::NoKey),
         (Some(_), None) => return Err(PlanFileError::Unsigned),
-        (Some(key), Some(signature)) => {
+        (Some(_), Some(signature)) => {
             let signed = signature
                 .strip_prefix(SIGNATURE_PREFIX)
-                .is_some_and(|tag| signature::verify(key, &signed_bytes(&envelope.body), tag));
+                .zip(signing)
+                .is_some_and(|(tag, signing)| signing.verify(tag));
             if !signed {
                 return Err(PlanFileError::Signature);
             }
@@ -333,6 +334,15 @@ fn unsigned(text: &str) -> Result<String, PlanFileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The old way: the body's compact JSON held whole, hashed and signed apart.
+    fn checksum(body: &serde_json::Value) -> String {
+        crate::fingerprint::sha256_hex(serde_json::to_string(body).unwrap_or_default().as_bytes())
+    }
+
+    fn signed_bytes(body: &serde_json::Value) -> Vec<u8> {
+        serde_json::to_vec(body).unwrap_or_default()
+    }
     use crate::bucket_cors::{BucketCors, CorsRule};
     use crate::plan::{Change, PlannedChange};
 
