@@ -61,6 +61,11 @@ impl BucketCors {
         self.is_configured().then_some(self.rules.as_slice())
     }
 
+    /// As `configured`, giving the rules up rather than copying them.
+    pub fn into_configured(self) -> Option<Vec<CorsRule>> {
+        self.is_configured().then_some(self.rules)
+    }
+
     /// From that shape: `None` (or no rules) is no configuration.
     pub fn from_configured(rules: Option<Vec<CorsRule>>) -> Self {
         BucketCors::new(rules.unwrap_or_default())

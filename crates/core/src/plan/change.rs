@@ -227,8 +227,8 @@ mod wire {
                     ..
                 } => Detail::BucketCors {
                     region,
-                    before: before.configured().map(<[_]>::to_vec),
-                    after: after.configured().map(<[_]>::to_vec),
+                    before: before.into_configured(),
+                    after: after.into_configured(),
                 },
                 super::Change::Distribution { behaviors, .. } => Detail::Distribution { behaviors },
                 super::Change::OriginRequestPolicy { live, after, .. } => {
