@@ -26,15 +26,12 @@ impl<Region, Cors> Named for Bucket<Region, Cors> {
     }
 }
 
-impl<Region, Cors> Bucket<Region, Cors> {
+impl<Cors> Bucket<Option<String>, Cors> {
     /// The bucket to read, with the region known of it so far.
-    pub fn to_read(&self) -> Bucket<Option<String>, ()>
-    where
-        Region: Clone + Into<Option<String>>,
-    {
+    pub fn to_read(&self) -> Bucket<Option<String>, ()> {
         Bucket {
             name: self.name.clone(),
-            region: self.region.clone().into(),
+            region: self.region.clone(),
             cors: (),
         }
     }

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use crate::bucket::Bucket;
-use crate::bucket_cors::BucketCors;
 use crate::cloudfront::behavior::{BehaviorSpec, Managed};
 use crate::cloudfront::distribution::DistributionSpec;
 use crate::cloudfront::policies::{OriginRequestPolicySpec, PolicyRef, ResponseHeadersPolicySpec};
@@ -44,17 +43,14 @@ pub fn restoring_manifest(
         };
         match change {
             Change::BucketCors { bucket, region, before, .. } => {
-                let rules = before.rules.clone();
+                let bucket = Bucket {
+                    name: bucket.clone(),
+                    region: Some(region.clone()),
+                    cors: before.clone(),
+                };
                 manifest.buckets.push(Declared {
-                    parts: vec![location.clone(); rules.len()],
-                    value: Bucket {
-                        name: bucket.clone(),
-                        region: Some(region.clone()),
-                        cors: BucketCors::new(rules),
-                    },
-                    location: location.clone(),
-                    silenced: Vec::new(),
-                    account: account.clone(),
+                    parts: vec![location.clone(); before.rules.len()],
+                    ..Declared::at(bucket, location.clone(), account.clone())
                 });
             }
             Change::Distribution { id, behaviors } => {
@@ -72,42 +68,37 @@ pub fn restoring_manifest(
                         restore_legacy: b.removed_legacy.clone(),
                     })
                     .collect();
-                manifest.distributions.push(Declared {
-                    value: DistributionSpec {
-                        id: id.clone(),
-                        behaviors,
-                        domains: Vec::new(),
-                    },
-                    location: location.clone(),
-                    parts: Vec::new(),
-                    silenced: Vec::new(),
-                    account: account.clone(),
-                });
+                let distribution = DistributionSpec {
+                    id: id.clone(),
+                    behaviors,
+                    domains: Vec::new(),
+                };
+                manifest.distributions.push(Declared::at(
+                    distribution,
+                    location.clone(),
+                    account.clone(),
+                ));
             }
             Change::OriginRequestPolicy { name, live, .. } => match live {
-                Some(LivePolicy { before, .. }) => manifest.origin_request_policies.push(Declared {
-                    value: OriginRequestPolicySpec {
+                Some(LivePolicy { before, .. }) => {
+                    let policy = OriginRequestPolicySpec {
                         name: name.clone(),
                         headers: before.headers.clone(),
-                    },
-                    location: location.clone(),
-                    parts: Vec::new(),
-                    silenced: Vec::new(),
-                    account: account.clone(),
-                }),
+                    };
+                    let declared = Declared::at(policy, location.clone(), account.clone());
+                    manifest.origin_request_policies.push(declared);
+                }
                 None => notes.push(created()),
             },
             Change::ResponseHeadersPolicy { name, live, .. } => match live {
-                Some(LivePolicy { before: Some(cors), .. }) => manifest.response_headers_policies.push(Declared {
-                    value: ResponseHeadersPolicySpec {
+                Some(LivePolicy { before: Some(cors), .. }) => {
+                    let policy = ResponseHeadersPolicySpec {
                         name: name.clone(),
                         cors: cors.clone(),
-                    },
-                    location: location.clone(),
-                    parts: Vec::new(),
-                    silenced: Vec::new(),
-                    account: account.clone(),
-                }),
+                    };
+                    let declared = Declared::at(policy, location.clone(), account.clone());
+                    manifest.response_headers_policies.push(declared);
+                }
                 Some(LivePolicy { before: None, .. }) => notes.push(format!("{}: had no CORS configuration before; removing one is not supported, so it is left as it is", change.address())),
                 None => notes.push(created()),
             },

@@ -52,15 +52,20 @@ pub struct Declared<T> {
 }
 
 impl<T> Declared<T> {
-    /// A value no manifest wrote (read from AWS, or from a plan): it has no places to point at.
-    pub fn unwritten(value: T, account: Option<AccountRef>) -> Self {
+    /// `value`, written at `location`, with no lint silenced and no place of its parts' own.
+    pub fn at(value: T, location: SourceLocation, account: Option<AccountRef>) -> Self {
         Declared {
             value,
-            location: SourceLocation::default(),
+            location,
             parts: Vec::new(),
             silenced: Vec::new(),
             account,
         }
+    }
+
+    /// A value no manifest wrote (read from AWS, or from a plan): it has no places to point at.
+    pub fn unwritten(value: T, account: Option<AccountRef>) -> Self {
+        Declared::at(value, SourceLocation::default(), account)
     }
 
     /// Where its part `index` starts, or the entry itself when that part has no place of its own.

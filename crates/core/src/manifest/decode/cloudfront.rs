@@ -66,16 +66,18 @@ impl Decoder<'_> {
                 None => domains.push(domain),
             }
         }
+        let distribution = DistributionSpec {
+            id: id?,
+            behaviors,
+            domains,
+        };
         Some(Declared {
-            value: DistributionSpec {
-                id: id?,
-                behaviors,
-                domains,
-            },
-            location: self.at(fields.position),
-            parts: Vec::new(),
             silenced,
-            account: self.account_ref(&fields),
+            ..Declared::at(
+                distribution,
+                self.at(fields.position),
+                self.account_ref(&fields),
+            )
         })
     }
 
@@ -222,16 +224,15 @@ impl Decoder<'_> {
         let headers_node = fields.get("headers")?;
         let headers = self.string_list(headers_node, "headers")?;
         self.check_headers(&headers);
-        Some(Declared {
-            value: OriginRequestPolicySpec {
-                name: name?,
-                headers: headers.into_iter().map(|(h, _)| h).collect(),
-            },
-            location: self.at(fields.position),
-            parts: Vec::new(),
-            silenced: Vec::new(),
-            account: self.account_ref(&fields),
-        })
+        let policy = OriginRequestPolicySpec {
+            name: name?,
+            headers: headers.into_iter().map(|(h, _)| h).collect(),
+        };
+        Some(Declared::at(
+            policy,
+            self.at(fields.position),
+            self.account_ref(&fields),
+        ))
     }
 
     pub(super) fn response_headers_policy(
@@ -243,16 +244,15 @@ impl Decoder<'_> {
         let name = self.policy_name(&fields);
         let cors_node = fields.get("cors")?;
         let cors = self.cors_policy(cors_node);
-        Some(Declared {
-            value: ResponseHeadersPolicySpec {
-                name: name?,
-                cors: cors?,
-            },
-            location: self.at(fields.position),
-            parts: Vec::new(),
-            silenced: Vec::new(),
-            account: self.account_ref(&fields),
-        })
+        let policy = ResponseHeadersPolicySpec {
+            name: name?,
+            cors: cors?,
+        };
+        Some(Declared::at(
+            policy,
+            self.at(fields.position),
+            self.account_ref(&fields),
+        ))
     }
 
     fn cors_policy(&mut self, node: &Node) -> Option<CorsPolicy> {
