@@ -102,17 +102,6 @@ impl PlannedChange {
         }
     }
 
-    /// The key of the bucket it changes, when it changes a bucket.
-    pub fn bucket_key(&self) -> Option<ResourceKey<'_>> {
-        match &self.change {
-            Change::BucketCors { bucket, .. } => Some(ResourceKey {
-                account: self.account.as_deref(),
-                name: bucket,
-            }),
-            _ => None,
-        }
-    }
-
     /// The change's key across accounts: its account and its address.
     pub fn key(&self) -> (Option<&str>, Address) {
         (self.account.as_deref(), self.change.address())

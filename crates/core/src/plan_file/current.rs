@@ -4,49 +4,65 @@
 use std::collections::HashMap;
 
 use super::{Fingerprint, SavedPlan};
-use crate::bucket_cors::BucketCors;
+use crate::bucket::Bucket;
+use crate::cloudfront::distribution::LiveDistribution;
+use crate::cloudfront::policies::{LiveOriginRequestPolicy, LiveResponseHeadersPolicy};
 use crate::fingerprint;
-use crate::plan::{Address, Change, LiveState, PlannedChange};
+use crate::plan::{by_key, Address, Change, LivePolicy, LiveState, PlannedChange, ResourceKey};
+
+/// Live state by key, each kind indexed once: what a saved plan's changes are looked up in.
+struct Read<'l> {
+    buckets: HashMap<ResourceKey<'l>, &'l Bucket>,
+    distributions: HashMap<ResourceKey<'l>, &'l LiveDistribution>,
+    origin_request_policies: HashMap<ResourceKey<'l>, &'l LiveOriginRequestPolicy>,
+    response_headers_policies: HashMap<ResourceKey<'l>, &'l LiveResponseHeadersPolicy>,
+}
+
+impl<'l> Read<'l> {
+    fn of(live: &'l LiveState) -> Self {
+        let account = live.account.as_deref();
+        Read {
+            buckets: live.buckets_by_key(),
+            distributions: live.distributions_by_key(),
+            origin_request_policies: by_key(account, &live.origin_request_policies),
+            response_headers_policies: by_key(account, &live.response_headers_policies),
+        }
+    }
+}
 
 /// The fingerprint of each changed resource, from live state read for it in its account. A
-/// resource missing from `live`, or a bucket read in another account, fingerprints as absent,
-/// which differs from any state it was planned from.
+/// resource missing from `live`, or read in another account, fingerprints as absent, which
+/// differs from any state it was planned from.
 pub fn fingerprints<'p>(
     changes: impl IntoIterator<Item = &'p PlannedChange>,
     live: &LiveState,
 ) -> Vec<Fingerprint> {
-    let buckets = live.buckets_by_key();
+    let read = Read::of(live);
+    let absent = || "absent".to_string();
     changes
         .into_iter()
-        .map(|planned| {
-            let PlannedChange { account, change } = planned;
+        .map(|PlannedChange { account, change }| {
+            let key = |name| ResourceKey {
+                account: account.as_deref(),
+                name,
+            };
+            let mut etag = None;
             let sha256 = match change {
-                Change::BucketCors { .. } => planned
-                    .bucket_key()
-                    .and_then(|key| buckets.get(&key))
-                    .map_or_else(
-                        || "absent".to_string(),
-                        |b| fingerprint::bucket(&b.region, &b.cors),
-                    ),
-                Change::Distribution { id, .. } => live
-                    .distribution(id)
-                    .map_or_else(|| "absent".to_string(), fingerprint::distribution),
+                Change::BucketCors { bucket, .. } => read
+                    .buckets
+                    .get(&key(bucket))
+                    .map_or_else(absent, |b| fingerprint::bucket(&b.region, &b.cors)),
+                Change::Distribution { id, .. } => {
+                    let distribution = read.distributions.get(&key(id)).copied();
+                    etag = distribution.and_then(|d| d.etag.clone());
+                    distribution.map_or_else(absent, fingerprint::distribution)
+                }
                 Change::OriginRequestPolicy { name, .. } => fingerprint::origin_request_policy(
-                    live.origin_request_policies
-                        .iter()
-                        .find(|p| &p.name == name),
+                    read.origin_request_policies.get(&key(name)).copied(),
                 ),
                 Change::ResponseHeadersPolicy { name, .. } => fingerprint::response_headers_policy(
-                    live.response_headers_policies
-                        .iter()
-                        .find(|p| &p.name == name),
+                    read.response_headers_policies.get(&key(name)).copied(),
                 ),
-            };
-            let etag = match change {
-                Change::Distribution { id, .. } => {
-                    live.distribution(id).and_then(|d| d.etag.clone())
-                }
-                _ => None,
             };
             Fingerprint {
                 address: change.address(),
@@ -80,55 +96,58 @@ pub fn with_live_before<'p>(
     changes: impl IntoIterator<Item = &'p PlannedChange>,
     now: &LiveState,
 ) -> Vec<PlannedChange> {
-    let buckets = now.buckets_by_key();
+    let read = Read::of(now);
     changes
         .into_iter()
-        .map(|planned| {
-            let live_cors = || {
-                planned
-                    .bucket_key()
-                    .and_then(|key| buckets.get(&key))
-                    .map(|b| b.cors.clone())
-                    .unwrap_or_default()
+        .map(|PlannedChange { account, change }| {
+            let key = |name| ResourceKey {
+                account: account.as_deref(),
+                name,
+            };
+            let change = match change {
+                Change::BucketCors {
+                    bucket,
+                    region,
+                    after,
+                    ..
+                } => Change::BucketCors {
+                    bucket: bucket.clone(),
+                    region: region.clone(),
+                    before: read
+                        .buckets
+                        .get(&key(bucket))
+                        .map(|b| b.cors.clone())
+                        .unwrap_or_default(),
+                    after: after.clone(),
+                },
+                Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
+                    name: name.clone(),
+                    live: read
+                        .origin_request_policies
+                        .get(&key(name))
+                        .copied()
+                        .map(LivePolicy::from),
+                    after: after.clone(),
+                },
+                Change::ResponseHeadersPolicy { name, after, .. } => {
+                    Change::ResponseHeadersPolicy {
+                        name: name.clone(),
+                        live: read
+                            .response_headers_policies
+                            .get(&key(name))
+                            .copied()
+                            .map(LivePolicy::from),
+                        after: after.clone(),
+                    }
+                }
+                Change::Distribution { .. } => change.clone(),
             };
             PlannedChange {
-                account: planned.account.clone(),
-                change: with_live_before_one(&planned.change, live_cors, now),
+                account: account.clone(),
+                change,
             }
         })
         .collect()
-}
-
-/// One change with its `before` from `now`; a bucket's is `live_cors` (read in its account).
-fn with_live_before_one(
-    change: &Change,
-    live_cors: impl FnOnce() -> BucketCors,
-    now: &LiveState,
-) -> Change {
-    match change {
-        Change::BucketCors {
-            bucket,
-            region,
-            after,
-            ..
-        } => Change::BucketCors {
-            bucket: bucket.clone(),
-            region: region.clone(),
-            before: live_cors(),
-            after: after.clone(),
-        },
-        Change::OriginRequestPolicy { name, after, .. } => Change::OriginRequestPolicy {
-            name: name.clone(),
-            live: now.origin_request_policy(name),
-            after: after.clone(),
-        },
-        Change::ResponseHeadersPolicy { name, after, .. } => Change::ResponseHeadersPolicy {
-            name: name.clone(),
-            live: now.response_headers_policy(name),
-            after: after.clone(),
-        },
-        Change::Distribution { .. } => change.clone(),
-    }
 }
 
 /// The resources in `account` whose live state (`now`, fingerprinted just now in that account)

@@ -334,6 +334,9 @@ fn unsigned(text: &str) -> Result<String, PlanFileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bucket::Bucket;
+    use crate::bucket_cors::{BucketCors, CorsRule};
+    use crate::plan::{Change, LiveState, PlannedChange};
 
     /// The old way: the body's compact JSON held whole, hashed and signed apart.
     fn checksum(body: &serde_json::Value) -> String {
@@ -343,8 +346,6 @@ mod tests {
     fn signed_bytes(body: &serde_json::Value) -> Vec<u8> {
         serde_json::to_vec(body).unwrap_or_default()
     }
-    use crate::bucket_cors::{BucketCors, CorsRule};
-    use crate::plan::{Change, PlannedChange};
 
     fn saved() -> SavedPlan {
         SavedPlan {
@@ -396,6 +397,50 @@ mod tests {
             location: Default::default(),
         }];
         saved
+    }
+
+    /// A fingerprint holds for its own account only: one recorded under another account leaves
+    /// the change unfingerprinted, a check in another account finds none of it moved, and a
+    /// bucket read in another account is absent.
+    #[test]
+    fn fingerprints_and_what_moved_are_each_accounts_own() {
+        let saved = in_prod();
+        let b = Address::S3Bucket("b".into());
+        assert_eq!(unfingerprinted(&saved), Vec::<Address>::new());
+        let mut edited = in_prod();
+        edited.fingerprints[0].account = Some("media".into());
+        assert_eq!(unfingerprinted(&edited), std::slice::from_ref(&b));
+
+        let as_recorded = [saved.fingerprints[0].clone()];
+        let changed = [Fingerprint {
+            sha256: "sha256:22".into(),
+            ..saved.fingerprints[0].clone()
+        }];
+        assert_eq!(
+            moved(&saved, Some("prod"), &as_recorded),
+            Vec::<&Address>::new()
+        );
+        assert_eq!(moved(&saved, Some("prod"), &changed), [&b]);
+        assert_eq!(
+            moved(&saved, Some("media"), &changed),
+            Vec::<&Address>::new()
+        );
+
+        let read_in = |account: &str| LiveState {
+            account: Some(account.into()),
+            buckets: vec![Bucket {
+                name: "b".into(),
+                region: "eu-west-1".into(),
+                cors: BucketCors::none(),
+            }],
+            ..LiveState::default()
+        };
+        let sha256 = |live: &LiveState| fingerprints(&saved.plan.changes, live)[0].sha256.clone();
+        assert_eq!(sha256(&read_in("media")), "absent");
+        assert_eq!(
+            sha256(&read_in("prod")),
+            crate::fingerprint::bucket("eu-west-1", &BucketCors::none())
+        );
     }
 
     #[test]
