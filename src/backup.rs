@@ -512,6 +512,82 @@ mod tests {
             .is_symlink());
     }
 
+    /// A flush that fails: the journal is cut back to what an earlier flush made durable, the
+    /// write waiting on it is told so (and is never sent), and no later line is taken.
+    #[tokio::test]
+    async fn a_failed_flush_keeps_only_what_was_durable_and_takes_nothing_more() {
+        let root = tempfile::tempdir().unwrap();
+        let journal = FileJournal::new(root.path(), None);
+        let recording = InAccountJournal {
+            journal: &journal,
+            account: None,
+        };
+        assert_eq!(recording.record(&bucket_change("first")).await.unwrap(), 1);
+        let dir = journal.directory().unwrap();
+        let durable = fs::read_to_string(dir.join(JOURNAL_FILE)).unwrap();
+        let second = journal
+            .append(1, |writer, now| {
+                writer.entry(now, &bucket_change("second"), None)
+            })
+            .unwrap();
+        assert!(fs::metadata(dir.join(JOURNAL_FILE)).unwrap().len() > durable.len() as u64);
+        fail_a_flush(&journal);
+        assert_eq!(
+            fs::read_to_string(dir.join(JOURNAL_FILE)).unwrap(),
+            durable,
+            "cut back to the durable entry"
+        );
+        let waiting = journal.durable(second).await.unwrap_err().to_string();
+        assert!(
+            waiting.starts_with(
+                "the journal could not be flushed to disk: cannot flush the journal in"
+            ),
+            "{waiting}"
+        );
+        let later = recording.record(&bucket_change("third")).await.unwrap_err();
+        assert!(
+            later
+                .to_string()
+                .contains("an earlier flush of the journal failed"),
+            "{later}"
+        );
+        assert_eq!(journal.directory(), Some(dir), "the durable entry stands");
+    }
+
+    /// A first flush that fails leaves no backup at all: nothing in it was ever durable.
+    #[tokio::test]
+    async fn a_failed_first_flush_leaves_no_backup_behind() {
+        let root = tempfile::tempdir().unwrap();
+        let journal = FileJournal::new(root.path(), None);
+        let first = journal
+            .append(1, |writer, now| {
+                writer.entry(now, &bucket_change("first"), None)
+            })
+            .unwrap();
+        fail_a_flush(&journal);
+        assert!(journal.durable(first).await.is_err());
+        assert_eq!(journal.directory(), None);
+        assert_eq!(
+            fs::read_dir(root.path()).unwrap().count(),
+            0,
+            "no empty backup"
+        );
+    }
+
+    /// Ends a flush of everything appended with the disk's error, as `durable` would.
+    fn fail_a_flush(journal: &FileJournal) {
+        let covering = {
+            let mut open = journal.lock();
+            open.flushing = true;
+            open.appended
+        };
+        drop(FlushTurn {
+            journal,
+            covering,
+            outcome: Some(Err(io::Error::other("input/output error"))),
+        });
+    }
+
     #[test]
     fn backup_names_are_stamps() {
         for name in [
