@@ -196,11 +196,26 @@ pub enum Unreadable {
 
 /// A regular file's text, in UTF-8; a refusal naming it as `file` when it cannot be had.
 pub fn file_text(path: &std::path::Path, file: String) -> Result<String, Error> {
+    text_of(cors_sync_core::input::read_regular(path), file)
+}
+
+/// Standard input's text, at most 64 MiB, in UTF-8; `what` names it in the refusal.
+pub fn stdin_text(what: String) -> Result<String, Error> {
+    text_of(
+        cors_sync_core::input::read_at_most(std::io::stdin().lock()),
+        what,
+    )
+}
+
+fn text_of(
+    read: Result<Vec<u8>, cors_sync_core::input::InputError>,
+    file: String,
+) -> Result<String, Error> {
     let unreadable = |reason: Unreadable| Refusal::Unreadable {
         file: file.clone(),
         reason,
     };
-    let bytes = cors_sync_core::input::read_regular(path).map_err(|e| unreadable(e.into()))?;
+    let bytes = read.map_err(|e| unreadable(e.into()))?;
     Ok(String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?)
 }
 

@@ -1,12 +1,9 @@
 //! `cors-sync convert FORMAT FILE...`: CORS kept elsewhere as a version-1 manifest on stdout,
 //! offline; what cannot be carried over is a warning on stderr.
 
-use std::io::Read;
-
 use cors_sync_core::convert::{self, Format, Input};
-use cors_sync_core::input::{self, MAX_INPUT_BYTES};
 
-use super::{Error, Outcome, Refusal, Unreadable};
+use super::{Error, Outcome, Refusal};
 use crate::cli::{ConvertArgs, ConvertFormat};
 use crate::output::{errln, out};
 
@@ -56,20 +53,8 @@ pub fn run(args: &ConvertArgs) -> Result<Outcome, Error> {
 
 /// A file's text (`-`: stdin), from a regular file, at most 64 MiB.
 fn read(file: &str) -> Result<String, Error> {
-    let unreadable = |reason: Unreadable| Refusal::Unreadable {
-        file: file.to_string(),
-        reason,
-    };
-    if file != "-" {
-        return crate::error::file_text(std::path::Path::new(file), file.to_string());
+    if file == "-" {
+        return crate::error::stdin_text(file.to_string());
     }
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| unreadable(e.into()))?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Err(unreadable(input::InputError::TooLarge.into()).into());
-    }
-    Ok(String::from_utf8(bytes).map_err(|e| unreadable(e.into()))?)
+    crate::error::file_text(std::path::Path::new(file), file.to_string())
 }

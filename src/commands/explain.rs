@@ -3,8 +3,6 @@
 //! Exit 0 when every failed request is explained, 1 when the input cannot be read or names
 //! nothing in the manifest.
 
-use std::io::Read;
-
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
 use cors_sync_core::bucket::Bucket;
@@ -19,6 +17,7 @@ use cors_sync_core::explain::target::{self, Target};
 use cors_sync_core::explain::{curl, fix, group, har, message, FillIn, Observation};
 use cors_sync_core::manifest::Declared;
 use cors_sync_core::manifest::Manifest;
+use cors_sync_core::output_file;
 use cors_sync_core::render::explain_report;
 
 use super::{check, load_manifest, Error, Outcome, Refusal};
@@ -277,14 +276,7 @@ fn finish(
 fn read_input(args: &ExplainArgs) -> Result<Vec<Observation>, Error> {
     if let Some(text) = &args.message {
         let text = if text == "-" {
-            let mut read = String::new();
-            std::io::stdin()
-                .read_to_string(&mut read)
-                .map_err(|source| Error::File {
-                    what: "cannot read the message from stdin".into(),
-                    source,
-                })?;
-            read
+            crate::error::stdin_text("the message on stdin".into())?
         } else {
             text.clone()
         };
@@ -295,10 +287,7 @@ fn read_input(args: &ExplainArgs) -> Result<Vec<Observation>, Error> {
         return Ok(found);
     }
     if let Some(path) = &args.har {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::File {
-            what: format!("cannot read the HAR file {}", path.display()),
-            source,
-        })?;
+        let text = crate::error::file_text(path, format!("the HAR file {}", path.display()))?;
         return Ok(har::parse(&text)?);
     }
     if let Some(command) = &args.curl {
@@ -378,10 +367,7 @@ fn add_fixes(
                 continue;
             }
         };
-        let text = std::fs::read_to_string(file).map_err(|source| Error::File {
-            what: format!("cannot read the manifest file {}", file.display()),
-            source,
-        })?;
+        let text = crate::error::file_text(file, format!("the manifest file {}", file.display()))?;
         let made = fix::fix(file, &text, &bucket, change)?;
         if write {
             if written.is_some() {
@@ -392,9 +378,12 @@ fn add_fixes(
         explanation.fix = Some(made);
     }
     if let Some((file, text)) = written {
-        std::fs::write(&file, text).map_err(|source| Error::File {
-            what: format!("cannot write the manifest file {}", file.display()),
-            source,
+        // Whole or not at all: an interrupted write must not leave the manifest cut short.
+        output_file::write_whole(&file, text.as_bytes()).map_err(|source| {
+            Refusal::CannotWrite {
+                path: file.to_path_buf(),
+                source,
+            }
         })?;
     }
     Ok(())

@@ -21,7 +21,7 @@ use cors_sync_core::provider::Provider;
 use cors_sync_core::redact::secrets_hidden;
 
 use crate::cli::{Cli, Command};
-pub use crate::error::{Error, Refusal, Unreadable};
+pub use crate::error::{Error, Refusal};
 use crate::interrupt::Interrupt;
 pub use crate::outcome::Outcome;
 use crate::output::outln;

@@ -353,6 +353,13 @@ fn unreadable_input_and_unknown_buckets_exit_1_saying_why() {
         stderr.contains("cannot read the HAR file missing.har"),
         "{stderr}"
     );
+    // A device is refused, not read until memory runs out.
+    let (code, _, stderr) = explain(&["--har", "/dev/zero"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("cannot read the HAR file /dev/zero: it is a device, not a regular file"),
+        "{stderr}"
+    );
     let (code, _, stderr) = explain(&["--curl", "curl -H 'Origin: x"]);
     assert_eq!(code, 1);
     assert!(stderr.contains("unbalanced quotes"), "{stderr}");

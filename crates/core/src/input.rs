@@ -61,8 +61,14 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, InputError> {
     if !opened.is_file() {
         return Err(InputError::NotRegular(kind_of(&opened)));
     }
+    read_at_most(file)
+}
+
+/// What `reader` gives (a file, standard input), at most `MAX_INPUT_BYTES` of it: more is refused
+/// rather than read on.
+pub fn read_at_most(reader: impl Read) -> Result<Vec<u8>, InputError> {
     let mut bytes = Vec::new();
-    file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+    reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(InputError::TooLarge);
     }
