@@ -3,6 +3,8 @@
 //! Exit 0 when every failed request is explained, 1 when the input cannot be read or names
 //! nothing in the manifest.
 
+use std::collections::HashMap;
+
 use cors_sync_aws::live_state;
 use cors_sync_aws::Aws;
 use cors_sync_core::bucket::Bucket;
@@ -143,8 +145,17 @@ async fn judge(
         declared.in_account(account)
     };
     let mut explanations = Vec::new();
+    // Each target read once, however many observations name it (a HAR of a page whose requests
+    // all go to one bucket or distribution).
+    let mut read: HashMap<&Target, check::Setting> = HashMap::new();
     for (observation, target) in &observations {
-        let setting = check::read_setting(aws, &manifest, target, args.live, listed).await?;
+        if !read.contains_key(target) {
+            let setting = check::read_setting(aws, &manifest, target, args.live, listed).await?;
+            read.insert(target, setting);
+        }
+        let Some(setting) = read.get(target) else {
+            continue;
+        };
         // The manifest's own bucket keeps its rules' places; live state has none.
         let bucket = match (args.live, manifest.bucket(&setting.bucket_name)) {
             (false, Some(spec)) => spec.clone(),

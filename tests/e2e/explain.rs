@@ -400,6 +400,51 @@ fn the_message_can_come_from_stdin() {
     );
 }
 
+/// Two failed requests to one bucket: its CORS is read once, not once for each.
+#[test]
+fn each_target_is_read_once_however_many_requests_name_it() {
+    crate::support::s3::create_bucket("explain-once", "us-east-1");
+    crate::support::s3::put_cors(
+        "explain-once",
+        &[crate::support::s3::rule(&["https://a.example"], &["GET"])],
+    );
+    let proxy = FaultProxy::start(&crate::support::emulator().endpoint);
+    let cli = cors_sync()
+        .file("manifests/app.yaml", MANIFEST)
+        .endpoint(Some(&proxy.endpoint));
+    let console = ["one.png", "two.png"]
+        .map(|key| {
+            chromium(
+                &format!("https://explain-once.s3.amazonaws.com/{key}"),
+                "https://a.example",
+                PREFLIGHT_MISSING,
+            )
+        })
+        .join("\n");
+    let run = cli.run_with(&[
+        "explain",
+        "--live",
+        "--format",
+        "json",
+        "--message",
+        &console,
+        "--method",
+        "PUT",
+    ]);
+    run.code(0);
+    // Both requests were explained (as one, since they fail alike).
+    let document = run.json();
+    assert_eq!(
+        first(&document)["urls"],
+        json!([
+            "https://explain-once.s3.amazonaws.com/one.png",
+            "https://explain-once.s3.amazonaws.com/two.png"
+        ]),
+        "{document:#}"
+    );
+    assert_eq!(proxy.requests_matching("GET /explain-once/?cors"), 1);
+}
+
 #[test]
 fn live_state_is_explained_with_live_and_has_no_file_to_fix() {
     crate::support::s3::create_bucket("explain-live", "us-east-1");

@@ -8,7 +8,7 @@ use std::fmt;
 use crate::manifest::{AccountRef, Manifest};
 use crate::Error;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     Bucket(String),
     Distribution { id: String, path: String },
