@@ -58,7 +58,7 @@ mod tests {
         variants
     }
 
-    /// The rows of the README's table under `## Exit codes`, as `| code | meaning |` lines.
+    /// The rows of the README's table under `### Exit codes`, as `| code | meaning |` lines.
     fn readme_rows() -> Vec<String> {
         let readme = include_str!("../README.md");
         let section = readme

@@ -1,5 +1,6 @@
 //! `cors-sync explain (--message TEXT|- | --har FILE | --curl CMD) [-f MANIFEST] [--fix [--write]]`:
-//! why the browser refused a request, against the manifest. Offline: no credentials, no AWS.
+//! why the browser refused a request, against the manifest. Offline for the manifest's buckets;
+//! a CloudFront distribution, or `--live`, is read from the account.
 //! Exit 0 when every failed request is explained, 1 when the input cannot be read or names
 //! nothing in the manifest.
 
@@ -27,47 +28,10 @@ use crate::accounts;
 use crate::cli::{Cli, ExplainArgs, ExplainFormat};
 use crate::output::out;
 
-/// Whether the run reads AWS: `--live`, or a distribution (its behavior says which bucket is
-/// behind it, which only CloudFront knows), as `check` does. A distribution the manifest's
-/// `domains` name is found only once the input is read (`run` goes to AWS then).
-pub fn needs_aws(args: &ExplainArgs) -> bool {
-    args.live
-        || args
-            .target
-            .as_deref()
-            .is_some_and(|t| t.starts_with("cloudfront://"))
-}
-
-/// Offline: the manifest alone, unless a URL names a distribution by a domain the manifest lists.
-pub fn run(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
-    let observations = filled_in(args)?;
-    let manifest = load_manifest(&args.manifest.manifest, cli.connection.provider)?;
-    let observations = targeted(observations, args, &manifest, None)?;
-    let buckets: Option<Vec<&str>> = observations
-        .iter()
-        .map(|(_, target)| match target {
-            Target::Bucket(name) => Some(name.as_str()),
-            Target::Distribution { .. } => None,
-        })
-        .collect();
-    let Some(buckets) = buckets else {
-        // A distribution is judged through its behavior as AWS holds it.
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(Error::Runtime)?;
-        return runtime.block_on(judge_with_aws(args, cli, &manifest, observations));
-    };
-    let explanations = observations
-        .iter()
-        .zip(buckets)
-        .map(|((observation, _), bucket)| explain_bucket(observation, bucket, &manifest))
-        .collect::<Result<Vec<_>, _>>()?;
-    finish(args, explanations, &manifest)
-}
-
-/// With AWS: live state (`--live`), or a distribution in front of the bucket.
-pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
+/// Offline for buckets the manifest declares: the manifest alone, no credentials, no AWS. A
+/// distribution (its behavior says which bucket is behind it, which only CloudFront knows, as
+/// `check` does), or `--live`, reads the account.
+pub async fn run(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Error> {
     if args.live && args.fix {
         return Err(Refusal::FixNeedsTheManifest.into());
     }
@@ -79,7 +43,22 @@ pub async fn run_with_aws(args: &ExplainArgs, cli: &Cli) -> Result<Outcome, Erro
     };
     if !args.live {
         let observations = targeted(observations, args, &declared, None)?;
-        return judge_with_aws(args, cli, &declared, observations).await;
+        let buckets: Option<Vec<&str>> = observations
+            .iter()
+            .map(|(_, target)| match target {
+                Target::Bucket(name) => Some(name.as_str()),
+                Target::Distribution { .. } => None,
+            })
+            .collect();
+        let Some(buckets) = buckets else {
+            return judge_with_aws(args, cli, &declared, observations).await;
+        };
+        let explanations = observations
+            .iter()
+            .zip(buckets)
+            .map(|((observation, _), bucket)| explain_bucket(observation, bucket, &declared))
+            .collect::<Result<Vec<_>, _>>()?;
+        return finish(args, explanations, &declared);
     }
     let account = accounts::for_resource(&declared, None, &cli.connection, "explain")?;
     let aws = accounts::reach_one(&cli.connection, account).await?.aws;

@@ -57,7 +57,6 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
         Command::Export(args) => return export::run(args, cli.connection.provider),
         Command::Diff(args) => return diff::run(args, cli.connection.provider),
         Command::Show(args) => return show::run(args, cli),
-        Command::Explain(args) if !explain::needs_aws(args) => return explain::run(args, cli),
         Command::Schema => {
             let schema = cors_sync_core::render::json_schema::json_schema();
             outln!(
@@ -83,7 +82,7 @@ fn dispatch(cli: &Cli) -> Result<Outcome, Error> {
                 Command::Export(args) => export::run(args, cli.connection.provider),
                 Command::Diff(args) => diff::run(args, cli.connection.provider),
                 Command::Show(args) => show::run(args, cli),
-                Command::Explain(args) => explain::run_with_aws(args, cli).await,
+                Command::Explain(args) => explain::run(args, cli).await,
                 Command::Schema => Ok(Outcome::Success),
                 Command::Plan(args) => plan::run(args, cli).await,
                 Command::Apply(args) => apply::run(args, cli, &interrupt).await,

@@ -127,9 +127,9 @@ pub async fn run(args: &PlanArgs, cli: &Cli) -> Result<Outcome, Error> {
     }
 }
 
-/// Writes the plan file, and gives the plan back to be shown: it moves into the file's body
-/// rather than being copied (100,000 changes are held once). Distributions in the plan are re-read with GetDistributionConfig first,
-/// so their fingerprints include the ETag an update would use.
+/// Writes the plan file, and gives the plan back to be shown: it moves into the file's body and
+/// back rather than being copied into it. Distributions in the plan are re-read with
+/// GetDistributionConfig first, so their fingerprints include the ETag an update would use.
 async fn save(
     planned: &mut Planned<'_>,
     plan: Plan,
