@@ -128,10 +128,9 @@ impl Safeguards<'_> {
             }
         };
         // Recording waits for a flush: a Ctrl-C during it comes before the write is sent, so the
-        // write is not sent and its entry is marked as one that was not (it must not stand as
-        // "in flight" in a journal a rollback would pick).
+        // write is not sent and its entry is marked as one that was not.
         if self.cancel.is_cancelled() {
-            let _ = self.journal.not_written(entry);
+            self.mark_not_written(entry);
             (self.progress)();
             return Err(interrupted());
         }
@@ -141,13 +140,18 @@ impl Safeguards<'_> {
             result = write(prepared) => result,
         };
         if matches!(&outcome, Err(Error::Call(call)) if call.wrote_nothing()) {
-            // Should the mark fail to be written, the entry stays: a rollback then restores the
-            // state read just before a write that changed nothing, which is still that state
-            // unless someone else has changed it since, and its plan shows that.
-            let _ = self.journal.not_written(entry);
+            self.mark_not_written(entry);
         }
         (self.progress)();
         outcome
+    }
+
+    /// Marks journal entry `entry` as a write that was not made, so a rollback does not take it
+    /// for one that was. Should the mark fail to be written, the entry stays: a rollback then
+    /// restores the state read just before a write that changed nothing, which is still that
+    /// state unless someone else has changed it since, and its plan shows that.
+    fn mark_not_written(&self, entry: u64) {
+        let _ = self.journal.not_written(entry);
     }
 }
 
