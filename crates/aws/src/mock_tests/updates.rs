@@ -197,7 +197,7 @@ async fn a_missing_distribution_names_the_aws_error() {
 
 #[test]
 fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent() {
-    use crate::cloudfront::distributions::only_planned_fields_differ;
+    use crate::cloudfront::distributions::{only_planned_fields_differ, Unplanned};
     let read = config(&["Origin"]);
     let planned = [whitelist_change()];
     let mut whitelist = read.clone();
@@ -216,8 +216,8 @@ fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent()
     let mut comment = whitelist.clone();
     comment.comment = String::new();
     assert_eq!(
-        only_planned_fields_differ(&read, &comment, &planned).map_err(|e| e.to_string()),
-        Err("the distribution's settings outside its behaviors".to_string())
+        only_planned_fields_differ(&read, &comment, &planned),
+        Err(Unplanned::OutsideBehaviors)
     );
     let mut query_string = whitelist.clone();
     if let Some(fv) = query_string
@@ -228,8 +228,8 @@ fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent()
         fv.query_string = false;
     }
     assert_eq!(
-        only_planned_fields_differ(&read, &query_string, &planned).map_err(|e| e.to_string()),
-        Err("behavior default".to_string()),
+        only_planned_fields_differ(&read, &query_string, &planned),
+        Err(Unplanned::DefaultBehavior),
         "query strings are not what a whitelist change manages"
     );
     let mut ttl = whitelist;
@@ -237,8 +237,8 @@ fn an_update_that_would_change_anything_unplanned_is_refused_before_it_is_sent()
         b.max_ttl = Some(1);
     }
     assert_eq!(
-        only_planned_fields_differ(&read, &ttl, &planned).map_err(|e| e.to_string()),
-        Err("behavior default".to_string())
+        only_planned_fields_differ(&read, &ttl, &planned),
+        Err(Unplanned::DefaultBehavior)
     );
 }
 
