@@ -8,8 +8,10 @@
 //! `--method`/`--header`, and `--origin` for Firefox, whose messages never name it), the cause is
 //! asserted, the fix is written with `--fix --write`, and the same browser must then let the
 //! request through. A page served from an address Chromium is told is public calls the loopback
-//! S3: Chromium refuses it (Private/Local Network Access) before CORS; Firefox has no such check,
-//! lets it through, and `explain` has nothing to call `private-network`.
+//! S3: Chromium refuses it (Private/Local Network Access) before CORS. Firefox is told nothing of
+//! the kind (its driver has no counterpart to Chromium's override), so for it the case is a
+//! loopback page calling the loopback, which goes through: it shows `explain` names no cause for
+//! an allowed request, not how Firefox would treat a public page.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
