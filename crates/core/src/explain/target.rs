@@ -124,7 +124,7 @@ fn is_s3_endpoint(labels: &[&str]) -> bool {
 /// The target a request URL names, when it is S3's; an error says what to give instead.
 pub fn from_url(url: &str) -> Result<Target, Error> {
     let parsed = parse_url(url)?;
-    let host = parsed.host_str().unwrap_or_default().to_ascii_lowercase();
+    let host = normalized_host(&parsed);
     let stem = host
         .strip_suffix(".amazonaws.com.cn")
         .or_else(|| host.strip_suffix(".amazonaws.com"));
@@ -161,22 +161,26 @@ pub fn from_url(url: &str) -> Result<Target, Error> {
 
 /// The host a URL names, lower-case, without a trailing dot.
 pub fn host_of(url: &str) -> Result<String, Error> {
-    let parsed = parse_url(url)?;
-    Ok(parsed
-        .host_str()
+    Ok(normalized_host(&parse_url(url)?))
+}
+
+/// A host as a name is compared: lower-case, and `example.com.` (fully qualified) the same as
+/// `example.com`.
+fn normalized_host(url: &url::Url) -> String {
+    url.host_str()
         .unwrap_or_default()
         .trim_end_matches('.')
-        .to_ascii_lowercase())
+        .to_ascii_lowercase()
 }
 
 /// A distribution's own domain (`dXXXX.cloudfront.net`).
-pub fn is_cloudfront_domain(host: &str) -> bool {
+fn is_cloudfront_domain(host: &str) -> bool {
     host.ends_with(".cloudfront.net")
 }
 
 /// Whether `host` is the domain `listed`: equal, ignoring case, or under an alias wildcard
 /// (`*.example.com` stands for one label, as CloudFront's wildcard aliases do).
-pub fn domain_matches(listed: &str, host: &str) -> bool {
+fn domain_matches(listed: &str, host: &str) -> bool {
     let listed = listed.trim_end_matches('.').to_ascii_lowercase();
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     match listed.strip_prefix("*.") {
@@ -257,6 +261,8 @@ mod tests {
             "https://s3-eu-west-1.amazonaws.com/uploads/a.png",
             "https://s3.dualstack.eu-west-1.amazonaws.com/uploads/a.png",
             "https://UPLOADS.S3.AMAZONAWS.COM/a.png",
+            // Fully qualified, as a browser may show it.
+            "https://uploads.s3.amazonaws.com./a.png",
         ] {
             assert_eq!(bucket(url), "uploads", "{url}");
         }
@@ -273,8 +279,12 @@ mod tests {
     #[test]
     fn other_hosts_need_a_target() {
         let message = |url: &str| from_url(url).unwrap_err().to_string();
-        assert!(message("https://d111111abcdef8.cloudfront.net/a.png")
-            .contains("--target cloudfront://ID"));
+        for cdn in [
+            "https://d111111abcdef8.cloudfront.net/a.png",
+            "https://d111111abcdef8.cloudfront.net./a.png",
+        ] {
+            assert!(message(cdn).contains("--target cloudfront://ID"), "{cdn}");
+        }
         assert!(message("https://cdn.example.com/a.png").contains("--target s3://BUCKET"));
         assert!(message("https://s3.amazonaws.com/").contains("without a bucket"));
         assert!(message("not a url").contains("is not a URL"));
