@@ -204,8 +204,7 @@ async fn wait_until_seen(to: &InAccount, change: &Change) -> bool {
     let store = to.aws.provider();
     let window = propagation::window(&to.aws).as_secs();
     errln!("Waiting until bucket {bucket} reads back as written: {store} takes up to {window} s to apply a change.");
-    let written = after.clone();
-    match propagation::wait_until_seen(&to.aws, bucket, region, &written).await {
+    match propagation::wait_until_seen(&to.aws, bucket, region, after).await {
         Ok(true) => {
             outln!("Bucket {bucket} reads back as written on {store}.");
             true
